@@ -1,0 +1,16 @@
+// Copies the pinned npm packages' distribution files into static/vendor, which is committed:
+// the dashboard serves them itself and needs neither npm nor a CDN at run time.
+import { cpSync, mkdirSync } from "node:fs";
+
+const files = [
+  ["bootstrap/dist/css/bootstrap.min.css", "bootstrap/bootstrap.min.css"],
+  ["bootstrap/dist/css/bootstrap.min.css.map", "bootstrap/bootstrap.min.css.map"],
+  ["bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/bootstrap.bundle.min.js"],
+  ["bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/bootstrap.bundle.min.js.map"],
+  ["bootstrap/LICENSE", "bootstrap/LICENSE"],
+];
+
+for (const [from, to] of files) {
+  mkdirSync(`static/vendor/${to.split("/").slice(0, -1).join("/")}`, { recursive: true });
+  cpSync(`node_modules/${from}`, `static/vendor/${to}`);
+}
