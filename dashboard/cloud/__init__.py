@@ -1,0 +1,1 @@
+"""The only package that imports openstacksdk or keystoneauth1."""

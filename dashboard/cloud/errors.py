@@ -1,0 +1,151 @@
+"""One place that turns openstacksdk and keystoneauth failures into errors a user can act on.
+
+Failures are classified by HTTP status code (and, for Neutron, its error `type`), never by
+matching English text. Connection failures have no status code, so they are told apart by the
+keystoneauth base class that raised them. Each message says what failed, why and what to do, and
+ends with the OpenStack request id when the cloud gave one.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from keystoneauth1 import exceptions as ksa_exceptions
+from openstack import exceptions as sdk_exceptions
+
+
+class CloudError(Exception):
+    """A failed cloud call; `str()` is the message to show the user."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        request_id: str | None = None,
+        error_type: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.request_id = request_id
+        self.error_type = error_type
+
+
+class CloudTransientError(CloudError):
+    """Worth retrying: the cloud could not be reached, timed out or failed on its side (5xx)."""
+
+
+class CloudUnreachable(CloudTransientError):
+    """Nothing answered at the service's address."""
+
+
+class CloudTimeout(CloudTransientError):
+    """The service accepted the connection but did not answer in time."""
+
+
+class CloudPermanentError(CloudError):
+    """The request itself was refused (4xx); retrying the same request cannot help."""
+
+
+class CloudUnauthorized(CloudPermanentError):
+    """Keystone did not accept the credentials or the token (401)."""
+
+
+class CloudForbidden(CloudPermanentError):
+    """The cloud's policy does not allow this user to do this (403)."""
+
+
+class CloudNotFound(CloudPermanentError):
+    """The object does not exist, or is not visible to this project (404)."""
+
+
+class CloudConflict(CloudPermanentError):
+    """The change conflicts with the object's current state (409)."""
+
+
+_PERMANENT_BY_STATUS: dict[int, tuple[type[CloudPermanentError], str]] = {
+    401: (CloudUnauthorized, "the cloud did not accept your credentials. Sign in again"),
+    403: (
+        CloudForbidden,
+        "the cloud's policy does not allow this for your role. Ask a cloud administrator",
+    ),
+    404: (CloudNotFound, "it no longer exists or is not visible to this project. Reload the page"),
+    409: (CloudConflict, "it conflicts with the object's current state"),
+}
+
+
+def _suffix(service: str | None, status_code: int | None, request_id: str | None) -> str:
+    """ " (Neutron 409, req-...)": who answered what, and the request id to quote to operators."""
+    label = " ".join(part for part in (service, str(status_code) if status_code else "") if part)
+    parts = [part for part in (label, request_id) if part]
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _http_details(exc: Exception) -> tuple[int | None, str | None, str | None, str]:
+    """Status code, request id, Neutron error type and the cloud's own message of an HTTP error."""
+    if isinstance(exc, sdk_exceptions.HttpException):
+        status, request_id, detail = exc.status_code, exc.request_id, exc.details or ""
+        response = exc.response
+    else:
+        assert isinstance(exc, ksa_exceptions.HttpError)
+        status, request_id, detail = exc.http_status, exc.request_id, exc.message or ""
+        response = exc.response
+    error_type = None
+    if response is not None:
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("NeutronError"), dict):
+            error_type = body["NeutronError"].get("type")
+            detail = body["NeutronError"].get("message") or detail
+    return status, request_id, error_type, str(detail).strip()
+
+
+def translate(exc: Exception, *, doing: str, service: str | None = None) -> CloudError:
+    """The CloudError for an SDK or keystoneauth exception raised while `doing` something."""
+    what = f"Could not {doing}"
+    if isinstance(exc, ksa_exceptions.ConnectTimeout):
+        return CloudTimeout(
+            f"{what}: {service or 'the cloud'} did not answer in time. "
+            "It may be overloaded; try again in a moment."
+        )
+    if isinstance(exc, ksa_exceptions.ConnectionError):
+        return CloudUnreachable(
+            f"{what}: {service or 'the cloud'} cannot be reached. "
+            "Try again later, or ask the cloud's operators whether it is down."
+        )
+    if isinstance(exc, sdk_exceptions.HttpException | ksa_exceptions.HttpError):
+        status, request_id, error_type, detail = _http_details(exc)
+        suffix = _suffix(service, status, request_id)
+        cloud_says = f" The cloud says: {detail}" if detail else ""
+        if status is not None and status >= 500:
+            return CloudTransientError(
+                f"{what}: {service or 'the cloud'} failed on its side. Try again in a moment."
+                f"{cloud_says}{suffix}",
+                status_code=status,
+                request_id=request_id,
+                error_type=error_type,
+            )
+        error_class, why = _PERMANENT_BY_STATUS.get(
+            status or 400, (CloudPermanentError, "the cloud refused the request")
+        )
+        return error_class(
+            f"{what}: {why}.{cloud_says}{suffix}",
+            status_code=status,
+            request_id=request_id,
+            error_type=error_type,
+        )
+    return CloudError(f"{what}: unexpected error from the cloud ({type(exc).__name__}).")
+
+
+@contextmanager
+def translated(*, doing: str, service: str | None = None) -> Iterator[None]:
+    """Run cloud calls, re-raising their failures as CloudError with an actionable message."""
+    try:
+        yield
+    except CloudError:
+        raise
+    except (sdk_exceptions.SDKException, ksa_exceptions.ClientException) as exc:
+        raise translate(exc, doing=doing, service=service) from exc

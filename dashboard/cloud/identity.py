@@ -1,0 +1,151 @@
+"""Keystone sign-in: password to an unscoped token, the user's projects, project-scoped tokens.
+
+Tokens returned here are handed to the caller to keep server-side; nothing here logs them.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from keystoneauth1 import exceptions as ksa_exceptions
+from keystoneauth1.access import AccessInfoV3
+from keystoneauth1.identity import v3
+
+from dashboard.cloud.connection import keystone_session, service_connection
+from dashboard.cloud.errors import CloudError, translated
+
+KEYSTONE = "Keystone"
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One URL of the service catalog."""
+
+    service_type: str
+    service_name: str
+    interface: str
+    region: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Token:
+    """A Keystone token and what Keystone said about it. Unscoped when `project_id` is None."""
+
+    token: str
+    expires_at: datetime
+    user_id: str
+    user_name: str
+    user_domain_id: str
+    user_domain_name: str
+    project_id: str | None = None
+    project_name: str | None = None
+    project_domain_id: str | None = None
+    roles: tuple[str, ...] = ()
+    catalog: tuple[Endpoint, ...] = ()
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project the user has a role on."""
+
+    id: str
+    name: str
+    domain_id: str
+
+
+def _catalog(access: AccessInfoV3) -> tuple[Endpoint, ...]:
+    raw: list[dict[str, Any]] = access.service_catalog.catalog or []
+    return tuple(
+        Endpoint(
+            service_type=service.get("type", ""),
+            service_name=service.get("name", ""),
+            interface=endpoint.get("interface", ""),
+            region=endpoint.get("region_id") or endpoint.get("region") or "",
+            url=endpoint.get("url", ""),
+        )
+        for service in raw
+        for endpoint in service.get("endpoints", [])
+    )
+
+
+def _token(access: AccessInfoV3) -> Token:
+    if access.auth_token is None or access.expires is None or access.user_id is None:
+        raise CloudError("Keystone answered without a complete token. Try signing in again.")
+    return Token(
+        token=access.auth_token,
+        expires_at=access.expires,
+        user_id=access.user_id,
+        user_name=access.username or "",
+        user_domain_id=access.user_domain_id or "",
+        user_domain_name=access.user_domain_name or "",
+        project_id=access.project_id,
+        project_name=access.project_name,
+        project_domain_id=access.project_domain_id,
+        roles=tuple(sorted(access.role_names or ())),
+        catalog=_catalog(access),
+    )
+
+
+def password_login(*, username: str, password: str, domain: str) -> Token:
+    """An unscoped token for the user; raises CloudUnauthorized on wrong credentials."""
+    auth = v3.Password(
+        auth_url=settings.OPENSTACK_AUTH_URL,
+        username=username,
+        password=password,
+        user_domain_name=domain,
+        unscoped=True,
+    )
+    with translated(doing="sign you in", service=KEYSTONE):
+        access = auth.get_access(keystone_session())
+    assert isinstance(access, AccessInfoV3)
+    return _token(access)
+
+
+def _identity_url(path: str) -> str:
+    return f"{settings.OPENSTACK_AUTH_URL.rstrip('/')}/{path}"
+
+
+def user_projects(*, token: str) -> list[Project]:
+    """The enabled projects the token's user may scope to, sorted by name."""
+    # An unscoped token has no service catalog, so Keystone is addressed by its auth URL.
+    with translated(doing="list your projects", service=KEYSTONE):
+        response = keystone_session().get(
+            _identity_url("auth/projects"), headers={"X-Auth-Token": token}
+        )
+    projects = [
+        Project(id=item["id"], name=item["name"], domain_id=item.get("domain_id", ""))
+        for item in response.json().get("projects", [])
+        if item.get("enabled", True)
+    ]
+    return sorted(projects, key=lambda project: project.name.lower())
+
+
+def scoped_token(*, token: str, project_id: str) -> Token:
+    """A token for `project_id`, obtained with the user's (unscoped) token."""
+    auth = v3.Token(auth_url=settings.OPENSTACK_AUTH_URL, token=token, project_id=project_id)
+    with translated(doing="open the project", service=KEYSTONE):
+        access = auth.get_access(keystone_session())
+    assert isinstance(access, AccessInfoV3)
+    return _token(access)
+
+
+def revoke_token(*, token: str) -> None:
+    """Revoke the token with itself (users may revoke their own); an expired one is no error."""
+    with translated(doing="revoke your token", service=KEYSTONE):
+        response = keystone_session().delete(
+            _identity_url("auth/tokens"),
+            headers={"X-Auth-Token": token, "X-Subject-Token": token},
+            raise_exc=False,
+        )
+        # 401/404: Keystone no longer accepts the token (expired or already revoked): goal met.
+        if response.status_code >= 400 and response.status_code not in (401, 404):
+            raise ksa_exceptions.from_response(response, "DELETE", response.url)
+
+
+def domain_exists(*, name: str) -> bool:
+    """Whether a domain of that name exists (asked with the service account)."""
+    with translated(doing="look up the domain", service=KEYSTONE):
+        response = service_connection().session.get(_identity_url("domains"), params={"name": name})
+    return bool(response.json().get("domains"))

@@ -1,0 +1,224 @@
+"""Django settings, read from the environment (django-environ).
+
+Values come from the process environment first, then from `.env` in the project root, then from
+`.devcloud/dashboard.env`, which the local cloud writes; a file never overrides a variable that is
+already set. `.env.example` documents every variable.
+"""
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import environ
+from django.utils.csp import CSP
+
+from dashboard.logging import logging_config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+for env_file in (BASE_DIR / ".env", BASE_DIR / ".devcloud" / "dashboard.env"):
+    if env_file.is_file():
+        env.read_env(env_file, overwrite=False)
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+
+def _secret_key() -> str:
+    """The key from the environment, else one generated once and kept in var/ (one host only)."""
+    if key := env.str("DJANGO_SECRET_KEY", default=""):
+        return str(key)
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "django_htmx",
+    "django_tables2",
+    "django_filters",
+    "axes",
+    "dashboard.web",
+    "tenants",
+    "networks",
+    "instances",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "tenants.middleware.KeystoneSessionMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "dashboard.urls"
+WSGI_APPLICATION = "dashboard.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dashboard.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+# SQLite in WAL mode by default (the demo and the tests); PostgreSQL through DATABASE_URL.
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(exist_ok=True)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "tenants.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "tenants.auth.KeystoneBackend",
+]
+LOGIN_URL = "tenants:login"
+LOGIN_REDIRECT_URL = "tenants:overview"
+
+# The Keystone tokens live in the server-side session; the cookie holds only the session id.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    # htmx injects its indicator styles inline.
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# Failed logins are throttled per (user, address) well before Keystone's own lockout
+# (`[security_compliance] lockout_failure_attempts`, 10 on the local cloud) would lock the user out.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "tenants.auth.throttle_key"
+AXES_LOCKOUT_CALLABLE = "tenants.views.login_locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0) or None
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# The production image runs collectstatic and sets DJANGO_STATIC_MANIFEST=true; elsewhere
+# whitenoise serves straight from the static folders.
+WHITENOISE_USE_FINDERS = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.bool("DJANGO_STATIC_MANIFEST", default=False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# The OpenStack cloud. The service account reconciles the mirror and answers questions a user's
+# token cannot (does this domain exist?); users' changes run with their own tokens.
+OPENSTACK_AUTH_URL = env.str("OPENSTACK_AUTH_URL", default="http://127.0.0.1:5000/v3")
+OPENSTACK_REGION_NAME = env.str("OPENSTACK_REGION_NAME", default="RegionOne")
+OPENSTACK_INTERFACE = env.str("OPENSTACK_INTERFACE", default="public")
+OPENSTACK_VERIFY = env.str("OPENSTACK_CA_BUNDLE", default="") or env.bool(
+    "OPENSTACK_VERIFY_TLS", default=True
+)
+OPENSTACK_SERVICE_USERNAME = env.str("OPENSTACK_SERVICE_USERNAME", default="")
+OPENSTACK_SERVICE_PASSWORD = env.str("OPENSTACK_SERVICE_PASSWORD", default="")
+OPENSTACK_SERVICE_PROJECT_NAME = env.str("OPENSTACK_SERVICE_PROJECT_NAME", default="service")
+OPENSTACK_SERVICE_USER_DOMAIN_NAME = env.str(
+    "OPENSTACK_SERVICE_USER_DOMAIN_NAME", default="Default"
+)
+OPENSTACK_SERVICE_PROJECT_DOMAIN_NAME = env.str(
+    "OPENSTACK_SERVICE_PROJECT_DOMAIN_NAME", default="Default"
+)
+OPENSTACK_DEFAULT_DOMAIN = env.str("OPENSTACK_DEFAULT_DOMAIN", default="Default")
+# Every cloud call has explicit timeouts, in seconds: to connect, and to read an answer.
+OPENSTACK_CONNECT_TIMEOUT = env.float("OPENSTACK_CONNECT_TIMEOUT", default=3.0)
+OPENSTACK_READ_TIMEOUT = env.float("OPENSTACK_READ_TIMEOUT", default=20.0)
+# A session ends this long before its Keystone token expires, so no request runs on a dying token.
+KEYSTONE_TOKEN_EXPIRY_MARGIN = timedelta(
+    seconds=env.int("KEYSTONE_TOKEN_EXPIRY_MARGIN", default=60)
+)
+
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_TIME_LIMIT = 600
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE = {
+    "clear-expired-sessions": {
+        "task": "tenants.tasks.clear_expired_sessions",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Self-service dashboard API",
+    "DESCRIPTION": "Tenant self-service for OpenStack networks, routers and instances.",
+    "VERSION": "0.1.0",
+}
+
+LOGGING = logging_config(debug=DEBUG, level=env.str("DJANGO_LOG_LEVEL", default="INFO"))

@@ -1,0 +1,13 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from dashboard.web.views import healthz
+
+urlpatterns = [
+    path("", include("tenants.urls")),
+    path("network/", include("networks.urls")),
+    path("compute/", include("instances.urls")),
+    path("", include("dashboard.web.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("healthz", healthz, name="healthz"),
+]
