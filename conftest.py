@@ -1,0 +1,1 @@
+pytest_plugins = ["dashboard.testing.fixtures", "dashboard.testing.browser"]

@@ -1,0 +1,146 @@
+"""pytest fixtures shared by every app's tests: the real local cloud, throwaway Keystone accounts.
+
+Tests talk to the cloud that `python3 -m devcloud up` runs on 127.0.0.1 (bin/test starts it).
+Every account a test makes lives in projects of its own and is deleted when the test ends.
+"""
+
+import secrets
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from dashboard.cloud.connection import service_connection
+
+NAME_PREFIX = "test-"
+DEFAULT_DOMAIN = "Default"
+
+
+@dataclass
+class KeystoneAccount:
+    """A Keystone user made for one test, with its projects (first = where it signs in)."""
+
+    username: str
+    password: str
+    user_id: str
+    projects: list[Any] = field(default_factory=list)
+    domain: str = DEFAULT_DOMAIN
+
+    @property
+    def project(self) -> Any:
+        return self.projects[0]
+
+    def credentials(self) -> dict[str, str]:
+        return {"username": self.username, "password": self.password, "domain": self.domain}
+
+
+@pytest.fixture(scope="session")
+def cloud() -> Any:
+    """The dashboard's service (admin) connection to the running local cloud."""
+    if not settings.OPENSTACK_SERVICE_PASSWORD:
+        pytest.fail(
+            "The local cloud's settings are missing: run the suite with bin/test, "
+            "or start the cloud with `python3 -m devcloud up`."
+        )
+    conn = service_connection()
+    conn.authorize()  # fails fast, with keystoneauth's reason, when Keystone is down
+    return conn
+
+
+@pytest.fixture
+def make_account(cloud: Any) -> Iterator[Callable[..., KeystoneAccount]]:
+    """Factory: a user with `roles` on `projects` new projects; all deleted after the test."""
+    created_users: list[Any] = []
+    created_projects: list[Any] = []
+
+    def make(*, projects: int = 1, roles: tuple[str, ...] = ("member",)) -> KeystoneAccount:
+        tag = secrets.token_hex(4)
+        password = secrets.token_urlsafe(16)
+        user = cloud.identity.create_user(
+            name=f"{NAME_PREFIX}{tag}", password=password, domain_id="default"
+        )
+        created_users.append(user)
+        account = KeystoneAccount(username=user.name, password=password, user_id=user.id)
+        for index in range(projects):
+            project = cloud.identity.create_project(
+                name=f"{NAME_PREFIX}{tag}-{index}", domain_id="default"
+            )
+            created_projects.append(project)
+            for role_name in roles:
+                role = cloud.identity.find_role(role_name, ignore_missing=False)
+                cloud.identity.assign_project_role_to_user(project, user, role)
+            account.projects.append(project)
+        return account
+
+    yield make
+    for user in created_users:
+        cloud.identity.delete_user(user, ignore_missing=True)
+    for project in created_projects:
+        cloud.identity.delete_project(project, ignore_missing=True)
+
+
+@pytest.fixture
+def account(make_account: Callable[..., KeystoneAccount]) -> KeystoneAccount:
+    """A member of one new project."""
+    return make_account()
+
+
+@pytest.fixture
+def signed_in(client: Client, account: KeystoneAccount) -> Client:
+    """The test client, signed in as `account`."""
+    response = client.post("/auth/login/", account.credentials())
+    assert response.status_code == 302, response.content.decode()
+    return client
+
+
+def token_status(cloud: Any, token: str) -> int:
+    """Keystone's answer (200 valid, 404 revoked or expired) when asked to validate `token`."""
+    response = cloud.session.get(
+        f"{settings.OPENSTACK_AUTH_URL.rstrip('/')}/auth/tokens",
+        headers={"X-Subject-Token": token},
+        raise_exc=False,
+    )
+    return int(response.status_code)
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A URL where connections are accepted and never answered: a Keystone that hangs.
+
+    This fakes a fault the real cloud cannot be made to produce on demand (a service that takes
+    connections but never replies); the connection is real, only the silence is staged.
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/v3"
+    stop.set()
+    thread.join()
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+@pytest.fixture
+def closed_port_url() -> str:
+    """A URL on loopback where nothing listens: a Keystone that is down."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v3"

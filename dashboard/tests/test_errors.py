@@ -1,0 +1,81 @@
+"""Cloud failures become messages that say what failed, why, what to do, and the request id.
+
+Built from real HTTP responses as the cloud sends them (status, headers, JSON body); the cloud's
+own behaviour is covered by the tests that call it.
+"""
+
+import json
+
+import pytest
+import requests
+from keystoneauth1 import exceptions as ksa_exceptions
+from openstack import exceptions as sdk_exceptions
+
+from dashboard.cloud.errors import (
+    CloudConflict,
+    CloudError,
+    CloudForbidden,
+    CloudTimeout,
+    CloudTransientError,
+    CloudUnreachable,
+    translate,
+    translated,
+)
+
+
+def neutron_response(status: int, error_type: str, message: str) -> requests.Response:
+    response = requests.Response()
+    response.status_code = status
+    response.headers["x-openstack-request-id"] = "req-1234"
+    response.headers["Content-Type"] = "application/json"
+    body = {"NeutronError": {"type": error_type, "message": message, "detail": ""}}
+    response._content = json.dumps(body).encode()
+    return response
+
+
+def test_neutron_conflict_keeps_type_message_and_request_id() -> None:
+    response = neutron_response(409, "IpAddressInUse", "IP 10.0.0.5 is already allocated.")
+    exc = sdk_exceptions.ConflictException(response=response)
+
+    error = translate(exc, doing="create port 'web'", service="Neutron")
+
+    assert isinstance(error, CloudConflict)
+    assert error.error_type == "IpAddressInUse"
+    assert error.request_id == "req-1234"
+    assert str(error) == (
+        "Could not create port 'web': it conflicts with the object's current state. "
+        "The cloud says: IP 10.0.0.5 is already allocated. (Neutron 409, req-1234)"
+    )
+
+
+def test_policy_refusal_says_to_ask_an_administrator() -> None:
+    response = neutron_response(403, "PolicyNotAuthorized", "rule:create_router is disallowed")
+    exc = sdk_exceptions.ForbiddenException(response=response)
+
+    error = translate(exc, doing="create router 'edge'", service="Neutron")
+
+    assert isinstance(error, CloudForbidden)
+    assert "Ask a cloud administrator" in str(error)
+
+
+def test_server_errors_are_transient() -> None:
+    response = neutron_response(503, "ServiceUnavailable", "try later")
+
+    error = translate(sdk_exceptions.HttpException(response=response), doing="list networks")
+
+    assert isinstance(error, CloudTransientError)
+    assert "failed on its side" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected", "phrase"),
+    [
+        (ksa_exceptions.ConnectFailure("refused"), CloudUnreachable, "cannot be reached"),
+        (ksa_exceptions.ConnectTimeout("slow"), CloudTimeout, "did not answer in time"),
+    ],
+)
+def test_connection_failures_are_transient(
+    exc: Exception, expected: type[CloudError], phrase: str
+) -> None:
+    with pytest.raises(expected, match=phrase), translated(doing="sign you in", service="Keystone"):
+        raise exc

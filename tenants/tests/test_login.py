@@ -1,0 +1,208 @@
+"""Sign-in, project switching and sign-out against the real Keystone of the local cloud."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+
+from dashboard.testing.fixtures import KeystoneAccount, token_status
+from tenants.session import KeystoneSession
+
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+
+LOGIN_URL = "/auth/login/"
+
+
+def keystone_of(client: Client) -> KeystoneSession:
+    keystone = KeystoneSession.load(client.session)
+    assert keystone is not None
+    return keystone
+
+
+def test_sign_in_keeps_tokens_server_side(
+    client: Client, account: KeystoneAccount, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = client.post(LOGIN_URL, account.credentials(), follow=True)
+
+    assert response.redirect_chain == [("/", 302)]
+    keystone = keystone_of(client)
+    assert keystone.project_id == account.project.id
+    assert keystone.roles == ["member", "reader"]
+    assert keystone.token
+    assert keystone.unscoped_token
+    page = response.content.decode()
+    assert account.project.name in page
+    for secret in (keystone.token, keystone.unscoped_token, account.password):
+        assert secret not in page
+        assert all(secret not in morsel.value for morsel in client.cookies.values())
+        assert secret not in caplog.text
+
+
+def test_session_expires_with_the_token(signed_in: Client) -> None:
+    keystone = keystone_of(signed_in)
+    assert abs(signed_in.session.get_expiry_date() - keystone.ends_at) < timedelta(seconds=1)
+    assert keystone.ends_at < keystone.expires_at
+
+
+def test_wrong_password_is_refused_with_its_own_message(
+    client: Client, account: KeystoneAccount
+) -> None:
+    response = client.post(LOGIN_URL, {**account.credentials(), "password": "not-the-password"})
+
+    assert response.status_code == 200
+    assert "The user name or password is not right for domain" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_unknown_domain_is_named(client: Client, account: KeystoneAccount) -> None:
+    response = client.post(LOGIN_URL, {**account.credentials(), "domain": "no-such-domain"})
+
+    assert "There is no domain named “no-such-domain”" in response.content.decode()
+
+
+def test_user_without_projects_is_told_what_to_do(client: Client, make_account) -> None:
+    account = make_account(projects=0)
+
+    response = client.post(LOGIN_URL, account.credentials())
+
+    assert "you have no role on any project" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_keystone_down_is_explained(
+    client: Client, account: KeystoneAccount, settings, closed_port_url: str
+) -> None:
+    settings.OPENSTACK_AUTH_URL = closed_port_url
+
+    response = client.post(LOGIN_URL, account.credentials())
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Could not sign you in: Keystone cannot be reached." in page
+    assert "Traceback" not in page
+
+
+def test_keystone_too_slow_is_explained(
+    client: Client, account: KeystoneAccount, settings, silent_server: str
+) -> None:
+    settings.OPENSTACK_AUTH_URL = silent_server
+    settings.OPENSTACK_READ_TIMEOUT = 1.0
+
+    response = client.post(LOGIN_URL, account.credentials())
+
+    assert "Could not sign you in: Keystone did not answer in time." in response.content.decode()
+
+
+def test_failed_sign_ins_are_throttled_per_user_and_address_before_keystone_locks(
+    client: Client, account: KeystoneAccount, settings
+) -> None:
+    attacker = {"REMOTE_ADDR": "192.0.2.66"}
+    wrong = {**account.credentials(), "password": "guess"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN_URL, wrong, **attacker)
+
+    locked = client.post(LOGIN_URL, account.credentials(), **attacker)
+
+    assert locked.status_code == 429
+    assert "Too many failed sign-in attempts" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # The real user, from their own address, still gets in: Keystone's own lockout (10 failures
+    # on the local cloud) was never reached, because the throttle stopped the guesses first.
+    victim = Client()
+    response = victim.post(LOGIN_URL, account.credentials(), REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_switching_project_rescopes_and_revokes_the_old_token(
+    client: Client, make_account, cloud
+) -> None:
+    account = make_account(projects=2)
+    client.post(LOGIN_URL, account.credentials())
+    before = keystone_of(client)
+    target = account.projects[1]
+
+    response = client.post(f"/auth/project/{target.id}/", {"next": "/project/api-access/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/project/api-access/"
+    after = keystone_of(client)
+    assert (after.project_id, after.project_name) == (target.id, target.name)
+    assert after.token != before.token
+    assert token_status(cloud, before.token) == 404
+    assert token_status(cloud, after.token) == 200
+    page = client.get("/").content.decode()
+    assert f"You are now working in project “{target.name}”" in page
+
+
+def test_switching_to_a_project_without_a_role_is_refused(signed_in: Client, make_account) -> None:
+    foreign = make_account().project
+    before = keystone_of(signed_in)
+
+    response = signed_in.post(f"/auth/project/{foreign.id}/", follow=True)
+
+    assert "You have no role on that project" in response.content.decode()
+    assert keystone_of(signed_in).project_id == before.project_id
+
+
+def test_sign_in_returns_to_the_last_project(client: Client, make_account) -> None:
+    account = make_account(projects=2)
+    client.post(LOGIN_URL, account.credentials())
+    client.post(f"/auth/project/{account.projects[1].id}/")
+    client.post("/auth/logout/")
+
+    client.post(LOGIN_URL, account.credentials())
+
+    assert keystone_of(client).project_id == account.projects[1].id
+
+
+def test_sign_out_revokes_both_tokens(signed_in: Client, cloud) -> None:
+    keystone = keystone_of(signed_in)
+
+    response = signed_in.post("/auth/logout/", follow=True)
+
+    assert "your Keystone token is revoked" in response.content.decode()
+    assert token_status(cloud, keystone.token) == 404
+    assert token_status(cloud, keystone.unscoped_token) == 404
+    assert signed_in.get("/").status_code == 302
+
+
+def test_sign_out_needs_a_post(signed_in: Client) -> None:
+    assert signed_in.get("/auth/logout/").status_code == 405
+
+
+def _expire(client: Client) -> None:
+    """Moves the stored expiry into the past: Keystone's tokens live an hour, a test cannot wait."""
+    keystone = keystone_of(client)
+    keystone.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    session = client.session
+    keystone.save(session)
+    session.set_expiry(3600)  # keep the Django session itself, as a lagging cookie would
+    session.save()
+
+
+def test_session_ends_when_the_token_expires(signed_in: Client) -> None:
+    _expire(signed_in)
+
+    response = signed_in.get("/network/routers/", follow=True)
+
+    assert response.redirect_chain[-1][0].startswith("/auth/login/?next=/network/routers/")
+    assert "its Keystone token expired" in response.content.decode()
+    assert "_auth_user_id" not in signed_in.session
+
+
+def test_expired_session_redirects_htmx_requests_with_a_header(signed_in: Client) -> None:
+    _expire(signed_in)
+
+    response = signed_in.get("/network/routers/", headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith("/auth/login/")
+
+
+def test_next_is_followed_only_within_the_site(client: Client, account: KeystoneAccount) -> None:
+    inside = client.post(f"{LOGIN_URL}?next=/compute/instances/", account.credentials())
+    assert inside["Location"] == "/compute/instances/"
+    client.post("/auth/logout/")
+
+    outside = client.post(f"{LOGIN_URL}?next=https://evil.example/", account.credentials())
+    assert outside["Location"] == "/"

@@ -1,0 +1,104 @@
+"""The local cloud is complete enough for the dashboard: a tenant's whole L3 and compute story.
+
+Runs as a fresh member of a fresh project, through the dashboard's own cloud layer.
+"""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from dashboard.cloud import identity
+from dashboard.cloud.connection import user_connection
+from dashboard.testing.fixtures import KeystoneAccount
+
+pytestmark = [pytest.mark.cloud]
+
+EXTERNAL_NETWORK = "public"
+
+
+@pytest.fixture
+def tenant(account: KeystoneAccount) -> Iterator[Any]:
+    """An SDK connection as the account's member, in its project."""
+    unscoped = identity.password_login(
+        username=account.username, password=account.password, domain=account.domain
+    )
+    scoped = identity.scoped_token(token=unscoped.token, project_id=account.project.id)
+    yield user_connection(token=scoped.token, project_id=account.project.id)
+    identity.revoke_token(token=scoped.token)
+    identity.revoke_token(token=unscoped.token)
+
+
+@pytest.fixture
+def cleanup() -> Iterator[Callable[[Callable[[], Any]], None]]:
+    """Register undo steps; they run last-in, first-out after the test, whatever happened."""
+    steps: list[Callable[[], Any]] = []
+    yield steps.append
+    for step in reversed(steps):
+        step()
+
+
+def test_tenant_builds_l3_boots_a_server_and_gets_a_console(
+    tenant: Any, cloud: Any, cleanup: Callable[[Callable[[], Any]], None]
+) -> None:
+    net = tenant.network
+    public = net.find_network(EXTERNAL_NETWORK, ignore_missing=False)
+    public_subnet = next(net.subnets(network_id=public.id))
+
+    network = net.create_network(name="smoke-net")
+    cleanup(lambda: net.delete_network(network, ignore_missing=True))
+    subnet = net.create_subnet(
+        network_id=network.id, ip_version=4, cidr="10.42.0.0/24", name="smoke-subnet"
+    )
+    cleanup(lambda: net.delete_subnet(subnet, ignore_missing=True))
+
+    # The local cloud's policy lets members choose SNAT and the gateway's fixed IP.
+    router = net.create_router(
+        name="smoke-router",
+        external_gateway_info={
+            "network_id": public.id,
+            "enable_snat": False,
+            "external_fixed_ips": [{"subnet_id": public_subnet.id}],
+        },
+    )
+    cleanup(lambda: net.delete_router(router, ignore_missing=True))
+    assert router.external_gateway_info["network_id"] == public.id
+    assert router.external_gateway_info["enable_snat"] is False
+    net.add_interface_to_router(router, subnet_id=subnet.id)
+    cleanup(lambda: net.remove_interface_from_router(router, subnet_id=subnet.id))
+    net.add_extra_routes_to_router(
+        router, {"router": {"routes": [{"destination": "10.99.0.0/24", "nexthop": "10.42.0.10"}]}}
+    )
+    assert net.get_router(router).routes == [
+        {"destination": "10.99.0.0/24", "nexthop": "10.42.0.10"}
+    ]
+
+    floating_ip = net.create_ip(floating_network_id=public.id)
+    cleanup(lambda: net.delete_ip(floating_ip, ignore_missing=True))
+
+    compute = tenant.compute
+    flavor = compute.find_flavor("m1.nano", ignore_missing=False)
+    image = tenant.image.find_image("cirros-fake", ignore_missing=False)
+    server = compute.create_server(
+        name="smoke-server",
+        flavor_id=flavor.id,
+        image_id=image.id,
+        networks=[{"uuid": network.id}],
+    )
+
+    def delete_server() -> None:
+        compute.delete_server(server, ignore_missing=True)
+        compute.wait_for_delete(server, wait=60)
+
+    cleanup(delete_server)
+    server = compute.wait_for_server(server, status="ACTIVE", wait=120)
+    assert server.status == "ACTIVE"
+
+    port = next(net.ports(device_id=server.id))
+    net.update_ip(floating_ip, port_id=port.id)
+    cleanup(lambda: net.update_ip(floating_ip, port_id=None))
+    assert net.get_ip(floating_ip).fixed_ip_address == port.fixed_ips[0]["ip_address"]
+
+    console = compute.create_server_remote_console(server, protocol="vnc", type="novnc")
+    assert console.url.startswith("http://127.0.0.1:6080/")
+    assert "token" in console.url
