@@ -1,0 +1,108 @@
+"""Write every service's config files, the data directories and the files for users."""
+
+import shutil
+from pathlib import Path
+
+from devcloud.paths import Layout
+from devcloud.templating import fill, render
+
+TRANSPORT_URL = "rabbit://guest:guest@127.0.0.1:5672/"
+SERVICE_USERS = ("glance", "placement", "nova", "neutron")
+DATA_DIRS = (
+    "keystone-fernet",
+    "keystone-receipts",
+    "keystone-credential",
+    "glance-images",
+    "glance-staging",
+    "glance-tasks",
+    "nova/instances",
+    "neutron",
+    "lock/glance",
+    "lock/nova",
+    "lock/neutron",
+)
+
+
+def _authtoken(user: str, password: str) -> str:
+    return fill("authtoken.ini", username=user, password=password)
+
+
+def _service_auth(section: str, user: str, password: str) -> str:
+    return fill("service-auth.ini", section=section, username=user, password=password)
+
+
+def _copy_paste_ini(venv: Path, source: str, target: Path) -> None:
+    """Copy a paste ini that ships in a service's wheel under <venv>/etc."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(venv / "etc" / source, target)
+
+
+def make_data_dirs(layout: Layout) -> None:
+    """Create the data directories (key repositories readable by the owner only)."""
+    for name in DATA_DIRS:
+        (layout.data / name).mkdir(parents=True, exist_ok=True)
+    for name in ("keystone-fernet", "keystone-receipts", "keystone-credential"):
+        (layout.data / name).chmod(0o700)
+    layout.logs.mkdir(parents=True, exist_ok=True)
+
+
+def write_service_configs(layout: Layout, venv: Path, credentials: dict[str, str]) -> None:
+    """Write the config files of all services from the templates."""
+    password = credentials["service"]
+    etc = layout.etc
+    common = {
+        "logs": layout.logs,
+        "data": layout.data,
+        "etc": etc,
+        "db_url": f"mysql+pymysql://root:{credentials['database']}@127.0.0.1:3307",
+        "transport_url": TRANSPORT_URL,
+    }
+    render("keystone.conf", etc / "keystone" / "keystone.conf", **common)
+    render(
+        "placement.conf",
+        etc / "placement" / "placement.conf",
+        **common,
+        authtoken_placement=_authtoken("placement", password),
+    )
+    render(
+        "glance-api.conf",
+        etc / "glance" / "glance-api.conf",
+        **common,
+        authtoken_glance=_authtoken("glance", password),
+    )
+    _copy_paste_ini(venv, "glance/glance-api-paste.ini", etc / "glance" / "glance-api-paste.ini")
+    render(
+        "nova.conf",
+        etc / "nova" / "nova.conf",
+        **common,
+        authtoken_nova=_authtoken("nova", password),
+        service_user_nova=_service_auth("service_user", "nova", password),
+        placement_nova=_service_auth("placement", "nova", password),
+        neutron_nova=_service_auth("neutron", "nova", password),
+    )
+    render("nova-api.conf", etc / "nova" / "nova-api.conf", **common)
+    _copy_paste_ini(venv, "nova/api-paste.ini", etc / "nova" / "api-paste.ini")
+    render(
+        "neutron.conf",
+        etc / "neutron" / "neutron.conf",
+        **common,
+        authtoken_neutron=_authtoken("neutron", password),
+        nova_neutron=_service_auth("nova", "neutron", password),
+    )
+    render("neutron-api.conf", etc / "neutron" / "neutron-api.conf", **common)
+    render("ml2_conf.ini", etc / "neutron" / "plugins" / "ml2" / "ml2_conf.ini")
+    render("neutron-policy.yaml", etc / "neutron" / "policy.yaml")
+    _copy_paste_ini(venv, "neutron/api-paste.ini", etc / "neutron" / "api-paste.ini")
+    for conf in etc.rglob("*.conf"):
+        conf.chmod(0o600)
+
+
+def write_user_files(layout: Layout, credentials: dict[str, str]) -> None:
+    """Write dashboard.env and clouds.yaml (both hold passwords: mode 600)."""
+    passwords = {name: credentials[name] for name in ("admin", "dashboard", "demo", "other")}
+    for template, target in (
+        ("dashboard.env", layout.dashboard_env),
+        ("clouds.yaml", layout.clouds_yaml),
+    ):
+        render(template, target, **passwords)
+        target.chmod(0o600)

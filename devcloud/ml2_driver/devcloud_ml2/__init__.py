@@ -1,0 +1,1 @@
+"""ML2 mechanism driver for devcloud: binds ports without any agent."""

@@ -1,0 +1,115 @@
+"""Start, stop and wait for the OpenStack processes."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from devcloud.console import DevcloudError, Progress, log_tail_detail
+from devcloud.mariadb import PORT as MARIADB_PORT
+from devcloud.mariadb import MariaDB
+from devcloud.paths import Layout
+from devcloud.ports import foreign_listener_message, listening_pid, port_open, session_id
+from devcloud.processes import PidFile, start_detached, stop_group
+from devcloud.services import NOVA_WORKERS, PORTS, SERVICE_NAMES, Service, http_answers
+
+API_TIMEOUT = 180.0
+REPORT_TIMEOUT = 120.0
+
+
+def service_pid(layout: Layout, name: str) -> int | None:
+    """The pid of a running devcloud service, if it runs."""
+    return PidFile(layout.run, name).alive_pid()
+
+
+def owns_port(layout: Layout, name: str, port: int) -> bool:
+    """True if the process listening on `port` belongs to our service `name`."""
+    owner = listening_pid(port)
+    pid = service_pid(layout, name)
+    return owner is not None and pid is not None and session_id(owner) == pid
+
+
+def refuse_foreign_ports(layout: Layout) -> None:
+    """Fail before starting anything if another process holds one of devcloud's ports."""
+    problems = []
+    for name, port in PORTS.items():
+        if port_open(port) and not owns_port(layout, name, port):
+            problems.append(foreign_listener_message(port, listening_pid(port)))
+    mariadb_pid = PidFile(layout.run, "mariadb").alive_pid()
+    owner = listening_pid(MARIADB_PORT)
+    if port_open(MARIADB_PORT) and (owner is None or session_id(owner) != mariadb_pid):
+        problems.append(foreign_listener_message(MARIADB_PORT, owner))
+    if problems:
+        raise DevcloudError("Cannot start devcloud: " + "; ".join(problems) + ".")
+
+
+def start(layout: Layout, services: list[Service]) -> list[Service]:
+    """Start the services that are not running; return those started."""
+    started = []
+    for service in services:
+        if service_pid(layout, service.name) is not None:
+            continue
+        pid = start_detached(
+            service.argv, env=service.env, log=layout.log(service.name), cwd=layout.home
+        )
+        PidFile(layout.run, service.name).write(pid)
+        started.append(service)
+    return started
+
+
+def stop_all(layout: Layout) -> list[str]:
+    """Stop every running devcloud service, in parallel; return the names stopped."""
+    running = [(name, service_pid(layout, name)) for name in reversed(SERVICE_NAMES)]
+    running_pids = [(name, pid) for name, pid in running if pid is not None]
+    with ThreadPoolExecutor(max_workers=len(SERVICE_NAMES)) as pool:
+        list(pool.map(lambda item: stop_group(item[1], timeout=10), running_pids))
+    for name in SERVICE_NAMES:
+        PidFile(layout.run, name).remove()
+    return [name for name, _ in running_pids]
+
+
+def _failure(layout: Layout, names: list[str], reason: str) -> DevcloudError:
+    details = "\n\n".join(log_tail_detail(name, layout.log(name)) for name in names)
+    return DevcloudError(f"{', '.join(names)} {reason}.", detail=details)
+
+
+def wait_answering(layout: Layout, progress: Progress, services: list[Service]) -> None:
+    """Wait until each API answers HTTP; fail naming a service that exits or stays silent."""
+    waiting = {service.name: service.port for service in services if service.port}
+    deadline = time.monotonic() + API_TIMEOUT
+    while waiting:
+        for name, port in list(waiting.items()):
+            if service_pid(layout, name) is None:
+                raise _failure(layout, [name], "exited while starting")
+            if port is not None and http_answers(port, timeout=2):
+                progress.say(f"{name} answers on 127.0.0.1:{port}")
+                del waiting[name]
+        if waiting and time.monotonic() > deadline:
+            raise _failure(layout, sorted(waiting), f"did not answer within {API_TIMEOUT:.0f} s")
+        time.sleep(0.25)
+
+
+def database_now(db: MariaDB) -> str:
+    """MariaDB's UTC clock, the time base of nova's service reports."""
+    return db.query("SELECT UTC_TIMESTAMP()")[0][0]
+
+
+def _reported_since(db: MariaDB, since: str) -> set[str]:
+    rows = db.query(
+        f"SELECT `binary` FROM nova_cell1.services WHERE deleted = 0 AND updated_at >= '{since}'"
+    )
+    return {row[0] for row in rows}
+
+
+def wait_nova_reports(layout: Layout, progress: Progress, db: MariaDB, since: str) -> None:
+    """Wait until conductor, scheduler and compute have each reported (via RPC) since `since`."""
+    waiting = set(NOVA_WORKERS)
+    deadline = time.monotonic() + REPORT_TIMEOUT
+    while waiting:
+        dead = sorted(name for name in waiting if service_pid(layout, name) is None)
+        if dead:
+            raise _failure(layout, dead, "exited while starting")
+        for name in sorted(waiting & _reported_since(db, since)):
+            progress.say(f"{name} reports to the database")
+            waiting.discard(name)
+        if waiting and time.monotonic() > deadline:
+            raise _failure(layout, sorted(waiting), f"did not report within {REPORT_TIMEOUT:.0f} s")
+        time.sleep(0.5)

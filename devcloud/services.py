@@ -1,0 +1,146 @@
+"""The OpenStack processes devcloud runs: how to start each, and how to tell it is healthy."""
+
+import http.client
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from devcloud.paths import Layout
+
+API_THREADS = 4
+# Other services keep keep-alive connections to keystone for token checks; with 4 threads new
+# connections queued for over a second (devcloud notes, section 12b).
+KEYSTONE_THREADS = 16
+PORTS = {"keystone": 5000, "placement": 8778, "glance": 9292, "nova-api": 8774, "neutron-api": 9696}
+
+
+@dataclass(frozen=True)
+class Service:
+    """One process (uWSGI master or console script) with its log file and optional HTTP port."""
+
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    port: int | None = None
+
+
+def _uwsgi(venv: Path, name: str, module: str, threads: int = API_THREADS) -> list[str]:
+    """uWSGI serving one WSGI app on 127.0.0.1 with HTTP/1.1 keep-alive."""
+    return [
+        str(venv / "bin" / "uwsgi"),
+        "--master",
+        "--die-on-term",
+        # --http-socket closes every connection silently; clients then hit resets on reuse.
+        "--http11-socket",
+        f"127.0.0.1:{PORTS[name]}",
+        "--module",
+        f"{module}:application",
+        "--home",
+        str(venv),
+        "--processes",
+        "1",
+        "--threads",
+        str(threads),
+        "--enable-threads",
+        "--lazy-apps",
+        "--thunder-lock",
+        "--buffer-size",
+        "65535",
+        # Exit if the app fails to import, instead of serving 500s that pass a port check.
+        "--need-app",
+        "--procname-prefix-spaced",
+        f"devcloud-{name}",
+    ]
+
+
+def base_env(layout: Layout, venv: Path) -> dict[str, str]:
+    """The environment of every devcloud process: venv first on PATH, DEVCLOUD_HOME marked."""
+    return {
+        "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "HOME": os.environ.get("HOME", str(layout.home)),
+        "LANG": "C.UTF-8",
+        "DEVCLOUD_HOME": str(layout.home),
+        "OS_NOVA_DISABLE_EVENTLET_PATCHING": "true",
+    }
+
+
+def _nova_console(venv: Path, layout: Layout, binary: str) -> list[str]:
+    nova_conf = layout.etc / "nova" / "nova.conf"
+    log = layout.log(binary)
+    return [str(venv / "bin" / binary), "--config-file", str(nova_conf), "--log-file", str(log)]
+
+
+def all_services(layout: Layout, venv: Path) -> list[Service]:
+    """Every service, keystone first."""
+    etc = layout.etc
+    env = base_env(layout, venv)
+    return [
+        Service(
+            "keystone",
+            _uwsgi(venv, "keystone", "keystone.wsgi.api", KEYSTONE_THREADS),
+            env | {"OS_KEYSTONE_CONFIG_DIR": str(etc / "keystone")},
+            PORTS["keystone"],
+        ),
+        Service(
+            "placement",
+            _uwsgi(venv, "placement", "placement.wsgi.api"),
+            env | {"OS_PLACEMENT_CONFIG_DIR": str(etc / "placement")},
+            PORTS["placement"],
+        ),
+        Service(
+            "glance",
+            _uwsgi(venv, "glance", "glance.wsgi.api"),
+            env | {"OS_GLANCE_CONFIG_DIR": str(etc / "glance")},
+            PORTS["glance"],
+        ),
+        Service(
+            "nova-api",
+            _uwsgi(venv, "nova-api", "nova.wsgi.osapi_compute"),
+            # nova loads its paste app from the first file, so the paste ini comes first.
+            env
+            | {
+                "OS_NOVA_CONFIG_DIR": str(etc / "nova"),
+                "OS_NOVA_CONFIG_FILES": "api-paste.ini;nova.conf;nova-api.conf",
+            },
+            PORTS["nova-api"],
+        ),
+        Service(
+            "neutron-api",
+            _uwsgi(venv, "neutron-api", "neutron.wsgi.api"),
+            env
+            | {
+                "OS_NEUTRON_CONFIG_DIR": str(etc / "neutron"),
+                "OS_NEUTRON_CONFIG_FILES": "neutron.conf;plugins/ml2/ml2_conf.ini;neutron-api.conf",
+            },
+            PORTS["neutron-api"],
+        ),
+        Service("nova-conductor", _nova_console(venv, layout, "nova-conductor"), env),
+        Service("nova-scheduler", _nova_console(venv, layout, "nova-scheduler"), env),
+        Service("nova-compute", _nova_console(venv, layout, "nova-compute"), env),
+    ]
+
+
+SERVICE_NAMES = (
+    "keystone",
+    "placement",
+    "glance",
+    "nova-api",
+    "neutron-api",
+    "nova-conductor",
+    "nova-scheduler",
+    "nova-compute",
+)
+NOVA_WORKERS = ("nova-conductor", "nova-scheduler", "nova-compute")
+
+
+def http_answers(port: int, timeout: float = 3.0) -> bool:
+    """True if an HTTP GET / on 127.0.0.1:port gets any response (uWSGI runs with --need-app)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", "/")
+        connection.getresponse().read()
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        connection.close()
+    return True
