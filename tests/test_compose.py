@@ -1,0 +1,273 @@
+"""The production stack as users deploy it: docker-compose.yml, the Dockerfile and .env.example.
+
+No Docker engine runs where the suite runs, so these tests read the files and check what a broken
+deployment would get wrong: services and their order of start, one image, health checks, a single
+beat, settings only from .env, and commands that name modules which exist.
+"""
+
+import importlib
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+import yaml
+from celery import Celery
+from django.urls import resolve
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_SERVICES = ("web", "worker", "beat", "migrate")
+AFTER_MIGRATE = {
+    "postgres": "service_healthy",
+    "redis": "service_healthy",
+    "migrate": "service_completed_successfully",
+}
+SECRET_NAME = re.compile(r"(PASSWORD|SECRET|_KEY|TOKEN)$")
+# A whole value that is one compose reference: ${NAME}, ${NAME:-default}, ${NAME:?message}.
+REFERENCE = re.compile(r"^\$\{[A-Z0-9_]+(?::?[-?][^}]*)?\}$")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict[str, Any]) -> dict[str, Any]:
+    return compose["services"]
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> str:
+    return (ROOT / "Dockerfile").read_text()
+
+
+def dockerfile_cmd(dockerfile: str) -> list[str]:
+    """The exec-form CMD of the Dockerfile's last stage."""
+    match = re.findall(r"^CMD (\[.*\])$", dockerfile, re.MULTILINE)
+    assert match, "the Dockerfile has no exec-form CMD"
+    return list(yaml.safe_load(match[-1]))
+
+
+def command(services: dict[str, Any], name: str, dockerfile: str) -> list[str]:
+    """What the service runs: its command, else the image's CMD."""
+    return list(services[name].get("command") or dockerfile_cmd(dockerfile))
+
+
+def test_stack_has_the_dashboard_services_and_its_own_database_and_broker(
+    services: dict[str, Any],
+) -> None:
+    assert set(services) == {*APP_SERVICES, "redis", "postgres"}
+    assert services["redis"]["image"].startswith("redis:7")
+    assert services["postgres"]["image"].startswith("postgres:16")
+    assert any(
+        volume.endswith(":/var/lib/postgresql/data") for volume in services["postgres"]["volumes"]
+    ), "PostgreSQL's data must live in a volume"
+
+
+def test_dashboard_services_run_one_image_built_from_the_dockerfile(
+    services: dict[str, Any],
+) -> None:
+    images = {services[name]["image"] for name in APP_SERVICES}
+    builds = {services[name].get("build") for name in APP_SERVICES}
+
+    assert len(images) == 1
+    assert builds == {"."}
+    assert (ROOT / "Dockerfile").is_file()
+
+
+def test_dockerfile_builds_a_slim_locked_non_root_image(dockerfile: str) -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    uv_pin = re.search(r'"uv==([^"]+)"', pyproject)
+
+    assert re.search(r"^FROM python:3\.12-slim\b", dockerfile, re.MULTILINE)
+    assert "uv sync --frozen --no-dev" in dockerfile
+    assert uv_pin
+    assert f"uv=={uv_pin[1]}" in dockerfile, "the image must use the uv the lock uses"
+    assert "manage.py collectstatic --noinput" in dockerfile
+    users = re.findall(r"^USER (\S+)$", dockerfile, re.MULTILINE)
+    assert users
+    assert users[-1] not in {"root", "0"}
+
+
+def test_web_runs_gunicorn_on_the_projects_wsgi_application(
+    services: dict[str, Any], dockerfile: str
+) -> None:
+    web = command(services, "web", dockerfile)
+    module, _, attribute = web[1].partition(":")
+
+    assert web[0] == "gunicorn"
+    assert callable(getattr(importlib.import_module(module), attribute))
+
+
+@pytest.mark.parametrize("service", ["worker", "beat"])
+def test_celery_services_name_the_projects_celery_app(
+    services: dict[str, Any], dockerfile: str, service: str
+) -> None:
+    argv = command(services, service, dockerfile)
+    app_module = argv[argv.index("-A") + 1]
+
+    assert argv[0] == "celery"
+    assert service in argv
+    # `celery -A dashboard` finds the app in dashboard.celery.
+    assert isinstance(importlib.import_module(f"{app_module}.celery").app, Celery)
+
+
+def test_exactly_one_beat(services: dict[str, Any], dockerfile: str) -> None:
+    runs_beat = [name for name in services if "beat" in command(services, name, dockerfile)[:4]]
+
+    assert runs_beat == ["beat"]
+    assert services["beat"]["deploy"]["replicas"] == 1
+
+
+def test_migrate_runs_once_before_the_other_dashboard_services(
+    services: dict[str, Any], dockerfile: str
+) -> None:
+    migrate = services["migrate"]
+
+    assert command(services, "migrate", dockerfile) == [
+        "python",
+        "manage.py",
+        "migrate",
+        "--noinput",
+    ]
+    assert (ROOT / "manage.py").is_file()
+    assert migrate["restart"] == "no"
+    assert migrate["depends_on"] == {"postgres": {"condition": "service_healthy"}}
+    for name in ("web", "worker", "beat"):
+        conditions = {
+            dependency: spec["condition"]
+            for dependency, spec in services[name]["depends_on"].items()
+        }
+        assert conditions == AFTER_MIGRATE, name
+
+
+def test_long_running_services_have_health_checks(services: dict[str, Any]) -> None:
+    web = services["web"]["healthcheck"]["test"]
+    worker = " ".join(services["worker"]["healthcheck"]["test"])
+
+    assert web == ["CMD", "python", "docker/healthcheck.py"]
+    assert (ROOT / "docker" / "healthcheck.py").is_file()
+    assert resolve("/healthz").url_name == "healthz"
+    # $$ is compose's escape: the container's shell expands $HOSTNAME, the worker's node name.
+    assert "celery -A dashboard inspect ping -d celery@$$HOSTNAME" in worker
+    assert services["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
+
+
+def test_settings_come_from_the_env_file_and_no_secret_is_written_inline(
+    compose: dict[str, Any], services: dict[str, Any]
+) -> None:
+    for name in APP_SERVICES:
+        assert services[name]["env_file"] == ".env", name
+    for name, service in services.items():
+        for key, value in (service.get("environment") or {}).items():
+            if SECRET_NAME.search(key):
+                assert REFERENCE.match(str(value)), f"{name}: {key} must be a ${{...}} reference"
+    database_url = re.fullmatch(
+        r"postgres://(?P<user>\$\{[^}]+\}):(?P<password>\$\{[^}]+\})@postgres:5432/\$\{[^}]+\}",
+        services["web"]["environment"]["DATABASE_URL"],
+    )
+    assert database_url, "DATABASE_URL must point at the stack's postgres, credentials as ${...}"
+    assert REFERENCE.match(database_url["password"])
+
+
+def test_dockerignore_keeps_secrets_and_local_state_out_of_the_image() -> None:
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+
+    assert {".env", ".venv", "var", ".devcloud", ".git"} <= ignored
+
+
+def _env_example_names() -> set[str]:
+    text = (ROOT / ".env.example").read_text()
+    return set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", text, re.MULTILINE))
+
+
+def test_env_example_documents_every_variable_the_settings_and_compose_read() -> None:
+    settings = (ROOT / "dashboard" / "settings.py").read_text()
+    read_by_settings = set(re.findall(r"\benv(?:\.\w+)?\(\s*\"([A-Z0-9_]+)\"", settings))
+    compose_text = (ROOT / "docker-compose.yml").read_text()
+    referenced_by_compose = set(re.findall(r"(?<!\$)\$\{([A-Z0-9_]+)", compose_text))
+
+    assert "OPENSTACK_AUTH_URL" in read_by_settings  # the pattern still finds the settings' reads
+    assert read_by_settings - _env_example_names() == set()
+    assert referenced_by_compose - _env_example_names() == set()
+
+
+def test_env_example_holds_no_secret_values() -> None:
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        name, _, value = line.partition("=")
+        if not line.startswith("#") and SECRET_NAME.search(name):
+            assert value == "", f"{name} must be left empty in .env.example"
+
+
+class _Healthz(BaseHTTPRequestHandler):
+    """Answers like Django: 400 for a Host outside the allowed list, else 200 "ok"."""
+
+    allowed_host = "dashboard.example.com"
+    hosts_seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        host = self.headers["Host"]
+        self.hosts_seen.append(host)
+        ok = self.path == "/healthz" and host == self.allowed_host
+        body = b"ok" if ok else b"Bad Request"
+        self.send_response(200 if ok else 400)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def healthz_server() -> Iterator[HTTPServer]:
+    server = HTTPServer(("127.0.0.1", 0), _Healthz)
+    _Healthz.hosts_seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _run_healthcheck(port: int, allowed_hosts: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "docker" / "healthcheck.py")],
+        env={"HEALTHCHECK_PORT": str(port), "DJANGO_ALLOWED_HOSTS": allowed_hosts},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_healthcheck_asks_healthz_as_the_first_allowed_host(healthz_server: HTTPServer) -> None:
+    result = _run_healthcheck(healthz_server.server_port, "*,.dashboard.example.com,other.org")
+
+    assert result.returncode == 0, result.stderr
+    assert _Healthz.hosts_seen == ["dashboard.example.com"]
+
+
+def test_healthcheck_fails_when_django_refuses_the_host(healthz_server: HTTPServer) -> None:
+    result = _run_healthcheck(healthz_server.server_port, "other.org")
+
+    assert result.returncode == 1
+    assert "400" in result.stderr
+
+
+def test_healthcheck_fails_when_nothing_listens(healthz_server: HTTPServer) -> None:
+    port = healthz_server.server_port
+    healthz_server.shutdown()
+    healthz_server.server_close()
+
+    result = _run_healthcheck(port, "dashboard.example.com")
+
+    assert result.returncode == 1
+    assert "healthz:" in result.stderr
