@@ -13,6 +13,9 @@ from devcloud.services import NOVA_WORKERS, PORTS, SERVICE_NAMES, Service, http_
 
 API_TIMEOUT = 180.0
 REPORT_TIMEOUT = 120.0
+# uWSGI takes about 3 s to honour SIGTERM and nova-compute about 9 s; nothing they could still
+# write matters in a test cloud, so what remains after this is killed.
+STOP_TIMEOUT = 3.0
 
 
 def service_pid(layout: Layout, name: str) -> int | None:
@@ -60,7 +63,7 @@ def stop_all(layout: Layout) -> list[str]:
     running = [(name, service_pid(layout, name)) for name in reversed(SERVICE_NAMES)]
     running_pids = [(name, pid) for name, pid in running if pid is not None]
     with ThreadPoolExecutor(max_workers=len(SERVICE_NAMES)) as pool:
-        list(pool.map(lambda item: stop_group(item[1], timeout=10), running_pids))
+        list(pool.map(lambda item: stop_group(item[1], timeout=STOP_TIMEOUT), running_pids))
     for name in SERVICE_NAMES:
         PidFile(layout.run, name).remove()
     return [name for name, _ in running_pids]
