@@ -14,7 +14,7 @@ from devcloud.config import make_data_dirs
 from devcloud.console import DevcloudError, Progress, log_tail_detail
 from devcloud.mariadb import MariaDB
 from devcloud.paths import REPO_ROOT, Layout
-from devcloud.services import Service, base_env
+from devcloud.services import NOVA_WORKERS, Service, base_env
 
 COMPUTE_NODE_TIMEOUT = 120.0
 
@@ -185,6 +185,6 @@ def bootstrap(
     with progress.step("seed flavors, image and external network"):
         run_seed(layout, venv, "resources")
     with progress.step("wait for nova's services to report"):
-        runtime.wait_nova_reports(layout, progress, db, since)
+        runtime.wait_nova_reports(layout, progress, db, since, set(NOVA_WORKERS))
     with progress.step("take the snapshot"):
         snapshot.take(layout, db)

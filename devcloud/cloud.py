@@ -59,9 +59,10 @@ def _prepare(layout: Layout, progress: Progress) -> tuple[Path, MariaDB, dict[st
 def _warm_start(layout: Layout, progress: Progress, db: MariaDB, services: list[Service]) -> None:
     with progress.step("start the services"):
         since = runtime.database_now(db)
-        runtime.start(layout, services)
+        started = runtime.start(layout, services)
         runtime.wait_answering(layout, progress, services)
-        runtime.wait_nova_reports(layout, progress, db, since)
+        started_names = {service.name for service in started}
+        runtime.wait_nova_reports(layout, progress, db, since, started_names)
 
 
 def _restore(layout: Layout, progress: Progress, db: MariaDB) -> None:

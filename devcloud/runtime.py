@@ -71,7 +71,8 @@ def stop_all(layout: Layout) -> list[str]:
 
 def _failure(layout: Layout, names: list[str], reason: str) -> DevcloudError:
     details = "\n\n".join(log_tail_detail(name, layout.log(name)) for name in names)
-    return DevcloudError(f"{', '.join(names)} {reason}.", detail=details)
+    logs = ", ".join(str(layout.log(name)) for name in names)
+    return DevcloudError(f"{', '.join(names)} {reason}; see above and {logs}.", detail=details)
 
 
 def wait_answering(layout: Layout, progress: Progress, services: list[Service]) -> None:
@@ -102,9 +103,11 @@ def _reported_since(db: MariaDB, since: str) -> set[str]:
     return {row[0] for row in rows}
 
 
-def wait_nova_reports(layout: Layout, progress: Progress, db: MariaDB, since: str) -> None:
-    """Wait until conductor, scheduler and compute have each reported (via RPC) since `since`."""
-    waiting = set(NOVA_WORKERS)
+def wait_nova_reports(
+    layout: Layout, progress: Progress, db: MariaDB, since: str, names: set[str]
+) -> None:
+    """Wait until these nova workers have each reported (compute via conductor) since `since`."""
+    waiting = names & set(NOVA_WORKERS)
     deadline = time.monotonic() + REPORT_TIMEOUT
     while waiting:
         dead = sorted(name for name in waiting if service_pid(layout, name) is None)
