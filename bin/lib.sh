@@ -385,7 +385,20 @@ devcloud() {
     (cd "$ROOT" && "$DEVCLOUD_PYTHON" -m devcloud "$@")
 }
 
-cloud_running() { devcloud status >/dev/null 2>&1; }
+# cloud_state: "up" when every service is healthy, "partial" when some process devcloud started
+# runs (someone's cloud mid-start, or with a service down), "down" when none does.
+cloud_state() {
+    devcloud status --json 2>/dev/null | "$DEVCLOUD_PYTHON" -c '
+import json, sys
+try:
+    status = json.load(sys.stdin)
+except ValueError:
+    print("down")
+else:
+    running = any(service.get("pid") for service in status.get("services", []))
+    print("up" if status.get("healthy") else "partial" if running else "down")
+' || echo down
+}
 
 cloud_up() {
     log "python3 -m devcloud up: the local OpenStack cloud (its first run installs it: minutes)"
