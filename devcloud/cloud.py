@@ -67,7 +67,7 @@ def _warm_start(layout: Layout, progress: Progress, db: MariaDB, services: list[
 
 def _restore(layout: Layout, progress: Progress, db: MariaDB) -> None:
     with progress.step("stop the services"):
-        runtime.stop_all(layout)
+        runtime.stop_all(layout, graceful=False)
     with progress.step("restore the snapshot"):
         snapshot.restore(layout, db)
 

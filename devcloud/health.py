@@ -8,7 +8,7 @@ from devcloud.console import DevcloudError
 from devcloud.mariadb import PORT as MARIADB_PORT
 from devcloud.mariadb import MariaDB
 from devcloud.paths import Layout
-from devcloud.ports import port_open
+from devcloud.ports import command_line, listening_pid, port_open
 from devcloud.processes import PidFile
 from devcloud.services import PORTS, SERVICE_NAMES, http_answers
 
@@ -44,7 +44,9 @@ def _service_health(layout: Layout, name: str, report_ages: dict[str, int]) -> H
     pid = runtime.service_pid(layout, name)
     port = PORTS.get(name)
     if pid is None:
-        return Health(name, False, None, port, "not running")
+        holder = listening_pid(port) if port is not None else None
+        held = f"; port {port} is held by pid {holder} ({command_line(holder)})" if holder else ""
+        return Health(name, False, None, port, f"not running{held}")
     if port is not None:
         if not runtime.owns_port(layout, name, port):
             return Health(name, False, pid, port, f"running, but not listening on {port}")
@@ -68,10 +70,11 @@ def _mariadb_health(layout: Layout) -> Health:
 
 
 def _rabbitmq_health(layout: Layout) -> Health:
-    owner = "started by devcloud" if rabbitmq.rabbitmq_started_by_devcloud(layout) else "shared"
+    ours = rabbitmq.rabbitmq_started_by_devcloud(layout)
     if rabbitmq.broker_answers():
+        owner = "started by devcloud" if ours else "shared (not started by devcloud)"
         return Health("rabbitmq", True, None, rabbitmq.PORT, f"{owner}, guest login works")
-    return Health("rabbitmq", False, None, rabbitmq.PORT, f"{owner}, no guest login on 5672")
+    return Health("rabbitmq", False, None, rabbitmq.PORT, "no guest login on 127.0.0.1:5672")
 
 
 def collect(layout: Layout) -> list[Health]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from devcloud.commands import require, run_capture, run_logged
 from devcloud.console import DevcloudError, Progress, log_tail_detail
 from devcloud.paths import Layout
-from devcloud.ports import foreign_listener_message, listening_pid, port_open, session_id
+from devcloud.ports import foreign_listeners_message, listening_pid, port_open, session_id
 from devcloud.processes import PidFile, start_detached, stop_group
 from devcloud.templating import render
 
@@ -76,7 +76,8 @@ class MariaDB:
     def _refuse_foreign_listener(self) -> None:
         owner = listening_pid(PORT)
         if port_open(PORT) and (owner is None or session_id(owner) != self.running_pid()):
-            raise DevcloudError(foreign_listener_message(PORT, owner))
+            message = foreign_listeners_message([(PORT, owner)])
+            raise DevcloudError(f"Cannot start MariaDB: {message}.")
 
     def _install_db(self) -> None:
         shutil.rmtree(self.layout.mysql, ignore_errors=True)

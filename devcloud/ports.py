@@ -81,21 +81,29 @@ def devcloud_home_of(pid: int) -> str | None:
     return None
 
 
-def foreign_listener_message(port: int, pid: int | None) -> str:
-    """A sentence saying who holds `port` and how to free it."""
-    if pid is None:
-        return (
-            f"port {port} is in use by another process (its owner is not visible to this user); "
-            f"stop it or run `python3 -m devcloud down` in the checkout that started it"
-        )
-    other_home = devcloud_home_of(pid)
-    if other_home:
-        checkout = str(Path(other_home).parent)
-        return (
-            f"port {port} is in use by another devcloud (pid {pid}, state in {other_home}); "
+def foreign_listeners_message(listeners: list[tuple[int, int | None]]) -> str:
+    """One sentence per owner of the given (port, pid) pairs, saying how to free the ports."""
+    other_devclouds: dict[str, list[str]] = {}
+    sentences = []
+    for port, pid in listeners:
+        other_home = devcloud_home_of(pid) if pid is not None else None
+        if other_home:
+            other_devclouds.setdefault(other_home, []).append(str(port))
+        elif pid is None:
+            sentences.append(
+                f"port {port} is in use by another process (not visible to this user); stop it "
+                "or run `python3 -m devcloud down` in the checkout that started it"
+            )
+        else:
+            sentences.append(
+                f"port {port} is in use by another process (pid {pid}: {command_line(pid)}); "
+                "stop it or run `python3 -m devcloud down` in the checkout that started it"
+            )
+    for other_home, ports in other_devclouds.items():
+        checkout = Path(other_home).parent
+        held = f"ports {', '.join(ports)} are" if len(ports) > 1 else f"port {ports[0]} is"
+        sentences.append(
+            f"{held} in use by another devcloud (state in {other_home}); "
             f"run `python3 -m devcloud down` in {checkout}"
         )
-    return (
-        f"port {port} is in use by another process (pid {pid}: {command_line(pid)}); "
-        f"stop it or run `python3 -m devcloud down` in the checkout that started it"
-    )
+    return "; ".join(sentences)

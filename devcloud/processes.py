@@ -80,20 +80,23 @@ def _reap(pid: int) -> None:
         os.waitpid(pid, os.WNOHANG)
 
 
-def stop_group(pid: int, timeout: float = 15.0) -> None:
-    """SIGTERM the process group led by `pid`, SIGKILL what is left after `timeout` seconds."""
+def _signal_and_wait(pgid: int, signum: int, timeout: float) -> bool:
+    """Send `signum` to the group; True once the whole group is gone within `timeout`."""
     try:
-        os.killpg(pid, signal.SIGTERM)
+        os.killpg(pgid, signum)
     except ProcessLookupError:
-        return
+        return True
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        _reap(pid)
-        if not _group_alive(pid):
-            return
-        time.sleep(0.1)
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
+        _reap(pgid)
+        if not _group_alive(pgid):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def stop_group(pid: int, timeout: float = 15.0) -> None:
+    """SIGTERM the process group led by `pid` (skipped if `timeout` is 0), then SIGKILL it."""
+    if timeout > 0 and _signal_and_wait(pid, signal.SIGTERM, timeout):
         return
-    _reap(pid)
+    _signal_and_wait(pid, signal.SIGKILL, 10.0)

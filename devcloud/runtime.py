@@ -7,7 +7,7 @@ from devcloud.console import DevcloudError, Progress, log_tail_detail
 from devcloud.mariadb import PORT as MARIADB_PORT
 from devcloud.mariadb import MariaDB
 from devcloud.paths import Layout
-from devcloud.ports import foreign_listener_message, listening_pid, port_open, session_id
+from devcloud.ports import foreign_listeners_message, listening_pid, port_open, session_id
 from devcloud.processes import PidFile, start_detached, stop_group
 from devcloud.services import NOVA_WORKERS, PORTS, SERVICE_NAMES, Service, http_answers
 
@@ -32,16 +32,17 @@ def owns_port(layout: Layout, name: str, port: int) -> bool:
 
 def refuse_foreign_ports(layout: Layout) -> None:
     """Fail before starting anything if another process holds one of devcloud's ports."""
-    problems = []
-    for name, port in PORTS.items():
-        if port_open(port) and not owns_port(layout, name, port):
-            problems.append(foreign_listener_message(port, listening_pid(port)))
+    foreign = [
+        (port, listening_pid(port))
+        for name, port in PORTS.items()
+        if port_open(port) and not owns_port(layout, name, port)
+    ]
     mariadb_pid = PidFile(layout.run, "mariadb").alive_pid()
     owner = listening_pid(MARIADB_PORT)
     if port_open(MARIADB_PORT) and (owner is None or session_id(owner) != mariadb_pid):
-        problems.append(foreign_listener_message(MARIADB_PORT, owner))
-    if problems:
-        raise DevcloudError("Cannot start devcloud: " + "; ".join(problems) + ".")
+        foreign.append((MARIADB_PORT, owner))
+    if foreign:
+        raise DevcloudError(f"Cannot start devcloud: {foreign_listeners_message(foreign)}.")
 
 
 def start(layout: Layout, services: list[Service]) -> list[Service]:
@@ -58,12 +59,16 @@ def start(layout: Layout, services: list[Service]) -> list[Service]:
     return started
 
 
-def stop_all(layout: Layout) -> list[str]:
-    """Stop every running devcloud service, in parallel; return the names stopped."""
+def stop_all(layout: Layout, *, graceful: bool = True) -> list[str]:
+    """Stop every running devcloud service, in parallel; return the names stopped.
+
+    Not graceful (SIGKILL at once) is for a reset, which throws the state away anyway.
+    """
+    timeout = STOP_TIMEOUT if graceful else 0.0
     running = [(name, service_pid(layout, name)) for name in reversed(SERVICE_NAMES)]
     running_pids = [(name, pid) for name, pid in running if pid is not None]
     with ThreadPoolExecutor(max_workers=len(SERVICE_NAMES)) as pool:
-        list(pool.map(lambda item: stop_group(item[1], timeout=STOP_TIMEOUT), running_pids))
+        list(pool.map(lambda item: stop_group(item[1], timeout=timeout), running_pids))
     for name in SERVICE_NAMES:
         PidFile(layout.run, name).remove()
     return [name for name, _ in running_pids]
