@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("env", help="print the path of the dashboard env file")
     commands.add_parser("smoke", help="end-to-end check as the demo user (creates and deletes)")
     openstack = commands.add_parser("openstack", help="run the openstack CLI with clouds.yaml")
-    openstack.add_argument("args", nargs=argparse.REMAINDER, help="e.g. --os-cloud devcloud-demo")
+    openstack.add_argument("args", nargs="*", help="e.g. --os-cloud devcloud-demo server list")
     return parser
 
 
@@ -53,16 +53,17 @@ def _run(args: argparse.Namespace) -> int:
         return tools.show_logs(layout, args.service, args.n)
     if args.command == "env":
         return tools.show_env_path(layout)
-    if args.command == "smoke":
-        return tools.run_smoke(layout)
-    return tools.run_openstack(layout, args.args)
+    return tools.run_smoke(layout)
 
 
 def main() -> int:
     """Parse the command line, run the command, turn expected failures into messages."""
-    args = _parser().parse_args()
+    argv = sys.argv[1:]
     try:
-        return _run(args)
+        if argv[:1] == ["openstack"]:
+            # Everything after `openstack` belongs to the openstack CLI, options included.
+            return tools.run_openstack(state_layout(), argv[1:])
+        return _run(_parser().parse_args(argv))
     except DevcloudError as error:
         if error.detail:
             print(error.detail, file=sys.stderr)

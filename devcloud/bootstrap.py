@@ -106,9 +106,8 @@ def migrate(layout: Layout, venv: Path, db: MariaDB, admin_password: str) -> Non
         futures = [
             pool.submit(_run_chain, layout, env, name, chain) for name, chain in chains.items()
         ]
-        errors = [future.exception() for future in futures if future.exception()]
-    if errors:
-        raise errors[0]
+    for future in futures:
+        future.result()  # re-raises the first failed chain's DevcloudError
 
 
 def run_seed(layout: Layout, venv: Path, phase: str) -> None:
