@@ -82,8 +82,21 @@ def _apt_packages_missing(python: Python311) -> list[str]:
         missing.append("rabbitmq-server")
     if not which("gcc"):
         missing.append("build-essential")
-    if str(python.executable).startswith("/usr/bin/"):
-        missing += ["python3-venv", "python3-dev"]
+    return missing + _debian_python_packages(python)
+
+
+def _debian_python_packages(python: Python311) -> list[str]:
+    """Debian splits venv support and the C headers (needed to build uWSGI) out of python3."""
+    if not str(python.executable).startswith("/usr/bin/"):
+        return []
+    probe = "import ensurepip, sysconfig; print(sysconfig.get_paths()['include'])"
+    result = subprocess.run(
+        [str(python.executable), "-c", probe], capture_output=True, text=True, check=False
+    )
+    missing = [] if result.returncode == 0 else ["python3-venv"]
+    include = result.stdout.strip()
+    if not include or not (Path(include) / "Python.h").exists():
+        missing.append("python3-dev")
     return missing
 
 
