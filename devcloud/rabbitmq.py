@@ -99,6 +99,13 @@ def _wait_ready(timeout: float = 90) -> None:
     )
 
 
+def _wait_port_closed(timeout: float = 30) -> None:
+    """`rabbitmqctl stop` returns before the Erlang VM has let go of the port."""
+    deadline = time.monotonic() + timeout
+    while port_open(PORT) and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 def ensure_rabbitmq(layout: Layout, progress: Progress) -> None:
     """Reuse a broker on 5672 that accepts guest/guest, or start Debian's rabbitmq-server."""
     if broker_answers():
@@ -132,6 +139,7 @@ def stop_rabbitmq_if_ours(layout: Layout, progress: Progress) -> None:
         if port_open(PORT):
             rabbitmqctl = require("rabbitmqctl", "rabbitmq-server")
             run_capture([rabbitmqctl, "stop"], what="rabbitmqctl stop")
+            _wait_port_closed()
         if epmd_started and port_open(EPMD_PORT):
             run_capture([require("epmd", "erlang-base"), "-kill"], what="epmd -kill")
         marker.unlink()
