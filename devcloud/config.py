@@ -7,7 +7,6 @@ from devcloud.paths import Layout
 from devcloud.templating import fill, render
 
 TRANSPORT_URL = "rabbit://guest:guest@127.0.0.1:5672/"
-SERVICE_USERS = ("glance", "placement", "nova", "neutron")
 DATA_DIRS = (
     "keystone-fernet",
     "keystone-receipts",
