@@ -141,6 +141,7 @@ SECURE_CSP = {
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tenants.auth.throttle_key"
 AXES_LOCKOUT_CALLABLE = "tenants.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True

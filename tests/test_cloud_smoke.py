@@ -66,9 +66,9 @@ def test_tenant_builds_l3_boots_a_server_and_gets_a_console(
     assert router.external_gateway_info["enable_snat"] is False
     net.add_interface_to_router(router, subnet_id=subnet.id)
     cleanup(lambda: net.remove_interface_from_router(router, subnet_id=subnet.id))
-    net.add_extra_routes_to_router(
-        router, {"router": {"routes": [{"destination": "10.99.0.0/24", "nexthop": "10.42.0.10"}]}}
-    )
+    routes = {"router": {"routes": [{"destination": "10.99.0.0/24", "nexthop": "10.42.0.10"}]}}
+    net.add_extra_routes_to_router(router, routes)
+    cleanup(lambda: net.remove_extra_routes_from_router(router, routes))
     assert net.get_router(router).routes == [
         {"destination": "10.99.0.0/24", "nexthop": "10.42.0.10"}
     ]
