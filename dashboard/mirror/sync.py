@@ -1,0 +1,79 @@
+"""Write an observation of the cloud into a mirror table.
+
+Level-driven and idempotent: the same observation written twice changes nothing the second time.
+Rows are deleted only when the observation is complete for its scope (a full listing), never
+after a partial one (by ids, or changed-since), because a missing row then proves nothing.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from dashboard.mirror.models import MirrorModel
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+
+def sync_rows[M: MirrorModel](
+    *,
+    model: type[M],
+    observed: Mapping[str, Mapping[str, Any]],
+    scope: models.Q | None = None,
+    complete: bool,
+    now: datetime | None = None,
+) -> SyncResult:
+    """Upsert `observed` (id -> field values) into `model`; when `complete`, delete the rows in
+    `scope` (default: the whole table) that the observation no longer holds.
+
+    Only rows whose fields changed are written; `synced_at` is refreshed on every observed row.
+    """
+    now = now or timezone.now()
+    manager = model._default_manager
+    deleted = 0
+    with transaction.atomic():
+        existing = manager.in_bulk(list(observed))
+        to_create: list[M] = []
+        to_update: list[M] = []
+        seen_unchanged: list[M] = []
+        field_names: set[str] = {"synced_at"}
+        for object_id, fields in observed.items():
+            row = existing.get(object_id)
+            if row is None:
+                to_create.append(model(pk=object_id, synced_at=now, **fields))
+                continue
+            changed = [name for name, value in fields.items() if getattr(row, name) != value]
+            for name in changed:
+                setattr(row, name, fields[name])
+            row.synced_at = now
+            field_names.update(changed)
+            (to_update if changed else seen_unchanged).append(row)
+        manager.bulk_create(to_create, batch_size=500)
+        if to_update:
+            manager.bulk_update(to_update, sorted(field_names), batch_size=500)
+        if seen_unchanged:
+            manager.filter(pk__in=[row.pk for row in seen_unchanged]).update(synced_at=now)
+        if complete:
+            stale = manager.filter(scope or models.Q()).exclude(pk__in=list(observed))
+            deleted, _ = stale.delete()
+    return SyncResult(
+        created=len(to_create),
+        updated=len(to_update),
+        unchanged=len(seen_unchanged),
+        deleted=deleted,
+    )
+
+
+def delete_rows(*, model: type[MirrorModel], ids: list[str]) -> int:
+    """Remove rows for objects the cloud says are gone (a targeted 404, a delete event)."""
+    deleted, _ = model._default_manager.filter(pk__in=ids).delete()
+    return deleted
