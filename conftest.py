@@ -1,1 +1,1 @@
-pytest_plugins = ["dashboard.testing.fixtures", "dashboard.testing.browser"]
+pytest_plugins = ["dashboard.testing.fixtures", "dashboard.testing.browser", "dashboard.testing.celery"]

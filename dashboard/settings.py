@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "dashboard.web",
+    "dashboard.operations",
     "tenants",
     "networks",
     "instances",
@@ -204,7 +205,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Operations unfinished this long (seconds) are failed by beat: no worker is still on them.
+OPERATION_STUCK_AFTER = env.int("OPERATION_STUCK_AFTER", default=900)
 CELERY_BEAT_SCHEDULE = {
+    "fail-stuck-operations": {
+        "task": "dashboard.operations.tasks.fail_stuck_operations_task",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
     "clear-expired-sessions": {
         "task": "tenants.tasks.clear_expired_sessions",
         "schedule": 3600.0,

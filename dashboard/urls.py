@@ -8,6 +8,8 @@ urlpatterns = [
     path("network/", include("networks.urls")),
     path("compute/", include("instances.urls")),
     path("", include("dashboard.web.urls")),
+    path("", include("dashboard.operations.urls")),
+    path("api/", include("dashboard.operations.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("healthz", healthz, name="healthz"),
 ]

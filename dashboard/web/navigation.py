@@ -30,7 +30,7 @@ NAVIGATION = (
         ),
     ),
     NavSection("Compute", (NavItem("Instances", "instances:server_list"),)),
-    NavSection("Activity", (NavItem("Activity", "web:activity"),)),
+    NavSection("Activity", (NavItem("Activity", "operations:activity"),)),
     NavSection("Project", (NavItem("API Access", "tenants:api_access"),)),
     NavSection("Admin", (NavItem("Quotas", "web:admin_quotas", admin_only=True),), admin_only=True),
 )

@@ -1,0 +1,44 @@
+"""Keeps a user's token for an operation in Redis, never in the database, task or logs.
+
+The web process stores the token when the operation starts; the worker reads it to act as the
+user and removes it when the operation ends. It expires with the token itself.
+"""
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from uuid import UUID
+
+import redis
+from django.conf import settings
+
+KEY_PREFIX = "dashboard:operation-token:"
+
+
+@lru_cache(maxsize=1)
+def _redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, decode_responses=True)
+
+
+def _client() -> redis.Redis:
+    return _redis(settings.REDIS_URL)
+
+
+def _key(operation_id: UUID) -> str:
+    return f"{KEY_PREFIX}{operation_id}"
+
+
+def token_store(*, operation_id: UUID, token: str, expires_at: datetime) -> None:
+    """Keep `token` for the operation until the token's own expiry."""
+    ttl = int((expires_at - datetime.now(UTC)).total_seconds())
+    if ttl > 0:
+        _client().set(_key(operation_id), token, ex=ttl)
+
+
+def token_fetch(*, operation_id: UUID) -> str | None:
+    """The operation's token, or None when it expired or was never stored."""
+    value = _client().get(_key(operation_id))
+    return str(value) if value is not None else None
+
+
+def token_forget(*, operation_id: UUID) -> None:
+    _client().delete(_key(operation_id))

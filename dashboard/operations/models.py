@@ -1,0 +1,64 @@
+"""An Operation: one change to the cloud, run by a Celery worker, watched by the user."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+
+class Operation(models.Model):
+    """A user's change to the cloud: what, on which object, by whom, and how it ended.
+
+    `params` holds validated form values, never secrets; the user's token waits in Redis under
+    the operation's id (see `credentials`). At most one unfinished operation per target.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    UNFINISHED = (Status.PENDING, Status.RUNNING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    task_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    action = models.CharField(max_length=100)
+    description = models.CharField(max_length=255)
+    target_type = models.CharField(max_length=50)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_name = models.CharField(max_length=255, blank=True)
+    project_id = models.CharField(max_length=64, db_index=True)
+    user_id = models.CharField(max_length=64)
+    user_name = models.CharField(max_length=255)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    error_message = models.TextField(blank=True)
+    request_id = models.CharField(max_length=128, blank=True)
+    result_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["project_id", "status", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_type", "target_id"],
+                condition=Q(status__in=["pending", "running"]) & ~Q(target_id=""),
+                name="one_unfinished_operation_per_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in self.UNFINISHED
+
+    @property
+    def target_label(self) -> str:
+        return self.target_name or self.target_id or self.result_id

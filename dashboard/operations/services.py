@@ -1,0 +1,144 @@
+"""Starting, claiming and ending operations. Nothing here calls the cloud."""
+
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import structlog
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from dashboard.cloud.errors import CloudError
+from dashboard.operations import credentials
+from dashboard.operations.models import Operation
+from dashboard.operations.registry import action_service
+
+log = structlog.get_logger(__name__)
+
+Status = Operation.Status
+
+
+class OperationRefused(Exception):
+    """The operation cannot start; the message says why and what to do."""
+
+
+class Actor(Protocol):
+    """Who starts an operation: a signed-in user's Keystone session (the token stays here)."""
+
+    user_id: str
+    user_name: str
+    project_id: str
+    token: str
+    expires_at: datetime
+
+
+def operation_start(
+    *,
+    actor: Actor,
+    action: str,
+    description: str,
+    target_type: str,
+    target_id: str = "",
+    target_name: str = "",
+    params: dict[str, Any] | None = None,
+) -> Operation:
+    """Record the operation and send its task once the transaction commits.
+
+    Raises OperationRefused while another operation on the same target is unfinished.
+    """
+    action_service(action)  # refuses unknown actions before anything is written
+    try:
+        with transaction.atomic():
+            operation = Operation.objects.create(
+                action=action,
+                description=description,
+                target_type=target_type,
+                target_id=target_id,
+                target_name=target_name,
+                project_id=actor.project_id,
+                user_id=actor.user_id,
+                user_name=actor.user_name,
+                params=params or {},
+            )
+    except IntegrityError:
+        label = target_name or target_id
+        raise OperationRefused(
+            f"An operation on {target_type} “{label}” is already running; "
+            "wait for it to finish, then try again."
+        ) from None
+    credentials.token_store(
+        operation_id=operation.id, token=actor.token, expires_at=actor.expires_at
+    )
+    from dashboard.operations.tasks import run_operation_task
+
+    run_operation_task.apply_async_on_commit(  # type: ignore[attr-defined]
+        (str(operation.id),), task_id=str(operation.task_id)
+    )
+    log.info("operation.started", operation=str(operation.id), action=action, target=target_id)
+    return operation
+
+
+def operation_claim(*, operation_id: str, task_id: str) -> Operation | None:
+    """Mark the operation running for this task; None when finished or not this task's."""
+    claimed = Operation.objects.filter(
+        pk=operation_id, task_id=task_id, status__in=Operation.UNFINISHED
+    ).update(
+        status=Status.RUNNING,
+        started_at=Coalesce(F("started_at"), timezone.now()),
+        attempts=F("attempts") + 1,
+    )
+    return Operation.objects.get(pk=operation_id) if claimed else None
+
+
+def operation_record_result(*, operation: Operation, result_id: str) -> None:
+    """Save the id of the object the operation created, as soon as the cloud returned it."""
+    operation.result_id = result_id
+    operation.target_id = operation.target_id or result_id
+    operation.save(update_fields=["result_id", "target_id"])
+
+
+def _finish(*, operation: Operation, status: str, **fields: Any) -> None:
+    Operation.objects.filter(pk=operation.pk, status__in=Operation.UNFINISHED).update(
+        status=status, finished_at=timezone.now(), **fields
+    )
+    credentials.token_forget(operation_id=operation.id)
+    log.info("operation.finished", operation=str(operation.id), status=status, **fields)
+
+
+def operation_succeed(*, operation: Operation) -> None:
+    _finish(operation=operation, status=Status.SUCCEEDED)
+
+
+def operation_fail(*, operation: Operation, error: CloudError | str) -> None:
+    """End the operation as failed, with a message that says what failed, why, what to do."""
+    if isinstance(error, CloudError):
+        _finish(
+            operation=operation,
+            status=Status.FAILED,
+            error_message=str(error),
+            request_id=error.request_id or "",
+        )
+    else:
+        _finish(operation=operation, status=Status.FAILED, error_message=error)
+
+
+def operations_fail_stuck(*, older_than: timedelta | None = None) -> int:
+    """Fail operations unfinished past the task time limit; returns how many."""
+    limit = older_than or timedelta(seconds=settings.OPERATION_STUCK_AFTER)
+    stuck = list(
+        Operation.objects.filter(
+            status__in=Operation.UNFINISHED, created_at__lt=timezone.now() - limit
+        )
+    )
+    for operation in stuck:
+        operation_fail(
+            operation=operation,
+            error=(
+                f"No worker finished this operation within {int(limit.total_seconds() // 60)} "
+                "minutes, so its outcome was never confirmed. Check the object's current state "
+                "on its page, then try again if the change is not there."
+            ),
+        )
+    return len(stuck)

@@ -1,0 +1,80 @@
+"""The one task that runs every operation, and beat's sweep of stuck ones.
+
+The task receives only the operation's id. It claims the row (so a redelivered or duplicated
+message runs it at most once to the end), acts with the user's token from Redis, retries
+transient faults with backoff and jitter, and records how the operation ended.
+"""
+
+import random
+from typing import Any
+
+import structlog
+from celery import Task, shared_task
+
+from dashboard.cloud.connection import user_connection
+from dashboard.cloud.errors import CloudError, CloudTransientError
+from dashboard.operations import credentials
+from dashboard.operations.registry import run_action
+from dashboard.operations.services import (
+    operation_claim,
+    operation_fail,
+    operation_succeed,
+    operations_fail_stuck,
+)
+
+log = structlog.get_logger(__name__)
+
+MAX_RETRIES = 5
+SIGNED_OUT = (
+    "Your sign-in ended before this operation could run, so it was not attempted. "
+    "Sign in again and retry."
+)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+def run_operation_task(self: Task[Any, Any], operation_id: str) -> None:
+    """Run the operation once to the end; harmless when delivered twice."""
+    operation = operation_claim(operation_id=operation_id, task_id=str(self.request.id))
+    if operation is None:
+        return
+    structlog.contextvars.bind_contextvars(operation=operation_id, action=operation.action)
+    try:
+        token = credentials.token_fetch(operation_id=operation.id)
+        if token is None:
+            operation_fail(operation=operation, error=SIGNED_OUT)
+            return
+        run_action(
+            operation=operation,
+            conn=user_connection(token=token, project_id=operation.project_id),
+        )
+    except CloudTransientError as exc:
+        if self.request.retries >= MAX_RETRIES:
+            operation_fail(operation=operation, error=exc)
+            return
+        log.warning("operation.retrying", error=str(exc), attempt=self.request.retries + 1)
+        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+    except CloudError as exc:
+        operation_fail(operation=operation, error=exc)
+    except Exception:
+        log.exception("operation.crashed")
+        operation_fail(
+            operation=operation,
+            error="The dashboard failed unexpectedly while running this operation; the "
+            "cloud may or may not have made the change. Check the object's page, then retry.",
+        )
+    else:
+        operation_succeed(operation=operation)
+    finally:
+        structlog.contextvars.unbind_contextvars("operation", "action")
+
+
+def _backoff(retries: int) -> float:
+    """Exponential backoff with full jitter: up to 1, 2, 4, 8, 16 s."""
+    return random.uniform(0, 2**retries)
+
+
+@shared_task
+def fail_stuck_operations_task() -> None:
+    """Fail operations that no worker finished within the time limit."""
+    if count := operations_fail_stuck():
+        log.warning("operation.stuck_failed", count=count)

@@ -1,0 +1,237 @@
+"""The operation engine: start, claim, retry, fail, refuse, and the token kept out of the database.
+
+These tests use a small action of their own (registered in place of the apps' actions) so that
+the engine's paths can be driven exactly; the real actions' tests call the real cloud.
+"""
+
+import json
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from dashboard.cloud.errors import CloudConflict, CloudUnreachable
+from dashboard.operations import credentials, registry
+from dashboard.operations.models import Operation
+from dashboard.operations.services import (
+    OperationRefused,
+    operation_claim,
+    operation_start,
+    operations_fail_stuck,
+)
+from dashboard.operations.tasks import run_operation_task
+
+Status = Operation.Status
+calls_made: list[dict[str, Any]] = []
+
+
+class FakeActor:
+    user_id = "u-1"
+    user_name = "alice"
+    project_id = "p-1"
+    token = "gAAAAA-test-token-value"
+
+    def __init__(self) -> None:
+        self.expires_at = datetime.now(UTC) + timedelta(hours=1)
+
+
+def record(*, conn: Any, operation: Operation, **params: Any) -> None:
+    calls_made.append({"operation": operation.pk, "conn": conn, **params})
+
+
+def fail_permanently(*, conn: Any, operation: Operation, **params: Any) -> None:
+    """Stands in for a cloud refusal; the cloud's own refusals are tested with the real actions."""
+    raise CloudConflict("Could not do it: it conflicts. (Neutron 409, req-42)", request_id="req-42")
+
+
+def fail_transiently_once(*, conn: Any, operation: Operation, **params: Any) -> None:
+    """A fault on the first attempt only: a connection refused, as when Neutron restarts."""
+    if operation.attempts == 1:
+        raise CloudUnreachable("Could not do it: Neutron cannot be reached.")
+    calls_made.append({"operation": operation.pk, "attempt": operation.attempts})
+
+
+TEST_ACTIONS = {
+    "tests.record": record,
+    "tests.fail_permanently": fail_permanently,
+    "tests.fail_transiently_once": fail_transiently_once,
+}
+
+
+@pytest.fixture(autouse=True)
+def test_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls_made.clear()
+    monkeypatch.setattr(registry, "_actions", lambda: TEST_ACTIONS)
+    monkeypatch.setattr("dashboard.operations.tasks.user_connection", lambda **kwargs: kwargs)
+
+
+def start(action: str = "tests.record", target_id: str = "net-1", **params: Any) -> Operation:
+    return operation_start(
+        actor=FakeActor(),
+        action=action,
+        description="Do the thing",
+        target_type="network",
+        target_id=target_id,
+        target_name="blue",
+        params=params,
+    )
+
+
+def wait_finished(operation: Operation, timeout: float = 20) -> Operation:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        operation.refresh_from_db()
+        if operation.is_finished:
+            return operation
+        time.sleep(0.05)
+    raise AssertionError(f"operation still {operation.status} after {timeout} s")
+
+
+@pytest.mark.django_db
+def test_start_writes_the_row_then_sends_the_task_on_commit(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        operation = start(size=3)
+
+    assert len(callbacks) == 1
+    assert operation.status == Status.PENDING
+    assert operation.params == {"size": 3}
+    assert credentials.token_fetch(operation_id=operation.id) == FakeActor.token
+    assert FakeActor.token not in str(Operation.objects.values().get(pk=operation.pk))
+
+
+@pytest.mark.django_db
+def test_a_second_operation_on_the_same_target_is_refused() -> None:
+    start()
+
+    with pytest.raises(OperationRefused, match="An operation on network “blue” is already running"):
+        start()
+    start(target_id="net-2")  # another target is fine
+
+
+@pytest.mark.django_db
+def test_unknown_actions_are_refused_before_anything_is_written() -> None:
+    with pytest.raises(registry.UnknownAction):
+        start(action="tests.nope")
+    assert not Operation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_claim_runs_an_operation_once_and_only_for_its_own_task() -> None:
+    operation = start()
+
+    assert operation_claim(operation_id=str(operation.pk), task_id=str(uuid.uuid4())) is None
+    run_operation_task.apply(args=(str(operation.pk),), task_id=str(operation.task_id))
+    run_operation_task.apply(args=(str(operation.pk),), task_id=str(operation.task_id))
+
+    operation.refresh_from_db()
+    assert operation.status == Status.SUCCEEDED
+    assert operation.attempts == 1
+    assert len(calls_made) == 1
+    assert calls_made[0]["conn"] == {"token": FakeActor.token, "project_id": "p-1"}
+    assert credentials.token_fetch(operation_id=operation.id) is None
+
+
+@pytest.mark.django_db
+def test_permanent_failure_keeps_the_message_and_request_id() -> None:
+    operation = start("tests.fail_permanently")
+
+    run_operation_task.apply(args=(str(operation.pk),), task_id=str(operation.task_id))
+
+    operation.refresh_from_db()
+    assert operation.status == Status.FAILED
+    assert operation.error_message == "Could not do it: it conflicts. (Neutron 409, req-42)"
+    assert operation.request_id == "req-42"
+    assert operation.finished_at is not None
+
+
+@pytest.mark.django_db
+def test_an_operation_without_its_token_fails_and_says_to_sign_in() -> None:
+    operation = start()
+    credentials.token_forget(operation_id=operation.id)
+
+    run_operation_task.apply(args=(str(operation.pk),), task_id=str(operation.task_id))
+
+    operation.refresh_from_db()
+    assert operation.status == Status.FAILED
+    assert "Sign in again and retry" in operation.error_message
+    assert calls_made == []
+
+
+@pytest.mark.django_db
+def test_stuck_operations_are_failed_honestly() -> None:
+    stuck, fresh = start(), start(target_id="net-2")
+    Operation.objects.filter(pk=stuck.pk).update(
+        status=Status.RUNNING, created_at=datetime.now(UTC) - timedelta(hours=1)
+    )
+
+    assert operations_fail_stuck(older_than=timedelta(minutes=15)) == 1
+
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.status == Status.FAILED
+    assert "outcome was never confirmed" in stuck.error_message
+    assert fresh.status == Status.PENDING
+
+
+def test_whole_path_through_a_real_worker(celery_worker: Any) -> None:
+    operation = start(size=1)
+
+    assert wait_finished(operation).status == Status.SUCCEEDED
+    assert [call["size"] for call in calls_made] == [1]
+
+
+def test_transient_faults_are_retried_by_the_worker(celery_worker: Any) -> None:
+    operation = start("tests.fail_transiently_once")
+
+    finished = wait_finished(operation)
+
+    assert finished.status == Status.SUCCEEDED
+    assert finished.attempts == 2
+    assert calls_made == [{"operation": operation.pk, "attempt": 2}]
+
+
+@pytest.mark.django_db
+def test_status_box_polls_until_finished_then_tells_the_page(
+    signed_in: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    keystone = signed_in.session["keystone"]
+    operation = Operation.objects.create(
+        action="networks.network_create",
+        description="Create network “blue”",
+        target_type="network",
+        project_id=keystone["project_id"],
+        user_id="u",
+        user_name="alice",
+    )
+    url = f"/operations/{operation.pk}/"
+
+    running = signed_in.get(url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="load delay:2s"' in running.content.decode()
+    assert "HX-Trigger" not in running
+
+    Operation.objects.filter(pk=operation.pk).update(status=Status.SUCCEEDED)
+    done = signed_in.get(url, headers={"HX-Request": "true"})
+    assert "hx-trigger" not in done.content.decode()
+    assert "networks:changed" in json.loads(done["HX-Trigger"])
+
+
+@pytest.mark.django_db
+def test_operations_of_other_projects_are_invisible(signed_in: Client) -> None:
+    foreign = Operation.objects.create(
+        action="networks.network_create",
+        description="Create network “secret”",
+        target_type="network",
+        project_id="another-project",
+        user_id="u",
+        user_name="mallory",
+    )
+
+    assert signed_in.get(f"/operations/{foreign.pk}/").status_code == 404
+    assert signed_in.get(f"/api/operations/{foreign.pk}/").status_code == 404
+    assert signed_in.get("/api/operations/").json() == []
+    assert "secret" not in signed_in.get("/activity/").content.decode()
