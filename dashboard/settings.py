@@ -1,10 +1,11 @@
 """Django settings, read from the environment (django-environ).
 
 Values come from the process environment first, then from `.env` in the project root, then from
-`.devcloud/dashboard.env`, which the local cloud writes; a file never overrides a variable that is
-already set. `.env.example` documents every variable.
+`dashboard.env` in `$DEVCLOUD_HOME` (default `.devcloud/`), which the local cloud writes; a file
+never overrides a variable that is already set. `.env.example` documents every variable.
 """
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +19,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-for env_file in (BASE_DIR / ".env", BASE_DIR / ".devcloud" / "dashboard.env"):
+DEVCLOUD_HOME = Path(os.environ.get("DEVCLOUD_HOME") or BASE_DIR / ".devcloud")
+for env_file in (BASE_DIR / ".env", DEVCLOUD_HOME / "dashboard.env"):
     if env_file.is_file():
         env.read_env(env_file, overwrite=False)
 
