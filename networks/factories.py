@@ -1,0 +1,152 @@
+"""factory_boy factories for the networking mirror rows, for view and API tests.
+
+They write mirror rows only; nothing here touches the cloud. Related rows share their parent's
+project unless a test says otherwise.
+"""
+
+import uuid
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from networks.models import (
+    FloatingIP,
+    Network,
+    Port,
+    Router,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+)
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def _project_id() -> str:
+    return uuid.uuid4().hex
+
+
+class MirrorFactory(DjangoModelFactory):
+    id = factory.LazyFunction(_uuid)
+    project_id = factory.LazyFunction(_project_id)
+    synced_at = factory.LazyFunction(timezone.now)
+    revision_number = 1
+    created_at = factory.LazyFunction(timezone.now)
+    updated_at = factory.LazyFunction(timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class NetworkFactory(MirrorFactory):
+    name = factory.Sequence(lambda n: f"net-{n}")
+    status = "ACTIVE"
+    mtu = 1450
+    port_security_enabled = True
+
+    class Meta:
+        model = Network
+
+    class Params:
+        external = factory.Trait(router_external=True, name=factory.Sequence(lambda n: f"ext-{n}"))
+
+
+class SubnetFactory(MirrorFactory):
+    name = factory.Sequence(lambda n: f"subnet-{n}")
+    network = factory.SubFactory(NetworkFactory, project_id=factory.SelfAttribute("..project_id"))
+    ip_version = 4
+    cidr = factory.Sequence(lambda n: f"10.{n // 256 % 256}.{n % 256}.0/24")
+    gateway_ip = factory.LazyAttribute(lambda subnet: subnet.cidr.replace(".0/24", ".1"))
+    allocation_pools = factory.LazyAttribute(
+        lambda subnet: [
+            {
+                "start": subnet.cidr.replace(".0/24", ".2"),
+                "end": subnet.cidr.replace(".0/24", ".254"),
+            }
+        ]
+    )
+
+    class Meta:
+        model = Subnet
+
+
+class PortFactory(MirrorFactory):
+    network = factory.SubFactory(NetworkFactory, project_id=factory.SelfAttribute("..project_id"))
+    status = "ACTIVE"
+    mac_address = factory.Sequence(lambda n: f"fa:16:3e:00:{n // 256 % 256:02x}:{n % 256:02x}")
+    fixed_ips = factory.Sequence(
+        lambda n: [{"subnet_id": _uuid(), "ip_address": f"10.0.{n // 250 % 256}.{n % 250 + 2}"}]
+    )
+    device_owner = "compute:nova"
+    device_id = factory.LazyFunction(_uuid)
+    port_security_enabled = True
+
+    class Meta:
+        model = Port
+
+
+class RouterFactory(MirrorFactory):
+    name = factory.Sequence(lambda n: f"router-{n}")
+    status = "ACTIVE"
+
+    class Meta:
+        model = Router
+
+    class Params:
+        # A gateway on a new external network, SNAT on.
+        with_gateway = factory.Trait(
+            external_network=factory.SubFactory(NetworkFactory, external=True),
+            enable_snat=True,
+            external_gateway_info=factory.LazyAttribute(
+                lambda router: {
+                    "network_id": router.external_network.id,
+                    "enable_snat": True,
+                    "external_fixed_ips": [],
+                }
+            ),
+        )
+
+
+class RouterInterfaceFactory(PortFactory):
+    """A router's interface port on a subnet of `network`."""
+
+    device_owner = "network:router_interface"
+    device_id = factory.LazyAttribute(lambda port: port.router.id)
+    status = "DOWN"
+
+    class Params:
+        router = factory.SubFactory(RouterFactory, project_id=factory.SelfAttribute("..project_id"))
+
+
+class FloatingIPFactory(MirrorFactory):
+    floating_ip_address = factory.Sequence(lambda n: f"203.0.113.{n % 250 + 2}")
+    floating_network = factory.SubFactory(NetworkFactory, external=True)
+    status = "DOWN"
+
+    class Meta:
+        model = FloatingIP
+
+
+class SecurityGroupFactory(MirrorFactory):
+    name = factory.Sequence(lambda n: f"sg-{n}")
+
+    class Meta:
+        model = SecurityGroup
+
+
+class SecurityGroupRuleFactory(MirrorFactory):
+    security_group = factory.SubFactory(
+        SecurityGroupFactory, project_id=factory.SelfAttribute("..project_id")
+    )
+    direction = "ingress"
+    ethertype = "IPv4"
+    protocol = "tcp"
+    port_range_min = 22
+    port_range_max = 22
+    remote_ip_prefix = "0.0.0.0/0"
+
+    class Meta:
+        model = SecurityGroupRule

@@ -1,0 +1,215 @@
+"""Mirror tables of Neutron's networking objects, written only by `networks.reconcile`.
+
+Field names follow the Neutron API reference, with `:` written as `_` (`router:external` is
+`router_external`). List-valued attributes are JSON, normalised by the reconcile mappers (sorted
+where Neutron's order carries no meaning) so that an unchanged object compares equal. Absent
+text attributes (no gateway IP, any protocol) are stored as "", absent relations as null.
+"""
+
+from django.db import models
+
+from dashboard.mirror.models import MirrorModel
+
+# Ports a router owns on the subnets it routes (`device_id` is the router's id). The gateway
+# port (`network:router_gateway`) is not an interface: it is `Router.external_gateway_info`.
+ROUTER_INTERFACE_OWNERS = (
+    "network:router_interface",
+    "network:router_interface_distributed",
+    "network:ha_router_replicated_interface",
+)
+
+
+class NeutronModel(MirrorModel):
+    """What every Neutron object with standard attributes has: revision, timestamps, description."""
+
+    description = models.CharField(max_length=255, blank=True)
+    revision_number = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Network(NeutronModel):
+    """A Neutron network of any project, external and shared ones included."""
+
+    status = models.CharField(max_length=16, blank=True)
+    admin_state_up = models.BooleanField(default=True)
+    shared = models.BooleanField(default=False)
+    router_external = models.BooleanField(default=False)
+    mtu = models.PositiveIntegerField(null=True, blank=True)
+    port_security_enabled = models.BooleanField(null=True, blank=True)
+    # Provider attributes are visible to administrators only; the mirror is read as one.
+    provider_network_type = models.CharField(max_length=32, blank=True)
+    provider_physical_network = models.CharField(max_length=64, blank=True)
+    provider_segmentation_id = models.PositiveIntegerField(null=True, blank=True)
+    availability_zones = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+
+
+class Subnet(NeutronModel):
+    """An IPv4 or IPv6 subnet of a network, with its pools, DNS servers and host routes."""
+
+    network = models.ForeignKey(
+        "networks.Network",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="subnets",
+        null=True,
+        blank=True,
+    )
+    ip_version = models.PositiveSmallIntegerField()
+    cidr = models.CharField(max_length=64)
+    gateway_ip = models.CharField(max_length=64, blank=True)
+    enable_dhcp = models.BooleanField(default=True)
+    allocation_pools = models.JSONField(default=list, blank=True)
+    # The order of DNS servers is the order clients try them, so it is kept as Neutron gives it.
+    dns_nameservers = models.JSONField(default=list, blank=True)
+    host_routes = models.JSONField(default=list, blank=True)
+    ipv6_ra_mode = models.CharField(max_length=32, blank=True)
+    ipv6_address_mode = models.CharField(max_length=32, blank=True)
+    subnetpool_id = models.CharField(max_length=64, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+
+
+class PortQuerySet(models.QuerySet["Port"]):
+    def router_interfaces(self, *, router_id: str | None = None) -> "PortQuerySet":
+        """Ports that attach a router to a subnet (of one router when `router_id` is given)."""
+        ports = self.filter(device_owner__in=ROUTER_INTERFACE_OWNERS)
+        return ports if router_id is None else ports.filter(device_id=router_id)
+
+
+class Port(NeutronModel):
+    """A port on a network: a server's NIC, a router interface or gateway, a DHCP port, ..."""
+
+    network = models.ForeignKey(
+        "networks.Network",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="ports",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(max_length=16, blank=True)
+    admin_state_up = models.BooleanField(default=True)
+    mac_address = models.CharField(max_length=32, blank=True)
+    # [{"subnet_id": ..., "ip_address": ...}], sorted by subnet then address.
+    fixed_ips = models.JSONField(default=list, blank=True)
+    device_owner = models.CharField(max_length=255, blank=True)
+    device_id = models.CharField(max_length=255, blank=True, db_index=True)
+    port_security_enabled = models.BooleanField(null=True, blank=True)
+    security_group_ids = models.JSONField(default=list, blank=True)
+    allowed_address_pairs = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+
+    objects = PortQuerySet.as_manager()
+
+    @property
+    def is_router_interface(self) -> bool:
+        return self.device_owner in ROUTER_INTERFACE_OWNERS
+
+
+class Router(NeutronModel):
+    """A router: its external gateway, its static (extra) routes; interfaces are Ports."""
+
+    status = models.CharField(max_length=16, blank=True)
+    admin_state_up = models.BooleanField(default=True)
+    # As Neutron returns it ({"network_id", "enable_snat", "external_fixed_ips"}), or null.
+    external_gateway_info = models.JSONField(null=True, blank=True)
+    # Denormalised from external_gateway_info, for filtering and joins.
+    external_network = models.ForeignKey(
+        "networks.Network",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="gateway_routers",
+        null=True,
+        blank=True,
+    )
+    enable_snat = models.BooleanField(null=True, blank=True)
+    # [{"destination": ..., "nexthop": ...}], sorted.
+    routes = models.JSONField(default=list, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+
+    @property
+    def interfaces(self) -> PortQuerySet:
+        """This router's interface ports, read from the mirror."""
+        return Port.objects.router_interfaces(router_id=self.id)
+
+
+class FloatingIP(NeutronModel):
+    """A floating IP allocated from an external network, associated to a port or not."""
+
+    floating_ip_address = models.CharField(max_length=64)
+    floating_network = models.ForeignKey(
+        "networks.Network",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="floating_ips",
+        null=True,
+        blank=True,
+    )
+    fixed_ip_address = models.CharField(max_length=64, blank=True)
+    port = models.ForeignKey(
+        "networks.Port",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="floating_ips",
+        null=True,
+        blank=True,
+    )
+    router = models.ForeignKey(
+        "networks.Router",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="floating_ips",
+        null=True,
+        blank=True,
+    )
+    status = models.CharField(max_length=16, blank=True)
+    # Only filled when the cloud has the dns-integration extension.
+    dns_name = models.CharField(max_length=255, blank=True)
+    dns_domain = models.CharField(max_length=255, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return self.floating_ip_address or self.id
+
+    @property
+    def name_or_id(self) -> str:
+        """Floating IPs have no name; users know them by their address."""
+        return self.floating_ip_address or self.id
+
+
+class SecurityGroup(NeutronModel):
+    """A security group; its rules are SecurityGroupRule rows."""
+
+    stateful = models.BooleanField(default=True)
+    tags = models.JSONField(default=list, blank=True)
+
+
+class SecurityGroupRule(NeutronModel):
+    """One rule of a security group: direction, ethertype, protocol, ports and remote."""
+
+    security_group = models.ForeignKey(
+        "networks.SecurityGroup",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="rules",
+        null=True,
+        blank=True,
+    )
+    direction = models.CharField(max_length=8)
+    ethertype = models.CharField(max_length=8)
+    protocol = models.CharField(max_length=32, blank=True)
+    port_range_min = models.PositiveIntegerField(null=True, blank=True)
+    port_range_max = models.PositiveIntegerField(null=True, blank=True)
+    remote_ip_prefix = models.CharField(max_length=64, blank=True)
+    remote_group = models.ForeignKey(
+        "networks.SecurityGroup",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="referencing_rules",
+        null=True,
+        blank=True,
+    )
