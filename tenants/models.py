@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.db import models
 
+from dashboard.mirror.models import MirrorModel
+
 
 class UserManager(BaseUserManager["User"]):
     def upsert_from_keystone(self, *, keystone_id: str, name: str, domain_name: str) -> "User":
@@ -33,3 +35,43 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.domain_name})"
+
+
+class Project(MirrorModel):
+    """A Keystone project (mirror); `project_id` is the project's own id, so every mirror table
+    can be filtered by `project_id` alike."""
+
+    domain_id = models.CharField(max_length=64, blank=True)
+    parent_id = models.CharField(max_length=64, blank=True)
+    enabled = models.BooleanField(default=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+
+class Quota(MirrorModel):
+    """One quota of one project: its limit (-1 = unlimited), what is in use and what is reserved.
+
+    Quotas have no OpenStack id; the id is `"<project_id>:<service>:<resource>"`, the resource
+    named as its service's API names it (Nova `cores`, Neutron `floatingip`).
+    """
+
+    class Service(models.TextChoices):
+        COMPUTE = "compute", "Compute"
+        NETWORK = "network", "Network"
+
+    id = models.CharField(primary_key=True, max_length=160)
+    service = models.CharField(max_length=16, choices=Service.choices)
+    resource = models.CharField(max_length=64)
+    limit = models.BigIntegerField()
+    in_use = models.BigIntegerField(default=0)
+    reserved = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["project_id", "service", "resource"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project_id", "service", "resource"], name="quota_unique_per_project"
+            )
+        ]

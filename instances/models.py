@@ -1,0 +1,142 @@
+"""Mirror tables for Nova and Glance: servers, flavors (and who may use private ones), images,
+key pairs, and the watermark of the incremental server reconcile.
+
+Field names follow the Nova and Glance API references, `:` written as `_` and extension prefixes
+dropped (`OS-EXT-STS:task_state` is `task_state`). Rows are written only by `instances.reconcile`.
+"""
+
+from django.db import models
+
+from dashboard.mirror.models import MirrorModel
+
+
+class Flavor(MirrorModel):
+    """A Nova flavor. `project_id` is blank: flavors have no owner; private ones are granted to
+    projects, one `FlavorAccess` row per grant."""
+
+    vcpus = models.PositiveIntegerField()
+    ram = models.PositiveIntegerField(help_text="MiB")
+    disk = models.PositiveIntegerField(help_text="GiB")
+    ephemeral = models.PositiveIntegerField(default=0, help_text="GiB")
+    swap = models.PositiveIntegerField(default=0, help_text="MiB")
+    is_public = models.BooleanField(default=True)
+    description = models.TextField(blank=True)
+    extra_specs = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["vcpus", "ram", "disk", "name"]
+
+
+class FlavorAccess(MirrorModel):
+    """A project's access to a private flavor (Nova's `os-flavor-access`).
+
+    The id is `"<flavor_id>:<project_id>"`, because the grant has no id of its own; `project_id`
+    is the granted project, so a selector finds a project's private flavors by `project_id`.
+    """
+
+    id = models.CharField(primary_key=True, max_length=160)
+    flavor = models.ForeignKey(
+        Flavor,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="access",
+    )
+
+    class Meta:
+        verbose_name_plural = "flavor access"
+
+
+class Image(MirrorModel):
+    """A Glance image; `project_id` is its `owner`."""
+
+    status = models.CharField(max_length=32)
+    visibility = models.CharField(max_length=32)
+    os_hidden = models.BooleanField(default=False)
+    protected = models.BooleanField(default=False)
+    min_disk = models.PositiveIntegerField(default=0, help_text="GiB")
+    min_ram = models.PositiveIntegerField(default=0, help_text="MiB")
+    size = models.BigIntegerField(null=True, blank=True, help_text="bytes")
+    disk_format = models.CharField(max_length=32, blank=True)
+    container_format = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+
+class Server(MirrorModel):
+    """A Nova server, as `GET /servers/detail` shows it at the pinned microversion (2.100).
+
+    Since 2.47 Nova embeds the flavor's values instead of a link, so a server keeps the size it
+    was built with even after its flavor is deleted; `flavor` holds that dict, and the fields
+    pages sort and filter by are copied out of it.
+    """
+
+    status = models.CharField(max_length=32)
+    task_state = models.CharField(max_length=64, blank=True)
+    vm_state = models.CharField(max_length=32, blank=True)
+    power_state = models.PositiveSmallIntegerField(null=True, blank=True)
+    user_id = models.CharField(max_length=64, blank=True)
+    description = models.TextField(blank=True)
+    addresses = models.JSONField(default=dict, blank=True)
+    flavor = models.JSONField(default=dict, blank=True)
+    flavor_name = models.CharField(max_length=255, blank=True)
+    vcpus = models.PositiveIntegerField(default=0)
+    ram = models.PositiveIntegerField(default=0, help_text="MiB")
+    disk = models.PositiveIntegerField(default=0, help_text="GiB")
+    # Null for a server booted from a volume (Nova then reports `"image": ""`).
+    image = models.ForeignKey(
+        Image,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="servers",
+    )
+    key_name = models.CharField(max_length=255, blank=True)
+    security_groups = models.JSONField(default=list, blank=True)
+    availability_zone = models.CharField(max_length=255, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    fault = models.JSONField(null=True, blank=True)
+    locked = models.BooleanField(default=False)
+    created_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "name"]
+        indexes = [models.Index(fields=["project_id", "status"])]
+
+
+class KeyPair(MirrorModel):
+    """A Nova key pair. Key pairs belong to a Keystone user, not to a project.
+
+    Nova names a key pair by (user_id, name) and its API never shows another id, so the primary
+    key is the natural key `"<user_id>:<name>"`: reconcile can compute it from a listing and
+    upsert without a lookup, and a user's two key pairs with the same name cannot exist.
+    `project_id` stays blank; selectors filter key pairs by `user_id`.
+    """
+
+    id = models.CharField(primary_key=True, max_length=320)
+    user_id = models.CharField(max_length=64, db_index=True)
+    fingerprint = models.CharField(max_length=128, blank=True)
+    type = models.CharField(max_length=16, default="ssh")
+    public_key = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+
+class SyncWatermark(models.Model):
+    """Where the last successful incremental reconcile of one scope started (`servers:<project>`).
+
+    Kept in the database, not in Django's cache: the cache is per process here, and the next
+    pass may run in another worker. A lost or old watermark only costs a full sweep.
+    """
+
+    key = models.CharField(primary_key=True, max_length=100)
+    observed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.observed_at.isoformat()}"
