@@ -8,25 +8,9 @@ from typing import Any
 
 import pytest
 
-from dashboard.cloud import identity
-from dashboard.cloud.connection import user_connection
-from dashboard.testing.fixtures import KeystoneAccount
-
 pytestmark = [pytest.mark.cloud]
 
 EXTERNAL_NETWORK = "public"
-
-
-@pytest.fixture
-def tenant(account: KeystoneAccount) -> Iterator[Any]:
-    """An SDK connection as the account's member, in its project."""
-    unscoped = identity.password_login(
-        username=account.username, password=account.password, domain=account.domain
-    )
-    scoped = identity.scoped_token(token=unscoped.token, project_id=account.project.id)
-    yield user_connection(token=scoped.token, project_id=account.project.id)
-    identity.revoke_token(token=scoped.token)
-    identity.revoke_token(token=unscoped.token)
 
 
 @pytest.fixture
@@ -39,8 +23,9 @@ def cleanup() -> Iterator[Callable[[Callable[[], Any]], None]]:
 
 
 def test_tenant_builds_l3_boots_a_server_and_gets_a_console(
-    tenant: Any, cloud: Any, cleanup: Callable[[Callable[[], Any]], None]
+    tenant_connection: Any, cloud: Any, cleanup: Callable[[Callable[[], Any]], None]
 ) -> None:
+    tenant = tenant_connection
     net = tenant.network
     public = net.find_network(EXTERNAL_NETWORK, ignore_missing=False)
     public_subnet = next(net.subnets(network_id=public.id))

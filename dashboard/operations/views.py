@@ -1,16 +1,19 @@
 """The live status box of one operation, and the Activity page."""
 
+from typing import Any
 from uuid import UUID
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django_htmx.http import trigger_client_event
 
 from dashboard.operations.filtersets import OperationFilterSet
 from dashboard.operations.models import Operation
 from dashboard.operations.selectors import operation_get, operation_list
+from dashboard.operations.services import OperationRefused, operation_start
 
 PAGE_SIZE = 50
 
@@ -28,6 +31,22 @@ def render_operation(request: HttpRequest, operation: Operation) -> HttpResponse
         app_label = operation.action.split(".", 1)[0]
         trigger_client_event(response, f"{app_label}:changed", after="receive")
     return response
+
+
+def start_from_form(request: HttpRequest, *, redirect_to: str, **operation: Any) -> HttpResponse:
+    """Start an operation for a page's form: htmx gets the live status box at once; a plain
+    form post is redirected back with a message. A refusal is shown, nothing is started."""
+    try:
+        started = operation_start(actor=request.keystone, **operation)  # type: ignore[attr-defined]
+    except OperationRefused as exc:
+        if request.htmx:  # type: ignore[attr-defined]
+            return render(request, "operations/refused.html", {"message": str(exc)})
+        messages.error(request, str(exc))
+        return redirect(redirect_to)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render_operation(request, started)
+    messages.info(request, f"Started: {started.description}. Follow it on the Activity page.")
+    return redirect(redirect_to)
 
 
 @login_required

@@ -31,3 +31,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     return {**browser_context_args, "accept_downloads": True}
+
+
+def sign_in(page: Any, base_url: str, account: Any) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(f"{base_url}/auth/login/")
+    page.get_by_label("User name").fill(account.username)
+    page.get_by_label("Password").fill(account.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/")

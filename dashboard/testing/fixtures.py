@@ -15,7 +15,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from dashboard.cloud.connection import service_connection
+from dashboard.cloud import identity
+from dashboard.cloud.connection import service_connection, user_connection
 
 NAME_PREFIX = "test-"
 DEFAULT_DOMAIN = "Default"
@@ -88,6 +89,18 @@ def make_account(cloud: Any) -> Iterator[Callable[..., KeystoneAccount]]:
 def account(make_account: Callable[..., KeystoneAccount]) -> KeystoneAccount:
     """A member of one new project."""
     return make_account()
+
+
+@pytest.fixture
+def tenant_connection(account: KeystoneAccount) -> Iterator[Any]:
+    """An SDK connection acting as `account` in its project, through the dashboard's layer."""
+    unscoped = identity.password_login(
+        username=account.username, password=account.password, domain=account.domain
+    )
+    scoped = identity.scoped_token(token=unscoped.token, project_id=account.project.id)
+    yield user_connection(token=scoped.token, project_id=account.project.id)
+    identity.revoke_token(token=scoped.token)
+    identity.revoke_token(token=unscoped.token)
 
 
 @pytest.fixture
