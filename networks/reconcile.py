@@ -1,0 +1,404 @@
+"""Observe Neutron, map each object to mirror fields, write the mirror: one pass per resource.
+
+Every `reconcile_<resources>` runs in one of two ways, with the dashboard's admin connection:
+- full sweep (no `ids`): a complete, paged listing of all projects, or of one when `project_id`
+  is given; rows in that scope that the listing no longer holds are deleted, others never;
+- targeted (`ids`): each object fetched by id; a 404 deletes that object's row, nothing else.
+
+There is no incremental pass: Neutron's list calls have no filter for recently changed objects.
+`revision_number` filters by equality only; `changed_since` exists in Neutron's timestamp code
+but its filter validation (the `filter-validation` extension, on by default) answers 400
+"['changed_since'] is invalid attribute for filtering", as it does for `updated_at` filters and
+sort keys. The full sweep is the level-driven fallback; targeted passes keep operations fresh.
+
+Mappers are pure and normalise what Neutron returns in no set order (tags, fixed IPs, routes,
+pools), so an unchanged object maps to equal values and `sync_rows` writes nothing for it. Every
+mapped field is compared, not only `revision_number`: some attributes (`availability_zones`,
+which agents decide) change without a new revision.
+"""
+
+import ipaddress
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from dashboard.cloud.errors import CloudNotFound, translated
+from dashboard.mirror.models import MirrorModel
+from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
+from networks.models import (
+    FloatingIP,
+    Network,
+    Port,
+    Router,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+)
+
+NEUTRON = "Neutron"
+# Objects per page of a listing; the SDK follows Neutron's `next` links with markers.
+PAGE_SIZE = 500
+
+Fields = dict[str, Any]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """Neutron's `2026-01-31T12:00:00Z` as an aware datetime."""
+    return datetime.fromisoformat(value) if value else None
+
+
+def _order_key(value: Any) -> tuple[int, int, int, int, str]:
+    """Sort addresses and CIDRs numerically (10.0.0.9 before 10.0.0.10), anything else as text."""
+    text = _text(value)
+    try:
+        network = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        return (1, 0, 0, 0, text)
+    return (0, network.version, int(network.network_address), network.prefixlen, text)
+
+
+def _sorted_dicts(items: Iterable[Mapping[str, Any]] | None, *keys: str) -> list[Fields]:
+    """A list of dicts in a stable order: by `keys`, then by every item, so equal lists compare
+    equal whatever order Neutron listed them in."""
+    copies = [dict(item) for item in items or ()]
+    return sorted(
+        copies,
+        key=lambda item: (
+            [_order_key(item.get(key)) for key in keys],
+            sorted((k, _text(v)) for k, v in item.items()),
+        ),
+    )
+
+
+def _tags(obj: Any) -> list[str]:
+    return sorted(obj.tags or [])
+
+
+def _common_fields(obj: Any) -> Fields:
+    """The fields of every Neutron object with standard attributes."""
+    return {
+        "project_id": _text(obj.project_id),
+        "name": _text(obj.name),
+        "description": _text(obj.description),
+        "revision_number": obj.revision_number,
+        "created_at": _timestamp(obj.created_at),
+        "updated_at": _timestamp(obj.updated_at),
+    }
+
+
+def network_fields_from_cloud(network: Any) -> Fields:
+    """Mirror fields of an SDK Network."""
+    return {
+        **_common_fields(network),
+        "status": _text(network.status),
+        "admin_state_up": bool(network.is_admin_state_up),
+        "shared": bool(network.is_shared),
+        "router_external": bool(network.is_router_external),
+        "mtu": network.mtu,
+        "port_security_enabled": network.is_port_security_enabled,
+        "provider_network_type": _text(network.provider_network_type),
+        "provider_physical_network": _text(network.provider_physical_network),
+        "provider_segmentation_id": network.provider_segmentation_id,
+        "availability_zones": sorted(network.availability_zones or []),
+        "tags": _tags(network),
+    }
+
+
+def subnet_fields_from_cloud(subnet: Any) -> Fields:
+    """Mirror fields of an SDK Subnet; DNS servers keep their order, which clients follow."""
+    return {
+        **_common_fields(subnet),
+        "network_id": subnet.network_id,
+        "ip_version": subnet.ip_version,
+        "cidr": _text(subnet.cidr),
+        "gateway_ip": _text(subnet.gateway_ip),
+        "enable_dhcp": bool(subnet.is_dhcp_enabled),
+        "allocation_pools": _sorted_dicts(subnet.allocation_pools, "start", "end"),
+        "dns_nameservers": list(subnet.dns_nameservers or []),
+        "host_routes": _sorted_dicts(subnet.host_routes, "destination", "nexthop"),
+        "ipv6_ra_mode": _text(subnet.ipv6_ra_mode),
+        "ipv6_address_mode": _text(subnet.ipv6_address_mode),
+        "subnetpool_id": _text(subnet.subnet_pool_id),
+        "tags": _tags(subnet),
+    }
+
+
+def port_fields_from_cloud(port: Any) -> Fields:
+    """Mirror fields of an SDK Port (binding attributes are not visible to members: skipped)."""
+    return {
+        **_common_fields(port),
+        "network_id": port.network_id,
+        "status": _text(port.status),
+        "admin_state_up": bool(port.is_admin_state_up),
+        "mac_address": _text(port.mac_address),
+        "fixed_ips": _sorted_dicts(port.fixed_ips, "subnet_id", "ip_address"),
+        "device_owner": _text(port.device_owner),
+        "device_id": _text(port.device_id),
+        "port_security_enabled": port.is_port_security_enabled,
+        "security_group_ids": sorted(port.security_group_ids or []),
+        "allowed_address_pairs": _sorted_dicts(
+            port.allowed_address_pairs, "ip_address", "mac_address"
+        ),
+        "tags": _tags(port),
+    }
+
+
+def router_fields_from_cloud(router: Any) -> Fields:
+    """Mirror fields of an SDK Router, its gateway's network and SNAT copied out for filtering."""
+    gateway: Fields | None = None
+    if router.external_gateway_info:
+        gateway = dict(router.external_gateway_info)
+        gateway["external_fixed_ips"] = _sorted_dicts(
+            gateway.get("external_fixed_ips"), "subnet_id", "ip_address"
+        )
+    return {
+        **_common_fields(router),
+        "status": _text(router.status),
+        "admin_state_up": bool(router.is_admin_state_up),
+        "external_gateway_info": gateway,
+        "external_network_id": gateway.get("network_id") if gateway else None,
+        "enable_snat": gateway.get("enable_snat") if gateway else None,
+        "routes": _sorted_dicts(router.routes, "destination", "nexthop"),
+        "tags": _tags(router),
+    }
+
+
+def floating_ip_fields_from_cloud(floating_ip: Any) -> Fields:
+    """Mirror fields of an SDK FloatingIP; it has no name (the SDK's `name` is its address)."""
+    return {
+        **_common_fields(floating_ip),
+        "name": "",
+        "floating_ip_address": _text(floating_ip.floating_ip_address),
+        "floating_network_id": floating_ip.floating_network_id,
+        "fixed_ip_address": _text(floating_ip.fixed_ip_address),
+        "port_id": floating_ip.port_id,
+        "router_id": floating_ip.router_id,
+        "status": _text(floating_ip.status),
+        "dns_name": _text(floating_ip.dns_name),
+        "dns_domain": _text(floating_ip.dns_domain),
+        "tags": _tags(floating_ip),
+    }
+
+
+def security_group_fields_from_cloud(security_group: Any) -> Fields:
+    """Mirror fields of an SDK SecurityGroup (its rules are reconciled on their own)."""
+    return {
+        **_common_fields(security_group),
+        "stateful": security_group.stateful is not False,
+        "tags": _tags(security_group),
+    }
+
+
+def security_group_rule_fields_from_cloud(rule: Any) -> Fields:
+    """Mirror fields of an SDK SecurityGroupRule; rules have no name."""
+    return {
+        **_common_fields(rule),
+        "name": "",
+        "security_group_id": rule.security_group_id,
+        "direction": _text(rule.direction),
+        "ethertype": _text(rule.ether_type),
+        "protocol": _text(rule.protocol),
+        "port_range_min": rule.port_range_min,
+        "port_range_max": rule.port_range_max,
+        "remote_ip_prefix": _text(rule.remote_ip_prefix),
+        "remote_group_id": rule.remote_group_id,
+    }
+
+
+def _reconcile(
+    *,
+    model: type[MirrorModel],
+    plural: str,
+    singular: str,
+    list_objects: Callable[..., Iterable[Any]],
+    get_object: Callable[[str], Any],
+    fields_from_cloud: Callable[[Any], Fields],
+    project_id: str | None,
+    ids: list[str] | None,
+) -> SyncResult:
+    """A full sweep of `model` (all projects, or one), or a targeted pass over `ids`."""
+    if ids is not None:
+        return _reconcile_ids(
+            model=model,
+            singular=singular,
+            get_object=get_object,
+            fields_from_cloud=fields_from_cloud,
+            ids=ids,
+        )
+    # Rows written after the listing began (by a concurrent targeted pass) are newer than the
+    # listing, so its silence about them proves nothing: they are out of the delete's scope.
+    started = timezone.now()
+    query: dict[str, Any] = {"limit": PAGE_SIZE}
+    scope = Q(synced_at__lt=started)
+    doing = f"list {plural}"
+    if project_id is not None:
+        query["project_id"] = project_id
+        scope &= Q(project_id=project_id)
+        doing += f" of project {project_id}"
+    with translated(doing=doing, service=NEUTRON):
+        observed = {obj.id: fields_from_cloud(obj) for obj in list_objects(**query)}
+    return sync_rows(model=model, observed=observed, scope=scope, complete=True)
+
+
+def _reconcile_ids(
+    *,
+    model: type[MirrorModel],
+    singular: str,
+    get_object: Callable[[str], Any],
+    fields_from_cloud: Callable[[Any], Fields],
+    ids: list[str],
+) -> SyncResult:
+    """Fetch each object by id; upsert what exists, delete the rows of what Neutron calls gone."""
+    observed: dict[str, Fields] = {}
+    gone: list[str] = []
+    for object_id in dict.fromkeys(ids):
+        try:
+            with translated(doing=f"read {singular} {object_id}", service=NEUTRON):
+                obj = get_object(object_id)
+        except CloudNotFound:
+            gone.append(object_id)
+            continue
+        observed[obj.id] = fields_from_cloud(obj)
+    result = sync_rows(model=model, observed=observed, complete=False)
+    if not gone:
+        return result
+    return replace(result, deleted=delete_rows(model=model, ids=gone))
+
+
+def reconcile_networks(
+    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+) -> SyncResult:
+    """Mirror networks: a full sweep (all projects or one), or just `ids`; idempotent."""
+    return _reconcile(
+        model=Network,
+        plural="networks",
+        singular="network",
+        list_objects=conn.network.networks,
+        get_object=conn.network.get_network,
+        fields_from_cloud=network_fields_from_cloud,
+        project_id=project_id,
+        ids=ids,
+    )
+
+
+def reconcile_subnets(
+    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+) -> SyncResult:
+    """Mirror subnets: a full sweep (all projects or one), or just `ids`; idempotent."""
+    return _reconcile(
+        model=Subnet,
+        plural="subnets",
+        singular="subnet",
+        list_objects=conn.network.subnets,
+        get_object=conn.network.get_subnet,
+        fields_from_cloud=subnet_fields_from_cloud,
+        project_id=project_id,
+        ids=ids,
+    )
+
+
+def reconcile_ports(
+    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+) -> SyncResult:
+    """Mirror ports: a full sweep (all projects or one), or just `ids`; idempotent."""
+    return _reconcile(
+        model=Port,
+        plural="ports",
+        singular="port",
+        list_objects=conn.network.ports,
+        get_object=conn.network.get_port,
+        fields_from_cloud=port_fields_from_cloud,
+        project_id=project_id,
+        ids=ids,
+    )
+
+
+def reconcile_routers(
+    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+) -> SyncResult:
+    """Mirror routers: a full sweep (all projects or one), or just `ids`; idempotent."""
+    return _reconcile(
+        model=Router,
+        plural="routers",
+        singular="router",
+        list_objects=conn.network.routers,
+        get_object=conn.network.get_router,
+        fields_from_cloud=router_fields_from_cloud,
+        project_id=project_id,
+        ids=ids,
+    )
+
+
+def reconcile_floating_ips(
+    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+) -> SyncResult:
+    """Mirror floating IPs: a full sweep (all projects or one), or just `ids`; idempotent."""
+    return _reconcile(
+        model=FloatingIP,
+        plural="floating IPs",
+        singular="floating IP",
+        list_objects=conn.network.ips,
+        get_object=conn.network.get_ip,
+        fields_from_cloud=floating_ip_fields_from_cloud,
+        project_id=project_id,
+        ids=ids,
+    )
+
+
+def reconcile_security_groups(
+    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+) -> SyncResult:
+    """Mirror security groups: a full sweep (all projects or one), or just `ids`; idempotent."""
+    return _reconcile(
+        model=SecurityGroup,
+        plural="security groups",
+        singular="security group",
+        list_objects=conn.network.security_groups,
+        get_object=conn.network.get_security_group,
+        fields_from_cloud=security_group_fields_from_cloud,
+        project_id=project_id,
+        ids=ids,
+    )
+
+
+def reconcile_security_group_rules(
+    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+) -> SyncResult:
+    """Mirror security group rules: a full sweep (all projects or one), or just `ids`."""
+    return _reconcile(
+        model=SecurityGroupRule,
+        plural="security group rules",
+        singular="security group rule",
+        list_objects=conn.network.security_group_rules,
+        get_object=conn.network.get_security_group_rule,
+        fields_from_cloud=security_group_rule_fields_from_cloud,
+        project_id=project_id,
+        ids=ids,
+    )
+
+
+RECONCILERS: dict[str, Callable[..., SyncResult]] = {
+    "networks": reconcile_networks,
+    "subnets": reconcile_subnets,
+    "ports": reconcile_ports,
+    "routers": reconcile_routers,
+    "floating_ips": reconcile_floating_ips,
+    "security_groups": reconcile_security_groups,
+    "security_group_rules": reconcile_security_group_rules,
+}
+
+
+def reconcile_all(*, conn: Any, project_id: str | None = None) -> dict[str, SyncResult]:
+    """Full sweep of every networking resource (all projects, or one); raises CloudError."""
+    return {
+        resource: reconcile(conn=conn, project_id=project_id)
+        for resource, reconcile in RECONCILERS.items()
+    }
