@@ -341,6 +341,19 @@ def test_project_sweep_deletes_vanished_rows_of_its_project_only(
     assert Port.objects.filter(pk=topology.port.id).exists()
 
 
+def test_sweep_follows_every_page_of_a_listing(
+    cloud: Any, tenant: Tenant, topology: Topology, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sweep that stopped after one page would delete the rows of the pages it missed."""
+    assert reconcile_ports(conn=cloud, project_id=tenant.project_id).created >= 2
+    monkeypatch.setattr("networks.reconcile.PAGE_SIZE", 1)
+
+    paged = reconcile_ports(conn=cloud, project_id=tenant.project_id)
+
+    assert (paged.created, paged.updated, paged.deleted) == (0, 0, 0)
+    assert paged.unchanged == Port.objects.count()
+
+
 def test_sweep_of_all_projects_sees_every_project(
     cloud: Any, tenant: Tenant, topology: Topology
 ) -> None:
