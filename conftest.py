@@ -1,1 +1,5 @@
-pytest_plugins = ["dashboard.testing.fixtures", "dashboard.testing.browser", "dashboard.testing.celery"]
+pytest_plugins = [
+    "dashboard.testing.fixtures",
+    "dashboard.testing.browser",
+    "dashboard.testing.celery",
+]

@@ -1,20 +1,14 @@
 from django.urls import path
 
 from dashboard.web.views import PlannedSectionView
+from networks import views
 
 app_name = "networks"
 
 urlpatterns = [
-    path(
-        "networks/",
-        PlannedSectionView.as_view(
-            title="Networks",
-            summary="Create and edit networks with their subnets (IPv4 and IPv6, DHCP, "
-            "allocation pools, DNS servers, host routes) and ports with fixed IPs and "
-            "security groups.",
-        ),
-        name="network_list",
-    ),
+    path("networks/", views.network_list, name="network_list"),
+    path("networks/create/", views.network_create, name="network_create"),
+    path("networks/<str:network_id>/delete/", views.network_delete, name="network_delete"),
     path(
         "routers/",
         PlannedSectionView.as_view(
@@ -24,14 +18,12 @@ urlpatterns = [
         ),
         name="router_list",
     ),
+    path("floating-ips/", views.floating_ip_list, name="floating_ip_list"),
+    path("floating-ips/allocate/", views.floating_ip_create, name="floating_ip_create"),
     path(
-        "floating-ips/",
-        PlannedSectionView.as_view(
-            title="Floating IPs",
-            summary="Allocate floating IPs from an external network, associate them with an "
-            "instance or any port, disassociate and release them.",
-        ),
-        name="floating_ip_list",
+        "floating-ips/<str:floating_ip_id>/release/",
+        views.floating_ip_delete,
+        name="floating_ip_delete",
     ),
     path(
         "security-groups/",

@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from networks.api.views import FloatingIPViewSet, NetworkViewSet
+
+router = SimpleRouter()
+router.register("networks", NetworkViewSet, basename="network")
+router.register("floating-ips", FloatingIPViewSet, basename="floating-ip")
+
+urlpatterns = router.urls

@@ -1,0 +1,1 @@
+"""Writes to Neutron, one module per resource; each runs inside an Operation."""

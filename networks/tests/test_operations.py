@@ -1,0 +1,170 @@
+"""Networks and floating IPs created and deleted end to end: API -> Operation -> worker ->
+Neutron -> mirror, against the real cloud and a real Celery worker."""
+
+import time
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from dashboard.operations.models import Operation
+from dashboard.operations.services import operation_start
+from dashboard.testing.fixtures import KeystoneAccount
+from networks.models import FloatingIP, Network
+from networks.reconcile import reconcile_networks
+from networks.services.common import operation_tag
+from networks.services.networks import network_create
+from tenants.session import KeystoneSession
+
+pytestmark = [pytest.mark.cloud]
+
+
+def finished(operation_id: str, timeout: float = 60) -> Operation:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        operation = Operation.objects.get(pk=operation_id)
+        if operation.is_finished:
+            return operation
+        time.sleep(0.1)
+    raise AssertionError(f"operation {operation_id} did not finish in {timeout} s")
+
+
+@pytest.fixture
+def external_network(cloud: Any, db: None) -> Network:
+    reconcile_networks(conn=cloud, ids=[cloud.network.find_network("public").id])
+    return Network.objects.get(name="public")
+
+
+def test_create_and_delete_a_network(
+    celery_worker: Any, signed_in: Client, account: KeystoneAccount, cloud: Any
+) -> None:
+    response = signed_in.post("/api/networks/", {"name": "blue"})
+
+    assert response.status_code == 202
+    assert response["Location"] == f"/api/operations/{response.json()['id']}/"
+    created = finished(response.json()["id"])
+    assert created.status == Operation.Status.SUCCEEDED, created.error_message
+    network = Network.objects.get(pk=created.result_id)
+    assert (network.name, network.project_id) == ("blue", account.project.id)
+    assert operation_tag(created) in cloud.network.get_network(network.id).tags
+    listed = signed_in.get("/api/networks/").json()
+    assert network.id in [item["id"] for item in listed]
+
+    response = signed_in.delete(f"/api/networks/{network.id}/")
+
+    assert response.status_code == 202
+    deleted = finished(response.json()["id"])
+    assert deleted.status == Operation.Status.SUCCEEDED, deleted.error_message
+    assert not Network.objects.filter(pk=network.id).exists()
+    assert cloud.network.find_network(network.id) is None
+
+
+def test_a_refusal_from_neutron_is_shown_with_its_reason(
+    celery_worker: Any, signed_in: Client, account: KeystoneAccount, cloud: Any
+) -> None:
+    network = cloud.network.create_network(name="busy", project_id=account.project.id)
+    port = cloud.network.create_port(network_id=network.id, device_owner="compute:nova")
+    try:
+        reconcile_networks(conn=cloud, ids=[network.id])
+
+        response = signed_in.delete(f"/api/networks/{network.id}/")
+        operation = finished(response.json()["id"])
+
+        assert operation.status == Operation.Status.FAILED
+        assert operation.error_message.startswith("Could not delete network “busy”:")
+        assert "(Neutron 409, req-" in operation.error_message
+        assert operation.request_id.startswith("req-")
+        assert Network.objects.filter(pk=network.id).exists()
+    finally:
+        cloud.network.delete_port(port)
+        cloud.network.delete_network(network)
+
+
+@pytest.mark.django_db
+def test_a_second_change_to_the_same_network_is_refused(
+    signed_in: Client, account: KeystoneAccount, cloud: Any
+) -> None:
+    network = cloud.network.create_network(name="twice", project_id=account.project.id)
+    try:
+        reconcile_networks(conn=cloud, ids=[network.id])
+        first = signed_in.delete(f"/api/networks/{network.id}/")  # no worker: stays pending
+
+        second = signed_in.delete(f"/api/networks/{network.id}/")
+
+        assert first.status_code == 202
+        assert second.status_code == 400
+        assert "already running" in second.json()["detail"]
+    finally:
+        cloud.network.delete_network(network, ignore_missing=True)
+
+
+@pytest.mark.django_db
+def test_creating_twice_for_one_operation_makes_one_network(
+    signed_in: Client, account: KeystoneAccount, cloud: Any, tenant_connection: Any
+) -> None:
+    keystone = KeystoneSession.load(signed_in.session)
+    operation = operation_start(
+        actor=keystone,
+        action="networks.network_create",
+        description="Create network “once”",
+        target_type="network",
+        params={"name": "once"},
+    )
+
+    for _ in range(2):  # a retry after a lost answer, or a redelivered task
+        network_create(conn=tenant_connection, operation=operation, name="once")
+
+    made = list(cloud.network.networks(tags=operation_tag(operation)))
+    try:
+        assert len(made) == 1
+        assert Network.objects.filter(name="once", project_id=account.project.id).count() == 1
+    finally:
+        for network in made:
+            cloud.network.delete_network(network)
+
+
+def test_allocate_and_release_a_floating_ip(
+    celery_worker: Any, signed_in: Client, account: KeystoneAccount, external_network: Network
+) -> None:
+    response = signed_in.post(
+        "/api/floating-ips/", {"floating_network_id": external_network.id, "description": "web"}
+    )
+
+    allocated = finished(response.json()["id"])
+    assert allocated.status == Operation.Status.SUCCEEDED, allocated.error_message
+    floating_ip = FloatingIP.objects.get(pk=allocated.result_id)
+    assert floating_ip.project_id == account.project.id
+    assert floating_ip.floating_ip_address.startswith("203.0.113.")
+
+    released = finished(signed_in.delete(f"/api/floating-ips/{floating_ip.id}/").json()["id"])
+    assert released.status == Operation.Status.SUCCEEDED, released.error_message
+    assert not FloatingIP.objects.filter(pk=floating_ip.id).exists()
+
+
+@pytest.mark.django_db
+def test_bad_input_gets_field_errors_and_creates_nothing(signed_in: Client) -> None:
+    no_name = signed_in.post("/api/networks/", {})
+    internal = signed_in.post("/api/floating-ips/", {"floating_network_id": "not-external"})
+
+    assert no_name.status_code == 400
+    assert "name" in no_name.json()
+    assert internal.status_code == 400
+    assert "not an external network" in internal.json()["floating_network_id"][0]["message"]
+    assert not Operation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_other_projects_networks_cannot_be_touched(
+    signed_in: Client, make_account: Any, cloud: Any
+) -> None:
+    other = make_account().project
+    network = cloud.network.create_network(name="theirs", project_id=other.id)
+    try:
+        reconcile_networks(conn=cloud, ids=[network.id])
+
+        assert signed_in.get(f"/api/networks/{network.id}/").status_code == 404
+        assert signed_in.delete(f"/api/networks/{network.id}/").status_code == 404
+        assert network.id not in [n["id"] for n in signed_in.get("/api/networks/").json()]
+        assert not Operation.objects.exists()
+    finally:
+        cloud.network.delete_network(network)
