@@ -210,6 +210,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Operations unfinished this long (seconds) are failed by beat: no worker is still on them.
 OPERATION_STUCK_AFTER = env.int("OPERATION_STUCK_AFTER", default=900)
 CELERY_BEAT_SCHEDULE = {
+    # The safety net behind targeted reconciles: a full sweep of Neutron (it has no usable
+    # changed-since filter), under a Redis lock that expires before the next run.
+    "reconcile-networking": {
+        "task": "networks.tasks.reconcile_networking_task",
+        "schedule": 30.0,
+        "options": {"expires": 30},
+    },
     "fail-stuck-operations": {
         "task": "dashboard.operations.tasks.fail_stuck_operations_task",
         "schedule": 60.0,

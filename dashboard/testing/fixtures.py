@@ -82,6 +82,9 @@ def make_account(cloud: Any) -> Iterator[Callable[..., KeystoneAccount]]:
     for user in created_users:
         cloud.identity.delete_user(user, ignore_missing=True)
     for project in created_projects:
+        # Neutron made a default security group for each project that used networking.
+        for group in cloud.network.security_groups(project_id=project.id):
+            cloud.network.delete_security_group(group, ignore_missing=True)
         cloud.identity.delete_project(project, ignore_missing=True)
 
 
