@@ -1,0 +1,187 @@
+"""Observe Keystone projects and the Nova and Neutron quotas of each project; write what changed.
+
+Every function takes the dashboard's service (admin) connection. Full sweeps are complete
+listings of their scope and alone delete rows; they never delete rows written after they started.
+"""
+
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from dashboard.cloud.errors import CloudNotFound, translated
+from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
+from tenants.models import Project, Quota
+
+KEYSTONE = "Keystone"
+NOVA = "Nova"
+NEUTRON = "Neutron"
+COMPUTE = Quota.Service.COMPUTE.value
+NETWORK = Quota.Service.NETWORK.value
+ALL_SERVICES = (COMPUTE, NETWORK)
+
+
+# ---- projects ---------------------------------------------------------------------------------
+
+
+def project_fields_from_cloud(project: Any) -> dict[str, Any]:
+    """Mirror fields of an SDK (Keystone v3) Project; its `project_id` is its own id."""
+    return {
+        "project_id": project.id,
+        "name": project.name or "",
+        "domain_id": project.domain_id or "",
+        "parent_id": project.parent_id or "",
+        "enabled": bool(project.is_enabled),
+        "description": project.description or "",
+    }
+
+
+def reconcile_projects(*, conn: Any, ids: list[str] | None = None) -> SyncResult:
+    """Mirror Keystone projects: all of them, or those `ids` (404 deletes that row).
+
+    Idempotent; raises CloudError when Keystone cannot be read.
+    """
+    started = timezone.now()
+    if ids is not None:
+        observed: dict[str, dict[str, Any]] = {}
+        gone: list[str] = []
+        for project_id in dict.fromkeys(ids):
+            try:
+                with translated(doing=f"read project {project_id}", service=KEYSTONE):
+                    observed[project_id] = project_fields_from_cloud(
+                        conn.identity.get_project(project_id)
+                    )
+            except CloudNotFound:
+                gone.append(project_id)
+        result = sync_rows(model=Project, observed=observed, complete=False)
+        return replace(result, deleted=delete_rows(model=Project, ids=gone))
+    # Keystone does not page project listings. When an operator sets `[DEFAULT] list_limit`, it
+    # truncates them with `"truncated": true`, which openstacksdk does not pass on.
+    with translated(doing="list the projects", service=KEYSTONE):
+        projects = list(conn.identity.projects())
+    return sync_rows(
+        model=Project,
+        observed={project.id: project_fields_from_cloud(project) for project in projects},
+        scope=Q(synced_at__lt=started),
+        complete=True,
+    )
+
+
+# ---- quotas -----------------------------------------------------------------------------------
+
+
+def quota_id(*, project_id: str, service: str, resource: str) -> str:
+    """The mirror id of one quota: quotas have no OpenStack id."""
+    return f"{project_id}:{service}:{resource}"
+
+
+def _quota_row(
+    *, project_id: str, service: str, resource: str, limit: int, in_use: int, reserved: int
+) -> tuple[str, dict[str, Any]]:
+    return quota_id(project_id=project_id, service=service, resource=resource), {
+        "project_id": project_id,
+        "service": service,
+        "resource": resource,
+        "limit": limit,
+        "in_use": in_use,
+        "reserved": reserved,
+    }
+
+
+def compute_quota_fields_from_cloud(
+    quota_set: Any, *, project_id: str
+) -> dict[str, dict[str, Any]]:
+    """Quota rows (id -> fields) from an SDK compute QuotaSet fetched with `usage=True`.
+
+    The SDK splits Nova's `{limit, in_use, reserved}` per resource into the resource attribute
+    (limit), `usage` and `reservation`; resources are named as Nova names them.
+    """
+    limits = quota_set.to_dict(
+        body=True, headers=False, computed=False, ignore_none=True, original_names=True
+    )
+    usage: dict[str, Any] = quota_set.usage or {}
+    reservation: dict[str, Any] = quota_set.reservation or {}
+    return dict(
+        _quota_row(
+            project_id=project_id,
+            service=COMPUTE,
+            resource=resource,
+            limit=limits[resource],
+            in_use=int(in_use or 0),
+            reserved=int(reservation.get(resource) or 0),
+        )
+        for resource, in_use in usage.items()
+        if isinstance(limits.get(resource), int)
+    )
+
+
+def network_quota_fields_from_cloud(quota: Any, *, project_id: str) -> dict[str, dict[str, Any]]:
+    """Quota rows (id -> fields) from an SDK network QuotaDetails (`/quotas/{id}/details`).
+
+    Resources are named as Neutron names them (`floatingip`, `security_group_rule`); those of
+    extensions the cloud does not run (Octavia's) are absent from the answer and skipped.
+    """
+    details = quota.to_dict(
+        body=True, headers=False, computed=False, ignore_none=True, original_names=True
+    )
+    return dict(
+        _quota_row(
+            project_id=project_id,
+            service=NETWORK,
+            resource=resource,
+            limit=int(value["limit"]),
+            in_use=int(value.get("used") or 0),
+            reserved=int(value.get("reserved") or 0),
+        )
+        for resource, value in details.items()
+        if isinstance(value, dict) and "limit" in value
+    )
+
+
+def _project_quotas(
+    *, conn: Any, project_id: str, services: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    observed: dict[str, dict[str, Any]] = {}
+    if COMPUTE in services:
+        with translated(doing=f"read the compute quotas of project {project_id}", service=NOVA):
+            quota_set = conn.compute.get_quota_set(project_id, usage=True)
+        observed.update(compute_quota_fields_from_cloud(quota_set, project_id=project_id))
+    if NETWORK in services:
+        with translated(doing=f"read the network quotas of project {project_id}", service=NEUTRON):
+            quota = conn.network.get_quota(project_id, details=True)
+        observed.update(network_quota_fields_from_cloud(quota, project_id=project_id))
+    return observed
+
+
+def reconcile_quotas(
+    *,
+    conn: Any,
+    project_id: str | None = None,
+    services: Iterable[str] = ALL_SERVICES,
+) -> SyncResult:
+    """Mirror the limits and usage of `services` quotas of one project, or of every project.
+
+    Neither Nova nor Neutron lists quotas across projects, so a sweep of every project lists the
+    projects, then makes one call per project and service. Idempotent; raises CloudError.
+    """
+    services = tuple(services)
+    started = timezone.now()
+    if project_id is not None:
+        project_ids = [project_id]
+    else:
+        with translated(doing="list the projects", service=KEYSTONE):
+            project_ids = [project.id for project in conn.identity.projects()]
+    observed: dict[str, dict[str, Any]] = {}
+    for each in project_ids:
+        try:
+            observed.update(_project_quotas(conn=conn, project_id=each, services=services))
+        except CloudNotFound:
+            if project_id is not None:
+                raise
+            # Deleted since it was listed: its rows go with this sweep.
+    scope = Q(service__in=services) & Q(synced_at__lt=started)
+    if project_id is not None:
+        scope &= Q(project_id=project_id)
+    return sync_rows(model=Quota, observed=observed, scope=scope, complete=True)
