@@ -1,0 +1,411 @@
+"""Observe Nova and Glance, map each object to mirror fields, write what changed.
+
+Every function takes the dashboard's service (admin) connection. A full sweep is a complete
+listing of its scope (every project, or one) and alone deletes rows that vanished; a targeted
+reconcile (by ids) deletes only the rows of ids the cloud answers 404 for; the incremental server
+pass (Nova `changes-since`) deletes only servers Nova reports as DELETED. Full sweeps never delete
+rows written after they started, so a targeted reconcile that ran meanwhile is not undone.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from dashboard.cloud.errors import CloudNotFound, translated
+from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
+from instances.models import Flavor, FlavorAccess, Image, KeyPair, Server, SyncWatermark
+
+NOVA = "Nova"
+GLANCE = "Glance"
+# Nova listings are paged by Nova itself (`[api] max_limit` per page, a `servers_links` next
+# link), which the SDK follows. Glance pages 25 images by default; it is asked for larger pages.
+# An explicit `limit` makes the SDK always request one page more, with the last id as marker:
+# for servers that once failed with "Endless pagination loop detected" while a server was
+# leaving BUILD, so Nova listings are not given one.
+IMAGE_PAGE_SIZE = 200
+# Nova stores `updated_at` in whole seconds, and its clock and ours may differ; an incremental
+# pass asks for changes since its watermark minus this margin. Re-reading a server is harmless.
+CHANGES_SINCE_MARGIN = timedelta(seconds=30)
+# Past this age a watermark is not trusted: `nova-manage db archive_deleted_rows` may have
+# removed the DELETED servers the incremental pass would have reported, so a full sweep runs.
+WATERMARK_MAX_AGE = timedelta(hours=1)
+DELETED = "DELETED"
+
+
+@dataclass(frozen=True)
+class ServerSyncResult(SyncResult):
+    """A SyncResult plus the observed servers still in a transitional state (BUILD, or a task
+    under way): the caller schedules a follow-up targeted reconcile for them."""
+
+    transitional: tuple[str, ...] = ()
+
+
+def _when(value: Any) -> datetime | None:
+    """An aware datetime from an API timestamp ("2026-01-02T03:04:05Z"), or None."""
+    return parse_datetime(value) if value else None
+
+
+def _combined(first: SyncResult, second: SyncResult) -> SyncResult:
+    return SyncResult(
+        created=first.created + second.created,
+        updated=first.updated + second.updated,
+        unchanged=first.unchanged + second.unchanged,
+        deleted=first.deleted + second.deleted,
+    )
+
+
+def _in_scope(project_id: str | None) -> Q:
+    return Q(project_id=project_id) if project_id is not None else Q()
+
+
+# ---- servers ----------------------------------------------------------------------------------
+
+
+def server_fields_from_cloud(server: Any) -> dict[str, Any]:
+    """Mirror fields of an SDK Server listed or shown at microversion >= 2.47."""
+    flavor = server.flavor
+    embedded_flavor = {
+        "original_name": flavor.original_name or flavor.name or "",
+        "vcpus": flavor.vcpus or 0,
+        "ram": flavor.ram or 0,
+        "disk": flavor.disk or 0,
+        "ephemeral": flavor.ephemeral or 0,
+        "swap": flavor.swap or 0,
+        "extra_specs": dict(flavor.extra_specs or {}),
+    }
+    fault = server.fault
+    return {
+        "project_id": server.project_id or "",
+        "name": server.name or "",
+        "status": server.status or "",
+        "task_state": server.task_state or "",
+        "vm_state": server.vm_state or "",
+        "power_state": server.power_state,
+        "user_id": server.user_id or "",
+        "description": server.description or "",
+        "addresses": dict(server.addresses or {}),
+        "flavor": embedded_flavor,
+        "flavor_name": embedded_flavor["original_name"],
+        "vcpus": embedded_flavor["vcpus"],
+        "ram": embedded_flavor["ram"],
+        "disk": embedded_flavor["disk"],
+        # Nova answers `"image": ""` for a server booted from a volume.
+        "image_id": getattr(server.image, "id", None) or None,
+        "key_name": server.key_name or "",
+        # One entry per port in Nova's answer; the mirror keeps each name once, sorted.
+        "security_groups": sorted({group["name"] for group in server.security_groups or []}),
+        "availability_zone": server.availability_zone or "",
+        "metadata": dict(server.metadata or {}),
+        # Only what a user may see: `details` can hold a compute host's traceback.
+        "fault": {"code": fault.get("code"), "message": fault.get("message", "")}
+        if fault
+        else None,
+        "locked": bool(server.is_locked),
+        "created_at": _when(server.created_at),
+        "updated_at": _when(server.updated_at),
+    }
+
+
+def server_is_transitional(*, status: str, task_state: str) -> bool:
+    """Whether Nova is still working on the server, so its row will change again soon."""
+    return status == "BUILD" or bool(task_state)
+
+
+def _transitional(observed: dict[str, dict[str, Any]]) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            server_id
+            for server_id, fields in observed.items()
+            if server_is_transitional(status=fields["status"], task_state=fields["task_state"])
+        )
+    )
+
+
+def _server_result(result: SyncResult, observed: dict[str, dict[str, Any]]) -> ServerSyncResult:
+    return ServerSyncResult(
+        created=result.created,
+        updated=result.updated,
+        unchanged=result.unchanged,
+        deleted=result.deleted,
+        transitional=_transitional(observed),
+    )
+
+
+def _watermark_key(project_id: str | None) -> str:
+    return f"servers:{project_id or '*'}"
+
+
+def _list_servers(*, conn: Any, project_id: str | None, **query: Any) -> list[Any]:
+    if project_id is not None:
+        query["project_id"] = project_id
+    scope = f"project {project_id}" if project_id else "all projects"
+    with translated(doing=f"list the servers of {scope}", service=NOVA):
+        return list(conn.compute.servers(details=True, all_projects=True, **query))
+
+
+def reconcile_servers(
+    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+) -> ServerSyncResult:
+    """Mirror servers: by `ids` (404 deletes that row), else a full sweep of one project or all.
+
+    Idempotent. A full sweep also sets the watermark of the incremental pass for its scope.
+    Raises CloudError when Nova cannot be read; the mirror is then left as it was.
+    """
+    if ids is not None:
+        return _reconcile_servers_by_id(conn=conn, ids=ids)
+    started = timezone.now()
+    observed = {
+        server.id: server_fields_from_cloud(server)
+        for server in _list_servers(conn=conn, project_id=project_id)
+    }
+    result = sync_rows(
+        model=Server,
+        observed=observed,
+        scope=_in_scope(project_id) & Q(synced_at__lt=started),
+        complete=True,
+    )
+    SyncWatermark.objects.update_or_create(
+        key=_watermark_key(project_id), defaults={"observed_at": started}
+    )
+    return _server_result(result, observed)
+
+
+def _reconcile_servers_by_id(*, conn: Any, ids: list[str]) -> ServerSyncResult:
+    observed: dict[str, dict[str, Any]] = {}
+    gone: list[str] = []
+    for server_id in dict.fromkeys(ids):
+        try:
+            with translated(doing=f"read server {server_id}", service=NOVA):
+                fields = server_fields_from_cloud(conn.compute.get_server(server_id))
+        except CloudNotFound:
+            gone.append(server_id)
+            continue
+        if fields["status"] == DELETED:
+            gone.append(server_id)
+        else:
+            observed[server_id] = fields
+    result = sync_rows(model=Server, observed=observed, complete=False)
+    deleted = delete_rows(model=Server, ids=gone) if gone else 0
+    return _server_result(replace(result, deleted=deleted), observed)
+
+
+def reconcile_servers_incremental(*, conn: Any, project_id: str | None = None) -> ServerSyncResult:
+    """Mirror the servers Nova reports changed since the last pass of this scope, deleting the
+    rows of those it reports DELETED and nothing else (a partial listing).
+
+    Falls back to a full sweep when the scope has no watermark yet, or only an old one.
+    Idempotent; the watermark moves only after a successful pass.
+    """
+    started = timezone.now()
+    watermark = SyncWatermark.objects.filter(key=_watermark_key(project_id)).first()
+    if watermark is None or watermark.observed_at < started - WATERMARK_MAX_AGE:
+        return reconcile_servers(conn=conn, project_id=project_id)
+    since = watermark.observed_at - CHANGES_SINCE_MARGIN
+    observed: dict[str, dict[str, Any]] = {}
+    gone: list[str] = []
+    for server in _list_servers(
+        conn=conn, project_id=project_id, changes_since=since.strftime("%Y-%m-%dT%H:%M:%SZ")
+    ):
+        if server.status == DELETED:
+            gone.append(server.id)
+        else:
+            observed[server.id] = server_fields_from_cloud(server)
+    result = sync_rows(model=Server, observed=observed, complete=False)
+    deleted = delete_rows(model=Server, ids=gone) if gone else 0
+    watermark.observed_at = started
+    watermark.save(update_fields=["observed_at"])
+    return _server_result(replace(result, deleted=deleted), observed)
+
+
+# ---- flavors ----------------------------------------------------------------------------------
+
+
+def flavor_fields_from_cloud(flavor: Any) -> dict[str, Any]:
+    """Mirror fields of an SDK Flavor (microversion >= 2.61: description and extra specs)."""
+    return {
+        "project_id": "",
+        "name": flavor.name or "",
+        "vcpus": flavor.vcpus or 0,
+        "ram": flavor.ram or 0,
+        "disk": flavor.disk or 0,
+        "ephemeral": flavor.ephemeral or 0,
+        "swap": flavor.swap or 0,
+        "is_public": bool(flavor.is_public),
+        "description": flavor.description or "",
+        "extra_specs": dict(flavor.extra_specs or {}),
+    }
+
+
+def flavor_access_fields_from_cloud(access: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The id and mirror fields of one `os-flavor-access` entry ({flavor_id, tenant_id})."""
+    flavor_id, project_id = access["flavor_id"], access["tenant_id"]
+    return f"{flavor_id}:{project_id}", {"flavor_id": flavor_id, "project_id": project_id}
+
+
+def _flavor_access(*, conn: Any, flavors: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """Who may use each private flavor: one call per private flavor (Nova lists no more)."""
+    observed: dict[str, dict[str, Any]] = {}
+    for flavor in flavors:
+        if flavor.is_public:
+            continue
+        try:
+            with translated(doing=f"list the projects of flavor {flavor.name}", service=NOVA):
+                entries = conn.compute.get_flavor_access(flavor.id)
+        except CloudNotFound:
+            continue  # deleted since it was listed; the next sweep removes its row
+        observed.update(flavor_access_fields_from_cloud(entry) for entry in entries)
+    return observed
+
+
+def reconcile_flavors(*, conn: Any, ids: list[str] | None = None) -> SyncResult:
+    """Mirror flavors, public and private, and the projects private ones are granted to.
+
+    Full sweep, or by `ids` (404 deletes that flavor and its grants). Flavors have no project.
+    Counts cover both tables. Idempotent; raises CloudError when Nova cannot be read.
+    """
+    started = timezone.now()
+    flavors: list[Any] = []
+    gone: list[str] = []
+    if ids is None:
+        with translated(doing="list the flavors", service=NOVA):
+            flavors = list(conn.compute.flavors(details=True, is_public=None))
+    else:
+        for flavor_id in dict.fromkeys(ids):
+            try:
+                with translated(doing=f"read flavor {flavor_id}", service=NOVA):
+                    flavors.append(conn.compute.get_flavor(flavor_id))
+            except CloudNotFound:
+                gone.append(flavor_id)
+    access = _flavor_access(conn=conn, flavors=flavors)
+    observed = {flavor.id: flavor_fields_from_cloud(flavor) for flavor in flavors}
+    if ids is None:
+        result = sync_rows(
+            model=Flavor, observed=observed, scope=Q(synced_at__lt=started), complete=True
+        )
+        access_scope = Q(synced_at__lt=started)
+    else:
+        result = sync_rows(model=Flavor, observed=observed, complete=False)
+        result = _combined(result, SyncResult(deleted=delete_rows(model=Flavor, ids=gone)))
+        access_scope = Q(flavor_id__in=ids)
+    access_result = sync_rows(
+        model=FlavorAccess, observed=access, scope=access_scope, complete=True
+    )
+    return _combined(result, access_result)
+
+
+# ---- images -----------------------------------------------------------------------------------
+
+
+def image_fields_from_cloud(image: Any) -> dict[str, Any]:
+    """Mirror fields of an SDK (Glance v2) Image; its `owner` is the row's project."""
+    return {
+        "project_id": image.owner or "",
+        "name": image.name or "",
+        "status": image.status or "",
+        "visibility": image.visibility or "",
+        "os_hidden": bool(image.is_hidden),
+        "protected": bool(image.is_protected),
+        "min_disk": image.min_disk or 0,
+        "min_ram": image.min_ram or 0,
+        "size": image.size,
+        "disk_format": image.disk_format or "",
+        "container_format": image.container_format or "",
+        "created_at": _when(image.created_at),
+        "updated_at": _when(image.updated_at),
+    }
+
+
+def reconcile_images(
+    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+) -> SyncResult:
+    """Mirror images: by `ids` (404 deletes that row), else every image owned by one project,
+    or all images. Idempotent; raises CloudError when Glance cannot be read."""
+    started = timezone.now()
+    if ids is not None:
+        observed: dict[str, dict[str, Any]] = {}
+        gone: list[str] = []
+        for image_id in dict.fromkeys(ids):
+            try:
+                with translated(doing=f"read image {image_id}", service=GLANCE):
+                    observed[image_id] = image_fields_from_cloud(conn.image.get_image(image_id))
+            except CloudNotFound:
+                gone.append(image_id)
+        result = sync_rows(model=Image, observed=observed, complete=False)
+        return _combined(result, SyncResult(deleted=delete_rows(model=Image, ids=gone)))
+    query: dict[str, Any] = {"visibility": "all", "limit": IMAGE_PAGE_SIZE}
+    if project_id is not None:
+        query["owner"] = project_id
+    observed = {}
+    # Glance leaves hidden images out of a listing unless asked for them alone: two listings.
+    for hidden in (False, True):
+        with translated(doing="list the images", service=GLANCE):
+            for image in conn.image.images(is_hidden=hidden, **query):
+                observed[image.id] = image_fields_from_cloud(image)
+    return sync_rows(
+        model=Image,
+        observed=observed,
+        scope=_in_scope(project_id) & Q(synced_at__lt=started),
+        complete=True,
+    )
+
+
+# ---- key pairs --------------------------------------------------------------------------------
+
+
+def keypair_id(*, user_id: str, name: str) -> str:
+    """The mirror id of a key pair: Nova's own unique key, (user, name)."""
+    return f"{user_id}:{name}"
+
+
+def keypair_fields_from_cloud(keypair: Any, *, user_id: str) -> dict[str, Any]:
+    """Mirror fields of an SDK Keypair; Nova's listing omits the owner, so the caller names it."""
+    return {
+        "project_id": "",
+        "user_id": user_id,
+        "name": keypair.name,
+        "fingerprint": keypair.fingerprint or "",
+        "type": keypair.type or "ssh",
+        "public_key": keypair.public_key or "",
+    }
+
+
+def reconcile_keypairs(*, conn: Any, user_id: str, names: list[str] | None = None) -> SyncResult:
+    """Mirror one Keystone user's key pairs: all of them, or those `names` (404 deletes that row).
+
+    Nova lists key pairs per user only (`GET /os-keypairs?user_id=`, admin), with no listing
+    across users, so callers reconcile the users the dashboard knows. Idempotent.
+    """
+    started = timezone.now()
+    if names is not None:
+        observed: dict[str, dict[str, Any]] = {}
+        gone: list[str] = []
+        for name in dict.fromkeys(names):
+            row_id = keypair_id(user_id=user_id, name=name)
+            try:
+                with translated(doing=f"read key pair {name}", service=NOVA):
+                    keypair = conn.compute.get_keypair(name, user_id=user_id)
+            except CloudNotFound:
+                gone.append(row_id)
+                continue
+            observed[row_id] = keypair_fields_from_cloud(keypair, user_id=user_id)
+        result = sync_rows(model=KeyPair, observed=observed, complete=False)
+        return _combined(result, SyncResult(deleted=delete_rows(model=KeyPair, ids=gone)))
+    with translated(doing=f"list the key pairs of user {user_id}", service=NOVA):
+        keypairs = list(conn.compute.keypairs(user_id=user_id))
+    observed = {
+        keypair_id(user_id=user_id, name=keypair.name): keypair_fields_from_cloud(
+            keypair, user_id=user_id
+        )
+        for keypair in keypairs
+    }
+    return sync_rows(
+        model=KeyPair,
+        observed=observed,
+        scope=Q(user_id=user_id) & Q(synced_at__lt=started),
+        complete=True,
+    )
