@@ -25,6 +25,12 @@ from instances.reconcile import (
     reconcile_servers_incremental,
     server_is_transitional,
 )
+from instances.tasks import (
+    mirror_lock,
+    reconcile_servers_followup_task,
+    reconcile_servers_task,
+    server_followup_schedule,
+)
 
 pytestmark = [pytest.mark.cloud, pytest.mark.django_db]
 
@@ -181,6 +187,56 @@ def test_project_scoped_sweep_deletes_only_within_its_project(
     assert result.deleted == 1
     assert not Server.objects.filter(pk=stale_here.pk).exists()
     assert Server.objects.filter(pk=elsewhere.pk).exists()
+
+
+def test_sweep_task_skips_while_another_run_holds_the_lock(
+    cloud: Any, account: KeystoneAccount
+) -> None:
+    stale = ServerFactory(project_id=account.project.id)
+
+    with mirror_lock(group="servers", scope=account.project.id, ttl=30) as acquired:
+        assert acquired
+        reconcile_servers_task.apply(kwargs={"project_id": account.project.id})
+        assert Server.objects.filter(pk=stale.pk).exists()
+
+    reconcile_servers_task.apply(kwargs={"project_id": account.project.id})
+    assert not Server.objects.filter(pk=stale.pk).exists()
+
+
+def test_follow_ups_are_scheduled_once_per_server_with_a_countdown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Records what would be sent instead of sending it: no worker runs in this test, and a
+    message left in the test broker would run in a later test's worker."""
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        reconcile_servers_followup_task, "apply_async", lambda **options: sent.append(options)
+    )
+    building, other = str(uuid.uuid4()), str(uuid.uuid4())
+
+    assert server_followup_schedule(ids=[building]) == [building]
+    assert server_followup_schedule(ids=[building, other], attempt=3) == [other]
+
+    assert [(call["kwargs"], call["countdown"]) for call in sent] == [
+        ({"ids": [building], "attempt": 0}, 2.0),
+        ({"ids": [other], "attempt": 3}, 6.75),
+    ]
+    assert server_followup_schedule(ids=[str(uuid.uuid4())], attempt=20) == []
+
+
+def test_follow_up_of_a_vanished_server_removes_its_row_and_schedules_nothing(
+    cloud: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sent: list[dict[str, Any]] = []
+    monkeypatch.setattr(
+        reconcile_servers_followup_task, "apply_async", lambda **options: sent.append(options)
+    )
+    vanished = ServerFactory(status="BUILD", task_state="spawning")
+
+    reconcile_servers_followup_task.apply(kwargs={"ids": [vanished.pk], "attempt": 0})
+
+    assert not Server.objects.filter(pk=vanished.pk).exists()
+    assert sent == []
 
 
 def test_flavors_are_mirrored_with_the_projects_private_ones_are_granted_to(
