@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "axes",
     "dashboard.web",
     "dashboard.operations",
+    "dashboard.mirror",
     "tenants",
     "networks",
     "instances",
@@ -214,7 +215,7 @@ CELERY_BEAT_SCHEDULE = {
     # changed-since filter), under a Redis lock that expires before the next run.
     "reconcile-networking": {
         "task": "networks.tasks.reconcile_networking_task",
-        "schedule": 30.0,
+        "schedule": 30.0,  # networks.tasks.SWEEP_INTERVAL
         "options": {"expires": 30},
     },
     "fail-stuck-operations": {

@@ -7,9 +7,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import reswap, retarget
 
+from dashboard.mirror.sweep import sync_freshness
 from dashboard.operations.views import start_from_form
 from networks import changes, selectors
 from networks.forms import FloatingIPCreateForm, NetworkCreateForm
+from networks.tasks import GROUP, SWEEP_INTERVAL
 
 
 def _project_id(request: HttpRequest) -> str:
@@ -18,6 +20,7 @@ def _project_id(request: HttpRequest) -> str:
 
 def _list_page(request: HttpRequest, template: str, context: dict[str, object]) -> HttpResponse:
     """The whole page, or only its table for htmx (it reloads itself after each change)."""
+    context["freshness"] = sync_freshness(group=GROUP, interval=SWEEP_INTERVAL)
     return render(request, f"{template}#table" if request.htmx else template, context)  # type: ignore[attr-defined]
 
 

@@ -26,3 +26,15 @@ class MirrorModel(models.Model):
     def name_or_id(self) -> str:
         """How the user names the object: its name, or its id when it has none."""
         return self.name or self.id
+
+
+class SyncState(models.Model):
+    """How the last sweep of one resource group went: pages show it, and warn when it lags."""
+
+    group = models.CharField(primary_key=True, max_length=32)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.group

@@ -11,14 +11,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-import redis
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dashboard.cloud import identity
 from dashboard.cloud.connection import user_connection
+from dashboard.mirror.sweep import sweep_lock
 from dashboard.testing.fixtures import NAME_PREFIX
 from networks.factories import NetworkFactory, PortFactory
 from networks.models import (
@@ -31,7 +30,7 @@ from networks.models import (
     Subnet,
 )
 from networks.reconcile import reconcile_all, reconcile_networks, reconcile_ports
-from networks.tasks import reconcile_networking_task, sweep_lock
+from networks.tasks import GROUP, reconcile_networking_task
 
 pytestmark = [pytest.mark.cloud, pytest.mark.django_db]
 
@@ -372,7 +371,7 @@ def test_sweep_of_all_projects_sees_every_project(
 def test_task_sweeps_the_project_unless_a_sweep_already_holds_its_lock(
     tenant: Tenant, topology: Topology
 ) -> None:
-    held = sweep_lock(client=redis.Redis.from_url(settings.REDIS_URL), project_id=tenant.project_id)
+    held = sweep_lock(group=GROUP, project_id=tenant.project_id)
     assert held.acquire(blocking=False)
     try:
         reconcile_networking_task.apply(kwargs={"project_id": tenant.project_id}).get()
