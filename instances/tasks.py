@@ -1,14 +1,13 @@
 """Thin Celery entry points that keep the compute, project and quota mirror fresh.
 
-Beat runs the periodic ones; each holds a non-blocking Redis lock per (resource group, scope)
-with a TTL shorter than its interval, so runs never pile up and a crashed worker's lock expires
-before the next run is due. A run that finds the lock held returns at once. Servers seen in a
-transitional state get a follow-up targeted reconcile after a `countdown`, never a blocking wait.
+Beat runs the periodic ones through `run_sweep`: a non-blocking Redis lock per (resource group,
+project) with a TTL shorter than the interval, so runs never pile up and a dead worker's lock
+expires before the next run is due, and the outcome recorded for the pages' freshness notes.
+Servers seen in a transitional state get a follow-up targeted reconcile after a `countdown`,
+never a blocking wait.
 """
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict
+from collections.abc import Iterable, Mapping
 
 import redis
 import structlog
@@ -16,9 +15,11 @@ from celery import shared_task
 from django.conf import settings
 
 from dashboard.cloud.connection import service_connection
-from dashboard.cloud.errors import CloudError, CloudTransientError
+from dashboard.cloud.errors import CloudTransientError
+from dashboard.mirror.sweep import run_sweep
 from dashboard.mirror.sync import SyncResult
 from instances.reconcile import (
+    ServerSyncResult,
     reconcile_flavors,
     reconcile_images,
     reconcile_keypairs,
@@ -29,6 +30,8 @@ from tenants.models import User
 from tenants.reconcile import reconcile_projects, reconcile_quotas
 
 log = structlog.get_logger(__name__)
+
+SERVERS = "servers"
 
 # Lock TTLs, in seconds: each a little under the interval of the beat entry that takes it.
 INCREMENTAL_LOCK_TTL = 9
@@ -44,41 +47,6 @@ def _redis() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL)
 
 
-@contextmanager
-def mirror_lock(*, group: str, scope: str | None, ttl: int) -> Iterator[bool]:
-    """Yield whether this run holds the lock of (group, scope); it is released on exit."""
-    lock = _redis().lock(f"reconcile:{group}:{scope or '*'}", timeout=ttl, blocking=False)
-    acquired = lock.acquire()
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            try:
-                lock.release()
-            except redis.exceptions.LockError:
-                log.warning("mirror.lock_expired", group=group, scope=scope, ttl=ttl)
-
-
-def _run_locked[R: SyncResult](
-    *, group: str, scope: str | None, ttl: int, run: Callable[[], R]
-) -> R | None:
-    """Run one reconcile under the lock of (group, scope); None when locked or the cloud failed.
-
-    A failed run is logged, not retried: the next beat run observes the cloud afresh.
-    """
-    with mirror_lock(group=group, scope=scope, ttl=ttl) as acquired:
-        if not acquired:
-            log.info("mirror.skipped_locked", group=group, scope=scope)
-            return None
-        try:
-            result = run()
-        except CloudError as exc:
-            log.warning("mirror.reconcile_failed", group=group, scope=scope, error=str(exc))
-            return None
-    log.info("mirror.reconciled", group=group, scope=scope, **asdict(result))
-    return result
-
-
 def _total(results: Iterable[SyncResult]) -> SyncResult:
     total = SyncResult()
     for one in results:
@@ -89,6 +57,13 @@ def _total(results: Iterable[SyncResult]) -> SyncResult:
             deleted=total.deleted + one.deleted,
         )
     return total
+
+
+def _follow_up(results: Mapping[str, SyncResult] | None) -> None:
+    """Schedule follow-ups for the transitional servers a server pass observed."""
+    servers = (results or {}).get(SERVERS)
+    if isinstance(servers, ServerSyncResult):
+        server_followup_schedule(ids=servers.transitional)
 
 
 def _followup_key(server_id: str) -> str:
@@ -135,48 +110,55 @@ def reconcile_servers_followup_task(ids: list[str], attempt: int = 0) -> None:
 @shared_task
 def reconcile_servers_incremental_task(project_id: str | None = None) -> None:
     """Incremental server pass (Nova changes-since) of one project or all; skips when locked."""
-    result = _run_locked(
-        group="servers",
-        scope=project_id,
-        ttl=INCREMENTAL_LOCK_TTL,
-        run=lambda: reconcile_servers_incremental(conn=service_connection(), project_id=project_id),
+    _follow_up(
+        run_sweep(
+            group=SERVERS,
+            project_id=project_id,
+            lock_ttl=INCREMENTAL_LOCK_TTL,
+            sweep=lambda: {
+                SERVERS: reconcile_servers_incremental(
+                    conn=service_connection(), project_id=project_id
+                )
+            },
+        )
     )
-    if result is not None:
-        server_followup_schedule(ids=result.transitional)
 
 
 @shared_task
 def reconcile_servers_task(project_id: str | None = None) -> None:
     """Full sweep of the servers of one project or all; skips when locked."""
-    result = _run_locked(
-        group="servers",
-        scope=project_id,
-        ttl=SWEEP_LOCK_TTL,
-        run=lambda: reconcile_servers(conn=service_connection(), project_id=project_id),
+    _follow_up(
+        run_sweep(
+            group=SERVERS,
+            project_id=project_id,
+            lock_ttl=SWEEP_LOCK_TTL,
+            sweep=lambda: {
+                SERVERS: reconcile_servers(conn=service_connection(), project_id=project_id)
+            },
+        )
     )
-    if result is not None:
-        server_followup_schedule(ids=result.transitional)
 
 
 @shared_task
 def reconcile_flavors_task() -> None:
     """Full sweep of flavors and their project grants; skips when locked."""
-    _run_locked(
+    run_sweep(
         group="flavors",
-        scope=None,
-        ttl=SWEEP_LOCK_TTL,
-        run=lambda: reconcile_flavors(conn=service_connection()),
+        lock_ttl=SWEEP_LOCK_TTL,
+        sweep=lambda: {"flavors": reconcile_flavors(conn=service_connection())},
     )
 
 
 @shared_task
 def reconcile_images_task(project_id: str | None = None) -> None:
     """Full sweep of the images one project owns, or of all images; skips when locked."""
-    _run_locked(
+    run_sweep(
         group="images",
-        scope=project_id,
-        ttl=SWEEP_LOCK_TTL,
-        run=lambda: reconcile_images(conn=service_connection(), project_id=project_id),
+        project_id=project_id,
+        lock_ttl=SWEEP_LOCK_TTL,
+        sweep=lambda: {
+            "images": reconcile_images(conn=service_connection(), project_id=project_id)
+        },
     )
 
 
@@ -187,32 +169,37 @@ def reconcile_keypairs_task() -> None:
     Nova has no listing across users, and pages show only the signed-in user's key pairs, so
     the users the dashboard knows are the ones worth the one call each.
     """
-    user_ids = list(User.objects.values_list("keystone_id", flat=True))
 
-    def run() -> SyncResult:
+    def sweep() -> Mapping[str, SyncResult]:
         conn = service_connection()
-        return _total(reconcile_keypairs(conn=conn, user_id=user_id) for user_id in user_ids)
+        user_ids = User.objects.values_list("keystone_id", flat=True)
+        return {
+            "keypairs": _total(
+                reconcile_keypairs(conn=conn, user_id=user_id) for user_id in user_ids
+            )
+        }
 
-    _run_locked(group="keypairs", scope=None, ttl=SWEEP_LOCK_TTL, run=run)
+    run_sweep(group="keypairs", lock_ttl=SWEEP_LOCK_TTL, sweep=sweep)
 
 
 @shared_task
 def reconcile_projects_task() -> None:
     """Full sweep of Keystone projects; skips when locked."""
-    _run_locked(
+    run_sweep(
         group="projects",
-        scope=None,
-        ttl=SWEEP_LOCK_TTL,
-        run=lambda: reconcile_projects(conn=service_connection()),
+        lock_ttl=SWEEP_LOCK_TTL,
+        sweep=lambda: {"projects": reconcile_projects(conn=service_connection())},
     )
 
 
 @shared_task
 def reconcile_quotas_task(project_id: str | None = None) -> None:
     """Compute and network quotas with usage of one project or all; skips when locked."""
-    _run_locked(
+    run_sweep(
         group="quotas",
-        scope=project_id,
-        ttl=SWEEP_LOCK_TTL,
-        run=lambda: reconcile_quotas(conn=service_connection(), project_id=project_id),
+        project_id=project_id,
+        lock_ttl=SWEEP_LOCK_TTL,
+        sweep=lambda: {
+            "quotas": reconcile_quotas(conn=service_connection(), project_id=project_id)
+        },
     )

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from dashboard.cloud import identity
 from dashboard.cloud.connection import user_connection
+from dashboard.mirror.sweep import sweep_lock
 from dashboard.testing.fixtures import KeystoneAccount
 from instances.factories import KeyPairFactory, ServerFactory
 from instances.models import Flavor, FlavorAccess, Image, KeyPair, Server, SyncWatermark
@@ -26,7 +27,6 @@ from instances.reconcile import (
     server_is_transitional,
 )
 from instances.tasks import (
-    mirror_lock,
     reconcile_servers_followup_task,
     reconcile_servers_task,
     server_followup_schedule,
@@ -194,10 +194,13 @@ def test_sweep_task_skips_while_another_run_holds_the_lock(
 ) -> None:
     stale = ServerFactory(project_id=account.project.id)
 
-    with mirror_lock(group="servers", scope=account.project.id, ttl=30) as acquired:
-        assert acquired
+    lock = sweep_lock(group="servers", project_id=account.project.id, ttl=30)
+    assert lock.acquire(blocking=False)
+    try:
         reconcile_servers_task.apply(kwargs={"project_id": account.project.id})
         assert Server.objects.filter(pk=stale.pk).exists()
+    finally:
+        lock.release()
 
     reconcile_servers_task.apply(kwargs={"project_id": account.project.id})
     assert not Server.objects.filter(pk=stale.pk).exists()
