@@ -75,6 +75,13 @@ _PERMANENT_BY_STATUS: dict[int, tuple[type[CloudPermanentError], str]] = {
 }
 
 
+# Neutron's error types that deserve their own advice (its `NeutronError.type`).
+_ADVICE_BY_NEUTRON_TYPE = {
+    "OverQuota": "your project's quota for it is used up. Delete what you no longer need, "
+    "or ask a cloud administrator for a larger quota (the Overview shows usage)",
+}
+
+
 def _suffix(service: str | None, status_code: int | None, request_id: str | None) -> str:
     """ " (Neutron 409, req-...)": who answered what, and the request id to quote to operators."""
     label = " ".join(part for part in (service, str(status_code) if status_code else "") if part)
@@ -131,6 +138,7 @@ def translate(exc: Exception, *, doing: str, service: str | None = None) -> Clou
         error_class, why = _PERMANENT_BY_STATUS.get(
             status or 400, (CloudPermanentError, "the cloud refused the request")
         )
+        why = _ADVICE_BY_NEUTRON_TYPE.get(error_type or "", why)
         return error_class(
             f"{what}: {why}.{cloud_says}{suffix}",
             status_code=status,

@@ -79,3 +79,13 @@ def test_connection_failures_are_transient(
 ) -> None:
     with pytest.raises(expected, match=phrase), translated(doing="sign you in", service="Keystone"):
         raise exc
+
+
+def test_quota_exhaustion_says_what_to_do() -> None:
+    response = neutron_response(409, "OverQuota", "Quota exceeded for resources: ['network'].")
+
+    error = translate(sdk_exceptions.ConflictException(response=response), doing="create network")
+
+    assert isinstance(error, CloudConflict)
+    assert "quota for it is used up" in str(error)
+    assert "Quota exceeded for resources: ['network']." in str(error)

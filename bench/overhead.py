@@ -1,0 +1,126 @@
+"""Operation overhead: from the form POST to the worker's first cloud request, for N operations.
+
+Runs the real stack on this machine: the local cloud (`python3 -m devcloud up`), Redis, a Celery
+worker process, and the dashboard's API through Django's test client (no HTTP server, so the
+figure is the dashboard's own overhead). Each operation creates a network; the clock stops when
+the worker claims the operation and starts talking to the cloud (`Operation.started_at`).
+
+    .venv/bin/python bench/overhead.py [--operations 100]
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--operations", type=int, default=100)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-overhead-"))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="dashboard.settings",
+        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:6379/14",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import redis
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from dashboard.cloud.connection import service_connection
+    from dashboard.operations.models import Operation
+
+    call_command("migrate", verbosity=0)
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+    setup_test_environment()
+
+    cloud = service_connection()
+    tag = secrets.token_hex(4)
+    password = secrets.token_urlsafe(16)
+    project = cloud.identity.create_project(name=f"bench-{tag}", domain_id="default")
+    user = cloud.identity.create_user(name=f"bench-{tag}", password=password, domain_id="default")
+    cloud.identity.assign_project_role_to_user(
+        project, user, cloud.identity.find_role("member", ignore_missing=False)
+    )
+    cloud.network.update_quota(project.id, networks=-1)
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "dashboard",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    try:
+        client = Client()
+        response = client.post(
+            "/auth/login/", {"username": user.name, "password": password, "domain": "Default"}
+        )
+        assert response.status_code == 302, "sign-in failed"
+        client.post("/api/networks/", {"name": "warm-up"})  # first call of each kind is slow
+        time.sleep(3)
+
+        latencies = []
+        for index in range(args.operations):
+            sent = datetime.now(UTC)
+            response = client.post("/api/networks/", {"name": f"bench-{index}"})
+            operation_id = response.json()["id"]
+            while True:
+                operation = Operation.objects.get(pk=operation_id)
+                if operation.is_finished:
+                    break
+                time.sleep(0.005)
+            assert operation.status == Operation.Status.SUCCEEDED, operation.error_message
+            latencies.append((operation.started_at - sent).total_seconds() * 1000)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        for network in cloud.network.networks(project_id=project.id):
+            cloud.network.delete_network(network)
+        for group in cloud.network.security_groups(project_id=project.id):
+            cloud.network.delete_security_group(group)
+        cloud.identity.delete_user(user)
+        cloud.identity.delete_project(project)
+
+    print(f"operations: {len(latencies)}")
+    print(
+        "POST -> worker starts on the cloud (ms): "
+        f"p50 {statistics.median(latencies):.1f}, p95 {percentile(latencies, 0.95):.1f}, "
+        f"max {max(latencies):.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
