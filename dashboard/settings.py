@@ -218,6 +218,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 30.0,  # networks.tasks.SWEEP_INTERVAL
         "options": {"expires": 30},
     },
+    # Nova lists what changed since a watermark, so servers are polled often and cheaply; full
+    # sweeps (which alone may delete rows) run every few minutes.
+    "servers-incremental": {
+        "task": "instances.tasks.reconcile_servers_incremental_task",
+        "schedule": 10.0,
+        "options": {"expires": 10},
+    },
+    **{
+        f"{name}-sweep": {"task": task, "schedule": 300.0, "options": {"expires": 300}}
+        for name, task in [
+            ("servers", "instances.tasks.reconcile_servers_task"),
+            ("flavors", "instances.tasks.reconcile_flavors_task"),
+            ("images", "instances.tasks.reconcile_images_task"),
+            ("keypairs", "instances.tasks.reconcile_keypairs_task"),
+            ("projects", "tenants.tasks.reconcile_projects_task"),
+            ("quotas", "tenants.tasks.reconcile_quotas_task"),
+        ]
+    },
     "fail-stuck-operations": {
         "task": "dashboard.operations.tasks.fail_stuck_operations_task",
         "schedule": 60.0,

@@ -27,7 +27,6 @@ from instances.reconcile import (
     reconcile_servers_incremental,
 )
 from tenants.models import User
-from tenants.reconcile import reconcile_projects, reconcile_quotas
 
 log = structlog.get_logger(__name__)
 
@@ -180,26 +179,3 @@ def reconcile_keypairs_task() -> None:
         }
 
     run_sweep(group="keypairs", lock_ttl=SWEEP_LOCK_TTL, sweep=sweep)
-
-
-@shared_task
-def reconcile_projects_task() -> None:
-    """Full sweep of Keystone projects; skips when locked."""
-    run_sweep(
-        group="projects",
-        lock_ttl=SWEEP_LOCK_TTL,
-        sweep=lambda: {"projects": reconcile_projects(conn=service_connection())},
-    )
-
-
-@shared_task
-def reconcile_quotas_task(project_id: str | None = None) -> None:
-    """Compute and network quotas with usage of one project or all; skips when locked."""
-    run_sweep(
-        group="quotas",
-        project_id=project_id,
-        lock_ttl=SWEEP_LOCK_TTL,
-        sweep=lambda: {
-            "quotas": reconcile_quotas(conn=service_connection(), project_id=project_id)
-        },
-    )

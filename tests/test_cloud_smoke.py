@@ -3,7 +3,7 @@
 Runs as a fresh member of a fresh project, through the dashboard's own cloud layer.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,15 +11,6 @@ import pytest
 pytestmark = [pytest.mark.cloud]
 
 EXTERNAL_NETWORK = "public"
-
-
-@pytest.fixture
-def cleanup() -> Iterator[Callable[[Callable[[], Any]], None]]:
-    """Register undo steps; they run last-in, first-out after the test, whatever happened."""
-    steps: list[Callable[[], Any]] = []
-    yield steps.append
-    for step in reversed(steps):
-        step()
 
 
 def test_tenant_builds_l3_boots_a_server_and_gets_a_console(

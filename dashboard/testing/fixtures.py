@@ -95,6 +95,15 @@ def account(make_account: Callable[..., KeystoneAccount]) -> KeystoneAccount:
 
 
 @pytest.fixture
+def cleanup() -> Iterator[Callable[[Callable[[], Any]], None]]:
+    """Register undo steps; they run last-in, first-out after the test, whatever happened."""
+    steps: list[Callable[[], Any]] = []
+    yield steps.append
+    for step in reversed(steps):
+        step()
+
+
+@pytest.fixture
 def tenant_connection(account: KeystoneAccount) -> Iterator[Any]:
     """An SDK connection acting as `account` in its project, through the dashboard's layer."""
     unscoped = identity.password_login(

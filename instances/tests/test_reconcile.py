@@ -5,15 +5,13 @@ Rows of other projects are made with factories: they stand for objects the sweep
 """
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from dashboard.cloud import identity
-from dashboard.cloud.connection import user_connection
 from dashboard.mirror.sweep import sweep_lock
 from dashboard.testing.fixtures import KeystoneAccount
 from instances.factories import KeyPairFactory, ServerFactory
@@ -39,44 +37,23 @@ IMAGE = "cirros-fake"
 
 
 @pytest.fixture
-def cleanup() -> Iterator[Callable[[Callable[[], Any]], None]]:
-    """Register undo steps; they run last-in, first-out after the test, whatever happened."""
-    steps: list[Callable[[], Any]] = []
-    yield steps.append
-    for step in reversed(steps):
-        step()
-
-
-@pytest.fixture
-def tenant(account: KeystoneAccount) -> Iterator[Any]:
-    """An SDK connection as the account's member, in its project."""
-    unscoped = identity.password_login(
-        username=account.username, password=account.password, domain=account.domain
-    )
-    scoped = identity.scoped_token(token=unscoped.token, project_id=account.project.id)
-    yield user_connection(token=scoped.token, project_id=account.project.id)
-    identity.revoke_token(token=scoped.token)
-    identity.revoke_token(token=unscoped.token)
-
-
-@pytest.fixture
-def boot(tenant: Any, cleanup: Callable[[Callable[[], Any]], None]) -> Callable[[], Any]:
-    """Boot one server (m1.nano, cirros-fake) on a new network of the tenant's project."""
+def boot(tenant_connection: Any, cleanup: Callable[[Callable[[], Any]], None]) -> Callable[[], Any]:
+    """Boot one server (m1.nano, cirros-fake) on a new network of the account's project."""
 
     def boot_one() -> Any:
-        network = tenant.network.create_network(name="mirror-net")
-        cleanup(lambda: tenant.network.delete_network(network, ignore_missing=True))
-        subnet = tenant.network.create_subnet(
+        network = tenant_connection.network.create_network(name="mirror-net")
+        cleanup(lambda: tenant_connection.network.delete_network(network, ignore_missing=True))
+        subnet = tenant_connection.network.create_subnet(
             network_id=network.id, ip_version=4, cidr="10.43.0.0/24", name="mirror-subnet"
         )
-        cleanup(lambda: tenant.network.delete_subnet(subnet, ignore_missing=True))
-        server = tenant.compute.create_server(
+        cleanup(lambda: tenant_connection.network.delete_subnet(subnet, ignore_missing=True))
+        server = tenant_connection.compute.create_server(
             name="mirror-server",
-            flavor_id=tenant.compute.find_flavor(FLAVOR, ignore_missing=False).id,
-            image_id=tenant.image.find_image(IMAGE, ignore_missing=False).id,
+            flavor_id=tenant_connection.compute.find_flavor(FLAVOR, ignore_missing=False).id,
+            image_id=tenant_connection.image.find_image(IMAGE, ignore_missing=False).id,
             networks=[{"uuid": network.id}],
         )
-        cleanup(lambda: delete_server(tenant, server))
+        cleanup(lambda: delete_server(tenant_connection, server))
         return server
 
     return boot_one
@@ -92,7 +69,7 @@ def other_project() -> str:
 
 
 def test_booted_server_is_mirrored_and_a_second_sweep_writes_nothing(
-    cloud: Any, tenant: Any, account: KeystoneAccount, boot: Callable[[], Any]
+    cloud: Any, tenant_connection: Any, account: KeystoneAccount, boot: Callable[[], Any]
 ) -> None:
     project_id = account.project.id
     server = boot()
@@ -104,7 +81,7 @@ def test_booted_server_is_mirrored_and_a_second_sweep_writes_nothing(
         status=row.status, task_state=row.task_state
     )
 
-    tenant.compute.wait_for_server(server, status="ACTIVE", interval=0.5, wait=120)
+    tenant_connection.compute.wait_for_server(server, status="ACTIVE", interval=0.5, wait=120)
     targeted = reconcile_servers(conn=cloud, ids=[server.id])
     assert targeted.transitional == ()
     row.refresh_from_db()
@@ -133,19 +110,19 @@ def test_booted_server_is_mirrored_and_a_second_sweep_writes_nothing(
 
 
 def test_deleted_server_leaves_the_mirror_by_incremental_and_by_targeted_reconcile(
-    cloud: Any, tenant: Any, account: KeystoneAccount, boot: Callable[[], Any]
+    cloud: Any, tenant_connection: Any, account: KeystoneAccount, boot: Callable[[], Any]
 ) -> None:
     project_id = account.project.id
     server = boot()
     # Nova reports a server as DELETED in a changes-since listing only once it was scheduled to
     # a cell; one deleted while still a build request vanishes silently (its follow-up
     # targeted reconcile then gets the 404). So this server is deleted when ACTIVE.
-    tenant.compute.wait_for_server(server, status="ACTIVE", interval=0.5, wait=120)
+    tenant_connection.compute.wait_for_server(server, status="ACTIVE", interval=0.5, wait=120)
     reconcile_servers(conn=cloud, project_id=project_id)  # also sets the watermark
     # A row Nova does not know, in the same project: a partial listing must not delete it.
     stranger = ServerFactory(project_id=project_id)
 
-    delete_server(tenant, server)
+    delete_server(tenant_connection, server)
     incremental = reconcile_servers_incremental(conn=cloud, project_id=project_id)
     assert incremental.deleted == 1
     assert not Server.objects.filter(pk=server.id).exists()
@@ -293,7 +270,7 @@ def test_images_are_mirrored_and_a_second_sweep_writes_nothing(cloud: Any) -> No
 
 def test_key_pairs_are_mirrored_per_user_and_leave_when_deleted(
     cloud: Any,
-    tenant: Any,
+    tenant_connection: Any,
     account: KeystoneAccount,
     cleanup: Callable[[Callable[[], Any]], None],
 ) -> None:
@@ -304,8 +281,8 @@ def test_key_pairs_are_mirrored_per_user_and_leave_when_deleted(
         .public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
         .decode()
     )
-    keypair = tenant.compute.create_keypair(name="mirror-key", public_key=public_key)
-    cleanup(lambda: tenant.compute.delete_keypair(keypair, ignore_missing=True))
+    keypair = tenant_connection.compute.create_keypair(name="mirror-key", public_key=public_key)
+    cleanup(lambda: tenant_connection.compute.delete_keypair(keypair, ignore_missing=True))
     another_users = KeyPairFactory(name="mirror-key")
 
     reconcile_keypairs(conn=cloud, user_id=account.user_id)
@@ -319,7 +296,7 @@ def test_key_pairs_are_mirrored_per_user_and_leave_when_deleted(
     assert row.public_key == public_key
     assert row.type == "ssh"
 
-    tenant.compute.delete_keypair(keypair)
+    tenant_connection.compute.delete_keypair(keypair)
     result = reconcile_keypairs(conn=cloud, user_id=account.user_id, names=["mirror-key"])
     assert result.deleted == 1
     assert not KeyPair.objects.filter(pk=row.pk).exists()

@@ -4,31 +4,16 @@ Each test acts in a fresh Keystone project (the `account` fixture) and removes w
 """
 
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from dashboard.cloud import identity
-from dashboard.cloud.connection import user_connection
 from dashboard.testing.fixtures import KeystoneAccount
 from tenants.models import Project, Quota
 from tenants.reconcile import reconcile_projects, reconcile_quotas
 
 pytestmark = [pytest.mark.cloud, pytest.mark.django_db]
-
-
-@pytest.fixture
-def tenant(account: KeystoneAccount) -> Iterator[Any]:
-    """An SDK connection as the account's member, in its project."""
-    unscoped = identity.password_login(
-        username=account.username, password=account.password, domain=account.domain
-    )
-    scoped = identity.scoped_token(token=unscoped.token, project_id=account.project.id)
-    yield user_connection(token=scoped.token, project_id=account.project.id)
-    identity.revoke_token(token=scoped.token)
-    identity.revoke_token(token=unscoped.token)
 
 
 def quota_row(*, project_id: str, service: str, resource: str, limit: int = 10) -> Quota:
@@ -88,7 +73,7 @@ def test_targeted_project_reconcile_follows_a_change_and_a_deletion(cloud: Any) 
 
 
 def test_quotas_equal_the_clouds_and_follow_network_usage(
-    cloud: Any, tenant: Any, account: KeystoneAccount
+    cloud: Any, tenant_connection: Any, account: KeystoneAccount
 ) -> None:
     project_id = account.project.id
 
@@ -111,11 +96,11 @@ def test_quotas_equal_the_clouds_and_follow_network_usage(
     networks_before = quotas_of(project_id, "network")["network"]
     assert reconcile_quotas(conn=cloud, project_id=project_id).updated == 0
 
-    created = tenant.network.create_network(name="quota-net")
+    created = tenant_connection.network.create_network(name="quota-net")
     try:
         reconcile_quotas(conn=cloud, project_id=project_id, services=["network"])
     finally:
-        tenant.network.delete_network(created, ignore_missing=True)
+        tenant_connection.network.delete_network(created, ignore_missing=True)
     limit, in_use, reserved = quotas_of(project_id, "network")["network"]
     assert (limit, in_use, reserved) == (networks_before[0], networks_before[1] + 1, 0)
 
