@@ -1,0 +1,101 @@
+"""Multi-tenancy: a user never sees or touches another project's rows, on any page, partial or
+API endpoint. Every route that takes an object id must be listed here, or the meta-test fails."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dashboard.operations.models import Operation
+from networks.factories import FloatingIPFactory, NetworkFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+
+OTHER_PROJECT = "another-project-id"
+
+# route name -> (kind of object in the URL, its URL argument, the HTTP method that acts on it)
+OBJECT_ROUTES = {
+    "operations:operation_status": ("operation", "operation_id", "get"),
+    "networks:network_delete": ("network", "network_id", "post"),
+    "networks:floating_ip_delete": ("floating_ip", "floating_ip_id", "post"),
+    "network-detail": ("network", "pk", "get"),
+    "network-detail-delete": ("network", "pk", "delete"),
+    "floating-ip-detail": ("floating_ip", "pk", "get"),
+    "floating-ip-detail-delete": ("floating_ip", "pk", "delete"),
+    "operation-detail": ("operation", "pk", "get"),
+}
+LIST_URLS = [
+    "/network/networks/",
+    "/network/floating-ips/",
+    "/activity/",
+    "/api/networks/",
+    "/api/floating-ips/",
+    "/api/operations/",
+]
+
+
+def named_routes(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(name, pattern) of every named route, with its namespace."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from named_routes(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{prefix}{entry.name}", str(entry.pattern)
+
+
+@pytest.fixture
+def foreign_objects() -> dict[str, Any]:
+    network = NetworkFactory(project_id=OTHER_PROJECT, name="their-network")
+    return {
+        "network": network,
+        "floating_ip": FloatingIPFactory(
+            project_id=OTHER_PROJECT, floating_ip_address="203.0.113.199", floating_network=None
+        ),
+        "operation": Operation.objects.create(
+            action="networks.network_create",
+            description="Create network “their-network”",
+            target_type="network",
+            project_id=OTHER_PROJECT,
+            user_id="someone",
+            user_name="someone",
+        ),
+    }
+
+
+def test_every_route_with_an_object_id_is_covered_here() -> None:
+    with_ids = {
+        name for name, pattern in named_routes(get_resolver().url_patterns) if "<" in pattern
+    }
+
+    covered = {name.removesuffix("-delete") for name in OBJECT_ROUTES}
+    assert with_ids - {"tenants:switch_project"} <= covered, (
+        "Add the new routes to OBJECT_ROUTES so their isolation is tested."
+    )
+
+
+@pytest.mark.parametrize("route", sorted(OBJECT_ROUTES))
+def test_another_projects_object_is_not_found(
+    signed_in: Client, foreign_objects: dict[str, Any], route: str
+) -> None:
+    kind, argument, method = OBJECT_ROUTES[route]
+    url = reverse(route.removesuffix("-delete"), kwargs={argument: foreign_objects[kind].pk})
+
+    response = getattr(signed_in, method)(url, headers={"HX-Request": "true"})
+
+    assert response.status_code == 404
+    assert Operation.objects.filter(project_id__in=["", OTHER_PROJECT]).count() == 1
+
+
+@pytest.mark.parametrize("url", LIST_URLS)
+def test_lists_never_show_another_projects_rows(
+    signed_in: Client, foreign_objects: dict[str, Any], url: str
+) -> None:
+    body = signed_in.get(url).content.decode()
+
+    for obj in foreign_objects.values():
+        assert str(obj.pk) not in body
+    assert "their-network" not in body
+    assert "203.0.113.199" not in body
