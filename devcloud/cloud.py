@@ -14,8 +14,13 @@ from devcloud.credentials import load_or_create
 from devcloud.install import install
 from devcloud.mariadb import MariaDB
 from devcloud.paths import Layout
-from devcloud.rabbitmq import ensure_rabbitmq, stop_rabbitmq_if_ours
-from devcloud.services import Service, all_services
+from devcloud.rabbitmq import (
+    ensure_notifications_vhost,
+    ensure_rabbitmq,
+    notifications_vhost_ready,
+    stop_rabbitmq_if_ours,
+)
+from devcloud.services import SERVICE_NAMES, Service, all_services
 
 
 @contextmanager
@@ -43,17 +48,55 @@ def load_credentials(layout: Layout) -> dict[str, str]:
     return load_or_create(layout.credentials)
 
 
-def _prepare(layout: Layout, progress: Progress) -> tuple[Path, MariaDB, dict[str, str]]:
-    """Install, start RabbitMQ and MariaDB, write the configs: everything before the services."""
+def _prepare(layout: Layout, progress: Progress) -> tuple[Path, MariaDB, dict[str, str], bool]:
+    """Install, start RabbitMQ and MariaDB, write the configs: everything before the services.
+
+    The last value says whether Nova and Neutron send notifications (their vhost is ready).
+    """
     runtime.refuse_foreign_ports(layout)
     venv = install(layout, progress)
     credentials = load_credentials(layout)
     ensure_rabbitmq(layout, progress)
+    notifications = ensure_notifications_vhost(progress)
     db = MariaDB(layout, credentials["database"])
     db.ensure_running(progress)
     make_data_dirs(layout)
-    write_service_configs(layout, venv, credentials)
-    return venv, db, credentials
+    write_service_configs(layout, venv, credentials, notifications=notifications)
+    return venv, db, credentials, notifications
+
+
+def _config_files(layout: Layout) -> dict[Path, bytes]:
+    """Every config file under etc/, with its content."""
+    if not layout.etc.exists():
+        return {}
+    return {path: path.read_bytes() for path in layout.etc.rglob("*") if path.is_file()}
+
+
+def _services_reading(layout: Layout, paths: set[Path]) -> list[str]:
+    """The services whose config directory (etc/nova/ for every nova-*) holds one of `paths`."""
+    directories = {path.relative_to(layout.etc).parts[0] for path in paths}
+    return [name for name in SERVICE_NAMES if name.split("-")[0] in directories]
+
+
+def _apply_config(layout: Layout, progress: Progress) -> list[str]:
+    """On a running cloud: rewrite the configs and the env file from the templates, and restart
+    the services whose config changed, so that a template change (notifications, for one)
+    applies without a reset. Returns the services restarted."""
+    venv = install(layout, progress)
+    credentials = load_credentials(layout)
+    notifications = notifications_vhost_ready() or ensure_notifications_vhost(progress)
+    before = _config_files(layout)
+    write_service_configs(layout, venv, credentials, notifications=notifications)
+    after = _config_files(layout)
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    names = _services_reading(layout, changed)
+    if names:
+        services = [service for service in all_services(layout, venv) if service.name in names]
+        with progress.step(f"stop {', '.join(names)}: their config changed"):
+            runtime.stop_services(layout, names)
+        _warm_start(layout, progress, MariaDB(layout, credentials["database"]), services)
+    write_user_files(layout, credentials, notifications=notifications)
+    return names
 
 
 def _warm_start(layout: Layout, progress: Progress, db: MariaDB, services: list[Service]) -> None:
@@ -72,8 +115,10 @@ def _restore(layout: Layout, progress: Progress, db: MariaDB) -> None:
         snapshot.restore(layout, db)
 
 
-def _finish(layout: Layout, progress: Progress, credentials: dict[str, str]) -> None:
-    write_user_files(layout, credentials)
+def _finish(
+    layout: Layout, progress: Progress, credentials: dict[str, str], *, notifications: bool
+) -> None:
+    write_user_files(layout, credentials, notifications=notifications)
     progress.say(f"devcloud is up. Dashboard env file: {layout.dashboard_env}")
     progress.say("keystone: http://127.0.0.1:5000/v3 (users admin, demo, other, dashboard)")
 
@@ -81,9 +126,15 @@ def _finish(layout: Layout, progress: Progress, credentials: dict[str, str]) -> 
 def up(layout: Layout, progress: Progress, *, fresh: bool = False) -> None:
     """Bootstrap on first use, otherwise start warm; `fresh` restores the snapshot first."""
     if not fresh and snapshot.exists(layout) and health.all_healthy(health.collect(layout)):
-        print(f"devcloud is already up and healthy. Env file: {layout.dashboard_env}")
+        restarted = _apply_config(layout, progress)
+        state = (
+            f"up; restarted {', '.join(restarted)} with their new config"
+            if restarted
+            else "already up and healthy"
+        )
+        print(f"devcloud is {state}. Env file: {layout.dashboard_env}")
         return
-    venv, db, credentials = _prepare(layout, progress)
+    venv, db, credentials, notifications = _prepare(layout, progress)
     services = all_services(layout, venv)
     if not snapshot.exists(layout):
         progress.say("first run: bootstrapping the cloud (about a minute)")
@@ -92,7 +143,7 @@ def up(layout: Layout, progress: Progress, *, fresh: bool = False) -> None:
         if fresh or not db.has_databases():
             _restore(layout, progress, db)
         _warm_start(layout, progress, db, services)
-    _finish(layout, progress, credentials)
+    _finish(layout, progress, credentials, notifications=notifications)
 
 
 def reset(layout: Layout, progress: Progress) -> None:

@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 from devcloud.paths import Layout
+from devcloud.rabbitmq import notifications_transport_url, notifications_url
 from devcloud.templating import fill, render
 
 TRANSPORT_URL = "rabbit://guest:guest@127.0.0.1:5672/"
@@ -45,8 +46,11 @@ def make_data_dirs(layout: Layout) -> None:
     layout.logs.mkdir(parents=True, exist_ok=True)
 
 
-def write_service_configs(layout: Layout, venv: Path, credentials: dict[str, str]) -> None:
-    """Write the config files of all services from the templates."""
+def write_service_configs(
+    layout: Layout, venv: Path, credentials: dict[str, str], *, notifications: bool
+) -> None:
+    """Write the config files of all services from the templates; Nova and Neutron send
+    notifications only if `notifications` (the vhost is ready)."""
     password = credentials["service"]
     etc = layout.etc
     common = {
@@ -55,6 +59,8 @@ def write_service_configs(layout: Layout, venv: Path, credentials: dict[str, str
         "etc": etc,
         "db_url": f"mysql+pymysql://root:{credentials['database']}@127.0.0.1:3307",
         "transport_url": TRANSPORT_URL,
+        "notifications_driver": "messagingv2" if notifications else "noop",
+        "notifications_transport_url": notifications_transport_url(),
     }
     render("keystone.conf", etc / "keystone" / "keystone.conf", **common)
     render(
@@ -96,12 +102,14 @@ def write_service_configs(layout: Layout, venv: Path, credentials: dict[str, str
         conf.chmod(0o600)
 
 
-def write_user_files(layout: Layout, credentials: dict[str, str]) -> None:
-    """Write dashboard.env and clouds.yaml (both hold passwords: mode 600)."""
+def write_user_files(layout: Layout, credentials: dict[str, str], *, notifications: bool) -> None:
+    """Write dashboard.env and clouds.yaml (both hold passwords: mode 600). The env file names
+    the notifications vhost only if `notifications` (the cloud sends them)."""
     passwords = {name: credentials[name] for name in ("admin", "dashboard", "demo", "other")}
+    url = notifications_url() if notifications else ""
     for template, target in (
         ("dashboard.env", layout.dashboard_env),
         ("clouds.yaml", layout.clouds_yaml),
     ):
-        render(template, target, **passwords)
+        render(template, target, **passwords, notifications_url=url)
         target.chmod(0o600)

@@ -73,7 +73,10 @@ def _rabbitmq_health(layout: Layout) -> Health:
     ours = rabbitmq.rabbitmq_started_by_devcloud(layout)
     if rabbitmq.broker_answers():
         owner = "started by devcloud" if ours else "shared (not started by devcloud)"
-        return Health("rabbitmq", True, None, rabbitmq.PORT, f"{owner}, guest login works")
+        vhost = rabbitmq.NOTIFICATIONS_VHOST
+        notifications = "ready" if rabbitmq.notifications_vhost_ready() else "missing (run `up`)"
+        detail = f"{owner}, guest login works; notifications vhost {vhost} {notifications}"
+        return Health("rabbitmq", True, None, rabbitmq.PORT, detail)
     return Health("rabbitmq", False, None, rabbitmq.PORT, "no guest login on 127.0.0.1:5672")
 
 

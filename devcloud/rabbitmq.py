@@ -7,7 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from devcloud.commands import require, run_capture
+from devcloud.commands import require, run_capture, which
 from devcloud.console import DevcloudError, Progress
 from devcloud.paths import Layout
 from devcloud.ports import port_open
@@ -15,6 +15,12 @@ from devcloud.ports import port_open
 PORT = 5672
 EPMD_PORT = 4369
 _FRAME_END = b"\xce"
+# Nova and Neutron send their notifications to a vhost of their own, where a policy bounds every
+# queue: the notifier declares `notifications.info` itself and, with nothing draining it, it
+# would grow for ever (devcloud notes, section 11). Oldest messages go first when one is full.
+NOTIFICATIONS_VHOST = "devcloud-notifications"
+NOTIFICATIONS_POLICY = "devcloud-bounded"
+NOTIFICATIONS_LIMITS = {"max-length": 1000, "overflow": "drop-head", "message-ttl": 600_000}
 
 
 def _shortstr(text: str) -> bytes:
@@ -48,8 +54,8 @@ def _read_exactly(sock: socket.socket, size: int) -> bytes:
     return data
 
 
-def _handshake(sock: socket.socket, user: str, password: str) -> bool:
-    """Log in and open vhost `/`, then close cleanly; False if the broker refuses."""
+def _handshake(sock: socket.socket, user: str, password: str, vhost: str) -> bool:
+    """Log in and open `vhost`, then close cleanly; False if the broker refuses."""
     sock.sendall(b"AMQP\x00\x00\x09\x01")
     if _read_method(sock) != (10, 10):  # connection.start
         return False
@@ -60,19 +66,19 @@ def _handshake(sock: socket.socket, user: str, password: str) -> bool:
     if _read_method(sock) != (10, 30):  # connection.tune
         return False
     _send_method(sock, 10, 31, struct.pack("!HIH", 1, 131072, 0))  # tune-ok
-    _send_method(sock, 10, 40, _shortstr("/") + _shortstr("") + b"\x00")  # open
+    _send_method(sock, 10, 40, _shortstr(vhost) + _shortstr("") + b"\x00")  # open
     if _read_method(sock) != (10, 41):  # open-ok
         return False
     _send_method(sock, 10, 50, struct.pack("!H", 200) + _shortstr("") + struct.pack("!HH", 0, 0))
     return _read_method(sock) == (10, 51)  # close-ok
 
 
-def broker_answers(user: str = "guest", password: str = "guest") -> bool:
-    """True if an AMQP broker on 127.0.0.1:5672 accepts this user on vhost `/`."""
+def broker_answers(user: str = "guest", password: str = "guest", vhost: str = "/") -> bool:
+    """True if an AMQP broker on 127.0.0.1:5672 accepts this user on `vhost`."""
     try:
         with socket.create_connection(("127.0.0.1", PORT), timeout=3) as sock:
             sock.settimeout(5)
-            return _handshake(sock, user, password)
+            return _handshake(sock, user, password, vhost)
     except (OSError, ConnectionError, struct.error):
         return False
 
@@ -143,3 +149,60 @@ def stop_rabbitmq_if_ours(layout: Layout, progress: Progress) -> None:
         if epmd_started and port_open(EPMD_PORT):
             run_capture([require("epmd", "erlang-base"), "-kill"], what="epmd -kill")
         marker.unlink()
+
+
+def notifications_url() -> str:
+    """The AMQP URL of the notifications vhost, as the dashboard's listener reaches it."""
+    return f"amqp://guest:guest@127.0.0.1:{PORT}/{NOTIFICATIONS_VHOST}"
+
+
+def notifications_transport_url() -> str:
+    """The same vhost as an oslo.messaging transport URL, for nova.conf and neutron.conf."""
+    return f"rabbit://guest:guest@127.0.0.1:{PORT}/{NOTIFICATIONS_VHOST}"
+
+
+def ensure_notifications_vhost(progress: Progress) -> bool:
+    """Create the notifications vhost, let guest use it and bound its queues (idempotent).
+
+    True when guest can open the vhost afterwards. Without a working `rabbitmqctl` (a shared
+    broker whose Erlang cookie this user cannot read) it warns and returns False, and the cloud
+    runs without notifications: the dashboard then keeps its mirror fresh by polling alone.
+    """
+    rabbitmqctl = which("rabbitmqctl")
+    commands = [
+        ["add_vhost", NOTIFICATIONS_VHOST],
+        ["set_permissions", "-p", NOTIFICATIONS_VHOST, "guest", ".*", ".*", ".*"],
+        [
+            "set_policy",
+            "-p",
+            NOTIFICATIONS_VHOST,
+            "--apply-to",
+            "queues",
+            NOTIFICATIONS_POLICY,
+            ".*",
+            json.dumps(NOTIFICATIONS_LIMITS),
+        ],
+    ]
+    failure = ""
+    with progress.step(f"RabbitMQ vhost {NOTIFICATIONS_VHOST} for notifications"):
+        try:
+            if rabbitmqctl is None:
+                raise DevcloudError("`rabbitmqctl` is not installed.")
+            for command in commands:
+                run_capture([rabbitmqctl, "-q", *command], what=f"rabbitmqctl {command[0]}")
+        except DevcloudError as error:
+            failure = f"{error.message} {error.detail}".rstrip()
+        ready = broker_answers(vhost=NOTIFICATIONS_VHOST)
+    if failure:
+        progress.say(f"warning: {failure}")
+    if not ready:
+        progress.say(
+            f"warning: guest cannot open RabbitMQ vhost {NOTIFICATIONS_VHOST}, so Nova and "
+            "Neutron will send no notifications; the dashboard's mirror will follow by polling."
+        )
+    return ready
+
+
+def notifications_vhost_ready() -> bool:
+    """True if guest can open the notifications vhost (a quick check, no rabbitmqctl)."""
+    return broker_answers(vhost=NOTIFICATIONS_VHOST)

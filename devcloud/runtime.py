@@ -1,6 +1,7 @@
 """Start, stop and wait for the OpenStack processes."""
 
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 from devcloud.console import DevcloudError, Progress, log_tail_detail
@@ -64,12 +65,21 @@ def stop_all(layout: Layout, *, graceful: bool = True) -> list[str]:
 
     Not graceful (SIGKILL at once) is for a reset, which throws the state away anyway.
     """
+    return stop_services(layout, SERVICE_NAMES, graceful=graceful)
+
+
+def stop_services(layout: Layout, names: Iterable[str], *, graceful: bool = True) -> list[str]:
+    """Stop these devcloud services (those running), in parallel; return the names stopped."""
     timeout = STOP_TIMEOUT if graceful else 0.0
-    running = [(name, service_pid(layout, name)) for name in reversed(SERVICE_NAMES)]
+    wanted = set(names)
+    running = [
+        (name, service_pid(layout, name)) for name in reversed(SERVICE_NAMES) if name in wanted
+    ]
     running_pids = [(name, pid) for name, pid in running if pid is not None]
-    with ThreadPoolExecutor(max_workers=len(SERVICE_NAMES)) as pool:
-        list(pool.map(lambda item: stop_group(item[1], timeout=timeout), running_pids))
-    for name in SERVICE_NAMES:
+    if running_pids:
+        with ThreadPoolExecutor(max_workers=len(running_pids)) as pool:
+            list(pool.map(lambda item: stop_group(item[1], timeout=timeout), running_pids))
+    for name in wanted:
         PidFile(layout.run, name).remove()
     return [name for name, _ in running_pids]
 
