@@ -2,14 +2,17 @@
 
 No Docker engine runs where the suite runs, so these tests read the files and check what a broken
 deployment would get wrong: services and their order of start, one image, health checks, a single
-beat, settings only from .env, and commands that name modules which exist.
+beat and a single notification listener, settings only from .env, and commands that name modules
+and management commands which exist.
 """
 
 import importlib
+import os
 import re
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -18,10 +21,11 @@ from typing import Any, ClassVar
 import pytest
 import yaml
 from celery import Celery
+from django.core.management import get_commands
 from django.urls import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_SERVICES = ("web", "worker", "beat", "migrate")
+APP_SERVICES = ("web", "worker", "beat", "listener", "migrate")
 AFTER_MIGRATE = {
     "postgres": "service_healthy",
     "redis": "service_healthy",
@@ -125,6 +129,20 @@ def test_exactly_one_beat(services: dict[str, Any], dockerfile: str) -> None:
     assert services["beat"]["deploy"]["replicas"] == 1
 
 
+def test_exactly_one_notification_listener(services: dict[str, Any], dockerfile: str) -> None:
+    listens = [
+        name
+        for name in services
+        if "listen_notifications" in command(services, name, dockerfile)[:3]
+    ]
+    argv = command(services, "listener", dockerfile)
+
+    assert listens == ["listener"]
+    assert services["listener"]["deploy"]["replicas"] == 1
+    assert argv[:3] == ["python", "manage.py", "listen_notifications"]
+    assert get_commands()["listen_notifications"] == "dashboard.mirror"
+
+
 def test_migrate_runs_once_before_the_other_dashboard_services(
     services: dict[str, Any], dockerfile: str
 ) -> None:
@@ -139,7 +157,7 @@ def test_migrate_runs_once_before_the_other_dashboard_services(
     assert (ROOT / "manage.py").is_file()
     assert migrate["restart"] == "no"
     assert migrate["depends_on"] == {"postgres": {"condition": "service_healthy"}}
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "beat", "listener"):
         conditions = {
             dependency: spec["condition"]
             for dependency, spec in services[name]["depends_on"].items()
@@ -271,3 +289,27 @@ def test_healthcheck_fails_when_nothing_listens(healthz_server: HTTPServer) -> N
 
     assert result.returncode == 1
     assert "healthz:" in result.stderr
+
+
+def _listener_healthcheck(heartbeat: Path) -> int:
+    """Run the listener's health check (as the container's shell would) against `heartbeat`."""
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    kind, script = services["listener"]["healthcheck"]["test"]
+    assert kind == "CMD-SHELL"
+    script = script.replace("$$", "$").replace("/tmp/listener.heartbeat", str(heartbeat))
+    return subprocess.run(["sh", "-c", script], check=False, timeout=10).returncode
+
+
+def test_listener_health_check_reads_the_heartbeat_file_the_command_touches(
+    services: dict[str, Any], tmp_path: Path
+) -> None:
+    argv = services["listener"]["command"]
+    heartbeat = tmp_path / "listener.heartbeat"
+
+    assert argv[argv.index("--heartbeat-file") + 1] == "/tmp/listener.heartbeat"
+    assert _listener_healthcheck(heartbeat) != 0  # never touched: not started
+    heartbeat.touch()
+    assert _listener_healthcheck(heartbeat) == 0
+    two_minutes_ago = time.time() - 120
+    os.utime(heartbeat, (two_minutes_ago, two_minutes_ago))
+    assert _listener_healthcheck(heartbeat) != 0
