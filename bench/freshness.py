@@ -1,0 +1,174 @@
+"""Freshness: how long after a change made with the SDK the mirror row shows it.
+
+    .venv/bin/python bench/freshness.py [--changes 100] [--servers 0] [--no-listener]
+
+Makes networks and ports in the local cloud's `demo` project with the dashboard's admin
+connection, in cycles of six changes (create network, create port, rename port, rename network,
+delete port, delete network), and times each from the moment the API answered until the mirror
+row (in the database the settings name) is created, renamed or gone. With --servers N it also
+boots N servers one by one: created (from the API's answer), ACTIVE (from the moment a tight
+poll of Nova first sees it ACTIVE) and deleted (from Nova's 404). Nothing calls reconcile: a
+notification listener runs in this process on a queue of its own, or, with --no-listener, the
+one `bin/run` started must do the work. Prints p50/p95/max per kind of change and overall.
+"""
+
+import argparse
+import os
+import secrets
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from dashboard.cloud.connection import service_connection  # noqa: E402
+from dashboard.mirror.listener import NotificationListener  # noqa: E402
+from dashboard.mirror.management.commands.listen_notifications import (  # noqa: E402
+    listener_setting,
+)
+from instances.models import Server  # noqa: E402
+from networks.models import Network, Port  # noqa: E402
+
+TIMEOUT = 30.0
+POLL = 0.005
+
+
+def _wait(check: Callable[[], bool]) -> float:
+    """Seconds until `check()` holds (polling the database), or an error after TIMEOUT."""
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > TIMEOUT:
+            raise SystemExit(f"the mirror did not follow within {TIMEOUT:.0f} s")
+        time.sleep(POLL)
+    return time.monotonic() - started
+
+
+def _cycle(conn: Any, project_id: str, record: Callable[[str, float], None]) -> None:
+    name = f"bench-{secrets.token_hex(4)}"
+    network = conn.network.create_network(name=name, project_id=project_id)
+    record("network create", _wait(lambda: Network.objects.filter(pk=network.id).exists()))
+    port = conn.network.create_port(network_id=network.id, project_id=project_id)
+    record("port create", _wait(lambda: Port.objects.filter(pk=port.id).exists()))
+    conn.network.update_port(port, name=f"{name}-p")
+    record("port update", _wait(lambda: Port.objects.filter(pk=port.id, name=f"{name}-p").exists()))
+    conn.network.update_network(network, name=f"{name}-n")
+    record(
+        "network update",
+        _wait(lambda: Network.objects.filter(pk=network.id, name=f"{name}-n").exists()),
+    )
+    conn.network.delete_port(port)
+    record("port delete", _wait(lambda: not Port.objects.filter(pk=port.id).exists()))
+    conn.network.delete_network(network)
+    record("network delete", _wait(lambda: not Network.objects.filter(pk=network.id).exists()))
+
+
+def _until_cloud(check: Callable[[], bool]) -> None:
+    """Poll the cloud until `check()` holds (a server's status), at most a minute."""
+    deadline = time.monotonic() + 60
+    while not check():
+        if time.monotonic() > deadline:
+            raise SystemExit("the cloud did not get there within 60 s")
+        time.sleep(0.05)
+
+
+def _server(conn: Any, network_id: str, record: Callable[[str, float], None]) -> None:
+    server = conn.compute.create_server(
+        name=f"bench-{secrets.token_hex(4)}",
+        flavor_id=conn.compute.find_flavor("m1.nano", ignore_missing=False).id,
+        image_id=conn.image.find_image("cirros-fake", ignore_missing=False).id,
+        networks=[{"uuid": network_id}],
+    )
+    record("server create", _wait(lambda: Server.objects.filter(pk=server.id).exists()))
+    _until_cloud(lambda: conn.compute.get_server(server.id).status == "ACTIVE")
+    record(
+        "server active",
+        _wait(lambda: Server.objects.filter(pk=server.id, status="ACTIVE").exists()),
+    )
+    conn.compute.delete_server(server)
+    _until_cloud(lambda: conn.compute.find_server(server.id) is None)
+    record("server delete", _wait(lambda: not Server.objects.filter(pk=server.id).exists()))
+
+
+def _servers(conn: Any, count: int, record: Callable[[str, float], None]) -> None:
+    """Boot, wait for and delete `count` servers one by one, on a network made for them."""
+    network = conn.network.create_network(name=f"bench-{secrets.token_hex(4)}")
+    try:
+        conn.network.create_subnet(network_id=network.id, ip_version=4, cidr="10.98.0.0/24")
+        for _ in range(count):
+            _server(conn, network.id, record)
+    finally:
+        for port in conn.network.ports(network_id=network.id):
+            conn.network.delete_port(port, ignore_missing=True)
+        conn.network.delete_network(network, ignore_missing=True)
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _line(label: str, values: list[float]) -> str:
+    return (
+        f"{label:<16}{len(values):>5}  p50 {statistics.median(values) * 1000:6.0f} ms"
+        f"  p95 {_percentile(values, 0.95) * 1000:6.0f} ms  max {max(values) * 1000:6.0f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--changes", type=int, default=100, help="at least this many (default 100)")
+    parser.add_argument("--servers", type=int, default=0, help="servers to boot (default 0)")
+    parser.add_argument(
+        "--no-listener", action="store_true", help="rely on a listener running elsewhere"
+    )
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    conn = service_connection()
+    project_id = conn.identity.find_project(
+        os.environ.get("DEVCLOUD_DEMO_PROJECT", "demo"), ignore_missing=False
+    ).id
+    listener = None
+    if not args.no_listener:
+        listener = NotificationListener(
+            url=listener_setting("OPENSTACK_NOTIFICATIONS_URL"),
+            queue=f"dashboard-mirror-bench-{secrets.token_hex(4)}",
+            exclusive=True,
+        )
+        threading.Thread(target=listener.run, daemon=True).start()
+        if not listener.ready.wait(10):
+            raise SystemExit("the listener did not start consuming within 10 s")
+    samples: dict[str, list[float]] = {}
+
+    def record(kind: str, seconds: float) -> None:
+        samples.setdefault(kind, []).append(seconds)
+
+    cycles = -(-args.changes // 6)
+    started = time.monotonic()
+    try:
+        for _ in range(cycles):
+            _cycle(conn, project_id, record)
+        if args.servers:
+            _servers(conn, args.servers, record)
+    finally:
+        if listener is not None:
+            listener.stop()
+    every = [value for values in samples.values() for value in values]
+    print(f"freshness: {len(every)} changes in {time.monotonic() - started:.0f} s")
+    for kind, values in samples.items():
+        print(_line(kind, values))
+    print(_line("all", every))
+
+
+if __name__ == "__main__":
+    main()
