@@ -134,7 +134,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    conn = service_connection()
+    conn: Any = service_connection()  # the SDK proxies are typed per API version
     project_id = conn.identity.find_project(
         os.environ.get("DEVCLOUD_DEMO_PROJECT", "demo"), ignore_missing=False
     ).id
