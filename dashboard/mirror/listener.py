@@ -268,6 +268,7 @@ class NotificationListener:
         self._lock = threading.Condition()
         self._pending: dict[str, set[str]] = {}
         self._pending_count = 0
+        self._dropped = 0
         self._first_pending_at = 0.0
         self._reconciler = threading.Thread(
             target=self._reconcile_loop, name="mirror-reconciler", daemon=True
@@ -400,7 +401,7 @@ class NotificationListener:
                 if target.id in ids:
                     continue
                 if self._pending_count >= MAX_PENDING:
-                    log.warning("listener.overflow", dropped=target.resource, pending=MAX_PENDING)
+                    self._dropped += 1
                     continue
                 if not self._pending_count:
                     self._first_pending_at = time.monotonic()
@@ -421,6 +422,9 @@ class NotificationListener:
         self._stopping.wait(max(0.0, due - time.monotonic()))
         with self._lock:
             batch, self._pending, self._pending_count = self._pending, {}, 0
+            dropped, self._dropped = self._dropped, 0
+        if dropped:
+            log.warning("listener.overflow", dropped=dropped, pending=MAX_PENDING)
         return batch
 
     def _reconcile_loop(self) -> None:

@@ -8,11 +8,14 @@ cloud's RabbitMQ vhost and change the cloud directly with the SDK, never calling
 
 import json
 import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from kombu import Connection, Exchange, Producer
@@ -180,8 +183,9 @@ def run_listener() -> Iterator[Callable[..., NotificationListener]]:
 
     def run(**options: Any) -> NotificationListener:
         options.setdefault("url", _notifications_url())
+        options.setdefault("exclusive", True)
         listener = NotificationListener(
-            queue=f"dashboard-mirror-test-{secrets.token_hex(4)}", exclusive=True, **options
+            queue=f"dashboard-mirror-test-{secrets.token_hex(4)}", **options
         )
         thread = threading.Thread(target=listener.run, daemon=True)
         thread.start()
@@ -276,6 +280,85 @@ def test_a_listener_without_a_broker_keeps_retrying_and_stops_when_asked() -> No
 
     assert not thread.is_alive()
     assert not listener.ready.is_set()
+
+
+class _BrokerProxy:
+    """A TCP forwarder to RabbitMQ whose connections a test can cut, as a broker restart or a
+    network failure would. The fault is real (the listener's socket is closed under it); only
+    its timing is staged."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.accepted = 0
+        self.sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.accepted += 1
+            self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        with suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for end in (source, sink):
+            end.close()
+
+    def cut(self) -> None:
+        """Close every forwarded connection at once."""
+        for end in self.sockets:
+            with suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    def close(self) -> None:
+        self.cut()
+        self.server.close()
+
+
+@pytest.mark.cloud
+def test_the_listener_reconnects_when_it_loses_the_broker(
+    run_listener: Callable[..., NotificationListener],
+) -> None:
+    url = urlsplit(_notifications_url())
+    proxy = _BrokerProxy(url.hostname or "127.0.0.1", url.port or 5672)
+    login = f"{url.username}:{url.password}"
+    proxied = urlunsplit(url._replace(netloc=f"{login}@127.0.0.1:{proxy.port}"))
+    seen: list[dict[str, set[str]]] = []
+
+    def record(targets: Mapping[str, Collection[str]]) -> Mapping[str, SyncResult]:
+        seen.append({resource: set(ids) for resource, ids in targets.items()})
+        return {}
+
+    topic = f"test-{secrets.token_hex(4)}"
+    # Not exclusive: RabbitMQ would keep an exclusive queue locked until it notices that the
+    # connection that declared it is gone, and refuse it to the new connection meanwhile.
+    listener = run_listener(url=proxied, topic=topic, reconcile=record, exclusive=False)
+    try:
+        proxy.cut()
+        _eventually(lambda: proxy.accepted >= 2, "a new connection")
+        assert listener.ready.wait(BOUND)
+        network = captured("network.create.end")
+
+        _publish(_notifications_url(), topic, [network])
+
+        _eventually(lambda: seen, "the event after reconnecting")
+        assert seen == [{"networks": {network["payload"]["network"]["id"]}}]
+    finally:
+        proxy.close()
+        with Connection(_notifications_url()) as amqp:
+            listener.queue()(amqp.default_channel).delete()
 
 
 def _eventually[T](check: Callable[[], T], what: str) -> T:
