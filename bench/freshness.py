@@ -30,13 +30,11 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from dashboard.cloud.connection import service_connection  # noqa: E402
 from dashboard.mirror.listener import NotificationListener  # noqa: E402
-from dashboard.mirror.management.commands.listen_notifications import (  # noqa: E402
-    listener_setting,
-)
 from instances.models import Server  # noqa: E402
 from networks.models import Network, Port  # noqa: E402
 
@@ -141,7 +139,7 @@ def main() -> None:
     listener = None
     if not args.no_listener:
         listener = NotificationListener(
-            url=listener_setting("OPENSTACK_NOTIFICATIONS_URL"),
+            url=settings.OPENSTACK_NOTIFICATIONS_URL,
             queue=f"dashboard-mirror-bench-{secrets.token_hex(4)}",
             exclusive=True,
         )

@@ -26,7 +26,8 @@ def _redact(value: Any) -> Any:
             for key, item in value.items()
         }
     if isinstance(value, list | tuple):
-        return type(value)(_redact(item) for item in value)
+        # A plain list: a NamedTuple (or any tuple subclass) cannot be rebuilt from one iterable.
+        return [_redact(item) for item in value]
     return value
 
 

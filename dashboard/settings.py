@@ -198,6 +198,12 @@ KEYSTONE_TOKEN_EXPIRY_MARGIN = timedelta(
     seconds=env.int("KEYSTONE_TOKEN_EXPIRY_MARGIN", default=60)
 )
 
+# Nova's and Neutron's notifications (oslo.messaging on RabbitMQ) keep the mirror fresh within a
+# second; empty: the mirror follows the cloud by beat's polling alone. One listener per queue.
+OPENSTACK_NOTIFICATIONS_URL = env.str("OPENSTACK_NOTIFICATIONS_URL", default="")
+OPENSTACK_NOTIFICATIONS_QUEUE = env.str("OPENSTACK_NOTIFICATIONS_QUEUE", default="dashboard-mirror")
+OPENSTACK_NOTIFICATIONS_TOPIC = env.str("OPENSTACK_NOTIFICATIONS_TOPIC", default="notifications")
+
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -208,6 +214,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A transient cloud fault (unreachable, timeout, 5xx) is retried this many times, each after a
+# random delay (full jitter) of up to OPERATION_RETRY_BACKOFF * 2**n seconds, capped at
+# OPERATION_RETRY_BACKOFF_MAX: up to 1, 2, 4, 8, 16 s, about 31 s in all at worst.
+OPERATION_MAX_RETRIES = 5
+OPERATION_RETRY_BACKOFF = 1.0
+OPERATION_RETRY_BACKOFF_MAX = 60.0
 # Operations unfinished this long (seconds) are failed by beat: no worker is still on them.
 OPERATION_STUCK_AFTER = env.int("OPERATION_STUCK_AFTER", default=900)
 CELERY_BEAT_SCHEDULE = {

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings
 from kombu import Connection, Exchange, Producer
 
 from dashboard.cloud.errors import CloudTransientError
@@ -27,7 +28,6 @@ from dashboard.mirror.listener import (
     notification_from_body,
     targets_from_notification,
 )
-from dashboard.mirror.management.commands.listen_notifications import listener_setting
 from dashboard.mirror.sync import SyncResult
 from dashboard.testing.fixtures import NAME_PREFIX, KeystoneAccount
 from networks.models import Network, Port, Subnet
@@ -164,7 +164,7 @@ def test_a_messagingv2_envelope_is_unwrapped() -> None:
 
 
 def _notifications_url() -> str:
-    url = listener_setting("OPENSTACK_NOTIFICATIONS_URL")
+    url = str(settings.OPENSTACK_NOTIFICATIONS_URL)
     if not url:
         pytest.fail(
             "OPENSTACK_NOTIFICATIONS_URL is not set: the local cloud sends no notifications. "

@@ -1,6 +1,5 @@
 """`manage.py listen_notifications`: keep the mirror fresh from Nova's and Neutron's events."""
 
-import os
 import signal
 import threading
 from pathlib import Path
@@ -14,12 +13,6 @@ from dashboard.mirror.listener import NotificationListener
 
 log = structlog.get_logger(__name__)
 IDLE_BEAT = 10.0
-
-
-def listener_setting(name: str, default: str = "") -> str:
-    """A listener setting from Django's settings, else from the environment (which settings.py
-    fills from `.env` and the local cloud's `dashboard.env`), else `default`."""
-    return str(getattr(settings, name, None) or os.environ.get(name) or default)
 
 
 class Command(BaseCommand):
@@ -37,14 +30,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, heartbeat_file: Path | None, **options: Any) -> None:
-        url = listener_setting("OPENSTACK_NOTIFICATIONS_URL")
+        url = settings.OPENSTACK_NOTIFICATIONS_URL
         if not url:
             self._idle(heartbeat_file)
             return
         listener = NotificationListener(
             url=url,
-            queue=listener_setting("OPENSTACK_NOTIFICATIONS_QUEUE", "dashboard-mirror"),
-            topic=listener_setting("OPENSTACK_NOTIFICATIONS_TOPIC", "notifications"),
+            queue=settings.OPENSTACK_NOTIFICATIONS_QUEUE,
+            topic=settings.OPENSTACK_NOTIFICATIONS_TOPIC,
             heartbeat_file=heartbeat_file,
         )
         listener.install_signal_handlers()
