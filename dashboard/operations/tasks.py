@@ -10,6 +10,7 @@ from typing import Any
 
 import structlog
 from celery import Task, shared_task
+from django.conf import settings
 
 from dashboard.cloud.connection import user_connection
 from dashboard.cloud.errors import CloudError, CloudTransientError
@@ -24,14 +25,13 @@ from dashboard.operations.services import (
 
 log = structlog.get_logger(__name__)
 
-MAX_RETRIES = 5
 SIGNED_OUT = (
     "Your sign-in ended before this operation could run, so it was not attempted. "
     "Sign in again and retry."
 )
 
 
-@shared_task(bind=True, acks_late=True, max_retries=MAX_RETRIES)
+@shared_task(bind=True, acks_late=True)
 def run_operation_task(self: Task[Any, Any], operation_id: str) -> None:
     """Run the operation once to the end; harmless when delivered twice."""
     operation = operation_claim(operation_id=operation_id, task_id=str(self.request.id))
@@ -48,11 +48,14 @@ def run_operation_task(self: Task[Any, Any], operation_id: str) -> None:
             conn=user_connection(token=token, project_id=operation.project_id),
         )
     except CloudTransientError as exc:
-        if self.request.retries >= MAX_RETRIES:
+        max_retries = settings.OPERATION_MAX_RETRIES
+        if self.request.retries >= max_retries:
             operation_fail(operation=operation, error=exc)
             return
         log.warning("operation.retrying", error=str(exc), attempt=self.request.retries + 1)
-        raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
+        raise self.retry(
+            exc=exc, countdown=_backoff(self.request.retries), max_retries=max_retries
+        ) from exc
     except CloudError as exc:
         operation_fail(operation=operation, error=exc)
     except Exception:
@@ -69,8 +72,9 @@ def run_operation_task(self: Task[Any, Any], operation_id: str) -> None:
 
 
 def _backoff(retries: int) -> float:
-    """Exponential backoff with full jitter: up to 1, 2, 4, 8, 16 s."""
-    return random.uniform(0, 2**retries)
+    """Exponential backoff with full jitter: by default up to 1, 2, 4, 8, 16 s (see settings)."""
+    ceiling = settings.OPERATION_RETRY_BACKOFF * 2**retries
+    return random.uniform(0, min(ceiling, settings.OPERATION_RETRY_BACKOFF_MAX))
 
 
 @shared_task
