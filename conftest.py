@@ -2,4 +2,5 @@ pytest_plugins = [
     "dashboard.testing.fixtures",
     "dashboard.testing.browser",
     "dashboard.testing.celery",
+    "dashboard.testing.worker",
 ]
