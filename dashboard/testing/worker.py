@@ -268,6 +268,8 @@ def worker_processes(
             worker.stop()
         broker.release()
         client = redis.Redis.from_url(WORKER_REDIS_URL)
-        leftovers = [*client.scan_iter(f"{queue}*"), *client.scan_iter(f"_kombu.binding.{queue}")]
+        # The queue's messages and unacked keys, and kombu's binding of it (`_kombu.binding.` or,
+        # in newer kombu, `_kombu.binding_permanent.`).
+        leftovers = [*client.scan_iter(f"{queue}*"), *client.scan_iter(f"_kombu.binding*.{queue}")]
         if leftovers:
             client.delete(*leftovers)
