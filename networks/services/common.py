@@ -19,20 +19,28 @@ def create_once(
     conn: Any,
     operation: Operation,
     find: Callable[..., Iterable[Any]],
-    create: Callable[[], Any],
+    create: Callable[[str], Any],
+    describe: Callable[[Any], Any],
+    description: str,
 ) -> Any:
     """Create the operation's object unless an earlier attempt already did; idempotent.
 
-    Neutron refuses `tags` in a create request here, so the object is tagged right after it is
-    created and its id is saved on the operation at once: a retry finds it by either.
+    Neutron refuses `tags` in most create requests, so the object is created with the operation's
+    tag as its description, the one field a create can carry that a search can find; then it is
+    recorded, tagged and given its real description. A rerun after a crash at any point finds it.
     """
     tag = operation_tag(operation)
-    made_before = next(iter(find(tags=tag)), None)
-    if made_before is None and operation.result_id:
-        made_before = next(iter(find(id=operation.result_id)), None)
-    if made_before is not None:
-        return made_before
-    created = create()
-    operation_record_result(operation=operation, result_id=created.id)
-    conn.network.set_tags(created, [tag])
-    return created
+    made = next(iter(find(tags=tag)), None)
+    if made is None and operation.result_id:
+        made = next(iter(find(id=operation.result_id)), None)
+    if made is None:
+        made = next(iter(find(description=tag)), None)
+    if made is None:
+        made = create(tag)
+    if operation.result_id != made.id:
+        operation_record_result(operation=operation, result_id=made.id)
+    if tag not in (made.tags or []):
+        made = conn.network.set_tags(made, [*(made.tags or []), tag])
+    if made.description != description:
+        made = describe(made)
+    return made

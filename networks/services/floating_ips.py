@@ -18,9 +18,11 @@ def floating_ip_create(
             conn=conn,
             operation=operation,
             find=conn.network.ips,
-            create=lambda: conn.network.create_ip(
-                floating_network_id=floating_network_id, description=description
+            create=lambda marker: conn.network.create_ip(
+                floating_network_id=floating_network_id, description=marker
             ),
+            describe=lambda made: conn.network.update_ip(made, description=description),
+            description=description,
         )
     reconcile_floating_ips(conn=service_connection(), ids=[floating_ip.id])
 

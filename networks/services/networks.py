@@ -23,9 +23,11 @@ def network_create(
             conn=conn,
             operation=operation,
             find=conn.network.networks,
-            create=lambda: conn.network.create_network(
-                name=name, admin_state_up=admin_state_up, description=description
+            create=lambda marker: conn.network.create_network(
+                name=name, admin_state_up=admin_state_up, description=marker
             ),
+            describe=lambda made: conn.network.update_network(made, description=description),
+            description=description,
         )
     reconcile_networks(conn=service_connection(), ids=[network.id])
 

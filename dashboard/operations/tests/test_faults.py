@@ -65,40 +65,13 @@ def networks_named(cloud: Any, account: KeystoneAccount, name: str) -> list[Any]
     return list(cloud.network.networks(project_id=account.project.id, name=name))
 
 
-class KnownBug(AssertionError):
-    """A check that fails today for a bug named in the test's `known_bug` mark."""
-
-
-def known_bug(reason: str) -> pytest.MarkDecorator:
-    """Expect a KnownBug (and nothing else) until fixed; then the strict mark must go."""
-    return pytest.mark.xfail(strict=True, raises=KnownBug, reason=reason)
-
-
-def check(condition: bool, message: str) -> None:
-    if not condition:
-        raise KnownBug(message)
-
-
 @pytest.mark.parametrize(
     "pause",
     [
         pytest.param(
-            f"after:{NETWORK_PROXY}.create_network",
-            id="after-neutron-created-the-network",
-            marks=known_bug(
-                "twin: Neutron refuses `tags` in a network create, so until `set_tags` and "
-                "`result_id` nothing marks the new network as the operation's and the rerun "
-                "creates another (networks/services/common.py create_once)"
-            ),
+            f"after:{NETWORK_PROXY}.create_network", id="after-neutron-created-the-network"
         ),
-        pytest.param(
-            f"before:{NETWORK_PROXY}.set_tags",
-            id="before-the-network-was-tagged",
-            marks=known_bug(
-                "untagged: the rerun finds the network by `result_id` and returns it without "
-                "tagging it (networks/services/common.py create_once)"
-            ),
-        ),
+        pytest.param(f"before:{NETWORK_PROXY}.set_tags", id="before-the-network-was-tagged"),
         pytest.param(f"after:{NETWORK_PROXY}.set_tags", id="after-the-network-was-tagged"),
     ],
 )
@@ -133,11 +106,11 @@ def test_a_worker_killed_mid_operation_ends_it_once_without_a_twin(
     assert len(worker_processes.events("operation.finished", operation=operation_id)) == 1, logs
     assert worker_processes.messages_left() == 0  # acknowledged: nothing left to redeliver
     now = [network.id for network in networks_named(cloud, account, "survivor")]
-    check(now == made, f"the rerun made a twin network: {now}")
+    assert now == made, f"the rerun made a twin network: {now}"
     if operation.status == Status.SUCCEEDED:
         assert [operation.result_id] == made
         tags = cloud.network.get_network(made[0]).tags
-        check(operation_tag(operation) in tags, f"the network lost its operation tag: {tags}")
+        assert operation_tag(operation) in tags, f"the network lost its operation tag: {tags}"
         assert Network.objects.filter(pk=made[0], project_id=account.project.id).exists()
 
 
