@@ -168,6 +168,7 @@ def reconcile_servers(
         observed=observed,
         scope=_in_scope(project_id) & Q(synced_at__lt=started),
         complete=True,
+        observed_at=started,
     )
     SyncWatermark.objects.update_or_create(
         key=_watermark_key(project_id), defaults={"observed_at": started}
@@ -285,7 +286,11 @@ def reconcile_flavors(*, conn: Any, ids: list[str] | None = None) -> SyncResult:
     observed = {flavor.id: flavor_fields_from_cloud(flavor) for flavor in flavors}
     if ids is None:
         result = sync_rows(
-            model=Flavor, observed=observed, scope=Q(synced_at__lt=started), complete=True
+            model=Flavor,
+            observed=observed,
+            scope=Q(synced_at__lt=started),
+            complete=True,
+            observed_at=started,
         )
         access_scope = Q(synced_at__lt=started)
     else:
@@ -351,6 +356,7 @@ def reconcile_images(
         observed=observed,
         scope=_in_scope(project_id) & Q(synced_at__lt=started),
         complete=True,
+        observed_at=started,
     )
 
 
@@ -408,4 +414,5 @@ def reconcile_keypairs(*, conn: Any, user_id: str, names: list[str] | None = Non
         observed=observed,
         scope=Q(user_id=user_id) & Q(synced_at__lt=started),
         complete=True,
+        observed_at=started,
     )

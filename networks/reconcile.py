@@ -245,7 +245,9 @@ def _reconcile(
         doing += f" of project {project_id}"
     with translated(doing=doing, service=NEUTRON):
         observed = {obj.id: fields_from_cloud(obj) for obj in list_objects(**query)}
-    return sync_rows(model=model, observed=observed, scope=scope, complete=True)
+    return sync_rows(
+        model=model, observed=observed, scope=scope, complete=True, observed_at=started
+    )
 
 
 def _reconcile_ids(

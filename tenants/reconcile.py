@@ -66,6 +66,7 @@ def reconcile_projects(*, conn: Any, ids: list[str] | None = None) -> SyncResult
         observed={project.id: project_fields_from_cloud(project) for project in projects},
         scope=Q(synced_at__lt=started),
         complete=True,
+        observed_at=started,
     )
 
 
@@ -184,4 +185,6 @@ def reconcile_quotas(
     scope = Q(service__in=services) & Q(synced_at__lt=started)
     if project_id is not None:
         scope &= Q(project_id=project_id)
-    return sync_rows(model=Quota, observed=observed, scope=scope, complete=True)
+    return sync_rows(
+        model=Quota, observed=observed, scope=scope, complete=True, observed_at=started
+    )

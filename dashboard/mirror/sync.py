@@ -30,12 +30,15 @@ def sync_rows[M: MirrorModel](
     observed: Mapping[str, Mapping[str, Any]],
     scope: models.Q | None = None,
     complete: bool,
+    observed_at: datetime | None = None,
     now: datetime | None = None,
 ) -> SyncResult:
     """Upsert `observed` (id -> field values) into `model`; when `complete`, delete the rows in
     `scope` (default: the whole table) that the observation no longer holds.
 
     Only rows whose fields changed are written; `synced_at` is refreshed on every observed row.
+    A row synced after `observed_at` (when a slow listing began) holds newer news, from a
+    targeted pass that ran meanwhile: the older observation leaves it as it is.
     """
     now = now or timezone.now()
     manager = model._default_manager
@@ -50,6 +53,8 @@ def sync_rows[M: MirrorModel](
             row = existing.get(object_id)
             if row is None:
                 to_create.append(model(pk=object_id, synced_at=now, **fields))
+                continue
+            if observed_at is not None and row.synced_at > observed_at:
                 continue
             changed = [name for name, value in fields.items() if getattr(row, name) != value]
             for name in changed:
