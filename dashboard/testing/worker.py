@@ -19,9 +19,8 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from django.conf import settings
 from django.db import connection
 
 from dashboard.celery import app
+from dashboard.testing.waiting import wait_until
 
 WORKER_REDIS_URL = "redis://127.0.0.1:6379/13"
 BASE_DIR = Path(settings.BASE_DIR)
@@ -64,28 +64,6 @@ def shared_database_url() -> str:
             f"{db['PORT'] or 5432}/{db['NAME']}"
         )
     raise RuntimeError(f"No DATABASE_URL for the {db['ENGINE']} backend.")
-
-
-def wait_until[T](
-    check: Callable[[], T | None],
-    *,
-    timeout: float,
-    what: str,
-    interval: float = 0.1,
-    alive: Callable[[], None] = lambda: None,
-    details: Callable[[], str] = str,
-) -> T:
-    """Poll `check` until it returns something; fail saying `what` did not happen.
-
-    `alive` raises when what should make it happen has died; `details` adds to the failure.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (result := check()) is not None:
-            return result
-        alive()
-        time.sleep(interval)
-    raise AssertionError(f"{what} did not happen within {timeout:.0f} s\n{details()}")
 
 
 @dataclass

@@ -3,45 +3,17 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from django.forms import Form
-from django.urls import reverse
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dashboard.operations.api.serializers import OperationSerializer
-from dashboard.operations.models import Operation
-from dashboard.operations.services import OperationRefused, operation_start
+from dashboard.operations.api.views import start_from_api, validated_form
 from networks import changes
 from networks.api.serializers import FloatingIPSerializer, NetworkSerializer
 from networks.forms import FloatingIPCreateForm, NetworkCreateForm
 from networks.models import FloatingIP, Network
 from networks.selectors import floating_ip_list, network_list
-
-
-def accepted(operation: Operation) -> Response:
-    """202 with the operation, and where to follow it."""
-    location = reverse("operation-detail", kwargs={"pk": operation.pk})
-    return Response(
-        OperationSerializer(operation).data,
-        status=status.HTTP_202_ACCEPTED,
-        headers={"Location": location},
-    )
-
-
-def validated(form: Form) -> dict[str, Any]:
-    """The form's cleaned data, or a 400 with its field errors (the same checks as the pages)."""
-    if not form.is_valid():
-        raise ValidationError(form.errors.get_json_data())
-    return dict(form.cleaned_data)
-
-
-def start(request: Request, **kwargs: Any) -> Response:
-    try:
-        return accepted(operation_start(actor=request.keystone, **kwargs))
-    except OperationRefused as exc:
-        raise ValidationError({"detail": str(exc)}) from exc
 
 
 class NetworkViewSet(
@@ -59,13 +31,15 @@ class NetworkViewSet(
         return network_list(project_id=self.request.keystone.project_id)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return start(request, **changes.create_network(validated(NetworkCreateForm(request.data))))
+        return start_from_api(
+            request, **changes.create_network(validated_form(NetworkCreateForm(request.data)))
+        )
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         network = self.get_object()
         if network.project_id != request.keystone.project_id:
             raise ValidationError({"detail": "This network belongs to another project."})
-        return start(request, **changes.delete_network(network))
+        return start_from_api(request, **changes.delete_network(network))
 
 
 class FloatingIPViewSet(
@@ -83,8 +57,8 @@ class FloatingIPViewSet(
         return floating_ip_list(project_id=self.request.keystone.project_id)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = validated(FloatingIPCreateForm(request.data))
-        return start(request, **changes.allocate_floating_ip(data))
+        data = validated_form(FloatingIPCreateForm(request.data))
+        return start_from_api(request, **changes.allocate_floating_ip(data))
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return start(request, **changes.release_floating_ip(self.get_object()))
+        return start_from_api(request, **changes.release_floating_ip(self.get_object()))

@@ -1,7 +1,6 @@
 """Networks and floating IPs created and deleted end to end: API -> Operation -> worker ->
 Neutron -> mirror, against the real cloud and a real Celery worker."""
 
-import time
 from typing import Any
 
 import pytest
@@ -10,6 +9,7 @@ from django.test import Client
 from dashboard.operations.models import Operation
 from dashboard.operations.services import operation_start
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.waiting import operation_finished
 from networks.models import FloatingIP, Network
 from networks.reconcile import reconcile_networks
 from networks.services.common import operation_tag
@@ -17,16 +17,6 @@ from networks.services.networks import network_create
 from tenants.session import KeystoneSession
 
 pytestmark = [pytest.mark.cloud]
-
-
-def finished(operation_id: str, timeout: float = 60) -> Operation:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        operation = Operation.objects.get(pk=operation_id)
-        if operation.is_finished:
-            return operation
-        time.sleep(0.1)
-    raise AssertionError(f"operation {operation_id} did not finish in {timeout} s")
 
 
 @pytest.fixture
@@ -42,7 +32,7 @@ def test_create_and_delete_a_network(
 
     assert response.status_code == 202
     assert response["Location"] == f"/api/operations/{response.json()['id']}/"
-    created = finished(response.json()["id"])
+    created = operation_finished(response.json()["id"])
     assert created.status == Operation.Status.SUCCEEDED, created.error_message
     network = Network.objects.get(pk=created.result_id)
     assert (network.name, network.project_id) == ("blue", account.project.id)
@@ -53,7 +43,7 @@ def test_create_and_delete_a_network(
     response = signed_in.delete(f"/api/networks/{network.id}/")
 
     assert response.status_code == 202
-    deleted = finished(response.json()["id"])
+    deleted = operation_finished(response.json()["id"])
     assert deleted.status == Operation.Status.SUCCEEDED, deleted.error_message
     assert not Network.objects.filter(pk=network.id).exists()
     assert cloud.network.find_network(network.id) is None
@@ -68,7 +58,7 @@ def test_a_refusal_from_neutron_is_shown_with_its_reason(
         reconcile_networks(conn=cloud, ids=[network.id])
 
         response = signed_in.delete(f"/api/networks/{network.id}/")
-        operation = finished(response.json()["id"])
+        operation = operation_finished(response.json()["id"])
 
         assert operation.status == Operation.Status.FAILED
         assert operation.error_message.startswith("Could not delete network “busy”:")
@@ -130,13 +120,15 @@ def test_allocate_and_release_a_floating_ip(
         "/api/floating-ips/", {"floating_network_id": external_network.id, "description": "web"}
     )
 
-    allocated = finished(response.json()["id"])
+    allocated = operation_finished(response.json()["id"])
     assert allocated.status == Operation.Status.SUCCEEDED, allocated.error_message
     floating_ip = FloatingIP.objects.get(pk=allocated.result_id)
     assert floating_ip.project_id == account.project.id
     assert floating_ip.floating_ip_address.startswith("203.0.113.")
 
-    released = finished(signed_in.delete(f"/api/floating-ips/{floating_ip.id}/").json()["id"])
+    released = operation_finished(
+        signed_in.delete(f"/api/floating-ips/{floating_ip.id}/").json()["id"]
+    )
     assert released.status == Operation.Status.SUCCEEDED, released.error_message
     assert not FloatingIP.objects.filter(pk=floating_ip.id).exists()
 

@@ -5,7 +5,6 @@ the engine's paths can be driven exactly; the real actions' tests call the real 
 """
 
 import json
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,6 +22,7 @@ from dashboard.operations.services import (
     operations_fail_stuck,
 )
 from dashboard.operations.tasks import run_operation_task
+from dashboard.testing.waiting import operation_finished
 
 Status = Operation.Status
 calls_made: list[dict[str, Any]] = []
@@ -78,16 +78,6 @@ def start(action: str = "tests.record", target_id: str = "net-1", **params: Any)
         target_name="blue",
         params=params,
     )
-
-
-def wait_finished(operation: Operation, timeout: float = 20) -> Operation:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        operation.refresh_from_db()
-        if operation.is_finished:
-            return operation
-        time.sleep(0.05)
-    raise AssertionError(f"operation still {operation.status} after {timeout} s")
 
 
 @pytest.mark.django_db
@@ -181,14 +171,14 @@ def test_stuck_operations_are_failed_honestly() -> None:
 def test_whole_path_through_a_real_worker(celery_worker: Any) -> None:
     operation = start(size=1)
 
-    assert wait_finished(operation).status == Status.SUCCEEDED
+    assert operation_finished(operation.pk, timeout=20).status == Status.SUCCEEDED
     assert [call["size"] for call in calls_made] == [1]
 
 
 def test_transient_faults_are_retried_by_the_worker(celery_worker: Any) -> None:
     operation = start("tests.fail_transiently_once")
 
-    finished = wait_finished(operation)
+    finished = operation_finished(operation.pk, timeout=20)
 
     assert finished.status == Status.SUCCEEDED
     assert finished.attempts == 2

@@ -7,7 +7,7 @@ reach Neutron and return, then blocking the worker until it is killed. The outag
 the local cloud's neutron-api and starts it again with `devcloud up` (`dashboard.testing.devcloud`).
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +16,8 @@ from django.test import Client
 from dashboard.operations.models import Operation
 from dashboard.testing.devcloud import service_stopped
 from dashboard.testing.fixtures import KeystoneAccount
-from dashboard.testing.worker import WorkerProcesses, wait_until
+from dashboard.testing.waiting import operation_finished, wait_until
+from dashboard.testing.worker import WorkerProcesses
 from networks.models import Network
 from networks.reconcile import reconcile_networks
 from networks.services.common import operation_tag
@@ -25,26 +26,6 @@ pytestmark = [pytest.mark.cloud]
 
 Status = Operation.Status
 NETWORK_PROXY = "openstack.network.v2._proxy:Proxy"
-
-
-def finished(
-    operation_id: str,
-    *,
-    timeout: float = 60,
-    alive: Callable[[], None] = lambda: None,
-    details: Callable[[], str] = str,
-) -> Operation:
-    return wait_until(
-        lambda: (
-            Operation.objects.filter(pk=operation_id)
-            .exclude(status__in=Operation.UNFINISHED)
-            .first()
-        ),
-        timeout=timeout,
-        what=f"operation {operation_id} finishing",
-        alive=alive,
-        details=details,
-    )
 
 
 def start_network_create(client: Client, name: str) -> str:
@@ -95,7 +76,7 @@ def test_a_worker_killed_mid_operation_ends_it_once_without_a_twin(
     assert len(made) == 1  # Neutron made it before the kill
 
     second = worker_processes.start()
-    operation = finished(
+    operation = operation_finished(
         operation_id, alive=second.check_alive, timeout=60, details=worker_processes.logs
     )
 
@@ -132,7 +113,7 @@ def test_neutron_stopped_during_operations(
     settings.OPERATION_RETRY_BACKOFF = settings.OPERATION_RETRY_BACKOFF_MAX = 0.2
 
     with service_stopped("neutron-api") as neutron:
-        given_up = finished(start_network_create(signed_in, "given-up"), timeout=30)
+        given_up = operation_finished(start_network_create(signed_in, "given-up"), timeout=30)
 
         assert given_up.status == Status.FAILED
         assert given_up.attempts == 3
@@ -162,7 +143,7 @@ def test_neutron_stopped_during_operations(
         assert 'hx-trigger="load delay:2s"' in status_box.content.decode()
 
         neutron.restore()
-        patient = finished(patient_id, timeout=60)
+        patient = operation_finished(patient_id, timeout=60)
 
     assert patient.status == Status.SUCCEEDED, patient.error_message
     assert patient.attempts > 2

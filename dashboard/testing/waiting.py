@@ -1,0 +1,50 @@
+"""Polling helpers for tests that wait on something another thread or process does."""
+
+import time
+from collections.abc import Callable
+from uuid import UUID
+
+from dashboard.operations.models import Operation
+
+
+def wait_until[T](
+    check: Callable[[], T | None],
+    *,
+    timeout: float,
+    what: str,
+    interval: float = 0.1,
+    alive: Callable[[], None] = lambda: None,
+    details: Callable[[], str] = str,
+) -> T:
+    """Poll `check` until it returns something; fail saying `what` did not happen.
+
+    `alive` raises when what should make it happen has died; `details` adds to the failure.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (result := check()) is not None:
+            return result
+        alive()
+        time.sleep(interval)
+    raise AssertionError(f"{what} did not happen within {timeout:.0f} s\n{details()}")
+
+
+def operation_finished(
+    operation_id: UUID | str,
+    *,
+    timeout: float = 60,
+    alive: Callable[[], None] = lambda: None,
+    details: Callable[[], str] = str,
+) -> Operation:
+    """The operation once a worker has finished it (succeeded or failed)."""
+    return wait_until(
+        lambda: (
+            Operation.objects.filter(pk=operation_id)
+            .exclude(status__in=Operation.UNFINISHED)
+            .first()
+        ),
+        timeout=timeout,
+        what=f"operation {operation_id} finishing",
+        alive=alive,
+        details=details,
+    )
