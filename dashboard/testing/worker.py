@@ -7,11 +7,9 @@ Such a process must see the test's database: the SQLite test database is therefo
 test uses `transactional_db` so that what it writes is committed. With PostgreSQL (`bin/test
 --postgres`) the worker simply connects to the test database.
 
-These workers use a Redis database of their own, 13, for messages and tokens: every test
-session flushes the in-thread workers' database 15 when it starts (`dashboard.testing.celery`),
-which would lose a message in flight whenever a colleague starts pytest, and `bench/` uses 14.
-Nothing flushes 13: each test has a queue of its own there and deletes only its own keys, so
-concurrent sessions never take or drop each other's messages.
+These workers use a Redis database of their own, 13, for messages and tokens (the in-thread
+workers use 15, `bench/` uses 14). Nothing flushes 13: each test has a queue of its own there
+and deletes only its own keys, so concurrent sessions never take or drop each other's messages.
 """
 
 import json
