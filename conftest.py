@@ -3,4 +3,5 @@ pytest_plugins = [
     "dashboard.testing.browser",
     "dashboard.testing.celery",
     "dashboard.testing.worker",
+    "dashboard.testing.resources",
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
@@ -97,6 +98,9 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "dashboard.web.forms.BootstrapRenderer"
+DJANGO_TABLES2_TEMPLATE = "web/table.html"
 
 # SQLite in WAL mode by default (the demo and the tests); PostgreSQL through DATABASE_URL.
 DATABASES = {

@@ -1,11 +1,12 @@
-"""The operations the networks app carries out, by name."""
+"""The operations the networks app carries out, by name: each services module lists its own."""
 
-from networks.services.floating_ips import floating_ip_create, floating_ip_delete
-from networks.services.networks import network_create, network_delete
+from networks.services import floating_ips, networks, ports, routers, security_groups, subnets
 
 ACTIONS = {
-    "networks.network_create": network_create,
-    "networks.network_delete": network_delete,
-    "networks.floating_ip_create": floating_ip_create,
-    "networks.floating_ip_delete": floating_ip_delete,
+    **networks.ACTIONS,
+    **subnets.ACTIONS,
+    **ports.ACTIONS,
+    **routers.ACTIONS,
+    **floating_ips.ACTIONS,
+    **security_groups.ACTIONS,
 }

@@ -18,13 +18,18 @@ OTHER_PROJECT = "another-project-id"
 # route name -> (kind of object in the URL, its URL argument, the HTTP method that acts on it)
 OBJECT_ROUTES = {
     "operations:operation_status": ("operation", "operation_id", "get"),
-    "networks:network_delete": ("network", "network_id", "post"),
-    "networks:floating_ip_delete": ("floating_ip", "floating_ip_id", "post"),
+    "networks:network_delete": ("network", "pk", "post"),
+    "networks:floating_ip_delete": ("floating_ip", "pk", "post"),
     "network-detail": ("network", "pk", "get"),
     "network-detail-delete": ("network", "pk", "delete"),
     "floating-ip-detail": ("floating_ip", "pk", "get"),
     "floating-ip-detail-delete": ("floating_ip", "pk", "delete"),
     "operation-detail": ("operation", "pk", "get"),
+}
+# Bulk actions take the selected ids in the POST body (`pk`): route name -> kind of object.
+BULK_ROUTES = {
+    "networks:network_bulk_delete": "network",
+    "networks:floating_ip_bulk_delete": "floating_ip",
 }
 LIST_URLS = [
     "/network/networks/",
@@ -99,3 +104,23 @@ def test_lists_never_show_another_projects_rows(
         assert str(obj.pk) not in body
     assert "their-network" not in body
     assert "203.0.113.199" not in body
+
+
+def test_every_bulk_route_is_covered_here() -> None:
+    bulk = {name for name, _ in named_routes(get_resolver().url_patterns) if "bulk" in name}
+
+    assert bulk <= set(BULK_ROUTES), "Add the new bulk routes to BULK_ROUTES."
+
+
+@pytest.mark.parametrize("route", sorted(BULK_ROUTES))
+def test_bulk_actions_skip_another_projects_objects(
+    signed_in: Client, foreign_objects: dict[str, Any], route: str
+) -> None:
+    response = signed_in.post(
+        reverse(route),
+        {"pk": [foreign_objects[BULK_ROUTES[route]].pk]},
+        headers={"HX-Request": "true"},
+    )
+
+    assert "Select at least one row first." in response.content.decode()
+    assert Operation.objects.filter(project_id__in=["", OTHER_PROJECT]).count() == 1

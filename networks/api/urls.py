@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
-from networks.api.views import FloatingIPViewSet, NetworkViewSet
+from networks.api.views.floating_ips import FloatingIPViewSet
+from networks.api.views.networks import NetworkViewSet
 
 router = SimpleRouter()
 router.register("networks", NetworkViewSet, basename="network")

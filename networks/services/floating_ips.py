@@ -32,3 +32,9 @@ def floating_ip_delete(*, conn: Any, operation: Operation, floating_ip_id: str) 
     with translated(doing=f"release floating IP {operation.target_label}", service=NEUTRON):
         conn.network.delete_ip(floating_ip_id, ignore_missing=True)
     reconcile_floating_ips(conn=service_connection(), ids=[floating_ip_id])
+
+
+ACTIONS = {
+    "networks.floating_ip_create": floating_ip_create,
+    "networks.floating_ip_delete": floating_ip_delete,
+}

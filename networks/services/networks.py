@@ -37,3 +37,9 @@ def network_delete(*, conn: Any, operation: Operation, network_id: str) -> None:
     with translated(doing=f"delete network “{operation.target_label}”", service=NEUTRON):
         conn.network.delete_network(network_id, ignore_missing=True)
     reconcile_networks(conn=service_connection(), ids=[network_id])
+
+
+ACTIONS = {
+    "networks.network_create": network_create,
+    "networks.network_delete": network_delete,
+}

@@ -37,7 +37,7 @@ def test_create_and_delete_a_network(
     network = Network.objects.get(pk=created.result_id)
     assert (network.name, network.project_id) == ("blue", account.project.id)
     assert operation_tag(created) in cloud.network.get_network(network.id).tags
-    listed = signed_in.get("/api/networks/").json()
+    listed = signed_in.get("/api/networks/").json()["results"]
     assert network.id in [item["id"] for item in listed]
 
     response = signed_in.delete(f"/api/networks/{network.id}/")
@@ -156,7 +156,9 @@ def test_other_projects_networks_cannot_be_touched(
 
         assert signed_in.get(f"/api/networks/{network.id}/").status_code == 404
         assert signed_in.delete(f"/api/networks/{network.id}/").status_code == 404
-        assert network.id not in [n["id"] for n in signed_in.get("/api/networks/").json()]
+        assert network.id not in [
+            n["id"] for n in signed_in.get("/api/networks/").json()["results"]
+        ]
         assert not Operation.objects.exists()
     finally:
         cloud.network.delete_network(network)

@@ -7,7 +7,8 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
-from networks.factories import NetworkFactory
+from dashboard.testing.resources import ResourceViewTests
+from networks.factories import FloatingIPFactory, NetworkFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
 
@@ -31,39 +32,6 @@ def test_list_shows_own_shared_and_external_networks_only(
     assert f'action="/network/networks/{external.id}/delete/"' not in page
 
 
-def test_htmx_gets_only_the_table(signed_in: Client) -> None:
-    response = signed_in.get("/network/networks/", headers=HTMX)
-
-    body = response.content.decode()
-    assert body.lstrip().startswith('<div id="network-table"')
-    assert "<html" not in body
-
-
-def test_create_answers_at_once_with_a_live_status_box(
-    signed_in: Client, django_capture_on_commit_callbacks: Any
-) -> None:
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = signed_in.post("/network/networks/create/", {"name": "blue"}, headers=HTMX)
-
-    assert response.status_code == 200
-    assert len(callbacks) == 1
-    operation = Operation.objects.get()
-    assert operation.action == "networks.network_create"
-    assert operation.params == {"name": "blue", "description": ""}
-    body = response.content.decode()
-    assert f'hx-get="/operations/{operation.id}/"' in body
-    assert "Create network “blue”" in body
-
-
-def test_invalid_form_shows_field_errors_in_place_and_starts_nothing(signed_in: Client) -> None:
-    response = signed_in.post("/network/networks/create/", {"name": ""}, headers=HTMX)
-
-    assert response.status_code == 200
-    assert response["HX-Retarget"] == "#network-create-form"
-    assert "This field is required." in response.content.decode()
-    assert not Operation.objects.exists()
-
-
 def test_other_projects_networks_cannot_be_deleted(signed_in: Client) -> None:
     foreign = NetworkFactory(project_id="someone-else")
 
@@ -84,7 +52,34 @@ def test_floating_ip_form_offers_external_networks_only(signed_in: Client) -> No
     NetworkFactory(name="public", router_external=True)
     NetworkFactory(name="internal")
 
-    page = signed_in.get("/network/floating-ips/").content.decode()
+    page = signed_in.get("/network/floating-ips/allocate/").content.decode()
 
     assert ">public</option>" in page
     assert ">internal</option>" not in page
+
+
+class TestNetworkViews(ResourceViewTests):
+    factory = NetworkFactory
+    list_url_name = "networks:network_list"
+    create_url_name = "networks:network_create"
+    create_action = "networks.network_create"
+    invalid_data = {"name": ""}
+    invalid_field = "name"
+
+    def valid_data(self, *, project_id: str) -> dict[str, Any]:
+        return {"name": "blue"}
+
+
+class TestFloatingIPViews(ResourceViewTests):
+    factory = FloatingIPFactory
+    list_url_name = "networks:floating_ip_list"
+    create_url_name = "networks:floating_ip_create"
+    create_action = "networks.floating_ip_create"
+    invalid_data = {"floating_network_id": "not-an-external-network"}
+    invalid_field = "floating_network_id"
+
+    def valid_data(self, *, project_id: str) -> dict[str, Any]:
+        return {"floating_network_id": NetworkFactory(external=True).id}
+
+    def search_value(self, obj: Any) -> str:
+        return str(obj.pk)

@@ -1,21 +1,19 @@
-"""Forms for networking changes; the HTML views and the API validate with the same forms."""
+"""Floating IP forms."""
+
+from typing import Any
 
 from django import forms
 
-from networks.selectors import external_network_list
+from dashboard.web.forms import ProjectForm
+from networks.selectors.networks import external_network_list
 
 
-class NetworkCreateForm(forms.Form):
-    name = forms.CharField(max_length=255)
-    description = forms.CharField(max_length=255, required=False)
-
-
-class FloatingIPCreateForm(forms.Form):
+class FloatingIPCreateForm(ProjectForm):
     floating_network_id = forms.ChoiceField(label="External network")
     description = forms.CharField(max_length=255, required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         field = self.fields["floating_network_id"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(n.id, n.name_or_id) for n in external_network_list()]

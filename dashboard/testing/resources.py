@@ -1,0 +1,210 @@
+"""Per-resource test base classes, NetBox's view and API test cases in pytest form.
+
+A resource's test class subclasses `ResourceViewTests` and/or `ResourceAPITests` and declares
+its factory, URLs and data; the tests every resource must pass are written here once: the list
+renders from the mirror without a cloud call and within a query budget, htmx gets the table
+partial only, another project's rows never show and its objects are 404, a valid create starts
+exactly one Operation (its task sent on commit), an invalid one gives field errors and starts
+nothing.
+"""
+
+from collections.abc import Iterator
+from typing import Any, ClassVar
+from unittest import mock
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from keystoneauth1.session import Session
+
+from dashboard.operations.models import Operation
+from dashboard.testing.fixtures import KeystoneAccount
+
+HTMX = {"HX-Request": "true"}
+OTHER_PROJECT = "another-project-id"
+
+
+@pytest.fixture
+def no_cloud_calls(signed_in: Client) -> Iterator[None]:
+    """After sign-in, any request to the cloud fails the test: pages render from the mirror.
+    (Patched only for the test's body: the account fixture's teardown calls the cloud.)"""
+
+    def refuse(self: Session, url: str, *args: Any, **kwargs: Any) -> None:
+        raise AssertionError(f"A page called the cloud: {url}")
+
+    with mock.patch.object(Session, "request", refuse):
+        yield
+
+
+class ResourceTests:
+    """What both base classes need: how to make mirror rows and what a valid change sends."""
+
+    pytestmark: ClassVar[list[Any]] = [pytest.mark.django_db, pytest.mark.cloud]
+    factory: Any
+    create_action = ""
+    invalid_data: ClassVar[dict[str, Any]] = {}
+    # A field the invalid data gets wrong; its error must be reported on that field.
+    invalid_field = ""
+
+    def make(self, *, project_id: str, **fields: Any) -> Any:
+        """One mirror row of the resource in `project_id`."""
+        return self.factory(project_id=project_id, **fields)
+
+    def valid_data(self, *, project_id: str) -> dict[str, Any]:
+        """Form data for a valid create (it may make mirror rows the form refers to)."""
+        raise NotImplementedError
+
+    def search_value(self, obj: Any) -> str:
+        """What the quick search (`q`) finds `obj` by."""
+        return str(obj.name)
+
+
+class ResourceViewTests(ResourceTests):
+    list_url_name: str
+    detail_url_name = ""
+    create_url_name = ""
+    list_query_budget = 12
+
+    def test_list_renders_from_the_mirror_within_a_query_budget(
+        self,
+        signed_in: Client,
+        account: KeystoneAccount,
+        no_cloud_calls: None,
+        django_assert_max_num_queries: Any,
+    ) -> None:
+        own = [self.make(project_id=account.project.id) for _ in range(30)]
+        foreign = self.make(project_id=OTHER_PROJECT)
+
+        with django_assert_max_num_queries(self.list_query_budget):
+            response = signed_in.get(reverse(self.list_url_name))
+
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert any(str(obj.pk) in page for obj in own)
+        assert str(foreign.pk) not in page
+
+    def test_htmx_gets_only_the_table(self, signed_in: Client, account: KeystoneAccount) -> None:
+        self.make(project_id=account.project.id)
+
+        body = signed_in.get(reverse(self.list_url_name), headers=HTMX).content.decode()
+
+        assert body.lstrip().startswith('<div id="object-table"')
+        assert "<html" not in body
+
+    def test_quick_search_filters_the_list(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        wanted, other = (self.make(project_id=account.project.id) for _ in range(2))
+
+        url = reverse(self.list_url_name)
+        body = signed_in.get(url, {"q": self.search_value(wanted)}, headers=HTMX).content.decode()
+
+        assert str(wanted.pk) in body
+        assert str(other.pk) not in body
+
+    def test_detail_renders_and_another_projects_is_not_found(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        if not self.detail_url_name:
+            pytest.skip("This resource has no detail page.")
+        own = self.make(project_id=account.project.id)
+        foreign = self.make(project_id=OTHER_PROJECT)
+
+        page = signed_in.get(reverse(self.detail_url_name, kwargs={"pk": own.pk}))
+        missing = signed_in.get(reverse(self.detail_url_name, kwargs={"pk": foreign.pk}))
+
+        assert page.status_code == 200
+        assert str(own.pk) in page.content.decode()
+        assert missing.status_code == 404
+
+    def test_valid_create_starts_one_operation(
+        self,
+        signed_in: Client,
+        account: KeystoneAccount,
+        django_capture_on_commit_callbacks: Any,
+    ) -> None:
+        if not self.create_url_name:
+            pytest.skip("This resource is not created from a page.")
+        data = self.valid_data(project_id=account.project.id)
+
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = signed_in.post(reverse(self.create_url_name), data, headers=HTMX)
+
+        assert response.status_code == 200, response.content.decode()
+        operation = Operation.objects.get()
+        assert len(callbacks) == 1
+        assert operation.action == self.create_action
+        assert operation.project_id == account.project.id
+        assert f'hx-get="/operations/{operation.id}/"' in response.content.decode()
+
+    def test_invalid_create_shows_field_errors_and_starts_nothing(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        if not self.create_url_name:
+            pytest.skip("This resource is not created from a page.")
+        data = {**self.valid_data(project_id=account.project.id), **self.invalid_data}
+
+        response = signed_in.post(reverse(self.create_url_name), data, headers=HTMX)
+
+        assert response.status_code == 200
+        assert response["HX-Retarget"] == "#object-form"
+        assert 'class="invalid-feedback' in response.content.decode()
+        assert not Operation.objects.exists()
+
+
+class ResourceAPITests(ResourceTests):
+    api_url: str  # the list endpoint, e.g. "/api/routers/"
+
+    def test_list_is_paged_and_scoped(self, signed_in: Client, account: KeystoneAccount) -> None:
+        own = self.make(project_id=account.project.id)
+        foreign = self.make(project_id=OTHER_PROJECT)
+
+        body = signed_in.get(self.api_url).json()
+
+        ids = [item["id"] for item in body["results"]]
+        assert str(own.pk) in ids
+        assert str(foreign.pk) not in ids
+        assert "count" in body
+
+    def test_quick_search_and_detail(self, signed_in: Client, account: KeystoneAccount) -> None:
+        wanted, _other = (self.make(project_id=account.project.id) for _ in range(2))
+        foreign = self.make(project_id=OTHER_PROJECT)
+
+        found = signed_in.get(self.api_url, {"q": self.search_value(wanted)}).json()["results"]
+        detail = signed_in.get(f"{self.api_url}{wanted.pk}/")
+        missing = signed_in.get(f"{self.api_url}{foreign.pk}/")
+
+        assert [item["id"] for item in found] == [str(wanted.pk)]
+        assert detail.json()["id"] == str(wanted.pk)
+        assert missing.status_code == 404
+
+    def test_create_answers_202_with_the_operation(
+        self,
+        signed_in: Client,
+        account: KeystoneAccount,
+        django_capture_on_commit_callbacks: Any,
+    ) -> None:
+        if not self.create_action:
+            pytest.skip("This resource is not created through the API.")
+        data = self.valid_data(project_id=account.project.id)
+
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = signed_in.post(self.api_url, data, content_type="application/json")
+
+        assert response.status_code == 202, response.content.decode()
+        assert len(callbacks) == 1
+        assert response.json()["action"] == self.create_action
+        assert response["Location"] == f"/api/operations/{response.json()['id']}/"
+
+    def test_invalid_create_answers_400_with_field_errors(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        if not self.create_action:
+            pytest.skip("This resource is not created through the API.")
+        data = {**self.valid_data(project_id=account.project.id), **self.invalid_data}
+
+        response = signed_in.post(self.api_url, data, content_type="application/json")
+
+        assert response.status_code == 400
+        assert self.invalid_field in response.json()
+        assert not Operation.objects.exists()

@@ -1,0 +1,255 @@
+"""Generic pages over the mirror, written once: lists, details, and forms that start operations.
+
+A resource's views are declarations: a list names its selector, filterset and table; a detail
+names its lookup; a change names its form and how the form's data becomes an Operation. Every
+lookup goes through a selector with the session's project, so another project's object is a 404.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Model, QuerySet
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_htmx.http import reswap, retarget
+from django_tables2 import SingleTableMixin
+
+from dashboard.mirror.sweep import sync_freshness
+from dashboard.operations.services import OperationRefused, operation_start
+from dashboard.operations.views import render_operation, start_from_form
+
+Change = dict[str, Any]
+PAGE_SIZE = 25
+
+
+def session_project_id(request: HttpRequest) -> str:
+    """The project of the signed-in session; every page and API read is scoped to it."""
+    return str(request.keystone.project_id)  # type: ignore[attr-defined]
+
+
+class ProjectMixin(LoginRequiredMixin):
+    """Signed-in users only; `project_id` is the session's project."""
+
+    request: HttpRequest
+
+    @property
+    def project_id(self) -> str:
+        return session_project_id(self.request)
+
+
+class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignore[misc]
+    """A paged, sortable, filterable table of the project's objects, from the mirror.
+
+    htmx requests (sorting, paging, filtering, and the reload after an operation ends) get only
+    the `#table` partial. Subclasses set `selector` (a staticmethod taking `project_id`),
+    `filterset_class`, `table_class`, `template_name`, `title`, and optionally `create_url_name`
+    and `bulk_delete_url_name`.
+    """
+
+    selector: Callable[..., QuerySet[Any]]
+    title = ""
+    create_url_name = ""
+    create_label = "Create"
+    bulk_delete_url_name = ""
+    # The mirror sync group and interval whose freshness the page reports.
+    freshness: tuple[str, timedelta] = ("networking", timedelta(seconds=30))
+    changed_event = "networks:changed"
+    table_pagination = {"per_page": PAGE_SIZE}
+    strict = False
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.selector(project_id=self.project_id)
+
+    def get_template_names(self) -> list[str]:
+        names: list[str] = super().get_template_names()
+        return [f"{name}#table" for name in names] if self.request.htmx else names  # type: ignore[attr-defined]
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        return {"project_id": self.project_id, "request": self.request}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        group, interval = self.freshness
+        return super().get_context_data(
+            title=self.title,
+            create_url=reverse(self.create_url_name) if self.create_url_name else "",
+            create_label=self.create_label,
+            bulk_delete_url=reverse(self.bulk_delete_url_name) if self.bulk_delete_url_name else "",
+            changed_event=self.changed_event,
+            freshness=sync_freshness(group=group, interval=interval),
+            **kwargs,
+        )
+
+
+class ObjectDetailView(ProjectMixin, TemplateView):
+    """One object and what relates to it, from the mirror; 404 outside the session's project.
+
+    Subclasses set `getter` (a staticmethod taking `project_id` and the URL's object id) and may
+    add related rows in `get_related`.
+    """
+
+    getter: Callable[..., Model | None]
+    url_kwarg = "pk"
+    changed_event = "networks:changed"
+
+    def get_object(self) -> Any:
+        obj = self.getter(project_id=self.project_id, pk=self.kwargs[self.url_kwarg])
+        if obj is None:
+            raise Http404("Nothing with this id exists in this project.")
+        return obj
+
+    def get_related(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+    def get_template_names(self) -> list[str]:
+        names = super().get_template_names()
+        return [f"{name}#body" for name in names] if self.request.htmx else names  # type: ignore[attr-defined]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        obj = self.get_object()
+        return super().get_context_data(
+            object=obj, changed_event=self.changed_event, **self.get_related(obj), **kwargs
+        )
+
+
+class OperationFormView(ProjectMixin, View):
+    """A form whose valid data becomes one Operation: create, edit, or an action with options.
+
+    GET renders the form page; POST validates (the same form the API uses) and answers at once
+    with the live status box (htmx) or a redirect with a message; an invalid form comes back with
+    its field errors in place and nothing is started. Subclasses set `form_class`, `title`,
+    `submit_label`, `success_url_name`, and implement `change`; views on an existing object
+    also set `getter` (as in `ObjectDetailView`) and may give the form `initial` values.
+    """
+
+    form_class: type[Form]
+    template_name = "web/object_form.html"
+    title = ""
+    submit_label = "Save"
+    success_url_name = ""
+    getter: Callable[..., Model | None] | None = None
+    url_kwarg = "pk"
+
+    def get_object(self) -> Any:
+        if self.getter is None:
+            return None
+        obj = self.getter(project_id=self.project_id, pk=self.kwargs[self.url_kwarg])
+        if obj is None:
+            raise Http404("Nothing with this id exists in this project.")
+        return obj
+
+    def get_initial(self, obj: Any) -> dict[str, Any]:
+        return {}
+
+    def get_form(self, obj: Any, data: Any = None) -> Form:
+        kwargs: dict[str, Any] = {"project_id": self.project_id}
+        if obj is not None:
+            kwargs["obj"] = obj
+        return self.form_class(data, initial=self.get_initial(obj), **kwargs)
+
+    def change(self, data: dict[str, Any], obj: Any) -> Change:
+        raise NotImplementedError
+
+    def get_success_url(self, obj: Any) -> str:
+        return reverse(self.success_url_name)
+
+    def get_title(self, obj: Any) -> str:
+        return self.title.format(obj=obj)
+
+    def render_form(self, form: Form, obj: Any) -> HttpResponse:
+        context = {
+            "form": form,
+            "object": obj,
+            "title": self.get_title(obj),
+            "submit_label": self.submit_label,
+            "cancel_url": self.get_success_url(obj),
+        }
+        if self.request.htmx and self.request.method == "POST":  # type: ignore[attr-defined]
+            response = render(self.request, f"{self.template_name}#form", context)
+            return reswap(retarget(response, "#object-form"), "outerHTML")
+        return render(self.request, self.template_name, context)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object()
+        return self.render_form(self.get_form(obj), obj)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.get_object()
+        form = self.get_form(obj, request.POST)
+        if not form.is_valid():
+            # Status 200: htmx 2 swaps only 2xx bodies.
+            return self.render_form(form, obj)
+        return start_from_form(
+            request, redirect_to=self.get_success_url(obj), **self.change(form.cleaned_data, obj)
+        )
+
+
+class ObjectActionView(ProjectMixin, View):
+    """A POST-only change on one object (delete, disassociate, clear gateway): one Operation.
+
+    Subclasses set `getter`, `success_url_name` and implement `change`.
+    """
+
+    getter: Callable[..., Model | None]
+    url_kwarg = "pk"
+    success_url_name = ""
+    http_method_names = ["post"]
+
+    def change(self, obj: Any) -> Change:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        obj = self.getter(project_id=self.project_id, pk=self.kwargs[self.url_kwarg])
+        if obj is None:
+            raise Http404("Nothing with this id exists in this project.")
+        return start_from_form(
+            request, redirect_to=reverse(self.success_url_name), **self.change(obj)
+        )
+
+
+class BulkActionView(ProjectMixin, View):
+    """One Operation per selected object (`pk` values of the POST), e.g. bulk delete.
+
+    Objects outside the session's project are skipped as if they did not exist; a refused
+    operation (one already running on that object) is reported next to the others.
+    """
+
+    getter: Callable[..., Model | None]
+    success_url_name = ""
+    http_method_names = ["post"]
+
+    def change(self, obj: Any) -> Change:
+        raise NotImplementedError
+
+    def selected(self) -> Iterable[Any]:
+        for pk in dict.fromkeys(self.request.POST.getlist("pk")):
+            obj = self.getter(project_id=self.project_id, pk=pk)
+            if obj is not None:
+                yield obj
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        started, refused = [], []
+        for obj in self.selected():
+            try:
+                started.append(operation_start(actor=request.keystone, **self.change(obj)))  # type: ignore[attr-defined]
+            except OperationRefused as exc:
+                refused.append(str(exc))
+        if not request.htmx:  # type: ignore[attr-defined]
+            for operation in started:
+                messages.info(request, f"Started: {operation.description}.")
+            for message in refused or ([] if started else ["Select at least one row first."]):
+                messages.error(request, message)
+            return redirect(reverse(self.success_url_name))
+        parts = [render_operation(request, operation).content.decode() for operation in started]
+        parts += [
+            render(request, "operations/refused.html", {"message": message}).content.decode()
+            for message in refused or ([] if started else ["Select at least one row first."])
+        ]
+        return HttpResponse("".join(parts))

@@ -1,0 +1,1 @@
+"""Serializers render the mirror, one module per resource; writes are validated by the forms."""

@@ -1,0 +1,1 @@
+"""routers serializers."""

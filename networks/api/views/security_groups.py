@@ -1,0 +1,1 @@
+"""The security groups API."""

@@ -1,0 +1,1 @@
+"""List filters, one module per resource; each serves the page and the API list."""

@@ -1,0 +1,1 @@
+"""Reads of the ports mirror, scoped to a project."""

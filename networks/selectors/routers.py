@@ -1,0 +1,1 @@
+"""Reads of the routers mirror, scoped to a project."""

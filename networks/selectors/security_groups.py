@@ -1,0 +1,1 @@
+"""Reads of the security groups mirror, scoped to a project."""

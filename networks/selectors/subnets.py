@@ -1,0 +1,1 @@
+"""Reads of the subnets mirror, scoped to a project."""

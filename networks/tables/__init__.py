@@ -1,0 +1,1 @@
+"""List tables, one module per resource."""
