@@ -73,6 +73,21 @@ class Subnet(NeutronModel):
     tags = models.JSONField(default=list, blank=True)
 
 
+class SubnetPool(NeutronModel):
+    """A pool that subnets may take their CIDR from, by prefix length (own or shared pools)."""
+
+    ip_version = models.PositiveSmallIntegerField()
+    # The pool's prefixes (CIDRs), sorted.
+    prefixes = models.JSONField(default=list, blank=True)
+    default_prefixlen = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_prefixlen = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_prefixlen = models.PositiveSmallIntegerField(null=True, blank=True)
+    shared = models.BooleanField(default=False)
+    is_default = models.BooleanField(default=False)
+    address_scope_id = models.CharField(max_length=64, blank=True)
+    tags = models.JSONField(default=list, blank=True)
+
+
 class PortQuerySet(models.QuerySet["Port"]):
     def router_interfaces(self, *, router_id: str | None = None) -> "PortQuerySet":
         """Ports that attach a router to a subnet (of one router when `router_id` is given)."""
@@ -179,6 +194,38 @@ class FloatingIP(NeutronModel):
     def name_or_id(self) -> str:
         """Floating IPs have no name; users know them by their address."""
         return self.floating_ip_address or self.id
+
+
+class PortForwarding(MirrorModel):
+    """A port forwarding rule of a floating IP (external port -> a port's internal IP and port).
+
+    It has no project of its own in the API: the mirror gives it its floating IP's project.
+    """
+
+    floating_ip = models.ForeignKey(
+        "networks.FloatingIP",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="port_forwardings",
+        null=True,
+        blank=True,
+    )
+    protocol = models.CharField(max_length=16)
+    internal_port = models.ForeignKey(
+        "networks.Port",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="port_forwardings",
+        null=True,
+        blank=True,
+    )
+    internal_ip_address = models.CharField(max_length=64, blank=True)
+    # Single ports, or ranges ("8000:8010") where the cloud has the port-range extension.
+    internal_port_number = models.PositiveIntegerField(null=True, blank=True)
+    external_port_number = models.PositiveIntegerField(null=True, blank=True)
+    internal_port_range = models.CharField(max_length=16, blank=True)
+    external_port_range = models.CharField(max_length=16, blank=True)
+    description = models.CharField(max_length=255, blank=True)
 
 
 class SecurityGroup(NeutronModel):
