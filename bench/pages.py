@@ -1,0 +1,195 @@
+"""List pages' server time and SQL queries on a large mirror: networks, ports, routers, FIPs.
+
+Fills a fresh SQLite mirror with one project's 200 networks (one subnet each), 2,000 ports (server
+NICs, router interfaces, DHCP), 200 routers with gateways and interfaces, and 400 floating IPs
+(half associated), plus as many rows again in another project, then times each list page through
+Django's test client (the dashboard's own server time, no HTTP server): the first page, a filtered
+page (quick search + a filter) and a sorted later page. Signs in for real as `demo` on the local
+cloud (`python3 -m devcloud up`); pages make no cloud call.
+
+    .venv/bin/python bench/pages.py [--requests 50]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+NETWORKS = 200
+PORTS_PER_NETWORK = 10
+ROUTERS = 200
+FLOATING_IPS = 400
+
+# (page, URL name, query of the filtered page, query of a sorted later page)
+PAGES = [
+    ("networks", "networks:network_list", "q=net-1&status=ACTIVE", "sort=-name&page=3"),
+    ("ports", "networks:port_list", "q=10.0.1&status=ACTIVE", "sort=-name&page=20"),
+    ("routers", "networks:router_list", "q=router-1&status=ACTIVE", "sort=-name&page=3"),
+    ("floating IPs", "networks:floating_ip_list", "q=203.0.113.1&status=ACTIVE", "page=5"),
+]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def fill_mirror(project_id: str, external_id: str, prefix: int) -> None:
+    """One project's networking rows, written in bulk (`prefix` keeps addresses apart)."""
+    from django.utils import timezone
+
+    from networks.models import FloatingIP, Network, Port, Router, Subnet
+
+    now = timezone.now()
+    common: dict[str, Any] = {"project_id": project_id, "synced_at": now, "revision_number": 1}
+    networks, subnets, ports, routers, floating_ips = [], [], [], [], []
+    for n in range(NETWORKS):
+        network = Network(id=str(uuid.uuid4()), name=f"net-{n}", status="ACTIVE", **common)
+        cidr = f"10.{prefix + n // 256}.{n % 256}.0/24"
+        subnet = Subnet(
+            id=str(uuid.uuid4()),
+            name=f"subnet-{n}",
+            network_id=network.id,
+            ip_version=4,
+            cidr=cidr,
+            gateway_ip=cidr.replace(".0/24", ".1"),
+            **common,
+        )
+        router = Router(
+            id=str(uuid.uuid4()),
+            name=f"router-{n}",
+            status="ACTIVE",
+            external_network_id=external_id,
+            enable_snat=True,
+            external_gateway_info={"network_id": external_id, "enable_snat": True},
+            routes=[{"destination": "192.168.0.0/24", "nexthop": cidr.replace(".0/24", ".9")}],
+            **common,
+        )
+        networks.append(network)
+        subnets.append(subnet)
+        routers.append(router)
+        for p in range(PORTS_PER_NETWORK):
+            owner, device = "compute:nova", str(uuid.uuid4())
+            if p == 0:
+                owner, device = "network:router_interface", router.id
+            elif p == 1:
+                owner, device = "network:dhcp", f"dhcp-{network.id}"
+            address = cidr.replace(".0/24", f".{p + 1 if p == 0 else p + 10}")
+            ports.append(
+                Port(
+                    id=str(uuid.uuid4()),
+                    name=f"port-{n}-{p}",
+                    network_id=network.id,
+                    status="ACTIVE",
+                    mac_address=f"fa:16:3e:{prefix:02x}:{n % 256:02x}:{p:02x}",
+                    fixed_ips=[{"subnet_id": subnet.id, "ip_address": address}],
+                    device_owner=owner,
+                    device_id=device,
+                    **common,
+                )
+            )
+    for f in range(FLOATING_IPS):
+        port = ports[f * 5 + 2] if f % 2 == 0 else None
+        floating_ips.append(
+            FloatingIP(
+                id=str(uuid.uuid4()),
+                floating_ip_address=f"203.{prefix}.{f // 250}.{f % 250 + 2}",
+                floating_network_id=external_id,
+                port_id=port.id if port else None,
+                fixed_ip_address=port.fixed_ips[0]["ip_address"] if port else "",
+                status="ACTIVE" if port else "DOWN",
+                **common,
+            )
+        )
+    for model, rows in (
+        (Network, networks),
+        (Subnet, subnets),
+        (Port, ports),
+        (Router, routers[:ROUTERS]),
+        (FloatingIP, floating_ips),
+    ):
+        model.objects.bulk_create(rows, batch_size=500)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="dashboard.settings",
+        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:6379/14",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.urls import NoReverseMatch, reverse
+    from django.utils import timezone
+
+    from networks.models import Network
+
+    call_command("migrate", verbosity=0)
+    setup_test_environment()
+    client = Client()
+    devcloud_home = Path(os.environ.get("DEVCLOUD_HOME", ROOT / ".devcloud"))
+    password = json.loads((devcloud_home / "credentials.json").read_text())["demo"]
+    response = client.post(
+        "/auth/login/", {"username": "demo", "password": password, "domain": "Default"}
+    )
+    assert response.status_code == 302, "sign-in as demo failed: is the local cloud up?"
+    project_id = client.session["keystone"]["project_id"]
+
+    external = Network.objects.create(
+        id=str(uuid.uuid4()),
+        name="public",
+        project_id="admin",
+        router_external=True,
+        status="ACTIVE",
+        synced_at=timezone.now(),
+    )
+    started = time.perf_counter()
+    fill_mirror(project_id, external.id, prefix=0)
+    fill_mirror(uuid.uuid4().hex, external.id, prefix=100)
+    print(f"mirror filled in {time.perf_counter() - started:.1f} s (two projects)")
+
+    print(f"{'page':<14} {'variant':<10} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    for label, url_name, filtered, later in PAGES:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            print(f"{label:<14} (no such page yet)")
+            continue
+        for variant, query in (("first", ""), ("filtered", filtered), ("sorted", later)):
+            target = f"{url}?{query}" if query else url
+            client.get(target)  # warm up
+            times, queries = [], 0
+            for _ in range(args.requests):
+                with CaptureQueriesContext(connection) as captured:
+                    begun = time.perf_counter()
+                    response = client.get(target)
+                    times.append((time.perf_counter() - begun) * 1000)
+                assert response.status_code == 200, f"{target} answered {response.status_code}"
+                queries = len(captured)
+            print(
+                f"{label:<14} {variant:<10} {statistics.median(times):8.1f} "
+                f"{percentile(times, 0.95):8.1f} {queries:8d}"
+            )
+
+
+if __name__ == "__main__":
+    main()
