@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("dashboard.operations.urls")),
     path("api/", include("dashboard.operations.api.urls")),
     path("api/", include("networks.api.urls")),
+    path("api/", include("instances.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("healthz", healthz, name="healthz"),
 ]

@@ -2,8 +2,6 @@ from django.urls import path
 
 from dashboard.web.views import PlannedSectionView
 
-app_name = "instances"
-
 urlpatterns = [
     path(
         "instances/",

@@ -1,0 +1,1 @@
+"""Compute API serializers, one module per resource."""

@@ -1,0 +1,1 @@
+"""Compute forms, one module per resource; pages and the API share them."""

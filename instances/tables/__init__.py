@@ -1,0 +1,1 @@
+"""Compute list tables, one module per resource."""

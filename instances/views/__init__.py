@@ -1,0 +1,1 @@
+"""Compute pages, one module per resource."""
