@@ -201,6 +201,12 @@ OPENSTACK_READ_TIMEOUT = env.float("OPENSTACK_READ_TIMEOUT", default=20.0)
 KEYSTONE_TOKEN_EXPIRY_MARGIN = timedelta(
     seconds=env.int("KEYSTONE_TOKEN_EXPIRY_MARGIN", default=60)
 )
+# The cloud's policy overrides, one `<service>.yaml` per service (neutron.yaml) in the format the
+# service reads; rules not in them keep the service's defaults (dashboard/policies/<service>.py).
+# Pages offer only what this policy lets the user do.
+OPENSTACK_POLICY_DIR = Path(
+    env.str("OPENSTACK_POLICY_DIR", default="") or BASE_DIR / "dashboard" / "policies"
+)
 
 # Nova's and Neutron's notifications (oslo.messaging on RabbitMQ) keep the mirror fresh within a
 # second; empty: the mirror follows the cloud by beat's polling alone. One listener per queue.

@@ -1,0 +1,80 @@
+"""Neutron's default policy rules for the calls the dashboard makes (Neutron 2026.2).
+
+Copied from `neutron/conf/policies/{base,network,router,floatingip}.py` and neutron-lib's
+`policy/rules.py`: the check strings must stay Neutron's, so that removing the override file
+describes a cloud that runs Neutron's defaults. Add a rule here before asking about it.
+"""
+
+from oslo_policy.policy import RuleDefault
+
+ADMIN = "rule:admin_only"
+PROJECT_MEMBER = "role:member and project_id:%(project_id)s"
+ADMIN_OR_PROJECT_MEMBER = f"({ADMIN}) or ({PROJECT_MEMBER})"
+
+_BASE = {
+    "context_is_admin": "role:admin",
+    "service_api": "role:service",
+    "owner": "project_id:%(project_id)s",
+    "admin_or_owner": "rule:context_is_admin or rule:owner",
+    "admin_only": "rule:context_is_admin",
+    "regular_user": "",
+    "default": "rule:admin_or_owner",
+}
+
+_ADMIN_ONLY = [
+    "create_network:shared",
+    "update_network:shared",
+    "create_network:router:external",
+    "update_network:router:external",
+    "create_network:is_default",
+    "update_network:is_default",
+    "create_network:segments",
+    "create_network:provider:network_type",
+    "create_network:provider:physical_network",
+    "create_network:provider:segmentation_id",
+    "update_network:provider:network_type",
+    "update_network:provider:physical_network",
+    "update_network:provider:segmentation_id",
+    "get_network:provider:network_type",
+    "get_network:provider:physical_network",
+    "get_network:provider:segmentation_id",
+    "create_router:distributed",
+    "create_router:ha",
+    "update_router:distributed",
+    "update_router:ha",
+    "create_router:external_gateway_info:enable_snat",
+    "create_router:external_gateway_info:external_fixed_ips",
+    "update_router:external_gateway_info:enable_snat",
+    "update_router:external_gateway_info:external_fixed_ips",
+]
+
+_PROJECT_MEMBER = [
+    "create_network",
+    "update_network",
+    "delete_network",
+    "create_network:port_security_enabled",
+    "update_network:port_security_enabled",
+    "create_router",
+    "update_router",
+    "delete_router",
+    "create_router:external_gateway_info",
+    "create_router:external_gateway_info:network_id",
+    "update_router:external_gateway_info",
+    "update_router:external_gateway_info:network_id",
+    "add_router_interface",
+    "remove_router_interface",
+    "add_extraroutes",
+    "remove_extraroutes",
+    "create_floatingip",
+    "update_floatingip",
+    "delete_floatingip",
+]
+
+RULES: list[RuleDefault] = [
+    *(RuleDefault(name, check_str) for name, check_str in _BASE.items()),
+    *(RuleDefault(name, ADMIN, scope_types=["project"]) for name in _ADMIN_ONLY),
+    *(
+        RuleDefault(name, ADMIN_OR_PROJECT_MEMBER, scope_types=["project"])
+        for name in _PROJECT_MEMBER
+    ),
+]

@@ -1,0 +1,83 @@
+"""The policy files decide what a session may do: shipped overrides, Neutron's defaults, admins."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from oslo_policy.policy import PolicyNotRegistered
+
+from dashboard.policy import policy_allows
+from tenants.session import KeystoneSession
+
+GATEWAY_FIELD_RULES = [
+    "create_router:external_gateway_info:enable_snat",
+    "create_router:external_gateway_info:external_fixed_ips",
+    "update_router:external_gateway_info:enable_snat",
+    "update_router:external_gateway_info:external_fixed_ips",
+]
+# Keystone puts implied roles in the token: admin implies member, member implies reader.
+MEMBER = ["member", "reader"]
+ADMIN = ["admin", "member", "reader"]
+
+
+def session(roles: list[str], project_id: str = "project-a") -> KeystoneSession:
+    now = datetime.now(UTC)
+    return KeystoneSession(
+        user_id="user",
+        user_name="user",
+        domain_name="Default",
+        unscoped_token="",
+        unscoped_expires_at=now,
+        token="",
+        expires_at=now,
+        project_id=project_id,
+        project_name=project_id,
+        project_domain_id="default",
+        roles=roles,
+        projects=[],
+    )
+
+
+@pytest.fixture
+def neutron_defaults_only(settings: Any, tmp_path: Path) -> None:
+    """A cloud that runs Neutron's default policy: no override file."""
+    settings.OPENSTACK_POLICY_DIR = tmp_path
+
+
+@pytest.mark.parametrize("rule", GATEWAY_FIELD_RULES)
+def test_shipped_overrides_let_members_set_snat_and_fixed_ips(rule: str) -> None:
+    assert policy_allows(session(MEMBER), "neutron", rule)
+
+
+@pytest.mark.parametrize("rule", GATEWAY_FIELD_RULES)
+def test_default_policy_reserves_them_to_admins(neutron_defaults_only: None, rule: str) -> None:
+    assert not policy_allows(session(MEMBER), "neutron", rule)
+    assert policy_allows(session(ADMIN), "neutron", rule)
+
+
+def test_defaults_still_apply_where_the_overrides_say_nothing() -> None:
+    assert policy_allows(session(MEMBER), "neutron", "create_router")
+    assert not policy_allows(session(MEMBER), "neutron", "create_network:shared")
+    assert not policy_allows(session(["reader"]), "neutron", "create_router")
+
+
+def test_project_rules_look_at_the_target_project() -> None:
+    member = session(MEMBER)
+
+    assert not policy_allows(member, "neutron", "update_router", target={"project_id": "other"})
+
+
+def test_a_changed_override_file_is_read_again(settings: Any, tmp_path: Path) -> None:
+    settings.OPENSTACK_POLICY_DIR = tmp_path
+    rule = "create_network:shared"
+    assert not policy_allows(session(MEMBER), "neutron", rule)
+
+    (tmp_path / "neutron.yaml").write_text(f'"{rule}": "role:member"\n')
+
+    assert policy_allows(session(MEMBER), "neutron", rule)
+
+
+def test_an_unknown_rule_is_a_programming_error() -> None:
+    with pytest.raises(PolicyNotRegistered):
+        policy_allows(session(MEMBER), "neutron", "create_router:no_such_field")
