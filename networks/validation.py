@@ -1,0 +1,200 @@
+"""What can be known about a subnet's addresses without asking the cloud: pure checks, no I/O.
+
+Each function takes text as a user typed it (or values parsed by another function here) and
+returns Neutron-ready values, or raises `ValueError` whose message says what is wrong and what
+to type instead. Forms turn those messages into field errors; Neutron's own rules are followed
+(an IPv4 gateway or pool may not hold the network or broadcast address; SLAAC needs a /64).
+"""
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+IPV6_MODES = ("slaac", "dhcpv6-stateful", "dhcpv6-stateless")
+# Modes in which hosts build their address from the prefix (EUI-64), which needs a /64.
+IPV6_AUTOCONFIG_MODES = ("slaac", "dhcpv6-stateless")
+
+
+@dataclass(frozen=True)
+class Pool:
+    """An allocation pool: the addresses from `start` to `end`, both included."""
+
+    start: IPAddress
+    end: IPAddress
+
+    def __str__(self) -> str:
+        return f"{self.start}-{self.end}"
+
+    def __contains__(self, address: IPAddress) -> bool:
+        return address.version == self.start.version and self.start <= address <= self.end
+
+    def overlaps(self, other: "Pool") -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    def as_neutron(self) -> dict[str, str]:
+        return {"start": str(self.start), "end": str(self.end)}
+
+
+def lines(text: str) -> list[str]:
+    """The non-blank lines of a textarea, stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def parse_cidr(text: str) -> IPNetwork:
+    """A subnet's CIDR such as 10.0.0.0/24 or 2001:db8::/64, host bits clear."""
+    text = text.strip()
+    if "/" not in text:
+        raise ValueError(
+            f"“{text}” has no prefix length: write it as 10.0.0.0/24 or 2001:db8::/64."
+        )
+    try:
+        interface = ipaddress.ip_interface(text)
+    except ValueError:
+        raise ValueError(
+            f"“{text}” is not a CIDR: write it as 10.0.0.0/24 or 2001:db8::/64."
+        ) from None
+    network = interface.network
+    if interface.ip != network.network_address:
+        raise ValueError(
+            f"{text} has host bits set: the network is {network}. Use that, or another prefix."
+        )
+    if network.prefixlen == 0:
+        raise ValueError("A subnet cannot span every address (prefix length 0).")
+    return network
+
+
+def parse_address(text: str, *, version: int | None = None, what: str = "address") -> IPAddress:
+    """One IP address, of `version` when given."""
+    text = text.strip()
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        raise ValueError(f"“{text}” is not an IP {what}.") from None
+    if version is not None and address.version != version:
+        raise ValueError(f"{text} is an IPv{address.version} {what}; this subnet is IPv{version}.")
+    return address
+
+
+def usable_range(cidr: IPNetwork) -> tuple[IPAddress, IPAddress]:
+    """The first and last address a host may have: not the network address, nor IPv4's
+    broadcast address."""
+    last = cidr.broadcast_address - 1 if cidr.version == 4 else cidr.broadcast_address
+    return cidr.network_address + 1, last
+
+
+def check_gateway(gateway: IPAddress, cidr: IPNetwork) -> None:
+    """The gateway must be a host address inside the subnet."""
+    if gateway.version != cidr.version:
+        raise ValueError(
+            f"{gateway} is IPv{gateway.version}; the subnet {cidr} is IPv{cidr.version}."
+        )
+    if gateway not in cidr:
+        raise ValueError(f"{gateway} is outside the subnet {cidr}: choose an address inside it.")
+    first, last = usable_range(cidr)
+    if not first <= gateway <= last:
+        kind = "network" if gateway == cidr.network_address else "broadcast"
+        raise ValueError(
+            f"{gateway} is the {kind} address of {cidr}; choose a host address, such as {first}."
+        )
+
+
+def parse_pools(text: str, *, version: int | None = None) -> list[Pool]:
+    """Allocation pools, one `start-end` per line (10.0.0.10-10.0.0.50)."""
+    pools = []
+    for line in lines(text):
+        start, dash, end = line.partition("-")
+        if not dash:
+            raise ValueError(
+                f"“{line}” is not a range: write one per line, as 10.0.0.10-10.0.0.50."
+            )
+        pool = Pool(parse_address(start, version=version), parse_address(end, version=version))
+        if pool.start.version != pool.end.version:
+            raise ValueError(f"{line} mixes IPv4 and IPv6.")
+        if pool.start > pool.end:
+            raise ValueError(f"{line} ends before it starts: write the lower address first.")
+        pools.append(pool)
+    return pools
+
+
+def check_pools(pools: list[Pool], cidr: IPNetwork, gateway: IPAddress | None) -> None:
+    """Pools lie within the subnet's host addresses, do not overlap, and leave the gateway out."""
+    first, last = usable_range(cidr)
+    for pool in pools:
+        if pool.start.version != cidr.version or not (first <= pool.start and pool.end <= last):
+            raise ValueError(
+                f"The pool {pool} is not within {cidr}: pools must lie between {first} and {last}."
+            )
+    ordered = sorted(pools, key=lambda pool: pool.start)
+    for before, after in pairwise(ordered):
+        if before.overlaps(after):
+            raise ValueError(f"The pools {before} and {after} overlap: make them separate ranges.")
+    if gateway is not None:
+        for pool in pools:
+            if gateway in pool:
+                raise ValueError(
+                    f"The gateway {gateway} is inside the pool {pool}: leave it out of the pools."
+                )
+
+
+def parse_dns_servers(text: str) -> list[str]:
+    """DNS name servers, one IP address per line, in the order clients should try them."""
+    servers = [str(parse_address(line, what="address of a DNS server")) for line in lines(text)]
+    if duplicates := sorted({s for s in servers if servers.count(s) > 1}):
+        raise ValueError(f"{', '.join(duplicates)} is listed twice.")
+    return servers
+
+
+def parse_host_routes(text: str, *, version: int | None = None) -> list[dict[str, str]]:
+    """Host routes, one `destination,next hop` per line (192.168.0.0/24,10.0.0.1)."""
+    routes = []
+    for line in lines(text):
+        destination, comma, nexthop = line.partition(",")
+        if not comma:
+            raise ValueError(
+                f"“{line}” is not a route: write one per line, as 192.168.0.0/24,10.0.0.1."
+            )
+        network = parse_cidr(destination)
+        hop = parse_address(nexthop, version=network.version, what="next hop")
+        if version is not None and network.version != version:
+            raise ValueError(
+                f"The route to {network} is IPv{network.version}; the subnet is IPv{version}."
+            )
+        routes.append({"destination": str(network), "nexthop": str(hop)})
+    return routes
+
+
+def check_ipv6_modes(
+    *, version: int, ra_mode: str, address_mode: str, prefixlen: int | None
+) -> None:
+    """IPv6 modes only on IPv6 subnets; both the same when both are set; autoconfiguration on
+    a /64 only."""
+    if version == 4:
+        if ra_mode or address_mode:
+            raise ValueError(
+                "IPv6 router advertisement and address modes apply to IPv6 subnets only."
+            )
+        return
+    if ra_mode and address_mode and ra_mode != address_mode:
+        raise ValueError(
+            f"Router advertisement mode {ra_mode} does not go with address mode {address_mode}: "
+            "when both are set they must be the same."
+        )
+    autoconfig = {ra_mode, address_mode} & set(IPV6_AUTOCONFIG_MODES)
+    if autoconfig and prefixlen is not None and prefixlen != 64:
+        raise ValueError(f"{', '.join(sorted(autoconfig))} needs a /64 subnet (EUI-64 addresses).")
+
+
+def first_overlap(cidr: IPNetwork, others: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
+    """The first of `others` (label, CIDR) whose CIDR overlaps `cidr`, else None."""
+    for label, other in others:
+        try:
+            network = ipaddress.ip_network(other, strict=False)
+        except ValueError:
+            continue
+        if network.version == cidr.version and network.overlaps(cidr):
+            return label, other
+    return None
