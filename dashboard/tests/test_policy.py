@@ -2,12 +2,14 @@
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
+from django import forms
 from oslo_policy.policy import PolicyNotRegistered
 
 from dashboard.policy import policy_allows
+from dashboard.web.forms import ProjectForm
 from tenants.session import KeystoneSession
 
 GATEWAY_FIELD_RULES = [
@@ -81,3 +83,34 @@ def test_a_changed_override_file_is_read_again(settings: Any, tmp_path: Path) ->
 def test_an_unknown_rule_is_a_programming_error() -> None:
     with pytest.raises(PolicyNotRegistered):
         policy_allows(session(MEMBER), "neutron", "create_router:no_such_field")
+
+
+class SharedNetworkForm(ProjectForm):
+    name = forms.CharField()
+    shared = forms.BooleanField(required=False)
+
+    policy_fields: ClassVar[dict[str, tuple[str, str]]] = {
+        "shared": ("neutron", "create_network:shared")
+    }
+
+
+def test_a_form_leaves_out_the_fields_the_policy_refuses() -> None:
+    member_form = SharedNetworkForm(project_id="project-a", keystone=session(MEMBER))
+    admin_form = SharedNetworkForm(project_id="project-a", keystone=session(ADMIN))
+
+    assert "shared" not in member_form.fields
+    assert "shared" in admin_form.fields
+
+
+def test_posting_a_refused_field_is_an_error_on_that_field() -> None:
+    data = {"name": "net", "shared": "on"}
+
+    refused = SharedNetworkForm(data, project_id="project-a", keystone=session(MEMBER))
+    allowed = SharedNetworkForm(data, project_id="project-a", keystone=session(ADMIN))
+    left_out = SharedNetworkForm({"name": "net"}, project_id="project-a", keystone=session(MEMBER))
+
+    assert not refused.is_valid()
+    assert "create_network:shared" in refused.errors["shared"][0]
+    assert allowed.is_valid()
+    assert allowed.cleaned_data["shared"] is True
+    assert left_out.is_valid()

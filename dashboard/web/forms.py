@@ -1,9 +1,12 @@
 """The base of every form that starts an operation: it knows the session's project."""
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
+
+from dashboard.policy import policy_allows
+from tenants.session import KeystoneSession
 
 WIDGET_CLASSES = {
     "checkbox": "form-check-input",
@@ -28,11 +31,45 @@ class ProjectForm(forms.Form):
     Pages and the API validate with the same form, so both give the same field errors.
     """
 
-    def __init__(self, *args: Any, project_id: str, obj: Any = None, **kwargs: Any) -> None:
+    # Fields the cloud's policy may refuse the session's user: name -> (service, rule), as in
+    # `dashboard.policy`. A refused field is left out of the form, and posting it anyway is an
+    # error on that field. Without `keystone` (the session) every such field is refused.
+    policy_fields: ClassVar[dict[str, tuple[str, str]]] = {}
+
+    def __init__(
+        self,
+        *args: Any,
+        project_id: str,
+        obj: Any = None,
+        keystone: KeystoneSession | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.project_id = project_id
         self.obj = obj
+        self.keystone = keystone
+        self.refused_fields = [
+            name
+            for name, (service, rule) in self.policy_fields.items()
+            if keystone is None or not policy_allows(keystone, service, rule)
+        ]
+        for name in self.refused_fields:
+            del self.fields[name]
         for field in self.fields.values():
             widget = field.widget
             css = WIDGET_CLASSES.get(type(widget).__name__.lower(), "form-control")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean() or {}
+        for name in self.refused_fields:
+            if name in self.data:
+                service, rule = self.policy_fields[name]
+                self.errors[name] = self.error_class(
+                    [
+                        f"Your cloud's {service} policy ({rule}) does not let you set this; "
+                        "leave it out, or ask the cloud's administrators."
+                    ],
+                    renderer=self.renderer,
+                )
+        return cleaned_data

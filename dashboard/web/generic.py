@@ -149,7 +149,10 @@ class OperationFormView(ProjectMixin, View):
         return {}
 
     def get_form(self, obj: Any, data: Any = None) -> Form:
-        kwargs: dict[str, Any] = {"project_id": self.project_id}
+        kwargs: dict[str, Any] = {
+            "project_id": self.project_id,
+            "keystone": self.request.keystone,  # type: ignore[attr-defined]
+        }
         if obj is not None:
             kwargs["obj"] = obj
         return self.form_class(data, initial=self.get_initial(obj), **kwargs)
