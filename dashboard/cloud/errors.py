@@ -79,6 +79,21 @@ _PERMANENT_BY_STATUS: dict[int, tuple[type[CloudPermanentError], str]] = {
 _ADVICE_BY_NEUTRON_TYPE = {
     "OverQuota": "your project's quota for it is used up. Delete what you no longer need, "
     "or ask a cloud administrator for a larger quota (the Overview shows usage)",
+    "IpAddressAlreadyAllocated": "the address is taken. Choose another address, or give only "
+    "the subnet to get a free one",
+    # Neutron answers 404 for it: it is the external network that is not found from the port.
+    "ExternalGatewayForFloatingIPNotFound": "the port's subnet is not reachable from the "
+    "floating IP's external network. Add the subnet as an interface of a router whose gateway "
+    "is on that external network, then try again",
+    "FloatingIPPortAlreadyAssociated": "that address of the port already has a floating IP. "
+    "Disassociate that floating IP first, or choose another address",
+    "FipInUseByPortForwarding": "the floating IP has port forwarding rules, and Neutron maps a "
+    "floating IP either to one port or through port forwardings, not both. Delete its port "
+    "forwardings first",
+    "PortHasBindingFloatingIP": "that address of the port already has a floating IP of its own. "
+    "Disassociate that floating IP first, or forward to another port",
+    "RevisionNumberConstraintFailed": "it was changed by someone else since the page showed it. "
+    "Reload the page and make the change again",
 }
 
 
