@@ -94,6 +94,15 @@ _ADVICE_BY_NEUTRON_TYPE = {
     "Disassociate that floating IP first, or forward to another port",
     "RevisionNumberConstraintFailed": "it was changed by someone else since the page showed it. "
     "Reload the page and make the change again",
+    "NetworkInUse": "ports are still in use on it. Delete them, or detach them from their "
+    "instances and routers (the network's page lists its ports), then try again",
+    "SubnetInUse": "ports still have addresses on it (router interfaces or instances). Remove "
+    "those interfaces and ports first (the network's page lists them), then try again",
+    "GatewayIpInUse": "a port already uses that gateway address. Choose another gateway "
+    "address, or delete that port first",
+    "GatewayConflictWithAllocationPools": "the gateway address lies in an allocation pool. Move "
+    "the gateway out of the pools, or shrink the pools",
+    "OverlappingAllocationPools": "two allocation pools overlap. Make them separate ranges",
 }
 
 
