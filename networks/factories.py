@@ -18,6 +18,7 @@ from networks.models import (
     SecurityGroup,
     SecurityGroupRule,
     Subnet,
+    SubnetPool,
 )
 
 
@@ -150,3 +151,15 @@ class SecurityGroupRuleFactory(MirrorFactory):
 
     class Meta:
         model = SecurityGroupRule
+
+
+class SubnetPoolFactory(MirrorFactory):
+    name = factory.Sequence(lambda n: f"pool-{n}")
+    ip_version = 4
+    prefixes = factory.Sequence(lambda n: [f"172.{16 + n % 16}.0.0/16"])
+    default_prefixlen = 26
+    min_prefixlen = 24
+    max_prefixlen = 28
+
+    class Meta:
+        model = SubnetPool

@@ -27,16 +27,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dashboard.cloud.errors import CloudNotFound, translated
-from dashboard.mirror.models import MirrorModel
+from dashboard.mirror.models import MirrorModel, SyncState
 from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
 from networks.models import (
     FloatingIP,
     Network,
     Port,
+    PortForwarding,
     Router,
     SecurityGroup,
     SecurityGroupRule,
     Subnet,
+    SubnetPool,
 )
 
 NEUTRON = "Neutron"
@@ -131,6 +133,22 @@ def subnet_fields_from_cloud(subnet: Any) -> Fields:
     }
 
 
+def subnet_pool_fields_from_cloud(pool: Any) -> Fields:
+    """Mirror fields of an SDK SubnetPool; its prefixes sorted numerically."""
+    return {
+        **_common_fields(pool),
+        "ip_version": pool.ip_version,
+        "prefixes": sorted(pool.prefixes or [], key=_order_key),
+        "default_prefixlen": pool.default_prefix_length,
+        "min_prefixlen": pool.minimum_prefix_length,
+        "max_prefixlen": pool.maximum_prefix_length,
+        "shared": bool(pool.is_shared),
+        "is_default": bool(pool.is_default),
+        "address_scope_id": _text(pool.address_scope_id),
+        "tags": _tags(pool),
+    }
+
+
 def port_fields_from_cloud(port: Any) -> Fields:
     """Mirror fields of an SDK Port (binding attributes are not visible to members: skipped)."""
     return {
@@ -185,6 +203,24 @@ def floating_ip_fields_from_cloud(floating_ip: Any) -> Fields:
         "dns_name": _text(floating_ip.dns_name),
         "dns_domain": _text(floating_ip.dns_domain),
         "tags": _tags(floating_ip),
+    }
+
+
+def port_forwarding_fields_from_cloud(port_forwarding: Any, *, project_id: str) -> Fields:
+    """Mirror fields of an SDK PortForwarding; it has no project or name of its own, so it takes
+    its floating IP's project."""
+    return {
+        "project_id": project_id,
+        "name": "",
+        "floating_ip_id": port_forwarding.floatingip_id,
+        "protocol": _text(port_forwarding.protocol),
+        "internal_port_id": port_forwarding.internal_port_id,
+        "internal_ip_address": _text(port_forwarding.internal_ip_address),
+        "internal_port_number": port_forwarding.internal_port,
+        "external_port_number": port_forwarding.external_port,
+        "internal_port_range": _text(port_forwarding.internal_port_range),
+        "external_port_range": _text(port_forwarding.external_port_range),
+        "description": _text(port_forwarding.description),
     }
 
 
@@ -307,6 +343,22 @@ def reconcile_subnets(
     )
 
 
+def reconcile_subnet_pools(
+    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+) -> SyncResult:
+    """Mirror subnet pools: a full sweep (all projects or one), or just `ids`; idempotent."""
+    return _reconcile(
+        model=SubnetPool,
+        plural="subnet pools",
+        singular="subnet pool",
+        list_objects=conn.network.subnet_pools,
+        get_object=conn.network.get_subnet_pool,
+        fields_from_cloud=subnet_pool_fields_from_cloud,
+        project_id=project_id,
+        ids=ids,
+    )
+
+
 def reconcile_ports(
     *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
 ) -> SyncResult:
@@ -387,14 +439,73 @@ def reconcile_security_group_rules(
     )
 
 
+PORT_FORWARDING_EXTENSION = "floating-ip-port-forwarding"
+# The SyncState row recording whether Neutron has the extension (selectors read it: pages never
+# ask the cloud). Its `error` says why the dashboard offers no port forwarding.
+PORT_FORWARDING_STATE = "port_forwardings"
+
+
+def _record_port_forwarding_support(*, supported: bool) -> None:
+    now = timezone.now()
+    fields: dict[str, Any] = {"last_attempt_at": now}
+    if supported:
+        fields.update(last_success_at=now, error="")
+    else:
+        fields["error"] = f"Neutron has no “{PORT_FORWARDING_EXTENSION}” extension."
+    SyncState.objects.update_or_create(group=PORT_FORWARDING_STATE, defaults=fields)
+
+
+def reconcile_port_forwardings(
+    *, conn: Any, project_id: str | None = None, floating_ip_ids: list[str] | None = None
+) -> SyncResult:
+    """Mirror the port forwardings of floating IPs: a full sweep (all projects or one), or a
+    complete listing of those of `floating_ip_ids`; idempotent.
+
+    Neutron lists them per floating IP only, so the sweep asks for each floating IP without a
+    port in the (freshly reconciled) mirror: one with a port cannot have any. The sweep also
+    records whether Neutron has the extension; without it, the table is emptied.
+    """
+    started = timezone.now()
+    floating_ips = FloatingIP.objects.all()
+    scope = Q(synced_at__lt=started)
+    if floating_ip_ids is not None:
+        floating_ips = floating_ips.filter(pk__in=floating_ip_ids)
+        scope &= Q(floating_ip_id__in=floating_ip_ids)
+    else:
+        with translated(doing="list Neutron's extensions", service=NEUTRON):
+            supported = conn.network.find_extension(PORT_FORWARDING_EXTENSION) is not None
+        _record_port_forwarding_support(supported=supported)
+        floating_ips = (
+            floating_ips.filter(port_id__isnull=True) if supported else floating_ips.none()
+        )
+    if project_id is not None:
+        floating_ips = floating_ips.filter(project_id=project_id)
+        scope &= Q(project_id=project_id)
+    observed: dict[str, Fields] = {}
+    for floating_ip_id, owner in floating_ips.values_list("pk", "project_id"):
+        try:
+            with translated(doing=f"list port forwardings of {floating_ip_id}", service=NEUTRON):
+                rules = list(conn.network.port_forwardings(floating_ip_id))
+        except CloudNotFound:
+            continue  # the floating IP is gone, and its rules with it
+        for rule in rules:
+            observed[rule.id] = port_forwarding_fields_from_cloud(rule, project_id=owner)
+    return sync_rows(
+        model=PortForwarding, observed=observed, scope=scope, complete=True, observed_at=started
+    )
+
+
 RECONCILERS: dict[str, Callable[..., SyncResult]] = {
     "networks": reconcile_networks,
     "subnets": reconcile_subnets,
+    "subnet_pools": reconcile_subnet_pools,
     "ports": reconcile_ports,
     "routers": reconcile_routers,
     "floating_ips": reconcile_floating_ips,
     "security_groups": reconcile_security_groups,
     "security_group_rules": reconcile_security_group_rules,
+    # After floating_ips: it reads which floating IPs have no port from the mirror.
+    "port_forwardings": reconcile_port_forwardings,
 }
 
 

@@ -1,8 +1,19 @@
-"""Networks a project sees: its own, shared ones and external ones."""
+"""Networks a project sees: its own, shared ones and external ones; and the ports on them."""
+
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from networks.models import Network
+from instances.models import Server
+from networks.models import Network, Port, Router
+
+# Ports Neutron deletes together with their network or subnet (DHCP and its like): they never
+# keep a network "in use" (neutron's AUTO_DELETE_PORT_OWNERS).
+AUTO_DELETED_PORT_OWNERS = (
+    "network:dhcp",
+    "network:distributed",
+    "network:floatingip_agent_gateway",
+)
 
 
 def network_list(*, project_id: str) -> QuerySet[Network]:
@@ -27,3 +38,70 @@ def network_get_owned(*, project_id: str, pk: str) -> Network | None:
 def external_network_list() -> QuerySet[Network]:
     """Networks floating IPs and router gateways may use; external networks are visible to all."""
     return Network.objects.filter(router_external=True).order_by("name")
+
+
+def subnet_network_list(*, project_id: str, include_shared: bool) -> QuerySet[Network]:
+    """Networks the project may add subnets to: its own, and shared ones when `include_shared`
+    (Neutron lets only a network's owner, or an admin, add subnets to it)."""
+    visible = Q(project_id=project_id)
+    if include_shared:
+        visible |= Q(shared=True)
+    return Network.objects.filter(visible).order_by("name", "id")
+
+
+@dataclass(frozen=True)
+class PortRow:
+    """A port on a network as its page shows it: what it is, and what it attaches."""
+
+    port: Port
+    attached_kind: str  # "instance", "router", or "" (a DHCP port, or nothing attached)
+    attached_name: str
+
+    @property
+    def addresses(self) -> list[str]:
+        return [ip["ip_address"] for ip in self.port.fixed_ips]
+
+    @property
+    def label(self) -> str:
+        """How a message names the port: its owner, then its name or addresses."""
+        owner = self.port.device_owner or "unattached"
+        what = f"“{self.port.name}”" if self.port.name else "port"
+        where = ", ".join(self.addresses) or self.port.id
+        attached = f" of {self.attached_kind} “{self.attached_name}”" if self.attached_name else ""
+        return f"{owner} {what} ({where}){attached}"
+
+
+def network_port_rows(*, project_id: str, network_id: str) -> list[PortRow]:
+    """The ports on a network the project sees, each with the instance or router it attaches
+    (named when that instance or router is the project's own)."""
+    if network_get(project_id=project_id, pk=network_id) is None:
+        return []
+    ports = list(Port.objects.filter(network_id=network_id).order_by("device_owner", "name", "id"))
+    device_ids = {port.device_id for port in ports if port.device_id}
+    servers = dict(
+        Server.objects.filter(project_id=project_id, pk__in=device_ids).values_list("id", "name")
+    )
+    routers = dict(
+        Router.objects.filter(project_id=project_id, pk__in=device_ids).values_list("id", "name")
+    )
+    rows = []
+    for port in ports:
+        if port.device_id in servers:
+            kind, name = "instance", servers[port.device_id] or port.device_id
+        elif port.device_id in routers:
+            kind, name = "router", routers[port.device_id] or port.device_id
+        else:
+            kind, name = "", ""
+        rows.append(PortRow(port=port, attached_kind=kind, attached_name=name))
+    return rows
+
+
+def ports_in_use(*, project_id: str, network_id: str, subnet_id: str = "") -> list[PortRow]:
+    """Ports that keep the network (or one of its subnets) from being deleted: all but those
+    Neutron deletes with it."""
+    return [
+        row
+        for row in network_port_rows(project_id=project_id, network_id=network_id)
+        if row.port.device_owner not in AUTO_DELETED_PORT_OWNERS
+        and (not subnet_id or any(ip["subnet_id"] == subnet_id for ip in row.port.fixed_ips))
+    ]

@@ -1,12 +1,14 @@
-"""Create and delete networks."""
+"""Create, edit and delete networks (a new network may bring its first subnet)."""
 
 from typing import Any
 
 from dashboard.cloud.connection import service_connection
-from dashboard.cloud.errors import translated
+from dashboard.cloud.errors import CloudConflict, CloudError, CloudPermanentError, translated
 from dashboard.operations.models import Operation
 from networks.reconcile import reconcile_networks
 from networks.services.common import NEUTRON, create_once
+from networks.services.in_use import naming_ports_in_use
+from networks.services.subnets import subnet_create
 
 
 def network_create(
@@ -14,32 +16,91 @@ def network_create(
     conn: Any,
     operation: Operation,
     name: str,
-    admin_state_up: bool = True,
     description: str = "",
+    attributes: dict[str, Any] | None = None,
+    subnet: dict[str, Any] | None = None,
 ) -> None:
-    """Create the network in the operation's project (once, even when retried); mirror it."""
+    """Create the network in the operation's project (once, even when retried), then its first
+    subnet when asked; a subnet Neutron refuses takes the network away again. Mirror both."""
     with translated(doing=f"create network “{name}”", service=NEUTRON):
         network = create_once(
             conn=conn,
             operation=operation,
             find=conn.network.networks,
             create=lambda marker: conn.network.create_network(
-                name=name, admin_state_up=admin_state_up, description=marker
+                name=name, description=marker, **(attributes or {})
             ),
             describe=lambda made: conn.network.update_network(made, description=description),
             description=description,
         )
     reconcile_networks(conn=service_connection(), ids=[network.id])
+    if subnet is None:
+        return
+    try:
+        subnet_create(
+            conn=conn,
+            operation=operation,
+            network_id=network.id,
+            attributes=subnet,
+            record_result=False,
+        )
+    except CloudPermanentError as refused:
+        raise _without_the_network(refused, conn=conn, network_id=network.id, name=name) from None
+
+
+def _without_the_network(
+    refused: CloudPermanentError, *, conn: Any, network_id: str, name: str
+) -> CloudPermanentError:
+    """Delete the network whose first subnet Neutron refused; the error then says what exists."""
+    try:
+        with translated(doing=f"delete network “{name}” again", service=NEUTRON):
+            conn.network.delete_network(network_id, ignore_missing=True)
+    except CloudError:
+        outcome = (
+            f"Network “{name}” was created but its subnet was not, and it could not be deleted "
+            "again: add a subnet to it from its page, or delete it."
+        )
+    else:
+        outcome = f"Nothing was created: network “{name}” was deleted again as its subnet failed."
+    reconcile_networks(conn=service_connection(), ids=[network_id])
+    return type(refused)(
+        f"{outcome} {refused.message}",
+        status_code=refused.status_code,
+        request_id=refused.request_id,
+        error_type=refused.error_type,
+    )
+
+
+def network_update(
+    *,
+    conn: Any,
+    operation: Operation,
+    network_id: str,
+    changes: dict[str, Any],
+    revision_number: int | None = None,
+) -> None:
+    """Change the network's attributes, unless someone changed it since the page showed it."""
+    with translated(doing=f"edit network “{operation.target_label}”", service=NEUTRON):
+        conn.network.update_network(network_id, if_revision=revision_number, **changes)
+    reconcile_networks(conn=service_connection(), ids=[network_id])
 
 
 def network_delete(*, conn: Any, operation: Operation, network_id: str) -> None:
-    """Delete the network (already gone counts as done); remove it from the mirror."""
-    with translated(doing=f"delete network “{operation.target_label}”", service=NEUTRON):
-        conn.network.delete_network(network_id, ignore_missing=True)
+    """Delete the network (already gone counts as done); remove it from the mirror. Ports that
+    keep it in use are named."""
+    doing = f"delete network “{operation.target_label}”"
+    try:
+        with translated(doing=doing, service=NEUTRON):
+            conn.network.delete_network(network_id, ignore_missing=True)
+    except CloudConflict as conflict:
+        raise naming_ports_in_use(
+            conflict, doing=doing, project_id=operation.project_id, network_id=network_id
+        ) from conflict
     reconcile_networks(conn=service_connection(), ids=[network_id])
 
 
 ACTIONS = {
     "networks.network_create": network_create,
+    "networks.network_update": network_update,
     "networks.network_delete": network_delete,
 }
