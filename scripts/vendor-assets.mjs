@@ -8,6 +8,11 @@ const files = [
   ["bootstrap/dist/js/bootstrap.bundle.min.js", "bootstrap/bootstrap.bundle.min.js"],
   ["bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/bootstrap.bundle.min.js.map"],
   ["bootstrap/LICENSE", "bootstrap/LICENSE"],
+  ["cytoscape/dist/cytoscape.min.js", "cytoscape/cytoscape.min.js"],
+  ["cytoscape/LICENSE", "cytoscape/LICENSE"],
+  ["cytoscape-dagre/dist/cytoscape-dagre.min.js", "cytoscape-dagre/cytoscape-dagre.min.js"],
+  ["cytoscape-dagre/dist/cytoscape-dagre.min.js.map", "cytoscape-dagre/cytoscape-dagre.min.js.map"],
+  ["cytoscape-dagre/LICENSE", "cytoscape-dagre/LICENSE"],
 ];
 
 for (const [from, to] of files) {

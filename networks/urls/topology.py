@@ -1,14 +1,8 @@
 from django.urls import path
 
-from dashboard.web.views import PlannedSectionView
+from networks.views import topology as views
 
 urlpatterns = [
-    path(
-        "topology/",
-        PlannedSectionView.as_view(
-            title="Topology",
-            summary="A live picture of your networks, subnets, routers, ports and instances.",
-        ),
-        name="topology",
-    ),
+    path("topology/", views.TopologyView.as_view(), name="topology"),
+    path("topology/graph.json", views.topology_data, name="topology_data"),
 ]

@@ -18,17 +18,19 @@ def test_create_and_delete_a_network_live(
     sign_in(page, live_server.url, account)
     page.get_by_role("link", name="Networks").click()
 
-    page.get_by_placeholder("Name").fill("live-net")
+    page.get_by_role("link", name="Create network").click()
+    page.get_by_label("Name").fill("live-net")
     page.get_by_role("button", name="Create network").click()
 
     status = page.locator(".operation-status").first
     expect(status).to_contain_text("Create network “live-net”")
     expect(status).to_have_attribute("data-status", "succeeded", timeout=30_000)
-    row = page.locator("#network-table tr", has_text="live-net")
+    page.get_by_role("link", name="Back").click()
+    row = page.locator("#object-table tr", has_text="live-net")
     expect(row).to_be_visible()
 
     page.once("dialog", lambda dialog: dialog.accept())
-    row.get_by_role("button", name="Delete network live-net").click()
+    row.get_by_role("button", name="Delete live-net").click()
 
     expect(page.locator(".operation-status").first).to_have_attribute(
         "data-status", "succeeded", timeout=30_000
@@ -47,13 +49,13 @@ def test_a_failing_change_shows_its_message(
         sign_in(page, live_server.url, account)
         page.get_by_role("link", name="Networks").click()
         page.once("dialog", lambda dialog: dialog.accept())
-        page.get_by_role("button", name="Delete network in-use").click()
+        page.get_by_role("button", name="Delete in-use").click()
 
         status = page.locator(".operation-status").first
         expect(status).to_have_attribute("data-status", "failed", timeout=30_000)
         expect(status).to_contain_text("Could not delete network “in-use”")
         expect(status).to_contain_text("Neutron 409")
-        expect(page.locator("#network-table tr", has_text="in-use")).to_be_visible()
+        expect(page.locator("#object-table tr", has_text="in-use")).to_be_visible()
     finally:
         cloud.network.delete_port(port)
         cloud.network.delete_network(network)

@@ -1,0 +1,155 @@
+"""The topology graph: from the mirror, the project's objects only, in cytoscape.js's format."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from dashboard.testing.fixtures import KeystoneAccount
+from instances.factories import ServerFactory
+from networks.factories import (
+    FloatingIPFactory,
+    NetworkFactory,
+    PortFactory,
+    RouterFactory,
+    RouterInterfaceFactory,
+    SubnetFactory,
+)
+from networks.selectors.topology import topology_graph
+
+pytestmark = pytest.mark.django_db
+
+
+def _port_on(subnet: Any, address: str, **fields: Any) -> Any:
+    return PortFactory(
+        project_id=subnet.project_id,
+        network=subnet.network,
+        fixed_ips=[{"subnet_id": subnet.id, "ip_address": address}],
+        **fields,
+    )
+
+
+@pytest.fixture
+def two_routers_three_networks() -> dict[str, Any]:
+    """Project `p`: networks a, b, c; router r1 (gateway on `public`, interfaces on a and b),
+    router r2 (interface on c); a server on a with a floating IP; a free port on c; DHCP on a."""
+    project = "p"
+    public = NetworkFactory(project_id="admin", name="public", router_external=True)
+    SubnetFactory(project_id="admin", network=public, cidr="203.0.113.0/24")
+    networks = {name: NetworkFactory(project_id=project, name=name) for name in "abc"}
+    subnets = {
+        name: SubnetFactory(project_id=project, network=network, cidr=f"10.0.{i}.0/24")
+        for i, (name, network) in enumerate(networks.items())
+    }
+    r1 = RouterFactory(
+        project_id=project,
+        name="r1",
+        external_network=public,
+        enable_snat=True,
+        external_gateway_info={
+            "network_id": public.id,
+            "enable_snat": True,
+            "external_fixed_ips": [{"subnet_id": "x", "ip_address": "203.0.113.5"}],
+        },
+    )
+    r2 = RouterFactory(project_id=project, name="r2")
+    interfaces = [
+        RouterInterfaceFactory(
+            project_id=project,
+            router=router,
+            network=subnets[name].network,
+            fixed_ips=[{"subnet_id": subnets[name].id, "ip_address": f"10.0.{i}.1"}],
+        )
+        for i, (name, router) in enumerate([("a", r1), ("b", r1), ("c", r2)])
+    ]
+    server = ServerFactory(project_id=project, name="web")
+    nic = _port_on(subnets["a"], "10.0.0.10", device_owner="compute:nova", device_id=server.id)
+    FloatingIPFactory(
+        project_id=project,
+        floating_network=public,
+        floating_ip_address="203.0.113.20",
+        port=nic,
+        fixed_ip_address="10.0.0.10",
+    )
+    free = _port_on(subnets["c"], "10.0.2.50", name="spare", device_owner="", device_id="")
+    _port_on(subnets["a"], "10.0.0.2", device_owner="network:dhcp", device_id="dhcp")
+    foreign = NetworkFactory(project_id="q", name="theirs")
+    RouterFactory(project_id="q", name="their-router")
+    return {
+        "public": public,
+        "networks": networks,
+        "subnets": subnets,
+        "routers": (r1, r2),
+        "interfaces": interfaces,
+        "server": server,
+        "nic": nic,
+        "free": free,
+        "foreign": foreign,
+    }
+
+
+def test_graph_of_two_routers_and_three_networks(
+    two_routers_three_networks: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    world = two_routers_three_networks
+    r1, r2 = world["routers"]
+
+    with django_assert_max_num_queries(8):
+        elements = topology_graph(project_id="p")
+
+    nodes = {e["data"]["id"]: e["data"] for e in elements if e["group"] == "nodes"}
+    edges = {e["data"]["id"]: e["data"] for e in elements if e["group"] == "edges"}
+    network_ids = {f"network:{n.id}" for n in world["networks"].values()}
+    assert {i for i, n in nodes.items() if n["kind"] == "network"} == network_ids | {
+        f"network:{world['public'].id}"
+    }
+    assert {nodes[f"subnet:{s.id}"]["parent"] for s in world["subnets"].values()} == network_ids
+    assert {i for i, n in nodes.items() if n["kind"] == "router"} == {
+        f"router:{r1.id}",
+        f"router:{r2.id}",
+    }
+    assert nodes[f"server:{world['server'].id}"]["floating_ips"] == ["203.0.113.20"]
+    assert nodes[f"port:{world['free'].id}"]["label"] == "spare"
+    assert edges[f"gateway:{r1.id}"] == {
+        "id": f"gateway:{r1.id}",
+        "kind": "gateway",
+        "source": f"router:{r1.id}",
+        "target": f"network:{world['public'].id}",
+        "label": "203.0.113.5",
+        "snat": True,
+    }
+    interface_edges = {
+        (e["source"], e["target"]) for e in edges.values() if e["kind"] == "interface"
+    }
+    assert interface_edges == {
+        (f"router:{r1.id}", f"subnet:{world['subnets']['a'].id}"),
+        (f"router:{r1.id}", f"subnet:{world['subnets']['b'].id}"),
+        (f"router:{r2.id}", f"subnet:{world['subnets']['c'].id}"),
+    }
+    assert edges[f"nic:{world['nic'].id}"]["label"] == "10.0.0.10 ↔ 203.0.113.20"
+    assert edges[f"attachment:{world['free'].id}"]["target"] == f"subnet:{world['subnets']['c'].id}"
+    assert not [n for n in nodes.values() if n["label"] in ("theirs", "their-router")]
+    assert len(edges) == 6  # gateway, 3 interfaces, the server's NIC, the free port; no DHCP
+
+
+@pytest.mark.cloud
+def test_page_and_json_render_the_session_projects_graph_only(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
+) -> None:
+    mine = NetworkFactory(project_id=account.project.id, name="mine")
+    NetworkFactory(project_id="q", name="theirs")
+
+    page = signed_in.get("/network/topology/").content.decode()
+    data = signed_in.get("/network/topology/graph.json").json()
+    listed = signed_in.get("/network/topology/", headers={"HX-Request": "true"}).content.decode()
+
+    assert 'id="topology"' in page
+    assert "mine" in page
+    assert "theirs" not in page
+    assert [e["data"]["label"] for e in data["elements"]] == ["mine"]
+    assert listed.lstrip().startswith('<section id="topology-list"')
+    assert mine.id not in listed  # links use the detail URL, never bare ids without a page
+
+
+def test_graph_json_needs_a_signed_in_user(client: Client) -> None:
+    assert client.get("/network/topology/graph.json").status_code == 401
