@@ -93,7 +93,7 @@ def topology_graph(*, project_id: str) -> list[Element]:
     )
     servers = {s.id: s for s in Server.objects.filter(project_id=project_id).order_by("name")}
     floating = {
-        (fip.port_id, fip.fixed_ip_address): fip.floating_ip_address
+        (str(fip.port_id), fip.fixed_ip_address): fip.floating_ip_address
         for fip in FloatingIP.objects.filter(project_id=project_id, port__isnull=False)
     }
     external_ids = {r.external_network_id for r in routers if r.external_network_id}
