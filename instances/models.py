@@ -100,6 +100,8 @@ class Server(MirrorModel):
     availability_zone = models.CharField(max_length=255, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     fault = models.JSONField(null=True, blank=True)
+    # `os-extended-volumes:volumes_attached`: [{"id": ..., "delete_on_termination": ...}].
+    volumes_attached = models.JSONField(default=list, blank=True)
     locked = models.BooleanField(default=False)
     created_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)

@@ -105,6 +105,10 @@ def server_fields_from_cloud(server: Any) -> dict[str, Any]:
         "fault": {"code": fault.get("code"), "message": fault.get("message", "")}
         if fault
         else None,
+        "volumes_attached": [
+            {"id": volume["id"], "delete_on_termination": bool(volume.get("delete_on_termination"))}
+            for volume in server.attached_volumes or []
+        ],
         "locked": bool(server.is_locked),
         "created_at": _when(server.created_at),
         "updated_at": _when(server.updated_at),

@@ -6,7 +6,7 @@ keystoneauth base class that raised them. Each message says what failed, why and
 ends with the OpenStack request id when the cloud gave one.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -134,8 +134,16 @@ def _http_details(exc: Exception) -> tuple[int | None, str | None, str | None, s
     return status, request_id, error_type, str(detail).strip()
 
 
-def translate(exc: Exception, *, doing: str, service: str | None = None) -> CloudError:
-    """The CloudError for an SDK or keystoneauth exception raised while `doing` something."""
+def translate(
+    exc: Exception,
+    *,
+    doing: str,
+    service: str | None = None,
+    advice: Mapping[int, str] | None = None,
+) -> CloudError:
+    """The CloudError for an SDK or keystoneauth exception raised while `doing` something;
+    `advice` replaces the reason of a status code that means one thing at the call site (Nova
+    answers a server create that exceeds the quota with 403, as it does a policy refusal)."""
     what = f"Could not {doing}"
     if isinstance(exc, ksa_exceptions.ConnectTimeout):
         return CloudTimeout(
@@ -162,6 +170,7 @@ def translate(exc: Exception, *, doing: str, service: str | None = None) -> Clou
         error_class, why = _PERMANENT_BY_STATUS.get(
             status or 400, (CloudPermanentError, "the cloud refused the request")
         )
+        why = (advice or {}).get(status or 400, why)
         why = _ADVICE_BY_NEUTRON_TYPE.get(error_type or "", why)
         return error_class(
             f"{what}: {why}.{cloud_says}{suffix}",
@@ -173,11 +182,13 @@ def translate(exc: Exception, *, doing: str, service: str | None = None) -> Clou
 
 
 @contextmanager
-def translated(*, doing: str, service: str | None = None) -> Iterator[None]:
+def translated(
+    *, doing: str, service: str | None = None, advice: Mapping[int, str] | None = None
+) -> Iterator[None]:
     """Run cloud calls, re-raising their failures as CloudError with an actionable message."""
     try:
         yield
     except CloudError:
         raise
     except (sdk_exceptions.SDKException, ksa_exceptions.ClientException) as exc:
-        raise translate(exc, doing=doing, service=service) from exc
+        raise translate(exc, doing=doing, service=service, advice=advice) from exc

@@ -1,0 +1,1 @@
+"""Writes to Nova, one module per resource; each runs inside an Operation."""
