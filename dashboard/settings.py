@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from dashboard.logging import logging_config
@@ -216,13 +217,11 @@ OPENSTACK_NOTIFICATIONS_TOPIC = env.str("OPENSTACK_NOTIFICATIONS_TOPIC", default
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_TIME_LIMIT = 600
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A transient cloud fault (unreachable, timeout, 5xx) is retried this many times, each after a
 # random delay (full jitter) of up to OPERATION_RETRY_BACKOFF * 2**n seconds, capped at
@@ -230,8 +229,44 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 OPERATION_MAX_RETRIES = 5
 OPERATION_RETRY_BACKOFF = 1.0
 OPERATION_RETRY_BACKOFF_MAX = 60.0
-# Operations unfinished this long (seconds) are failed by beat: no worker is still on them.
-OPERATION_STUCK_AFTER = env.int("OPERATION_STUCK_AFTER", default=900)
+# Time limits of one attempt of an operation, in seconds. Each cloud call gives up after
+# OPENSTACK_CONNECT_TIMEOUT + OPENSTACK_READ_TIMEOUT (23 s by default) and an action makes a few
+# (create, tag, the targeted reconcile), so two minutes means the cloud is badly overloaded. At
+# the soft limit the action is interrupted and the operation fails saying so; the hard limit
+# kills a worker process that does not even stop then (prefork pool: the worker's default).
+OPERATION_SOFT_TIME_LIMIT = env.int("OPERATION_SOFT_TIME_LIMIT", default=120)
+OPERATION_TIME_LIMIT = env.int("OPERATION_TIME_LIMIT", default=150)
+# Every other task (reconcile sweeps) is killed after this long.
+CELERY_TASK_TIME_LIMIT = 600
+# Redelivery. Tasks are acknowledged late (after they end), so the message of a worker killed
+# mid-task (kill -9, OOM, a lost node) stays unacknowledged in Redis, which hands it to another
+# worker once it has been unacknowledged for `visibility_timeout` seconds. A message also stays
+# unacknowledged while it waits for its countdown in the worker that holds it (an operation's
+# retry: up to OPERATION_RETRY_BACKOFF_MAX; a server follow-up reconcile:
+# instances.tasks.FOLLOWUP_MAX_DELAY, 60 s) and then while it runs (up to its time limit). So the
+# timeout must be longer than the longest countdown plus the longest time limit, or a slow but
+# healthy task runs twice; any longer only delays the rerun of a killed worker's task. Celery's
+# default is an hour; this gives 600 + 60 + a minute's margin = 12 minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(
+        max(CELERY_TASK_TIME_LIMIT, OPERATION_TIME_LIMIT) + OPERATION_RETRY_BACKOFF_MAX + 60
+    )
+}
+# Beat fails operations still unfinished this many seconds after they were started: no worker
+# picked them up, or the one running them died and the rerun failed to finish too. It must
+# leave time for a killed worker's message to come back (the visibility timeout) and for that
+# rerun to run out its time limit and retries, or beat would fail an operation that is about to
+# succeed. 30 minutes by default; a value that leaves no such time is refused.
+OPERATION_STUCK_AFTER = env.int("OPERATION_STUCK_AFTER", default=1800)
+if OPERATION_STUCK_AFTER <= (
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + OPERATION_TIME_LIMIT
+):
+    raise ImproperlyConfigured(
+        f"OPERATION_STUCK_AFTER={OPERATION_STUCK_AFTER} would fail operations that a worker "
+        "may still run: set it above "
+        f"{CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'] + OPERATION_TIME_LIMIT} "
+        "seconds (the broker's visibility timeout plus OPERATION_TIME_LIMIT)."
+    )
 CELERY_BEAT_SCHEDULE = {
     # The safety net behind targeted reconciles: a full sweep of Neutron (it has no usable
     # changed-since filter), under a Redis lock that expires before the next run.

@@ -73,9 +73,7 @@ def operation_start(
     )
     from dashboard.operations.tasks import run_operation_task
 
-    run_operation_task.apply_async_on_commit(  # type: ignore[attr-defined]
-        (str(operation.id),), task_id=str(operation.task_id)
-    )
+    run_operation_task.apply_async_on_commit((str(operation.id),), task_id=str(operation.task_id))
     log.info("operation.started", operation=str(operation.id), action=action, target=target_id)
     return operation
 
@@ -125,20 +123,28 @@ def operation_fail(*, operation: Operation, error: CloudError | str) -> None:
 
 
 def operations_fail_stuck(*, older_than: timedelta | None = None) -> int:
-    """Fail operations unfinished past the task time limit; returns how many."""
+    """Fail operations still unfinished this long after they started (OPERATION_STUCK_AFTER,
+    past any redelivery of a killed worker's task); returns how many."""
     limit = older_than or timedelta(seconds=settings.OPERATION_STUCK_AFTER)
     stuck = list(
         Operation.objects.filter(
             status__in=Operation.UNFINISHED, created_at__lt=timezone.now() - limit
         )
     )
+    minutes = int(limit.total_seconds() // 60)
     for operation in stuck:
-        operation_fail(
-            operation=operation,
-            error=(
-                f"No worker finished this operation within {int(limit.total_seconds() // 60)} "
-                "minutes, so its outcome was never confirmed. Check the object's current state "
-                "on its page, then try again if the change is not there."
-            ),
-        )
+        if operation.attempts == 0:
+            error = (
+                f"No worker picked this operation up within {minutes} minutes, so the cloud "
+                "was never asked to make the change. Try again; if this happens again, ask the "
+                "dashboard's operators to check that its workers are running."
+            )
+        else:
+            error = (
+                f"A worker started this operation but none finished it within {minutes} "
+                "minutes (the worker was probably stopped while running it), so the dashboard "
+                "cannot tell whether the cloud made the change. Check the object's current "
+                "state on its page, then try again if the change is not there."
+            )
+        operation_fail(operation=operation, error=error)
     return len(stuck)

@@ -9,12 +9,16 @@ import random
 from typing import Any
 
 import structlog
+from billiard.einfo import ExceptionInfo
 from celery import Task, shared_task
+from celery.contrib.django.task import DjangoTask
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 
 from dashboard.cloud.connection import user_connection
 from dashboard.cloud.errors import CloudError, CloudTransientError
 from dashboard.operations import credentials
+from dashboard.operations.models import Operation
 from dashboard.operations.registry import run_action
 from dashboard.operations.services import (
     operation_claim,
@@ -31,7 +35,52 @@ SIGNED_OUT = (
 )
 
 
-@shared_task(bind=True, acks_late=True)
+def _duration(seconds: float) -> str:
+    whole = round(seconds)
+    if whole >= 60 and whole % 60 == 0:
+        return f"{whole // 60} minute{'s' if whole > 60 else ''}"
+    return f"{whole} second{'s' if whole != 1 else ''}"
+
+
+def too_slow(operation: Operation, *, limit: float) -> str:
+    """The message of an operation interrupted at its time limit (`limit` seconds)."""
+    doing = operation.description[:1].lower() + operation.description[1:]
+    return (
+        f"Could not {doing}: the cloud had not finished it after {_duration(limit)}, the "
+        "longest an operation may take, so the dashboard stopped waiting; the cloud may be "
+        "overloaded. It may or may not have made the change: check the object's page, then "
+        "try again if the change is not there."
+    )
+
+
+class OperationTask(DjangoTask[Any, Any]):
+    def on_failure(
+        self,
+        exc: Exception,
+        task_id: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        einfo: ExceptionInfo | None,
+    ) -> None:
+        """The hard time limit: the pool killed the process running the operation (it did not
+        stop at the soft limit); the worker's main process records why the operation ended."""
+        if not isinstance(exc, TimeLimitExceeded):
+            return
+        operation_id = str(args[0] if args else kwargs["operation_id"])
+        operation = Operation.objects.filter(pk=operation_id).first()
+        if operation is not None:
+            limit = float(exc.args[0]) if exc.args else float(self.time_limit or 0)
+            log.error("operation.killed_at_time_limit", operation=operation_id, limit=limit)
+            operation_fail(operation=operation, error=too_slow(operation, limit=limit))
+
+
+@shared_task(
+    bind=True,
+    base=OperationTask,
+    acks_late=True,
+    soft_time_limit=settings.OPERATION_SOFT_TIME_LIMIT,
+    time_limit=settings.OPERATION_TIME_LIMIT,
+)
 def run_operation_task(self: Task[Any, Any], operation_id: str) -> None:
     """Run the operation once to the end; harmless when delivered twice."""
     operation = operation_claim(operation_id=operation_id, task_id=str(self.request.id))
@@ -58,6 +107,11 @@ def run_operation_task(self: Task[Any, Any], operation_id: str) -> None:
         ) from exc
     except CloudError as exc:
         operation_fail(operation=operation, error=exc)
+    except SoftTimeLimitExceeded:
+        # The limits travel in the message (set by the sender), else the task's own.
+        limit = float(getattr(self.request, "soft_time_limit", None) or self.soft_time_limit or 0)
+        log.warning("operation.time_limit", limit=limit)
+        operation_fail(operation=operation, error=too_slow(operation, limit=limit))
     except Exception:
         log.exception("operation.crashed")
         operation_fail(

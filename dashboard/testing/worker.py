@@ -19,6 +19,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,9 +106,11 @@ class WorkerProcess:
         )
 
     def kill(self) -> None:
-        """`kill -9`: no shutdown, no acknowledgement, nothing cleaned up."""
+        """`kill -9`: no shutdown, no acknowledgement, nothing cleaned up. The worker leads a
+        process group of its own: a prefork pool's child processes die with it."""
         if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
+            with suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=STOP_TIMEOUT)
 
     def stop(self) -> None:
@@ -131,14 +134,15 @@ class WorkerProcesses:
     redis_url: str
     started: list[WorkerProcess] = field(default_factory=list)
 
-    def start(self, *, pause: str | None = None) -> WorkerProcess:
+    def start(self, *, pause: str | None = None, pool: str = "solo") -> WorkerProcess:
         """Start a worker; with `pause` ("after:module:Class.method"), it blocks there until
-        killed (see `dashboard.testing.worker_app`)."""
+        killed (see `dashboard.testing.worker_app`). `pool="prefork"` runs tasks in a child
+        process, as production does: time limits are enforced only there."""
         name = f"{self.queue}-{len(self.started) + 1}"
         log = self.directory / f"{name}.log"
         ready_file = self.directory / f"{name}.ready"
         paused_file = self.directory / f"{name}.paused"
-        env = {
+        environment = {
             **os.environ,
             "PYTHONPATH": str(BASE_DIR),
             "DJANGO_SETTINGS_MODULE": "dashboard.settings",
@@ -150,7 +154,7 @@ class WorkerProcesses:
             "TEST_WORKER_PAUSED_FILE": str(paused_file),
         }
         if pause:
-            env["TEST_WORKER_PAUSE"] = pause
+            environment["TEST_WORKER_PAUSE"] = pause
         with log.open("wb") as output:
             process = subprocess.Popen(
                 [
@@ -160,7 +164,7 @@ class WorkerProcesses:
                     "-A",
                     "dashboard.testing.worker_app",
                     "worker",
-                    "--pool=solo",
+                    f"--pool={pool}",
                     "--concurrency=1",
                     f"--queues={self.queue}",
                     f"--hostname={name}@%h",
@@ -170,7 +174,7 @@ class WorkerProcesses:
                     "--loglevel=INFO",
                 ],
                 cwd=BASE_DIR,
-                env=env,
+                env=environment,
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,
@@ -225,11 +229,16 @@ def worker_processes(
     queue = f"test-worker-{uuid.uuid4().hex[:12]}"
     settings.REDIS_URL = WORKER_REDIS_URL  # where operation_start keeps the user's token
     broker = app.connection_for_write(WORKER_REDIS_URL)
-    send_on_commit = run_operation_task.apply_async_on_commit  # type: ignore[attr-defined]
+    send_on_commit = run_operation_task.apply_async_on_commit
     monkeypatch.setattr(
         run_operation_task,
         "apply_async_on_commit",
-        lambda *args, **options: send_on_commit(*args, queue=queue, connection=broker, **options),
+        lambda *args, **options: send_on_commit(
+            *args,
+            queue=queue,
+            connection=broker,  # type: ignore[call-arg]  # passed on to apply_async
+            **options,
+        ),
     )
     workers = WorkerProcesses(
         queue=queue,

@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from celery.exceptions import TimeLimitExceeded
+from django.conf import settings as django_settings
 from django.test import Client
 
 from dashboard.cloud.errors import CloudConflict, CloudUnreachable
@@ -23,6 +25,7 @@ from dashboard.operations.services import (
 )
 from dashboard.operations.tasks import run_operation_task
 from dashboard.testing.waiting import operation_finished
+from instances.tasks import FOLLOWUP_MAX_DELAY
 
 Status = Operation.Status
 calls_made: list[dict[str, Any]] = []
@@ -154,18 +157,68 @@ def test_an_operation_without_its_token_fails_and_says_to_sign_in() -> None:
 
 @pytest.mark.django_db
 def test_stuck_operations_are_failed_honestly() -> None:
-    stuck, fresh = start(), start(target_id="net-2")
-    Operation.objects.filter(pk=stuck.pk).update(
-        status=Status.RUNNING, created_at=datetime.now(UTC) - timedelta(hours=1)
+    never_started, interrupted, fresh = start(), start(target_id="net-2"), start(target_id="net-3")
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    Operation.objects.filter(pk=never_started.pk).update(created_at=an_hour_ago)
+    Operation.objects.filter(pk=interrupted.pk).update(
+        status=Status.RUNNING, attempts=1, created_at=an_hour_ago
     )
 
-    assert operations_fail_stuck(older_than=timedelta(minutes=15)) == 1
+    assert operations_fail_stuck(older_than=timedelta(minutes=30)) == 2
 
-    stuck.refresh_from_db()
-    fresh.refresh_from_db()
-    assert stuck.status == Status.FAILED
-    assert "outcome was never confirmed" in stuck.error_message
+    for operation in (never_started, interrupted, fresh):
+        operation.refresh_from_db()
+    assert never_started.status == interrupted.status == Status.FAILED
+    assert never_started.error_message.startswith(
+        "No worker picked this operation up within 30 minutes, so the cloud was never asked "
+        "to make the change."
+    )
+    assert interrupted.error_message.startswith(
+        "A worker started this operation but none finished it within 30 minutes"
+    )
+    assert "cannot tell whether the cloud made the change" in interrupted.error_message
     assert fresh.status == Status.PENDING
+
+
+def test_beat_never_fails_an_operation_the_broker_may_still_redeliver() -> None:
+    """A killed worker's message comes back after the visibility timeout; the rerun may take its
+    time limit. Every countdown a task is sent with, plus a time limit, fits in that timeout."""
+    visibility = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    limits = (django_settings.CELERY_TASK_TIME_LIMIT, django_settings.OPERATION_TIME_LIMIT)
+    countdowns = (django_settings.OPERATION_RETRY_BACKOFF_MAX, FOLLOWUP_MAX_DELAY)
+
+    assert max(limits) + max(countdowns) < visibility <= 15 * 60
+    soft, hard = run_operation_task.soft_time_limit, run_operation_task.time_limit
+    assert (soft, hard) == (
+        django_settings.OPERATION_SOFT_TIME_LIMIT,
+        django_settings.OPERATION_TIME_LIMIT,
+    )
+    assert soft is not None
+    assert hard is not None
+    assert soft < hard
+    assert visibility + hard < django_settings.OPERATION_STUCK_AFTER
+
+
+@pytest.mark.django_db
+def test_the_hard_time_limit_fails_the_operation_with_its_reason() -> None:
+    """The pool kills a process that outlives the hard limit and tells the task's `on_failure`
+    in the worker's main process; faked here, the prefork kill itself is Celery's."""
+    operation = start()
+    Operation.objects.filter(pk=operation.pk).update(status=Status.RUNNING, attempts=1)
+
+    run_operation_task.on_failure(
+        TimeLimitExceeded(150), str(operation.task_id), (str(operation.pk),), {}, None
+    )
+
+    operation.refresh_from_db()
+    assert operation.status == Status.FAILED
+    assert operation.error_message == (
+        "Could not do the thing: the cloud had not finished it after 150 seconds, the longest "
+        "an operation may take, so the dashboard stopped waiting; the cloud may be overloaded. It "
+        "may or may not have made the change: check the object's page, then try again if the "
+        "change is not there."
+    )
+    assert credentials.token_fetch(operation_id=operation.id) is None
 
 
 def test_whole_path_through_a_real_worker(celery_worker: Any) -> None:

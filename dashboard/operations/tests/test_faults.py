@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 
 from dashboard.operations.models import Operation
+from dashboard.operations.tasks import run_operation_task
 from dashboard.testing.devcloud import service_stopped
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.waiting import operation_finished, wait_until
@@ -151,3 +152,39 @@ def test_neutron_stopped_during_operations(
     assert [network.id for network in made] == [patient.result_id]
     assert Network.objects.filter(pk=patient.result_id, name="patient").exists()
     assert networks_named(cloud, account, "given-up") == []
+
+
+def test_an_operation_past_its_soft_time_limit_fails_saying_why(
+    worker_processes: WorkerProcesses,
+    signed_in: Client,
+    account: KeystoneAccount,
+    cloud: Any,
+    project_networks: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A prefork worker (as in production: time limits are enforced only there) blocked right
+    before its call to Neutron, with a 3 s soft limit (limits travel in the task's message).
+    Faked: a cloud call that hangs past the limit. The real cloud cannot be made to (each call
+    gives up at its read timeout, 20 s), so the worker blocks at the real SDK call instead; the
+    limit, its signal and the task's handling of it are real."""
+    monkeypatch.setattr(run_operation_task, "soft_time_limit", 3)
+    monkeypatch.setattr(run_operation_task, "time_limit", 30)
+    monkeypatch.setattr(run_operation_task, "_exec_options", None)  # Celery's cache of them
+    worker = worker_processes.start(pause=f"before:{NETWORK_PROXY}.create_network", pool="prefork")
+    operation_id = start_network_create(signed_in, "slow")
+
+    operation = operation_finished(
+        operation_id, alive=worker.check_alive, timeout=60, details=worker_processes.logs
+    )
+
+    assert operation.status == Status.FAILED, worker_processes.logs()
+    assert operation.error_message == (
+        "Could not create network “slow”: the cloud had not finished it after 3 seconds, the "
+        "longest an operation may take, so the dashboard stopped waiting; the cloud may be "
+        "overloaded. It may or may not have made the change: check the object's page, then try "
+        "again if the change is not there."
+    )
+    assert operation.attempts == 1
+    assert worker_processes.messages_left() == 0
+    assert networks_named(cloud, account, "slow") == []
+    worker.check_alive()  # the worker carries on with the next operation
