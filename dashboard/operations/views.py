@@ -33,16 +33,22 @@ def render_operation(request: HttpRequest, operation: Operation) -> HttpResponse
     return response
 
 
+def show_refusal(request: HttpRequest, message: str, *, redirect_to: str) -> HttpResponse:
+    """A change that cannot start: htmx gets the message in place; a plain form post is
+    redirected back with it."""
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "operations/refused.html", {"message": message})
+    messages.error(request, message)
+    return redirect(redirect_to)
+
+
 def start_from_form(request: HttpRequest, *, redirect_to: str, **operation: Any) -> HttpResponse:
     """Start an operation for a page's form: htmx gets the live status box at once; a plain
     form post is redirected back with a message. A refusal is shown, nothing is started."""
     try:
         started = operation_start(actor=request.keystone, **operation)  # type: ignore[attr-defined]
     except OperationRefused as exc:
-        if request.htmx:  # type: ignore[attr-defined]
-            return render(request, "operations/refused.html", {"message": str(exc)})
-        messages.error(request, str(exc))
-        return redirect(redirect_to)
+        return show_refusal(request, str(exc), redirect_to=redirect_to)
     if request.htmx:  # type: ignore[attr-defined]
         return render_operation(request, started)
     messages.info(request, f"Started: {started.description}. Follow it on the Activity page.")

@@ -24,7 +24,7 @@ from django_tables2 import SingleTableMixin
 
 from dashboard.mirror.sweep import sync_freshness
 from dashboard.operations.services import OperationRefused, operation_start
-from dashboard.operations.views import render_operation, start_from_form
+from dashboard.operations.views import render_operation, show_refusal, start_from_form
 
 Change = dict[str, Any]
 PAGE_SIZE = 25
@@ -197,7 +197,9 @@ class OperationFormView(ProjectMixin, View):
 class ObjectActionView(ProjectMixin, View):
     """A POST-only change on one object (delete, disassociate, clear gateway): one Operation.
 
-    Subclasses set `getter`, `success_url_name` and implement `change`.
+    Subclasses set `getter`, `success_url_name` (or `get_success_url`) and implement `change`,
+    which may raise OperationRefused to refuse what the mirror shows cannot work (its message is
+    shown; nothing starts).
     """
 
     getter: Callable[..., Model | None]
@@ -208,13 +210,19 @@ class ObjectActionView(ProjectMixin, View):
     def change(self, obj: Any) -> Change:
         raise NotImplementedError
 
+    def get_success_url(self, obj: Any) -> str:
+        return reverse(self.success_url_name)
+
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.getter(project_id=self.project_id, pk=self.kwargs[self.url_kwarg])
         if obj is None:
             raise Http404("Nothing with this id exists in this project.")
-        return start_from_form(
-            request, redirect_to=reverse(self.success_url_name), **self.change(obj)
-        )
+        redirect_to = self.get_success_url(obj)
+        try:
+            change = self.change(obj)
+        except OperationRefused as exc:
+            return show_refusal(request, str(exc), redirect_to=redirect_to)
+        return start_from_form(request, redirect_to=redirect_to, **change)
 
 
 class BulkActionView(ProjectMixin, View):
