@@ -195,6 +195,11 @@ OPENSTACK_SERVICE_PROJECT_DOMAIN_NAME = env.str(
     "OPENSTACK_SERVICE_PROJECT_DOMAIN_NAME", default="Default"
 )
 OPENSTACK_DEFAULT_DOMAIN = env.str("OPENSTACK_DEFAULT_DOMAIN", default="Default")
+# Whether Nova takes its compute quotas from Keystone's unified limits (nova.conf `[quota]
+# driver = nova.quota.UnifiedLimitsDriver`) instead of its own database. Nova's API does not say
+# which, so the operator tells the dashboard: the admin quota pages then edit Keystone's limits
+# and registered limits instead of Nova's quota sets and quota class.
+OPENSTACK_COMPUTE_UNIFIED_LIMITS = env.bool("OPENSTACK_COMPUTE_UNIFIED_LIMITS", default=False)
 # Every cloud call has explicit timeouts, in seconds: to connect, and to read an answer.
 OPENSTACK_CONNECT_TIMEOUT = env.float("OPENSTACK_CONNECT_TIMEOUT", default=3.0)
 OPENSTACK_READ_TIMEOUT = env.float("OPENSTACK_READ_TIMEOUT", default=20.0)
