@@ -103,6 +103,14 @@ _ADVICE_BY_NEUTRON_TYPE = {
     "GatewayConflictWithAllocationPools": "the gateway address lies in an allocation pool. Move "
     "the gateway out of the pools, or shrink the pools",
     "OverlappingAllocationPools": "two allocation pools overlap. Make them separate ranges",
+    "SecurityGroupInUse": "ports still use the security group. Remove it from those ports (or "
+    "delete them) first, then try again",
+    "SecurityGroupCannotRemoveDefault": "Neutron keeps a default security group in every "
+    "project and it cannot be deleted. Remove the rules you do not want from it instead",
+    "SecurityGroupCannotUpdateDefault": "the default security group cannot be renamed. Change "
+    "only its description",
+    "SecurityGroupRuleExists": "the security group already has this rule (the cloud gives its "
+    "id). Keep that rule, or change this one so it differs",
 }
 
 
