@@ -111,6 +111,16 @@ _ADVICE_BY_NEUTRON_TYPE = {
     "only its description",
     "SecurityGroupRuleExists": "the security group already has this rule (the cloud gives its "
     "id). Keep that rule, or change this one so it differs",
+    "RouterInUse": "it still has interfaces. Remove them on the router's page first, then "
+    "delete it",
+    "RouterExternalGatewayInUseByFloatingIp": "floating IPs reach their ports through this "
+    "gateway. Disassociate them on the Floating IPs page first, then change the gateway",
+    "RouterInterfaceInUseByFloatingIP": "floating IPs reach ports on that subnet through this "
+    "router. Disassociate them on the Floating IPs page first, then remove the interface",
+    "RouterInterfaceInUseByRoute": "a static route of the router has its next hop on that "
+    "subnet. Remove that route first (the router's page lists them), then the interface",
+    "InvalidRoutes": "Neutron does not accept the route: the next hop must be an address on "
+    "one of the router's interface subnets, and not the router's own address",
 }
 
 
