@@ -1,7 +1,8 @@
 """The operations the instances app carries out, by name: each services module lists its own."""
 
-from instances.services import servers
+from instances.services import keypairs, servers
 
 ACTIONS = {
     **servers.ACTIONS,
+    **keypairs.ACTIONS,
 }
