@@ -1,10 +1,13 @@
 """Operations under faults, against the real local cloud: a worker killed with SIGKILL in the
-middle of an operation, and Neutron stopped while operations run.
+middle of an operation, Neutron or Nova stopped while operations run, and an operation past its
+time limit.
 
-Nothing here fakes the cloud. The kill tests run real worker processes
+Nothing here fakes the cloud's answers. The kill tests run real worker processes
 (`dashboard.testing.worker`) and choose the moment of the kill by letting one real SDK call
-reach Neutron and return, then blocking the worker until it is killed. The outage test kills
-the local cloud's neutron-api and starts it again with `devcloud up` (`dashboard.testing.devcloud`).
+reach Neutron and return, then blocking the worker until it is killed. The outage tests kill
+the local cloud's neutron-api or nova-api and start it again with `devcloud up`
+(`dashboard.testing.devcloud`). The time limit test blocks a worker at a real call (its docstring
+says why).
 """
 
 from collections.abc import Iterator
@@ -14,14 +17,20 @@ import pytest
 from django.test import Client
 
 from dashboard.operations.models import Operation
+from dashboard.operations.services import operation_start
 from dashboard.operations.tasks import run_operation_task
 from dashboard.testing.devcloud import service_stopped
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.waiting import operation_finished, wait_until
 from dashboard.testing.worker import WorkerProcesses
+from instances.models import KeyPair
+from instances.reconcile import keypair_id
+from instances.services.keypairs import public_key_fingerprint
+from instances.tests.keys import delete_user_keypairs, new_public_key
 from networks.models import Network
 from networks.reconcile import reconcile_networks
 from networks.services.common import operation_tag
+from tenants.session import KeystoneSession
 
 pytestmark = [pytest.mark.cloud]
 
@@ -188,3 +197,87 @@ def test_an_operation_past_its_soft_time_limit_fails_saying_why(
     assert worker_processes.messages_left() == 0
     assert networks_named(cloud, account, "slow") == []
     worker.check_alive()  # the worker carries on with the next operation
+
+
+def start_keypair_import(client: Client, name: str, public_key: str) -> str:
+    """Start a key pair import as the signed-in user (key pairs have no page or API yet)."""
+    keystone = KeystoneSession.load(client.session)
+    assert keystone is not None
+    operation = operation_start(
+        actor=keystone,
+        action="instances.keypair_create",
+        description=f"Import key pair “{name}”",
+        target_type="keypair",
+        target_name=name,
+        params={"name": name, "public_key": public_key},
+    )
+    return str(operation.pk)
+
+
+@pytest.fixture
+def user_keypairs(cloud: Any, account: KeystoneAccount) -> Iterator[None]:
+    yield
+    delete_user_keypairs(cloud, account.user_id)
+
+
+def test_nova_stopped_during_operations(
+    celery_worker: Any,
+    signed_in: Client,
+    account: KeystoneAccount,
+    cloud: Any,
+    project_networks: list[Any],
+    user_keypairs: None,
+    settings: Any,
+) -> None:
+    """As with Neutron: an operation whose retries run out while nova-api is down fails saying
+    Nova cannot be reached; one still retrying when it returns succeeds; pages render."""
+    steady = cloud.network.create_network(name="steady", project_id=account.project.id)
+    reconcile_networks(conn=cloud, ids=[steady.id])
+    public_key = new_public_key()
+    settings.OPERATION_MAX_RETRIES = 2
+    settings.OPERATION_RETRY_BACKOFF = settings.OPERATION_RETRY_BACKOFF_MAX = 0.2
+
+    with service_stopped("nova-api") as nova:
+        given_up = operation_finished(
+            start_keypair_import(signed_in, "given-up", new_public_key()), timeout=30
+        )
+
+        assert given_up.status == Status.FAILED
+        assert given_up.attempts == 3
+        assert given_up.error_message == (
+            "Could not import key pair “given-up”: Nova cannot be reached. Try again later, "
+            "or ask the cloud's operators whether it is down."
+        )
+
+        settings.OPERATION_MAX_RETRIES = 60
+        settings.OPERATION_RETRY_BACKOFF = settings.OPERATION_RETRY_BACKOFF_MAX = 1.0
+        patient_id = start_keypair_import(signed_in, "patient", public_key)
+        retrying = wait_until(
+            lambda: Operation.objects.filter(pk=patient_id, attempts__gte=2).first(),
+            timeout=30,
+            what="a second attempt",
+        )
+        assert retrying.status == Status.RUNNING
+
+        networks_page = signed_in.get("/network/networks/")
+        activity_page = signed_in.get("/activity/")
+        status_box = signed_in.get(f"/operations/{patient_id}/", headers={"HX-Request": "true"})
+        assert networks_page.status_code == 200
+        assert "steady" in networks_page.content.decode()
+        assert activity_page.status_code == 200
+        assert "Nova cannot be reached" in activity_page.content.decode()
+        assert status_box.status_code == 200
+        assert 'hx-trigger="load delay:2s"' in status_box.content.decode()
+
+        nova.restore()
+        patient = operation_finished(patient_id, timeout=60)
+
+    assert patient.status == Status.SUCCEEDED, patient.error_message
+    assert patient.attempts > 2
+    made = list(cloud.compute.keypairs(user_id=account.user_id))
+    assert [(k.name, k.fingerprint) for k in made] == [
+        ("patient", public_key_fingerprint(public_key))
+    ]
+    row_id = keypair_id(user_id=account.user_id, name="patient")
+    assert patient.result_id == row_id
+    assert KeyPair.objects.filter(pk=row_id, fingerprint=made[0].fingerprint).exists()
