@@ -199,6 +199,25 @@ def translate(
     return CloudError(f"{what}: unexpected error from the cloud ({type(exc).__name__}).")
 
 
+def restated(
+    error: CloudError,
+    *,
+    doing: str,
+    why: str,
+    service: str | None = None,
+    error_class: type[CloudError] | None = None,
+) -> CloudError:
+    """`error` said again with a reason the caller worked out itself, typically from the object's
+    state read after the refusal (Nova's 409s carry no error type); keeps its status code and
+    request id. `error_class` changes how it is handled (a busy server is worth a retry)."""
+    return (error_class or type(error))(
+        f"Could not {doing}: {why}.{_suffix(service, error.status_code, error.request_id)}",
+        status_code=error.status_code,
+        request_id=error.request_id,
+        error_type=error.error_type,
+    )
+
+
 @contextmanager
 def translated(
     *, doing: str, service: str | None = None, advice: Mapping[int, str] | None = None

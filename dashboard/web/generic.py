@@ -189,9 +189,11 @@ class OperationFormView(ProjectMixin, View):
         if not form.is_valid():
             # Status 200: htmx 2 swaps only 2xx bodies.
             return self.render_form(form, obj)
-        return start_from_form(
-            request, redirect_to=self.get_success_url(obj), **self.change(form.cleaned_data, obj)
-        )
+        try:
+            change = self.change(form.cleaned_data, obj)
+        except OperationRefused as exc:
+            return show_refusal(request, str(exc), redirect_to=self.get_success_url(obj))
+        return start_from_form(request, redirect_to=self.get_success_url(obj), **change)
 
 
 class ObjectActionView(ProjectMixin, View):
