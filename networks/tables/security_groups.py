@@ -1,1 +1,97 @@
-"""The security groups table."""
+"""The security groups table, and the rules table of a group's page."""
+
+from typing import Any
+
+import django_tables2 as tables
+
+from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, owned
+from networks.changes.security_groups import (
+    port_range_label,
+    protocol_label,
+    remote_label,
+    rule_attributes,
+)
+from networks.models import SecurityGroup, SecurityGroupRule
+
+
+def deletable(record: SecurityGroup, table: ProjectTable) -> bool:
+    """Own groups but `default`, which Neutron keeps in every project."""
+    return owned(record, table) and record.name != "default"
+
+
+class SecurityGroupTable(ProjectTable):
+    pk = SelectColumn()
+    name = tables.Column(
+        accessor="name_or_id",
+        order_by=("name", "id"),
+        linkify=("networks:security_group_detail", {"pk": tables.A("pk")}),
+    )
+    description = tables.Column()
+    rule_count = tables.Column(verbose_name="Rules")
+    stateful = tables.BooleanColumn()
+    actions = ActionsColumn(
+        [
+            RowAction("Edit", "networks:security_group_edit", post=False),
+            RowAction(
+                "Delete",
+                "networks:security_group_delete",
+                confirm="Delete security group {obj} and its rules?",
+                danger=True,
+                allowed=deletable,
+            ),
+        ]
+    )
+
+    class Meta(ProjectTable.Meta):
+        model = SecurityGroup
+        fields = ("pk", "name", "description", "rule_count", "stateful")
+        empty_text = "No security groups yet. Create one."
+
+
+class SecurityGroupRuleTable(ProjectTable):
+    """The rules of one group, all on one page (a group holds a few dozen at most)."""
+
+    pk = SelectColumn()
+    direction = tables.Column()
+    ethertype = tables.Column()
+    protocol = tables.Column(empty_values=())
+    port_range = tables.Column(empty_values=(), verbose_name="Port range")
+    remote = tables.Column(empty_values=(), verbose_name="Remote")
+    description = tables.Column()
+    actions = ActionsColumn(
+        [
+            RowAction("Edit", "networks:security_group_rule_edit", post=False),
+            RowAction(
+                "Delete",
+                "networks:security_group_rule_delete",
+                confirm="Delete this rule?",
+                danger=True,
+            ),
+        ]
+    )
+
+    def render_protocol(self, record: SecurityGroupRule) -> str:
+        return protocol_label(record.protocol)
+
+    def render_port_range(self, record: SecurityGroupRule) -> str:
+        return port_range_label(rule_attributes(record)) or "any"
+
+    def render_remote(self, record: SecurityGroupRule) -> str:
+        group: Any = record.remote_group
+        # A remote group of another project (set by an admin) is named by its id only.
+        name = group.name_or_id if group is not None and group.project_id == self.project_id else ""
+        return remote_label(rule_attributes(record), name)
+
+    class Meta(ProjectTable.Meta):
+        model = SecurityGroupRule
+        fields = (
+            "pk",
+            "direction",
+            "ethertype",
+            "protocol",
+            "port_range",
+            "remote",
+            "description",
+        )
+        orderable = False
+        empty_text = "No rules: this group lets no traffic through. Add one."
