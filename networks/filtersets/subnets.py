@@ -1,1 +1,42 @@
-"""Subnets filters."""
+"""Subnet filters."""
+
+from typing import Any
+
+import django_filters
+from django.db.models import QuerySet
+
+from dashboard.web.filtersets import ProjectFilterSet
+from dashboard.web.generic import session_project_id
+from networks.models import Network, Subnet, SubnetPool
+from networks.selectors.networks import subnet_network_list
+
+
+def own_networks(request: Any) -> QuerySet[Network]:
+    """The networks a subnet list may be filtered by: the project's own (its subnets are)."""
+    if request is None:
+        return Network.objects.none()
+    return subnet_network_list(project_id=session_project_id(request), include_shared=False)
+
+
+class SubnetFilterSet(ProjectFilterSet):
+    search_fields = ("name", "id", "description", "cidr", "gateway_ip")
+    ip_version = django_filters.ChoiceFilter(
+        choices=[(4, "IPv4"), (6, "IPv6")], empty_label="IPv4 and IPv6", label="IP version"
+    )
+    network = django_filters.ModelChoiceFilter(queryset=own_networks, label="Network")
+    enable_dhcp = django_filters.BooleanFilter(label="DHCP")
+
+    class Meta:
+        model = Subnet
+        fields = ["q", "network", "ip_version", "enable_dhcp"]
+
+
+class SubnetPoolFilterSet(ProjectFilterSet):
+    ip_version = django_filters.ChoiceFilter(
+        choices=[(4, "IPv4"), (6, "IPv6")], empty_label="IPv4 and IPv6", label="IP version"
+    )
+    shared = django_filters.BooleanFilter()
+
+    class Meta:
+        model = SubnetPool
+        fields = ["q", "ip_version", "shared"]

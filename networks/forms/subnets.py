@@ -1,1 +1,314 @@
-"""Subnets forms."""
+"""Subnet forms; their fields also give a new network its first subnet.
+
+Everything that can be known without the cloud is checked here, before any operation starts
+(networks.validation does the address arithmetic): the CIDR, the gateway, the pools, DNS servers,
+host routes, IPv6 modes, the pool's prefix lengths, overlaps with the subnets the new one would
+meet (on its network and on the routers that network is attached to) and the quota left.
+"""
+
+from typing import Any, ClassVar
+
+from django import forms
+
+from dashboard.web.forms import ProjectForm
+from networks import validation
+from networks.models import Subnet
+from networks.selectors.networks import subnet_network_list
+from networks.selectors.subnets import (
+    subnet_pool_get,
+    subnet_pool_list,
+    subnets_that_must_not_overlap,
+)
+from tenants.quotas import require_quota
+
+IPV6_MODE_CHOICES = [("", "Not set"), *((mode, mode) for mode in validation.IPV6_MODES)]
+
+
+class LinesField(forms.CharField):
+    """A textarea of one item per line; API clients may send a list of items instead."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value: Any) -> str:
+        if isinstance(value, list | tuple):
+            value = "\n".join(str(item) for item in value)
+        return str(super().to_python(value))
+
+
+class SubnetAddressFields(forms.Form):
+    """Gateway, DHCP, allocation pools, DNS servers and host routes: create and edit share them.
+
+    `clean_addresses` checks them against the subnet's CIDR (None when a pool will choose it) and
+    leaves them in `cleaned_data` as Neutron takes them.
+    """
+
+    # An edit must say what the gateway becomes; a create may leave it to Neutron (first host).
+    gateway_required = False
+
+    gateway_ip = forms.CharField(
+        label="Gateway IP",
+        required=False,
+        help_text="Empty: the subnet's first host address.",
+    )
+    no_gateway = forms.BooleanField(label="No gateway", required=False)
+    enable_dhcp = forms.BooleanField(label="DHCP enabled", required=False, initial=True)
+    allocation_pools = LinesField(
+        label="Allocation pools",
+        required=False,
+        help_text="One range per line, as 10.0.0.10-10.0.0.50. Empty: every free host address.",
+    )
+    dns_nameservers = LinesField(
+        label="DNS name servers",
+        required=False,
+        help_text="One address per line, in the order hosts should ask them.",
+    )
+    host_routes = LinesField(
+        label="Host routes",
+        required=False,
+        help_text="One destination,next hop per line, as 192.168.0.0/24,10.0.0.1.",
+    )
+
+    def clean_addresses(self, *, cidr: validation.IPNetwork | None, version: int) -> None:
+        data = self.cleaned_data
+        gateway = self._clean_gateway(cidr=cidr, version=version)
+        try:
+            pools = validation.parse_pools(data.get("allocation_pools", ""), version=version)
+            if pools and cidr is None:
+                raise ValueError("The CIDR comes from the pool: leave the pools empty.")
+            if cidr is not None:
+                validation.check_pools(pools, cidr, gateway)
+            data["allocation_pools"] = [pool.as_neutron() for pool in pools]
+        except ValueError as exc:
+            self.add_error("allocation_pools", str(exc))
+        try:
+            data["dns_nameservers"] = validation.parse_dns_servers(data.get("dns_nameservers", ""))
+        except ValueError as exc:
+            self.add_error("dns_nameservers", str(exc))
+        try:
+            data["host_routes"] = validation.parse_host_routes(
+                data.get("host_routes", ""), version=version
+            )
+        except ValueError as exc:
+            self.add_error("host_routes", str(exc))
+
+    def _clean_gateway(
+        self, *, cidr: validation.IPNetwork | None, version: int
+    ) -> validation.IPAddress | None:
+        """The gateway the pools must leave out: the one given, or Neutron's default."""
+        data = self.cleaned_data
+        text = data.get("gateway_ip", "").strip()
+        if data.get("no_gateway"):
+            if text:
+                self.add_error("gateway_ip", "Give a gateway, or tick “No gateway”; not both.")
+            return None
+        if not text:
+            if self.gateway_required:
+                self.add_error("gateway_ip", "Give the gateway's address, or tick “No gateway”.")
+            return None if cidr is None else validation.usable_range(cidr)[0]
+        if cidr is None:
+            self.add_error(
+                "gateway_ip",
+                "The CIDR comes from the pool: leave the gateway empty (its first host address) "
+                "or tick “No gateway”.",
+            )
+            return None
+        try:
+            gateway = validation.parse_address(text, version=version, what="gateway address")
+            validation.check_gateway(gateway, cidr)
+        except ValueError as exc:
+            self.add_error("gateway_ip", str(exc))
+            return None
+        data["gateway_ip"] = str(gateway)
+        return gateway
+
+
+class SubnetSourceFields(SubnetAddressFields):
+    """Where a new subnet's addresses come from (a CIDR, or a pool and a prefix length), its IPv6
+    modes, and its address fields. The form needs `project_id` (a ProjectForm)."""
+
+    project_id: str
+    # Fields that only make sense for a subnet (for a network's optional first subnet).
+    subnet_fields: ClassVar[tuple[str, ...]] = (
+        "cidr",
+        "subnetpool_id",
+        "prefixlen",
+        "gateway_ip",
+        "no_gateway",
+        "allocation_pools",
+        "dns_nameservers",
+        "host_routes",
+        "ipv6_ra_mode",
+        "ipv6_address_mode",
+    )
+
+    cidr = forms.CharField(
+        label="CIDR",
+        required=False,
+        help_text="As 10.0.0.0/24 or 2001:db8::/64; or leave empty and choose a subnet pool.",
+    )
+    subnetpool_id = forms.ChoiceField(label="Subnet pool", required=False)
+    prefixlen = forms.IntegerField(
+        label="Prefix length",
+        required=False,
+        min_value=1,
+        max_value=128,
+        help_text="With a pool: the size of the subnet taken from it (empty: the pool's default).",
+    )
+    ipv6_ra_mode = forms.ChoiceField(
+        label="IPv6 router advertisement mode", required=False, choices=IPV6_MODE_CHOICES
+    )
+    ipv6_address_mode = forms.ChoiceField(
+        label="IPv6 address mode", required=False, choices=IPV6_MODE_CHOICES
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pools = self.fields["subnetpool_id"]
+        assert isinstance(pools, forms.ChoiceField)
+        pools.choices = [("", "None: give a CIDR")] + [
+            (
+                pool.id,
+                f"{pool.name_or_id} (IPv{pool.ip_version}: {', '.join(pool.prefixes)}; "
+                f"/{pool.min_prefixlen} to /{pool.max_prefixlen})",
+            )
+            for pool in subnet_pool_list(project_id=self.project_id)
+        ]
+        pools.error_messages["invalid_choice"] = (
+            "This is not a subnet pool of your project or a shared one: choose one of the list."
+        )
+
+    def clean_subnet(self, *, network_id: str | None) -> None:
+        """Check the subnet fields together; `network_id` None for a network not made yet."""
+        data = self.cleaned_data
+        cidr_text, pool_id = data.get("cidr", "").strip(), data.get("subnetpool_id", "")
+        cidr: validation.IPNetwork | None = None
+        if cidr_text and pool_id:
+            self.add_error("subnetpool_id", "Give a CIDR or choose a subnet pool; not both.")
+            return
+        if cidr_text:
+            try:
+                cidr = validation.parse_cidr(cidr_text)
+            except ValueError as exc:
+                self.add_error("cidr", str(exc))
+                return
+            if data.get("prefixlen") is not None:
+                self.add_error("prefixlen", "A prefix length goes with a pool; leave it empty.")
+            version, prefixlen = cidr.version, cidr.prefixlen
+        elif pool_id:
+            pool = subnet_pool_get(project_id=self.project_id, pk=pool_id)
+            assert pool is not None  # the choices hold only these
+            prefixlen = data.get("prefixlen") or pool.default_prefixlen or pool.min_prefixlen or 0
+            low, high = pool.min_prefixlen or 1, pool.max_prefixlen or 128
+            if not low <= prefixlen <= high:
+                self.add_error(
+                    "prefixlen",
+                    f"The pool “{pool.name_or_id}” gives prefix lengths from /{low} to /{high}.",
+                )
+                return
+            version = pool.ip_version
+            data["prefixlen"] = prefixlen
+        else:
+            self.add_error("cidr", "Give the subnet's CIDR, or choose a subnet pool.")
+            return
+        data["cidr"] = str(cidr) if cidr else ""
+        data["ip_version"] = version
+        try:
+            validation.check_ipv6_modes(
+                version=version,
+                ra_mode=data.get("ipv6_ra_mode", ""),
+                address_mode=data.get("ipv6_address_mode", ""),
+                prefixlen=prefixlen,
+            )
+        except ValueError as exc:
+            self.add_error("ipv6_address_mode", str(exc))
+        self.clean_addresses(cidr=cidr, version=version)
+        if cidr is not None and network_id is not None:
+            self._refuse_overlaps(cidr, network_id=network_id)
+
+    def _refuse_overlaps(self, cidr: validation.IPNetwork, *, network_id: str) -> None:
+        neighbours = {
+            f"{subnet.cidr}:{subnet.id}": subnet
+            for subnet in subnets_that_must_not_overlap(
+                project_id=self.project_id, network_id=network_id
+            )
+        }
+        overlap = validation.first_overlap(
+            cidr, ((key, subnet.cidr) for key, subnet in neighbours.items())
+        )
+        if overlap is None:
+            return
+        subnet = neighbours[overlap[0]]
+        where = (
+            "on this network"
+            if subnet.network_id == network_id
+            else "on a router this network is attached to"
+        )
+        self.add_error(
+            "cidr",
+            f"{cidr} overlaps subnet “{subnet.name_or_id}” ({subnet.cidr}) {where}. "
+            "Choose a CIDR that does not overlap it.",
+        )
+
+
+class SubnetCreateForm(SubnetSourceFields, ProjectForm):
+    network_id = forms.ChoiceField(label="Network")
+    name = forms.CharField(max_length=255, required=False)
+    description = forms.CharField(max_length=255, required=False)
+
+    field_order = ("network_id", "name", "description", *SubnetSourceFields.subnet_fields)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Neutron lets only a network's owner (or an admin) add subnets to it.
+        include_shared = bool(self.keystone and self.keystone.is_admin)
+        networks = self.fields["network_id"]
+        assert isinstance(networks, forms.ChoiceField)
+        networks.choices = [
+            (network.id, network.name_or_id)
+            for network in subnet_network_list(
+                project_id=self.project_id, include_shared=include_shared
+            )
+        ]
+        networks.error_messages["invalid_choice"] = (
+            "This is not a network of your project: choose one of your networks."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        if network_id := cleaned_data.get("network_id"):
+            self.clean_subnet(network_id=network_id)
+        try:
+            require_quota(project_id=self.project_id, service="network", resource="subnet")
+        except forms.ValidationError as refusal:
+            self.add_error(None, refusal)
+        return cleaned_data
+
+
+class SubnetEditForm(SubnetAddressFields, ProjectForm):
+    gateway_required = True
+
+    name = forms.CharField(max_length=255, required=False)
+    description = forms.CharField(max_length=255, required=False)
+
+    field_order = ("name", "description")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        subnet = self.obj
+        assert isinstance(subnet, Subnet)
+        self.clean_addresses(cidr=validation.parse_cidr(subnet.cidr), version=subnet.ip_version)
+        return cleaned_data
+
+
+def subnet_edit_initial(subnet: Subnet) -> dict[str, Any]:
+    """The edit form's values for the subnet as the mirror has it."""
+    return {
+        "name": subnet.name,
+        "description": subnet.description,
+        "gateway_ip": subnet.gateway_ip,
+        "no_gateway": not subnet.gateway_ip,
+        "enable_dhcp": subnet.enable_dhcp,
+        "allocation_pools": "\n".join(f"{p['start']}-{p['end']}" for p in subnet.allocation_pools),
+        "dns_nameservers": "\n".join(subnet.dns_nameservers),
+        "host_routes": "\n".join(f"{r['destination']},{r['nexthop']}" for r in subnet.host_routes),
+    }

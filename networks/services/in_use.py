@@ -1,7 +1,7 @@
 """Neutron's "still in use" refusals of a network or subnet delete, with the ports named."""
 
 from dashboard.cloud.connection import service_connection
-from dashboard.cloud.errors import CloudConflict, CloudError, translated
+from dashboard.cloud.errors import CloudConflict, CloudError, restated, translated
 from networks.models import Port
 from networks.reconcile import reconcile_ports
 from networks.selectors.networks import ports_in_use
@@ -31,12 +31,10 @@ def naming_ports_in_use(
     blocking = ports_in_use(project_id=project_id, network_id=network_id, subnet_id=subnet_id)
     if not blocking:
         return conflict
-    answered = ", ".join(str(part) for part in (conflict.status_code, conflict.request_id) if part)
-    return CloudConflict(
-        f"Could not {doing}: {'; '.join(row.label for row in blocking)} still use it. Delete "
-        "those ports, or detach them from their instances and routers, then try again. "
-        f"({NEUTRON} {answered})",
-        status_code=conflict.status_code,
-        request_id=conflict.request_id,
-        error_type=conflict.error_type,
+    return restated(
+        conflict,
+        doing=doing,
+        why=f"{'; '.join(row.label for row in blocking)} still use it. Delete those ports, or "
+        "detach them from their instances and routers, then try again",
+        service=NEUTRON,
     )

@@ -8,7 +8,11 @@ from networks.models import Network
 
 class NetworkTable(ProjectTable):
     pk = SelectColumn()
-    name = tables.Column(accessor="name_or_id", order_by=("name", "id"), linkify=False)
+    name = tables.Column(
+        accessor="name_or_id",
+        order_by=("name", "id"),
+        linkify=("networks:network_detail", {"pk": tables.A("pk")}),
+    )
     subnet_count = tables.Column(verbose_name="Subnets")
     status = StatusColumn()
     shared = tables.BooleanColumn()
@@ -16,12 +20,13 @@ class NetworkTable(ProjectTable):
     owner = tables.Column(empty_values=(), orderable=False, verbose_name="Owner")
     actions = ActionsColumn(
         [
+            RowAction("Edit", "networks:network_edit", post=False),
             RowAction(
                 "Delete",
                 "networks:network_delete",
                 confirm="Delete network {obj}?",
                 danger=True,
-            )
+            ),
         ]
     )
 

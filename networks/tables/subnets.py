@@ -1,1 +1,41 @@
 """The subnets table."""
+
+import django_tables2 as tables
+
+from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn
+from networks.models import Subnet
+
+
+class SubnetTable(ProjectTable):
+    pk = SelectColumn()
+    name = tables.Column(
+        accessor="name_or_id",
+        order_by=("name", "id"),
+        linkify=("networks:subnet_detail", {"pk": tables.A("pk")}),
+    )
+    network = tables.Column(
+        accessor="network__name",
+        verbose_name="Network",
+        default="—",
+        linkify=("networks:network_detail", {"pk": tables.A("network_id")}),
+    )
+    cidr = tables.Column(verbose_name="CIDR")
+    ip_version = tables.Column(verbose_name="IP version")
+    gateway_ip = tables.Column(verbose_name="Gateway", default="No gateway")
+    enable_dhcp = tables.BooleanColumn(verbose_name="DHCP")
+    actions = ActionsColumn(
+        [
+            RowAction("Edit", "networks:subnet_edit", post=False),
+            RowAction(
+                "Delete",
+                "networks:subnet_delete",
+                confirm="Delete subnet {obj}?",
+                danger=True,
+            ),
+        ]
+    )
+
+    class Meta(ProjectTable.Meta):
+        model = Subnet
+        fields = ("pk", "name", "network", "cidr", "ip_version", "gateway_ip", "enable_dhcp")
+        empty_text = "No subnets yet. Create one, or create a network with its first subnet."

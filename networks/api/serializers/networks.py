@@ -1,6 +1,12 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from networks.models import Network
+
+# Provider attributes are visible to administrators only (as in Neutron): the mirror, read as an
+# administrator, has them for every network.
+PROVIDER_FIELDS = ("provider_network_type", "provider_physical_network", "provider_segmentation_id")
 
 
 class NetworkSerializer(serializers.ModelSerializer[Network]):
@@ -16,9 +22,18 @@ class NetworkSerializer(serializers.ModelSerializer[Network]):
             "router_external",
             "mtu",
             "port_security_enabled",
+            *PROVIDER_FIELDS,
             "description",
             "revision_number",
             "updated_at",
             "synced_at",
         ]
         read_only_fields = fields
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is None or not request.keystone.is_admin:
+            for name in PROVIDER_FIELDS:
+                fields.pop(name)
+        return fields
