@@ -65,11 +65,11 @@ class ProjectForm(forms.Form):
         for name in self.refused_fields:
             if name in self.data:
                 service, rule = self.policy_fields[name]
-                self.errors[name] = self.error_class(
-                    [
-                        f"Your cloud's {service} policy ({rule}) does not let you set this; "
-                        "leave it out, or ask the cloud's administrators."
-                    ],
-                    renderer=self.renderer,
+                message = (
+                    f"Your cloud's {service} policy ({rule}) does not let you set {name}; "
+                    "leave it out, or ask the cloud's administrators."
                 )
+                # On the field for API clients; for the page too, which does not show the field.
+                self.errors[name] = self.error_class([message], renderer=self.renderer)
+                self.add_error(None, message)
         return cleaned_data

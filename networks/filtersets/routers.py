@@ -1,1 +1,26 @@
-"""Routers filters."""
+"""Router filters."""
+
+import django_filters
+
+from dashboard.web.filtersets import ProjectFilterSet
+from networks.models import Router
+from networks.selectors.networks import external_network_list
+
+
+class RouterFilterSet(ProjectFilterSet):
+    status = django_filters.ChoiceFilter(
+        choices=[("ACTIVE", "Active"), ("DOWN", "Down"), ("BUILD", "Build"), ("ERROR", "Error")],
+        empty_label="Any status",
+    )
+    has_gateway = django_filters.BooleanFilter(
+        field_name="external_network", lookup_expr="isnull", exclude=True, label="Has a gateway"
+    )
+    # Related choices are always scoped: external networks are visible to every project.
+    external_network = django_filters.ModelChoiceFilter(
+        queryset=lambda request: external_network_list(), label="External network"
+    )
+    enable_snat = django_filters.BooleanFilter(label="SNAT")
+
+    class Meta:
+        model = Router
+        fields = ["q", "status", "has_gateway", "external_network", "enable_snat"]

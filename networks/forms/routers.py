@@ -1,1 +1,464 @@
-"""Routers forms."""
+"""Router forms: the router, its external gateway, interfaces and static routes.
+
+Every check that the mirror can answer is made here, so a change that cannot succeed is refused
+with a field error before anything reaches the cloud. The gateway's SNAT and fixed-IP fields
+exist only where the cloud's policy lets the user set them (`ProjectForm.policy_fields`).
+"""
+
+import ipaddress
+from typing import Any, ClassVar
+
+from django import forms
+
+from dashboard.web.forms import ProjectForm
+from networks.models import Router, Subnet
+from networks.selectors.networks import external_network_list
+from networks.selectors.routers import (
+    RouterInterface,
+    attachable_port_list,
+    attachable_subnet_list,
+    external_subnet_list,
+    gateway_address_holder,
+    router_floating_ips,
+    router_interface_list,
+    router_interface_subnets,
+    router_routed_subnets,
+    subnet_of_address,
+)
+from networks.validation import first_overlap, usable_range
+
+
+class OnOffField(forms.TypedChoiceField):
+    """A yes/no setting as a select; the API may send true or false; left out means `default`."""
+
+    def __init__(self, *, on: str, off: str, default: bool | None, **kwargs: Any) -> None:
+        super().__init__(
+            choices=[("on", on), ("off", off)],
+            coerce=lambda value: value == "on",
+            empty_value=default,
+            required=False,
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, bool) or str(value).lower() in ("true", "false"):
+            return "on" if str(value).lower() == "true" else "off"
+        return super().to_python(value)
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]], blank: str) -> None:
+    field = form.fields.get(name)
+    if isinstance(field, forms.ChoiceField):
+        field.choices = [("", blank), *choices]
+
+
+def _gateway_policy(action: str) -> dict[str, tuple[str, str]]:
+    """The policy rules of the gateway's SNAT and fixed-IP fields, when creating or updating."""
+    rule = f"{action}_router:external_gateway_info"
+    return {
+        "enable_snat": ("neutron", f"{rule}:enable_snat"),
+        "fixed_ip_subnet_id": ("neutron", f"{rule}:external_fixed_ips"),
+        "fixed_ip_address": ("neutron", f"{rule}:external_fixed_ips"),
+    }
+
+
+class RouterGatewayFields(ProjectForm):
+    """The external gateway: an external network, SNAT, and optionally the gateway's fixed IP
+    (a subnet of that network and/or an address in it)."""
+
+    gateway_network_required = True
+
+    external_network_id = forms.ChoiceField(label="External network")
+    enable_snat = OnOffField(
+        label="SNAT",
+        on="On: instances without a floating IP reach outside through the gateway's address",
+        off="Off",
+        default=None,
+        initial="on",
+    )
+    fixed_ip_subnet_id = forms.ChoiceField(
+        label="Gateway subnet",
+        required=False,
+        help_text="The external subnet the gateway's address comes from (any, if left empty).",
+    )
+    fixed_ip_address = forms.GenericIPAddressField(
+        label="Gateway address",
+        required=False,
+        help_text="A specific free address in the external subnet (any free one, if empty).",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["external_network_id"].required = self.gateway_network_required
+        self.external_networks = {n.id: n for n in external_network_list()}
+        networks = [(n.id, n.name_or_id) for n in self.external_networks.values()]
+        _set_choices(
+            self,
+            "external_network_id",
+            networks,
+            "No gateway" if not self.gateway_network_required else "Choose an external network",
+        )
+        field = self.fields["external_network_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.error_messages["invalid_choice"] = (
+            "This is not an external network. Choose one of the external networks, "
+            "for example “public”."
+        )
+        self.external_subnets = {
+            s.id: s for s in Subnet.objects.filter(network__router_external=True).order_by("cidr")
+        }
+        subnets = [(s.id, f"{s.name_or_id} ({s.cidr})") for s in self.external_subnets.values()]
+        _set_choices(self, "fixed_ip_subnet_id", subnets, "Any subnet of the network")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        network_id = data.get("external_network_id")
+        fixed_ip = self._fixed_ip(network_id, data)
+        if not network_id:
+            for name in ("fixed_ip_subnet_id", "fixed_ip_address"):
+                if data.get(name):
+                    self.add_error(name, "Choose the external network of the gateway first.")
+            return {"external_gateway_info": None}
+        info: dict[str, Any] = {"network_id": network_id}
+        if data.get("enable_snat") is not None:
+            info["enable_snat"] = data["enable_snat"]
+        if fixed_ip:
+            info["external_fixed_ips"] = [fixed_ip]
+        return {"external_gateway_info": info}
+
+    def _fixed_ip(self, network_id: str | None, data: dict[str, Any]) -> dict[str, str] | None:
+        """The gateway's fixed IP as Neutron takes it, checked against the mirror; None when
+        neither a subnet nor an address was given (or they are wrong: errors added)."""
+        subnet_id, address = data.get("fixed_ip_subnet_id"), data.get("fixed_ip_address")
+        if not network_id or not (subnet_id or address):
+            return None
+        subnet = self.external_subnets.get(subnet_id) if subnet_id else None
+        if subnet is not None and subnet.network_id != network_id:
+            network = self.external_networks[network_id].name_or_id
+            self.add_error(
+                "fixed_ip_subnet_id",
+                f"{subnet.name_or_id} ({subnet.cidr}) is not a subnet of “{network}”. "
+                "Choose one of its subnets, or another network.",
+            )
+            return None
+        if not address:
+            return {"subnet_id": subnet_id} if subnet_id else None
+        candidates = [subnet] if subnet else list(external_subnet_list(network_id=network_id))
+        holding = subnet_of_address(candidates, address)
+        if holding is None:
+            where = f"{subnet.cidr}" if subnet else "any subnet of that network"
+            self.add_error(
+                "fixed_ip_address",
+                f"{address} is outside {where}. Choose an address inside "
+                + ", ".join(s.cidr for s in candidates),
+            )
+            return None
+        problem = _unusable_gateway_address(holding, address)
+        if problem:
+            self.add_error("fixed_ip_address", problem)
+            return None
+        return {"subnet_id": holding.id, "ip_address": address}
+
+
+def _unusable_gateway_address(subnet: Subnet, address: str) -> str:
+    """Why `address` cannot be a router's gateway address on `subnet`, or ""."""
+    ip = ipaddress.ip_address(address)
+    cidr = ipaddress.ip_network(subnet.cidr, strict=False)
+    if subnet.gateway_ip and ip == ipaddress.ip_address(subnet.gateway_ip):
+        return (
+            f"{address} is the gateway address of {subnet.cidr} (the upstream router's). "
+            "Choose another address."
+        )
+    first, last = usable_range(cidr)
+    if not first <= ip <= last:
+        return f"{address} is not a host address of {subnet.cidr}; choose one from {first}."
+    return ""
+
+
+class RouterCreateForm(RouterGatewayFields):
+    gateway_network_required = False
+    policy_fields = _gateway_policy("create")
+
+    name = forms.CharField(max_length=255)
+    description = forms.CharField(max_length=255, required=False)
+    admin_state_up = OnOffField(label="Administrative state", on="Up", off="Down", default=True)
+    field_order: ClassVar[list[str]] = ["name", "description", "admin_state_up"]
+
+    def clean(self) -> dict[str, Any]:
+        gateway = super().clean()
+        return {
+            "name": self.cleaned_data.get("name", ""),
+            "description": self.cleaned_data.get("description", ""),
+            "admin_state_up": self.cleaned_data.get("admin_state_up", True),
+            **gateway,
+        }
+
+
+class RouterGatewayForm(RouterGatewayFields):
+    """Set (or change) the gateway of the router `obj`."""
+
+    policy_fields = _gateway_policy("update")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        router: Router = self.obj
+        info = data.get("external_gateway_info")
+        current = router.external_network_id
+        if current and info and info["network_id"] != current:
+            _refuse_if_floating_ips_use_gateway(self, router)
+        return data
+
+
+def _refuse_if_floating_ips_use_gateway(form: forms.Form, router: Router) -> None:
+    in_use = router_floating_ips(project_id=router.project_id, router_id=router.id).filter(
+        port__isnull=False
+    )
+    if in_use:
+        addresses = ", ".join(ip.floating_ip_address for ip in in_use)
+        form.add_error(
+            "external_network_id",
+            f"Floating IPs {addresses} reach their ports through the current gateway. "
+            "Disassociate them on the Floating IPs page first, then change the network.",
+        )
+
+
+class RouterEditForm(ProjectForm):
+    name = forms.CharField(max_length=255, required=False)
+    description = forms.CharField(max_length=255, required=False)
+    admin_state_up = OnOffField(label="Administrative state", on="Up", off="Down", default=True)
+
+
+class RouterInterfaceAddForm(ProjectForm):
+    """Attach the router `obj` to a subnet (at the subnet's gateway address) or to a port."""
+
+    subnet_id = forms.ChoiceField(
+        label="Subnet",
+        required=False,
+        help_text="The router takes the subnet's gateway address.",
+    )
+    port_id = forms.ChoiceField(
+        label="Or a port",
+        required=False,
+        help_text="A free port of yours: the router takes its address.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.subnets = {s.id: s for s in attachable_subnet_list(project_id=self.project_id)}
+        self.ports = {p.id: p for p in attachable_port_list(project_id=self.project_id)}
+        _set_choices(
+            self,
+            "subnet_id",
+            [
+                (s.id, f"{s.network.name_or_id if s.network else ''}: {s.name_or_id} ({s.cidr})")
+                for s in self.subnets.values()
+            ],
+            "Choose a subnet",
+        )
+        _set_choices(
+            self,
+            "port_id",
+            [
+                (p.id, f"{p.name_or_id} ({', '.join(ip['ip_address'] for ip in p.fixed_ips)})")
+                for p in self.ports.values()
+            ],
+            "No port",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        subnet_id, port_id = data.get("subnet_id"), data.get("port_id")
+        if bool(subnet_id) == bool(port_id):
+            raise forms.ValidationError("Choose either a subnet or a port, not both.")
+        router: Router = self.obj
+        attached = router_interface_list(project_id=self.project_id, router_id=router.id)
+        routed = router_routed_subnets(project_id=self.project_id, router=router)
+        if subnet_id:
+            subnet = self.subnets[subnet_id]
+            label = f"{subnet.name_or_id} ({subnet.cidr})"
+            self._check_subnet(subnet, attached=attached, routed=routed, field="subnet_id")
+            if not subnet.gateway_ip:
+                self.add_error(
+                    "subnet_id",
+                    f"{label} has no gateway address for the router to take. Give the "
+                    "subnet a gateway IP, or attach the router by a port on it.",
+                )
+            elif holder := gateway_address_holder(subnet):
+                self.add_error(
+                    "subnet_id",
+                    f"{label} already has a router: {holder} holds its gateway address "
+                    f"{subnet.gateway_ip}. Attach this router by a port on the subnet instead, "
+                    "or remove that interface first.",
+                )
+            return {"subnet_id": subnet_id, "label": label}
+        port = self.ports[port_id]
+        for ip in port.fixed_ips:
+            subnet = Subnet.objects.filter(pk=ip["subnet_id"]).first()
+            if subnet is not None:
+                self._check_subnet(subnet, attached=attached, routed=routed, field="port_id")
+        return {"port_id": port_id, "label": f"port {port.name_or_id}"}
+
+    def _check_subnet(
+        self,
+        subnet: Subnet,
+        *,
+        attached: list[RouterInterface],
+        routed: list[Subnet],
+        field: str,
+    ) -> None:
+        """Neutron's own checks: one interface per subnet, no overlapping subnets routed."""
+        label = f"{subnet.name_or_id} ({subnet.cidr})"
+        if any(interface.subnet_id == subnet.id for interface in attached):
+            self.add_error(field, f"The router already has an interface on {label}.")
+            return
+        others = [(f"{s.name_or_id} ({s.cidr})", s.cidr) for s in routed if s.id != subnet.id]
+        overlap = first_overlap(ipaddress.ip_network(subnet.cidr, strict=False), others)
+        if overlap:
+            self.add_error(
+                field,
+                f"{label} overlaps {overlap[0]}, which the router already routes. A router "
+                "cannot route overlapping subnets: use another router, or another subnet.",
+            )
+
+
+class RouterInterfaceRemoveForm(ProjectForm):
+    """Detach the router `obj` from one of its subnets, or remove one of its interface ports."""
+
+    subnet_id = forms.ChoiceField(label="Subnet", required=False)
+    port_id = forms.ChoiceField(label="Or the interface port", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.interfaces = router_interface_list(project_id=self.project_id, router_id=self.obj.id)
+        _set_choices(
+            self,
+            "subnet_id",
+            list({i.subnet_id: i.subnet_label for i in self.interfaces}.items()),
+            "Choose a subnet",
+        )
+        _set_choices(
+            self,
+            "port_id",
+            [(i.port.id, f"{i.port.id} ({i.ip_address})") for i in self.interfaces],
+            "No port",
+        )
+        for name in ("subnet_id", "port_id"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.error_messages["invalid_choice"] = (
+                "The router has no interface there (already removed?). Reload the page."
+            )
+        self.label = ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        subnet_id, port_id = data.get("subnet_id"), data.get("port_id")
+        if bool(subnet_id) == bool(port_id):
+            raise forms.ValidationError("Choose either a subnet or a port, not both.")
+        leaving = [i for i in self.interfaces if i.subnet_id == subnet_id or i.port.id == port_id]
+        self._refuse_what_needs(leaving)
+        if subnet_id:
+            interface = next(i for i in self.interfaces if i.subnet_id == subnet_id)
+            return {
+                "subnet_id": subnet_id,
+                "port_id": interface.port.id,
+                "label": interface.subnet_label,
+            }
+        interface = next(i for i in self.interfaces if i.port.id == port_id)
+        return {"port_id": port_id, "label": interface.label}
+
+    def _refuse_what_needs(self, leaving: list[RouterInterface]) -> None:
+        """Neutron keeps an interface that a static route's next hop or a floating IP needs."""
+        subnets = [i.subnet for i in leaving if i.subnet is not None]
+        routes = [
+            f"{route['destination']} via {route['nexthop']}"
+            for route in self.obj.routes
+            if subnet_of_address(subnets, route["nexthop"])
+        ]
+        if routes:
+            raise forms.ValidationError(
+                f"Static routes {', '.join(routes)} go through this interface. Remove them "
+                "first, then the interface."
+            )
+        floating_ips = [
+            ip.floating_ip_address
+            for ip in router_floating_ips(project_id=self.project_id, router_id=self.obj.id)
+            if ip.fixed_ip_address and subnet_of_address(subnets, ip.fixed_ip_address)
+        ]
+        if floating_ips:
+            raise forms.ValidationError(
+                f"Floating IPs {', '.join(floating_ips)} reach their ports through this "
+                "interface. Disassociate them on the Floating IPs page first."
+            )
+
+
+class RouterRouteForm(ProjectForm):
+    """A static route of the router `obj`: traffic for `destination` goes to `nexthop`."""
+
+    destination = forms.CharField(
+        max_length=64, help_text="A CIDR, such as 192.168.50.0/24 (0.0.0.0/0 for everything)."
+    )
+    nexthop = forms.CharField(
+        label="Next hop",
+        max_length=64,
+        help_text="An address on one of the router's interface subnets.",
+    )
+
+    def clean_destination(self) -> str:
+        text = self.cleaned_data["destination"].strip()
+        try:
+            return str(ipaddress.ip_network(text, strict=True))
+        except ValueError:
+            raise forms.ValidationError(
+                f"“{text}” is not a CIDR with its host bits clear, such as 192.168.50.0/24."
+            ) from None
+
+    def clean_nexthop(self) -> str:
+        text = self.cleaned_data["nexthop"].strip()
+        try:
+            return str(ipaddress.ip_address(text))
+        except ValueError:
+            raise forms.ValidationError(f"“{text}” is not an IP address.") from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        destination, nexthop = data.get("destination"), data.get("nexthop")
+        if not destination or not nexthop:
+            return data
+        if ipaddress.ip_network(destination).version != ipaddress.ip_address(nexthop).version:
+            self.add_error("nexthop", "The next hop and the destination are different IP versions.")
+            return data
+        self.check_route({"destination": destination, "nexthop": nexthop})
+        return {"destination": destination, "nexthop": nexthop}
+
+    def check_route(self, route: dict[str, str]) -> None:
+        """A new route: its next hop is on an interface subnet, and it is not there already."""
+        router: Router = self.obj
+        if route in router.routes:
+            self.add_error(None, "The router already has this route.")
+            return
+        subnets = router_interface_subnets(project_id=self.project_id, router=router)
+        if subnet_of_address(subnets, route["nexthop"]) is None:
+            where = ", ".join(s.cidr for s in subnets) or "none yet: add an interface first"
+            self.add_error(
+                "nexthop",
+                f"{route['nexthop']} is not on any of the router's interface subnets ({where}). "
+                "The next hop must be an address the router reaches directly.",
+            )
+            return
+        own = {
+            i.ip_address
+            for i in router_interface_list(project_id=self.project_id, router_id=router.id)
+        }
+        if route["nexthop"] in own:
+            self.add_error("nexthop", f"{route['nexthop']} is the router's own address.")
+
+
+class RouterRouteRemoveForm(RouterRouteForm):
+    """One of the static routes of the router `obj`."""
+
+    def check_route(self, route: dict[str, str]) -> None:
+        if route not in self.obj.routes:
+            self.add_error(
+                None, "The router has no such route (already removed?). Reload the page."
+            )

@@ -1,1 +1,71 @@
 """The routers table."""
+
+from typing import Any
+
+import django_tables2 as tables
+
+from dashboard.policy import policy_allows
+from dashboard.web.tables import (
+    ActionsColumn,
+    ProjectTable,
+    RowAction,
+    SelectColumn,
+    StatusColumn,
+    owned,
+)
+from networks.models import Router
+
+
+def may_delete(record: Router, table: ProjectTable) -> bool:
+    """Own routers, where the cloud's policy lets the session delete routers."""
+    keystone = getattr(table.request, "keystone", None)
+    return (
+        owned(record, table)
+        and keystone is not None
+        and policy_allows(keystone, "neutron", "delete_router")
+    )
+
+
+class RouterTable(ProjectTable):
+    pk = SelectColumn()
+    name = tables.Column(
+        accessor="name_or_id",
+        order_by=("name", "id"),
+        linkify=("networks:router_detail", {"pk": tables.A("pk")}),
+    )
+    status = StatusColumn()
+    external_network = tables.Column(
+        accessor="external_network__name", verbose_name="External network", default="—"
+    )
+    enable_snat = tables.BooleanColumn(verbose_name="SNAT", null=True, default="—")
+    interface_count = tables.Column(verbose_name="Interfaces")
+    route_count = tables.Column(
+        accessor="routes", verbose_name="Static routes", orderable=False, empty_values=()
+    )
+    actions = ActionsColumn(
+        [
+            RowAction(
+                "Delete",
+                "networks:router_delete",
+                confirm="Delete router {obj}?",
+                danger=True,
+                allowed=may_delete,
+            )
+        ]
+    )
+
+    def render_route_count(self, value: Any) -> int:
+        return len(value or [])
+
+    class Meta(ProjectTable.Meta):
+        model = Router
+        fields = (
+            "pk",
+            "name",
+            "status",
+            "external_network",
+            "enable_snat",
+            "interface_count",
+            "route_count",
+        )
+        empty_text = "No routers yet. Create one."
