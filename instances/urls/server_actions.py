@@ -1,3 +1,145 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from instances.views import server_actions as views
+
+urlpatterns = [
+    # Bulk actions first: literal paths, never taken for a server id.
+    path(
+        "instances/bulk/start/",
+        views.ServerBulkActionView.as_view(action="start"),
+        name="server_bulk_start",
+    ),
+    path(
+        "instances/bulk/stop/",
+        views.ServerBulkActionView.as_view(action="stop"),
+        name="server_bulk_stop",
+    ),
+    path(
+        "instances/bulk/reboot/",
+        views.ServerBulkActionView.as_view(action="reboot"),
+        name="server_bulk_reboot",
+    ),
+    path(
+        "instances/bulk/delete/",
+        views.ServerBulkActionView.as_view(action="delete"),
+        name="server_bulk_delete",
+    ),
+    # Actions without options: one POST each.
+    path(
+        "instances/<uuid:pk>/start/",
+        views.ServerActionView.as_view(action="start"),
+        name="server_start",
+    ),
+    path(
+        "instances/<uuid:pk>/stop/",
+        views.ServerActionView.as_view(action="stop"),
+        name="server_stop",
+    ),
+    path(
+        "instances/<uuid:pk>/reboot/",
+        views.ServerActionView.as_view(action="reboot"),
+        name="server_reboot",
+    ),
+    path(
+        "instances/<uuid:pk>/reboot-hard/",
+        views.ServerActionView.as_view(action="reboot_hard"),
+        name="server_reboot_hard",
+    ),
+    path(
+        "instances/<uuid:pk>/pause/",
+        views.ServerActionView.as_view(action="pause"),
+        name="server_pause",
+    ),
+    path(
+        "instances/<uuid:pk>/unpause/",
+        views.ServerActionView.as_view(action="unpause"),
+        name="server_unpause",
+    ),
+    path(
+        "instances/<uuid:pk>/suspend/",
+        views.ServerActionView.as_view(action="suspend"),
+        name="server_suspend",
+    ),
+    path(
+        "instances/<uuid:pk>/resume/",
+        views.ServerActionView.as_view(action="resume"),
+        name="server_resume",
+    ),
+    path(
+        "instances/<uuid:pk>/lock/",
+        views.ServerActionView.as_view(action="lock"),
+        name="server_lock",
+    ),
+    path(
+        "instances/<uuid:pk>/unlock/",
+        views.ServerActionView.as_view(action="unlock"),
+        name="server_unlock",
+    ),
+    path(
+        "instances/<uuid:pk>/rescue/",
+        views.ServerActionView.as_view(action="rescue"),
+        name="server_rescue",
+    ),
+    path(
+        "instances/<uuid:pk>/unrescue/",
+        views.ServerActionView.as_view(action="unrescue"),
+        name="server_unrescue",
+    ),
+    path(
+        "instances/<uuid:pk>/shelve/",
+        views.ServerActionView.as_view(action="shelve"),
+        name="server_shelve",
+    ),
+    path(
+        "instances/<uuid:pk>/unshelve/",
+        views.ServerActionView.as_view(action="unshelve"),
+        name="server_unshelve",
+    ),
+    path(
+        "instances/<uuid:pk>/resize/confirm/",
+        views.ServerActionView.as_view(action="resize_confirm"),
+        name="server_resize_confirm",
+    ),
+    path(
+        "instances/<uuid:pk>/resize/revert/",
+        views.ServerActionView.as_view(action="resize_revert"),
+        name="server_resize_revert",
+    ),
+    path(
+        "instances/<uuid:pk>/delete/",
+        views.ServerActionView.as_view(action="delete"),
+        name="server_delete",
+    ),
+    # Actions with options: a form page each.
+    path("instances/<uuid:pk>/resize/", views.ServerResizeView.as_view(), name="server_resize"),
+    path("instances/<uuid:pk>/rebuild/", views.ServerRebuildView.as_view(), name="server_rebuild"),
+    path("instances/<uuid:pk>/rename/", views.ServerRenameView.as_view(), name="server_rename"),
+    path(
+        "instances/<uuid:pk>/snapshot/", views.ServerSnapshotView.as_view(), name="server_snapshot"
+    ),
+    path(
+        "instances/<uuid:pk>/security-groups/",
+        views.ServerSecurityGroupsView.as_view(),
+        name="server_security_groups",
+    ),
+    path(
+        "instances/<uuid:pk>/interfaces/attach/",
+        views.ServerInterfaceAttachView.as_view(),
+        name="server_interface_attach",
+    ),
+    path(
+        "instances/<uuid:pk>/interfaces/detach/",
+        views.ServerInterfaceDetachView.as_view(),
+        name="server_interface_detach",
+    ),
+    path(
+        "instances/<uuid:pk>/floating-ips/associate/",
+        views.ServerFloatingIPAssociateView.as_view(),
+        name="server_floating_ip_associate",
+    ),
+    path(
+        "instances/<uuid:pk>/floating-ips/disassociate/",
+        views.ServerFloatingIPDisassociateView.as_view(),
+        name="server_floating_ip_disassociate",
+    ),
+]

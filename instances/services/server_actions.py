@@ -1,0 +1,461 @@
+"""Server lifecycle actions, each one Operation run with the user's token.
+
+Every action reads the server first: when its effect is already there or under way (a retry
+after a lost answer, a double click) it is done without asking Nova again; when the state does
+not allow it, it fails before any change with the reason `instances.lifecycle` gives. A 409 from
+Nova (the state changed in between) is explained from the state read again. Each action ends
+with a targeted reconcile of the server, and of the ports and floating IPs it touched; a server
+left in a transitional state gets follow-up reconciles (`server_followup_schedule`).
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from dashboard.cloud.connection import service_connection
+from dashboard.cloud.errors import (
+    CloudConflict,
+    CloudError,
+    CloudNotFound,
+    CloudPermanentError,
+    CloudTransientError,
+    restated,
+    translated,
+)
+from dashboard.operations.models import Operation
+from dashboard.operations.services import operation_record_result
+from instances.lifecycle import RULES, ServerState, already_done, refusal
+from instances.reconcile import NOVA, reconcile_images, reconcile_servers
+from instances.services.servers import OPERATION_METADATA_KEY
+from instances.tasks import server_followup_schedule
+from networks.reconcile import reconcile_floating_ips, reconcile_ports
+from networks.services.common import NEUTRON, create_once, operation_tag
+
+# Nova keeps instance action start times in whole seconds.
+ACTION_CLOCK_MARGIN = timedelta(seconds=1)
+REVISION_CONFLICT = 412
+
+
+def _state(server: Any) -> ServerState:
+    return ServerState(
+        status=server.status or "",
+        task_state=server.task_state or "",
+        vm_state=server.vm_state or "",
+        power_state=server.power_state,
+        locked=bool(server.is_locked),
+    )
+
+
+def _doing(action: str, operation: Operation) -> str:
+    return f"{RULES[action].verb} server “{operation.target_label}”"
+
+
+def _mirror(server_id: str, *, follow_up: bool = False) -> None:
+    """Reconcile the server; follow it while it is transitional (or once more when asked, for
+    changes Nova shows a moment later, such as a floating IP in its addresses)."""
+    result = reconcile_servers(conn=service_connection(), ids=[server_id])
+    server_followup_schedule(ids=[server_id] if follow_up else list(result.transitional))
+
+
+def _read(*, conn: Any, server_id: str, doing: str) -> Any:
+    """The server as Nova shows it now; a server that is gone leaves the mirror too."""
+    try:
+        with translated(doing=doing, service=NOVA):
+            return conn.compute.get_server(server_id)
+    except CloudNotFound:
+        _mirror(server_id)
+        raise
+
+
+def _refused(error: CloudError | None, *, action: str, server: Any, doing: str) -> CloudError:
+    """The error for an action the server's state does not allow: busy ones are retried."""
+    found = refusal(action, _state(server))
+    assert found is not None
+    why = f"the server {found.state}; {found.advice}"
+    error_class = CloudTransientError if found.busy else CloudConflict
+    if error is None:
+        return error_class(f"Could not {doing}: {why}.")
+    return restated(error, doing=doing, why=why, service=NOVA, error_class=error_class)
+
+
+def _requested_since(*, conn: Any, server_id: str, nova_action: str, operation: Operation) -> bool:
+    """Whether this operation's user already asked Nova for this action since the operation
+    began: an earlier attempt of the operation got through (`os-instance-actions`)."""
+    since = operation.created_at - ACTION_CLOCK_MARGIN
+    return any(
+        entry.action == nova_action
+        and entry.user_id == operation.user_id
+        and entry.start_time
+        and entry.start_time >= since.strftime("%Y-%m-%dT%H:%M:%S")
+        for entry in conn.compute.server_actions(server_id)
+    )
+
+
+def _act(
+    *,
+    conn: Any,
+    operation: Operation,
+    server_id: str,
+    action: str,
+    call: Callable[[], Any],
+    done: Callable[[Any], bool] = lambda server: False,
+) -> Any:
+    """Ask Nova for `action` unless it is already done; refuse what the state does not allow.
+
+    Returns the server as read before the call.
+    """
+    doing = _doing(action, operation)
+    server = _read(conn=conn, server_id=server_id, doing=doing)
+    if already_done(action, _state(server)) or done(server):
+        return server
+    if refusal(action, _state(server)) is not None:
+        raise _refused(None, action=action, server=server, doing=doing)
+    try:
+        with translated(doing=doing, service=NOVA):
+            call()
+    except CloudConflict as exc:
+        now = _read(conn=conn, server_id=server_id, doing=doing)
+        if already_done(action, _state(now)) or done(now):
+            return server
+        if refusal(action, _state(now)) is None:
+            raise
+        raise _refused(exc, action=action, server=now, doing=doing) from exc
+    return server
+
+
+# ---- actions without options -----------------------------------------------------------------
+
+_CALLS: dict[str, Callable[[Any, str], Any]] = {
+    "start": lambda conn, server_id: conn.compute.start_server(server_id),
+    "stop": lambda conn, server_id: conn.compute.stop_server(server_id),
+    "reboot": lambda conn, server_id: conn.compute.reboot_server(server_id, "SOFT"),
+    "reboot_hard": lambda conn, server_id: conn.compute.reboot_server(server_id, "HARD"),
+    "pause": lambda conn, server_id: conn.compute.pause_server(server_id),
+    "unpause": lambda conn, server_id: conn.compute.unpause_server(server_id),
+    "suspend": lambda conn, server_id: conn.compute.suspend_server(server_id),
+    "resume": lambda conn, server_id: conn.compute.resume_server(server_id),
+    "lock": lambda conn, server_id: conn.compute.lock_server(server_id),
+    "unlock": lambda conn, server_id: conn.compute.unlock_server(server_id),
+    # Without an image Nova rescues from the server's own image.
+    "rescue": lambda conn, server_id: conn.compute.rescue_server(server_id),
+    "unrescue": lambda conn, server_id: conn.compute.unrescue_server(server_id),
+    "shelve": lambda conn, server_id: conn.compute.shelve_server(server_id),
+    "unshelve": lambda conn, server_id: conn.compute.unshelve_server(server_id),
+    "resize_confirm": lambda conn, server_id: conn.compute.confirm_server_resize(server_id),
+    "resize_revert": lambda conn, server_id: conn.compute.revert_server_resize(server_id),
+}
+# Actions whose effect leaves no trace in the state once over: a retry asks Nova's action log.
+_LOGGED_AS = {"reboot": "reboot", "reboot_hard": "reboot"}
+
+
+def server_lifecycle_action(
+    *, conn: Any, operation: Operation, server_id: str, action: str
+) -> None:
+    """Run one option-less lifecycle action (start, stop, reboot, ...) on the server, once even
+    when retried; raises CloudConflict naming the reason when the state does not allow it."""
+    nova_action = _LOGGED_AS.get(action)
+
+    def done(server: Any) -> bool:
+        return (
+            nova_action is not None
+            and operation.attempts > 1
+            and _requested_since(
+                conn=conn, server_id=server_id, nova_action=nova_action, operation=operation
+            )
+        )
+
+    _act(
+        conn=conn,
+        operation=operation,
+        server_id=server_id,
+        action=action,
+        call=lambda: _CALLS[action](conn, server_id),
+        done=done,
+    )
+    _mirror(server_id)
+
+
+def server_delete(*, conn: Any, operation: Operation, server_id: str) -> None:
+    """Delete the server (already gone counts as done); refused while it is locked."""
+    try:
+        _act(
+            conn=conn,
+            operation=operation,
+            server_id=server_id,
+            action="delete",
+            call=lambda: conn.compute.delete_server(server_id, ignore_missing=True),
+        )
+    except CloudNotFound:
+        return
+    _mirror(server_id)
+
+
+# ---- actions with options ----------------------------------------------------------------------
+
+
+def server_resize(
+    *, conn: Any, operation: Operation, server_id: str, flavor_id: str, flavor_name: str
+) -> None:
+    """Resize the server to the flavor (already resized to it counts as done); the server then
+    waits in VERIFY_RESIZE for a confirm or revert."""
+    _act(
+        conn=conn,
+        operation=operation,
+        server_id=server_id,
+        action="resize",
+        call=lambda: conn.compute.resize_server(server_id, flavor_id),
+        done=lambda server: server.flavor.original_name == flavor_name,
+    )
+    _mirror(server_id)
+
+
+def server_rebuild(
+    *, conn: Any, operation: Operation, server_id: str, image_id: str, name: str = ""
+) -> None:
+    """Rebuild the server from the image (its disk is replaced), optionally renaming it; once
+    even when retried."""
+    attributes = {"name": name} if name else {}
+    _act(
+        conn=conn,
+        operation=operation,
+        server_id=server_id,
+        action="rebuild",
+        call=lambda: conn.compute.rebuild_server(server_id, image_id, **attributes),
+        done=lambda server: (
+            operation.attempts > 1
+            and _requested_since(
+                conn=conn, server_id=server_id, nova_action="rebuild", operation=operation
+            )
+        ),
+    )
+    _mirror(server_id)
+
+
+def server_rename(*, conn: Any, operation: Operation, server_id: str, name: str) -> None:
+    """Give the server a new name (already so named counts as done)."""
+    _act(
+        conn=conn,
+        operation=operation,
+        server_id=server_id,
+        action="rename",
+        call=lambda: conn.compute.update_server(server_id, name=name),
+        done=lambda server: server.name == name,
+    )
+    _mirror(server_id)
+
+
+def _snapshot_made_before(*, conn: Any, operation: Operation, name: str) -> Any | None:
+    """The image an earlier attempt of this operation made, found by the operation id Nova
+    copied into the image's properties."""
+    if operation.result_id:
+        return conn.image.find_image(operation.result_id, ignore_missing=True)
+    for image in conn.image.images(owner=operation.project_id, name=name):
+        if (image.properties or {}).get(OPERATION_METADATA_KEY) == str(operation.id):
+            return image
+    return None
+
+
+def server_snapshot(*, conn: Any, operation: Operation, server_id: str, name: str) -> None:
+    """Create an image of the server named `name` (once, even when retried); mirror it."""
+    doing = f"create snapshot “{name}” of server “{operation.target_label}”"
+    with translated(doing=doing, service=NOVA):
+        made = _snapshot_made_before(conn=conn, operation=operation, name=name)
+
+    def snapshot() -> None:
+        image = conn.compute.create_server_image(
+            server_id, name, metadata={OPERATION_METADATA_KEY: str(operation.id)}
+        )
+        operation_record_result(operation=operation, result_id=image.id)
+
+    if made is None:
+        _act(conn=conn, operation=operation, server_id=server_id, action="snapshot", call=snapshot)
+    elif operation.result_id != made.id:
+        operation_record_result(operation=operation, result_id=made.id)
+    if operation.result_id:
+        reconcile_images(conn=service_connection(), ids=[operation.result_id])
+    _mirror(server_id)
+
+
+def server_security_groups(
+    *, conn: Any, operation: Operation, server_id: str, security_group_ids: list[str]
+) -> None:
+    """Give every port of the server exactly these security groups (set semantics, so a retry
+    is harmless). Each port is updated with its revision number: a concurrent change of the
+    port makes the update fail and the operation retry from a fresh read."""
+    doing = _doing("security_groups", operation)
+    wanted = sorted(security_group_ids)
+    with translated(doing=doing, service=NEUTRON):
+        ports = list(conn.network.ports(device_id=server_id))
+    if not ports:
+        raise CloudPermanentError(
+            f"Could not {doing}: the server has no network interface. Attach one first."
+        )
+    for port in ports:
+        if sorted(port.security_group_ids or []) == wanted:
+            continue
+        if port.is_port_security_enabled is False and wanted:
+            raise CloudPermanentError(
+                f"Could not {doing}: port “{port.name or port.id}” has port security turned "
+                "off, so it cannot have security groups. Turn port security on for that port "
+                "first, or choose no groups."
+            )
+        try:
+            with translated(doing=doing, service=NEUTRON):
+                conn.network.update_port(
+                    port, security_groups=wanted, if_revision=port.revision_number
+                )
+        except CloudPermanentError as exc:
+            if exc.status_code != REVISION_CONFLICT:
+                raise
+            raise restated(
+                exc,
+                doing=doing,
+                why="a port of the server changed meanwhile; trying again",
+                service=NEUTRON,
+                error_class=CloudTransientError,
+            ) from exc
+    reconcile_ports(conn=service_connection(), ids=[port.id for port in ports])
+    _mirror(server_id)
+
+
+def server_interface_attach(
+    *,
+    conn: Any,
+    operation: Operation,
+    server_id: str,
+    network_id: str = "",
+    port_id: str = "",
+) -> None:
+    """Plug the server into a network (Nova makes the port) or onto one of the project's free
+    ports; once even when retried (Nova tags the interface with the operation)."""
+    tag = operation_tag(operation)
+
+    def attached(server: Any) -> bool:
+        for interface in conn.compute.server_interfaces(server_id):
+            if (port_id and interface.port_id == port_id) or (not port_id and interface.tag == tag):
+                operation_record_result(operation=operation, result_id=interface.port_id)
+                return True
+        return False
+
+    def attach() -> None:
+        target = {"port_id": port_id} if port_id else {"net_id": network_id, "tag": tag}
+        interface = conn.compute.create_server_interface(server_id, **target)
+        operation_record_result(operation=operation, result_id=interface.port_id)
+
+    _act(
+        conn=conn,
+        operation=operation,
+        server_id=server_id,
+        action="interface_attach",
+        call=attach,
+        done=attached,
+    )
+    if operation.result_id:
+        reconcile_ports(conn=service_connection(), ids=[operation.result_id])
+    _mirror(server_id, follow_up=True)
+
+
+def server_interface_detach(
+    *, conn: Any, operation: Operation, server_id: str, port_id: str
+) -> None:
+    """Unplug the port from the server (already unplugged counts as done). Nova detaches in the
+    background: the server is followed until its addresses show it."""
+
+    def detached(server: Any) -> bool:
+        return all(
+            interface.port_id != port_id for interface in conn.compute.server_interfaces(server_id)
+        )
+
+    _act(
+        conn=conn,
+        operation=operation,
+        server_id=server_id,
+        action="interface_detach",
+        call=lambda: conn.compute.delete_server_interface(port_id, server=server_id),
+        done=detached,
+    )
+    reconcile_ports(conn=service_connection(), ids=[port_id])
+    _mirror(server_id, follow_up=True)
+
+
+def server_floating_ip_associate(
+    *,
+    conn: Any,
+    operation: Operation,
+    server_id: str,
+    port_id: str,
+    fixed_ip_address: str,
+    floating_ip_id: str = "",
+    floating_network_id: str = "",
+) -> None:
+    """Map a floating IP to one of the server's addresses: one of the project's free floating IPs
+    (already mapped there counts as done), or a new one allocated from the external network
+    (once, even when retried). Nova shows it in the server's addresses a moment later."""
+    doing = f"associate a floating IP to server “{operation.target_label}” ({fixed_ip_address})"
+    with translated(doing=doing, service=NEUTRON):
+        if floating_ip_id:
+            floating_ip = conn.network.get_ip(floating_ip_id)
+            if floating_ip.port_id not in (None, port_id):
+                raise CloudConflict(
+                    f"Could not {doing}: floating IP {floating_ip.floating_ip_address} is "
+                    "already associated with another address. Disassociate it there first, "
+                    "or choose another floating IP."
+                )
+            if (floating_ip.port_id, floating_ip.fixed_ip_address) != (port_id, fixed_ip_address):
+                floating_ip = conn.network.update_ip(
+                    floating_ip,
+                    port_id=port_id,
+                    fixed_ip_address=fixed_ip_address,
+                    if_revision=floating_ip.revision_number,
+                )
+        else:
+            floating_ip = create_once(
+                conn=conn,
+                operation=operation,
+                find=conn.network.ips,
+                create=lambda marker: conn.network.create_ip(
+                    floating_network_id=floating_network_id,
+                    port_id=port_id,
+                    fixed_ip_address=fixed_ip_address,
+                    description=marker,
+                ),
+                describe=lambda made: conn.network.update_ip(made, description=""),
+                description="",
+            )
+    reconcile_floating_ips(conn=service_connection(), ids=[floating_ip.id])
+    _mirror(server_id, follow_up=True)
+
+
+def server_floating_ip_disassociate(
+    *, conn: Any, operation: Operation, server_id: str, floating_ip_id: str
+) -> None:
+    """Unmap the floating IP from the server (already unmapped counts as done); the floating IP
+    stays allocated to the project."""
+    doing = f"disassociate a floating IP from server “{operation.target_label}”"
+    with translated(doing=doing, service=NEUTRON):
+        floating_ip = conn.network.find_ip(floating_ip_id, ignore_missing=True)
+        if floating_ip is not None and floating_ip.port_id:
+            conn.network.update_ip(
+                floating_ip, port_id=None, if_revision=floating_ip.revision_number
+            )
+    reconcile_floating_ips(conn=service_connection(), ids=[floating_ip_id])
+    _mirror(server_id, follow_up=True)
+
+
+ACTIONS = {
+    **{
+        f"instances.server_{action}": partial(server_lifecycle_action, action=action)
+        for action in _CALLS
+    },
+    "instances.server_delete": server_delete,
+    "instances.server_resize": server_resize,
+    "instances.server_rebuild": server_rebuild,
+    "instances.server_rename": server_rename,
+    "instances.server_snapshot": server_snapshot,
+    "instances.server_security_groups": server_security_groups,
+    "instances.server_interface_attach": server_interface_attach,
+    "instances.server_interface_detach": server_interface_detach,
+    "instances.server_floating_ip_associate": server_floating_ip_associate,
+    "instances.server_floating_ip_disassociate": server_floating_ip_disassociate,
+}

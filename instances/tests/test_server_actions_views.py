@@ -1,0 +1,171 @@
+"""Server action pages and API over the mirror: what the partial offers for each state, what a
+POST starts, and what is refused before any cloud call (no worker runs here)."""
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.template.loader import render_to_string
+from django.test import Client
+
+from dashboard.operations.models import Operation
+from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.resources import OTHER_PROJECT
+from instances.factories import FlavorFactory, ServerFactory
+from instances.models import Server
+
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+
+HTMX = {"HX-Request": "true"}
+
+
+def partial(server: Server, roles: tuple[str, ...] = ("member", "reader")) -> str:
+    keystone = SimpleNamespace(roles=list(roles))
+    return render_to_string(
+        "instances/includes/server_actions.html", {"server": server, "keystone": keystone}
+    )
+
+
+def test_partial_offers_what_the_state_allows() -> None:
+    running = partial(ServerFactory.build(name="web-1"))
+    shut_off = partial(ServerFactory.build(status="SHUTOFF", vm_state="stopped", power_state=4))
+
+    assert ">Shut off</button>" in running
+    assert 'hx-confirm="Shut off server “web-1”?"' in running
+    assert "Resize…" in running
+    assert "Create snapshot…" in running
+    assert "Delete server “web-1”?" in running
+    assert ">Start</button>" not in running
+    assert ">Start</button>" in shut_off
+    assert ">Shut off</button>" not in shut_off
+
+
+def test_partial_of_a_locked_server_offers_no_delete() -> None:
+    page = partial(ServerFactory.build(name="web-1", locked=True))
+
+    assert ">Locked</span>" in page
+    assert ">Unlock</button>" in page
+    assert ">Delete</button>" not in page
+    assert ">Shut off</button>" not in page
+
+
+def test_readers_are_offered_nothing() -> None:
+    assert partial(ServerFactory.build(), roles=("reader",)).strip() == ""
+
+
+def test_a_button_starts_one_operation(
+    signed_in: Client, account: KeystoneAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    server = ServerFactory(
+        project_id=account.project.id, status="SHUTOFF", vm_state="stopped", name="web-1"
+    )
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = signed_in.post(f"/compute/instances/{server.id}/start/", headers=HTMX)
+
+    operation = Operation.objects.get()
+    assert len(callbacks) == 1
+    assert (operation.action, operation.target_id) == ("instances.server_start", server.id)
+    assert operation.params == {"server_id": server.id}
+    assert operation.description == "Start server “web-1”"
+    assert f'hx-get="/operations/{operation.id}/"' in response.content.decode()
+
+
+def test_deleting_a_locked_server_is_refused_before_any_cloud_call(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    server = ServerFactory(project_id=account.project.id, name="web-1", locked=True)
+
+    page = signed_in.post(f"/compute/instances/{server.id}/delete/", headers=HTMX)
+    api = signed_in.post(f"/api/servers/{server.id}/delete/")
+
+    assert "Server “web-1” is locked: unlock it first." in page.content.decode()
+    assert api.status_code == 409
+    assert api.json()["detail"] == "Server “web-1” is locked: unlock it first."
+    assert not Operation.objects.exists()
+
+
+def test_an_action_the_state_does_not_allow_says_why(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    server = ServerFactory(project_id=account.project.id, name="web-1", status="PAUSED")
+    server.vm_state = "paused"
+    server.save()
+
+    response = signed_in.post(f"/compute/instances/{server.id}/start/", headers=HTMX)
+
+    assert "Server “web-1” is paused: Start works only when it is shut off." in (
+        response.content.decode()
+    )
+    assert not Operation.objects.exists()
+
+
+def test_resize_form_offers_other_flavors_and_checks_the_disk(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    server = ServerFactory(project_id=account.project.id, flavor_name="m1.small", disk=2)
+    FlavorFactory(name="m1.small", disk=2)
+    bigger, smaller = FlavorFactory(name="m1.big", disk=4), FlavorFactory(name="m1.wee", disk=1)
+    url = f"/compute/instances/{server.id}/resize/"
+
+    form = signed_in.get(url).content.decode()
+    refused = signed_in.post(url, {"flavor": smaller.id}, headers=HTMX).content.decode()
+    started = signed_in.post(url, {"flavor": bigger.id}, headers=HTMX)
+
+    assert "m1.big" in form
+    assert "m1.wee" in form
+    assert ">m1.small (" not in form
+    assert "Nova cannot shrink a disk" in refused
+    operation = Operation.objects.get()
+    assert started.status_code == 200
+    assert operation.params == {
+        "server_id": server.id,
+        "flavor_id": bigger.id,
+        "flavor_name": "m1.big",
+    }
+    assert operation.description == f"Resize server “{server.name}” to m1.big"
+
+
+def test_bulk_stop_starts_what_it_may_and_says_why_it_skipped_the_rest(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    running = ServerFactory(project_id=account.project.id, name="a")
+    stopped = ServerFactory(
+        project_id=account.project.id, name="b", status="SHUTOFF", vm_state="stopped"
+    )
+    foreign = ServerFactory(project_id=OTHER_PROJECT, name="c")
+
+    response = signed_in.post(
+        "/compute/instances/bulk/stop/",
+        {"pk": [running.id, stopped.id, foreign.id]},
+        headers=HTMX,
+    )
+
+    body = response.content.decode()
+    assert [op.target_id for op in Operation.objects.all()] == [running.id]
+    assert "Server “b” is already shut off: nothing to do." in body
+    assert "“c”" not in body
+
+
+def test_api_actions_answer_202_400_or_404(
+    signed_in: Client, account: KeystoneAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    server = ServerFactory(project_id=account.project.id, name="web-1")
+    foreign = ServerFactory(project_id=OTHER_PROJECT)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        renamed = signed_in.post(
+            f"/api/servers/{server.id}/rename/", {"name": "web-2"}, content_type="application/json"
+        )
+    empty = signed_in.post(
+        f"/api/servers/{server.id}/snapshot/", {"name": ""}, content_type="application/json"
+    )
+    theirs = signed_in.post(f"/api/servers/{foreign.id}/stop/")
+
+    assert renamed.status_code == 202, renamed.content.decode()
+    assert len(callbacks) == 1
+    assert renamed.json()["action"] == "instances.server_rename"
+    assert empty.status_code == 400
+    assert "name" in empty.json()
+    assert theirs.status_code == 404
+    assert Operation.objects.count() == 1
