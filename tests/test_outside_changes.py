@@ -1,0 +1,209 @@
+"""The mirror follows routers, floating IPs and servers changed outside the dashboard.
+
+Like `dashboard/mirror/tests/test_listener.py` (networks, subnets and ports): a notification
+listener thread runs on a queue of its own against the local cloud's RabbitMQ, the test changes
+the cloud directly with openstacksdk as the tenant's user (as the CLI would), never calling
+reconcile, and waits for the mirror to follow. The bound is generous; the 2 s freshness target
+is measured by `bench/freshness.py`.
+"""
+
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from dashboard.mirror.listener import NotificationListener
+from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.waiting import wait_until
+from instances.models import Server
+from networks.models import FloatingIP, Port, Router
+from networks.reconcile import reconcile_networks
+
+pytestmark = [pytest.mark.cloud]
+
+BOUND = 30.0
+FLAVOR = "m1.nano"
+IMAGE = "cirros-fake"
+
+
+@pytest.fixture
+def listener(transactional_db: None) -> Iterator[NotificationListener]:
+    """A listener thread on an exclusive queue of its own; stopped after the test."""
+    url = str(settings.OPENSTACK_NOTIFICATIONS_URL)
+    if not url:
+        pytest.fail(
+            "OPENSTACK_NOTIFICATIONS_URL is not set: the local cloud sends no notifications. "
+            "Run `python3 -m devcloud up` and see its output about the notifications vhost."
+        )
+    running = NotificationListener(
+        url=url, queue=f"dashboard-mirror-test-{secrets.token_hex(4)}", exclusive=True
+    )
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    assert running.ready.wait(10), "the listener did not start consuming within 10 s"
+    yield running
+    running.stop()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the listener did not stop within 30 s"
+
+
+def eventually(check: Callable[[], Any], what: str) -> None:
+    wait_until(lambda: True if check() else None, timeout=BOUND, what=what, interval=0.1)
+
+
+@pytest.fixture
+def subnet(tenant_connection: Any, cleanup: Callable[[Callable[[], Any]], None]) -> Any:
+    """A network with one IPv4 subnet in the tenant's project, made and deleted directly."""
+    conn = tenant_connection
+    network = conn.network.create_network(name=f"outside-{secrets.token_hex(3)}")
+    cleanup(lambda: _delete_network(conn, network.id))
+    return conn.network.create_subnet(
+        network_id=network.id, ip_version=4, cidr="10.77.0.0/24", name="outside-subnet"
+    )
+
+
+def _delete_network(conn: Any, network_id: str) -> None:
+    for port in conn.network.ports(network_id=network_id):
+        conn.network.delete_port(port, ignore_missing=True)
+    conn.network.delete_network(network_id, ignore_missing=True)
+
+
+def _delete_router(conn: Any, router_id: str) -> None:
+    for port in conn.network.ports(device_id=router_id):
+        if port.device_owner == "network:router_interface":
+            conn.network.remove_interface_from_router(router_id, port_id=port.id)
+    conn.network.delete_router(router_id, ignore_missing=True)
+
+
+@pytest.fixture
+def public_network(cloud: Any, transactional_db: None) -> Any:
+    """The local cloud's external network, mirrored (floating IPs and gateways refer to it)."""
+    public = cloud.network.find_network("public", ignore_missing=False)
+    reconcile_networks(conn=cloud, ids=[public.id])
+    return public
+
+
+def test_the_mirror_follows_a_router_changed_outside_the_dashboard(
+    listener: NotificationListener,
+    tenant_connection: Any,
+    account: KeystoneAccount,
+    subnet: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    conn = tenant_connection
+    router = conn.network.create_router(name="outside-router")
+    cleanup(lambda: _delete_router(conn, router.id))
+    eventually(
+        lambda: Router.objects.filter(pk=router.id, project_id=account.project.id).exists(),
+        "router row",
+    )
+
+    conn.network.update_router(router, name="outside-renamed")
+    eventually(
+        lambda: Router.objects.filter(pk=router.id, name="outside-renamed").exists(),
+        "router rename",
+    )
+
+    interface = conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    eventually(
+        lambda: Port.objects.filter(pk=interface["port_id"], device_id=router.id).exists(),
+        "router interface port row",
+    )
+
+    conn.network.remove_interface_from_router(router, subnet_id=subnet.id)
+    eventually(
+        lambda: not Port.objects.filter(pk=interface["port_id"]).exists(),
+        "router interface port removal",
+    )
+
+    conn.network.delete_router(router)
+    eventually(lambda: not Router.objects.filter(pk=router.id).exists(), "router row removal")
+
+
+def test_the_mirror_follows_a_floating_ip_changed_outside_the_dashboard(
+    listener: NotificationListener,
+    tenant_connection: Any,
+    account: KeystoneAccount,
+    subnet: Any,
+    public_network: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    conn = tenant_connection
+    router = conn.network.create_router(
+        name="outside-edge", external_gateway_info={"network_id": public_network.id}
+    )
+    cleanup(lambda: _delete_router(conn, router.id))
+    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    port = conn.network.create_port(network_id=subnet.network_id, name="outside-port")
+
+    floating_ip = conn.network.create_ip(floating_network_id=public_network.id)
+    cleanup(lambda: conn.network.delete_ip(floating_ip, ignore_missing=True))
+    eventually(
+        lambda: FloatingIP.objects.filter(
+            pk=floating_ip.id, project_id=account.project.id, port_id=None
+        ).exists(),
+        "floating IP row",
+    )
+
+    conn.network.update_ip(floating_ip, port_id=port.id)
+    eventually(
+        lambda: FloatingIP.objects.filter(
+            pk=floating_ip.id, port_id=port.id, fixed_ip_address=port.fixed_ips[0]["ip_address"]
+        ).exists(),
+        "floating IP association",
+    )
+
+    conn.network.update_ip(floating_ip, port_id=None)
+    eventually(
+        lambda: FloatingIP.objects.filter(
+            pk=floating_ip.id, port_id=None, fixed_ip_address=""
+        ).exists(),
+        "floating IP disassociation",
+    )
+
+    conn.network.delete_ip(floating_ip)
+    eventually(
+        lambda: not FloatingIP.objects.filter(pk=floating_ip.id).exists(),
+        "floating IP row removal",
+    )
+
+
+def test_the_mirror_follows_a_server_changed_outside_the_dashboard(
+    listener: NotificationListener,
+    tenant_connection: Any,
+    account: KeystoneAccount,
+    subnet: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    conn = tenant_connection
+    server = conn.compute.create_server(
+        name="outside-server",
+        flavor_id=conn.compute.find_flavor(FLAVOR, ignore_missing=False).id,
+        image_id=conn.image.find_image(IMAGE, ignore_missing=False).id,
+        networks=[{"uuid": subnet.network_id}],
+    )
+    cleanup(lambda: _delete_server(conn, server))
+    eventually(
+        lambda: Server.objects.filter(
+            pk=server.id, project_id=account.project.id, status="ACTIVE"
+        ).exists(),
+        "server row, ACTIVE",
+    )
+
+    conn.compute.update_server(server, name="outside-renamed")
+    eventually(
+        lambda: Server.objects.filter(pk=server.id, name="outside-renamed").exists(),
+        "server rename",
+    )
+
+    conn.compute.delete_server(server)
+    eventually(lambda: not Server.objects.filter(pk=server.id).exists(), "server row removal")
+    eventually(lambda: not Port.objects.filter(device_id=server.id).exists(), "server port removal")
+
+
+def _delete_server(conn: Any, server: Any) -> None:
+    conn.compute.delete_server(server, ignore_missing=True)
+    conn.compute.wait_for_delete(server, interval=0.5, wait=60)
