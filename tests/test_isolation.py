@@ -9,7 +9,12 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dashboard.operations.models import Operation
-from networks.factories import FloatingIPFactory, NetworkFactory
+from networks.factories import (
+    FloatingIPFactory,
+    NetworkFactory,
+    SubnetFactory,
+    SubnetPoolFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
 
@@ -25,11 +30,20 @@ OBJECT_ROUTES = {
     "floating-ip-detail": ("floating_ip", "pk", "get"),
     "floating-ip-detail-delete": ("floating_ip", "pk", "delete"),
     "operation-detail": ("operation", "pk", "get"),
+    "networks:network_detail": ("network", "pk", "get"),
+    "networks:network_edit": ("network", "pk", "get"),
+    "networks:subnet_detail": ("subnet", "pk", "get"),
+    "networks:subnet_edit": ("subnet", "pk", "get"),
+    "networks:subnet_delete": ("subnet", "pk", "post"),
+    "subnet-detail": ("subnet", "pk", "get"),
+    "subnet-detail-delete": ("subnet", "pk", "delete"),
+    "subnet-pool-detail": ("subnet_pool", "pk", "get"),
 }
 # Bulk actions take the selected ids in the POST body (`pk`): route name -> kind of object.
 BULK_ROUTES = {
     "networks:network_bulk_delete": "network",
     "networks:floating_ip_bulk_delete": "floating_ip",
+    "networks:subnet_bulk_delete": "subnet",
 }
 LIST_URLS = [
     "/network/networks/",
@@ -38,6 +52,9 @@ LIST_URLS = [
     "/api/networks/",
     "/api/floating-ips/",
     "/api/operations/",
+    "/network/subnets/",
+    "/api/subnets/",
+    "/api/subnet-pools/",
 ]
 
 
@@ -56,6 +73,10 @@ def foreign_objects() -> dict[str, Any]:
     network = NetworkFactory(project_id=OTHER_PROJECT, name="their-network")
     return {
         "network": network,
+        "subnet": SubnetFactory(
+            project_id=OTHER_PROJECT, network=network, name="their-network-v4", cidr="10.77.0.0/24"
+        ),
+        "subnet_pool": SubnetPoolFactory(project_id=OTHER_PROJECT, name="their-network-pool"),
         "floating_ip": FloatingIPFactory(
             project_id=OTHER_PROJECT, floating_ip_address="203.0.113.199", floating_network=None
         ),
