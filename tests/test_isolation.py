@@ -12,6 +12,9 @@ from dashboard.operations.models import Operation
 from networks.factories import (
     FloatingIPFactory,
     NetworkFactory,
+    RouterFactory,
+    SecurityGroupFactory,
+    SecurityGroupRuleFactory,
     SubnetFactory,
     SubnetPoolFactory,
 )
@@ -30,6 +33,23 @@ OBJECT_ROUTES = {
     "floating-ip-detail": ("floating_ip", "pk", "get"),
     "floating-ip-detail-delete": ("floating_ip", "pk", "delete"),
     "operation-detail": ("operation", "pk", "get"),
+    "networks:router_detail": ("router", "pk", "get"),
+    "networks:router_edit": ("router", "pk", "get"),
+    "networks:router_delete": ("router", "pk", "post"),
+    "networks:router_gateway": ("router", "pk", "get"),
+    "networks:router_gateway_clear": ("router", "pk", "post"),
+    "networks:router_interface_add": ("router", "pk", "get"),
+    "networks:router_interface_remove": ("router", "pk", "get"),
+    "networks:router_route_add": ("router", "pk", "get"),
+    "networks:router_route_remove": ("router", "pk", "get"),
+    "router-detail": ("router", "pk", "get"),
+    "router-detail-delete": ("router", "pk", "delete"),
+    "router-gateway": ("router", "pk", "put"),
+    "router-gateway-delete": ("router", "pk", "delete"),
+    "router-add-interface": ("router", "pk", "post"),
+    "router-remove-interface": ("router", "pk", "post"),
+    "router-add-route": ("router", "pk", "post"),
+    "router-remove-route": ("router", "pk", "post"),
     "networks:network_detail": ("network", "pk", "get"),
     "networks:network_edit": ("network", "pk", "get"),
     "networks:subnet_detail": ("subnet", "pk", "get"),
@@ -38,12 +58,25 @@ OBJECT_ROUTES = {
     "subnet-detail": ("subnet", "pk", "get"),
     "subnet-detail-delete": ("subnet", "pk", "delete"),
     "subnet-pool-detail": ("subnet_pool", "pk", "get"),
+    "networks:security_group_detail": ("security_group", "pk", "get"),
+    "networks:security_group_edit": ("security_group", "pk", "get"),
+    "networks:security_group_delete": ("security_group", "pk", "post"),
+    "networks:security_group_rule_add": ("security_group", "pk", "get"),
+    "networks:security_group_rule_edit": ("security_group_rule", "pk", "get"),
+    "networks:security_group_rule_delete": ("security_group_rule", "pk", "post"),
+    "security-group-detail": ("security_group", "pk", "get"),
+    "security-group-detail-delete": ("security_group", "pk", "delete"),
+    "security-group-rule-detail": ("security_group_rule", "pk", "get"),
+    "security-group-rule-detail-delete": ("security_group_rule", "pk", "delete"),
 }
 # Bulk actions take the selected ids in the POST body (`pk`): route name -> kind of object.
 BULK_ROUTES = {
     "networks:network_bulk_delete": "network",
     "networks:floating_ip_bulk_delete": "floating_ip",
+    "networks:router_bulk_delete": "router",
     "networks:subnet_bulk_delete": "subnet",
+    "networks:security_group_bulk_delete": "security_group",
+    "networks:security_group_rule_bulk_delete": "security_group_rule",
 }
 LIST_URLS = [
     "/network/networks/",
@@ -52,9 +85,14 @@ LIST_URLS = [
     "/api/networks/",
     "/api/floating-ips/",
     "/api/operations/",
+    "/network/routers/",
+    "/api/routers/",
     "/network/subnets/",
     "/api/subnets/",
     "/api/subnet-pools/",
+    "/network/security-groups/",
+    "/api/security-groups/",
+    "/api/security-group-rules/",
 ]
 
 
@@ -71,12 +109,18 @@ def named_routes(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, s
 @pytest.fixture
 def foreign_objects() -> dict[str, Any]:
     network = NetworkFactory(project_id=OTHER_PROJECT, name="their-network")
+    security_group = SecurityGroupFactory(project_id=OTHER_PROJECT, name="their-network-sg")
     return {
+        "security_group": security_group,
+        "security_group_rule": SecurityGroupRuleFactory(
+            project_id=OTHER_PROJECT, security_group=security_group
+        ),
         "network": network,
         "subnet": SubnetFactory(
             project_id=OTHER_PROJECT, network=network, name="their-network-v4", cidr="10.77.0.0/24"
         ),
         "subnet_pool": SubnetPoolFactory(project_id=OTHER_PROJECT, name="their-network-pool"),
+        "router": RouterFactory(project_id=OTHER_PROJECT, name="their-network-router"),
         "floating_ip": FloatingIPFactory(
             project_id=OTHER_PROJECT, floating_ip_address="203.0.113.199", floating_network=None
         ),
