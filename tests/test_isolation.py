@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dashboard.operations.models import Operation
+from instances.factories import KeyPairFactory, ServerFactory
 from networks.factories import (
     FloatingIPFactory,
     NetworkFactory,
@@ -19,6 +20,7 @@ from networks.factories import (
     SubnetFactory,
     SubnetPoolFactory,
 )
+from tenants.factories import QuotaFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
 
@@ -86,6 +88,25 @@ OBJECT_ROUTES = {
     "security-group-detail-delete": ("security_group", "pk", "delete"),
     "security-group-rule-detail": ("security_group_rule", "pk", "get"),
     "security-group-rule-detail-delete": ("security_group_rule", "pk", "delete"),
+    "instances:server_detail": ("server", "pk", "get"),
+    "instances:server_row": ("server", "pk", "get"),
+    "instances:server_console": ("server", "pk", "post"),
+    "instances:server_console_log": ("server", "pk", "get"),
+    "instances:server_console_log_download": ("server", "pk", "get"),
+    "instances:server_action_log": ("server", "pk", "get"),
+    "server-detail": ("server", "pk", "get"),
+    "server-console": ("server", "pk", "post"),
+    "server-console-log": ("server", "pk", "get"),
+    "server-action-log": ("server", "pk", "get"),
+    "instances:keypair_delete": ("keypair", "pk", "post"),
+    "keypair-detail": ("keypair", "pk", "get"),
+    "keypair-detail-delete": ("keypair", "pk", "delete"),
+}
+# Administrators' routes take any project's id; everyone else is refused them (403).
+# route name -> (its URL argument, the HTTP methods to try)
+ADMIN_ROUTES = {
+    "tenants:admin_quota_edit": ("project_id", ("get", "post")),
+    "admin-quota-detail": ("project_id", ("get", "put", "patch")),
 }
 # Bulk actions take the selected ids in the POST body (`pk`): route name -> kind of object.
 BULK_ROUTES = {
@@ -96,8 +117,10 @@ BULK_ROUTES = {
     "networks:subnet_bulk_delete": "subnet",
     "networks:security_group_bulk_delete": "security_group",
     "networks:security_group_rule_bulk_delete": "security_group_rule",
+    "instances:keypair_bulk_delete": "keypair",
 }
 LIST_URLS = [
+    "/api/quotas/",
     "/network/networks/",
     "/network/floating-ips/",
     "/activity/",
@@ -114,6 +137,11 @@ LIST_URLS = [
     "/network/security-groups/",
     "/api/security-groups/",
     "/api/security-group-rules/",
+    "/compute/instances/",
+    "/compute/instances/launch/",
+    "/api/servers/",
+    "/compute/key-pairs/",
+    "/api/keypairs/",
 ]
 
 
@@ -146,6 +174,10 @@ def foreign_objects() -> dict[str, Any]:
         "floating_ip": FloatingIPFactory(
             project_id=OTHER_PROJECT, floating_ip_address="203.0.113.199", floating_network=None
         ),
+        "server": ServerFactory(project_id=OTHER_PROJECT, name="their-network-server"),
+        # Key pairs belong to users: another user's, whatever the project.
+        "keypair": KeyPairFactory(user_id="someone", name="their-network-key"),
+        "quota": QuotaFactory(project_id=OTHER_PROJECT),
         "operation": Operation.objects.create(
             action="networks.network_create",
             description="Create network “their-network”",
@@ -162,7 +194,7 @@ def test_every_route_with_an_object_id_is_covered_here() -> None:
         name for name, pattern in named_routes(get_resolver().url_patterns) if "<" in pattern
     }
 
-    covered = {name.removesuffix("-delete") for name in OBJECT_ROUTES}
+    covered = {name.removesuffix("-delete") for name in OBJECT_ROUTES} | set(ADMIN_ROUTES)
     assert with_ids - {"tenants:switch_project"} <= covered, (
         "Add the new routes to OBJECT_ROUTES so their isolation is tested."
     )
@@ -210,4 +242,17 @@ def test_bulk_actions_skip_another_projects_objects(
     )
 
     assert "Select at least one row first." in response.content.decode()
+    assert Operation.objects.filter(project_id__in=["", OTHER_PROJECT]).count() == 1
+
+
+@pytest.mark.parametrize("route", sorted(ADMIN_ROUTES))
+def test_admin_routes_refuse_everyone_else(
+    signed_in: Client, foreign_objects: dict[str, Any], route: str
+) -> None:
+    argument, methods = ADMIN_ROUTES[route]
+    url = reverse(route, kwargs={argument: OTHER_PROJECT})
+
+    for method in methods:
+        response = getattr(signed_in, method)(url, headers={"HX-Request": "true"})
+        assert response.status_code == 403, method
     assert Operation.objects.filter(project_id__in=["", OTHER_PROJECT]).count() == 1

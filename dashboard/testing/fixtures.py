@@ -8,6 +8,7 @@ import secrets
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,9 +54,9 @@ def cloud() -> Any:
     return conn
 
 
-@pytest.fixture
-def make_account(cloud: Any) -> Iterator[Callable[..., KeystoneAccount]]:
-    """Factory: a user with `roles` on `projects` new projects; all deleted after the test."""
+@contextmanager
+def _accounts(cloud: Any) -> Iterator[Callable[..., KeystoneAccount]]:
+    """Make accounts with `make(projects=, roles=)`; all deleted when the block ends."""
     created_users: list[Any] = []
     created_projects: list[Any] = []
 
@@ -78,14 +79,32 @@ def make_account(cloud: Any) -> Iterator[Callable[..., KeystoneAccount]]:
             account.projects.append(project)
         return account
 
-    yield make
-    for user in created_users:
-        cloud.identity.delete_user(user, ignore_missing=True)
-    for project in created_projects:
-        # Neutron made a default security group for each project that used networking.
-        for group in cloud.network.security_groups(project_id=project.id):
-            cloud.network.delete_security_group(group, ignore_missing=True)
-        cloud.identity.delete_project(project, ignore_missing=True)
+    try:
+        yield make
+    finally:
+        for user in created_users:
+            cloud.identity.delete_user(user, ignore_missing=True)
+        for project in created_projects:
+            # Neutron made a default security group for each project that used networking.
+            for group in cloud.network.security_groups(project_id=project.id):
+                cloud.network.delete_security_group(group, ignore_missing=True)
+            cloud.identity.delete_project(project, ignore_missing=True)
+
+
+@pytest.fixture
+def make_account(cloud: Any) -> Iterator[Callable[..., KeystoneAccount]]:
+    """Factory: a user with `roles` on `projects` new projects; all deleted after the test."""
+    with _accounts(cloud) as make:
+        yield make
+
+
+@pytest.fixture(scope="module")
+def module_account(cloud: Any) -> Iterator[KeystoneAccount]:
+    """A member of one new project, shared by a module's tests that only read and write the
+    dashboard's database (each still signs in afresh, and its database changes roll back):
+    a module overrides `account` with it to save a Keystone user and project per test."""
+    with _accounts(cloud) as make:
+        yield make()
 
 
 @pytest.fixture

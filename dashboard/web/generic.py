@@ -70,7 +70,11 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
 
     def get_template_names(self) -> list[str]:
         names: list[str] = super().get_template_names()
-        return [f"{name}#table" for name in names] if self.request.htmx else names  # type: ignore[attr-defined]
+        if not self.request.htmx:  # type: ignore[attr-defined]
+            return names
+        # A page template that extends web/object_list.html (say, to add to its intro) has no
+        # `#table` partial of its own: Django finds the inherited one under the parent's name.
+        return [*(f"{name}#table" for name in names), "web/object_list.html#table"]
 
     def get_table_kwargs(self) -> dict[str, Any]:
         return {"project_id": self.project_id, "request": self.request}

@@ -12,8 +12,12 @@ from instances.models import Flavor, Image, Server
 from networks.models import FloatingIP, Network, Port, SecurityGroup
 from tenants.models import Quota
 
-# The compute quotas a launch consumes, as Nova names them, and how pages name them.
-LAUNCH_QUOTAS = {"instances": "Instances", "cores": "vCPUs", "ram": "RAM (MiB)"}
+# The compute quotas a launch consumes, as Nova names them: (table label, unit in a sentence).
+LAUNCH_QUOTAS = {
+    "instances": ("Instances", "instances"),
+    "cores": ("vCPUs", "vCPUs"),
+    "ram": ("RAM (MiB)", "MiB of RAM"),
+}
 
 
 def server_list(*, project_id: str) -> QuerySet[Server]:
@@ -112,6 +116,7 @@ class QuotaLine:
 
     resource: str
     label: str
+    unit: str
     used: int
     needed: int
     limit: int  # -1: unlimited
@@ -142,10 +147,11 @@ def launch_quota(*, project_id: str, vcpus: int, ram: int, count: int) -> list[Q
         QuotaLine(
             resource=resource,
             label=label,
+            unit=unit,
             used=quota.in_use + quota.reserved,
             needed=needed[resource],
             limit=quota.limit,
         )
-        for resource, label in LAUNCH_QUOTAS.items()
+        for resource, (label, unit) in LAUNCH_QUOTAS.items()
         if (quota := by_resource.get(resource)) is not None
     ]

@@ -1,0 +1,66 @@
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from dashboard.operations.api.serializers import OperationSerializer
+from dashboard.operations.api.views import start_from_api, validated_form
+from dashboard.operations.services import OperationRefused, operation_start
+from dashboard.web.api import ProjectViewSet
+from instances.api.serializers.keypairs import KeyPairSerializer
+from instances.changes.keypairs import create_keypair, delete_keypair, import_keypair
+from instances.filtersets.keypairs import KeyPairFilterSet
+from instances.forms.keypairs import KeyPairCreateForm, KeyPairImportForm
+from instances.models import KeyPair
+from instances.selectors.keypairs import keypair_list
+
+
+class KeyPairViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectViewSet):
+    """The signed-in user's key pairs (the same in each of their projects). POST imports a
+    public key; POST `generate/` makes a key pair and answers, this once, with its private key
+    beside the import operation; DELETE deletes. The id is `<user id>:<name>`."""
+
+    serializer_class = KeyPairSerializer
+    filterset_class = KeyPairFilterSet
+    ordering_fields = ["name", "type"]
+    # Key pair names may contain dots (the default lookup stops at them).
+    lookup_value_regex = "[^/]+"
+
+    @property
+    def user_id(self) -> str:
+        return str(self.request.keystone.user_id)  # type: ignore[attr-defined]
+
+    def get_queryset(self) -> QuerySet[KeyPair]:
+        return keypair_list(user_id=self.user_id)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        form = KeyPairImportForm(request.data, project_id=self.project_id, user_id=self.user_id)
+        data = validated_form(form)
+        change = import_keypair(
+            user_id=self.user_id, name=data["name"], public_key=data["public_key"]
+        )
+        return start_from_api(request, **change)
+
+    @action(detail=False, methods=["post"])
+    def generate(self, request: Request) -> Response:
+        form = KeyPairCreateForm(request.data, project_id=self.project_id, user_id=self.user_id)
+        change, generated = create_keypair(user_id=self.user_id, data=validated_form(form))
+        try:
+            operation = operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
+        except OperationRefused as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response(
+            {
+                "operation": OperationSerializer(operation).data,
+                "private_key": generated.private_key,
+            },
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Cache-Control": "no-store"},
+        )
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return start_from_api(request, **delete_keypair(self.get_object()))

@@ -1,0 +1,92 @@
+from dataclasses import asdict
+from typing import Any
+
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from dashboard.cloud.errors import CloudError
+from dashboard.operations.api.serializers import OperationSerializer
+from dashboard.operations.api.views import accepted, validated_form
+from dashboard.operations.services import operation_start
+from dashboard.web.api import ProjectViewSet
+from instances.api.serializers.servers import ServerSerializer
+from instances.changes.servers import launch_servers
+from instances.console import (
+    action_log_list,
+    console_link_create,
+    console_log_read,
+    live_connection,
+)
+from instances.filtersets.servers import ServerFilterSet
+from instances.forms.servers import ServerLaunchForm
+from instances.selectors.servers import server_list
+
+
+class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
+    """The project's servers. POST launches through operations, with the launch page's form:
+    `nics` is an ordered list of "network:<id>" and "port:<id>", `user_data` plain text. One
+    server answers 202 with its operation; `count` > 1 answers 202 with `{"operations": [...]}`.
+
+    `console` (POST), `console-log` and `action-log` are live reads from Nova with the user's
+    token (see `instances.console`); Nova's failure answers 502 with the reason.
+    """
+
+    selector = staticmethod(server_list)
+    serializer_class = ServerSerializer
+    filterset_class = ServerFilterSet
+    ordering_fields = ["name", "status", "created_at", "flavor_name"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        form = ServerLaunchForm(
+            request.data,
+            request.FILES or None,
+            project_id=self.project_id,
+            user_id=request.keystone.user_id,  # type: ignore[attr-defined]
+        )
+        started = [
+            operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
+            for change in launch_servers(validated_form(form))
+        ]
+        if len(started) == 1:
+            return accepted(started[0])
+        body = {"operations": OperationSerializer(started, many=True).data}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
+
+    def _live(self, read: Any) -> Response:
+        try:
+            body = read(live_connection(self.request.keystone), self.get_object())  # type: ignore[attr-defined]
+        except CloudError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_502_BAD_GATEWAY)
+        return Response(body, headers={"Cache-Control": "no-store"})
+
+    @action(detail=True, methods=["post"])
+    def console(self, request: Request, pk: str) -> Response:
+        """Mint a console URL (noVNC, else SPICE, else serial)."""
+
+        def read(conn: Any, server: Any) -> dict[str, str]:
+            link = console_link_create(conn=conn, server=server)
+            return {"type": link.type, "url": link.url}
+
+        return self._live(read)
+
+    @action(detail=True, methods=["get"], url_path="console-log")
+    def console_log(self, request: Request, pk: str) -> Response:
+        """The console output; `?lines=N` for its last N lines (all by default)."""
+        lines = request.query_params.get("lines", "")
+        length = int(lines) if lines.isdigit() else None
+        return self._live(
+            lambda conn, server: {
+                "output": console_log_read(conn=conn, server=server, lines=length or None)
+            }
+        )
+
+    @action(detail=True, methods=["get"], url_path="action-log")
+    def action_log(self, request: Request, pk: str) -> Response:
+        """Nova's action log of the server."""
+        return self._live(
+            lambda conn, server: {
+                "actions": [asdict(entry) for entry in action_log_list(conn=conn, server=server)]
+            }
+        )

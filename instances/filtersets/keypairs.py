@@ -1,0 +1,17 @@
+"""Key pair filters."""
+
+import django_filters
+
+from dashboard.web.filtersets import ProjectFilterSet
+from instances.models import KeyPair
+
+
+class KeyPairFilterSet(ProjectFilterSet):
+    search_fields = ("name", "fingerprint")
+    type = django_filters.ChoiceFilter(
+        choices=[("ssh", "SSH"), ("x509", "X.509")], empty_label="Any type"
+    )
+
+    class Meta:
+        model = KeyPair
+        fields = ["q", "type"]

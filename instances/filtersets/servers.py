@@ -1,0 +1,78 @@
+"""Server filters: name (quick search), status, IP address, image and flavor."""
+
+from typing import Any
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from dashboard.web.filtersets import ProjectFilterSet
+from dashboard.web.generic import session_project_id
+from instances.models import Flavor, Image, Server
+from instances.selectors.servers import launch_flavor_list, launch_image_list
+from networks.models import FloatingIP
+
+STATUSES = [
+    (status, status.replace("_", " ").capitalize())
+    for status in (
+        "ACTIVE",
+        "BUILD",
+        "ERROR",
+        "SHUTOFF",
+        "PAUSED",
+        "SUSPENDED",
+        "SHELVED_OFFLOADED",
+        "RESCUE",
+        "RESIZE",
+        "VERIFY_RESIZE",
+        "REBOOT",
+        "HARD_REBOOT",
+    )
+]
+
+
+# Related choices are scoped to what the session's project may see.
+def _images(request: HttpRequest | None) -> QuerySet[Image]:
+    if request is None:
+        return Image.objects.none()
+    return launch_image_list(project_id=session_project_id(request))
+
+
+def _flavors(request: HttpRequest | None) -> QuerySet[Flavor]:
+    if request is None:
+        return Flavor.objects.none()
+    return launch_flavor_list(project_id=session_project_id(request))
+
+
+class ServerFilterSet(ProjectFilterSet):
+    search_fields = ("name", "id")
+    status = django_filters.ChoiceFilter(choices=STATUSES, empty_label="Any status")
+    ip = django_filters.CharFilter(
+        method="filter_ip",
+        label="IP address",
+        help_text="A fixed or floating address, or its beginning.",
+    )
+    image = django_filters.ModelChoiceFilter(queryset=_images, empty_label="Any image")
+    flavor = django_filters.ModelChoiceFilter(
+        queryset=_flavors, method="filter_flavor", empty_label="Any flavor"
+    )
+
+    class Meta:
+        model = Server
+        fields = ["q", "status", "ip", "image", "flavor"]
+
+    def filter_ip(self, queryset: QuerySet[Server], name: str, value: str) -> QuerySet[Server]:
+        """Servers with a fixed address (Nova's `addresses`) or a floating IP starting so."""
+        value = value.strip()
+        if not value:
+            return queryset
+        with_floating_ip = FloatingIP.objects.filter(floating_ip_address__startswith=value).values(
+            "port__device_id"
+        )
+        return queryset.filter(
+            Q(addresses__icontains=f'"addr": "{value}') | Q(id__in=with_floating_ip)
+        )
+
+    def filter_flavor(self, queryset: QuerySet[Server], name: str, value: Any) -> QuerySet[Server]:
+        """Servers built with this flavor (Nova keeps its name in the server)."""
+        return queryset.filter(flavor_name=value.name) if value else queryset

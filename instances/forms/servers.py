@@ -1,0 +1,319 @@
+"""The launch form: every choice comes from the mirror, and a launch that cannot fit the image,
+the flavor or the project's compute quota is refused here, before any cloud call."""
+
+import base64
+import re
+from typing import Any
+
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from dashboard.web.forms import ProjectForm
+from instances.models import Flavor, Image
+from instances.selectors.keypairs import keypair_list
+from instances.selectors.servers import (
+    QuotaLine,
+    availability_zone_names,
+    launch_flavor_list,
+    launch_image_list,
+    launch_network_list,
+    launch_port_list,
+    launch_quota,
+    launch_security_group_list,
+)
+from instances.services.servers import OPERATION_METADATA_KEY
+
+MAX_LAUNCH_COUNT = 10
+MAX_NAME_LENGTH = 255
+# Nova's limit on `user_data`, which it counts base64-encoded (its API schema's maxLength).
+MAX_USER_DATA = 65535
+# Nova's metadata keys and values (its API schema), and its default `metadata_items` quota; the
+# dashboard uses one item itself (the operation id that makes a launch idempotent).
+METADATA_KEY = re.compile(r"^[a-zA-Z0-9-_:. ]{1,255}$")
+MAX_METADATA_VALUE = 255
+MAX_METADATA_ITEMS = 128 - 1
+NETWORK, PORT = "network", "port"
+GiB = 1024**3
+
+
+def _size(amount: int) -> str:
+    return f"{amount / 1024:.1f} KiB"
+
+
+class OrderedChoices(forms.SelectMultiple):
+    """Numbered single selects that share one name: the browser posts their values in page
+    order, so the first choice is the first interface. Empty slots are dropped."""
+
+    slots = 4
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        values = super().value_from_datadict(data, files, name)
+        if isinstance(values, str):  # an API client sent one value, not a list
+            values = [values]
+        return [value for value in values or [] if value]
+
+    def id_for_label(self, id_: str, index: str = "1") -> str:
+        return f"{id_}_{index}" if id_ else id_
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        values = [value for value in (value or []) if value]
+        attrs = attrs or {}
+        parts = []
+        for index in range(max(self.slots, len(values) + 1)):
+            select = forms.Select(choices=[("", "—"), *self.choices], attrs=self.attrs)
+            slot_attrs = {
+                **attrs,
+                "id": f"{attrs.get('id', name)}_{index + 1}",
+                "aria-label": f"Interface {index + 1}",
+            }
+            chosen = values[index] if index < len(values) else ""
+            parts.append(
+                format_html(
+                    '<div class="input-group input-group-sm mb-1"><span class="input-group-text">'
+                    "{}</span>{}</div>",
+                    index + 1,
+                    select.render(name, chosen, slot_attrs, renderer),
+                )
+            )
+        return mark_safe("".join(parts))
+
+
+def _port_label(port: Any) -> str:
+    addresses = ", ".join(entry.get("ip_address", "") for entry in port.fixed_ips)
+    network = port.network.name_or_id if port.network else "unknown network"
+    return f"{port.name_or_id} ({network}{', ' if addresses else ''}{addresses})"
+
+
+def _flavor_label(flavor: Flavor) -> str:
+    return f"{flavor.name} — {flavor.vcpus} vCPU, {flavor.ram} MiB RAM, {flavor.disk} GiB disk"
+
+
+class ServerLaunchForm(ProjectForm):
+    name = forms.CharField(max_length=MAX_NAME_LENGTH)
+    count = forms.IntegerField(
+        min_value=1,
+        max_value=MAX_LAUNCH_COUNT,
+        initial=1,
+        help_text=f"1 to {MAX_LAUNCH_COUNT}; several servers are named name-1, name-2, …",
+        error_messages={
+            "min_value": "Launch at least 1 server.",
+            "max_value": f"Launch at most {MAX_LAUNCH_COUNT} servers at once.",
+        },
+    )
+    image_id = forms.ChoiceField(label="Image")
+    flavor_id = forms.ChoiceField(label="Flavor")
+    nics = forms.MultipleChoiceField(
+        label="Networks and ports, in order",
+        widget=OrderedChoices,
+        help_text="The first choice becomes the server's first interface. A network gets a new "
+        "port; a port of yours that nothing uses is plugged in as it is.",
+        error_messages={"required": "Choose at least one network or port for the server."},
+    )
+    security_groups = forms.MultipleChoiceField(
+        required=False,
+        help_text="Applied to the ports made on the chosen networks.",
+    )
+    key_name = forms.ChoiceField(label="Key pair", required=False)
+    availability_zone = forms.CharField(
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "availability-zones"}),
+        help_text="Leave empty to let Nova choose.",
+    )
+    user_data = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        help_text="A cloud-init script or cloud-config, as text or as a file below; at most 64 "
+        "KiB once base64-encoded (about 48 KiB).",
+    )
+    user_data_file = forms.FileField(label="User data file", required=False)
+    metadata = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        help_text="One key=value per line.",
+    )
+
+    def __init__(self, *args: Any, user_id: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        project_id = self.project_id
+        self.images = {image.id: image for image in launch_image_list(project_id=project_id)}
+        self.flavors = {flavor.id: flavor for flavor in launch_flavor_list(project_id=project_id)}
+        self.choice("image_id").choices = [
+            ("", "Choose an image"),
+            *((image.id, image.name_or_id) for image in self.images.values()),
+        ]
+        self.choice("flavor_id").choices = [
+            ("", "Choose a flavor"),
+            *((flavor.id, _flavor_label(flavor)) for flavor in self.flavors.values()),
+        ]
+        networks = [
+            (f"{NETWORK}:{network.id}", network.name_or_id)
+            for network in launch_network_list(project_id=project_id)
+        ]
+        ports = [
+            (f"{PORT}:{port.id}", _port_label(port))
+            for port in launch_port_list(project_id=project_id)
+        ]
+        self.choice("nics").choices = [("Networks", networks), ("Unused ports", ports)]
+        groups = list(launch_security_group_list(project_id=project_id))
+        self.choice("security_groups").choices = [(group.id, group.name) for group in groups]
+        self.fields["security_groups"].initial = [g.id for g in groups if g.name == "default"]
+        self.choice("key_name").choices = [
+            ("", "No key pair"),
+            *((keypair.name, keypair.name) for keypair in keypair_list(user_id=user_id)),
+        ]
+        self.fields["key_name"].help_text = format_html(
+            'Its public key is installed for SSH. <a href="{}">Create</a> or '
+            '<a href="{}">import</a> one.',
+            reverse("instances:keypair_create"),
+            reverse("instances:keypair_import"),
+        )
+        self.availability_zones = availability_zone_names()
+        for name, message in (
+            ("image_id", "This image is not available to your project; choose one of the list."),
+            ("flavor_id", "This flavor is not available to your project; choose one of the list."),
+            ("nics", "Choose networks and ports of the list (yours or shared)."),
+            ("security_groups", "Choose security groups of your project."),
+            ("key_name", "This is not one of your key pairs; create or import it first."),
+        ):
+            self.fields[name].error_messages["invalid_choice"] = message
+
+    def choice(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+    # ---- fields ---------------------------------------------------------------------------
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        if not name.isprintable():
+            raise forms.ValidationError("Use printable characters only (no tabs or newlines).")
+        return name
+
+    def clean_nics(self) -> list[dict[str, str]]:
+        nics: list[dict[str, str]] = []
+        for value in self.cleaned_data["nics"]:
+            kind, _, object_id = value.partition(":")
+            if kind == PORT and {"port": object_id} in nics:
+                raise forms.ValidationError("A port can be chosen once only.")
+            nics.append({"uuid": object_id} if kind == NETWORK else {"port": object_id})
+        return nics
+
+    def clean_metadata(self) -> dict[str, str]:
+        metadata: dict[str, str] = {}
+        for number, line in enumerate(self.cleaned_data["metadata"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            key, separator, value = line.partition("=")
+            key, value = key.strip(), value.strip()
+            if not separator or not METADATA_KEY.match(key):
+                raise forms.ValidationError(
+                    f"Line {number} is not key=value with a key of letters, digits, spaces "
+                    "and - _ : . (at most 255 characters)."
+                )
+            if key == OPERATION_METADATA_KEY:
+                raise forms.ValidationError(f"The key {key} is reserved for the dashboard.")
+            if len(value) > MAX_METADATA_VALUE:
+                raise forms.ValidationError(f"The value of {key} is longer than 255 characters.")
+            metadata[key] = value
+        if len(metadata) > MAX_METADATA_ITEMS:
+            raise forms.ValidationError(f"At most {MAX_METADATA_ITEMS} metadata items.")
+        return metadata
+
+    # ---- the whole launch -----------------------------------------------------------------
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        name, count = data.get("name"), data.get("count")
+        if name and count and count > 1 and len(f"{name}-{count}") > MAX_NAME_LENGTH:
+            self.add_error("name", "Shorten the name: with the -N suffix it is too long (255).")
+        data["user_data"] = self._user_data(data)
+        image = self.images.get(data.get("image_id", ""))
+        flavor = self.flavors.get(data.get("flavor_id", ""))
+        if image is not None and flavor is not None:
+            self._check_flavor_fits(image, flavor)
+        if flavor is not None and count:
+            self._check_quota(flavor, count)
+        return data
+
+    def _user_data(self, data: dict[str, Any]) -> str:
+        """The user data base64-encoded, as Nova takes it; "" without any."""
+        text, upload = data.get("user_data") or "", data.get("user_data_file")
+        data.pop("user_data_file", None)
+        if text and upload:
+            self.add_error("user_data_file", "Give the user data as text or as a file, not both.")
+            return ""
+        field = "user_data_file" if upload else "user_data"
+        raw = upload.read(MAX_USER_DATA + 1) if upload else text.encode()
+        encoded = base64.b64encode(raw).decode()
+        if len(encoded) > MAX_USER_DATA:
+            self.add_error(
+                field,
+                f"The user data is {_size(len(encoded))} or more once base64-encoded; Nova "
+                f"accepts at most {_size(MAX_USER_DATA)} (about 48 KiB before encoding). "
+                "Shorten it, or have it download the rest when the server boots.",
+            )
+            return ""
+        return encoded
+
+    def _check_flavor_fits(self, image: Image, flavor: Flavor) -> None:
+        problems = []
+        if image.min_ram and flavor.ram < image.min_ram:
+            problems.append(f"the image needs at least {image.min_ram} MiB of RAM")
+        if flavor.disk and image.min_disk and flavor.disk < image.min_disk:
+            problems.append(f"the image needs a disk of at least {image.min_disk} GiB")
+        if flavor.disk and image.size and image.size > flavor.disk * GiB:
+            problems.append(f"the image ({image.size / GiB:.1f} GiB) is larger than its disk")
+        if problems:
+            self.add_error(
+                "flavor_id",
+                f"Flavor {flavor.name} is too small for image {image.name_or_id}: "
+                f"{'; '.join(problems)}. Choose a larger flavor.",
+            )
+
+    def _check_quota(self, flavor: Flavor, count: int) -> None:
+        exceeded = [
+            line
+            for line in launch_quota(
+                project_id=self.project_id, vcpus=flavor.vcpus, ram=flavor.ram, count=count
+            )
+            if not line.fits
+        ]
+        if exceeded:
+            self.add_error(
+                None,
+                "This launch does not fit your project's compute quota: "
+                + "; ".join(
+                    f"it needs {line.needed} {line.unit} but only {line.left} of "
+                    f"{line.limit} are left"
+                    for line in exceeded
+                )
+                + ". Launch fewer or smaller servers, delete servers you no longer need, or ask "
+                "a cloud administrator for a larger quota (the Overview shows your quotas).",
+            )
+
+    def quota_lines(self) -> list[QuotaLine]:
+        """The compute quotas against the launch as currently filled in (for the page)."""
+        return launch_quota_preview(
+            project_id=self.project_id,
+            flavor=self.flavors.get(str(self["flavor_id"].value() or "")),
+            count=self["count"].value(),
+        )
+
+
+def launch_quota_preview(*, project_id: str, flavor: Flavor | None, count: Any) -> list[QuotaLine]:
+    """The compute quotas against a launch being filled in: `count` as typed so far (bad
+    values count as 1); without a flavor, only what is used now."""
+    try:
+        servers = max(int(count or 1), 1)
+    except (TypeError, ValueError):
+        servers = 1
+    if flavor is None:
+        return launch_quota(project_id=project_id, vcpus=0, ram=0, count=0)
+    return launch_quota(project_id=project_id, vcpus=flavor.vcpus, ram=flavor.ram, count=servers)
