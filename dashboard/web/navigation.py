@@ -29,7 +29,13 @@ NAVIGATION = (
             NavItem("Topology", "networks:topology"),
         ),
     ),
-    NavSection("Compute", (NavItem("Instances", "instances:server_list"),)),
+    NavSection(
+        "Compute",
+        (
+            NavItem("Instances", "instances:server_list"),
+            NavItem("Key Pairs", "instances:keypair_list"),
+        ),
+    ),
     NavSection("Activity", (NavItem("Activity", "operations:activity"),)),
     NavSection("Project", (NavItem("API Access", "tenants:api_access"),)),
     NavSection("Admin", (NavItem("Quotas", "web:admin_quotas", admin_only=True),), admin_only=True),
