@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("dashboard.operations.api.urls")),
     path("api/", include("networks.api.urls")),
     path("api/", include("instances.api.urls")),
+    path("api/", include("tenants.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("healthz", healthz, name="healthz"),
 ]

@@ -75,3 +75,19 @@ class Quota(MirrorModel):
                 fields=["project_id", "service", "resource"], name="quota_unique_per_project"
             )
         ]
+
+
+class QuotaDefault(MirrorModel):
+    """The limit every project gets for one resource unless it has its own: Nova's quota class
+    `default` (or Keystone's registered limits under unified limits), Neutron's [quotas] options.
+
+    The id is `"<service>:<resource>"`; `project_id` stays blank: defaults belong to no project.
+    """
+
+    id = models.CharField(primary_key=True, max_length=96)
+    service = models.CharField(max_length=16, choices=Quota.Service.choices)
+    resource = models.CharField(max_length=64)
+    limit = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["service", "resource"]

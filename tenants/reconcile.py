@@ -1,4 +1,5 @@
-"""Observe Keystone projects and the Nova and Neutron quotas of each project; write what changed.
+"""Observe Keystone projects, the Nova and Neutron quotas of each project and the default quotas;
+write what changed.
 
 Every function takes the dashboard's service (admin) connection. Full sweeps are complete
 listings of their scope and alone delete rows; they never delete rows written after they started.
@@ -8,12 +9,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from dashboard.cloud.errors import CloudNotFound, translated
 from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
-from tenants.models import Project, Quota
+from tenants.models import Project, Quota, QuotaDefault
 
 KEYSTONE = "Keystone"
 NOVA = "Nova"
@@ -187,4 +189,82 @@ def reconcile_quotas(
         scope &= Q(project_id=project_id)
     return sync_rows(
         model=Quota, observed=observed, scope=scope, complete=True, observed_at=started
+    )
+
+
+# ---- default quotas ---------------------------------------------------------------------------
+
+# Nova's quota names of the Keystone unified-limits resources Nova reads
+# (https://docs.openstack.org/nova/latest/admin/unified-limits.html).
+NOVA_UNIFIED_LIMITS = {
+    "servers": "instances",
+    "class:VCPU": "cores",
+    "class:MEMORY_MB": "ram",
+    "server_key_pairs": "key_pairs",
+    "server_groups": "server_groups",
+    "server_group_members": "server_group_members",
+    "server_metadata_items": "metadata_items",
+}
+
+
+def compute_service_id(*, conn: Any) -> str:
+    """Keystone's id of the compute service, which owns Nova's unified limits; raises
+    CloudNotFound when the catalog has none."""
+    with translated(doing="find the compute service in Keystone", service=KEYSTONE):
+        services = list(conn.identity.services(type="compute"))
+    if not services:
+        raise CloudNotFound(
+            "Could not find the compute service in Keystone's catalog, which unified limits "
+            "belong to. Ask the cloud's operators whether Nova is registered."
+        )
+    return str(services[0].id)
+
+
+def _default_row(*, service: str, resource: str, limit: int) -> tuple[str, dict[str, Any]]:
+    return f"{service}:{resource}", {"service": service, "resource": resource, "limit": limit}
+
+
+def _integer_fields(resource: Any) -> dict[str, int]:
+    values = resource.to_dict(
+        body=True, headers=False, computed=False, ignore_none=True, original_names=True
+    )
+    return {
+        name: value
+        for name, value in values.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
+
+
+def reconcile_quota_defaults(*, conn: Any) -> SyncResult:
+    """Mirror the default limits: Nova's quota class `default` (with unified limits, Keystone's
+    registered limits of Nova instead) and Neutron's defaults. Complete; idempotent; raises
+    CloudError."""
+    started = timezone.now()
+    observed: dict[str, dict[str, Any]] = {}
+    if settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS:
+        service_id = compute_service_id(conn=conn)
+        with translated(doing="read Nova's registered limits", service=KEYSTONE):
+            registered = list(conn.identity.registered_limits(service_id=service_id))
+        compute = {
+            NOVA_UNIFIED_LIMITS[limit.resource_name]: int(limit.default_limit)
+            for limit in registered
+            if limit.resource_name in NOVA_UNIFIED_LIMITS
+        }
+    else:
+        with translated(doing="read the default compute quotas", service=NOVA):
+            compute = _integer_fields(conn.compute.get_quota_class_set("default"))
+    # Neutron answers a project's defaults, which are the same for every project.
+    with translated(doing="read the default network quotas", service=NEUTRON):
+        network = _integer_fields(conn.network.get_quota_default(conn.current_project_id))
+    for service, limits in ((COMPUTE, compute), (NETWORK, network)):
+        observed.update(
+            _default_row(service=service, resource=resource, limit=limit)
+            for resource, limit in limits.items()
+        )
+    return sync_rows(
+        model=QuotaDefault,
+        observed=observed,
+        scope=Q(synced_at__lt=started),
+        complete=True,
+        observed_at=started,
     )

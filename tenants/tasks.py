@@ -1,16 +1,21 @@
 """Periodic work of the tenants app: expired sessions, and mirroring projects and quotas."""
 
+from collections.abc import Mapping
 from importlib import import_module
 
+import redis
 from celery import shared_task
 from django.conf import settings
 
 from dashboard.cloud.connection import service_connection
 from dashboard.mirror.sweep import run_sweep
-from tenants.reconcile import reconcile_projects, reconcile_quotas
+from dashboard.mirror.sync import SyncResult
+from tenants.reconcile import reconcile_projects, reconcile_quota_defaults, reconcile_quotas
 
 # Seconds a sweep may hold its lock: shorter than beat's five-minute interval for it.
 SWEEP_LOCK_TTL = 270
+# Seconds between two refreshes of one project's quotas asked for by a page watching them.
+QUOTA_REFRESH_INTERVAL = 10
 
 
 @shared_task
@@ -31,12 +36,24 @@ def reconcile_projects_task() -> None:
 
 @shared_task
 def reconcile_quotas_task(project_id: str | None = None) -> None:
-    """Compute and network quotas with usage of one project or all; skips when locked."""
-    run_sweep(
-        group="quotas",
-        project_id=project_id,
-        lock_ttl=SWEEP_LOCK_TTL,
-        sweep=lambda: {
-            "quotas": reconcile_quotas(conn=service_connection(), project_id=project_id)
-        },
-    )
+    """Compute and network quotas with usage of one project or all (and then the default
+    quotas too); skips when locked."""
+
+    def sweep() -> Mapping[str, SyncResult]:
+        conn = service_connection()
+        results = {"quotas": reconcile_quotas(conn=conn, project_id=project_id)}
+        if project_id is None:
+            results["quota_defaults"] = reconcile_quota_defaults(conn=conn)
+        return results
+
+    run_sweep(group="quotas", project_id=project_id, lock_ttl=SWEEP_LOCK_TTL, sweep=sweep)
+
+
+def quota_refresh_soon(*, project_id: str) -> bool:
+    """Queue a reconcile of the project's quotas, at most once per QUOTA_REFRESH_INTERVAL
+    (pages that show usage call this while someone watches them); True when queued."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    if not client.set(f"quota-refresh:{project_id}", 1, nx=True, ex=QUOTA_REFRESH_INTERVAL):
+        return False
+    reconcile_quotas_task.delay(project_id)
+    return True

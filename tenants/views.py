@@ -1,5 +1,7 @@
-"""Sign-in, sign-out, project switching, the overview and the API access page."""
+"""Sign-in, sign-out, project switching, the overview with the project's quota usage, the API
+access page, and the administrators' quota pages."""
 
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -8,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,9 +20,24 @@ from django.views.decorators.http import require_POST
 
 from dashboard.cloud import identity
 from dashboard.cloud.errors import CloudError
+from dashboard.mirror.sweep import sync_freshness
+from dashboard.web.generic import ObjectListView, OperationFormView, session_project_id
+from dashboard.web.views import AdminRequiredMixin
 from tenants import api_access as access_files
-from tenants.forms import LOCKED_OUT_MESSAGE, LoginForm, lockout_minutes
+from tenants.changes import update_compute_default_quotas, update_project_quotas
+from tenants.filtersets import ProjectQuotaFilterSet
+from tenants.forms import (
+    LOCKED_OUT_MESSAGE,
+    ComputeDefaultQuotasForm,
+    LoginForm,
+    ProjectQuotasForm,
+    lockout_minutes,
+)
+from tenants.models import Project
+from tenants.selectors import all_projects_quota_list, project_get, project_overview
 from tenants.session import KeystoneSession
+from tenants.tables import ProjectQuotaTable
+from tenants.tasks import quota_refresh_soon
 
 log = structlog.get_logger(__name__)
 
@@ -109,9 +126,27 @@ def switch_project(request: HttpRequest, project_id: str) -> HttpResponse:
     return redirect(_next_url(request))
 
 
+# The quotas sweep's group and beat interval, for the freshness note.
+QUOTA_FRESHNESS = ("quotas", timedelta(minutes=5))
+
+
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "tenants/overview.html")
+
+
+@login_required
+def overview_usage(request: HttpRequest) -> HttpResponse:
+    """The overview's usage panel, from the mirror; while it is watched (it reloads itself),
+    the project's quotas are re-read from the cloud in the background."""
+    project_id = session_project_id(request)
+    quota_refresh_soon(project_id=project_id)
+    group, interval = QUOTA_FRESHNESS
+    context = {
+        "overview": project_overview(project_id=project_id),
+        "freshness": sync_freshness(group=group, interval=interval),
+    }
+    return render(request, "tenants/overview.html#usage", context)
 
 
 @login_required
@@ -142,3 +177,67 @@ def openrc(request: HttpRequest) -> HttpResponse:
     keystone: KeystoneSession = request.keystone  # type: ignore[attr-defined]
     filename = f"{access_files.cloud_name(keystone)}-openrc.sh"
     return _download(access_files.openrc(keystone), filename, "text/x-shellscript")
+
+
+# ---- quotas (administrators) -------------------------------------------------------------------
+
+
+class AdminQuotaListView(AdminRequiredMixin, ObjectListView):
+    """Every project's usage of the main resources against its limits; not scoped to the
+    session's project, so for administrators only."""
+
+    filterset_class = ProjectQuotaFilterSet
+    table_class = ProjectQuotaTable
+    template_name = "tenants/admin_quota_list.html"
+    title = "Quotas"
+    freshness = QUOTA_FRESHNESS
+    changed_event = "tenants:changed"
+
+    def get_queryset(self) -> Any:
+        return all_projects_quota_list()
+
+    def get_template_names(self) -> list[str]:
+        # The table partial is the generic list's; this template only adds an introduction.
+        if self.request.htmx:  # type: ignore[attr-defined]
+            return ["web/object_list.html#table"]
+        return [self.template_name]
+
+    def get_table_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            unified_limits=settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS, **kwargs
+        )
+
+
+class AdminProjectQuotasView(AdminRequiredMixin, OperationFormView):
+    """One project's compute and network limits, set as one operation."""
+
+    form_class = ProjectQuotasForm
+    template_name = "tenants/admin_quota_form.html"
+    title = "Quotas of project “{obj.name_or_id}”"
+    submit_label = "Set quotas"
+    success_url_name = "tenants:admin_quotas"
+
+    def get_object(self) -> Project:
+        project = project_get(project_id=self.kwargs["project_id"])
+        if project is None:
+            raise Http404("No project with this id is known; it may not be synced yet.")
+        return project
+
+    def change(self, data: dict[str, Any], obj: Project) -> dict[str, Any]:
+        return update_project_quotas(obj, data)
+
+
+class AdminQuotaDefaultsView(AdminRequiredMixin, OperationFormView):
+    """The default compute limits (editable) and network limits (read-only)."""
+
+    form_class = ComputeDefaultQuotasForm
+    template_name = "tenants/admin_quota_defaults.html"
+    title = "Default quotas"
+    submit_label = "Set compute defaults"
+    success_url_name = "tenants:admin_quotas"
+
+    def change(self, data: dict[str, Any], obj: None) -> dict[str, Any]:
+        return update_compute_default_quotas(data)

@@ -38,7 +38,9 @@ NAVIGATION = (
     ),
     NavSection("Activity", (NavItem("Activity", "operations:activity"),)),
     NavSection("Project", (NavItem("API Access", "tenants:api_access"),)),
-    NavSection("Admin", (NavItem("Quotas", "web:admin_quotas", admin_only=True),), admin_only=True),
+    NavSection(
+        "Admin", (NavItem("Quotas", "tenants:admin_quotas", admin_only=True),), admin_only=True
+    ),
 )
 
 

@@ -1,17 +1,8 @@
-from django.urls import path
+"""Routes of the shared web layer; each section's pages are routed by its own app (the admin
+quota pages by `tenants.urls`)."""
 
-from dashboard.web.views import PlannedAdminSectionView
+from django.urls import URLPattern
 
 app_name = "web"
 
-urlpatterns = [
-    path(
-        "admin/quotas/",
-        PlannedAdminSectionView.as_view(
-            title="Quotas",
-            summary="Usage against limits for every project, with per-project editing of "
-            "compute and network quotas and the compute defaults.",
-        ),
-        name="admin_quotas",
-    ),
-]
+urlpatterns: list[URLPattern] = []

@@ -30,10 +30,6 @@ class PlannedSectionView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(title=self.title, summary=self.summary, **kwargs)
 
 
-class PlannedAdminSectionView(AdminRequiredMixin, PlannedSectionView):
-    pass
-
-
 def healthz(request: HttpRequest) -> HttpResponse:
     """200 "ok" when the web process can reach its database (for load balancers and compose)."""
     connection.ensure_connection()

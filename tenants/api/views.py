@@ -1,0 +1,81 @@
+"""The session project's quota usage; every project's, and setting a project's limits, for
+administrators (403 for everyone else)."""
+
+from typing import Any
+
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import mixins, viewsets
+from rest_framework.filters import OrderingFilter
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dashboard.operations.api.views import start_from_api, validated_form
+from dashboard.web.api import Pagination
+from tenants.api.serializers import ProjectOverviewSerializer, ProjectQuotaRowSerializer
+from tenants.changes import update_project_quotas
+from tenants.filtersets import ProjectQuotaFilterSet
+from tenants.forms import ProjectQuotasForm
+from tenants.resources import MAIN_RESOURCES
+from tenants.selectors import all_projects_quota_list, project_get, project_overview
+
+
+class IsKeystoneAdmin(BasePermission):
+    """Holders of Keystone's admin role in the session's project."""
+
+    message = "This is for cloud administrators."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        keystone = getattr(request, "keystone", None)
+        return bool(keystone is not None and keystone.is_admin)
+
+
+class QuotaUsageView(APIView):
+    """GET: the session project's usage against its limits, from the mirror."""
+
+    def get(self, request: Request) -> Response:
+        project_id = request.keystone.project_id  # type: ignore[attr-defined]
+        overview = project_overview(project_id=project_id)
+        data = {
+            "project_id": project_id,
+            "running_instances": overview.running_instances,
+            "allocated_floating_ips": overview.allocated_floating_ips,
+            "synced_at": overview.synced_at,
+            "quotas": overview.compute + overview.network,
+        }
+        return Response(ProjectOverviewSerializer(data).data)
+
+
+class AdminQuotaViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[dict[str, Any]]
+):
+    """Every project's use of the main resources (paged, `q`, `near_limit`, `ordering=`);
+    PUT or PATCH sets the limits given (the edit page's fields) and answers 202 with the
+    operation. Only the limits sent change, under either verb."""
+
+    permission_classes = [IsAuthenticated, IsKeystoneAdmin]
+    serializer_class = ProjectQuotaRowSerializer
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filterset_class = ProjectQuotaFilterSet
+    pagination_class = Pagination
+    ordering_fields = ["project_name", "highest_use", *(f"{r.key}_used" for r in MAIN_RESOURCES)]
+    lookup_field = "project_id"
+
+    def get_queryset(self) -> Any:
+        return all_projects_quota_list()
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        project = project_get(project_id=self.kwargs["project_id"])
+        if project is None:
+            raise Http404("No project with this id is known; it may not be synced yet.")
+        form = ProjectQuotasForm(
+            request.data,
+            project_id=request.keystone.project_id,  # type: ignore[attr-defined]
+            obj=project,
+        )
+        return start_from_api(request, **update_project_quotas(project, validated_form(form)))
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.update(request, *args, **kwargs)

@@ -1,0 +1,199 @@
+"""Reads of the quota mirror: a project's usage against its limits, what is left of one quota,
+and (for administrators) every project's usage of the main resources in one query."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from django.db.models import (
+    Case,
+    Expression,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest
+
+from instances.models import Server
+from networks.models import FloatingIP
+from tenants.models import Project, Quota, QuotaDefault
+from tenants.resources import (
+    ALL_RESOURCES,
+    COMPUTE,
+    COMPUTE_RESOURCES,
+    MAIN_RESOURCES,
+    NETWORK_RESOURCES,
+    WARNING_PERCENT,
+    QuotaResource,
+)
+
+
+def usage_level(percent: int | None) -> str:
+    """Bootstrap colour of a share of a limit in use: danger at the limit, warning near it."""
+    if percent is None:
+        return "secondary"
+    if percent >= 100:
+        return "danger"
+    return "warning" if percent >= WARNING_PERCENT else "success"
+
+
+@dataclass(frozen=True)
+class QuotaUsage:
+    """One quota of one project as the mirror has it; `limit` -1 is unlimited, None not known
+    yet (the quota sweep has not reached the project)."""
+
+    resource: QuotaResource
+    limit: int | None
+    in_use: int
+    reserved: int = 0
+
+    @property
+    def unlimited(self) -> bool:
+        return self.limit is not None and self.limit < 0
+
+    @property
+    def percent(self) -> int | None:
+        """Share of the limit in use (a limit of 0 is full); None when there is no limit."""
+        if self.limit is None or self.limit < 0:
+            return None
+        return 100 if self.limit == 0 else self.in_use * 100 // self.limit
+
+    @property
+    def bar_percent(self) -> int:
+        return min(self.percent or 0, 100)
+
+    @property
+    def level(self) -> str:
+        return usage_level(self.percent)
+
+
+class Headroom(NamedTuple):
+    """`limit` and `left` are None when nothing limits the resource (unlimited, or not mirrored
+    yet); otherwise `left` = limit - in use - reserved, never below 0."""
+
+    limit: int | None
+    in_use: int
+    left: int | None
+
+
+@dataclass(frozen=True)
+class ProjectOverview:
+    """What the Overview page shows of one project."""
+
+    compute: list[QuotaUsage]
+    network: list[QuotaUsage]
+    running_instances: int
+    allocated_floating_ips: int
+    synced_at: datetime | None
+
+
+def quota_usage_list(
+    *, project_id: str, resources: tuple[QuotaResource, ...] = ALL_RESOURCES
+) -> list[QuotaUsage]:
+    """The project's usage of `resources`, in their order, from the mirror (one query)."""
+    rows = {
+        (quota.service, quota.resource): quota
+        for quota in Quota.objects.filter(project_id=project_id)
+    }
+    usage = []
+    for resource in resources:
+        row = rows.get((resource.service, resource.resource))
+        usage.append(
+            QuotaUsage(
+                resource=resource,
+                limit=row.limit if row else None,
+                in_use=row.in_use if row else 0,
+                reserved=row.reserved if row else 0,
+            )
+        )
+    return usage
+
+
+def project_overview(*, project_id: str) -> ProjectOverview:
+    """Compute and network usage against limits, running instances and allocated floating IPs
+    of the project, from the mirror."""
+    usage = quota_usage_list(project_id=project_id)
+    synced = Quota.objects.filter(project_id=project_id).aggregate(at=Max("synced_at"))["at"]
+    return ProjectOverview(
+        compute=usage[: len(COMPUTE_RESOURCES)],
+        network=usage[len(COMPUTE_RESOURCES) :],
+        running_instances=Server.objects.filter(project_id=project_id, status="ACTIVE").count(),
+        allocated_floating_ips=FloatingIP.objects.filter(project_id=project_id).count(),
+        synced_at=synced,
+    )
+
+
+def quota_headroom(*, project_id: str, service: str, resource: str) -> Headroom:
+    """What is left of one quota of the project, per the mirror.
+
+    `service` is "compute" or "network"; `resource` as its API names it ("instances", "cores",
+    "ram", "network", "floatingip", ...). For a form that refuses a change that cannot fit, use
+    `tenants.quotas.require_quota`, which words the refusal.
+    """
+    row = Quota.objects.filter(project_id=project_id, service=service, resource=resource).first()
+    if row is None or row.limit < 0:
+        return Headroom(limit=None, in_use=row.in_use if row else 0, left=None)
+    return Headroom(
+        limit=row.limit, in_use=row.in_use, left=max(row.limit - row.in_use - row.reserved, 0)
+    )
+
+
+def project_get(*, project_id: str) -> Project | None:
+    """A mirrored Keystone project by id, else None (administrators' pages only)."""
+    return Project.objects.filter(pk=project_id).first()
+
+
+def quota_default_list(*, service: str) -> list[QuotaUsage]:
+    """The default limits of a service's shown resources (in_use is 0), from the mirror."""
+    resources = COMPUTE_RESOURCES if service == COMPUTE else NETWORK_RESOURCES
+    limits = dict(QuotaDefault.objects.filter(service=service).values_list("resource", "limit"))
+    return [
+        QuotaUsage(resource=resource, limit=limits.get(resource.resource), in_use=0)
+        for resource in resources
+    ]
+
+
+def _percent(key: str) -> Expression:
+    limit, used = F(f"{key}_limit"), F(f"{key}_used")
+    return Case(
+        When(Q(**{f"{key}_limit__gt": 0}), then=used * 100 / limit),
+        When(Q(**{f"{key}_limit": 0}), then=Value(100)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def all_projects_quota_list() -> "QuerySet[Any, Any]":
+    """Every project's limit and use of the main resources, one dict per project (for
+    administrators): `project_id`, `project_name`, `<key>_limit`, `<key>_used` per resource of
+    `MAIN_RESOURCES`, and `highest_use`, the highest share of a limit in use (percent)."""
+    columns: dict[str, Any] = {}
+    main = Q()
+    for resource in MAIN_RESOURCES:
+        match = Q(service=resource.service, resource=resource.resource)
+        main |= match
+        columns[f"{resource.key}_limit"] = Max(Case(When(match, then=F("limit"))))
+        columns[f"{resource.key}_used"] = Max(Case(When(match, then=F("in_use"))))
+    name = Project.objects.filter(pk=OuterRef("project_id")).values("name")[:1]
+    return (
+        Quota.objects.filter(main)
+        .values("project_id")
+        .annotate(project_name=Coalesce(Subquery(name), F("project_id")), **columns)
+        .annotate(highest_use=Greatest(*(_percent(r.key) for r in MAIN_RESOURCES)))
+        .order_by("project_name", "project_id")
+    )
+
+
+def quota_resource_usage(*, row: dict[str, Any], resource: QuotaResource) -> QuotaUsage:
+    """One cell of `all_projects_quota_list`: the row's usage of `resource`."""
+    return QuotaUsage(
+        resource=resource,
+        limit=row.get(f"{resource.key}_limit"),
+        in_use=row.get(f"{resource.key}_used") or 0,
+    )

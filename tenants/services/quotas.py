@@ -1,0 +1,163 @@
+"""Set a project's compute and network quotas, and the default compute quotas (administrators).
+
+Each runs with the administrator's own project-scoped token, so the cloud's policy decides.
+Compute limits go to Nova's quota sets and quota class, or, when Nova uses Keystone's unified
+limits (settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS), to Keystone's limits and registered limits.
+Setting a limit is idempotent: a retry sets the same values again.
+"""
+
+from typing import Any
+
+from django.conf import settings
+
+from dashboard.cloud.connection import service_connection
+from dashboard.cloud.errors import CloudError, CloudPermanentError, translated
+from dashboard.operations.models import Operation
+from tenants.reconcile import (
+    KEYSTONE,
+    NEUTRON,
+    NOVA,
+    NOVA_UNIFIED_LIMITS,
+    compute_service_id,
+    reconcile_quota_defaults,
+    reconcile_quotas,
+)
+from tenants.tasks import reconcile_quotas_task
+
+UNIFIED_NAMES = {nova: unified for unified, nova in NOVA_UNIFIED_LIMITS.items()}
+
+
+def _unified_name(resource: str) -> str:
+    try:
+        return UNIFIED_NAMES[resource]
+    except KeyError:
+        raise CloudPermanentError(
+            f"Could not set the compute quota “{resource}”: Nova has no unified limit for it. "
+            "Leave it out."
+        ) from None
+
+
+def _registered_limits(*, conn: Any, service_id: str) -> dict[str, Any]:
+    with translated(doing="read Nova's registered limits", service=KEYSTONE):
+        return {
+            limit.resource_name: limit
+            for limit in conn.identity.registered_limits(service_id=service_id)
+        }
+
+
+def _unified_limits_set(*, conn: Any, project_id: str, label: str, limits: dict[str, int]) -> None:
+    """Create or update the project's Keystone limits of Nova's resources (found, not twinned,
+    on a retry)."""
+    service_id = compute_service_id(conn=conn)
+    registered = _registered_limits(conn=conn, service_id=service_id)
+    with translated(doing=f"read the compute limits of project “{label}”", service=KEYSTONE):
+        existing = {
+            limit.resource_name: limit
+            for limit in conn.identity.limits(service_id=service_id, project_id=project_id)
+        }
+    for resource, value in limits.items():
+        name = _unified_name(resource)
+        if name not in registered:
+            raise CloudPermanentError(
+                f"Could not set the compute limit “{name}” of project “{label}”: Keystone has "
+                "no registered limit for it, so it cannot hold a project limit and Nova does "
+                "not enforce it. Ask the cloud's operators to register it "
+                f"(openstack registered limit create --service nova --default-limit <n> {name})."
+            )
+        doing = f"set the compute limit “{name}” of project “{label}” to {value}"
+        with translated(doing=doing, service=KEYSTONE):
+            if name in existing:
+                if existing[name].resource_limit != value:
+                    conn.identity.update_limit(existing[name], resource_limit=value)
+            else:
+                conn.identity.create_limit(
+                    service_id=service_id,
+                    project_id=project_id,
+                    resource_name=name,
+                    resource_limit=value,
+                    region_id=registered[name].region_id,
+                )
+
+
+def _compute_quotas_set(
+    *, conn: Any, project_id: str, label: str, limits: dict[str, int], force: bool
+) -> None:
+    if settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS:
+        _unified_limits_set(conn=conn, project_id=project_id, label=label, limits=limits)
+        return
+    with translated(doing=f"update the compute quotas of project “{label}”", service=NOVA):
+        # `force` lets Nova take a limit below what the project already uses.
+        conn.compute.update_quota_set(project_id, force=force, **limits)
+
+
+def _network_quotas_set(*, conn: Any, project_id: str, label: str, limits: dict[str, int]) -> None:
+    with translated(doing=f"update the network quotas of project “{label}”", service=NEUTRON):
+        conn.network.update_quota(project_id, **limits)
+
+
+def project_quotas_update(
+    *,
+    conn: Any,
+    operation: Operation,
+    project_id: str,
+    compute: dict[str, int],
+    network: dict[str, int],
+    force: bool = False,
+) -> None:
+    """Set the project's compute limits, then its network limits; mirror both.
+
+    When the network step fails after the compute step succeeded, the error says so (the compute
+    limits stay set; a retry sets both again). Raises CloudError.
+    """
+    label = operation.target_label
+    if compute:
+        _compute_quotas_set(
+            conn=conn, project_id=project_id, label=label, limits=compute, force=force
+        )
+    if network:
+        try:
+            _network_quotas_set(conn=conn, project_id=project_id, label=label, limits=network)
+        except CloudError as exc:
+            if not compute:
+                raise
+            reconcile_quotas(conn=service_connection(), project_id=project_id)
+            raise type(exc)(
+                f"Compute quotas of project “{label}” updated; network quotas not. {exc}",
+                status_code=exc.status_code,
+                request_id=exc.request_id,
+                error_type=exc.error_type,
+            ) from exc
+    reconcile_quotas(conn=service_connection(), project_id=project_id)
+
+
+def compute_default_quotas_update(
+    *, conn: Any, operation: Operation, compute: dict[str, int]
+) -> None:
+    """Set the default compute limits (Nova's quota class `default`, or Keystone's registered
+    limits of Nova under unified limits); mirror them and queue a sweep of every project's
+    quotas, which follow the defaults. Raises CloudError."""
+    if settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS:
+        service_id = compute_service_id(conn=conn)
+        registered = _registered_limits(conn=conn, service_id=service_id)
+        for resource, value in compute.items():
+            name = _unified_name(resource)
+            doing = f"set the registered compute limit “{name}” to {value}"
+            with translated(doing=doing, service=KEYSTONE):
+                if name in registered:
+                    if registered[name].default_limit != value:
+                        conn.identity.update_registered_limit(registered[name], default_limit=value)
+                else:
+                    conn.identity.create_registered_limit(
+                        service_id=service_id, resource_name=name, default_limit=value
+                    )
+    else:
+        with translated(doing="update the default compute quotas", service=NOVA):
+            conn.compute.update_quota_class_set("default", **compute)
+    reconcile_quota_defaults(conn=service_connection())
+    reconcile_quotas_task.delay()
+
+
+ACTIONS = {
+    "tenants.project_quotas_update": project_quotas_update,
+    "tenants.compute_default_quotas_update": compute_default_quotas_update,
+}
