@@ -6,6 +6,9 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 
 from dashboard.policy import policy_allows
+from tenants.quotas import require_quota
+from tenants.resources import BY_KEY
+from tenants.selectors import quota_headroom
 from tenants.session import KeystoneSession
 
 WIDGET_CLASSES = {
@@ -35,6 +38,9 @@ class ProjectForm(forms.Form):
     # `dashboard.policy`. A refused field is left out of the form, and posting it anyway is an
     # error on that field. Without `keystone` (the session) every such field is refused.
     policy_fields: ClassVar[dict[str, tuple[str, str]]] = {}
+    # Quotas a create uses, as (service, resource) pairs named as in `tenants.quotas`: the form
+    # shows what is left of each, and refuses a create that cannot fit before any cloud call.
+    quotas: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     def __init__(
         self,
@@ -60,8 +66,43 @@ class ProjectForm(forms.Form):
             css = WIDGET_CLASSES.get(type(widget).__name__.lower(), "form-control")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
+    def quota_adding(self, service: str, resource: str) -> int:
+        """How much of a quota the create uses (1 by default; e.g. a launch's count x vCPUs)."""
+        return 1
+
+    def quota_summary(self) -> list[str]:
+        """ "Networks: 3 of 10 used, 7 left" for each quota a create uses (none for an edit)."""
+        if self.obj is not None:
+            return []
+        lines = []
+        for service, resource in self.quotas:
+            entry = BY_KEY.get(f"{service}_{resource}")
+            noun = entry.label if entry else resource.replace("_", " ").capitalize()
+            headroom = quota_headroom(
+                project_id=self.project_id, service=service, resource=resource
+            )
+            if headroom.limit is None:
+                lines.append(f"{noun}: {headroom.in_use} used, no limit")
+            else:
+                lines.append(
+                    f"{noun}: {headroom.in_use} of {headroom.limit} used, {headroom.left} left"
+                )
+        return lines
+
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean() or {}
+        if self.obj is None:
+            for service, resource in self.quotas:
+                adding = self.quota_adding(service, resource)
+                try:
+                    require_quota(
+                        project_id=self.project_id,
+                        service=service,
+                        resource=resource,
+                        adding=adding,
+                    )
+                except forms.ValidationError as refusal:
+                    self.add_error(None, refusal)
         for name in self.refused_fields:
             if name in self.data:
                 service, rule = self.policy_fields[name]
