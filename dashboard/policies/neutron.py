@@ -1,8 +1,9 @@
 """Neutron's default policy rules for the calls the dashboard makes (Neutron 2026.2).
 
-Copied from `neutron/conf/policies/{base,network,router,floatingip}.py` and neutron-lib's
-`policy/rules.py`: the check strings must stay Neutron's, so that removing the override file
-describes a cloud that runs Neutron's defaults. Add a rule here before asking about it.
+Copied from `neutron/conf/policies/{base,network,router,floatingip,security_group}.py` and
+neutron-lib's `policy/rules.py`: the check strings must stay Neutron's, so that removing the
+override file describes a cloud that runs Neutron's defaults. Add a rule here before asking
+about it.
 """
 
 from oslo_policy.policy import RuleDefault
@@ -19,6 +20,7 @@ _BASE = {
     "admin_only": "rule:context_is_admin",
     "regular_user": "",
     "default": "rule:admin_or_owner",
+    "sg_owner": "project_id:%(security_group:project_id)s",
 }
 
 _ADMIN_ONLY = [
@@ -68,7 +70,13 @@ _PROJECT_MEMBER = [
     "create_floatingip",
     "update_floatingip",
     "delete_floatingip",
+    "create_security_group",
+    "update_security_group",
+    "delete_security_group",
 ]
+
+# Security group rules are checked against their group's project (`security_group:project_id`).
+_SG_OWNER_MEMBER = ["create_security_group_rule", "delete_security_group_rule"]
 
 RULES: list[RuleDefault] = [
     *(RuleDefault(name, check_str) for name, check_str in _BASE.items()),
@@ -76,5 +84,9 @@ RULES: list[RuleDefault] = [
     *(
         RuleDefault(name, ADMIN_OR_PROJECT_MEMBER, scope_types=["project"])
         for name in _PROJECT_MEMBER
+    ),
+    *(
+        RuleDefault(name, f"({ADMIN}) or (role:member and rule:sg_owner)", scope_types=["project"])
+        for name in _SG_OWNER_MEMBER
     ),
 ]
