@@ -86,19 +86,25 @@ def usable_range(cidr: IPNetwork) -> tuple[IPAddress, IPAddress]:
     return cidr.network_address + 1, last
 
 
+def default_gateway(cidr: IPNetwork) -> IPAddress:
+    """The gateway Neutron gives a subnet created without one: IPv4's first host address,
+    IPv6's subnet-router anycast address (the network address)."""
+    return cidr.network_address + 1 if cidr.version == 4 else cidr.network_address
+
+
 def check_gateway(gateway: IPAddress, cidr: IPNetwork) -> None:
-    """The gateway must be a host address inside the subnet."""
+    """The gateway must lie inside the subnet; in IPv4, not on its network or broadcast address."""
     if gateway.version != cidr.version:
         raise ValueError(
             f"{gateway} is IPv{gateway.version}; the subnet {cidr} is IPv{cidr.version}."
         )
     if gateway not in cidr:
         raise ValueError(f"{gateway} is outside the subnet {cidr}: choose an address inside it.")
-    first, last = usable_range(cidr)
-    if not first <= gateway <= last:
+    if cidr.version == 4 and gateway in (cidr.network_address, cidr.broadcast_address):
         kind = "network" if gateway == cidr.network_address else "broadcast"
         raise ValueError(
-            f"{gateway} is the {kind} address of {cidr}; choose a host address, such as {first}."
+            f"{gateway} is the {kind} address of {cidr}; choose a host address, such as "
+            f"{default_gateway(cidr)}."
         )
 
 

@@ -42,13 +42,13 @@ class SubnetAddressFields(forms.Form):
     leaves them in `cleaned_data` as Neutron takes them.
     """
 
-    # An edit must say what the gateway becomes; a create may leave it to Neutron (first host).
+    # An edit must say what the gateway becomes; a create may leave it to Neutron.
     gateway_required = False
 
     gateway_ip = forms.CharField(
         label="Gateway IP",
         required=False,
-        help_text="Empty: the subnet's first host address.",
+        help_text="Empty: the first address (IPv4) or the network address (IPv6).",
     )
     no_gateway = forms.BooleanField(label="No gateway", required=False)
     enable_dhcp = forms.BooleanField(label="DHCP enabled", required=False, initial=True)
@@ -104,11 +104,11 @@ class SubnetAddressFields(forms.Form):
         if not text:
             if self.gateway_required:
                 self.add_error("gateway_ip", "Give the gateway's address, or tick “No gateway”.")
-            return None if cidr is None else validation.usable_range(cidr)[0]
+            return None if cidr is None else validation.default_gateway(cidr)
         if cidr is None:
             self.add_error(
                 "gateway_ip",
-                "The CIDR comes from the pool: leave the gateway empty (its first host address) "
+                "The CIDR comes from the pool: leave the gateway empty (Neutron chooses it) "
                 "or tick “No gateway”.",
             )
             return None

@@ -44,10 +44,11 @@ def test_gateways_must_be_host_addresses_of_the_subnet(gateway: str, message: st
         validation.check_gateway(ipaddress.ip_address(gateway), V4)
 
 
-def test_an_ipv6_gateway_may_be_the_last_address_but_not_the_subnet_router_anycast() -> None:
-    validation.check_gateway(ipaddress.ip_address("2001:db8::ffff:ffff:ffff:ffff"), V6)
-    with pytest.raises(ValueError, match="network address"):
-        validation.check_gateway(ipaddress.ip_address("2001:db8::"), V6)
+def test_an_ipv6_gateway_may_be_any_address_of_the_subnet_as_in_neutron() -> None:
+    for address in ("2001:db8::", "2001:db8::ffff:ffff:ffff:ffff"):
+        validation.check_gateway(ipaddress.ip_address(address), V6)
+    assert validation.default_gateway(V6) == ipaddress.ip_address("2001:db8::")
+    assert validation.default_gateway(V4) == ipaddress.ip_address("10.0.0.1")
 
 
 def test_pools_parse_one_range_per_line() -> None:
