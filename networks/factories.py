@@ -14,6 +14,7 @@ from networks.models import (
     FloatingIP,
     Network,
     Port,
+    PortForwarding,
     Router,
     SecurityGroup,
     SecurityGroupRule,
@@ -163,3 +164,30 @@ class SubnetPoolFactory(MirrorFactory):
 
     class Meta:
         model = SubnetPool
+
+
+class PortForwardingFactory(DjangoModelFactory):
+    """A TCP rule of a new unassociated floating IP to a new port, in the rule's project."""
+
+    id = factory.LazyFunction(_uuid)
+    project_id = factory.LazyFunction(_project_id)
+    synced_at = factory.LazyFunction(timezone.now)
+    floating_ip = factory.SubFactory(
+        FloatingIPFactory, project_id=factory.SelfAttribute("..project_id")
+    )
+    protocol = "tcp"
+    internal_port = factory.SubFactory(
+        PortFactory, project_id=factory.SelfAttribute("..project_id")
+    )
+    internal_ip_address = factory.LazyAttribute(
+        lambda rule: rule.internal_port.fixed_ips[0]["ip_address"]
+    )
+    internal_port_number = 22
+    external_port_number = factory.Sequence(lambda n: 2000 + n % 60000)
+    internal_port_range = "22:22"
+    external_port_range = factory.LazyAttribute(
+        lambda rule: f"{rule.external_port_number}:{rule.external_port_number}"
+    )
+
+    class Meta:
+        model = PortForwarding

@@ -13,6 +13,8 @@ from instances.factories import KeyPairFactory, ServerFactory
 from networks.factories import (
     FloatingIPFactory,
     NetworkFactory,
+    PortFactory,
+    PortForwardingFactory,
     RouterFactory,
     RouterFactory,
     SecurityGroupFactory,
@@ -101,6 +103,20 @@ OBJECT_ROUTES = {
     "instances:keypair_delete": ("keypair", "pk", "post"),
     "keypair-detail": ("keypair", "pk", "get"),
     "keypair-detail-delete": ("keypair", "pk", "delete"),
+    "networks:port_detail": ("port", "pk", "get"),
+    "networks:port_update": ("port", "pk", "get"),
+    "networks:port_delete": ("port", "pk", "post"),
+    "port-detail": ("port", "pk", "get"),
+    "port-detail-delete": ("port", "pk", "delete"),
+    "networks:floating_ip_detail": ("floating_ip", "pk", "get"),
+    "networks:floating_ip_associate": ("floating_ip", "pk", "get"),
+    "networks:floating_ip_disassociate": ("floating_ip", "pk", "post"),
+    "floating-ip-associate": ("floating_ip", "pk", "post"),
+    "floating-ip-disassociate": ("floating_ip", "pk", "post"),
+    "networks:port_forwarding_create": ("floating_ip", "pk", "get"),
+    "networks:port_forwarding_delete": ("port_forwarding", "pk", "post"),
+    "port-forwarding-detail": ("port_forwarding", "pk", "get"),
+    "port-forwarding-detail-delete": ("port_forwarding", "pk", "delete"),
 }
 # Administrators' routes take any project's id; everyone else is refused them (403).
 # route name -> (its URL argument, the HTTP methods to try)
@@ -118,6 +134,7 @@ BULK_ROUTES = {
     "networks:security_group_bulk_delete": "security_group",
     "networks:security_group_rule_bulk_delete": "security_group_rule",
     "instances:keypair_bulk_delete": "keypair",
+    "networks:port_bulk_delete": "port",
 }
 LIST_URLS = [
     "/api/quotas/",
@@ -142,6 +159,9 @@ LIST_URLS = [
     "/api/servers/",
     "/compute/key-pairs/",
     "/api/keypairs/",
+    "/network/ports/",
+    "/api/ports/",
+    "/api/port-forwardings/",
 ]
 
 
@@ -159,7 +179,15 @@ def named_routes(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, s
 def foreign_objects() -> dict[str, Any]:
     network = NetworkFactory(project_id=OTHER_PROJECT, name="their-network")
     security_group = SecurityGroupFactory(project_id=OTHER_PROJECT, name="their-network-sg")
+    port = PortFactory(project_id=OTHER_PROJECT, network=network, name="their-network-port")
+    floating_ip = FloatingIPFactory(
+        project_id=OTHER_PROJECT, floating_ip_address="203.0.113.199", floating_network=None
+    )
     return {
+        "port": port,
+        "port_forwarding": PortForwardingFactory(
+            project_id=OTHER_PROJECT, floating_ip=floating_ip, internal_port=port
+        ),
         "security_group": security_group,
         "security_group_rule": SecurityGroupRuleFactory(
             project_id=OTHER_PROJECT, security_group=security_group
@@ -171,9 +199,7 @@ def foreign_objects() -> dict[str, Any]:
         "subnet_pool": SubnetPoolFactory(project_id=OTHER_PROJECT, name="their-network-pool"),
         "router": RouterFactory(project_id=OTHER_PROJECT, name="their-network-router"),
         "router": RouterFactory(project_id=OTHER_PROJECT, name="their-network-router"),
-        "floating_ip": FloatingIPFactory(
-            project_id=OTHER_PROJECT, floating_ip_address="203.0.113.199", floating_network=None
-        ),
+        "floating_ip": floating_ip,
         "server": ServerFactory(project_id=OTHER_PROJECT, name="their-network-server"),
         # Key pairs belong to users: another user's, whatever the project.
         "keypair": KeyPairFactory(user_id="someone", name="their-network-key"),

@@ -3,7 +3,8 @@
 import django_filters
 
 from dashboard.web.filtersets import ProjectFilterSet
-from networks.models import FloatingIP
+from networks.models import FloatingIP, PortForwarding
+from networks.selectors.floating_ips import floating_ip_list
 from networks.selectors.networks import external_network_list
 
 
@@ -24,3 +25,19 @@ class FloatingIPFilterSet(ProjectFilterSet):
     class Meta:
         model = FloatingIP
         fields = ["q", "status", "associated", "floating_network"]
+
+
+class PortForwardingFilterSet(ProjectFilterSet):
+    search_fields = ("internal_ip_address", "id", "description")
+    protocol = django_filters.ChoiceFilter(
+        choices=[("tcp", "TCP"), ("udp", "UDP")], empty_label="Any protocol"
+    )
+    # Scoped: only the project's own floating IPs are choices.
+    floating_ip = django_filters.ModelChoiceFilter(
+        queryset=lambda request: floating_ip_list(project_id=str(request.keystone.project_id)),
+        label="Floating IP",
+    )
+
+    class Meta:
+        model = PortForwarding
+        fields = ["q", "protocol", "floating_ip"]

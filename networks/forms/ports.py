@@ -1,1 +1,238 @@
-"""Ports forms."""
+"""Port forms: create and edit, with the checks the mirror allows before any cloud call."""
+
+import ipaddress
+import re
+from typing import Any
+
+from django import forms
+
+from dashboard.web.forms import ProjectForm
+from networks.models import Network, Port, Subnet
+from networks.selectors.ports import (
+    port_holding_address,
+    port_network_choices,
+    port_security_group_choices,
+    port_subnet_choices,
+)
+
+MAC = re.compile(r"^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$", re.IGNORECASE)
+
+
+class LinesField(forms.CharField):
+    """Text with one entry per line (a textarea); the API may also send a list of lines."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def to_python(self, value: Any) -> str:
+        if isinstance(value, list | tuple):
+            value = "\n".join(str(line) for line in value)
+        return str(super().to_python(value))
+
+    def lines(self, value: str) -> list[str]:
+        return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def boolean_select(choices: list[tuple[str, str]]) -> forms.NullBooleanSelect:
+    """A select for a NullBooleanField with our labels ("unknown": Neutron's default)."""
+    widget = forms.NullBooleanSelect()
+    widget.choices = choices
+    return widget
+
+
+class PortForm(ProjectForm):
+    """Create a port on a network the project may use (`obj` None), or edit `obj`."""
+
+    name = forms.CharField(max_length=255, required=False)
+    network_id = forms.ChoiceField(label="Network")
+    fixed_ips = LinesField(
+        required=False,
+        label="Fixed IPs",
+        help_text="One per line: an address (10.0.0.5), a subnet by name or CIDR for any free "
+        "address of it, or both (“10.0.0.0/24 10.0.0.5”). Empty: Neutron picks one.",
+    )
+    security_group_ids = forms.MultipleChoiceField(
+        required=False,
+        label="Security groups",
+        help_text="None chosen on a new port: the project's default group.",
+    )
+    port_security_enabled = forms.NullBooleanField(
+        required=False,
+        label="Port security",
+        widget=boolean_select([("unknown", "Network's default"), ("true", "On"), ("false", "Off")]),
+    )
+    allowed_address_pairs = LinesField(
+        required=False,
+        label="Allowed address pairs",
+        help_text="One per line: an IP address or CIDR, optionally with a MAC "
+        "(“10.0.0.100/32, fa:16:3e:00:00:01”). Needs port security on.",
+    )
+    admin_state_up = forms.NullBooleanField(
+        required=False,
+        label="Admin state",
+        widget=boolean_select([("true", "Up"), ("false", "Down")]),
+    )
+    description = forms.CharField(max_length=255, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("port_security_enabled", "admin_state_up"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        groups = self.fields["security_group_ids"]
+        assert isinstance(groups, forms.MultipleChoiceField)
+        groups.choices = [
+            (group.id, group.name_or_id)
+            for group in port_security_group_choices(project_id=self.project_id)
+        ]
+        if self.obj is not None:
+            del self.fields["network_id"]
+            return
+        network = self.fields["network_id"]
+        assert isinstance(network, forms.ChoiceField)
+        network.choices = [
+            (n.id, n.name_or_id) for n in port_network_choices(project_id=self.project_id)
+        ]
+        network.error_messages["invalid_choice"] = (
+            "Choose one of this project's networks or a shared network."
+        )
+
+    @property
+    def network(self) -> Network | None:
+        if self.obj is not None:
+            network: Network | None = self.obj.network
+            return network
+        network_id = self.cleaned_data.get("network_id")
+        return port_network_choices(project_id=self.project_id).filter(pk=network_id).first()
+
+    def clean_fixed_ips(self) -> list[dict[str, str]]:
+        network = self.network
+        if network is None:
+            return []
+        field = self.fields["fixed_ips"]
+        assert isinstance(field, LinesField)
+        subnets = list(port_subnet_choices(project_id=self.project_id, network_id=network.id))
+        fixed_ips = [
+            self._fixed_ip(line, network, subnets)
+            for line in field.lines(self.cleaned_data["fixed_ips"])
+        ]
+        addresses = [fixed["ip_address"] for fixed in fixed_ips if "ip_address" in fixed]
+        if len(set(addresses)) != len(addresses):
+            raise forms.ValidationError("The same address is given twice.")
+        return fixed_ips
+
+    def _fixed_ip(self, line: str, network: Network, subnets: list[Subnet]) -> dict[str, str]:
+        """One line of the fixed IPs: {"subnet_id", "ip_address"}, each only when known."""
+        subnet: Subnet | None = None
+        address = ""
+        for token in re.split(r"[,\s]+", line):
+            try:
+                address = str(ipaddress.ip_address(token))
+                continue
+            except ValueError:
+                pass
+            subnet = next((s for s in subnets if token in (s.id, s.name, s.cidr)), None)
+            if subnet is None:
+                raise forms.ValidationError(
+                    f"“{token}” is neither an address nor a subnet of network "
+                    f"“{network.name_or_id}”."
+                )
+        if address and subnet is None:
+            subnet = next((s for s in subnets if _inside(address, s.cidr)), None)
+            if subnet is None:
+                raise forms.ValidationError(
+                    f"No subnet of network “{network.name_or_id}” contains {address}."
+                )
+        assert subnet is not None
+        fixed = {"subnet_id": subnet.id}
+        if address:
+            self._check_address(address, subnet, network)
+            fixed["ip_address"] = address
+        return fixed
+
+    def _check_address(self, address: str, subnet: Subnet, network: Network) -> None:
+        label = f"subnet {subnet.cidr} (“{subnet.name_or_id}”)"
+        if not _inside(address, subnet.cidr):
+            raise forms.ValidationError(f"{address} is not inside {label}.")
+        if address == subnet.gateway_ip:
+            raise forms.ValidationError(f"{address} is the gateway address of {label}.")
+        holder = port_holding_address(
+            network_id=network.id,
+            ip_address=address,
+            exclude_port_id=self.obj.id if self.obj is not None else "",
+        )
+        if holder is not None:
+            name = (
+                f"port “{holder.name_or_id}”"
+                if holder.project_id == self.project_id
+                else "a port of another project"
+            )
+            raise forms.ValidationError(
+                f"{address} is already used by {name}. Choose another address, or give only "
+                "the subnet to get a free one."
+            )
+
+    def clean_allowed_address_pairs(self) -> list[dict[str, str]]:
+        field = self.fields["allowed_address_pairs"]
+        assert isinstance(field, LinesField)
+        pairs = []
+        for line in field.lines(self.cleaned_data["allowed_address_pairs"]):
+            address, mac = [*re.split(r"[,\s]+", line, maxsplit=1), ""][:2]
+            try:
+                ipaddress.ip_network(address, strict=False)
+            except ValueError:
+                raise forms.ValidationError(
+                    f"“{address}” is not an IP address or CIDR (line “{line}”)."
+                ) from None
+            pair = {"ip_address": address}
+            if mac:
+                if not MAC.match(mac):
+                    raise forms.ValidationError(
+                        f"“{mac}” is not a MAC address such as fa:16:3e:00:00:01 (line “{line}”)."
+                    )
+                pair["mac_address"] = mac.lower().replace("-", ":")
+            pairs.append(pair)
+        return pairs
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        security = data.get("port_security_enabled")
+        if security is None:
+            current = self.obj if self.obj is not None else self.network
+            security = current.port_security_enabled if current is not None else None
+        if security is False:
+            if data.get("security_group_ids"):
+                self.add_error(
+                    "security_group_ids",
+                    "A port without port security has no security groups. Turn port security "
+                    "on, or choose no group.",
+                )
+            if data.get("allowed_address_pairs"):
+                self.add_error(
+                    "allowed_address_pairs",
+                    "Allowed address pairs need port security. Turn it on, or leave this empty.",
+                )
+        return data
+
+
+def _inside(address: str, cidr: str) -> bool:
+    try:
+        return ipaddress.ip_address(address) in ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return False
+
+
+def port_form_initial(port: Port) -> dict[str, Any]:
+    """The edit form's values for a port as the mirror has it."""
+    return {
+        "name": port.name,
+        "description": port.description,
+        "fixed_ips": "\n".join(
+            f"{fixed['subnet_id']} {fixed['ip_address']}" for fixed in port.fixed_ips
+        ),
+        "security_group_ids": list(port.security_group_ids),
+        "port_security_enabled": port.port_security_enabled,
+        "allowed_address_pairs": "\n".join(
+            ", ".join(filter(None, (pair.get("ip_address"), pair.get("mac_address"))))
+            for pair in port.allowed_address_pairs
+        ),
+        "admin_state_up": port.admin_state_up,
+    }

@@ -1,15 +1,28 @@
-"""The project's floating IPs."""
+"""The project's floating IPs, what they map to, and their port forwardings."""
 
-from django.db.models import QuerySet
+import ipaddress
 
-from networks.models import FloatingIP
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from dashboard.mirror.models import SyncState
+from instances.models import Server
+from networks.models import FloatingIP, Port, PortForwarding, Router, Subnet
+from networks.reconcile import PORT_FORWARDING_STATE
 
 
 def floating_ip_list(*, project_id: str) -> QuerySet[FloatingIP]:
-    """The project's floating IPs with their external network, by address."""
+    """The project's floating IPs with their external network, port and router, by address;
+    `server_name` is the instance the port belongs to, if any."""
     return (
         FloatingIP.objects.filter(project_id=project_id)
-        .select_related("floating_network")
+        .select_related("floating_network", "port", "router")
+        .annotate(
+            server_name=Subquery(
+                Server.objects.filter(pk=OuterRef("port__device_id"), project_id=project_id).values(
+                    "name"
+                )[:1]
+            )
+        )
         .order_by("floating_ip_address")
     )
 
@@ -17,3 +30,112 @@ def floating_ip_list(*, project_id: str) -> QuerySet[FloatingIP]:
 def floating_ip_get(*, project_id: str, pk: str) -> FloatingIP | None:
     """One of the project's floating IPs, else None."""
     return floating_ip_list(project_id=project_id).filter(pk=pk).first()
+
+
+def floating_ip_holding_address(*, network_id: str, address: str) -> FloatingIP | None:
+    """The floating IP of any project allocated at `address` on the external network, if any."""
+    return FloatingIP.objects.filter(
+        floating_network_id=network_id, floating_ip_address=address
+    ).first()
+
+
+def floating_ip_of_fixed_ip(*, port_id: str, fixed_ip_address: str) -> FloatingIP | None:
+    """The floating IP already mapped to this address of the port, if any."""
+    return FloatingIP.objects.filter(port_id=port_id, fixed_ip_address=fixed_ip_address).first()
+
+
+def floating_ip_target_ports(*, project_id: str) -> QuerySet[Port]:
+    """The project's ports a floating IP may map to: ones with an address, serving an instance
+    or nothing (not routers, DHCP or other floating IPs), with the instance's name."""
+    return (
+        Port.objects.filter(project_id=project_id)
+        .exclude(fixed_ips=[])
+        .exclude(device_owner__startswith="network:")
+        .select_related("network")
+        .annotate(
+            server_name=Subquery(
+                Server.objects.filter(pk=OuterRef("device_id"), project_id=project_id).values(
+                    "name"
+                )[:1]
+            )
+        )
+        .order_by("name", "id")
+    )
+
+
+def external_subnet_list(*, network_id: str) -> QuerySet[Subnet]:
+    """Subnets of an external network (visible to every project, as the network is)."""
+    return Subnet.objects.filter(network_id=network_id, network__router_external=True).order_by(
+        "cidr"
+    )
+
+
+def unreachable_reason(
+    *, project_id: str, subnet_id: str, external_network_id: str, external_network_name: str
+) -> str:
+    """Why addresses of `subnet_id` cannot get a floating IP of the external network, according
+    to the mirror (no router on the subnet, or none with a gateway there); "" when they can."""
+    subnet = Subnet.objects.filter(pk=subnet_id).first()
+    subnet_label = f"subnet {subnet.cidr} (“{subnet.name_or_id}”)" if subnet else "its subnet"
+    router_ids = (
+        Port.objects.router_interfaces()
+        .filter(fixed_ips__icontains=f'"{subnet_id}"')
+        .values_list("device_id", flat=True)
+    )
+    routers = list(Router.objects.filter(pk__in=list(router_ids)))
+    if any(router.external_network_id == external_network_id for router in routers):
+        return ""
+    if not routers:
+        return (
+            f"No router is attached to {subnet_label}. Add the subnet as an interface of a "
+            f"router whose gateway is on “{external_network_name}”."
+        )
+    own = [router for router in routers if router.project_id == project_id]
+    names = ", ".join(f"“{router.name_or_id}”" for router in own) or "attached to it"
+    return (
+        f"The router{'s' if len(own) > 1 else ''} {names} on {subnet_label} "
+        f"{'have' if len(own) > 1 else 'has'} no gateway on “{external_network_name}”. Set the "
+        "router's external gateway to that network first."
+    )
+
+
+def ipv4_addresses(port: Port) -> list[str]:
+    """The port's IPv4 fixed addresses (floating IPs map to IPv4 only)."""
+    return [
+        fixed["ip_address"]
+        for fixed in port.fixed_ips
+        if ipaddress.ip_address(fixed["ip_address"]).version == 4
+    ]
+
+
+def port_forwarding_supported() -> bool:
+    """Whether the cloud has Neutron's floating IP port forwarding extension, as last recorded
+    by the reconcile (False until a sweep has looked)."""
+    return SyncState.objects.filter(
+        group=PORT_FORWARDING_STATE, error="", last_success_at__isnull=False
+    ).exists()
+
+
+def port_forwarding_project_list(*, project_id: str) -> QuerySet[PortForwarding]:
+    """The port forwardings of all the project's floating IPs."""
+    return PortForwarding.objects.filter(project_id=project_id).order_by(
+        "floating_ip_id", "protocol", "external_port_number"
+    )
+
+
+def port_forwarding_list(*, project_id: str, floating_ip_id: str) -> QuerySet[PortForwarding]:
+    """The port forwardings of one of the project's floating IPs, with their internal port."""
+    return (
+        PortForwarding.objects.filter(project_id=project_id, floating_ip_id=floating_ip_id)
+        .select_related("internal_port")
+        .order_by("protocol", "external_port_number", "external_port_range")
+    )
+
+
+def port_forwarding_get(*, project_id: str, pk: str) -> PortForwarding | None:
+    """One port forwarding of the project's floating IPs, with its floating IP, else None."""
+    return (
+        PortForwarding.objects.filter(project_id=project_id, pk=pk)
+        .select_related("floating_ip", "internal_port")
+        .first()
+    )

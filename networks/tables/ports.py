@@ -1,1 +1,92 @@
 """The ports table."""
+
+from typing import Any
+
+import django_tables2 as tables
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+
+from dashboard.web.tables import (
+    ActionsColumn,
+    ProjectTable,
+    RowAction,
+    SelectColumn,
+    StatusColumn,
+    owned,
+)
+from networks.models import Port
+from networks.selectors.ports import device_owner_label, port_delete_refusal
+
+
+def url_if_routed(name: str, pk: str) -> str:
+    """The object's page, or "" while that page does not exist yet (e.g. a router's detail)."""
+    try:
+        return reverse(name, kwargs={"pk": pk})
+    except NoReverseMatch:
+        return ""
+
+
+def attachment(port: Any) -> tuple[str, str]:
+    """What the port is attached to, as (label, link or "")."""
+    if getattr(port, "server_name", None):
+        return f"Instance “{port.server_name}”", ""
+    if getattr(port, "router_name", None) is not None:
+        return f"Router “{port.router_name or port.device_id}”", url_if_routed(
+            "networks:router_detail", port.device_id
+        )
+    return (port.device_id, "") if port.device_id else ("", "")
+
+
+def deletable(record: Port, table: ProjectTable) -> bool:
+    return owned(record, table) and not port_delete_refusal(port=record)
+
+
+class PortTable(ProjectTable):
+    pk = SelectColumn()
+    name = tables.Column(
+        accessor="name_or_id",
+        order_by=("name", "id"),
+        linkify=lambda record: reverse("networks:port_detail", kwargs={"pk": record.pk}),
+    )
+    network = tables.Column(accessor="network__name", verbose_name="Network", default="—")
+    fixed_ips = tables.Column(verbose_name="Fixed IPs", orderable=False)
+    mac_address = tables.Column(verbose_name="MAC")
+    device_owner = tables.Column(verbose_name="Used by")
+    attached = tables.Column(empty_values=(), orderable=False, verbose_name="Attached to")
+    status = StatusColumn()
+    actions = ActionsColumn(
+        [
+            RowAction("Edit", "networks:port_update", post=False),
+            RowAction(
+                "Delete",
+                "networks:port_delete",
+                confirm="Delete port {obj}?",
+                danger=True,
+                allowed=deletable,
+            ),
+        ]
+    )
+
+    def render_fixed_ips(self, value: list[dict[str, str]]) -> str:
+        return format_html_join(", ", "{}", ((fixed["ip_address"],) for fixed in value))
+
+    def render_device_owner(self, value: str) -> str:
+        return device_owner_label(value)
+
+    def render_attached(self, record: Port) -> str:
+        label, url = attachment(record)
+        return format_html('<a href="{}">{}</a>', url, label) if url else label or "—"
+
+    class Meta(ProjectTable.Meta):
+        model = Port
+        fields = (
+            "pk",
+            "name",
+            "network",
+            "fixed_ips",
+            "mac_address",
+            "device_owner",
+            "attached",
+            "status",
+        )
+        empty_text = "No ports yet. Create one."

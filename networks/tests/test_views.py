@@ -1,4 +1,4 @@
-"""The network and floating IP pages: from the mirror, changes through operations."""
+"""The network pages: from the mirror, changes through operations."""
 
 from typing import Any
 
@@ -8,7 +8,7 @@ from django.test import Client
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.resources import ResourceViewTests
-from networks.factories import FloatingIPFactory, NetworkFactory
+from networks.factories import NetworkFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
 
@@ -48,16 +48,6 @@ def test_without_htmx_a_change_redirects_back_with_a_message(signed_in: Client) 
     assert "Started: Create network “plain”" in response.content.decode()
 
 
-def test_floating_ip_form_offers_external_networks_only(signed_in: Client) -> None:
-    NetworkFactory(name="public", router_external=True)
-    NetworkFactory(name="internal")
-
-    page = signed_in.get("/network/floating-ips/allocate/").content.decode()
-
-    assert ">public</option>" in page
-    assert ">internal</option>" not in page
-
-
 class TestNetworkViews(ResourceViewTests):
     factory = NetworkFactory
     list_url_name = "networks:network_list"
@@ -68,18 +58,3 @@ class TestNetworkViews(ResourceViewTests):
 
     def valid_data(self, *, project_id: str) -> dict[str, Any]:
         return {"name": "blue"}
-
-
-class TestFloatingIPViews(ResourceViewTests):
-    factory = FloatingIPFactory
-    list_url_name = "networks:floating_ip_list"
-    create_url_name = "networks:floating_ip_create"
-    create_action = "networks.floating_ip_create"
-    invalid_data = {"floating_network_id": "not-an-external-network"}
-    invalid_field = "floating_network_id"
-
-    def valid_data(self, *, project_id: str) -> dict[str, Any]:
-        return {"floating_network_id": NetworkFactory(external=True).id}
-
-    def search_value(self, obj: Any) -> str:
-        return str(obj.pk)

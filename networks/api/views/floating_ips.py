@@ -1,20 +1,39 @@
 from typing import Any
 
 from rest_framework import mixins
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dashboard.operations.api.views import start_from_api, validated_form
+from dashboard.operations.services import OperationRefused
 from dashboard.web.api import ProjectViewSet
-from networks.api.serializers.floating_ips import FloatingIPSerializer
-from networks.changes.floating_ips import allocate_floating_ip, release_floating_ip
-from networks.filtersets.floating_ips import FloatingIPFilterSet
-from networks.forms.floating_ips import FloatingIPCreateForm
-from networks.selectors.floating_ips import floating_ip_list
+from networks.api.serializers.floating_ips import FloatingIPSerializer, PortForwardingSerializer
+from networks.changes.floating_ips import (
+    allocate_floating_ip,
+    associate_floating_ip,
+    create_port_forwarding,
+    delete_port_forwarding,
+    disassociate_floating_ip,
+    release_floating_ip,
+)
+from networks.filtersets.floating_ips import FloatingIPFilterSet, PortForwardingFilterSet
+from networks.forms.floating_ips import (
+    FloatingIPAssociateForm,
+    FloatingIPCreateForm,
+    PortForwardingForm,
+)
+from networks.selectors.floating_ips import (
+    floating_ip_get,
+    floating_ip_list,
+    port_forwarding_project_list,
+)
 
 
 class FloatingIPViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectViewSet):
-    """The project's floating IPs; allocate and release through operations."""
+    """The project's floating IPs; allocate, associate, disassociate and release through
+    operations."""
 
     selector = staticmethod(floating_ip_list)
     serializer_class = FloatingIPSerializer
@@ -27,3 +46,40 @@ class FloatingIPViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, Proje
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return start_from_api(request, **release_floating_ip(self.get_object()))
+
+    @action(detail=True, methods=["post"])
+    def associate(self, request: Request, pk: str) -> Response:
+        floating_ip = self.get_object()
+        form = FloatingIPAssociateForm(request.data, project_id=self.project_id, obj=floating_ip)
+        return start_from_api(request, **associate_floating_ip(floating_ip, validated_form(form)))
+
+    @action(detail=True, methods=["post"])
+    def disassociate(self, request: Request, pk: str) -> Response:
+        try:
+            change = disassociate_floating_ip(self.get_object())
+        except OperationRefused as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return start_from_api(request, **change)
+
+
+class PortForwardingViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectViewSet):
+    """Port forwardings of the project's floating IPs (filter with `floating_ip=`); create
+    (with `floating_ip_id`) and delete through operations."""
+
+    selector = staticmethod(port_forwarding_project_list)
+    serializer_class = PortForwardingSerializer
+    filterset_class = PortForwardingFilterSet
+    ordering_fields = ["protocol", "external_port_number"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        floating_ip = floating_ip_get(
+            project_id=self.project_id, pk=str(request.data.get("floating_ip_id", ""))
+        )
+        if floating_ip is None:
+            message = "Choose one of this project's floating IPs."
+            raise ValidationError({"floating_ip_id": [{"message": message, "code": "invalid"}]})
+        form = PortForwardingForm(request.data, project_id=self.project_id, obj=floating_ip)
+        return start_from_api(request, **create_port_forwarding(floating_ip, validated_form(form)))
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return start_from_api(request, **delete_port_forwarding(self.get_object()))

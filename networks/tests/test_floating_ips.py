@@ -1,0 +1,316 @@
+"""The floating IP pages and API: from the mirror, changes through operations, the forms' checks
+(address inside the network, target reachable through a router, port forwarding rules)."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from dashboard.mirror.models import SyncState
+from dashboard.operations.models import Operation
+from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.resources import HTMX, ResourceAPITests, ResourceViewTests
+from networks.factories import (
+    FloatingIPFactory,
+    NetworkFactory,
+    PortFactory,
+    PortForwardingFactory,
+    RouterFactory,
+    RouterInterfaceFactory,
+    SubnetFactory,
+)
+from networks.forms.floating_ips import (
+    FloatingIPAssociateForm,
+    FloatingIPCreateForm,
+    PortForwardingForm,
+)
+from networks.reconcile import PORT_FORWARDING_STATE
+
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+
+
+class TestFloatingIPViews(ResourceViewTests):
+    factory = FloatingIPFactory
+    list_url_name = "networks:floating_ip_list"
+    detail_url_name = "networks:floating_ip_detail"
+    create_url_name = "networks:floating_ip_create"
+    create_action = "networks.floating_ip_create"
+    invalid_data = {"floating_network_id": "not-an-external-network"}
+    invalid_field = "floating_network_id"
+
+    def valid_data(self, *, project_id: str) -> dict[str, Any]:
+        return {"floating_network_id": NetworkFactory(external=True).id}
+
+    def search_value(self, obj: Any) -> str:
+        return str(obj.pk)
+
+
+class TestFloatingIPAPI(ResourceAPITests):
+    factory = FloatingIPFactory
+    api_url = "/api/floating-ips/"
+    create_action = "networks.floating_ip_create"
+    invalid_data = {"floating_network_id": "not-an-external-network"}
+    invalid_field = "floating_network_id"
+
+    def valid_data(self, *, project_id: str) -> dict[str, Any]:
+        return {"floating_network_id": NetworkFactory(external=True).id}
+
+    def search_value(self, obj: Any) -> str:
+        return str(obj.pk)
+
+
+def port_forwarding_supported() -> None:
+    SyncState.objects.create(group=PORT_FORWARDING_STATE, last_success_at=timezone.now())
+
+
+class Topology:
+    """In the mirror: an external network with a subnet, a router with its gateway there, a
+    project subnet attached to it, and a port of the project on that subnet."""
+
+    def __init__(self, project_id: str, *, gateway: bool = True) -> None:
+        self.external = NetworkFactory(external=True, name="public")
+        SubnetFactory(network=self.external, project_id="admin", cidr="203.0.113.0/24")
+        self.router = RouterFactory(project_id=project_id, name="edge")
+        if gateway:
+            self.router.external_network = self.external
+            self.router.save()
+        self.subnet = SubnetFactory(project_id=project_id, cidr="10.40.0.0/24", name="app")
+        RouterInterfaceFactory(
+            project_id=project_id,
+            router=self.router,
+            network=self.subnet.network,
+            fixed_ips=[{"subnet_id": self.subnet.id, "ip_address": "10.40.0.1"}],
+        )
+        self.port = PortFactory(
+            project_id=project_id,
+            name="nic",
+            network=self.subnet.network,
+            fixed_ips=[
+                {"subnet_id": self.subnet.id, "ip_address": "10.40.0.5"},
+                {"subnet_id": self.subnet.id, "ip_address": "10.40.0.6"},
+            ],
+        )
+        self.floating_ip = FloatingIPFactory(
+            project_id=project_id, floating_network=self.external, floating_ip_address="203.0.113.9"
+        )
+
+
+def test_floating_ip_form_offers_external_networks_only(signed_in: Client) -> None:
+    NetworkFactory(name="public", router_external=True)
+    NetworkFactory(name="internal")
+
+    page = signed_in.get("/network/floating-ips/allocate/").content.decode()
+
+    assert ">public</option>" in page
+    assert ">internal</option>" not in page
+
+
+def test_bad_input_gets_field_errors_and_creates_nothing(signed_in: Client) -> None:
+    internal = signed_in.post("/api/floating-ips/", {"floating_network_id": "not-external"})
+
+    assert internal.status_code == 400
+    assert "not an external network" in internal.json()["floating_network_id"][0]["message"]
+    assert not Operation.objects.exists()
+
+
+def test_allocate_checks_the_address_against_the_network_and_the_mirror() -> None:
+    external = NetworkFactory(external=True, name="public")
+    subnet = SubnetFactory(network=external, project_id="admin", cidr="203.0.113.0/24")
+    FloatingIPFactory(
+        project_id="p1", floating_network=external, floating_ip_address="203.0.113.20"
+    )
+    other = SubnetFactory(network=NetworkFactory(external=True), cidr="198.51.100.0/24")
+
+    def error(**data: Any) -> str:
+        form = FloatingIPCreateForm({"floating_network_id": external.id, **data}, project_id="p1")
+        assert not form.is_valid()
+        return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+    assert "is not inside network “public”" in error(floating_ip_address="198.51.100.4")
+    assert "is the gateway of" in error(floating_ip_address="203.0.113.1")
+    assert "already in use to this project" in error(floating_ip_address="203.0.113.20")
+    assert "This subnet is not on “public”" in error(subnet_id=other.id)
+    valid = FloatingIPCreateForm(
+        {
+            "floating_network_id": external.id,
+            "subnet_id": subnet.id,
+            "floating_ip_address": "203.0.113.21",
+        },
+        project_id="p1",
+    )
+    assert valid.is_valid(), valid.errors
+
+
+def test_associate_needs_a_router_with_a_gateway_on_the_floating_ips_network() -> None:
+    topology = Topology("p1", gateway=False)
+
+    form = FloatingIPAssociateForm(
+        {"port_id": topology.port.id, "fixed_ip_address": "10.40.0.5"},
+        project_id="p1",
+        obj=topology.floating_ip,
+    )
+
+    assert not form.is_valid()
+    assert form.errors["port_id"] == [
+        "The router “edge” on subnet 10.40.0.0/24 (“app”) has no gateway on “public”. Set the "
+        "router's external gateway to that network first."
+    ]
+
+
+def test_associate_asks_which_address_and_refuses_a_taken_one() -> None:
+    topology = Topology("p1")
+    FloatingIPFactory(
+        project_id="p1",
+        floating_network=topology.external,
+        floating_ip_address="203.0.113.30",
+        port=topology.port,
+        fixed_ip_address="10.40.0.6",
+    )
+
+    def associate(**data: Any) -> FloatingIPAssociateForm:
+        form = FloatingIPAssociateForm(
+            {"port_id": topology.port.id, **data}, project_id="p1", obj=topology.floating_ip
+        )
+        form.is_valid()
+        return form
+
+    assert "has several IPv4 addresses (10.40.0.5, 10.40.0.6)" in str(associate().errors)
+    assert "already has floating IP 203.0.113.30" in str(
+        associate(fixed_ip_address="10.40.0.6").errors
+    )
+    chosen = associate(fixed_ip_address="10.40.0.5")
+    assert chosen.cleaned_data == {
+        "port_id": topology.port.id,
+        "fixed_ip_address": "10.40.0.5",
+        "port_name": "nic",
+    }
+
+
+def test_a_floating_ip_with_port_forwardings_is_not_associated() -> None:
+    topology = Topology("p1")
+    PortForwardingFactory(project_id="p1", floating_ip=topology.floating_ip)
+
+    form = FloatingIPAssociateForm(
+        {"port_id": topology.port.id, "fixed_ip_address": "10.40.0.5"},
+        project_id="p1",
+        obj=topology.floating_ip,
+    )
+
+    assert not form.is_valid()
+    assert "Delete its port forwardings first." in form.non_field_errors()[0]
+
+
+def test_port_forwarding_form_checks_the_extension_and_clashing_rules() -> None:
+    topology = Topology("p1")
+    PortForwardingFactory(
+        project_id="p1", floating_ip=topology.floating_ip, external_port_number=2222
+    )
+    data = {
+        "protocol": "tcp",
+        "external_port": 2222,
+        "internal_port_id": topology.port.id,
+        "internal_ip_address": "10.40.0.5",
+        "internal_port": 22,
+    }
+
+    without = PortForwardingForm(data, project_id="p1", obj=topology.floating_ip)
+    assert not without.is_valid()
+    assert "does not offer port forwarding" in without.non_field_errors()[0]
+
+    port_forwarding_supported()
+    clash = PortForwardingForm(data, project_id="p1", obj=topology.floating_ip)
+    assert not clash.is_valid()
+    assert "TCP port 2222 is already forwarded to" in clash.errors["external_port"][0]
+    assert PortForwardingForm(
+        {**data, "external_port": 2223}, project_id="p1", obj=topology.floating_ip
+    ).is_valid()
+
+
+def test_detail_shows_the_target_and_port_forwardings_only_where_supported(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
+) -> None:
+    topology = Topology(account.project.id)
+    rule = PortForwardingFactory(
+        project_id=account.project.id, floating_ip=topology.floating_ip, external_port_number=8022
+    )
+    url = f"/network/floating-ips/{topology.floating_ip.id}/"
+
+    hidden = signed_in.get(url).content.decode()
+    port_forwarding_supported()
+    shown = signed_in.get(url).content.decode()
+
+    assert "Port forwardings" not in hidden
+    assert "Port forwardings" in shown
+    assert f"/network/port-forwardings/{rule.id}/delete/" in shown
+    assert "Add port forwarding" in shown
+
+
+def test_associate_disassociate_and_port_forwarding_start_operations(
+    signed_in: Client, account: KeystoneAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    topology = Topology(account.project.id)
+    port_forwarding_supported()
+    fip = topology.floating_ip
+
+    with django_capture_on_commit_callbacks():
+        associate = signed_in.post(
+            f"/api/floating-ips/{fip.id}/associate/",
+            {"port_id": topology.port.id, "fixed_ip_address": "10.40.0.5"},
+        )
+        forward = signed_in.post(
+            f"/network/floating-ips/{fip.id}/port-forwardings/add/",
+            {
+                "protocol": "udp",
+                "external_port": 53,
+                "internal_port_id": topology.port.id,
+                "internal_ip_address": "10.40.0.6",
+                "internal_port": 5353,
+            },
+            headers=HTMX,
+        )
+    not_associated = signed_in.post(f"/api/floating-ips/{fip.id}/disassociate/")
+
+    assert associate.status_code == 202, associate.content.decode()
+    assert "already running" in forward.content.decode()
+    assert not_associated.status_code == 400
+    assert "is not associated to any port" in not_associated.json()["detail"]
+    operation = Operation.objects.get()
+    assert operation.action == "networks.floating_ip_associate"
+    assert operation.params == {
+        "floating_ip_id": fip.id,
+        "port_id": topology.port.id,
+        "fixed_ip_address": "10.40.0.5",
+        "port_name": "nic",
+    }
+
+
+def test_port_forwardings_api_lists_creates_and_scopes(
+    signed_in: Client, account: KeystoneAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    topology = Topology(account.project.id)
+    port_forwarding_supported()
+    own = PortForwardingFactory(project_id=account.project.id, floating_ip=topology.floating_ip)
+    foreign = PortForwardingFactory(project_id="p2")
+    data = {
+        "protocol": "tcp",
+        "external_port": 8443,
+        "internal_port_id": topology.port.id,
+        "internal_ip_address": "10.40.0.5",
+        "internal_port": 443,
+    }
+
+    listed = signed_in.get("/api/port-forwardings/", {"floating_ip": topology.floating_ip.id})
+    with django_capture_on_commit_callbacks():
+        created = signed_in.post(
+            "/api/port-forwardings/", {**data, "floating_ip_id": topology.floating_ip.id}
+        )
+    on_foreign = signed_in.post(
+        "/api/port-forwardings/", {**data, "floating_ip_id": foreign.floating_ip_id}
+    )
+
+    assert [item["id"] for item in listed.json()["results"]] == [own.id]
+    assert created.status_code == 202, created.content.decode()
+    assert created.json()["action"] == "networks.port_forwarding_create"
+    assert on_foreign.status_code == 400
+    assert "floating_ip_id" in on_foreign.json()

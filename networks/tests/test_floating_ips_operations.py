@@ -1,0 +1,287 @@
+"""Floating IPs end to end: API and pages -> Operation -> worker -> Neutron -> mirror, against the
+real cloud and a real Celery worker: allocate (also at a chosen address), associate to a port
+behind a router with a gateway on `public`, disassociate, release, bulk release, and port
+forwardings."""
+
+from collections.abc import Callable
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from dashboard.operations.models import Operation
+from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.waiting import operation_finished
+from networks.models import FloatingIP, Network, PortForwarding
+from networks.reconcile import (
+    reconcile_floating_ips,
+    reconcile_networks,
+    reconcile_port_forwardings,
+    reconcile_ports,
+    reconcile_routers,
+    reconcile_subnets,
+)
+
+pytestmark = [pytest.mark.cloud]
+
+Cleanup = Callable[[Callable[[], Any]], None]
+
+
+@pytest.fixture
+def external_network(cloud: Any, db: None) -> Network:
+    """The local cloud's `public` network and its subnets, mirrored."""
+    public = cloud.network.find_network("public")
+    reconcile_networks(conn=cloud, ids=[public.id])
+    reconcile_subnets(conn=cloud, ids=[s.id for s in cloud.network.subnets(network_id=public.id)])
+    return Network.objects.get(pk=public.id)
+
+
+@pytest.fixture
+def routed_port(
+    tenant_connection: Any, cloud: Any, cleanup: Cleanup, external_network: Network
+) -> SimpleNamespace:
+    """A port of the test's project on subnet 10.60.0.0/24, which a router with its gateway on
+    `public` has as an interface; all mirrored, all removed after the test."""
+    conn = tenant_connection.network
+    network = conn.create_network(name="fip-net")
+    cleanup(lambda: cloud.network.delete_network(network.id, ignore_missing=True))
+    subnet = conn.create_subnet(
+        network_id=network.id, cidr="10.60.0.0/24", ip_version=4, name="fip-subnet"
+    )
+    router = conn.create_router(
+        name="fip-router", external_gateway_info={"network_id": external_network.id}
+    )
+    cleanup(lambda: cloud.network.delete_router(router.id, ignore_missing=True))
+    conn.add_interface_to_router(router, subnet_id=subnet.id)
+    cleanup(lambda: _remove_interface(cloud, router.id, subnet.id))
+    port = conn.create_port(network_id=network.id, name="fip-port")
+    cleanup(lambda: cloud.network.delete_port(port.id, ignore_missing=True))
+    interfaces = [p.id for p in cloud.network.ports(device_id=router.id)]
+    reconcile_networks(conn=cloud, ids=[network.id])
+    reconcile_subnets(conn=cloud, ids=[subnet.id])
+    reconcile_routers(conn=cloud, ids=[router.id])
+    reconcile_ports(conn=cloud, ids=[port.id, *interfaces])
+    return SimpleNamespace(
+        port=port, router=router, subnet=subnet, address=port.fixed_ips[0]["ip_address"]
+    )
+
+
+def _remove_interface(cloud: Any, router_id: str, subnet_id: str) -> None:
+    """Remove the router's interface on the subnet unless a test already did."""
+    interfaces = cloud.network.ports(device_id=router_id, fixed_ips=[f"subnet_id={subnet_id}"])
+    if any(port.device_owner == "network:router_interface" for port in interfaces):
+        cloud.network.remove_interface_from_router(router_id, subnet_id=subnet_id)
+
+
+def allocated(
+    tenant_connection: Any, cloud: Any, cleanup: Cleanup, external_network: Network
+) -> FloatingIP:
+    """A floating IP of the test's project, allocated with the SDK and mirrored."""
+    made = tenant_connection.network.create_ip(floating_network_id=external_network.id)
+    cleanup(lambda: cloud.network.delete_ip(made.id, ignore_missing=True))
+    reconcile_floating_ips(conn=cloud, ids=[made.id])
+    return FloatingIP.objects.get(pk=made.id)
+
+
+def test_allocate_and_release_a_floating_ip(
+    celery_worker: Any, signed_in: Client, account: KeystoneAccount, external_network: Network
+) -> None:
+    response = signed_in.post(
+        "/api/floating-ips/", {"floating_network_id": external_network.id, "description": "web"}
+    )
+
+    allocated_op = operation_finished(response.json()["id"])
+    assert allocated_op.status == Operation.Status.SUCCEEDED, allocated_op.error_message
+    floating_ip = FloatingIP.objects.get(pk=allocated_op.result_id)
+    assert floating_ip.project_id == account.project.id
+    assert floating_ip.description == "web"
+    assert floating_ip.floating_ip_address.startswith("203.0.113.")
+
+    released = operation_finished(
+        signed_in.delete(f"/api/floating-ips/{floating_ip.id}/").json()["id"]
+    )
+    assert released.status == Operation.Status.SUCCEEDED, released.error_message
+    assert not FloatingIP.objects.filter(pk=floating_ip.id).exists()
+
+
+def test_a_chosen_address_is_allocated_where_policy_allows_and_refused_clearly_elsewhere(
+    celery_worker: Any,
+    client: Client,
+    make_account: Callable[..., KeystoneAccount],
+    cloud: Any,
+    cleanup: Cleanup,
+    external_network: Network,
+) -> None:
+    """Neutron's default policy reserves `floating_ip_address` to admins: a member's request is
+    refused with the policy's reason and the request id; an admin's gets that very address."""
+    member, admin = make_account(), make_account(roles=("member", "admin"))
+    data = {"floating_network_id": external_network.id, "floating_ip_address": "203.0.113.201"}
+
+    client.post("/auth/login/", member.credentials())
+    refused = operation_finished(client.post("/api/floating-ips/", data).json()["id"])
+    client.post("/auth/logout/")
+    client.post("/auth/login/", admin.credentials())
+    granted = operation_finished(client.post("/api/floating-ips/", data).json()["id"])
+    if granted.result_id:
+        cleanup(lambda: cloud.network.delete_ip(granted.result_id, ignore_missing=True))
+
+    assert refused.status == Operation.Status.FAILED
+    assert refused.error_message.startswith(
+        "Could not allocate floating IP 203.0.113.201: the cloud's policy does not allow this "
+        "for your role."
+    ), refused.error_message
+    assert "(Neutron 403, req-" in refused.error_message
+    assert granted.status == Operation.Status.SUCCEEDED, granted.error_message
+    floating_ip = FloatingIP.objects.get(pk=granted.result_id)
+    assert (floating_ip.floating_ip_address, floating_ip.project_id) == (
+        "203.0.113.201",
+        admin.project.id,
+    )
+
+
+def test_associate_and_disassociate(
+    celery_worker: Any,
+    signed_in: Client,
+    tenant_connection: Any,
+    cloud: Any,
+    cleanup: Cleanup,
+    external_network: Network,
+    routed_port: SimpleNamespace,
+) -> None:
+    floating_ip = allocated(tenant_connection, cloud, cleanup, external_network)
+
+    associated = operation_finished(
+        signed_in.post(
+            f"/api/floating-ips/{floating_ip.id}/associate/", {"port_id": routed_port.port.id}
+        ).json()["id"]
+    )
+
+    assert associated.status == Operation.Status.SUCCEEDED, associated.error_message
+    floating_ip.refresh_from_db()
+    assert (floating_ip.port_id, floating_ip.fixed_ip_address, floating_ip.router_id) == (
+        routed_port.port.id,
+        routed_port.address,
+        routed_port.router.id,
+    )
+    page = signed_in.get(f"/network/floating-ips/{floating_ip.id}/").content.decode()
+    assert f"{routed_port.address} (port “fip-port”)" in page
+
+    disassociated = operation_finished(
+        signed_in.post(f"/api/floating-ips/{floating_ip.id}/disassociate/").json()["id"]
+    )
+
+    assert disassociated.status == Operation.Status.SUCCEEDED, disassociated.error_message
+    floating_ip.refresh_from_db()
+    assert (floating_ip.port_id, floating_ip.fixed_ip_address) == (None, "")
+
+
+def test_an_unreachable_port_is_refused_by_neutron_with_the_reason_and_request_id(
+    celery_worker: Any,
+    signed_in: Client,
+    tenant_connection: Any,
+    cloud: Any,
+    cleanup: Cleanup,
+    external_network: Network,
+    routed_port: SimpleNamespace,
+) -> None:
+    """The router interface goes behind the mirror's back, so the form still sees the subnet
+    routed; Neutron answers ExternalGatewayForFloatingIPNotFound."""
+    floating_ip = allocated(tenant_connection, cloud, cleanup, external_network)
+    tenant_connection.network.remove_interface_from_router(
+        routed_port.router, subnet_id=routed_port.subnet.id
+    )
+
+    failed = operation_finished(
+        signed_in.post(
+            f"/api/floating-ips/{floating_ip.id}/associate/", {"port_id": routed_port.port.id}
+        ).json()["id"]
+    )
+
+    assert failed.status == Operation.Status.FAILED
+    assert failed.error_message.startswith(
+        f"Could not associate floating IP {floating_ip.floating_ip_address} to port “fip-port” "
+        f"({routed_port.address}): the port's subnet is not reachable from the floating IP's "
+        "external network. Add the subnet as an interface of a router whose gateway is on that "
+        "external network, then try again."
+    ), failed.error_message
+    assert "(Neutron 404, req-" in failed.error_message
+
+
+def test_bulk_release(
+    celery_worker: Any,
+    signed_in: Client,
+    tenant_connection: Any,
+    cloud: Any,
+    cleanup: Cleanup,
+    external_network: Network,
+) -> None:
+    floating_ips = [
+        allocated(tenant_connection, cloud, cleanup, external_network) for _ in range(2)
+    ]
+
+    response = signed_in.post(
+        "/network/floating-ips/release/",
+        {"pk": [floating_ip.id for floating_ip in floating_ips]},
+        headers={"HX-Request": "true"},
+    )
+
+    assert response.status_code == 200
+    operations = list(Operation.objects.filter(action="networks.floating_ip_delete"))
+    assert len(operations) == 2
+    for operation in operations:
+        finished = operation_finished(operation.id)
+        assert finished.status == Operation.Status.SUCCEEDED, finished.error_message
+    assert not FloatingIP.objects.filter(pk__in=[f.id for f in floating_ips]).exists()
+    assert not [f for f in floating_ips if cloud.network.find_ip(f.id) is not None]
+
+
+def test_add_and_delete_a_port_forwarding(
+    celery_worker: Any,
+    signed_in: Client,
+    tenant_connection: Any,
+    cloud: Any,
+    cleanup: Cleanup,
+    external_network: Network,
+    routed_port: SimpleNamespace,
+) -> None:
+    floating_ip = allocated(tenant_connection, cloud, cleanup, external_network)
+    reconcile_port_forwardings(conn=cloud)  # records that Neutron has the extension
+    page = signed_in.get(f"/network/floating-ips/{floating_ip.id}/").content.decode()
+    assert "Add port forwarding" in page
+
+    response = signed_in.post(
+        f"/network/floating-ips/{floating_ip.id}/port-forwardings/add/",
+        {
+            "protocol": "tcp",
+            "external_port": 2222,
+            "internal_port_id": routed_port.port.id,
+            "internal_port": 22,
+            "description": "ssh",
+        },
+        headers={"HX-Request": "true"},
+    )
+    created = operation_finished(Operation.objects.get().id)
+
+    assert response.status_code == 200
+    assert created.status == Operation.Status.SUCCEEDED, created.error_message
+    rule = PortForwarding.objects.get(floating_ip_id=floating_ip.id)
+    assert (rule.protocol, rule.external_port_number, rule.internal_port_number) == (
+        "tcp",
+        2222,
+        22,
+    )
+    assert (rule.internal_port_id, rule.internal_ip_address, rule.description) == (
+        routed_port.port.id,
+        routed_port.address,
+        "ssh",
+    )
+    assert rule.project_id == floating_ip.project_id
+    listed = list(cloud.network.port_forwardings(floating_ip.id))
+    assert [r.id for r in listed] == [rule.id]
+
+    deleted = operation_finished(signed_in.delete(f"/api/port-forwardings/{rule.id}/").json()["id"])
+
+    assert deleted.status == Operation.Status.SUCCEEDED, deleted.error_message
+    assert not PortForwarding.objects.filter(pk=rule.id).exists()
+    assert list(cloud.network.port_forwardings(floating_ip.id)) == []
