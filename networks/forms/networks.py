@@ -11,7 +11,6 @@ from django import forms
 from dashboard.web.forms import ProjectForm
 from networks.forms.subnets import SubnetSourceFields
 from networks.models import Network
-from tenants.quotas import require_quota
 
 PROVIDER_NETWORK_TYPES = [
     ("", "Cloud default"),
@@ -50,6 +49,7 @@ class NetworkFields(ProjectForm):
 
 
 class NetworkCreateForm(SubnetSourceFields, NetworkFields):
+    quotas = (("network", "network"), ("network", "subnet"))
     policy_fields = {
         "shared": ("neutron", "create_network:shared"),
         "router_external": ("neutron", "create_network:router:external"),
@@ -113,12 +113,15 @@ class NetworkCreateForm(SubnetSourceFields, NetworkFields):
                 f"These settings need a subnet: {', '.join(self[name].label for name in filled)}. "
                 "Give its CIDR or choose a subnet pool, or leave them empty.",
             )
-        for resource in ("network", "subnet") if wants_subnet else ("network",):
-            try:
-                require_quota(project_id=self.project_id, service="network", resource=resource)
-            except forms.ValidationError as refusal:
-                self.add_error(None, refusal)
         return cleaned_data
+
+    def quota_adding(self, service: str, resource: str) -> int:
+        """The subnet quota is used only when the form gives a first subnet."""
+        if resource == "subnet":
+            return int(
+                bool(self.cleaned_data.get("cidr") or self.cleaned_data.get("subnetpool_id"))
+            )
+        return 1
 
     def _check_provider(self) -> None:
         data = self.cleaned_data

@@ -19,7 +19,6 @@ from networks.selectors.subnets import (
     subnet_pool_list,
     subnets_that_must_not_overlap,
 )
-from tenants.quotas import require_quota
 
 IPV6_MODE_CHOICES = [("", "Not set"), *((mode, mode) for mode in validation.IPV6_MODES)]
 
@@ -251,6 +250,8 @@ class SubnetSourceFields(SubnetAddressFields):
 
 
 class SubnetCreateForm(SubnetSourceFields, ProjectForm):
+    quotas = (("network", "subnet"),)
+
     network_id = forms.ChoiceField(label="Network")
     name = forms.CharField(max_length=255, required=False)
     description = forms.CharField(max_length=255, required=False)
@@ -277,10 +278,6 @@ class SubnetCreateForm(SubnetSourceFields, ProjectForm):
         cleaned_data = super().clean()
         if network_id := cleaned_data.get("network_id"):
             self.clean_subnet(network_id=network_id)
-        try:
-            require_quota(project_id=self.project_id, service="network", resource="subnet")
-        except forms.ValidationError as refusal:
-            self.add_error(None, refusal)
         return cleaned_data
 
 
