@@ -23,6 +23,7 @@ NAVIGATION = (
         "Network",
         (
             NavItem("Networks", "networks:network_list"),
+            NavItem("Subnets", "networks:subnet_list"),
             NavItem("Ports", "networks:port_list"),
             NavItem("Routers", "networks:router_list"),
             NavItem("Floating IPs", "networks:floating_ip_list"),
