@@ -11,6 +11,7 @@ from oslo_policy.policy import RuleDefault
 ADMIN = "rule:admin_only"
 PROJECT_MEMBER = "role:member and project_id:%(project_id)s"
 ADMIN_OR_PROJECT_MEMBER = f"({ADMIN}) or ({PROJECT_MEMBER})"
+PROJECT_MANAGER = "role:manager and project_id:%(project_id)s"
 
 _BASE = {
     "context_is_admin": "role:admin",
@@ -88,5 +89,10 @@ RULES: list[RuleDefault] = [
     *(
         RuleDefault(name, f"({ADMIN}) or (role:member and rule:sg_owner)", scope_types=["project"])
         for name in _SG_OWNER_MEMBER
+    ),
+    RuleDefault(
+        "create_floatingip:floating_ip_address",
+        f"({ADMIN}) or ({PROJECT_MANAGER})",
+        scope_types=["project"],
     ),
 ]

@@ -24,6 +24,10 @@ PORT_NUMBER = {"min_value": 1, "max_value": 65535}
 
 
 class FloatingIPCreateForm(ProjectForm):
+    """Allocate from an external network, optionally from one subnet or at one address."""
+
+    policy_fields = {"floating_ip_address": ("neutron", "create_floatingip:floating_ip_address")}
+    quotas = (("network", "floatingip"),)
     floating_network_id = forms.ChoiceField(label="External network")
     subnet_id = forms.ChoiceField(
         label="Subnet", required=False, help_text="Optional: allocate from this subnet."
@@ -32,7 +36,7 @@ class FloatingIPCreateForm(ProjectForm):
         label="Address",
         required=False,
         protocol="IPv4",
-        help_text="Optional: this exact address (the cloud's policy may reserve it to admins).",
+        help_text="Optional: this exact address.",
     )
     description = forms.CharField(max_length=255, required=False)
 

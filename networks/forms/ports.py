@@ -42,6 +42,8 @@ def boolean_select(choices: list[tuple[str, str]]) -> forms.NullBooleanSelect:
 class PortForm(ProjectForm):
     """Create a port on a network the project may use (`obj` None), or edit `obj`."""
 
+    quotas = (("network", "port"),)
+
     name = forms.CharField(max_length=255, required=False)
     network_id = forms.ChoiceField(label="Network")
     fixed_ips = LinesField(

@@ -1,6 +1,7 @@
 """The floating IP pages and API: from the mirror, changes through operations, the forms' checks
 (address inside the network, target reachable through a router, port forwarding rules)."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -26,6 +27,7 @@ from networks.forms.floating_ips import (
     PortForwardingForm,
 )
 from networks.reconcile import PORT_FORWARDING_STATE
+from tenants.session import KeystoneSession
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
 
@@ -58,6 +60,25 @@ class TestFloatingIPAPI(ResourceAPITests):
 
     def search_value(self, obj: Any) -> str:
         return str(obj.pk)
+
+
+def session(*roles: str, project_id: str = "p1") -> KeystoneSession:
+    """A signed-in session with these roles (implied roles included), for the policy checks."""
+    now = datetime.now(UTC)
+    return KeystoneSession(
+        user_id="user",
+        user_name="user",
+        domain_name="Default",
+        unscoped_token="",
+        unscoped_expires_at=now,
+        token="",
+        expires_at=now,
+        project_id=project_id,
+        project_name=project_id,
+        project_domain_id="default",
+        roles=list(roles),
+        projects=[],
+    )
 
 
 def port_forwarding_supported() -> None:
@@ -123,7 +144,11 @@ def test_allocate_checks_the_address_against_the_network_and_the_mirror() -> Non
     other = SubnetFactory(network=NetworkFactory(external=True), cidr="198.51.100.0/24")
 
     def error(**data: Any) -> str:
-        form = FloatingIPCreateForm({"floating_network_id": external.id, **data}, project_id="p1")
+        form = FloatingIPCreateForm(
+            {"floating_network_id": external.id, **data},
+            project_id="p1",
+            keystone=session("admin", "member", "reader"),
+        )
         assert not form.is_valid()
         return " ".join(str(e) for errors in form.errors.values() for e in errors)
 
@@ -138,8 +163,23 @@ def test_allocate_checks_the_address_against_the_network_and_the_mirror() -> Non
             "floating_ip_address": "203.0.113.21",
         },
         project_id="p1",
+        keystone=session("admin", "member", "reader"),
     )
     assert valid.is_valid(), valid.errors
+
+
+def test_a_chosen_address_is_for_those_neutrons_policy_lets_choose_it() -> None:
+    """Neutron's default: admins and project managers; the shipped overrides leave it so."""
+    external = NetworkFactory(external=True)
+    data = {"floating_network_id": external.id, "floating_ip_address": "203.0.113.22"}
+
+    member = FloatingIPCreateForm(data, project_id="p1", keystone=session("member", "reader"))
+    manager = FloatingIPCreateForm(data, project_id="p1", keystone=session("manager", "member"))
+
+    assert "floating_ip_address" not in member.fields
+    assert not member.is_valid()
+    assert "create_floatingip:floating_ip_address" in member.errors["floating_ip_address"][0]
+    assert "floating_ip_address" in manager.fields
 
 
 def test_associate_needs_a_router_with_a_gateway_on_the_floating_ips_network() -> None:

@@ -41,7 +41,9 @@ class FloatingIPViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, Proje
     ordering_fields = ["floating_ip_address", "status", "created_at"]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = FloatingIPCreateForm(request.data, project_id=self.project_id)
+        form = FloatingIPCreateForm(
+            request.data, project_id=self.project_id, keystone=self.request.keystone
+        )
         return start_from_api(request, **allocate_floating_ip(validated_form(form)))
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -50,7 +52,12 @@ class FloatingIPViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, Proje
     @action(detail=True, methods=["post"])
     def associate(self, request: Request, pk: str) -> Response:
         floating_ip = self.get_object()
-        form = FloatingIPAssociateForm(request.data, project_id=self.project_id, obj=floating_ip)
+        form = FloatingIPAssociateForm(
+            request.data,
+            project_id=self.project_id,
+            obj=floating_ip,
+            keystone=self.request.keystone,
+        )
         return start_from_api(request, **associate_floating_ip(floating_ip, validated_form(form)))
 
     @action(detail=True, methods=["post"])
@@ -78,7 +85,12 @@ class PortForwardingViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, P
         if floating_ip is None:
             message = "Choose one of this project's floating IPs."
             raise ValidationError({"floating_ip_id": [{"message": message, "code": "invalid"}]})
-        form = PortForwardingForm(request.data, project_id=self.project_id, obj=floating_ip)
+        form = PortForwardingForm(
+            request.data,
+            project_id=self.project_id,
+            obj=floating_ip,
+            keystone=self.request.keystone,
+        )
         return start_from_api(request, **create_port_forwarding(floating_ip, validated_form(form)))
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -27,7 +27,7 @@ class PortViewSet(
     ordering_fields = ["name", "status", "mac_address", "device_owner", "created_at"]
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = PortForm(request.data, project_id=self.project_id)
+        form = PortForm(request.data, project_id=self.project_id, keystone=self.request.keystone)
         return start_from_api(request, **create_port(validated_form(form)))
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -35,7 +35,7 @@ class PortViewSet(
         data = (
             {**port_form_initial(port), **request.data} if kwargs.get("partial") else request.data
         )
-        form = PortForm(data, project_id=self.project_id, obj=port)
+        form = PortForm(data, project_id=self.project_id, obj=port, keystone=self.request.keystone)
         return start_from_api(request, **update_port(port, validated_form(form)))
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
