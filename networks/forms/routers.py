@@ -178,6 +178,7 @@ def _unusable_gateway_address(subnet: Subnet, address: str) -> str:
 class RouterCreateForm(RouterGatewayFields):
     gateway_network_required = False
     policy_fields = _gateway_policy("create")
+    quotas = (("network", "router"),)
 
     name = forms.CharField(max_length=255)
     description = forms.CharField(max_length=255, required=False)
