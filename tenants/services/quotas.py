@@ -90,9 +90,14 @@ def _compute_quotas_set(
         conn.compute.update_quota_set(project_id, force=force, **limits)
 
 
-def _network_quotas_set(*, conn: Any, project_id: str, label: str, limits: dict[str, int]) -> None:
+def _network_quotas_set(
+    *, conn: Any, project_id: str, label: str, limits: dict[str, int], force: bool
+) -> None:
+    # openstacksdk's Quota has no `force`, which Neutron needs to take a limit below usage
+    # (https://docs.openstack.org/api-ref/network/v2/#update-quota-for-a-project).
+    body = {"quota": {**limits, **({"force": True} if force else {})}}
     with translated(doing=f"update the network quotas of project “{label}”", service=NEUTRON):
-        conn.network.update_quota(project_id, **limits)
+        conn.network.put(f"/quotas/{project_id}", json=body, raise_exc=True)
 
 
 def project_quotas_update(
@@ -116,7 +121,9 @@ def project_quotas_update(
         )
     if network:
         try:
-            _network_quotas_set(conn=conn, project_id=project_id, label=label, limits=network)
+            _network_quotas_set(
+                conn=conn, project_id=project_id, label=label, limits=network, force=force
+            )
         except CloudError as exc:
             if not compute:
                 raise
