@@ -29,7 +29,9 @@ def url_if_routed(name: str, pk: str) -> str:
 def attachment(port: Any) -> tuple[str, str]:
     """What the port is attached to, as (label, link or "")."""
     if getattr(port, "server_name", None):
-        return f"Instance “{port.server_name}”", ""
+        return f"Instance “{port.server_name}”", url_if_routed(
+            "instances:server_detail", port.device_id
+        )
     if getattr(port, "router_name", None) is not None:
         return f"Router “{port.router_name or port.device_id}”", url_if_routed(
             "networks:router_detail", port.device_id

@@ -354,3 +354,18 @@ def test_port_forwardings_api_lists_creates_and_scopes(
     assert created.json()["action"] == "networks.port_forwarding_create"
     assert on_foreign.status_code == 400
     assert "floating_ip_id" in on_foreign.json()
+
+
+def test_associate_and_port_forwarding_pages_offer_the_projects_ports(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
+) -> None:
+    topology = Topology(account.project.id)
+    port_forwarding_supported()
+    fip = topology.floating_ip
+
+    associate = signed_in.get(f"/network/floating-ips/{fip.id}/associate/").content.decode()
+    forward = signed_in.get(f"/network/floating-ips/{fip.id}/port-forwardings/add/")
+
+    assert "nic (10.40.0.5, 10.40.0.6)" in associate
+    assert forward.status_code == 200
+    assert "nic (10.40.0.5, 10.40.0.6)" in forward.content.decode()

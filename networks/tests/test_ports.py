@@ -228,3 +228,27 @@ def test_edit_sends_the_revision_and_patch_keeps_the_other_fields(
     assert params["revision_number"] == 7
     assert params["fixed_ips"] == [{"subnet_id": subnet.id, "ip_address": "10.33.0.5"}]
     assert params["security_group_ids"] == [group.id]
+
+
+def test_form_pages_render_with_the_ports_values(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
+) -> None:
+    subnet = SubnetFactory(project_id=account.project.id, cidr="10.34.0.0/24", name="app")
+    port = PortFactory(
+        project_id=account.project.id,
+        network=subnet.network,
+        fixed_ips=[{"subnet_id": subnet.id, "ip_address": "10.34.0.5"}],
+        allowed_address_pairs=[{"ip_address": "10.34.0.0/28", "mac_address": "fa:16:3e:00:00:09"}],
+        device_owner="",
+    )
+
+    create = signed_in.get("/network/ports/create/")
+    edit = signed_in.get(f"/network/ports/{port.id}/edit/").content.decode()
+    detail = signed_in.get(f"/network/ports/{port.id}/").content.decode()
+
+    assert create.status_code == 200
+    assert f"{subnet.id} 10.34.0.5" in edit
+    assert "10.34.0.0/28, fa:16:3e:00:00:09" in edit
+    assert 'name="network_id"' not in edit
+    assert "10.34.0.5</code> on subnet 10.34.0.0/24 (“app”)" in detail
+    assert f'action="/network/ports/{port.id}/delete/"' in detail
