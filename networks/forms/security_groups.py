@@ -16,6 +16,7 @@ from networks.changes.security_groups import (
 )
 from networks.models import SecurityGroup, SecurityGroupRule
 from networks.selectors.security_groups import security_group_list, security_group_rule_list
+from tenants.quotas import require_quota
 
 RESERVED_NAME = "default"
 
@@ -64,6 +65,7 @@ class SecurityGroupForm(ProjectForm):
 
 
 class SecurityGroupCreateForm(SecurityGroupForm):
+    quotas = (("network", "security_group"),)
     # A choice rather than a checkbox, so that leaving it out (the API) means stateful.
     stateful = forms.TypedChoiceField(
         choices=[(True, "Stateful: replies to allowed traffic are allowed"), (False, "Stateless")],
@@ -158,6 +160,13 @@ class SecurityGroupRuleForm(ProjectForm):
         group = self.security_group()
         if group is not None and not self.errors:
             self._refuse_duplicate(group, rule)
+            replaced = self.replaced_rule()
+            # A replacement exists beside the rule it replaces for a moment (unless only the
+            # description changes: then the old one goes first).
+            if replaced is None or rule_key(rule_attributes(replaced)) != rule_key(rule):
+                require_quota(
+                    project_id=self.project_id, service="network", resource="security_group_rule"
+                )
         return {"security_group_id": group.id if group else None, **rule}
 
     def _protocol(self, data: dict[str, Any]) -> str | None:

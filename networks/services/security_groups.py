@@ -3,9 +3,9 @@
 Rules cannot be tagged (Neutron's tag extension leaves them out) nor updated (no PUT), so a
 rule's create is made idempotent by its attributes instead of create_once's marker: Neutron
 refuses a second rule equal to it, so a rule equal to the new one is either the one an earlier
-attempt of this operation made (its id recorded, or made after the operation started) or one that
-was there before, which makes this rule a duplicate. Editing a rule replaces it: the new rule is
-created first, and only then is the old one deleted.
+attempt of this operation made (its id recorded, or, on a later attempt, made after the first one
+started) or one that was there before, which makes this rule a duplicate. Editing a rule
+replaces it: the new rule is created first, and only then is the old one deleted.
 """
 
 from collections.abc import Iterable, Mapping
@@ -106,10 +106,14 @@ def _equal_rule(*, conn: Any, security_group_id: str, rule: Mapping[str, Any]) -
     return next((made for made in listed if rule_key(_cloud_rule(made)) == key), None)
 
 
-def _made_since(operation: Operation, rule: Any) -> bool:
-    """Whether the rule was made after the operation started (Neutron keeps whole seconds)."""
-    made_at = datetime.fromisoformat(rule.created_at)
-    return made_at >= operation.created_at.replace(microsecond=0)
+def _made_by_earlier_attempt(operation: Operation, rule: Any) -> bool:
+    """Whether an earlier attempt of the operation may have made the rule: there was one, and the
+    rule is no older than it (Neutron keeps whole seconds). A first attempt made nothing yet, so
+    an equal rule made by someone else in the same second is not taken for its own."""
+    if operation.attempts < 2:
+        return False
+    started = operation.started_at or operation.created_at
+    return datetime.fromisoformat(rule.created_at) >= started.replace(microsecond=0)
 
 
 def _rule_exists(*, doing: str, existing: Any) -> CloudConflict:
@@ -129,7 +133,7 @@ def _create_rule_once(
     naming the equal rule that was there before. Run inside `translated(doing=...)`."""
     existing = _equal_rule(conn=conn, security_group_id=security_group_id, rule=rule)
     if existing is not None:
-        if existing.id != operation.result_id and not _made_since(operation, existing):
+        if existing.id != operation.result_id and not _made_by_earlier_attempt(operation, existing):
             raise _rule_exists(doing=doing, existing=existing)
         made = existing
     else:

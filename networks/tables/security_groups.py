@@ -4,6 +4,7 @@ from typing import Any
 
 import django_tables2 as tables
 
+from dashboard.policy import policy_allows
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, owned
 from networks.changes.security_groups import (
     port_range_label,
@@ -14,9 +15,42 @@ from networks.changes.security_groups import (
 from networks.models import SecurityGroup, SecurityGroupRule
 
 
-def deletable(record: SecurityGroup, table: ProjectTable) -> bool:
-    """Own groups but `default`, which Neutron keeps in every project."""
-    return owned(record, table) and record.name != "default"
+def policy_permits(request: Any, *rules: str, group: SecurityGroup | None = None) -> bool:
+    """Whether Neutron's policy lets the session do all of `rules` (to `group`'s rules)."""
+    keystone = getattr(request, "keystone", None)
+    target = {"security_group:project_id": group.project_id} if group is not None else None
+    return keystone is not None and all(
+        policy_allows(keystone, "neutron", rule, target=target) for rule in rules
+    )
+
+
+def may_edit(record: SecurityGroup, table: ProjectTable) -> bool:
+    return owned(record, table) and policy_permits(table.request, "update_security_group")
+
+
+def may_delete(record: SecurityGroup, table: ProjectTable) -> bool:
+    """Own groups but `default`, which Neutron keeps in every project, where policy allows."""
+    return (
+        owned(record, table)
+        and record.name != "default"
+        and policy_permits(table.request, "delete_security_group")
+    )
+
+
+def may_replace_rule(record: SecurityGroupRule, table: ProjectTable) -> bool:
+    """A replacement creates a rule and deletes one."""
+    return owned(record, table) and policy_permits(
+        table.request,
+        "create_security_group_rule",
+        "delete_security_group_rule",
+        group=record.security_group,
+    )
+
+
+def may_delete_rule(record: SecurityGroupRule, table: ProjectTable) -> bool:
+    return owned(record, table) and policy_permits(
+        table.request, "delete_security_group_rule", group=record.security_group
+    )
 
 
 class SecurityGroupTable(ProjectTable):
@@ -31,13 +65,13 @@ class SecurityGroupTable(ProjectTable):
     stateful = tables.BooleanColumn()
     actions = ActionsColumn(
         [
-            RowAction("Edit", "networks:security_group_edit", post=False),
+            RowAction("Edit", "networks:security_group_edit", post=False, allowed=may_edit),
             RowAction(
                 "Delete",
                 "networks:security_group_delete",
                 confirm="Delete security group {obj} and its rules?",
                 danger=True,
-                allowed=deletable,
+                allowed=may_delete,
             ),
         ]
     )
@@ -60,12 +94,15 @@ class SecurityGroupRuleTable(ProjectTable):
     description = tables.Column()
     actions = ActionsColumn(
         [
-            RowAction("Edit", "networks:security_group_rule_edit", post=False),
+            RowAction(
+                "Edit", "networks:security_group_rule_edit", post=False, allowed=may_replace_rule
+            ),
             RowAction(
                 "Delete",
                 "networks:security_group_rule_delete",
                 confirm="Delete this rule?",
                 danger=True,
+                allowed=may_delete_rule,
             ),
         ]
     )

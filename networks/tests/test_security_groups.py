@@ -1,6 +1,7 @@
 """Security group pages and API: from the mirror, the rule form's local checks, refusals made
 before anything starts, and changes started as operations."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,7 +15,9 @@ from networks.forms.security_groups import (
     SecurityGroupRuleAddForm,
     SecurityGroupRuleCreateForm,
     SecurityGroupRuleEditForm,
+    rule_initial,
 )
+from tenants.factories import QuotaFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
 
@@ -370,3 +373,93 @@ def test_a_rule_of_another_projects_group_cannot_be_replaced(signed_in: Client) 
     assert put.status_code == 404
     assert group_patch.status_code == 404
     assert not Operation.objects.exists()
+
+
+def test_a_common_rule_is_added_from_the_groups_page(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    group = SecurityGroupFactory(project_id=account.project.id, name="web")
+    url = f"/network/security-groups/{group.id}/rules/add/"
+
+    page = signed_in.get(f"/network/security-groups/{group.id}/").content.decode()
+    bad = signed_in.post(
+        url, {"preset": "ssh", "remote_ip_prefix": "198.51.100.0/33"}, headers=HTMX
+    )
+    good = signed_in.post(
+        url, {"preset": "ssh", "remote_ip_prefix": "198.51.100.0/24"}, headers=HTMX
+    )
+
+    assert f'hx-post="{url}"' in page
+    assert '<option value="https">HTTPS (TCP 443)</option>' in page
+    assert bad["HX-Retarget"] == "#object-form"
+    assert "not a CIDR" in bad.content.decode()
+    assert good.status_code == 200
+    operation = Operation.objects.get()
+    assert operation.description == (
+        "Add rule “ingress IPv4 TCP 22 from 198.51.100.0/24” to security group “web”"
+    )
+
+
+def test_rules_are_deleted_in_bulk_from_the_groups_page(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    group = SecurityGroupFactory(project_id=account.project.id)
+    rules = [
+        SecurityGroupRuleFactory(
+            security_group=group,
+            project_id=account.project.id,
+            port_range_min=port,
+            port_range_max=port,
+        )
+        for port in (22, 80)
+    ]
+    foreign = SecurityGroupRuleFactory(project_id="another-project")
+
+    response = signed_in.post(
+        "/network/security-group-rules/delete/",
+        {"pk": [rule.id for rule in rules] + [foreign.id]},
+        headers=HTMX,
+    )
+
+    assert response.status_code == 200
+    assert sorted(Operation.objects.values_list("target_id", flat=True)) == sorted(
+        rule.id for rule in rules
+    )
+
+
+def test_a_reader_gets_no_change_buttons(
+    make_account: Callable[..., KeystoneAccount], client: Client
+) -> None:
+    reader = make_account(roles=("reader",))
+    assert client.post("/auth/login/", reader.credentials()).status_code == 302
+    group = SecurityGroupFactory(project_id=reader.project.id, name="web")
+    rule = SecurityGroupRuleFactory(security_group=group, project_id=reader.project.id)
+
+    listing = client.get("/network/security-groups/").content.decode()
+    detail = client.get(f"/network/security-groups/{group.id}/").content.decode()
+
+    assert "Create security group" not in listing
+    assert "/network/security-groups/delete/" not in listing
+    assert f"/network/security-groups/{group.id}/edit/" not in listing + detail
+    assert f"/network/security-groups/{group.id}/delete/" not in listing + detail
+    assert f"/network/security-groups/{group.id}/rules/add/" not in detail
+    assert f"/network/security-group-rules/{rule.id}/" not in detail
+    assert "/network/security-group-rules/delete/" not in detail
+
+
+def test_a_rule_needs_a_free_rule_in_the_quota(account: KeystoneAccount) -> None:
+    group = SecurityGroupFactory(project_id=account.project.id)
+    rule = SecurityGroupRuleFactory(security_group=group, project_id=account.project.id)
+    QuotaFactory(project_id=account.project.id, resource="security_group_rule", limit=1, in_use=1)
+
+    added = rule_form(obj=group, protocol="udp", port_range_min=53)
+    replaced = SecurityGroupRuleEditForm(
+        {"protocol": "udp", "port_range_min": 53}, project_id=group.project_id, obj=rule
+    )
+    described = SecurityGroupRuleEditForm(
+        {**rule_initial(rule), "description": "ssh"}, project_id=group.project_id, obj=rule
+    )
+
+    assert "security group rules" in added.non_field_errors()[0]
+    assert not replaced.is_valid()
+    assert described.is_valid(), described.errors

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from dashboard.cloud.errors import CloudConflict
 from dashboard.operations.models import Operation
@@ -262,3 +263,46 @@ def test_neutrons_refusals_to_delete_are_explained(
     assert "(Neutron 409, req-" in in_use
     assert "Neutron keeps a default security group in every project" in default_refused
     assert cloud.network.find_security_group(group.id) is not None
+
+
+@pytest.mark.django_db
+def test_a_retry_adopts_the_rule_its_first_attempt_made_but_a_first_attempt_does_not(
+    signed_in: Client, account: KeystoneAccount, cloud: Any, tenant_connection: Any
+) -> None:
+    """A worker that died between Neutron's answer and recording the id is staged: the rule is
+    made directly, then the service runs as the operation's second attempt."""
+    group = cloud.network.create_security_group(name="retry", project_id=account.project.id)
+    rule = {
+        "direction": "egress",
+        "ethertype": "IPv4",
+        "protocol": "udp",
+        "port_range_min": 123,
+        "port_range_max": 123,
+    }
+    operation = operation_start(
+        actor=KeystoneSession.load(signed_in.session),
+        action="networks.security_group_rule_create",
+        description="Add a rule",
+        target_type="security_group_rule",
+        target_name="egress IPv4 UDP 123 to anywhere",
+        params={"security_group_id": group.id, "rule": rule},
+    )
+    Operation.objects.filter(pk=operation.pk).update(attempts=1, started_at=timezone.now())
+    operation.refresh_from_db()
+    made = tenant_connection.network.create_security_group_rule(security_group_id=group.id, **rule)
+
+    with pytest.raises(CloudConflict, match=f"already has this rule \\(rule {made.id}\\)"):
+        security_group_rule_create(
+            conn=tenant_connection, operation=operation, security_group_id=group.id, rule=rule
+        )
+    operation.attempts = 2
+    security_group_rule_create(
+        conn=tenant_connection, operation=operation, security_group_id=group.id, rule=rule
+    )
+
+    assert operation.result_id == made.id
+    assert [
+        r.id
+        for r in cloud.network.security_group_rules(security_group_id=group.id)
+        if r.port_range_min == 123
+    ] == [made.id]

@@ -34,7 +34,11 @@ from networks.selectors.security_groups import (
     security_group_rule_get,
     security_group_rule_list,
 )
-from networks.tables.security_groups import SecurityGroupRuleTable, SecurityGroupTable
+from networks.tables.security_groups import (
+    SecurityGroupRuleTable,
+    SecurityGroupTable,
+    policy_permits,
+)
 
 
 def group_url(group_id: str) -> str:
@@ -47,9 +51,17 @@ class SecurityGroupListView(ObjectListView):
     table_class = SecurityGroupTable
     template_name = "web/object_list.html"
     title = "Security Groups"
-    create_url_name = "networks:security_group_create"
     create_label = "Create security group"
-    bulk_delete_url_name = "networks:security_group_bulk_delete"
+
+    @property
+    def create_url_name(self) -> str:  # type: ignore[override]
+        allowed = policy_permits(self.request, "create_security_group")
+        return "networks:security_group_create" if allowed else ""
+
+    @property
+    def bulk_delete_url_name(self) -> str:  # type: ignore[override]
+        allowed = policy_permits(self.request, "delete_security_group")
+        return "networks:security_group_bulk_delete" if allowed else ""
 
 
 class SecurityGroupDetailView(ObjectDetailView):
@@ -58,7 +70,12 @@ class SecurityGroupDetailView(ObjectDetailView):
 
     def get_related(self, obj: SecurityGroup) -> dict[str, Any]:
         rules = security_group_rule_list(project_id=self.project_id, security_group_id=obj.pk)
+        add, delete = "create_security_group_rule", "delete_security_group_rule"
         return {
+            "may_edit": policy_permits(self.request, "update_security_group"),
+            "may_delete": policy_permits(self.request, "delete_security_group"),
+            "may_add_rule": policy_permits(self.request, add, group=obj),
+            "may_delete_rule": policy_permits(self.request, delete, group=obj),
             "rules_table": SecurityGroupRuleTable(
                 rules, project_id=self.project_id, request=self.request
             ),
