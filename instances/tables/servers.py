@@ -60,8 +60,18 @@ def render_status(server: Server) -> SafeString:
         else ""
     )
     power = POWER_STATES.get(server.power_state) if server.power_state is not None else None
+    fault = (
+        format_html(
+            '<div class="small text-danger text-truncate" style="max-width: 16rem" title="{}">'
+            "{}</div>",
+            server.fault.get("message", ""),
+            server.fault.get("message", ""),
+        )
+        if server.status == "ERROR" and server.fault
+        else ""
+    )
     return format_html(
-        '{}{}<div class="small text-body-secondary">{}</div>', badge, task, power or ""
+        '{}{}<div class="small text-body-secondary">{}</div>{}', badge, task, power or "", fault
     )
 
 
@@ -117,6 +127,7 @@ class ServerTable(ProjectTable):
         accessor="image_id", verbose_name="Image", order_by=("image__name",), empty_values=()
     )
     key_name = tables.Column(verbose_name="Key pair", default="—")
+    security_groups = tables.Column(verbose_name="Security groups", orderable=False)
     created_at = tables.DateTimeColumn(verbose_name="Created", format="Y-m-d H:i")
     actions = tables.Column(
         verbose_name="",
@@ -139,6 +150,9 @@ class ServerTable(ProjectTable):
             return record.image.name_or_id
         return str(record.image_id or "Booted from a volume")
 
+    def render_security_groups(self, value: list[str]) -> str:
+        return ", ".join(value) or "—"
+
     def render_actions(self, record: Server) -> str:
         return render_to_string(
             "instances/includes/server_actions.html", {"server": record}, self.request
@@ -154,6 +168,7 @@ class ServerTable(ProjectTable):
             "flavor_name",
             "image",
             "key_name",
+            "security_groups",
             "created_at",
             "actions",
         )

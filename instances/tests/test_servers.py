@@ -8,6 +8,7 @@ import base64
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -150,6 +151,13 @@ def test_transitional_rows_reload_themselves_until_they_settle(
     building.status, building.vm_state = "ACTIVE", "active"
     building.save()
     row = signed_in.get(f"/compute/instances/{building.id}/row/", headers=HTMX).content.decode()
+    broken = ServerFactory(
+        project_id=account.project.id, status="ERROR", fault={"code": 500, "message": "No host"}
+    )
+    assert (
+        'title="No host">No host</div>'
+        in signed_in.get(f"/compute/instances/{broken.id}/row/", headers=HTMX).content.decode()
+    )
 
     assert row.startswith(f'<tr id="server-{building.id}"')
     assert "hx-get" not in row
@@ -234,8 +242,8 @@ def test_detail_renders_from_the_mirror_with_ports_floating_ips_volumes_and_faul
 
     page = signed_in.get(f"/compute/instances/{server.id}/").content.decode()
 
-    assert "No valid host was found." in page
     assert 'id="server-fault"' in page
+    assert "No valid host was found." in page
     assert "nic0" in page
     assert page.count("203.0.113.44") == 2  # in the addresses and beside the port
     assert "vol-1" in page
@@ -373,6 +381,26 @@ def test_user_data_over_novas_limit_is_refused_with_the_limit(
     assert response["HX-Retarget"] == "#object-form"
     assert "Nova accepts at most 64.0 KiB" in body
     assert not Operation.objects.exists()
+
+
+def test_user_data_from_a_file_is_sent_base64_encoded(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    data = launchable(account.project.id)
+    script = b"#!/bin/sh\necho hello\n"
+
+    both = signed_in.post(
+        LAUNCH_URL,
+        data | {"user_data": "#cloud-config", "user_data_file": SimpleUploadedFile("a.sh", script)},
+        headers=HTMX,
+    )
+    assert "Give the user data as text or as a file, not both." in both.content.decode()
+    assert not Operation.objects.exists()
+
+    signed_in.post(
+        LAUNCH_URL, data | {"user_data_file": SimpleUploadedFile("a.sh", script)}, headers=HTMX
+    )
+    assert base64.b64decode(Operation.objects.get().params["user_data"]) == script
 
 
 def test_bad_name_count_metadata_and_foreign_choices_are_field_errors(
