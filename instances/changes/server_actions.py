@@ -116,10 +116,10 @@ def set_server_security_groups(server: Server, data: dict[str, Any]) -> Change:
 
 
 def attach_server_interface(server: Server, data: dict[str, Any]) -> Change:
-    port, network = data.get("port"), data.get("network")
-    if port is not None:
+    if (port := data.get("port")) is not None:
         params, onto = {"port_id": port.id}, f"port “{port.name_or_id}”"
     else:
+        network = data["network"]
         params, onto = {"network_id": network.id}, f"network “{network.name_or_id}”"
     return server_action(
         server,
@@ -140,12 +140,12 @@ def detach_server_interface(server: Server, data: dict[str, Any]) -> Change:
 
 
 def associate_server_floating_ip(server: Server, data: dict[str, Any]) -> Change:
-    floating_ip, network = data.get("floating_ip"), data.get("floating_network")
     params = {"port_id": data["port_id"], "fixed_ip_address": data["fixed_ip_address"]}
-    if floating_ip is not None:
+    if (floating_ip := data.get("floating_ip")) is not None:
         params["floating_ip_id"] = floating_ip.id
         which = f"floating IP {floating_ip.floating_ip_address}"
     else:
+        network = data["floating_network"]
         params["floating_network_id"] = network.id
         which = f"a new floating IP from “{network.name_or_id}”"
     return server_action(

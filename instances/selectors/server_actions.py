@@ -47,6 +47,6 @@ def free_floating_ip_list(*, project_id: str) -> QuerySet[FloatingIP]:
 
 def server_floating_ip_list(*, project_id: str, server_id: str) -> QuerySet[FloatingIP]:
     """The project's floating IPs mapped to one of the server's ports, by address."""
-    return FloatingIP.objects.filter(
-        project_id=project_id, port__device_id=server_id
-    ).order_by("floating_ip_address")
+    return FloatingIP.objects.filter(project_id=project_id, port__device_id=server_id).order_by(
+        "floating_ip_address"
+    )

@@ -8,6 +8,7 @@ with a targeted reconcile of the server, and of the ports and floating IPs it to
 left in a transitional state gets follow-up reconciles (`server_followup_schedule`).
 """
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
@@ -32,6 +33,10 @@ from instances.tasks import server_followup_schedule
 from networks.reconcile import reconcile_floating_ips, reconcile_ports
 from networks.services.common import NEUTRON, create_once, operation_tag
 
+# How long an interface or floating IP change waits for Nova's addresses to show it, and how
+# often it looks.
+ADDRESSES_WAIT = 15.0
+ADDRESSES_POLL = 1.0
 # Nova keeps instance action start times in whole seconds.
 ACTION_CLOCK_MARGIN = timedelta(seconds=1)
 REVISION_CONFLICT = 412
@@ -56,6 +61,25 @@ def _mirror(server_id: str, *, follow_up: bool = False) -> None:
     changes Nova shows a moment later, such as a floating IP in its addresses)."""
     result = reconcile_servers(conn=service_connection(), ids=[server_id])
     server_followup_schedule(ids=[server_id] if follow_up else list(result.transitional))
+
+
+def _addresses_show(
+    *, conn: Any, server_id: str, shown: Callable[[list[dict[str, Any]]], bool]
+) -> None:
+    """Wait, a little, until Nova's view of the server's addresses shows a Neutron change.
+
+    Nova learns of port and floating IP changes from Neutron's events, which Neutron sends in
+    batches (every 2 s by default), so the server's addresses lag behind. Past the wait the
+    operation still succeeds: the follow-up reconcile picks the change up later.
+    """
+    deadline = time.monotonic() + ADDRESSES_WAIT
+    while time.monotonic() < deadline:
+        with translated(doing="read the server's addresses", service=NOVA):
+            server = conn.compute.get_server(server_id)
+        entries = [entry for entries in (server.addresses or {}).values() for entry in entries]
+        if shown(entries):
+            return
+        time.sleep(ADDRESSES_POLL)
 
 
 def _read(*, conn: Any, server_id: str, doing: str) -> Any:
@@ -110,6 +134,7 @@ def _act(
     if already_done(action, _state(server)) or done(server):
         return server
     if refusal(action, _state(server)) is not None:
+        _mirror(server_id)  # the page offered it from an older view of the server
         raise _refused(None, action=action, server=server, doing=doing)
     try:
         with translated(doing=doing, service=NOVA):
@@ -118,6 +143,7 @@ def _act(
         now = _read(conn=conn, server_id=server_id, doing=doing)
         if already_done(action, _state(now)) or done(now):
             return server
+        _mirror(server_id)
         if refusal(action, _state(now)) is None:
             raise
         raise _refused(exc, action=action, server=now, doing=doing) from exc
@@ -360,7 +386,10 @@ def server_interface_detach(
     *, conn: Any, operation: Operation, server_id: str, port_id: str
 ) -> None:
     """Unplug the port from the server (already unplugged counts as done). Nova detaches in the
-    background: the server is followed until its addresses show it."""
+    background: the operation waits a little for the server's addresses to drop the port's."""
+    with translated(doing=_doing("interface_detach", operation), service=NEUTRON):
+        port = conn.network.find_port(port_id, ignore_missing=True)
+    addresses = {fixed["ip_address"] for fixed in (port.fixed_ips if port else [])}
 
     def detached(server: Any) -> bool:
         return all(
@@ -374,6 +403,11 @@ def server_interface_detach(
         action="interface_detach",
         call=lambda: conn.compute.delete_server_interface(port_id, server=server_id),
         done=detached,
+    )
+    _addresses_show(
+        conn=conn,
+        server_id=server_id,
+        shown=lambda entries: all(entry["addr"] not in addresses for entry in entries),
     )
     reconcile_ports(conn=service_connection(), ids=[port_id])
     _mirror(server_id, follow_up=True)
@@ -391,7 +425,7 @@ def server_floating_ip_associate(
 ) -> None:
     """Map a floating IP to one of the server's addresses: one of the project's free floating IPs
     (already mapped there counts as done), or a new one allocated from the external network
-    (once, even when retried). Nova shows it in the server's addresses a moment later."""
+    (once, even when retried); waits a little for Nova's addresses of the server to show it."""
     doing = f"associate a floating IP to server “{operation.target_label}” ({fixed_ip_address})"
     with translated(doing=doing, service=NEUTRON):
         if floating_ip_id:
@@ -423,6 +457,12 @@ def server_floating_ip_associate(
                 describe=lambda made: conn.network.update_ip(made, description=""),
                 description="",
             )
+    address = floating_ip.floating_ip_address
+    _addresses_show(
+        conn=conn,
+        server_id=server_id,
+        shown=lambda entries: any(entry["addr"] == address for entry in entries),
+    )
     reconcile_floating_ips(conn=service_connection(), ids=[floating_ip.id])
     _mirror(server_id, follow_up=True)
 
@@ -439,6 +479,13 @@ def server_floating_ip_disassociate(
             conn.network.update_ip(
                 floating_ip, port_id=None, if_revision=floating_ip.revision_number
             )
+    if floating_ip is not None:
+        address = floating_ip.floating_ip_address
+        _addresses_show(
+            conn=conn,
+            server_id=server_id,
+            shown=lambda entries: all(entry["addr"] != address for entry in entries),
+        )
     reconcile_floating_ips(conn=service_connection(), ids=[floating_ip_id])
     _mirror(server_id, follow_up=True)
 

@@ -71,7 +71,7 @@ class ServerActionViewSet(viewsets.GenericViewSet[Server]):
     ) -> Response:
         def validated(server: Server) -> Change:
             project_id = self.request.keystone.project_id  # type: ignore[attr-defined]
-            form = form_class(self.request.data, project_id=project_id, obj=server)  # type: ignore[call-arg]
+            form = form_class(self.request.data, project_id=project_id, obj=server)  # type: ignore[call-arg, arg-type]
             return build(server, validated_form(form))
 
         return self._start(validated)
