@@ -54,6 +54,9 @@ class OrderedChoices(forms.SelectMultiple):
             values = [values]
         return [value for value in values or [] if value]
 
+    def use_required_attribute(self, initial: Any) -> bool:
+        return False  # one chosen slot is enough; the field itself checks that
+
     def id_for_label(self, id_: str, index: str = "1") -> str:
         return f"{id_}_{index}" if id_ else id_
 
@@ -67,6 +70,7 @@ class OrderedChoices(forms.SelectMultiple):
             select = forms.Select(choices=[("", "—"), *self.choices], attrs=self.attrs)
             slot_attrs = {
                 **attrs,
+                "class": "form-select",
                 "id": f"{attrs.get('id', name)}_{index + 1}",
                 "aria-label": f"Interface {index + 1}",
             }
