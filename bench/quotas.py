@@ -1,0 +1,160 @@
+"""The administrators' quota table: server time and SQL queries with 300 projects in the mirror.
+
+Fills a fresh SQLite mirror with 300 projects and their quotas as Nova and Neutron report them
+(7 compute and 11 network resources each, 5,400 rows; about a fifth of the projects near a
+limit), then times the admin quota page through Django's test client (the dashboard's own server
+time, no HTTP server): the first page, the "near limit" filter, a name search, and the table
+sorted by highest use, each as the htmx partial the page reloads; plus the API list. Signs in for
+real as `admin` on the local cloud (`python3 -m devcloud up`); pages make no cloud call.
+
+    .venv/bin/python bench/quotas.py [--requests 50] [--projects 300]
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPUTE = {
+    "instances": 10,
+    "cores": 20,
+    "ram": 51200,
+    "key_pairs": 100,
+    "server_groups": 10,
+    "server_group_members": 10,
+    "metadata_items": 128,
+}
+NETWORK = {
+    "network": 100,
+    "subnet": 100,
+    "port": 500,
+    "router": 10,
+    "floatingip": 50,
+    "security_group": 10,
+    "security_group_rule": 100,
+    "subnetpool": -1,
+    "rbac_policy": 10,
+    "router_route": 30,
+    "trunk": -1,
+}
+# (variant, query): each fetched as the htmx partial the page swaps in.
+VARIANTS = [
+    ("first", ""),
+    ("near limit", "near_limit=true"),
+    ("search", "q=project-1"),
+    ("by highest use", "sort=-highest_use&page=2"),
+]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def fill_mirror(projects: int) -> None:
+    """`projects` projects with every quota row; one in five uses 80-100 % of a main limit."""
+    from django.utils import timezone
+
+    from tenants.models import Project, Quota
+
+    now = timezone.now()
+    rng = random.Random(7)
+    project_rows, quota_rows = [], []
+    for n in range(projects):
+        project_id = uuid.uuid4().hex
+        project_rows.append(
+            Project(id=project_id, project_id=project_id, name=f"project-{n}", synced_at=now)
+        )
+        crowded = n % 5 == 0
+        for service, limits in (("compute", COMPUTE), ("network", NETWORK)):
+            for resource, limit in limits.items():
+                if limit < 0:
+                    in_use = rng.randrange(20)
+                elif crowded and resource in ("instances", "port"):
+                    in_use = rng.randint(limit * 8 // 10, limit)
+                else:
+                    in_use = rng.randrange(max(limit // 2, 1))
+                quota_rows.append(
+                    Quota(
+                        id=f"{project_id}:{service}:{resource}",
+                        project_id=project_id,
+                        service=service,
+                        resource=resource,
+                        limit=limit,
+                        in_use=in_use,
+                        synced_at=now,
+                    )
+                )
+    Project.objects.bulk_create(project_rows, batch_size=500)
+    Quota.objects.bulk_create(quota_rows, batch_size=500)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--projects", type=int, default=300)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-quotas-"))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="dashboard.settings",
+        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:6379/14",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    call_command("migrate", verbosity=0)
+    setup_test_environment()
+    client = Client()
+    devcloud_home = Path(os.environ.get("DEVCLOUD_HOME", ROOT / ".devcloud"))
+    password = json.loads((devcloud_home / "credentials.json").read_text())["admin"]
+    response = client.post(
+        "/auth/login/", {"username": "admin", "password": password, "domain": "Default"}
+    )
+    assert response.status_code == 302, "sign-in as admin failed: is the local cloud up?"
+
+    started = time.perf_counter()
+    fill_mirror(args.projects)
+    print(f"mirror filled in {time.perf_counter() - started:.1f} s ({args.projects} projects)")
+
+    targets = [(f"page, {name}", f"/admin/quotas/?{query}", True) for name, query in VARIANTS]
+    targets += [
+        ("page, full", "/admin/quotas/", False),
+        ("API, first", "/api/admin/quotas/", False),
+        ("API, near limit", "/api/admin/quotas/?near_limit=true", False),
+    ]
+    print(f"{'request':<24} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    for label, url, htmx in targets:
+        headers = {"HX-Request": "true"} if htmx else {}
+        client.get(url, headers=headers)  # warm up
+        times, queries = [], 0
+        for _ in range(args.requests):
+            with CaptureQueriesContext(connection) as captured:
+                begun = time.perf_counter()
+                response = client.get(url, headers=headers)
+                times.append((time.perf_counter() - begun) * 1000)
+            assert response.status_code == 200, f"{url} answered {response.status_code}"
+            queries = len(captured)
+        print(
+            f"{label:<24} {statistics.median(times):8.1f} "
+            f"{percentile(times, 0.95):8.1f} {queries:8d}"
+        )
+
+
+if __name__ == "__main__":
+    main()
