@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from dashboard.cloud.errors import CloudNotFound, translated
+from dashboard.cloud.errors import CloudNotFound, CloudPermanentError, translated
 from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
 from tenants.models import Project, Quota, QuotaDefault
 
@@ -158,6 +158,15 @@ def _project_quotas(
     return observed
 
 
+def _project_exists(*, conn: Any, project_id: str) -> bool:
+    try:
+        with translated(doing=f"read project {project_id}", service=KEYSTONE):
+            conn.identity.get_project(project_id)
+    except CloudNotFound:
+        return False
+    return True
+
+
 def reconcile_quotas(
     *,
     conn: Any,
@@ -180,10 +189,11 @@ def reconcile_quotas(
     for each in project_ids:
         try:
             observed.update(_project_quotas(conn=conn, project_id=each, services=services))
-        except CloudNotFound:
-            if project_id is not None:
+        except CloudPermanentError:
+            # Deleted since it was listed (Nova answers 400, Neutron 404): its rows go with
+            # this sweep. Anything else about a project that still exists is an error.
+            if project_id is not None or _project_exists(conn=conn, project_id=each):
                 raise
-            # Deleted since it was listed: its rows go with this sweep.
     scope = Q(service__in=services) & Q(synced_at__lt=started)
     if project_id is not None:
         scope &= Q(project_id=project_id)

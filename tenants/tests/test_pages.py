@@ -33,10 +33,7 @@ def test_every_section_renders_for_a_member(signed_in: Client, url: str) -> None
     response = signed_in.get(url)
 
     assert response.status_code == 200
-    page = response.content.decode()
-    assert "Sign out" in page
-    if url.startswith(("/network/routers/", "/network/security-groups/", "/compute/")):
-        assert "coming soon" in page
+    assert "Sign out" in response.content.decode()
 
 
 def test_navigation_hides_admin_from_members(signed_in: Client) -> None:

@@ -1,6 +1,7 @@
 """Quota pages and API from the mirror: the Overview's usage panel, the reusable headroom check,
 the administrators' table, edit and defaults pages, and their refusal to everyone else."""
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,7 @@ from tenants.factories import ProjectFactory, quotas_for
 from tenants.models import QuotaDefault
 from tenants.quotas import require_quota
 from tenants.selectors import Headroom, quota_headroom
+from tenants.tasks import quota_refresh_soon
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
 
@@ -78,6 +80,13 @@ def test_overview_usage_shows_limits_colours_and_counts_from_the_mirror(
     assert '<div class="fs-4" id="running-instances">1</div>' in page
     assert '<div class="fs-4" id="allocated-floating-ips">1</div>' in page
     assert "1 / 5" not in page
+
+
+def test_a_watched_overview_refreshes_its_quotas_at_most_every_10_seconds() -> None:
+    project_id = uuid.uuid4().hex
+
+    assert quota_refresh_soon(project_id=project_id) is True
+    assert quota_refresh_soon(project_id=project_id) is False
 
 
 def test_quota_api_gives_the_session_projects_usage(

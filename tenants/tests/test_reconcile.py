@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from dashboard.testing.fixtures import KeystoneAccount
-from tenants.models import Project, Quota
-from tenants.reconcile import reconcile_projects, reconcile_quotas
+from tenants.models import Project, Quota, QuotaDefault
+from tenants.reconcile import reconcile_projects, reconcile_quota_defaults, reconcile_quotas
 
 pytestmark = [pytest.mark.cloud, pytest.mark.django_db]
 
@@ -130,3 +130,25 @@ def test_quota_sweep_of_every_project_drops_the_rows_of_vanished_projects(
     assert not Quota.objects.filter(pk=vanished.pk).exists()
     assert quotas_of(account.project.id, "compute")
     assert quotas_of(account.project.id, "network")
+
+
+def test_default_quotas_equal_the_clouds_and_a_second_sweep_changes_nothing(cloud: Any) -> None:
+    retired = QuotaDefault.objects.create(
+        id="compute:retired",
+        service="compute",
+        resource="retired",
+        limit=1,
+        synced_at=timezone.now(),
+    )
+
+    reconcile_quota_defaults(conn=cloud)
+
+    defaults = {(d.service, d.resource): d.limit for d in QuotaDefault.objects.all()}
+    nova = cloud.compute.get_quota_class_set("default")
+    neutron = cloud.network.get_quota_default(cloud.current_project_id)
+    assert defaults[("compute", "instances")] == nova.instances
+    assert defaults[("compute", "ram")] == nova.ram
+    assert defaults[("network", "network")] == neutron.networks
+    assert defaults[("network", "floatingip")] == neutron.floating_ips
+    assert not QuotaDefault.objects.filter(pk=retired.pk).exists()
+    assert reconcile_quota_defaults(conn=cloud).updated == 0
