@@ -142,7 +142,7 @@ class ServerActionViewSet(viewsets.GenericViewSet[Server]):
     def resize_revert(self, request: Request, pk: str) -> Response:
         return self._simple("resize_revert")
 
-    @action(detail=True, methods=["post"], url_path="delete", url_name="delete")
+    @action(detail=True, methods=["post"], url_path="delete", url_name="delete-server")
     def delete_server(self, request: Request, pk: str) -> Response:
         """Delete the server; refused while it is locked."""
         return self._simple("delete")
