@@ -1,6 +1,6 @@
 """`{% server_action_menu server as menu %}`: the lifecycle actions a server's state allows, as
-the buttons the server action partial renders (the primary one first, the rest in a menu);
-`keystone|can_change_servers`: whether the session may change servers at all."""
+the buttons the server action partial renders (the primary one first, the rest in a menu),
+for sessions whose roles may change servers at all."""
 
 from typing import Any
 
@@ -33,7 +33,6 @@ def _offered(server: Server, action: str) -> bool:
     return True
 
 
-@register.filter
 def can_change_servers(keystone: Any) -> bool:
     """Whether the session's roles may change servers under Nova's default policy."""
     return keystone is not None and bool(CHANGING_ROLES & set(keystone.roles))
