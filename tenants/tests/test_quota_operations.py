@@ -18,7 +18,6 @@ from dashboard.testing.waiting import operation_finished
 from tenants.reconcile import compute_service_id, reconcile_projects, reconcile_quotas
 from tenants.services.quotas import project_quotas_update
 from tenants.session import KeystoneSession
-from tenants.tasks import reconcile_quotas_task
 
 pytestmark = [pytest.mark.cloud]
 
@@ -75,15 +74,15 @@ def target(
     return project
 
 
+@pytest.mark.django_db
 def test_overview_figures_equal_the_clouds_after_a_network_comes_and_goes(
-    celery_worker: Any,
     signed_in: Client,
     account: KeystoneAccount,
     cloud: Any,
     tenant_connection: Any,
 ) -> None:
     project_id = account.project.id
-    reconcile_quotas_task.apply(args=[project_id])
+    reconcile_quotas(conn=cloud, project_id=project_id)
     before = usage_by_resource(signed_in)
     assert {k: v for k, v in before.items() if k[0] == "network"} == neutron_usage(
         cloud, project_id
@@ -91,7 +90,7 @@ def test_overview_figures_equal_the_clouds_after_a_network_comes_and_goes(
 
     network = tenant_connection.network.create_network(name="counted")
     try:
-        reconcile_quotas_task.apply(args=[project_id])
+        reconcile_quotas(conn=cloud, project_id=project_id)
         during = usage_by_resource(signed_in)
         in_the_cloud = neutron_usage(cloud, project_id)
         page = signed_in.get("/overview/usage/", headers=HTMX).content.decode()
@@ -102,7 +101,7 @@ def test_overview_figures_equal_the_clouds_after_a_network_comes_and_goes(
     assert during[("network", "network")] == (before[("network", "network")][0], 1)
     networks = page.split('id="quota-network_network"')[1].split('id="quota-')[0]
     assert f"1 / {before[('network', 'network')][0]}" in networks
-    reconcile_quotas_task.apply(args=[project_id])
+    reconcile_quotas(conn=cloud, project_id=project_id)
     assert usage_by_resource(signed_in)[("network", "network")][1] == 0
     compute = cloud.compute.get_quota_set(project_id, usage=True)
     assert usage_by_resource(signed_in)[("compute", "instances")] == (
