@@ -230,6 +230,15 @@ def compute_service_id(*, conn: Any) -> str:
     return str(services[0].id)
 
 
+def nova_registered_limits(*, conn: Any, service_id: str) -> dict[str, Any]:
+    """Keystone's registered limits of the compute service, by resource name."""
+    with translated(doing="read Nova's registered limits", service=KEYSTONE):
+        return {
+            limit.resource_name: limit
+            for limit in conn.identity.registered_limits(service_id=service_id)
+        }
+
+
 def _default_row(*, service: str, resource: str, limit: int) -> tuple[str, dict[str, Any]]:
     return f"{service}:{resource}", {"service": service, "resource": resource, "limit": limit}
 
@@ -252,13 +261,11 @@ def reconcile_quota_defaults(*, conn: Any) -> SyncResult:
     started = timezone.now()
     observed: dict[str, dict[str, Any]] = {}
     if settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS:
-        service_id = compute_service_id(conn=conn)
-        with translated(doing="read Nova's registered limits", service=KEYSTONE):
-            registered = list(conn.identity.registered_limits(service_id=service_id))
+        registered = nova_registered_limits(conn=conn, service_id=compute_service_id(conn=conn))
         compute = {
-            NOVA_UNIFIED_LIMITS[limit.resource_name]: int(limit.default_limit)
-            for limit in registered
-            if limit.resource_name in NOVA_UNIFIED_LIMITS
+            NOVA_UNIFIED_LIMITS[name]: int(limit.default_limit)
+            for name, limit in registered.items()
+            if name in NOVA_UNIFIED_LIMITS
         }
     else:
         with translated(doing="read the default compute quotas", service=NOVA):

@@ -1,8 +1,7 @@
 """The quotas the dashboard shows and edits, and how it names them to people.
 
 Resources are keyed as their service's API names them (Nova `cores`, Neutron `floatingip`), as
-the quota mirror stores them; `unified_name` is the Keystone unified-limits resource Nova reads
-instead when it runs with unified limits.
+the quota mirror stores them.
 """
 
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ class QuotaResource:
     resource: str
     label: str
     noun: str
-    unified_name: str = ""
 
     @property
     def key(self) -> str:
@@ -30,11 +28,11 @@ class QuotaResource:
 
 
 COMPUTE_RESOURCES = (
-    QuotaResource(COMPUTE, "instances", "Instances", "instances", "servers"),
-    QuotaResource(COMPUTE, "cores", "vCPUs", "vCPUs", "class:VCPU"),
-    QuotaResource(COMPUTE, "ram", "RAM (MiB)", "MiB of RAM", "class:MEMORY_MB"),
-    QuotaResource(COMPUTE, "key_pairs", "Key pairs", "key pairs", "server_key_pairs"),
-    QuotaResource(COMPUTE, "server_groups", "Server groups", "server groups", "server_groups"),
+    QuotaResource(COMPUTE, "instances", "Instances", "instances"),
+    QuotaResource(COMPUTE, "cores", "vCPUs", "vCPUs"),
+    QuotaResource(COMPUTE, "ram", "RAM (MiB)", "MiB of RAM"),
+    QuotaResource(COMPUTE, "key_pairs", "Key pairs", "key pairs"),
+    QuotaResource(COMPUTE, "server_groups", "Server groups", "server groups"),
 )
 NETWORK_RESOURCES = (
     QuotaResource(NETWORK, "network", "Networks", "networks"),

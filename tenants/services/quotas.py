@@ -19,6 +19,7 @@ from tenants.reconcile import (
     NOVA,
     NOVA_UNIFIED_LIMITS,
     compute_service_id,
+    nova_registered_limits,
     reconcile_quota_defaults,
     reconcile_quotas,
 )
@@ -37,19 +38,11 @@ def _unified_name(resource: str) -> str:
         ) from None
 
 
-def _registered_limits(*, conn: Any, service_id: str) -> dict[str, Any]:
-    with translated(doing="read Nova's registered limits", service=KEYSTONE):
-        return {
-            limit.resource_name: limit
-            for limit in conn.identity.registered_limits(service_id=service_id)
-        }
-
-
 def _unified_limits_set(*, conn: Any, project_id: str, label: str, limits: dict[str, int]) -> None:
     """Create or update the project's Keystone limits of Nova's resources (found, not twinned,
     on a retry)."""
     service_id = compute_service_id(conn=conn)
-    registered = _registered_limits(conn=conn, service_id=service_id)
+    registered = nova_registered_limits(conn=conn, service_id=service_id)
     with translated(doing=f"read the compute limits of project “{label}”", service=KEYSTONE):
         existing = {
             limit.resource_name: limit
@@ -145,7 +138,7 @@ def compute_default_quotas_update(
     quotas, which follow the defaults. Raises CloudError."""
     if settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS:
         service_id = compute_service_id(conn=conn)
-        registered = _registered_limits(conn=conn, service_id=service_id)
+        registered = nova_registered_limits(conn=conn, service_id=service_id)
         for resource, value in compute.items():
             name = _unified_name(resource)
             doing = f"set the registered compute limit “{name}” to {value}"
