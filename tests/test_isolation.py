@@ -9,13 +9,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dashboard.operations.models import Operation
+from dashboard.testing.fixtures import KeystoneAccount
 from instances.factories import KeyPairFactory, ServerFactory
 from networks.factories import (
     FloatingIPFactory,
     NetworkFactory,
     PortFactory,
     PortForwardingFactory,
-    RouterFactory,
     RouterFactory,
     SecurityGroupFactory,
     SecurityGroupRuleFactory,
@@ -25,6 +25,12 @@ from networks.factories import (
 from tenants.factories import QuotaFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+
+
+@pytest.fixture
+def account(module_account: KeystoneAccount) -> KeystoneAccount:
+    """One Keystone account for the module: these tests change only the dashboard's database."""
+    return module_account
 
 OTHER_PROJECT = "another-project-id"
 
@@ -38,23 +44,6 @@ OBJECT_ROUTES = {
     "floating-ip-detail": ("floating_ip", "pk", "get"),
     "floating-ip-detail-delete": ("floating_ip", "pk", "delete"),
     "operation-detail": ("operation", "pk", "get"),
-    "networks:router_detail": ("router", "pk", "get"),
-    "networks:router_edit": ("router", "pk", "get"),
-    "networks:router_delete": ("router", "pk", "post"),
-    "networks:router_gateway": ("router", "pk", "get"),
-    "networks:router_gateway_clear": ("router", "pk", "post"),
-    "networks:router_interface_add": ("router", "pk", "get"),
-    "networks:router_interface_remove": ("router", "pk", "get"),
-    "networks:router_route_add": ("router", "pk", "get"),
-    "networks:router_route_remove": ("router", "pk", "get"),
-    "router-detail": ("router", "pk", "get"),
-    "router-detail-delete": ("router", "pk", "delete"),
-    "router-gateway": ("router", "pk", "put"),
-    "router-gateway-delete": ("router", "pk", "delete"),
-    "router-add-interface": ("router", "pk", "post"),
-    "router-remove-interface": ("router", "pk", "post"),
-    "router-add-route": ("router", "pk", "post"),
-    "router-remove-route": ("router", "pk", "post"),
     "networks:router_detail": ("router", "pk", "get"),
     "networks:router_edit": ("router", "pk", "get"),
     "networks:router_delete": ("router", "pk", "post"),
@@ -182,7 +171,6 @@ BULK_ROUTES = {
     "networks:network_bulk_delete": "network",
     "networks:floating_ip_bulk_delete": "floating_ip",
     "networks:router_bulk_delete": "router",
-    "networks:router_bulk_delete": "router",
     "networks:subnet_bulk_delete": "subnet",
     "networks:security_group_bulk_delete": "security_group",
     "networks:security_group_rule_bulk_delete": "security_group_rule",
@@ -254,7 +242,6 @@ def foreign_objects() -> dict[str, Any]:
             project_id=OTHER_PROJECT, network=network, name="their-network-v4", cidr="10.77.0.0/24"
         ),
         "subnet_pool": SubnetPoolFactory(project_id=OTHER_PROJECT, name="their-network-pool"),
-        "router": RouterFactory(project_id=OTHER_PROJECT, name="their-network-router"),
         "router": RouterFactory(project_id=OTHER_PROJECT, name="their-network-router"),
         "floating_ip": floating_ip,
         "server": ServerFactory(project_id=OTHER_PROJECT, name="their-network-server"),
