@@ -32,6 +32,7 @@ def account(module_account: KeystoneAccount) -> KeystoneAccount:
     """One Keystone account for the module: these tests change only the dashboard's database."""
     return module_account
 
+
 OTHER_PROJECT = "another-project-id"
 
 # route name -> (kind of object in the URL, its URL argument, the HTTP method that acts on it)
