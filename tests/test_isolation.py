@@ -9,7 +9,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dashboard.operations.models import Operation
-from dashboard.testing.fixtures import KeystoneAccount
 from instances.factories import KeyPairFactory, ServerFactory
 from networks.factories import (
     FloatingIPFactory,
@@ -24,13 +23,7 @@ from networks.factories import (
 )
 from tenants.factories import QuotaFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
-
-
-@pytest.fixture
-def account(module_account: KeystoneAccount) -> KeystoneAccount:
-    """One Keystone account for the module: these tests change only the dashboard's database."""
-    return module_account
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 
 OTHER_PROJECT = "another-project-id"

@@ -100,16 +100,22 @@ def make_account(cloud: Any) -> Iterator[Callable[..., KeystoneAccount]]:
 
 @pytest.fixture(scope="module")
 def module_account(cloud: Any) -> Iterator[KeystoneAccount]:
-    """A member of one new project, shared by a module's tests that only read and write the
-    dashboard's database (each still signs in afresh, and its database changes roll back):
-    a module overrides `account` with it to save a Keystone user and project per test."""
+    """A member of one new project, shared by the tests of a module marked `shared_account`."""
     with _accounts(cloud) as make:
         yield make()
 
 
 @pytest.fixture
-def account(make_account: Callable[..., KeystoneAccount]) -> KeystoneAccount:
-    """A member of one new project."""
+def account(
+    request: pytest.FixtureRequest, make_account: Callable[..., KeystoneAccount]
+) -> KeystoneAccount:
+    """A member of one new project. Tests marked `shared_account` (they change only the
+    dashboard's database, or clean up what they make in the cloud) share one per module: each
+    still signs in afresh and its database changes roll back, and a Keystone user and project
+    per test is most of such a test's time."""
+    if request.node.get_closest_marker("shared_account"):
+        account: KeystoneAccount = request.getfixturevalue("module_account")
+        return account
     return make_account()
 
 

@@ -39,7 +39,11 @@ def no_cloud_calls(signed_in: Client) -> Iterator[None]:
 class ResourceTests:
     """What both base classes need: how to make mirror rows and what a valid change sends."""
 
-    pytestmark: ClassVar[list[Any]] = [pytest.mark.django_db, pytest.mark.cloud]
+    pytestmark: ClassVar[list[Any]] = [
+        pytest.mark.django_db,
+        pytest.mark.cloud,
+        pytest.mark.shared_account,
+    ]
     factory: Any
     create_action = ""
     invalid_data: ClassVar[dict[str, Any]] = {}

@@ -10,7 +10,7 @@ from django.test import Client
 from dashboard.testing.fixtures import KeystoneAccount
 from instances.factories import ServerFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 HTMX = {"HX-Request": "true"}
 GONE = "it no longer exists or is not visible to this project. Reload the page"

@@ -16,16 +16,10 @@ from dashboard.testing.resources import OTHER_PROJECT, ResourceAPITests, Resourc
 from instances.factories import KeyPairFactory
 from instances.tests.keys import new_public_key
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 HTMX = {"HX-Request": "true"}
 ANOTHER_USER = "another-user-id"
-
-
-@pytest.fixture
-def account(module_account: KeystoneAccount) -> KeystoneAccount:
-    """These tests only touch the dashboard's database: one Keystone account serves them all."""
-    return module_account
 
 
 class KeyPairResource:

@@ -20,7 +20,7 @@ from instances.services.servers import OPERATION_METADATA_KEY, server_create
 from instances.tests.keys import delete_user_keypairs
 from networks.reconcile import reconcile_all
 
-pytestmark = [pytest.mark.cloud]
+pytestmark = [pytest.mark.cloud, pytest.mark.shared_account]
 
 Cleanup = Callable[[Callable[[], Any]], None]
 HTMX = {"HX-Request": "true"}
@@ -33,12 +33,6 @@ def delete_servers(cloud: Any, project_id: str) -> None:
         cloud.compute.delete_server(server, ignore_missing=True)
     for server in servers:
         cloud.compute.wait_for_delete(server, interval=0.5, wait=60)
-
-
-@pytest.fixture
-def account(module_account: KeystoneAccount) -> KeystoneAccount:
-    """One Keystone account and project for this module's launches."""
-    return module_account
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from dashboard.testing.resources import OTHER_PROJECT
 from instances.factories import FlavorFactory, ServerFactory
 from instances.models import Server
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 HTMX = {"HX-Request": "true"}
 

@@ -32,16 +32,10 @@ from networks.factories import (
 )
 from tenants.models import Quota
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 HTMX = {"HX-Request": "true"}
 LAUNCH_URL = "/compute/instances/launch/"
-
-
-@pytest.fixture
-def account(module_account: KeystoneAccount) -> KeystoneAccount:
-    """These tests only touch the dashboard's database: one Keystone account serves them all."""
-    return module_account
 
 
 def launchable(project_id: str, **flavor: Any) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from networks.forms.floating_ips import (
 from networks.reconcile import PORT_FORWARDING_STATE
 from tenants.session import KeystoneSession
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 
 class TestFloatingIPViews(ResourceViewTests):

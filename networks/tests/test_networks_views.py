@@ -12,7 +12,7 @@ from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.resources import ResourceAPITests, ResourceViewTests
 from networks.factories import NetworkFactory, PortFactory, RouterFactory, SubnetFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 HTMX = {"HX-Request": "true"}
 ADMIN_FIELDS = ("shared", "router_external", "provider_network_type", "provider_segmentation_id")

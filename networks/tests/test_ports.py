@@ -19,7 +19,7 @@ from networks.factories import (
 )
 from networks.forms.ports import PortForm
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 
 def port_data(project_id: str) -> dict[str, Any]:

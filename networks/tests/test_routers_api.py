@@ -10,7 +10,7 @@ from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.resources import ResourceAPITests
 from networks.factories import RouterFactory, RouterInterfaceFactory, SubnetFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 
 class TestRouterAPI(ResourceAPITests):

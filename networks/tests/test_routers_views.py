@@ -20,7 +20,7 @@ from networks.factories import (
 )
 from networks.models import Network, Router, Subnet
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 HTMX = {"HX-Request": "true"}
 POLICY_FIELDS = ("enable_snat", "fixed_ip_subnet_id", "fixed_ip_address")

@@ -19,7 +19,7 @@ from networks.forms.security_groups import (
 )
 from tenants.factories import QuotaFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 HTMX = {"HX-Request": "true"}
 JSON = "application/json"

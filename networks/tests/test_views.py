@@ -10,7 +10,7 @@ from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.resources import ResourceViewTests
 from networks.factories import NetworkFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 HTMX = {"HX-Request": "true"}
 

@@ -20,7 +20,7 @@ from tenants.quotas import require_quota
 from tenants.selectors import Headroom, quota_headroom
 from tenants.tasks import quota_refresh_soon
 
-pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
+pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
 ADMIN_PAGES = ["/admin/quotas/", "/admin/quotas/defaults/"]
 
