@@ -10,23 +10,12 @@ local cloud (`python3 -m devcloud up`); the pages make no cloud call.
 """
 
 import argparse
-import json
-import os
-import statistics
-import sys
-import tempfile
-import time
 import uuid
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import print_header, signed_in_client, start_django, time_get
+
 SERVERS, IMAGES, FLAVORS = 500, 200, 100
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def fill_mirror(project_id: str, prefix: int) -> None:
@@ -136,53 +125,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-instances-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="dashboard.settings",
-        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
-        REDIS_URL="redis://127.0.0.1:6379/14",
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    call_command("migrate", verbosity=0)
-    setup_test_environment()
-    devcloud_home = Path(os.environ.get("DEVCLOUD_HOME", ROOT / ".devcloud"))
-    password = json.loads((devcloud_home / "credentials.json").read_text())["demo"]
-    client = Client()
-    login = {"username": "demo", "password": password, "domain": "Default"}
-    assert client.post("/auth/login/", login).status_code == 302, "sign-in as demo failed"
+    start_django("instances")
+    client = signed_in_client("demo")
     fill_mirror(client.session["keystone"]["project_id"], prefix=0)
     fill_mirror(uuid.uuid4().hex, prefix=100)
     fill_catalog()
 
-    print(f"{'page':<30} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print_header("page", 30)
     for label, url in (
         ("instances, first page", "/compute/instances/"),
         ("instances, filtered", "/compute/instances/?status=ACTIVE&ip=10.0.1"),
         ("instances, sorted page 10", "/compute/instances/?sort=-name&page=10"),
         ("launch form", "/compute/instances/launch/"),
     ):
-        client.get(url)  # warm up
-        times, queries = [], 0
-        for _ in range(args.requests):
-            with CaptureQueriesContext(connection) as captured:
-                begun = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - begun) * 1000)
-            assert response.status_code == 200, f"{url} answered {response.status_code}"
-            queries = len(captured)
-        print(
-            f"{label:<30} {statistics.median(times):8.1f} {percentile(times, 0.95):8.1f} "
-            f"{queries:8d}"
-        )
+        time_get(client, label, url, requests=args.requests, width=30)
 
 
 if __name__ == "__main__":

@@ -11,17 +11,12 @@ cloud (`python3 -m devcloud up`); pages make no cloud call.
 """
 
 import argparse
-import json
-import os
-import statistics
-import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import print_header, signed_in_client, start_django, time_get
+
 NETWORKS = 200
 PORTS_PER_NETWORK = 10
 ROUTERS = 200
@@ -34,11 +29,6 @@ PAGES = [
     ("routers", "networks:router_list", "q=router-1&status=ACTIVE", "sort=-name&page=3"),
     ("floating IPs", "networks:floating_ip_list", "q=203.0.113.1&status=ACTIVE", "page=5"),
 ]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def fill_mirror(project_id: str, external_id: str, prefix: int) -> None:
@@ -123,37 +113,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=50)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="dashboard.settings",
-        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
-        REDIS_URL="redis://127.0.0.1:6379/14",
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    start_django("pages")
     from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
 
     from networks.models import Network
 
-    call_command("migrate", verbosity=0)
-    setup_test_environment()
-    client = Client()
-    devcloud_home = Path(os.environ.get("DEVCLOUD_HOME", ROOT / ".devcloud"))
-    password = json.loads((devcloud_home / "credentials.json").read_text())["demo"]
-    response = client.post(
-        "/auth/login/", {"username": "demo", "password": password, "domain": "Default"}
-    )
-    assert response.status_code == 302, "sign-in as demo failed: is the local cloud up?"
+    client = signed_in_client("demo")
     project_id = client.session["keystone"]["project_id"]
-
     external = Network.objects.create(
         id=str(uuid.uuid4()),
         name="public",
@@ -167,28 +134,16 @@ def main() -> None:
     fill_mirror(uuid.uuid4().hex, external.id, prefix=100)
     print(f"mirror filled in {time.perf_counter() - started:.1f} s (two projects)")
 
-    print(f"{'page':<14} {'variant':<10} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print_header("page", 24)
     for label, url_name, filtered, later in PAGES:
         try:
             url = reverse(url_name)
         except NoReverseMatch:
-            print(f"{label:<14} (no such page yet)")
+            print(f"{label:<24} (no such page yet)")
             continue
         for variant, query in (("first", ""), ("filtered", filtered), ("sorted", later)):
             target = f"{url}?{query}" if query else url
-            client.get(target)  # warm up
-            times, queries = [], 0
-            for _ in range(args.requests):
-                with CaptureQueriesContext(connection) as captured:
-                    begun = time.perf_counter()
-                    response = client.get(target)
-                    times.append((time.perf_counter() - begun) * 1000)
-                assert response.status_code == 200, f"{target} answered {response.status_code}"
-                queries = len(captured)
-            print(
-                f"{label:<14} {variant:<10} {statistics.median(times):8.1f} "
-                f"{percentile(times, 0.95):8.1f} {queries:8d}"
-            )
+            time_get(client, f"{label}, {variant}", target, requests=args.requests, width=24)
 
 
 if __name__ == "__main__":

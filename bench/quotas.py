@@ -11,17 +11,12 @@ real as `admin` on the local cloud (`python3 -m devcloud up`); pages make no clo
 """
 
 import argparse
-import json
-import os
 import random
-import statistics
-import sys
-import tempfile
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import print_header, signed_in_client, start_django, time_get
+
 COMPUTE = {
     "instances": 10,
     "cores": 20,
@@ -51,11 +46,6 @@ VARIANTS = [
     ("search", "q=project-1"),
     ("by highest use", "sort=-highest_use&page=2"),
 ]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def fill_mirror(projects: int) -> None:
@@ -102,31 +92,8 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=300)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-quotas-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="dashboard.settings",
-        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
-        REDIS_URL="redis://127.0.0.1:6379/14",
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    call_command("migrate", verbosity=0)
-    setup_test_environment()
-    client = Client()
-    devcloud_home = Path(os.environ.get("DEVCLOUD_HOME", ROOT / ".devcloud"))
-    password = json.loads((devcloud_home / "credentials.json").read_text())["admin"]
-    response = client.post(
-        "/auth/login/", {"username": "admin", "password": password, "domain": "Default"}
-    )
-    assert response.status_code == 302, "sign-in as admin failed: is the local cloud up?"
+    start_django("quotas")
+    client = signed_in_client("admin")
 
     started = time.perf_counter()
     fill_mirror(args.projects)
@@ -138,22 +105,9 @@ def main() -> None:
         ("API, first", "/api/admin/quotas/", False),
         ("API, near limit", "/api/admin/quotas/?near_limit=true", False),
     ]
-    print(f"{'request':<24} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+    print_header("request", 24)
     for label, url, htmx in targets:
-        headers = {"HX-Request": "true"} if htmx else {}
-        client.get(url, headers=headers)  # warm up
-        times, queries = [], 0
-        for _ in range(args.requests):
-            with CaptureQueriesContext(connection) as captured:
-                begun = time.perf_counter()
-                response = client.get(url, headers=headers)
-                times.append((time.perf_counter() - begun) * 1000)
-            assert response.status_code == 200, f"{url} answered {response.status_code}"
-            queries = len(captured)
-        print(
-            f"{label:<24} {statistics.median(times):8.1f} "
-            f"{percentile(times, 0.95):8.1f} {queries:8d}"
-        )
+        time_get(client, label, url, requests=args.requests, width=24, htmx=htmx)
 
 
 if __name__ == "__main__":

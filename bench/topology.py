@@ -14,20 +14,14 @@ import argparse
 import json
 import os
 import statistics
-import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, percentile, signed_in_client, start_django
+
 NETWORKS, ROUTERS, SERVERS, FREE_PORTS = 100, 50, 700, 200
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def fill_mirror(project_id: str) -> int:
@@ -113,35 +107,18 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=5)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-topology-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="dashboard.settings",
-        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
-        REDIS_URL="redis://127.0.0.1:6379/14",
-        DJANGO_LOG_LEVEL="WARNING",
-        DJANGO_ALLOW_ASYNC_UNSAFE="true",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    start_django("topology", DJANGO_ALLOW_ASYNC_UNSAFE="true")
     from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.testcases import LiveServerThread
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from playwright.sync_api import sync_playwright
 
     from dashboard.testing.browser import CHROMIUM, CHROMIUM_ARGS
 
-    call_command("migrate", verbosity=0)
-    setup_test_environment()
+    client = signed_in_client("demo")
     devcloud_home = Path(os.environ.get("DEVCLOUD_HOME", ROOT / ".devcloud"))
     password = json.loads((devcloud_home / "credentials.json").read_text())["demo"]
-    client = Client()
-    login = {"username": "demo", "password": password, "domain": "Default"}
-    assert client.post("/auth/login/", login).status_code == 302, "sign-in as demo failed"
     ports = fill_mirror(client.session["keystone"]["project_id"])
 
     times, queries, size = [], 0, 0

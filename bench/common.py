@@ -1,0 +1,79 @@
+"""What the page benchmarks share: Django on a fresh SQLite database, a real sign-in, and the
+timing of GET requests through Django's test client (the dashboard's own server time)."""
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def start_django(name: str, **environment: str) -> None:
+    """Set Django up on a new SQLite database (migrated) and Redis database 14."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="dashboard.settings",
+        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
+        REDIS_URL="redis://127.0.0.1:6379/14",
+        DJANGO_LOG_LEVEL="WARNING",
+        **environment,
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    call_command("migrate", verbosity=0)
+    setup_test_environment()
+
+
+def signed_in_client(user: str) -> Any:
+    """A test client signed in, for real, as a user the local cloud seeds (demo, admin)."""
+    from django.test import Client
+
+    devcloud_home = Path(os.environ.get("DEVCLOUD_HOME", ROOT / ".devcloud"))
+    password = json.loads((devcloud_home / "credentials.json").read_text())[user]
+    client = Client()
+    login = {"username": user, "password": password, "domain": "Default"}
+    response = client.post("/auth/login/", login)
+    assert response.status_code == 302, f"sign-in as {user} failed: is the local cloud up?"
+    return client
+
+
+def print_header(first_column: str, width: int) -> None:
+    print(f"{first_column:<{width}} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+
+
+def time_get(
+    client: Any, label: str, url: str, *, requests: int, width: int, htmx: bool = False
+) -> None:
+    """GET `url` `requests` times after a warm-up; print p50, p95 and the SQL query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    headers = {"HX-Request": "true"} if htmx else {}
+    client.get(url, headers=headers)
+    times, queries = [], 0
+    for _ in range(requests):
+        with CaptureQueriesContext(connection) as captured:
+            begun = time.perf_counter()
+            response = client.get(url, headers=headers)
+            times.append((time.perf_counter() - begun) * 1000)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        queries = len(captured)
+    print(
+        f"{label:<{width}} {statistics.median(times):8.1f} {percentile(times, 0.95):8.1f} "
+        f"{queries:8d}"
+    )
