@@ -17,6 +17,9 @@ class TopologyView(ProjectMixin, TemplateView):
     template_name = "networks/topology.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if not self.request.htmx:  # type: ignore[attr-defined]
+            # The picture fetches the graph itself; the list view loads right after the page.
+            return super().get_context_data(title="Topology", **kwargs)
         elements = topology_graph(project_id=self.project_id)
         nodes = [element["data"] for element in elements if element["group"] == "nodes"]
         labels = {node["id"]: node["label"] for node in nodes}
