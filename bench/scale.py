@@ -43,9 +43,13 @@ PREFIX = "bench-scale"
 CIDR = "10.210.0.0/21"
 FLAVOR = "m1.nano"
 IMAGE = "cirros-fake"
-BOOT_TIMEOUT = 600.0
+BOOT_TIMEOUT = 900.0
 DELETE_TIMEOUT = 300.0
+# Parallel requests: Nova's multi-creates and deletes. Neutron serves one request at a time per
+# thread under one GIL, so ports are made and deleted with PORT_THREADS only: more would not be
+# faster and would make everyone else's calls to Neutron wait.
 THREADS = 4
+PORT_THREADS = 2
 # Ports per bulk create request: one request for 90 took over 20 s on a busy 2-core machine.
 PORT_BATCH = 30
 BARE_PORT = f"{PREFIX}-port"
@@ -127,8 +131,25 @@ class Scale:
     last_server_change: float = 0.0
 
 
-def _in_parallel(work: Callable[[Any], Any], items: Iterable[Any]) -> None:
-    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+def _patiently(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`call(*args, **kwargs)`, again after a pause when the busy cloud times out or fails on
+    its side (up to five times): cleanup must not stop half way."""
+    from keystoneauth1.exceptions import ConnectFailure, ConnectTimeout
+    from openstack.exceptions import HttpException
+
+    for attempt in range(5):
+        try:
+            return call(*args, **kwargs)
+        except (ConnectTimeout, ConnectFailure, HttpException) as exc:
+            status = getattr(exc, "status_code", None)
+            if attempt == 4 or (isinstance(exc, HttpException) and (status or 0) < 500):
+                raise
+            time.sleep(5)
+    return None
+
+
+def _in_parallel(work: Callable[[Any], Any], items: Iterable[Any], threads: int = THREADS) -> None:
+    with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(work, items))
 
 
@@ -259,6 +280,7 @@ def create(cloud: Any, args: argparse.Namespace) -> Scale:
     _in_parallel(
         lambda project: _ensure_ports(cloud, project, scale.networks[project.id], ports_each),
         scale.projects,
+        threads=PORT_THREADS,
     )
     print(f"  bare ports made: {time.monotonic() - started:.0f} s", flush=True)
     _wait_active(cloud, wanted)
@@ -273,12 +295,13 @@ def clean(cloud: Any) -> None:
     Safe to run again."""
     started = time.monotonic()
     _in_parallel(
-        lambda server: cloud.compute.delete_server(server, ignore_missing=True),
+        lambda server: _patiently(cloud.compute.delete_server, server, ignore_missing=True),
         _bench_servers(cloud),
     )
     _in_parallel(
-        lambda port: cloud.network.delete_port(port, ignore_missing=True),
+        lambda port: _patiently(cloud.network.delete_port, port, ignore_missing=True),
         list(cloud.network.ports(name=BARE_PORT)),
+        threads=PORT_THREADS,
     )
     deadline = time.monotonic() + DELETE_TIMEOUT
     while servers := _bench_servers(cloud):
@@ -294,8 +317,8 @@ def clean(cloud: Any) -> None:
     for project in projects:
         for network in cloud.network.networks(project_id=project.id, name=PREFIX):
             for port in cloud.network.ports(network_id=network.id):
-                cloud.network.delete_port(port, ignore_missing=True)
-            cloud.network.delete_network(network, ignore_missing=True)
+                _patiently(cloud.network.delete_port, port, ignore_missing=True)
+            _patiently(cloud.network.delete_network, network, ignore_missing=True)
         for group in cloud.network.security_groups(project_id=project.id):
             cloud.network.delete_security_group(group, ignore_missing=True)
         cloud.compute.revert_quota_set(project.id)
@@ -403,6 +426,7 @@ def main() -> None:
         f"scale: {args.projects} projects, {args.ports} ports ({args.servers} of them the "
         f"servers'), {args.servers} servers"
     )
+    began = time.monotonic()
     try:
         scale = create(cloud, args)
         cold = full_sweep(cloud)
@@ -419,6 +443,7 @@ def main() -> None:
     finally:
         if not args.keep:
             clean(cloud)
+        print(f"  whole run: {time.monotonic() - began:.0f} s", flush=True)
     report("full sweep, empty mirror", cold)
     report("full sweep again, nothing changed", warm)
     report("idle incremental cycle", idle)
