@@ -263,9 +263,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # rerun to run out its time limit and retries, or beat would fail an operation that is about to
 # succeed. 30 minutes by default; a value that leaves no such time is refused.
 OPERATION_STUCK_AFTER = env.int("OPERATION_STUCK_AFTER", default=1800)
-if OPERATION_STUCK_AFTER <= (
-    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + OPERATION_TIME_LIMIT
-):
+_redelivered_by = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + OPERATION_TIME_LIMIT
+if _redelivered_by >= OPERATION_STUCK_AFTER:
     raise ImproperlyConfigured(
         f"OPERATION_STUCK_AFTER={OPERATION_STUCK_AFTER} would fail operations that a worker "
         "may still run: set it above "
