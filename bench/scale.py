@@ -381,9 +381,9 @@ def full_sweep(conn: Any, title: str) -> list[Figure]:
 
 
 def _quotas(conn: Any) -> dict[str, Any]:
-    """The quota sweep, again when a project vanished between Keystone's listing and Nova's
-    answer (tests on the shared cloud delete projects all the time; Nova then answers 400, which
-    the sweep does not expect: see the README). Retries are counted in the calls."""
+    """The quota sweep, again on a 400: Nova's answer for a project deleted since Keystone
+    listed it (tests on the shared cloud delete projects all the time), which the sweep itself
+    skips since 6136105; kept for older checkouts. Retries are counted in the calls."""
     from dashboard.cloud.errors import CloudPermanentError
     from tenants.reconcile import reconcile_quota_defaults, reconcile_quotas
 
