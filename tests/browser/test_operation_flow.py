@@ -19,7 +19,7 @@ def test_create_and_delete_a_network_live(
     page.get_by_role("link", name="Networks").click()
 
     page.get_by_role("link", name="Create network").click()
-    page.get_by_label("Name").fill("live-net")
+    page.get_by_label("Name", exact=True).fill("live-net")
     page.get_by_role("button", name="Create network").click()
 
     status = page.locator(".operation-status").first
