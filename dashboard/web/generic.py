@@ -39,10 +39,20 @@ class ProjectMixin(LoginRequiredMixin):
     """Signed-in users only; `project_id` is the session's project."""
 
     request: HttpRequest
+    kwargs: dict[str, Any]
+    url_kwarg = "pk"
 
     @property
     def project_id(self) -> str:
         return session_project_id(self.request)
+
+    def object_or_404(self, getter: Callable[..., Model | None]) -> Any:
+        """The URL's object through `getter` (a selector scoped to the session's project);
+        404 when the project has no such object."""
+        obj = getter(project_id=self.project_id, pk=self.kwargs[self.url_kwarg])
+        if obj is None:
+            raise Http404("Nothing with this id exists in this project.")
+        return obj
 
 
 class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignore[misc]
@@ -100,14 +110,10 @@ class ObjectDetailView(ProjectMixin, TemplateView):
     """
 
     getter: Callable[..., Model | None]
-    url_kwarg = "pk"
     changed_event = "networks:changed"
 
     def get_object(self) -> Any:
-        obj = self.getter(project_id=self.project_id, pk=self.kwargs[self.url_kwarg])
-        if obj is None:
-            raise Http404("Nothing with this id exists in this project.")
-        return obj
+        return self.object_or_404(self.getter)
 
     def get_related(self, obj: Any) -> dict[str, Any]:
         return {}
@@ -139,15 +145,9 @@ class OperationFormView(ProjectMixin, View):
     submit_label = "Save"
     success_url_name = ""
     getter: Callable[..., Model | None] | None = None
-    url_kwarg = "pk"
 
     def get_object(self) -> Any:
-        if self.getter is None:
-            return None
-        obj = self.getter(project_id=self.project_id, pk=self.kwargs[self.url_kwarg])
-        if obj is None:
-            raise Http404("Nothing with this id exists in this project.")
-        return obj
+        return None if self.getter is None else self.object_or_404(self.getter)
 
     def get_initial(self, obj: Any) -> dict[str, Any]:
         return {}
@@ -209,7 +209,6 @@ class ObjectActionView(ProjectMixin, View):
     """
 
     getter: Callable[..., Model | None]
-    url_kwarg = "pk"
     success_url_name = ""
     http_method_names = ["post"]
 
@@ -220,9 +219,7 @@ class ObjectActionView(ProjectMixin, View):
         return reverse(self.success_url_name)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        obj = self.getter(project_id=self.project_id, pk=self.kwargs[self.url_kwarg])
-        if obj is None:
-            raise Http404("Nothing with this id exists in this project.")
+        obj = self.object_or_404(self.getter)
         redirect_to = self.get_success_url(obj)
         try:
             change = self.change(obj)
