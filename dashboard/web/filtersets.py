@@ -6,7 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
-from dashboard.web.forms import WIDGET_CLASSES
+from dashboard.web.forms import bootstrap_class
 
 
 class ProjectFilterSet(django_filters.FilterSet):
@@ -30,7 +30,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         form: forms.Form = super().form
         for field in form.fields.values():
             widget = field.widget
-            css = WIDGET_CLASSES.get(type(widget).__name__.lower(), "form-control")
+            css = bootstrap_class(widget)
             if css not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = f"{css} {css}-sm" if css != "form-check-input" else css
         return form

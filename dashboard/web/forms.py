@@ -20,6 +20,11 @@ WIDGET_CLASSES = {
 }
 
 
+def bootstrap_class(widget: forms.Widget) -> str:
+    """Bootstrap's class for a form widget: form-select, form-check-input or form-control."""
+    return WIDGET_CLASSES.get(type(widget).__name__.lower(), "form-control")
+
+
 class BootstrapRenderer(TemplatesSetting):
     """Renders `{{ form }}` with Bootstrap's markup (settings.FORM_RENDERER)."""
 
@@ -63,7 +68,7 @@ class ProjectForm(forms.Form):
             del self.fields[name]
         for field in self.fields.values():
             widget = field.widget
-            css = WIDGET_CLASSES.get(type(widget).__name__.lower(), "form-control")
+            css = bootstrap_class(widget)
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def quota_adding(self, service: str, resource: str) -> int:
