@@ -39,12 +39,18 @@ def start_django(name: str, **environment: str) -> None:
     setup_test_environment()
 
 
+def seeded_password(user: str) -> str:
+    """The password of a user the local cloud seeds (demo, admin)."""
+    devcloud_home = Path(os.environ.get("DEVCLOUD_HOME", ROOT / ".devcloud"))
+    password: str = json.loads((devcloud_home / "credentials.json").read_text())[user]
+    return password
+
+
 def signed_in_client(user: str) -> Any:
     """A test client signed in, for real, as a user the local cloud seeds (demo, admin)."""
     from django.test import Client
 
-    devcloud_home = Path(os.environ.get("DEVCLOUD_HOME", ROOT / ".devcloud"))
-    password = json.loads((devcloud_home / "credentials.json").read_text())[user]
+    password = seeded_password(user)
     client = Client()
     login = {"username": user, "password": password, "domain": "Default"}
     response = client.post("/auth/login/", login)

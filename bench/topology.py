@@ -11,15 +11,12 @@ cloud (`python3 -m devcloud up`).
 """
 
 import argparse
-import json
-import os
 import statistics
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
-from common import ROOT, percentile, signed_in_client, start_django
+from common import percentile, seeded_password, signed_in_client, start_django
 
 NETWORKS, ROUTERS, SERVERS, FREE_PORTS = 100, 50, 700, 200
 
@@ -117,8 +114,7 @@ def main() -> None:
     from dashboard.testing.browser import CHROMIUM, CHROMIUM_ARGS
 
     client = signed_in_client("demo")
-    devcloud_home = Path(os.environ.get("DEVCLOUD_HOME", ROOT / ".devcloud"))
-    password = json.loads((devcloud_home / "credentials.json").read_text())["demo"]
+    password = seeded_password("demo")
     ports = fill_mirror(client.session["keystone"]["project_id"])
 
     times, queries, size = [], 0, 0
