@@ -190,22 +190,22 @@ def test_an_action_that_is_already_done_succeeds_without_asking_nova(
     assert logged == ["create"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="devcloud's nova.conf lacks `allow_resize_to_same_host = True`: with one compute "
-    "host Nova's scheduler answers NoValidHost and the server goes back to ACTIVE unresized.",
-)
-def test_resize_then_confirm(
+def test_resize_revert_then_resize_confirm(
     celery_worker: Any, signed_in: Client, boot: Callable[[str], Any], cloud: Any
 ) -> None:
+    """One compute host: devcloud's nova.conf allows a resize to the same host."""
     server_id = boot("grow").id
     reconcile_flavors(conn=cloud)
     tiny = cloud.compute.find_flavor("m1.tiny", ignore_missing=False)
 
     act(signed_in, server_id, "resize", flavor=tiny.id)
+    assert in_status(server_id, "VERIFY_RESIZE").flavor_name == "m1.tiny"
+    act(signed_in, server_id, "resize-revert")
+    assert in_status(server_id, "ACTIVE").flavor_name == "m1.nano"
+
+    act(signed_in, server_id, "resize", flavor=tiny.id)
     in_status(server_id, "VERIFY_RESIZE")
     act(signed_in, server_id, "resize-confirm")
-
     assert in_status(server_id, "ACTIVE").flavor_name == "m1.tiny"
 
 
