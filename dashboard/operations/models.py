@@ -5,12 +5,20 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+# Params the worker needs but users never read back, and that are not kept once the operation
+# ends: Nova shows a server's user data only to admins, and cloud-init user data often carries
+# passwords.
+PRIVATE_PARAMS = frozenset({"user_data"})
+NOT_SHOWN = "(not shown)"
+
 
 class Operation(models.Model):
     """A user's change to the cloud: what, on which object, by whom, and how it ended.
 
-    `params` holds validated form values, never secrets; the user's token waits in Redis under
-    the operation's id (see `credentials`). At most one unfinished operation per target.
+    `params` holds validated form values, never tokens or passwords; the few that may carry
+    secrets (PRIVATE_PARAMS) are never shown and are dropped when the operation ends. The user's
+    token waits in Redis under the operation's id (see `credentials`). At most one unfinished
+    operation per target.
     """
 
     class Status(models.TextChoices):
@@ -54,6 +62,13 @@ class Operation(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def shown_params(self) -> dict[str, object]:
+        """`params` as users may read them, and as they are kept once the operation ends."""
+        return {
+            key: NOT_SHOWN if key in PRIVATE_PARAMS else value for key, value in self.params.items()
+        }
 
     @property
     def is_finished(self) -> bool:

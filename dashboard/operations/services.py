@@ -99,7 +99,7 @@ def operation_record_result(*, operation: Operation, result_id: str) -> None:
 
 def _finish(*, operation: Operation, status: str, **fields: Any) -> None:
     Operation.objects.filter(pk=operation.pk, status__in=Operation.UNFINISHED).update(
-        status=status, finished_at=timezone.now(), **fields
+        status=status, finished_at=timezone.now(), params=operation.shown_params, **fields
     )
     credentials.token_forget(operation_id=operation.id)
     log.info("operation.finished", operation=str(operation.id), status=status, **fields)

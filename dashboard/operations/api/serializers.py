@@ -4,6 +4,8 @@ from dashboard.operations.models import Operation
 
 
 class OperationSerializer(serializers.ModelSerializer[Operation]):
+    params = serializers.JSONField(source="shown_params", read_only=True)
+
     class Meta:
         model = Operation
         fields = [

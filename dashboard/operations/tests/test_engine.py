@@ -130,6 +130,25 @@ def test_claim_runs_an_operation_once_and_only_for_its_own_task() -> None:
 
 
 @pytest.mark.django_db
+def test_user_data_reaches_the_action_but_is_never_shown_and_is_dropped_once_finished(
+    signed_in: Client,
+) -> None:
+    operation = start(size=3, user_data="I2Nsb3VkLWNvbmZpZw==")
+    Operation.objects.filter(pk=operation.pk).update(
+        project_id=signed_in.session["keystone"]["project_id"]
+    )
+
+    shown = signed_in.get(f"/api/operations/{operation.pk}/").json()["params"]
+    assert shown == {"size": 3, "user_data": "(not shown)"}
+
+    run_operation_task.apply(args=(str(operation.pk),), task_id=str(operation.task_id))
+
+    assert calls_made[0]["user_data"] == "I2Nsb3VkLWNvbmZpZw=="
+    operation.refresh_from_db()
+    assert operation.params == {"size": 3, "user_data": "(not shown)"}
+
+
+@pytest.mark.django_db
 def test_permanent_failure_keeps_the_message_and_request_id() -> None:
     operation = start("tests.fail_permanently")
 
