@@ -1,7 +1,9 @@
 """`{% server_action_menu server as menu %}`: the lifecycle actions a server's state allows, as
 the buttons the server action partial renders (the primary one first, the rest in a menu),
-for sessions whose roles may change servers at all."""
+for sessions whose roles may change servers at all; `keystone|can_change_servers` for other
+controls Nova keeps to those roles."""
 
+from functools import cache
 from typing import Any
 
 from django import template
@@ -17,6 +19,8 @@ register = template.Library()
 PRIMARY = ("resize_confirm", "unshelve", "unrescue", "resume", "unpause", "start", "stop")
 # Keystone roles that may change servers under Nova's default policy (readers may not).
 CHANGING_ROLES = {"member", "admin"}
+# Stands for the server's id in an action URL reversed once per action, not once per row.
+_ANY_ID = "00000000-0000-0000-0000-000000000000"
 
 
 def _addresses(server: Server) -> list[dict[str, Any]]:
@@ -33,8 +37,15 @@ def _offered(server: Server, action: str) -> bool:
     return True
 
 
+@cache
+def _action_url(action: str) -> str:
+    return reverse(f"instances:server_{action}", args=[_ANY_ID])
+
+
+@register.filter
 def can_change_servers(keystone: Any) -> bool:
-    """Whether the session's roles may change servers under Nova's default policy."""
+    """Whether the session's roles may change servers under Nova's default policy (which also
+    keeps the console and its log to members)."""
     return keystone is not None and bool(CHANGING_ROLES & set(keystone.roles))
 
 
@@ -48,7 +59,7 @@ def server_action_menu(context: template.Context, server: Server) -> dict[str, A
     buttons = {
         action: {
             "label": rule.label,
-            "url": reverse(f"instances:server_{action}", args=[server.pk]),
+            "url": _action_url(action).replace(_ANY_ID, str(server.pk)),
             "post": action in SIMPLE_ACTIONS,
             "confirm": f"{rule.label} server “{name}”?" if rule.destructive else "",
             "aria_label": f"{rule.label} {name}",
