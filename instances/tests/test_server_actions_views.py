@@ -53,6 +53,25 @@ def test_readers_are_offered_nothing() -> None:
     assert partial(ServerFactory.build(), roles=("reader",)).strip() == ""
 
 
+def test_the_console_and_its_log_are_offered_to_members_only(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: Any
+) -> None:
+    server = ServerFactory(project_id=account.project.id, name="web-1")
+    url = f"/compute/instances/{server.id}/"
+    as_member = signed_in.get(url).content.decode()
+    session = signed_in.session
+    session["keystone"]["roles"] = ["reader"]
+    session.save()
+
+    as_reader = signed_in.get(url).content.decode()
+
+    assert 'id="console-form"' in as_member
+    assert 'id="console-log"' in as_member
+    assert 'id="console-form"' not in as_reader
+    assert 'id="console-log"' not in as_reader
+    assert "Nova lets the project's members open the console" in as_reader
+
+
 def test_a_button_starts_one_operation(
     signed_in: Client, account: KeystoneAccount, django_capture_on_commit_callbacks: Any
 ) -> None:
