@@ -14,17 +14,10 @@ import secrets
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+from common import ROOT, percentile, start_django
 
 
 def main() -> None:
@@ -32,28 +25,14 @@ def main() -> None:
     parser.add_argument("--operations", type=int, default=100)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bench-overhead-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="dashboard.settings",
-        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
-        REDIS_URL="redis://127.0.0.1:6379/14",
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    start_django("overhead")
     import redis
-    from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from dashboard.cloud.connection import service_connection
     from dashboard.operations.models import Operation
 
-    call_command("migrate", verbosity=0)
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
-    setup_test_environment()
 
     cloud = service_connection()
     tag = secrets.token_hex(4)
