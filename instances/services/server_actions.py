@@ -33,10 +33,11 @@ from instances.tasks import server_followup_schedule
 from networks.reconcile import reconcile_floating_ips, reconcile_ports
 from networks.services.common import NEUTRON, create_once, operation_tag
 
-# How long an interface or floating IP change waits for Nova's addresses to show it, and how
-# often it looks.
+# How long an interface or floating IP change waits for Nova's addresses to show it, how long a
+# confirmed resize waits to leave VERIFY_RESIZE, and how often they look.
 ADDRESSES_WAIT = 15.0
-ADDRESSES_POLL = 1.0
+CONFIRM_WAIT = 15.0
+NOVA_POLL = 1.0
 # Nova keeps instance action start times in whole seconds.
 ACTION_CLOCK_MARGIN = timedelta(seconds=1)
 REVISION_CONFLICT = 412
@@ -63,23 +64,34 @@ def _mirror(server_id: str, *, follow_up: bool = False) -> None:
     server_followup_schedule(ids=[server_id] if follow_up else list(result.transitional))
 
 
+def _nova_shows(*, conn: Any, server_id: str, shown: Callable[[Any], bool], wait: float) -> None:
+    """Wait, up to `wait` seconds, until Nova's view of the server satisfies `shown`. Past the
+    wait the operation still succeeds: the follow-up reconcile picks the change up later."""
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        with translated(doing="read the server", service=NOVA):
+            server = conn.compute.get_server(server_id)
+        if shown(server):
+            return
+        time.sleep(NOVA_POLL)
+
+
 def _addresses_show(
     *, conn: Any, server_id: str, shown: Callable[[list[dict[str, Any]]], bool]
 ) -> None:
     """Wait, a little, until Nova's view of the server's addresses shows a Neutron change.
 
     Nova learns of port and floating IP changes from Neutron's events, which Neutron sends in
-    batches (every 2 s by default), so the server's addresses lag behind. Past the wait the
-    operation still succeeds: the follow-up reconcile picks the change up later.
+    batches (every 2 s by default), so the server's addresses lag behind.
     """
-    deadline = time.monotonic() + ADDRESSES_WAIT
-    while time.monotonic() < deadline:
-        with translated(doing="read the server's addresses", service=NOVA):
-            server = conn.compute.get_server(server_id)
-        entries = [entry for entries in (server.addresses or {}).values() for entry in entries]
-        if shown(entries):
-            return
-        time.sleep(ADDRESSES_POLL)
+    _nova_shows(
+        conn=conn,
+        server_id=server_id,
+        shown=lambda server: shown(
+            [entry for entries in (server.addresses or {}).values() for entry in entries]
+        ),
+        wait=ADDRESSES_WAIT,
+    )
 
 
 def _read(*, conn: Any, server_id: str, doing: str) -> Any:
@@ -199,7 +211,16 @@ def server_lifecycle_action(
         call=lambda: _CALLS[action](conn, server_id),
         done=done,
     )
-    _mirror(server_id)
+    if action == "resize_confirm":
+        # Nova confirms without a task state: the server shows VERIFY_RESIZE, as if nothing
+        # were under way, until the compute host has finished.
+        _nova_shows(
+            conn=conn,
+            server_id=server_id,
+            shown=lambda server: already_done(action, _state(server)),
+            wait=CONFIRM_WAIT,
+        )
+    _mirror(server_id, follow_up=action == "resize_confirm")
 
 
 def server_delete(*, conn: Any, operation: Operation, server_id: str) -> None:
