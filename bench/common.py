@@ -26,9 +26,9 @@ def start_django(name: str, **environment: str) -> None:
         DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
         REDIS_URL="redis://127.0.0.1:6379/14",
         DJANGO_LOG_LEVEL="WARNING",
-        # The test client's host; setup_test_environment() is not used: its template
-        # instrumentation (a context copy and a signal per template rendered) would be timed too.
-        DJANGO_ALLOWED_HOSTS="testserver",
+        # The test client's host and the served one; setup_test_environment() is not used: its
+        # template instrumentation (a context copy and a signal per template) would be timed too.
+        DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
         **environment,
     )
     sys.path.insert(0, str(ROOT))
