@@ -6,7 +6,7 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from instances.models import Flavor, FlavorAccess, Image, KeyPair, Server
+from instances.models import Flavor, FlavorAccess, Image, ImageMember, KeyPair, Server
 
 
 def _uuid() -> str:
@@ -58,6 +58,17 @@ class ImageFactory(factory.django.DjangoModelFactory[Image]):
 
 def _addresses(server: Any) -> dict[str, Any]:
     return {"test-net": [{"version": 4, "addr": "10.0.0.10", "OS-EXT-IPS:type": "fixed"}]}
+
+
+class ImageMemberFactory(factory.django.DjangoModelFactory[ImageMember]):
+    class Meta:
+        model = ImageMember
+
+    image = factory.SubFactory(ImageFactory, visibility="shared")
+    project_id = factory.LazyFunction(_keystone_id)
+    id = factory.LazyAttribute(lambda member: f"{member.image.id}:{member.project_id}")
+    synced_at = factory.LazyFunction(timezone.now)
+    status = "accepted"
 
 
 class ServerFactory(factory.django.DjangoModelFactory[Server]):

@@ -66,6 +66,25 @@ class Image(MirrorModel):
         ordering = ["name"]
 
 
+class ImageMember(MirrorModel):
+    """A project an image is shared with (Glance's image members; `visibility` "shared").
+
+    The id is `"<image_id>:<project_id>"`, as a membership has no id of its own; `project_id` is
+    the member project, and `status` its answer (pending, accepted, rejected): only accepted
+    images are offered, as Glance lists them.
+    """
+
+    id = models.CharField(primary_key=True, max_length=160)
+    image = models.ForeignKey(
+        Image,
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        null=True,
+        related_name="members",
+    )
+    status = models.CharField(max_length=16)
+
+
 class Server(MirrorModel):
     """A Nova server, as `GET /servers/detail` shows it at the pinned microversion (2.100).
 

@@ -18,7 +18,15 @@ from django.utils.dateparse import parse_datetime
 
 from dashboard.cloud.errors import CloudNotFound, translated
 from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
-from instances.models import Flavor, FlavorAccess, Image, KeyPair, Server, SyncWatermark
+from instances.models import (
+    Flavor,
+    FlavorAccess,
+    Image,
+    ImageMember,
+    KeyPair,
+    Server,
+    SyncWatermark,
+)
 
 NOVA = "Nova"
 GLANCE = "Glance"
@@ -329,39 +337,80 @@ def image_fields_from_cloud(image: Any) -> dict[str, Any]:
     }
 
 
+def image_member_fields_from_cloud(member: Any) -> tuple[str, dict[str, Any]]:
+    """The id and mirror fields of one SDK image Member (`id` is the member project)."""
+    image_id, project_id = member.image_id, member.member_id
+    return f"{image_id}:{project_id}", {
+        "image_id": image_id,
+        "project_id": project_id,
+        "status": member.status or "",
+    }
+
+
+def _image_members(*, conn: Any, images: Iterable[Any]) -> dict[str, dict[str, Any]]:
+    """The projects each shared image is shared with: one call per shared image (Glance lists
+    no more); public, private and community images have no members."""
+    observed: dict[str, dict[str, Any]] = {}
+    for image in images:
+        if image.visibility != "shared":
+            continue
+        try:
+            with translated(doing=f"list the members of image {image.name}", service=GLANCE):
+                members = list(conn.image.members(image.id))
+        except CloudNotFound:
+            continue  # deleted since it was listed; the next sweep removes its rows
+        observed.update(image_member_fields_from_cloud(member) for member in members)
+    return observed
+
+
 def reconcile_images(
     *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
 ) -> SyncResult:
-    """Mirror images: by `ids` (404 deletes that row), else every image owned by one project,
-    or all images. Idempotent; raises CloudError when Glance cannot be read."""
+    """Mirror images and the members of shared ones: by `ids` (404 deletes that image and its
+    members), else every image owned by one project, or all images. Counts cover both tables.
+    Idempotent; raises CloudError when Glance cannot be read."""
     started = timezone.now()
+    images: list[Any] = []
     if ids is not None:
-        observed: dict[str, dict[str, Any]] = {}
         gone: list[str] = []
         for image_id in dict.fromkeys(ids):
             try:
                 with translated(doing=f"read image {image_id}", service=GLANCE):
-                    observed[image_id] = image_fields_from_cloud(conn.image.get_image(image_id))
+                    images.append(conn.image.get_image(image_id))
             except CloudNotFound:
                 gone.append(image_id)
+        members = _image_members(conn=conn, images=images)
+        observed = {image.id: image_fields_from_cloud(image) for image in images}
         result = sync_rows(model=Image, observed=observed, complete=False)
-        return _combined(result, SyncResult(deleted=delete_rows(model=Image, ids=gone)))
-    query: dict[str, Any] = {"visibility": "all", "limit": IMAGE_PAGE_SIZE}
-    if project_id is not None:
-        query["owner"] = project_id
-    observed = {}
-    # Glance leaves hidden images out of a listing unless asked for them alone: two listings.
-    for hidden in (False, True):
-        with translated(doing="list the images", service=GLANCE):
-            for image in conn.image.images(is_hidden=hidden, **query):
-                observed[image.id] = image_fields_from_cloud(image)
-    return sync_rows(
-        model=Image,
-        observed=observed,
-        scope=_in_scope(project_id) & Q(synced_at__lt=started),
-        complete=True,
-        observed_at=started,
+        result = _combined(result, SyncResult(deleted=delete_rows(model=Image, ids=gone)))
+        members_scope = Q(image_id__in=ids)
+    else:
+        query: dict[str, Any] = {"visibility": "all", "limit": IMAGE_PAGE_SIZE}
+        if project_id is not None:
+            query["owner"] = project_id
+        # Glance leaves hidden images out of a listing unless asked for them alone: two listings.
+        for hidden in (False, True):
+            with translated(doing="list the images", service=GLANCE):
+                images.extend(conn.image.images(is_hidden=hidden, **query))
+        members = _image_members(conn=conn, images=images)
+        observed = {image.id: image_fields_from_cloud(image) for image in images}
+        scope = _in_scope(project_id)
+        # The members of the scope's images, those that were mirrored and those seen now.
+        in_scope_images = set(Image.objects.filter(scope).values_list("id", flat=True))
+        members_scope = Q(synced_at__lt=started) & (
+            Q() if project_id is None else Q(image_id__in=in_scope_images | set(observed))
+        )
+        result = sync_rows(
+            model=Image,
+            observed=observed,
+            scope=scope & Q(synced_at__lt=started),
+            complete=True,
+            observed_at=started,
+        )
+    members_result = sync_rows(
+        model=ImageMember, observed=members, scope=members_scope, complete=True
     )
+    return _combined(result, members_result)
 
 
 # ---- key pairs --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ NOT_SERVED = {
     "instances.flavor",
     "instances.flavoraccess",
     "instances.image",
+    "instances.imagemember",
     "instances.syncwatermark",
     "networks.subnetpool",
     "networks.portforwarding",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from instances.models import Flavor, Image, Server
+from instances.models import Flavor, Image, ImageMember, Server
 from networks.models import FloatingIP, Network, Port, SecurityGroup
 from tenants.models import Quota
 
@@ -62,9 +62,17 @@ def server_floating_ips(
 
 
 def launch_image_list(*, project_id: str) -> QuerySet[Image]:
-    """Active images the project may boot: public ones and its own (hidden ones left out)."""
+    """Active images the project may boot, as Glance lists them to it: public ones, its own and
+    those shared with it that it accepted (hidden ones left out)."""
+    shared_with_it = ImageMember.objects.filter(project_id=project_id, status="accepted").values(
+        "image_id"
+    )
     return Image.objects.filter(
-        Q(visibility="public") | Q(project_id=project_id), status="active", os_hidden=False
+        Q(visibility="public")
+        | Q(project_id=project_id)
+        | Q(visibility="shared", id__in=shared_with_it),
+        status="active",
+        os_hidden=False,
     ).order_by("name", "id")
 
 

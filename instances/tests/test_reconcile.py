@@ -15,7 +15,15 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from dashboard.mirror.sweep import sweep_lock
 from dashboard.testing.fixtures import KeystoneAccount
 from instances.factories import KeyPairFactory, ServerFactory
-from instances.models import Flavor, FlavorAccess, Image, KeyPair, Server, SyncWatermark
+from instances.models import (
+    Flavor,
+    FlavorAccess,
+    Image,
+    ImageMember,
+    KeyPair,
+    Server,
+    SyncWatermark,
+)
 from instances.reconcile import (
     reconcile_flavors,
     reconcile_images,
@@ -24,6 +32,7 @@ from instances.reconcile import (
     reconcile_servers_incremental,
     server_is_transitional,
 )
+from instances.selectors.servers import launch_image_list
 from instances.tasks import (
     reconcile_servers_followup_task,
     reconcile_servers_task,
@@ -266,6 +275,46 @@ def test_images_are_mirrored_and_a_second_sweep_writes_nothing(cloud: Any) -> No
     )
     again = reconcile_images(conn=cloud, project_id=cirros.owner)
     assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+
+
+def test_shared_images_are_offered_once_the_member_project_accepts(
+    cloud: Any,
+    account: KeystoneAccount,
+    tenant_connection: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    """An image of the admin project shared with the account's project: mirrored with its
+    member, offered to launch from once the member accepts, gone with the image."""
+    image = cloud.image.create_image(
+        name=f"shared-{uuid.uuid4().hex[:8]}",
+        visibility="shared",
+        disk_format="raw",
+        container_format="bare",
+        data=b"fake disk",
+    )
+    cleanup(lambda: cloud.image.delete_image(image, ignore_missing=True))
+    cloud.image.add_member(image, member=account.project.id)
+    member_id = f"{image.id}:{account.project.id}"
+
+    reconcile_images(conn=cloud, project_id=image.owner)
+
+    assert ImageMember.objects.get(pk=member_id).status == "pending"
+    offered = launch_image_list(project_id=account.project.id)
+    assert not offered.filter(pk=image.id).exists()
+
+    tenant_connection.image.update_member(account.project.id, image, status="accepted")
+    reconcile_images(conn=cloud, ids=[image.id])
+
+    assert ImageMember.objects.get(pk=member_id).status == "accepted"
+    assert launch_image_list(project_id=account.project.id).filter(pk=image.id).exists()
+    assert not launch_image_list(project_id=other_project()).filter(pk=image.id).exists()
+    again = reconcile_images(conn=cloud, project_id=image.owner)
+    assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+
+    cloud.image.delete_image(image)
+    gone = reconcile_images(conn=cloud, project_id=image.owner)
+    assert gone.deleted == 2  # the image and its member
+    assert not ImageMember.objects.filter(pk=member_id).exists()
 
 
 def test_key_pairs_are_mirrored_per_user_and_leave_when_deleted(

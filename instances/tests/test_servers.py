@@ -19,6 +19,7 @@ from instances.factories import (
     FlavorAccessFactory,
     FlavorFactory,
     ImageFactory,
+    ImageMemberFactory,
     KeyPairFactory,
     ServerFactory,
 )
@@ -194,6 +195,9 @@ def test_filters_offer_only_images_and_flavors_the_project_may_use(
 ) -> None:
     ImageFactory(visibility="public", name="public-image")
     ImageFactory(project_id="someone-else", name="their-image")
+    ImageMemberFactory(image__name="shared-with-us", project_id=account.project.id)
+    ImageMemberFactory(image__name="offered-to-us", project_id=account.project.id, status="pending")
+    ImageMemberFactory(image__name="shared-with-them", project_id="someone-else")
     FlavorFactory(name="public-flavor")
     FlavorAccessFactory(flavor__name="our-private-flavor", project_id=account.project.id)
     FlavorAccessFactory(flavor__name="their-private-flavor", project_id="someone-else")
@@ -202,6 +206,9 @@ def test_filters_offer_only_images_and_flavors_the_project_may_use(
 
     assert "public-image" in page
     assert "their-image" not in page
+    assert "shared-with-us" in page
+    assert "offered-to-us" not in page  # Glance lists a shared image once it is accepted
+    assert "shared-with-them" not in page
     assert "public-flavor" in page
     assert "our-private-flavor" in page
     assert "their-private-flavor" not in page
