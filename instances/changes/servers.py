@@ -4,13 +4,15 @@ from typing import Any
 
 from instances.changes import Change
 
-# What each server's operation carries from the launch form (validated, no secrets).
+# What each server's operation carries from the launch form (validated, no secrets; the public
+# key of a key pair the launch makes, never a private one).
 LAUNCH_PARAMS = (
     "image_id",
     "flavor_id",
     "nics",
     "security_groups",
     "key_name",
+    "public_key",
     "availability_zone",
     "user_data",
     "metadata",

@@ -15,6 +15,33 @@ NAME = re.compile(r"^[_\-@. a-zA-Z0-9]+$")
 KEY_TYPES = [("ed25519", "Ed25519 (recommended)"), ("rsa", "RSA 4096")]
 
 
+def clean_keypair_name(name: str, *, user_id: str) -> str:
+    """A new key pair's name: Nova's characters, and not one the user already has."""
+    if not NAME.match(name):
+        raise forms.ValidationError(
+            "Use only letters, digits, spaces and the characters - _ . @ in the name."
+        )
+    if keypair_name_taken(user_id=user_id, name=name):
+        raise forms.ValidationError(
+            f"You already have a key pair named “{name}”. Choose another name, or delete "
+            "that key pair first."
+        )
+    return name
+
+
+def clean_public_key(text: str) -> str:
+    """An OpenSSH public key line, its white space folded."""
+    public_key = " ".join(text.split())
+    try:
+        serialization.load_ssh_public_key(public_key.encode())
+    except (ValueError, UnsupportedAlgorithm):
+        raise forms.ValidationError(
+            "This is not an OpenSSH public key. Paste the single line of your .pub file "
+            "(it starts with ssh-ed25519, ssh-rsa or ecdsa-sha2-…), not the private key."
+        ) from None
+    return public_key
+
+
 class KeyPairNameForm(ProjectForm):
     """A key pair's name: Nova's characters, and not one the user already has."""
 
@@ -28,17 +55,7 @@ class KeyPairNameForm(ProjectForm):
         self.user_id = user_id
 
     def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"]
-        if not NAME.match(name):
-            raise forms.ValidationError(
-                "Use only letters, digits, spaces and the characters - _ . @ in the name."
-            )
-        if keypair_name_taken(user_id=self.user_id, name=name):
-            raise forms.ValidationError(
-                f"You already have a key pair named “{name}”. Choose another name, or delete "
-                "that key pair first."
-            )
-        return name
+        return clean_keypair_name(self.cleaned_data["name"], user_id=self.user_id)
 
 
 class KeyPairImportForm(KeyPairNameForm):
@@ -49,15 +66,7 @@ class KeyPairImportForm(KeyPairNameForm):
     )
 
     def clean_public_key(self) -> str:
-        public_key = " ".join(self.cleaned_data["public_key"].split())
-        try:
-            serialization.load_ssh_public_key(public_key.encode())
-        except (ValueError, UnsupportedAlgorithm):
-            raise forms.ValidationError(
-                "This is not an OpenSSH public key. Paste the single line of your .pub file "
-                "(it starts with ssh-ed25519, ssh-rsa or ecdsa-sha2-…), not the private key."
-            ) from None
-        return public_key
+        return clean_public_key(self.cleaned_data["public_key"])
 
 
 class KeyPairCreateForm(KeyPairNameForm):

@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from dashboard.web.forms import ProjectForm
+from instances.changes.keypairs import GeneratedKeyPair, keypair_generate
+from instances.forms.keypairs import clean_keypair_name, clean_public_key
 from instances.models import Flavor, Image
 from instances.selectors.keypairs import keypair_list
 from instances.selectors.servers import (
@@ -122,6 +124,20 @@ class ServerLaunchForm(ProjectForm):
         help_text="Applied to the ports made on the chosen networks.",
     )
     key_name = forms.ChoiceField(label="Key pair", required=False)
+    new_key_name = forms.CharField(
+        label="Or a new key pair",
+        max_length=255,
+        required=False,
+        help_text="Name one to make it with this launch: paste its public key below to import "
+        "it, or leave that empty and the dashboard generates one (its private key is shown "
+        "once, with the launch).",
+    )
+    new_public_key = forms.CharField(
+        label="Its public key",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
+        help_text="The line of an OpenSSH .pub file, such as “ssh-ed25519 AAAA… you@laptop”.",
+    )
     availability_zone = forms.CharField(
         max_length=255,
         required=False,
@@ -144,6 +160,9 @@ class ServerLaunchForm(ProjectForm):
 
     def __init__(self, *args: Any, user_id: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user_id = user_id
+        # A key pair generated for this launch: its private key is for the answer only.
+        self.generated_keypair: GeneratedKeyPair | None = None
         project_id = self.project_id
         self.images = {image.id: image for image in launch_image_list(project_id=project_id)}
         self.flavors = {flavor.id: flavor for flavor in launch_flavor_list(project_id=project_id)}
@@ -172,10 +191,9 @@ class ServerLaunchForm(ProjectForm):
             *((keypair.name, keypair.name) for keypair in keypair_list(user_id=user_id)),
         ]
         self.fields["key_name"].help_text = format_html(
-            'Its public key is installed for SSH. <a href="{}">Create</a> or '
-            '<a href="{}">import</a> one.',
-            reverse("instances:keypair_create"),
-            reverse("instances:keypair_import"),
+            'Its public key is installed for SSH. Your key pairs are on <a href="{}">Key '
+            "Pairs</a>; or make one with this launch, below.",
+            reverse("instances:keypair_list"),
         )
         self.availability_zones = availability_zone_names()
         for name, message in (
@@ -183,7 +201,7 @@ class ServerLaunchForm(ProjectForm):
             ("flavor_id", "This flavor is not available to your project; choose one of the list."),
             ("nics", "Choose networks and ports of the list (yours or shared)."),
             ("security_groups", "Choose security groups of your project."),
-            ("key_name", "This is not one of your key pairs; create or import it first."),
+            ("key_name", "This is not one of your key pairs; pick one, or name a new one."),
         ):
             self.fields[name].error_messages["invalid_choice"] = message
 
@@ -193,6 +211,14 @@ class ServerLaunchForm(ProjectForm):
         return field
 
     # ---- fields ---------------------------------------------------------------------------
+
+    def clean_new_key_name(self) -> str:
+        name: str = self.cleaned_data["new_key_name"]
+        return clean_keypair_name(name, user_id=self.user_id) if name else ""
+
+    def clean_new_public_key(self) -> str:
+        text: str = self.cleaned_data["new_public_key"]
+        return clean_public_key(text) if text.strip() else ""
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]
@@ -238,6 +264,7 @@ class ServerLaunchForm(ProjectForm):
         if name and count and count > 1 and len(f"{name}-{count}") > MAX_NAME_LENGTH:
             self.add_error("name", "Shorten the name: with the -N suffix it is too long (255).")
         data["user_data"] = self._user_data(data)
+        data["public_key"] = self._new_keypair(data)
         image = self.images.get(data.get("image_id", ""))
         flavor = self.flavors.get(data.get("flavor_id", ""))
         if image is not None and flavor is not None:
@@ -245,6 +272,23 @@ class ServerLaunchForm(ProjectForm):
         if flavor is not None and count:
             self._check_quota(flavor, count)
         return data
+
+    def _new_keypair(self, data: dict[str, Any]) -> str:
+        """The public key of the new key pair the launch makes ("" for none), which becomes the
+        launch's `key_name`: the pasted one, or one generated here."""
+        name, public_key = data.pop("new_key_name", ""), data.pop("new_public_key", "")
+        if not name:
+            if public_key:
+                self.add_error("new_key_name", "Name the new key pair this public key is for.")
+            return ""
+        if data.get("key_name"):
+            self.add_error("new_key_name", "Pick a key pair or name a new one, not both.")
+            return ""
+        data["key_name"] = name
+        if public_key:
+            return str(public_key)
+        self.generated_keypair = keypair_generate(key_type="ed25519", comment=name)
+        return self.generated_keypair.public_key
 
     def _user_data(self, data: dict[str, Any]) -> str:
         """The user data base64-encoded, as Nova takes it; "" without any."""

@@ -39,15 +39,15 @@ def public_key_fingerprint(public_key: str) -> str | None:
     return ":".join(digest[index : index + 2] for index in range(0, len(digest), 2))
 
 
-def keypair_create(*, conn: Any, operation: Operation, name: str, public_key: str) -> None:
-    """Import `public_key` as the operation's user's key pair `name` (once, even when retried);
-    mirror it."""
+def keypair_import_once(*, conn: Any, name: str, public_key: str) -> None:
+    """Import `public_key` as the connection's user's key pair `name`; finding that key pair
+    already holding the same key (an earlier attempt, or another operation of the same launch)
+    is done, holding another key a conflict."""
     doing = f"import key pair “{name}”"
     try:
         with translated(doing=doing, service=NOVA, advice=IMPORT_ADVICE):
             conn.compute.create_keypair(name=name, public_key=public_key.strip())
     except CloudConflict as taken:
-        # The name is taken: by an earlier attempt of this operation, or by another key.
         with translated(doing=doing, service=NOVA):
             existing = conn.compute.get_keypair(name)
         if not _same_key(existing, public_key):
@@ -59,6 +59,12 @@ def keypair_create(*, conn: Any, operation: Operation, name: str, public_key: st
                 status_code=409,
                 request_id=taken.request_id,
             ) from taken
+
+
+def keypair_create(*, conn: Any, operation: Operation, name: str, public_key: str) -> None:
+    """Import `public_key` as the operation's user's key pair `name` (once, even when retried);
+    mirror it."""
+    keypair_import_once(conn=conn, name=name, public_key=public_key)
     row_id = keypair_id(user_id=operation.user_id, name=name)
     if operation.result_id != row_id:
         operation_record_result(operation=operation, result_id=row_id)

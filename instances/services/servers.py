@@ -7,7 +7,8 @@ from dashboard.cloud.connection import service_connection
 from dashboard.cloud.errors import translated
 from dashboard.operations.models import Operation
 from dashboard.operations.services import operation_record_result
-from instances.reconcile import NOVA, reconcile_servers
+from instances.reconcile import NOVA, reconcile_keypairs, reconcile_servers
+from instances.services.keypairs import keypair_import_once
 from instances.tasks import server_followup_schedule
 
 # The metadata key a launched server carries the id of the operation that made it under.
@@ -49,6 +50,7 @@ def server_create(
     nics: list[dict[str, str]],
     security_groups: list[str],
     key_name: str = "",
+    public_key: str = "",
     availability_zone: str = "",
     user_data: str = "",
     metadata: dict[str, str] | None = None,
@@ -56,18 +58,27 @@ def server_create(
     """Launch one server (once, even when retried); mirror it and follow it while it builds.
 
     `nics` is Nova's ordered `networks` list ({"uuid": network} or {"port": port}); `user_data`
-    is already base64. The operation ends once Nova accepted the server: the mirror's follow-ups
-    watch the build, and a server that ends in ERROR shows Nova's fault on its page.
+    is already base64; `public_key` is that of a key pair `key_name` the launch makes, imported
+    first (already there with the same key counts as done). The operation ends once Nova
+    accepted the server: the mirror's follow-ups watch the build, and a server that ends in
+    ERROR shows Nova's fault on its page.
     """
-    with translated(doing=f"launch server “{name}”", service=NOVA, advice=LAUNCH_ADVICE):
+    doing = f"launch server “{name}”"
+    with translated(doing=doing, service=NOVA):
         server = _launched_before(conn=conn, operation=operation)
-        if server is None:
-            optional = {
-                "security_groups": [{"name": group} for group in security_groups],
-                "key_name": key_name,
-                "availability_zone": availability_zone,
-                "user_data": user_data,
-            }
+    if server is None:
+        if public_key:
+            keypair_import_once(conn=conn, name=key_name, public_key=public_key)
+            reconcile_keypairs(
+                conn=service_connection(), user_id=operation.user_id, names=[key_name]
+            )
+        optional = {
+            "security_groups": [{"name": group} for group in security_groups],
+            "key_name": key_name,
+            "availability_zone": availability_zone,
+            "user_data": user_data,
+        }
+        with translated(doing=doing, service=NOVA, advice=LAUNCH_ADVICE):
             server = conn.compute.create_server(
                 name=name,
                 image_id=image_id,

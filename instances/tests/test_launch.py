@@ -80,13 +80,8 @@ def test_launch_two_servers_to_active_then_open_their_console_and_logs(
     cleanup: Cleanup,
 ) -> None:
     cleanup(lambda: delete_user_keypairs(cloud, account.user_id))
-    generated = signed_in.post(
-        "/api/keypairs/generate/", {"name": "deploy", "key_type": "ed25519"}
-    ).json()
-    imported = operation_finished(generated["operation"]["id"])
-    assert imported.status == Operation.Status.SUCCEEDED, imported.error_message
-    assert KeyPair.objects.filter(user_id=account.user_id, name="deploy").exists()
 
+    # The launch generates key pair "deploy"; both servers' operations import it, one finds it.
     response = signed_in.post(
         "/api/servers/",
         {
@@ -95,16 +90,19 @@ def test_launch_two_servers_to_active_then_open_their_console_and_logs(
             "image_id": launch_setup["image_id"],
             "flavor_id": launch_setup["flavor_id"],
             "nics": [f"network:{launch_setup['network_id']}"],
-            "key_name": "deploy",
+            "new_key_name": "deploy",
             "metadata": "role=web",
         },
         content_type="application/json",
     )
 
     assert response.status_code == 202, response.content.decode()
+    assert "OPENSSH PRIVATE KEY" in response.json()["private_key"]
     launches = [operation_finished(item["id"]) for item in response.json()["operations"]]
     for launch in launches:
         assert launch.status == Operation.Status.SUCCEEDED, launch.error_message
+    assert KeyPair.objects.filter(user_id=account.user_id, name="deploy").exists()
+    assert tenant_connection.compute.get_keypair("deploy").public_key.startswith("ssh-ed25519")
     servers = [
         wait_until(
             lambda launch=launch: mirrored(launch.result_id, "ACTIVE"),

@@ -24,6 +24,7 @@ from instances.factories import (
     ServerFactory,
 )
 from instances.forms.servers import MAX_USER_DATA
+from instances.tests.keys import new_public_key
 from networks.factories import (
     FloatingIPFactory,
     NetworkFactory,
@@ -424,6 +425,47 @@ def test_bad_name_count_metadata_and_foreign_choices_are_field_errors(
     assert "nics" in errors(nics=[f"port:{foreign_port.id}"])
     assert "key_name" in errors(key_name="nobodys-key")
     assert not Operation.objects.exists()
+
+
+def test_a_launch_can_make_its_key_pair_generated_or_imported(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
+) -> None:
+    data = launchable(account.project.id) | {"count": 2}
+    KeyPairFactory(user_id=account.user_id, name="laptop")
+
+    generated = signed_in.post(LAUNCH_URL, data | {"new_key_name": "web-key"}, headers=HTMX)
+
+    page = generated.content.decode()
+    assert page.count('class="operation-status') == 2
+    assert "Save the private key of “web-key” now." in page
+    assert "BEGIN OPENSSH PRIVATE KEY" in page
+    assert "no-store" in generated["Cache-Control"]
+    for operation in Operation.objects.all():
+        assert operation.params["key_name"] == "web-key"
+        assert operation.params["public_key"].startswith("ssh-ed25519 ")
+        assert "PRIVATE" not in str(operation.params)
+    Operation.objects.all().delete()
+
+    public_key = new_public_key("me@laptop")
+    api = signed_in.post(
+        "/api/servers/",
+        data | {"count": 1, "new_key_name": "mine", "new_public_key": f"  {public_key}\n"},
+        content_type="application/json",
+    )
+    assert api.status_code == 202, api.content.decode()
+    assert "private_key" not in api.json()
+    assert Operation.objects.get().params["public_key"] == public_key
+
+    def errors(**changes: Any) -> dict[str, Any]:
+        response = signed_in.post("/api/servers/", data | changes, content_type="application/json")
+        assert response.status_code == 400
+        return dict(response.json())
+
+    assert "new_key_name" in errors(new_key_name="web", key_name="laptop")
+    assert "new_key_name" in errors(new_key_name="laptop")  # already one of the user's
+    assert "new_key_name" in errors(new_public_key=public_key)
+    assert "new_public_key" in errors(new_key_name="x", new_public_key="-----BEGIN PRIVATE")
+    assert Operation.objects.count() == 1
 
 
 def test_a_launch_over_the_compute_quota_is_refused_before_any_cloud_call(

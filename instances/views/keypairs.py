@@ -16,7 +16,12 @@ from django.views import View
 from dashboard.operations.services import OperationRefused, operation_start
 from dashboard.operations.views import render_operation, start_from_form
 from dashboard.web.generic import BulkActionView, ObjectListView, OperationFormView, ProjectMixin
-from instances.changes.keypairs import create_keypair, delete_keypair, import_keypair
+from instances.changes.keypairs import (
+    GeneratedKeyPair,
+    create_keypair,
+    delete_keypair,
+    import_keypair,
+)
 from instances.filtersets.keypairs import KeyPairFilterSet
 from instances.forms.keypairs import KeyPairCreateForm, KeyPairImportForm
 from instances.models import KeyPair
@@ -24,6 +29,31 @@ from instances.selectors.keypairs import keypair_get, keypair_list
 from instances.tables.keypairs import KeyPairTable
 
 CHANGED_EVENT = "instances:changed"
+
+
+def private_key_answer(
+    request: HttpRequest,
+    *,
+    status: str,
+    name: str,
+    generated: GeneratedKeyPair,
+    title: str,
+    back_to: tuple[str, str],
+) -> HttpResponse:
+    """The operations' status boxes and the private key of the key pair they import, shown this
+    once (never cached)."""
+    context = {
+        "status": status,
+        "name": name,
+        "private_key": generated.private_key,
+        "title": title,
+        "back_url": back_to[0],
+        "back_label": back_to[1],
+    }
+    template = "instances/keypair_created.html"
+    response = render(request, f"{template}#created" if request.htmx else template, context)  # type: ignore[attr-defined]
+    add_never_cache_headers(response)
+    return response
 
 
 class UserMixin(ProjectMixin):
@@ -82,16 +112,14 @@ class KeyPairCreateView(KeyPairFormView):
             operation = operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
         except OperationRefused as exc:
             return render(request, "operations/refused.html", {"message": str(exc)})
-        context = {
-            "status": render_operation(request, operation).content.decode(),
-            "name": form.cleaned_data["name"],
-            "private_key": generated.private_key,
-            "title": self.title,
-        }
-        template = "instances/keypair_created.html"
-        response = render(request, f"{template}#created" if request.htmx else template, context)  # type: ignore[attr-defined]
-        add_never_cache_headers(response)
-        return response
+        return private_key_answer(
+            request,
+            status=render_operation(request, operation).content.decode(),
+            name=form.cleaned_data["name"],
+            generated=generated,
+            title=self.title,
+            back_to=(reverse("instances:keypair_list"), "Back to key pairs"),
+        )
 
 
 class KeyPairDeleteView(UserMixin, View):

@@ -47,6 +47,7 @@ from instances.tables.servers import (
     render_addresses,
     render_status,
 )
+from instances.views.keypairs import private_key_answer
 
 # Servers are polled every 10 s (Nova changes-since) and swept every 5 minutes.
 FRESHNESS = ("servers", timedelta(seconds=10))
@@ -150,13 +151,25 @@ class ServerLaunchView(OperationFormView):
             operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
             for change in launch_servers(form.cleaned_data)
         ]
+        statuses = "".join(
+            render_operation(request, operation).content.decode() for operation in started
+        )
+        assert isinstance(form, ServerLaunchForm)
+        generated = form.generated_keypair
+        if generated is not None:
+            return private_key_answer(
+                request,
+                status=statuses,
+                name=form.cleaned_data["key_name"],
+                generated=generated,
+                title=self.title,
+                back_to=(reverse(self.success_url_name), "Back to instances"),
+            )
         if not request.htmx:  # type: ignore[attr-defined]
             for operation in started:
                 messages.info(request, f"Started: {operation.description}.")
             return redirect(reverse(self.success_url_name))
-        return HttpResponse(
-            "".join(render_operation(request, operation).content.decode() for operation in started)
-        )
+        return HttpResponse(statuses)
 
 
 class ServerLaunchQuotaView(ProjectMixin, View):

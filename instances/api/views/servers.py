@@ -28,6 +28,8 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
     """The project's servers. POST launches through operations, with the launch page's form:
     `nics` is an ordered list of "network:<id>" and "port:<id>", `user_data` plain text. One
     server answers 202 with its operation; `count` > 1 answers 202 with `{"operations": [...]}`.
+    `new_key_name` (with `new_public_key` to import, without to generate) makes a key pair for
+    the launch; a generated one answers `{"operations": [...], "private_key": ...}`, this once.
 
     `console` (POST), `console-log` and `action-log` are live reads from Nova with the user's
     token (see `instances.console`); Nova's failure answers 502 with the reason.
@@ -49,6 +51,14 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
             operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
             for change in launch_servers(validated_form(form))
         ]
+        if form.generated_keypair is not None:
+            body = {
+                "operations": OperationSerializer(started, many=True).data,
+                "private_key": form.generated_keypair.private_key,
+            }
+            return Response(
+                body, status=status.HTTP_202_ACCEPTED, headers={"Cache-Control": "no-store"}
+            )
         if len(started) == 1:
             return accepted(started[0])
         body = {"operations": OperationSerializer(started, many=True).data}
