@@ -1,11 +1,22 @@
 """The Celery app: Redis broker, settings from `CELERY_*` names, a static beat schedule."""
 
 import os
+from typing import Any
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
 
 app = Celery("dashboard")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@beat_init.connect
+def run_schedule_once_at_start(sender: Any, **kwargs: Any) -> None:
+    """Send every scheduled task once as beat starts: an interval task first runs one interval
+    later, so a new mirror (or one left behind while beat was down) would wait minutes for its
+    images, flavors and quotas. Every scheduled task is idempotent and locked per group."""
+    for entry in sender.app.conf.beat_schedule.values():
+        sender.app.send_task(entry["task"], **entry.get("options", {}))

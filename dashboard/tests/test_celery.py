@@ -1,0 +1,22 @@
+"""Beat's start: the whole schedule is sent once, so a new mirror fills at once."""
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from dashboard.celery import app, run_schedule_once_at_start
+
+
+def test_beat_sends_every_scheduled_task_once_as_it_starts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sent: list[tuple[str, dict[str, Any]]] = []
+    monkeypatch.setattr(app, "send_task", lambda name, **options: sent.append((name, options)))
+
+    run_schedule_once_at_start(sender=SimpleNamespace(app=app))
+
+    scheduled = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    assert sorted(name for name, _ in sent) == sorted(scheduled)
+    assert ("instances.tasks.reconcile_images_task", {"expires": 300}) in sent
