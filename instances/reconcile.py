@@ -27,6 +27,7 @@ from instances.models import (
     Server,
     SyncWatermark,
 )
+from networks.reconcile import NEUTRON, reconcile_ports
 
 NOVA = "Nova"
 GLANCE = "Glance"
@@ -205,6 +206,17 @@ def _reconcile_servers_by_id(*, conn: Any, ids: list[str]) -> ServerSyncResult:
     result = sync_rows(model=Server, observed=observed, complete=False)
     deleted = delete_rows(model=Server, ids=gone) if gone else 0
     return _server_result(replace(result, deleted=deleted), observed)
+
+
+def reconcile_server_ports(*, conn: Any, server_ids: list[str]) -> SyncResult:
+    """Mirror the ports Neutron has for these servers (one listing per server): a new server's
+    ports exist only once Nova has built it, and its page offers them (floating IPs,
+    interfaces) from the mirror. Idempotent."""
+    port_ids: list[str] = []
+    for server_id in server_ids:
+        with translated(doing=f"list the ports of server {server_id}", service=NEUTRON):
+            port_ids.extend(port.id for port in conn.network.ports(device_id=server_id))
+    return reconcile_ports(conn=conn, ids=port_ids) if port_ids else SyncResult()
 
 
 def reconcile_servers_incremental(*, conn: Any, project_id: str | None = None) -> ServerSyncResult:

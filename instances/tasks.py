@@ -18,11 +18,13 @@ from dashboard.cloud.connection import service_connection
 from dashboard.cloud.errors import CloudTransientError
 from dashboard.mirror.sweep import run_sweep
 from dashboard.mirror.sync import SyncResult
+from instances.models import Server
 from instances.reconcile import (
     ServerSyncResult,
     reconcile_flavors,
     reconcile_images,
     reconcile_keypairs,
+    reconcile_server_ports,
     reconcile_servers,
     reconcile_servers_incremental,
 )
@@ -104,6 +106,13 @@ def reconcile_servers_followup_task(ids: list[str], attempt: int = 0) -> None:
         server_followup_schedule(ids=ids, attempt=attempt + 1)
         return
     server_followup_schedule(ids=result.transitional, attempt=attempt + 1)
+    settled = Server.objects.filter(pk__in=ids).exclude(pk__in=result.transitional)
+    try:
+        reconcile_server_ports(
+            conn=service_connection(), server_ids=list(settled.values_list("pk", flat=True))
+        )
+    except CloudTransientError as exc:  # the networking sweep brings them along later
+        log.warning("mirror.server_ports_failed", ids=ids, error=str(exc))
 
 
 @shared_task

@@ -18,6 +18,7 @@ from instances.models import KeyPair, Server
 from instances.reconcile import reconcile_flavors, reconcile_images
 from instances.services.servers import OPERATION_METADATA_KEY, server_create
 from instances.tests.keys import delete_user_keypairs
+from networks.models import Port
 from networks.reconcile import reconcile_all
 
 pytestmark = [pytest.mark.cloud, pytest.mark.shared_account]
@@ -113,6 +114,11 @@ def test_launch_two_servers_to_active_then_open_their_console_and_logs(
     ]
     assert sorted(server.name for server in servers) == ["web-1", "web-2"]
     for launch, server in zip(launches, servers, strict=True):
+        wait_until(  # the follow-up that saw it settle mirrors its port too
+            lambda server=server: Port.objects.filter(device_id=server.id).first(),
+            timeout=30,
+            what=f"the port of {server.name} in the mirror",
+        )
         assert server.key_name == "deploy"
         assert server.metadata == {"role": "web", OPERATION_METADATA_KEY: str(launch.id)}
         assert list(server.addresses) == ["launch-net"]
