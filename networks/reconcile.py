@@ -495,6 +495,28 @@ def reconcile_port_forwardings(
     )
 
 
+def reconcile_port_forwardings_of_ports(*, conn: Any, ids: list[str]) -> SyncResult:
+    """Mirror the port forwardings that may point at these internal ports; idempotent.
+
+    Neutron's events about a rule name its internal port but not its floating IP, so the floating
+    IPs listed again are those the mirror holds rules of for these ports and the port-less
+    floating IPs of the ports' projects (only those can hold rules).
+    """
+    floating_ip_ids = set(
+        PortForwarding.objects.filter(internal_port_id__in=ids).values_list(
+            "floating_ip_id", flat=True
+        )
+    )
+    projects = Port.objects.filter(pk__in=ids).values("project_id")
+    floating_ip_ids.update(
+        FloatingIP.objects.filter(project_id__in=projects, port_id__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    found = sorted(floating_ip_id for floating_ip_id in floating_ip_ids if floating_ip_id)
+    return reconcile_port_forwardings(conn=conn, floating_ip_ids=found) if found else SyncResult()
+
+
 RECONCILERS: dict[str, Callable[..., SyncResult]] = {
     "networks": reconcile_networks,
     "subnets": reconcile_subnets,

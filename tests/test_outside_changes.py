@@ -1,4 +1,5 @@
-"""The mirror follows routers, floating IPs and servers changed outside the dashboard.
+"""The mirror follows routers, floating IPs, port forwardings and servers changed outside the
+dashboard.
 
 Like `dashboard/mirror/tests/test_listener.py` (networks, subnets and ports): a notification
 listener thread runs on a queue of its own against the local cloud's RabbitMQ, the test changes
@@ -19,7 +20,7 @@ from dashboard.mirror.listener import NotificationListener
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.waiting import wait_until
 from instances.models import Server
-from networks.models import FloatingIP, Port, Router
+from networks.models import FloatingIP, Port, PortForwarding, Router
 from networks.reconcile import reconcile_networks
 
 pytestmark = [pytest.mark.cloud]
@@ -168,6 +169,53 @@ def test_the_mirror_follows_a_floating_ip_changed_outside_the_dashboard(
     eventually(
         lambda: not FloatingIP.objects.filter(pk=floating_ip.id).exists(),
         "floating IP row removal",
+    )
+
+
+def test_the_mirror_follows_a_port_forwarding_changed_outside_the_dashboard(
+    listener: NotificationListener,
+    tenant_connection: Any,
+    subnet: Any,
+    public_network: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    """Neutron's port forwarding events name the internal port, not the floating IP."""
+    conn = tenant_connection
+    router = conn.network.create_router(
+        name="outside-forwarder", external_gateway_info={"network_id": public_network.id}
+    )
+    cleanup(lambda: _delete_router(conn, router.id))
+    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    port = conn.network.create_port(network_id=subnet.network_id, name="outside-ssh")
+    floating_ip = conn.network.create_ip(floating_network_id=public_network.id)
+    cleanup(lambda: conn.network.delete_ip(floating_ip, ignore_missing=True))
+    eventually(lambda: FloatingIP.objects.filter(pk=floating_ip.id).exists(), "floating IP row")
+
+    rule = conn.network.create_port_forwarding(
+        floatingip_id=floating_ip.id,
+        internal_port_id=port.id,
+        internal_ip_address=port.fixed_ips[0]["ip_address"],
+        internal_port=22,
+        external_port=2222,
+        protocol="tcp",
+    )
+    eventually(
+        lambda: PortForwarding.objects.filter(
+            pk=rule.id, floating_ip_id=floating_ip.id, external_port_number=2222
+        ).exists(),
+        "port forwarding row",
+    )
+
+    conn.network.update_port_forwarding(rule, floating_ip.id, external_port=2223)
+    eventually(
+        lambda: PortForwarding.objects.filter(pk=rule.id, external_port_number=2223).exists(),
+        "port forwarding change",
+    )
+
+    conn.network.delete_port_forwarding(rule, floating_ip.id)
+    eventually(
+        lambda: not PortForwarding.objects.filter(pk=rule.id).exists(),
+        "port forwarding row removal",
     )
 
 

@@ -47,6 +47,7 @@ from networks.models import (
     Subnet,
 )
 from networks.reconcile import RECONCILERS as NEUTRON_RECONCILERS
+from networks.reconcile import reconcile_port_forwardings_of_ports
 
 log = structlog.get_logger(__name__)
 
@@ -88,7 +89,14 @@ TAGGED_RESOURCES = {
 }
 
 Reconcile = Callable[..., SyncResult]
-RECONCILERS: dict[str, Reconcile] = {**NEUTRON_RECONCILERS, "servers": reconcile_servers}
+# Port forwarding events name the rule's internal port, not its floating IP: their targets are
+# the internal ports, under a resource name of their own.
+PORT_FORWARDINGS_BY_PORT = "port_forwardings_by_port"
+RECONCILERS: dict[str, Reconcile] = {
+    **NEUTRON_RECONCILERS,
+    "servers": reconcile_servers,
+    PORT_FORWARDINGS_BY_PORT: reconcile_port_forwardings_of_ports,
+}
 MODELS: dict[str, type[MirrorModel]] = {
     "servers": Server,
     "networks": Network,
@@ -120,6 +128,7 @@ ORDER = (
     "subnets",
     "floating_ips",
     "security_group_rules",
+    PORT_FORWARDINGS_BY_PORT,  # after ports and floating IPs: it reads both from the mirror
 )
 
 
@@ -149,6 +158,12 @@ def _neutron_targets(event_type: str, payload: Mapping[str, Any]) -> list[Target
         if interface.get("port_id"):
             targets.append(Target("ports", str(interface["port_id"])))
         return targets
+    if event_type.startswith("port_forwarding.") and event_type.endswith(".end"):
+        # {"port_forwarding": {"id", "internal_port_id", ...}} (deletes too): no floating IP id.
+        port_id = (payload.get("port_forwarding") or {}).get("internal_port_id")
+        if not port_id:
+            return []
+        return [Target("ports", str(port_id)), Target(PORT_FORWARDINGS_BY_PORT, str(port_id))]
     singular, _, action = event_type.partition(".")
     resource = NEUTRON_RESOURCES.get(singular)
     # `.start` comes before the change is made; only `.end` says it is done.

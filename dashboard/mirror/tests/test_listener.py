@@ -67,6 +67,11 @@ def _rule(payload: dict[str, Any]) -> list[Target]:
     ]
 
 
+def _port_forwarding(payload: dict[str, Any]) -> list[Target]:
+    port_id = payload["port_forwarding"]["internal_port_id"]
+    return [Target("ports", port_id), Target("port_forwardings_by_port", port_id)]
+
+
 def _server(payload: dict[str, Any]) -> list[Target]:
     return [Target("servers", payload["instance_id"])]
 
@@ -92,6 +97,9 @@ EXPECTED: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
     "security_group.delete.end": _object("security_group"),
     "security_group_rule.create.end": _rule,
     "security_group_rule.delete.end": _rule,
+    "port_forwarding.create.end": _port_forwarding,
+    "port_forwarding.update.end": _port_forwarding,
+    "port_forwarding.delete.end": _port_forwarding,
     "tag.update.end": lambda payload: [Target(payload["obj_resource"], payload["obj_resource_id"])],
     "compute.instance.create.start": _server,
     "compute.instance.update": _server,
