@@ -87,6 +87,24 @@ def public_network(cloud: Any, transactional_db: None) -> Any:
     return public
 
 
+@pytest.fixture
+def routed_port(
+    tenant_connection: Any,
+    subnet: Any,
+    public_network: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> Any:
+    """A port on `subnet`, which a router with a gateway on `public` connects (so floating IPs
+    can reach it), made directly."""
+    conn = tenant_connection
+    router = conn.network.create_router(
+        name="outside-edge", external_gateway_info={"network_id": public_network.id}
+    )
+    cleanup(lambda: _delete_router(conn, router.id))
+    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+    return conn.network.create_port(network_id=subnet.network_id, name="outside-port")
+
+
 def test_the_mirror_follows_a_router_changed_outside_the_dashboard(
     listener: NotificationListener,
     tenant_connection: Any,
@@ -128,18 +146,11 @@ def test_the_mirror_follows_a_floating_ip_changed_outside_the_dashboard(
     listener: NotificationListener,
     tenant_connection: Any,
     account: KeystoneAccount,
-    subnet: Any,
+    routed_port: Any,
     public_network: Any,
     cleanup: Callable[[Callable[[], Any]], None],
 ) -> None:
-    conn = tenant_connection
-    router = conn.network.create_router(
-        name="outside-edge", external_gateway_info={"network_id": public_network.id}
-    )
-    cleanup(lambda: _delete_router(conn, router.id))
-    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
-    port = conn.network.create_port(network_id=subnet.network_id, name="outside-port")
-
+    conn, port = tenant_connection, routed_port
     floating_ip = conn.network.create_ip(floating_network_id=public_network.id)
     cleanup(lambda: conn.network.delete_ip(floating_ip, ignore_missing=True))
     eventually(
@@ -175,18 +186,12 @@ def test_the_mirror_follows_a_floating_ip_changed_outside_the_dashboard(
 def test_the_mirror_follows_a_port_forwarding_changed_outside_the_dashboard(
     listener: NotificationListener,
     tenant_connection: Any,
-    subnet: Any,
+    routed_port: Any,
     public_network: Any,
     cleanup: Callable[[Callable[[], Any]], None],
 ) -> None:
     """Neutron's port forwarding events name the internal port, not the floating IP."""
-    conn = tenant_connection
-    router = conn.network.create_router(
-        name="outside-forwarder", external_gateway_info={"network_id": public_network.id}
-    )
-    cleanup(lambda: _delete_router(conn, router.id))
-    conn.network.add_interface_to_router(router, subnet_id=subnet.id)
-    port = conn.network.create_port(network_id=subnet.network_id, name="outside-ssh")
+    conn, port = tenant_connection, routed_port
     floating_ip = conn.network.create_ip(floating_network_id=public_network.id)
     cleanup(lambda: conn.network.delete_ip(floating_ip, ignore_missing=True))
     eventually(lambda: FloatingIP.objects.filter(pk=floating_ip.id).exists(), "floating IP row")
