@@ -27,7 +27,8 @@ from instances.models import (
     Server,
     SyncWatermark,
 )
-from networks.reconcile import NEUTRON, reconcile_ports
+from networks.models import Port
+from networks.reconcile import NEUTRON, port_fields_from_cloud
 
 NOVA = "Nova"
 GLANCE = "Glance"
@@ -211,12 +212,16 @@ def _reconcile_servers_by_id(*, conn: Any, ids: list[str]) -> ServerSyncResult:
 def reconcile_server_ports(*, conn: Any, server_ids: list[str]) -> SyncResult:
     """Mirror the ports Neutron has for these servers (one listing per server): a new server's
     ports exist only once Nova has built it, and its page offers them (floating IPs,
-    interfaces) from the mirror. Idempotent."""
-    port_ids: list[str] = []
+    interfaces) from the mirror. Idempotent; deletes nothing (a port that left a server still
+    exists)."""
+    observed: dict[str, dict[str, Any]] = {}
     for server_id in server_ids:
         with translated(doing=f"list the ports of server {server_id}", service=NEUTRON):
-            port_ids.extend(port.id for port in conn.network.ports(device_id=server_id))
-    return reconcile_ports(conn=conn, ids=port_ids) if port_ids else SyncResult()
+            observed.update(
+                (port.id, port_fields_from_cloud(port))
+                for port in conn.network.ports(device_id=server_id)
+            )
+    return sync_rows(model=Port, observed=observed, complete=False)
 
 
 def reconcile_servers_incremental(*, conn: Any, project_id: str | None = None) -> ServerSyncResult:
@@ -383,20 +388,8 @@ def reconcile_images(
     Idempotent; raises CloudError when Glance cannot be read."""
     started = timezone.now()
     images: list[Any] = []
-    if ids is not None:
-        gone: list[str] = []
-        for image_id in dict.fromkeys(ids):
-            try:
-                with translated(doing=f"read image {image_id}", service=GLANCE):
-                    images.append(conn.image.get_image(image_id))
-            except CloudNotFound:
-                gone.append(image_id)
-        members = _image_members(conn=conn, images=images)
-        observed = {image.id: image_fields_from_cloud(image) for image in images}
-        result = sync_rows(model=Image, observed=observed, complete=False)
-        result = _combined(result, SyncResult(deleted=delete_rows(model=Image, ids=gone)))
-        members_scope = Q(image_id__in=ids)
-    else:
+    gone: list[str] = []
+    if ids is None:
         query: dict[str, Any] = {"visibility": "all", "limit": IMAGE_PAGE_SIZE}
         if project_id is not None:
             query["owner"] = project_id
@@ -404,14 +397,22 @@ def reconcile_images(
         for hidden in (False, True):
             with translated(doing="list the images", service=GLANCE):
                 images.extend(conn.image.images(is_hidden=hidden, **query))
-        members = _image_members(conn=conn, images=images)
-        observed = {image.id: image_fields_from_cloud(image) for image in images}
+    else:
+        for image_id in dict.fromkeys(ids):
+            try:
+                with translated(doing=f"read image {image_id}", service=GLANCE):
+                    images.append(conn.image.get_image(image_id))
+            except CloudNotFound:
+                gone.append(image_id)
+    members = _image_members(conn=conn, images=images)
+    observed = {image.id: image_fields_from_cloud(image) for image in images}
+    if ids is None:
         scope = _in_scope(project_id)
-        # The members of the scope's images, those that were mirrored and those seen now.
-        in_scope_images = set(Image.objects.filter(scope).values_list("id", flat=True))
-        members_scope = Q(synced_at__lt=started) & (
-            Q() if project_id is None else Q(image_id__in=in_scope_images | set(observed))
-        )
+        members_scope = Q(synced_at__lt=started)
+        if project_id is not None:
+            # The members of the project's images: those mirrored and those seen now.
+            mirrored = Image.objects.filter(scope).values_list("id", flat=True)
+            members_scope &= Q(image_id__in={*mirrored, *observed})
         result = sync_rows(
             model=Image,
             observed=observed,
@@ -419,6 +420,10 @@ def reconcile_images(
             complete=True,
             observed_at=started,
         )
+    else:
+        result = sync_rows(model=Image, observed=observed, complete=False)
+        result = _combined(result, SyncResult(deleted=delete_rows(model=Image, ids=gone)))
+        members_scope = Q(image_id__in=ids)
     members_result = sync_rows(
         model=ImageMember, observed=members, scope=members_scope, complete=True
     )
