@@ -105,6 +105,21 @@ def routed_port(
     return conn.network.create_port(network_id=subnet.network_id, name="outside-port")
 
 
+@pytest.fixture
+def floating_ip(
+    tenant_connection: Any,
+    routed_port: Any,
+    public_network: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> Any:
+    """A free floating IP from `public`, made directly after the routed port it can reach (so
+    it is released before the router goes)."""
+    conn = tenant_connection
+    made = conn.network.create_ip(floating_network_id=public_network.id)
+    cleanup(lambda: conn.network.delete_ip(made, ignore_missing=True))
+    return made
+
+
 def test_the_mirror_follows_a_router_changed_outside_the_dashboard(
     listener: NotificationListener,
     tenant_connection: Any,
@@ -147,12 +162,9 @@ def test_the_mirror_follows_a_floating_ip_changed_outside_the_dashboard(
     tenant_connection: Any,
     account: KeystoneAccount,
     routed_port: Any,
-    public_network: Any,
-    cleanup: Callable[[Callable[[], Any]], None],
+    floating_ip: Any,
 ) -> None:
     conn, port = tenant_connection, routed_port
-    floating_ip = conn.network.create_ip(floating_network_id=public_network.id)
-    cleanup(lambda: conn.network.delete_ip(floating_ip, ignore_missing=True))
     eventually(
         lambda: FloatingIP.objects.filter(
             pk=floating_ip.id, project_id=account.project.id, port_id=None
@@ -187,13 +199,10 @@ def test_the_mirror_follows_a_port_forwarding_changed_outside_the_dashboard(
     listener: NotificationListener,
     tenant_connection: Any,
     routed_port: Any,
-    public_network: Any,
-    cleanup: Callable[[Callable[[], Any]], None],
+    floating_ip: Any,
 ) -> None:
     """Neutron's port forwarding events name the internal port, not the floating IP."""
     conn, port = tenant_connection, routed_port
-    floating_ip = conn.network.create_ip(floating_network_id=public_network.id)
-    cleanup(lambda: conn.network.delete_ip(floating_ip, ignore_missing=True))
     eventually(lambda: FloatingIP.objects.filter(pk=floating_ip.id).exists(), "floating IP row")
 
     rule = conn.network.create_port_forwarding(
