@@ -30,5 +30,5 @@ COPY --from=build /app /app
 RUN mkdir -p /app/var && chown dashboard:dashboard /app/var
 USER dashboard
 EXPOSE 8000
-# Workers: WEB_CONCURRENCY (gunicorn reads it); more options: GUNICORN_CMD_ARGS.
-CMD ["gunicorn", "dashboard.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+# Bind address, access log and the proxies trusted with X-Forwarded-*: docker/gunicorn.conf.py.
+CMD ["gunicorn", "dashboard.wsgi:application", "--config", "docker/gunicorn.conf.py"]

@@ -29,6 +29,8 @@ def start_django(name: str, **environment: str) -> None:
         # The test client's host and the served one; setup_test_environment() is not used: its
         # template instrumentation (a context copy and a signal per template) would be timed too.
         DJANGO_ALLOWED_HOSTS="testserver,127.0.0.1,localhost",
+        # The test client speaks plain HTTP: no HTTPS redirect.
+        DJANGO_HTTPS="false",
         **environment,
     )
     sys.path.insert(0, str(ROOT))

@@ -130,8 +130,25 @@ LOGIN_REDIRECT_URL = "tenants:overview"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=False)
+
+# ---- Deployment security (HTTPS, HSTS, CSP) ----------------------------------------------------
+# Outside DEBUG the dashboard is served over HTTPS (TLS ends at a proxy in front of gunicorn, which
+# takes the scheme from X-Forwarded-Proto of the proxies in FORWARDED_ALLOW_IPS only;
+# docker/gunicorn.conf.py): cookies are Secure, plain HTTP is redirected and HSTS is sent. bin/run,
+# the tests and the benchmarks serve plain HTTP on loopback with DJANGO_HTTPS=false.
+HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", default=HTTPS)
+# Load balancers and the compose health check ask for /healthz over plain HTTP from inside.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS for a year, for this host and its subdomains (all of them belong to whoever runs the
+# dashboard's host). Not preloaded: a preload entry is a commitment for the whole registered
+# domain, which the dashboard's operator rarely owns alone, and hard to undo; so W021 is silenced.
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -141,6 +158,8 @@ SECURE_CSP = {
     # htmx injects its indicator styles inline.
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }

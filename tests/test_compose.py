@@ -3,12 +3,16 @@
 No Docker engine runs where the suite runs, so these tests read the files and check what a broken
 deployment would get wrong: services and their order of start, one image, health checks, a single
 beat and a single notification listener, settings only from .env, and commands that name modules
-and management commands which exist.
+and management commands which exist. The web service's settings (as compose gives them from
+.env.example) pass `manage.py check --deploy`, and its gunicorn, run here with the image's
+configuration, trusts forwarded headers from the configured proxy only.
 """
 
 import importlib
 import os
 import re
+import secrets
+import socket
 import subprocess
 import sys
 import threading
@@ -34,6 +38,8 @@ AFTER_MIGRATE = {
 SECRET_NAME = re.compile(r"(PASSWORD|SECRET|_KEY|TOKEN)$")
 # A whole value that is one compose reference: ${NAME}, ${NAME:-default}, ${NAME:?message}.
 REFERENCE = re.compile(r"^\$\{[A-Z0-9_]+(?::?[-?][^}]*)?\}$")
+# A compose reference anywhere in a value, with its name, kind (- or ?) and default or message.
+INTERPOLATION = re.compile(r"(?<!\$)\$\{([A-Z0-9_]+)(?::?([-?])([^}]*))?\}")
 
 
 @pytest.fixture(scope="module")
@@ -313,3 +319,185 @@ def test_listener_health_check_reads_the_heartbeat_file_the_command_touches(
     two_minutes_ago = time.time() - 120
     os.utime(heartbeat, (two_minutes_ago, two_minutes_ago))
     assert _listener_healthcheck(heartbeat) != 0
+
+
+# ---- the web service's settings and gunicorn, as compose runs them ------------------------------
+
+
+def _dotenv() -> dict[str, str]:
+    """.env as an operator makes it from .env.example: the empty secrets filled in, the rest as
+    shipped."""
+    text = (ROOT / ".env.example").read_text()
+    values = dict(re.findall(r"^([A-Z][A-Z0-9_]*)=(.*)$", text, re.MULTILINE))
+    return {
+        name: value or (secrets.token_hex(32) if SECRET_NAME.search(name) else "")
+        for name, value in values.items()
+    }
+
+
+def _interpolate(value: str, variables: dict[str, str]) -> str:
+    """`value` with its ${...} references filled in from `variables`, as compose does."""
+
+    def fill(reference: re.Match[str]) -> str:
+        name, kind, default_or_message = reference.groups()
+        found = variables.get(name, "")
+        assert found or kind != "?", default_or_message
+        return found or (default_or_message if kind == "-" else "")
+
+    return INTERPOLATION.sub(fill, value).replace("$$", "$")
+
+
+def _web_environment(services: dict[str, Any]) -> dict[str, str]:
+    """The web container's environment: .env (env_file), then the service's `environment`."""
+    dotenv = _dotenv()
+    environment = {
+        name: _interpolate(str(value), dotenv)
+        for name, value in services["web"]["environment"].items()
+    }
+    return {**dotenv, **environment}
+
+
+def _isolated(environment: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """`environment` alone (with PATH), not the suite's: no local cloud's env file either."""
+    return {"PATH": os.environ["PATH"], "DEVCLOUD_HOME": str(tmp_path), **environment}
+
+
+def _manage(argv: list[str], environment: dict[str, str], tmp_path: Path) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *argv],
+        cwd=ROOT,
+        env=_isolated(environment, tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_check_deploy_is_clean_with_the_web_services_settings(
+    services: dict[str, Any], tmp_path: Path
+) -> None:
+    output = _manage(
+        ["check", "--deploy", "--fail-level", "WARNING"], _web_environment(services), tmp_path
+    )
+
+    assert "System check identified no issues" in output
+
+
+HTTPS_SETTINGS = (
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_PROXY_SSL_HEADER",
+)
+
+
+def _https_settings(environment: dict[str, str], tmp_path: Path) -> dict[str, Any]:
+    names = ", ".join(repr(name) for name in HTTPS_SETTINGS)
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in ({names})}}))"
+    )
+    output = _manage(["shell", "-c", code], environment, tmp_path)
+    return dict(yaml.safe_load(output.splitlines()[-1]))
+
+
+@pytest.mark.parametrize(("debug", "https"), [("false", True), ("true", False)])
+def test_https_protections_are_on_by_default_outside_debug(
+    tmp_path: Path, debug: str, https: bool
+) -> None:
+    required = {"DJANGO_SECRET_KEY": secrets.token_hex(32), "DJANGO_ALLOWED_HOSTS": "example.org"}
+
+    values = _https_settings({**required, "DJANGO_DEBUG": debug}, tmp_path)
+
+    assert values == {
+        "SESSION_COOKIE_SECURE": https,
+        "CSRF_COOKIE_SECURE": https,
+        "SECURE_SSL_REDIRECT": https,
+        "SECURE_HSTS_SECONDS": 31_536_000 if https else 0,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        # Django would believe the header from any client; gunicorn checks who sent it.
+        "SECURE_PROXY_SSL_HEADER": None,
+    }
+
+
+def test_web_port_is_published_on_the_hosts_loopback_unless_told(
+    services: dict[str, Any],
+) -> None:
+    (published,) = services["web"]["ports"]
+
+    assert _interpolate(published, {}) == "127.0.0.1:8000:8000"
+    assert _interpolate(published, {"WEB_BIND": "0.0.0.0"}) == "0.0.0.0:8000:8000"
+    assert [name for name, service in services.items() if service.get("ports")] == ["web"]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _status_through_gunicorn(
+    services: dict[str, Any], dockerfile: str, tmp_path: Path, forwarded_allow_ips: str
+) -> int:
+    """The status of a request claiming HTTPS (X-Forwarded-Proto) that reaches the web
+    service's gunicorn from 127.0.0.1, gunicorn started as the image starts it (on a free
+    loopback port, one worker, an empty SQLite database instead of the stack's PostgreSQL, and
+    static files from the source tree since none are collected here)."""
+    argv = command(services, "web", dockerfile)
+    port = _free_port()
+    environment = {
+        **_web_environment(services),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_STATIC_MANIFEST": "false",
+        "FORWARDED_ALLOW_IPS": forwarded_allow_ips,
+    }
+    with (tmp_path / "gunicorn.log").open("wb") as log:
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / argv[0]),
+                *argv[1:],
+                *("--bind", f"127.0.0.1:{port}", "--workers", "1"),
+            ],
+            cwd=ROOT,
+            env=_isolated(environment, tmp_path),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
+            assert time.monotonic() < deadline, "gunicorn did not answer in 120 s"
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=60) as connection:
+                    connection.sendall(
+                        b"GET /no-such-page HTTP/1.1\r\nHost: dashboard.example.com\r\n"
+                        b"X-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"
+                    )
+                    status_line = connection.makefile("rb").readline()
+                return int(status_line.split()[1])
+            except ConnectionRefusedError:
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("forwarded_allow_ips", "status"),
+    [
+        # The proxy is trusted: Django sees HTTPS and answers the page itself (a 404 here).
+        ("127.0.0.1", 404),
+        # Another proxy is configured: the claim is ignored and Django redirects to HTTPS.
+        ("192.0.2.10", 301),
+    ],
+)
+def test_gunicorn_trusts_the_forwarded_scheme_only_from_the_configured_proxy(
+    services: dict[str, Any], dockerfile: str, tmp_path: Path, forwarded_allow_ips: str, status: int
+) -> None:
+    assert _status_through_gunicorn(services, dockerfile, tmp_path, forwarded_allow_ips) == status
