@@ -240,6 +240,16 @@ OPENSTACK_NOTIFICATIONS_QUEUE = env.str("OPENSTACK_NOTIFICATIONS_QUEUE", default
 OPENSTACK_NOTIFICATIONS_TOPIC = env.str("OPENSTACK_NOTIFICATIONS_TOPIC", default="notifications")
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# The cache holds the throttles' counts, shared by every web process: Redis, in a database apart
+# from REDIS_URL's (a cache may be flushed; the broker's queues and the tokens must not be).
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL",
+        default="redis://127.0.0.1:6379/1",
+        backend="django.core.cache.backends.redis.RedisCache",
+    )
+}
+CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=2, socket_timeout=2)
 CELERY_BROKER_URL = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -332,6 +342,11 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per Keystone user, in the API and the pages alike (dashboard/web/throttling.py).
+    "DEFAULT_THROTTLE_RATES": {
+        "keypair_generate": env.str("THROTTLE_KEYPAIR_GENERATE", default="20/hour"),
+        "server_live": env.str("THROTTLE_SERVER_LIVE", default="60/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Self-service dashboard API",

@@ -16,6 +16,7 @@ from django.views import View
 from dashboard.operations.services import OperationRefused, operation_start
 from dashboard.operations.views import render_operation, start_from_form
 from dashboard.web.generic import BulkActionView, ObjectListView, OperationFormView, ProjectMixin
+from dashboard.web.throttling import KeyPairGenerateThrottle, throttle_refusal
 from instances.changes.keypairs import (
     GeneratedKeyPair,
     create_keypair,
@@ -97,7 +98,8 @@ class KeyPairImportView(KeyPairFormView):
 
 
 class KeyPairCreateView(KeyPairFormView):
-    """Generate a key pair; the answer shows its private key once (see instances.changes)."""
+    """Generate a key pair (as often as the API's generate/ allows); the answer shows its private
+    key once (see instances.changes)."""
 
     form_class = KeyPairCreateForm
     title = "Create key pair"
@@ -105,6 +107,8 @@ class KeyPairCreateView(KeyPairFormView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = self.get_form(None, request.POST)
+        if form.is_valid() and (refusal := throttle_refusal(request, KeyPairGenerateThrottle)):
+            form.add_error(None, refusal)
         if not form.is_valid():
             return self.render_form(form, None)
         change, generated = create_keypair(user_id=self.user_id, data=form.cleaned_data)

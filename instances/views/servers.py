@@ -23,6 +23,7 @@ from dashboard.web.generic import (
     OperationFormView,
     ProjectMixin,
 )
+from dashboard.web.throttling import ServerLiveThrottle, throttle_refusal
 from instances.changes.servers import launch_servers
 from instances.console import (
     CONSOLE_LOG_LINES,
@@ -191,8 +192,9 @@ def _live(response: HttpResponse) -> HttpResponse:
 
 
 class LivePartialView(ServerObjectMixin, View):
-    """A partial of the detail page filled by a live read from Nova, with the user's token;
-    when Nova fails, the partial shows why instead."""
+    """A partial of the detail page filled by a live read from Nova, with the user's token (as
+    often as the API's live reads allow); when Nova fails or the user asks too often, the partial
+    shows why instead."""
 
     partial = ""
 
@@ -202,10 +204,13 @@ class LivePartialView(ServerObjectMixin, View):
     def respond(self, request: HttpRequest) -> HttpResponse:
         server = self.get_server()
         context: dict[str, Any] = {"server": server, "loaded": True}
-        try:
-            context.update(self.read(conn=live_connection(request.keystone), server=server))  # type: ignore[attr-defined]
-        except CloudError as exc:
-            context["error"] = str(exc)
+        if refusal := throttle_refusal(request, ServerLiveThrottle):
+            context["error"] = refusal
+        else:
+            try:
+                context.update(self.read(conn=live_connection(request.keystone), server=server))  # type: ignore[attr-defined]
+            except CloudError as exc:
+                context["error"] = str(exc)
         return _live(render(request, f"{DETAIL_TEMPLATE}#{self.partial}", context))
 
     def get(self, request: HttpRequest, pk: UUID) -> HttpResponse:
@@ -249,6 +254,8 @@ class ServerConsoleLogDownloadView(ServerObjectMixin, View):
 
     def get(self, request: HttpRequest, pk: UUID) -> HttpResponse:
         server = self.get_server()
+        if refusal := throttle_refusal(request, ServerLiveThrottle):
+            return _live(HttpResponse(refusal, status=429, content_type="text/plain"))
         try:
             log = console_log_read(
                 conn=live_connection(request.keystone),  # type: ignore[attr-defined]

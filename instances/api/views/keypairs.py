@@ -11,6 +11,7 @@ from dashboard.operations.api.serializers import OperationSerializer
 from dashboard.operations.api.views import start_from_api, validated_form
 from dashboard.operations.services import OperationRefused, operation_start
 from dashboard.web.api import ProjectViewSet
+from dashboard.web.throttling import KeyPairGenerateThrottle
 from instances.api.serializers.keypairs import KeyPairSerializer
 from instances.changes.keypairs import create_keypair, delete_keypair, import_keypair
 from instances.filtersets.keypairs import KeyPairFilterSet
@@ -22,7 +23,8 @@ from instances.selectors.keypairs import keypair_list
 class KeyPairViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectViewSet):
     """The signed-in user's key pairs (the same in each of their projects). POST imports a
     public key; POST `generate/` makes a key pair and answers, this once, with its private key
-    beside the import operation; DELETE deletes. The id is `<user id>:<name>`."""
+    beside the import operation (throttled per user: 429 with Retry-After); DELETE deletes. The
+    id is `<user id>:<name>`."""
 
     serializer_class = KeyPairSerializer
     filterset_class = KeyPairFilterSet
@@ -45,7 +47,7 @@ class KeyPairViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectV
         )
         return start_from_api(request, **change)
 
-    @action(detail=False, methods=["post"])
+    @action(detail=False, methods=["post"], throttle_classes=[KeyPairGenerateThrottle])
     def generate(self, request: Request) -> Response:
         form = KeyPairCreateForm(request.data, project_id=self.project_id, user_id=self.user_id)
         change, generated = create_keypair(user_id=self.user_id, data=validated_form(form))

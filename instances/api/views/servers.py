@@ -11,6 +11,7 @@ from dashboard.operations.api.serializers import OperationSerializer
 from dashboard.operations.api.views import accepted, validated_form
 from dashboard.operations.services import operation_start
 from dashboard.web.api import ProjectViewSet
+from dashboard.web.throttling import ServerLiveThrottle
 from instances.api.serializers.servers import ServerSerializer
 from instances.changes.servers import launch_servers
 from instances.console import (
@@ -32,7 +33,8 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
     the launch; a generated one answers `{"operations": [...], "private_key": ...}`, this once.
 
     `console` (POST), `console-log` and `action-log` are live reads from Nova with the user's
-    token (see `instances.console`); Nova's failure answers 502 with the reason.
+    token (see `instances.console`), throttled per user (429 with Retry-After); Nova's failure
+    answers 502 with the reason.
     """
 
     selector = staticmethod(server_list)
@@ -71,7 +73,7 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
             return Response({"detail": str(exc)}, status=status.HTTP_502_BAD_GATEWAY)
         return Response(body, headers={"Cache-Control": "no-store"})
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], throttle_classes=[ServerLiveThrottle])
     def console(self, request: Request, pk: str) -> Response:
         """Mint a console URL (noVNC, else SPICE, else serial)."""
 
@@ -81,7 +83,9 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
 
         return self._live(read)
 
-    @action(detail=True, methods=["get"], url_path="console-log")
+    @action(
+        detail=True, methods=["get"], url_path="console-log", throttle_classes=[ServerLiveThrottle]
+    )
     def console_log(self, request: Request, pk: str) -> Response:
         """The console output; `?lines=N` for its last N lines (all by default)."""
         lines = request.query_params.get("lines", "")
@@ -92,7 +96,9 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
             }
         )
 
-    @action(detail=True, methods=["get"], url_path="action-log")
+    @action(
+        detail=True, methods=["get"], url_path="action-log", throttle_classes=[ServerLiveThrottle]
+    )
     def action_log(self, request: Request, pk: str) -> Response:
         """Nova's action log of the server."""
         return self._live(
