@@ -1,12 +1,25 @@
 """Views shared by every app: placeholders for sections still to come, and the health check."""
 
+from collections.abc import Callable
 from typing import Any
 
+import redis
+import structlog
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
+
+from dashboard.celery import app as celery_app
+
+log = structlog.get_logger(__name__)
+
+# Seconds each dependency of the health check has to answer: a load balancer's check must not hang.
+HEALTH_TIMEOUT = 2.0
 
 
 class AdminRequiredMixin(LoginRequiredMixin):
@@ -30,7 +43,43 @@ class PlannedSectionView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(title=self.title, summary=self.summary, **kwargs)
 
 
+def _redis() -> None:
+    with redis.Redis.from_url(
+        settings.REDIS_URL, socket_connect_timeout=HEALTH_TIMEOUT, socket_timeout=HEALTH_TIMEOUT
+    ) as client:
+        client.ping()
+
+
+def _broker() -> None:
+    with celery_app.connection_for_write(
+        settings.CELERY_BROKER_URL, connect_timeout=HEALTH_TIMEOUT
+    ) as broker:
+        broker.ensure_connection(max_retries=1, interval_start=0, timeout=HEALTH_TIMEOUT)
+
+
+# What the web process needs, by the name /healthz reports: the database; Redis, which keeps the
+# users' tokens for their operations; the cache (the throttles' counts); Celery's broker.
+HEALTH_CHECKS: dict[str, Callable[[], object]] = {
+    "database": connection.ensure_connection,
+    "redis": _redis,
+    "cache": lambda: cache.get("healthz"),
+    "broker": _broker,
+}
+
+
+@never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """200 "ok" when the web process can reach its database (for load balancers and compose)."""
-    connection.ensure_connection()
+    """200 "ok" when the web process reaches everything it needs (for load balancers and
+    compose); else 503 naming the parts that failed (the reasons go to the log only)."""
+    failed = []
+    for name, check in HEALTH_CHECKS.items():
+        try:
+            check()
+        except Exception:
+            log.exception("healthz.unavailable", part=name)
+            failed.append(name)
+    if failed:
+        return HttpResponse(
+            f"unavailable: {', '.join(failed)}", status=503, content_type="text/plain"
+        )
     return HttpResponse("ok", content_type="text/plain")
