@@ -19,9 +19,11 @@ def usage_cell(usage: QuotaUsage) -> SafeString:
         return format_html('{} / <span class="text-body-secondary">unlimited</span>', usage.in_use)
     return format_html(
         '<span class="text-nowrap">{} / {}</span>'
-        '<div class="progress" role="progressbar" aria-label="{}: {} % of the limit in use" '
-        'aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100" style="height: .3rem">'
-        '<div class="progress-bar bg-{}" style="width: {}%"></div></div>',
+        '<div class="progress usage-bar-thin" role="progressbar" '
+        'aria-label="{}: {} % of the limit in use" '
+        'aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100">'
+        '<svg class="usage-fill" aria-hidden="true">'
+        '<rect class="usage-fill-{}" width="{}%" height="100%"/></svg></div>',
         usage.in_use,
         usage.limit,
         usage.resource.label,

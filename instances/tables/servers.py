@@ -62,8 +62,7 @@ def render_status(server: Server) -> SafeString:
     power = POWER_STATES.get(server.power_state) if server.power_state is not None else None
     fault = (
         format_html(
-            '<div class="small text-danger text-truncate" style="max-width: 16rem" title="{}">'
-            "{}</div>",
+            '<div class="small text-danger text-truncate fault-message" title="{}">{}</div>',
             server.fault.get("message", ""),
             server.fault.get("message", ""),
         )

@@ -66,16 +66,16 @@ def test_overview_usage_shows_limits_colours_and_counts_from_the_mirror(
     assert "<html" not in page
     networks = page.split('id="quota-network_network"')[1].split('id="quota-')[0]
     assert "10 / 10" in networks
-    assert "bg-danger" in networks
+    assert "usage-fill-danger" in networks
     ports = page.split('id="quota-network_port"')[1].split('id="quota-')[0]
     assert "85 / 100" in ports
-    assert "bg-warning" in ports
+    assert "usage-fill-warning" in ports
     routers = page.split('id="quota-network_router"')[1].split('id="quota-')[0]
     assert "3 / unlimited" in routers
-    assert "progress-bar" not in routers
+    assert "usage-fill" not in routers
     instances = page.split('id="quota-compute_instances"')[1].split('id="quota-')[0]
     assert "2 / 10" in instances
-    assert "bg-success" in instances
+    assert "usage-fill-success" in instances
     assert "not synced yet" in page.split('id="quota-compute_cores"')[1].split('id="quota-')[0]
     assert '<div class="fs-4" id="running-instances">1</div>' in page
     assert '<div class="fs-4" id="allocated-floating-ips">1</div>' in page
