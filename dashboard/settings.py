@@ -156,9 +156,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
-    # No inline styles: pages use classes of static/css/dashboard.css, and htmx is told not to
-    # add its indicator's <style> (base.html). Styles set from JS (Bootstrap, cytoscape) are
-    # allowed: CSP does not govern the CSSOM.
+    # No inline styles: pages use classes of static/css/dashboard.css; htmx and cytoscape.js are
+    # kept from adding their own <style> (base.html). Styles set from JS through the CSSOM
+    # (Bootstrap, cytoscape.js) remain allowed: CSP does not govern them.
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
