@@ -4,6 +4,7 @@ import fcntl
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from devcloud import health, runtime, snapshot
@@ -48,11 +49,21 @@ def load_credentials(layout: Layout) -> dict[str, str]:
     return load_or_create(layout.credentials)
 
 
-def _prepare(layout: Layout, progress: Progress) -> tuple[Path, MariaDB, dict[str, str], bool]:
-    """Install, start RabbitMQ and MariaDB, write the configs: everything before the services.
+@dataclass(frozen=True)
+class Prepared:
+    """What `_prepare` set up for the services to start."""
 
-    The last value says whether Nova and Neutron send notifications (their vhost is ready).
-    """
+    venv: Path
+    db: MariaDB
+    credentials: dict[str, str]
+    # Nova and Neutron send notifications (their vhost is ready).
+    notifications: bool
+    # The services whose config files the templates changed.
+    changed: list[str]
+
+
+def _prepare(layout: Layout, progress: Progress) -> Prepared:
+    """Install, start RabbitMQ and MariaDB, write the configs: everything before the services."""
     runtime.refuse_foreign_ports(layout)
     venv = install(layout, progress)
     credentials = load_credentials(layout)
@@ -61,8 +72,8 @@ def _prepare(layout: Layout, progress: Progress) -> tuple[Path, MariaDB, dict[st
     db = MariaDB(layout, credentials["database"])
     db.ensure_running(progress)
     make_data_dirs(layout)
-    write_service_configs(layout, venv, credentials, notifications=notifications)
-    return venv, db, credentials, notifications
+    changed = _write_configs(layout, venv, credentials, notifications=notifications)
+    return Prepared(venv, db, credentials, notifications, changed)
 
 
 def _config_files(layout: Layout) -> dict[Path, bytes]:
@@ -72,10 +83,25 @@ def _config_files(layout: Layout) -> dict[Path, bytes]:
     return {path: path.read_bytes() for path in layout.etc.rglob("*") if path.is_file()}
 
 
-def _services_reading(layout: Layout, paths: set[Path]) -> list[str]:
-    """The services whose config directory (etc/nova/ for every nova-*) holds one of `paths`."""
-    directories = {path.relative_to(layout.etc).parts[0] for path in paths}
+def _write_configs(
+    layout: Layout, venv: Path, credentials: dict[str, str], *, notifications: bool
+) -> list[str]:
+    """Write the configs from the templates; return the services whose config directory
+    (etc/nova/ for every nova-*) holds a file that changed."""
+    before = _config_files(layout)
+    write_service_configs(layout, venv, credentials, notifications=notifications)
+    after = _config_files(layout)
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    directories = {path.relative_to(layout.etc).parts[0] for path in changed}
     return [name for name in SERVICE_NAMES if name.split("-")[0] in directories]
+
+
+def _stop_changed(layout: Layout, progress: Progress, names: list[str]) -> None:
+    """Stop the running services among `names`, so that they start again with their new config."""
+    running = [name for name in names if runtime.service_pid(layout, name) is not None]
+    if running:
+        with progress.step(f"stop {', '.join(running)}: their config changed"):
+            runtime.stop_services(layout, running)
 
 
 def _apply_config(layout: Layout, progress: Progress) -> list[str]:
@@ -85,15 +111,10 @@ def _apply_config(layout: Layout, progress: Progress) -> list[str]:
     venv = install(layout, progress)
     credentials = load_credentials(layout)
     notifications = notifications_vhost_ready() or ensure_notifications_vhost(progress)
-    before = _config_files(layout)
-    write_service_configs(layout, venv, credentials, notifications=notifications)
-    after = _config_files(layout)
-    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-    names = _services_reading(layout, changed)
+    names = _write_configs(layout, venv, credentials, notifications=notifications)
     if names:
         services = [service for service in all_services(layout, venv) if service.name in names]
-        with progress.step(f"stop {', '.join(names)}: their config changed"):
-            runtime.stop_services(layout, names)
+        _stop_changed(layout, progress, names)
         _warm_start(layout, progress, MariaDB(layout, credentials["database"]), services)
     write_user_files(layout, credentials, notifications=notifications)
     return names
@@ -134,16 +155,20 @@ def up(layout: Layout, progress: Progress, *, fresh: bool = False) -> None:
         )
         print(f"devcloud is {state}. Env file: {layout.dashboard_env}")
         return
-    venv, db, credentials, notifications = _prepare(layout, progress)
-    services = all_services(layout, venv)
+    prepared = _prepare(layout, progress)
+    services = all_services(layout, prepared.venv)
     if not snapshot.exists(layout):
         progress.say("first run: bootstrapping the cloud (about a minute)")
-        bootstrap(layout, progress, venv, db, services, credentials)
+        bootstrap(layout, progress, prepared.venv, prepared.db, services, prepared.credentials)
     else:
-        if fresh or not db.has_databases():
-            _restore(layout, progress, db)
-        _warm_start(layout, progress, db, services)
-    _finish(layout, progress, credentials, notifications=notifications)
+        if fresh or not prepared.db.has_databases():
+            _restore(layout, progress, prepared.db)
+        else:
+            # Services still running from before (a partly started cloud) take a template
+            # change too, as on a healthy cloud.
+            _stop_changed(layout, progress, prepared.changed)
+        _warm_start(layout, progress, prepared.db, services)
+    _finish(layout, progress, prepared.credentials, notifications=prepared.notifications)
 
 
 def reset(layout: Layout, progress: Progress) -> None:

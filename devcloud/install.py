@@ -11,10 +11,10 @@ from devcloud.commands import run_logged, which
 from devcloud.console import DevcloudError, Progress
 from devcloud.paths import (
     CONSTRAINTS,
-    ML2_DRIVER,
+    LOCAL_PACKAGES,
     REQUIREMENTS,
     Layout,
-    ml2_driver_hash,
+    local_packages_hash,
     package_set_hash,
     venv_dir,
 )
@@ -120,22 +120,25 @@ def ensure_apt_packages(layout: Layout, progress: Progress, python: Python311) -
 
 
 def _stamp(python: Python311) -> str:
-    return f"{package_set_hash(python.version)} {ml2_driver_hash()}\n"
+    return f"{package_set_hash(python.version)} {local_packages_hash()}\n"
 
 
 def venv_is_current(venv: Path, python: Python311) -> bool:
-    """True if the virtualenv was fully built from the current constraints and driver."""
+    """True if the virtualenv was fully built from the current constraints and drivers."""
     stamp = venv / STAMP_NAME
     return stamp.exists() and stamp.read_text() == _stamp(python)
 
 
-def _install_ml2_driver(venv: Path, log: Path) -> None:
-    """Install the ML2 driver from a copy, so no build files land in the checkout."""
-    with tempfile.TemporaryDirectory(prefix="devcloud-ml2-") as scratch:
-        source = Path(scratch) / "ml2_driver"
-        shutil.copytree(ML2_DRIVER, source, ignore=shutil.ignore_patterns("*.egg-info", "build"))
-        pip = [str(venv / "bin" / "pip"), "install", "--no-deps", "--no-build-isolation"]
-        run_logged([*pip, "--force-reinstall", str(source)], log=log, what="pip install ml2_driver")
+def _install_local_packages(venv: Path, log: Path) -> None:
+    """Install the ML2 and compute drivers from copies, so no build files land in the checkout."""
+    pip = [str(venv / "bin" / "pip"), "install", "--no-deps", "--no-build-isolation"]
+    for package in LOCAL_PACKAGES:
+        with tempfile.TemporaryDirectory(prefix=f"devcloud-{package.name}-") as scratch:
+            source = Path(scratch) / package.name
+            ignore = shutil.ignore_patterns("*.egg-info", "build", "__pycache__")
+            shutil.copytree(package, source, ignore=ignore)
+            what = f"pip install {package.name}"
+            run_logged([*pip, "--force-reinstall", str(source)], log=log, what=what)
 
 
 def ensure_venv(layout: Layout, progress: Progress, python: Python311) -> Path:
@@ -153,7 +156,7 @@ def ensure_venv(layout: Layout, progress: Progress, python: Python311) -> Path:
         run_logged([*pip, "-U", "pip", "setuptools", "wheel"], log=log, what="pip upgrade")
         requirements = ["-c", str(CONSTRAINTS), "-r", str(REQUIREMENTS)]
         run_logged([*pip, *requirements], log=log, what="pip install")
-        _install_ml2_driver(venv, log)
+        _install_local_packages(venv, log)
         (venv / STAMP_NAME).write_text(_stamp(python))
     return venv
 
