@@ -12,7 +12,7 @@ from devcloud.bootstrap import bootstrap
 from devcloud.config import make_data_dirs, write_service_configs, write_user_files
 from devcloud.console import DevcloudError, Progress
 from devcloud.credentials import load_or_create
-from devcloud.install import install
+from devcloud.install import Installed, install
 from devcloud.mariadb import MariaDB
 from devcloud.paths import Layout
 from devcloud.rabbitmq import (
@@ -21,7 +21,7 @@ from devcloud.rabbitmq import (
     notifications_vhost_ready,
     stop_rabbitmq_if_ours,
 )
-from devcloud.services import SERVICE_NAMES, Service, all_services
+from devcloud.services import DRIVER_USERS, SERVICE_NAMES, Service, all_services
 
 
 @contextmanager
@@ -58,21 +58,22 @@ class Prepared:
     credentials: dict[str, str]
     # Nova and Neutron send notifications (their vhost is ready).
     notifications: bool
-    # The services whose config files the templates changed.
+    # The services whose config files or drivers changed.
     changed: list[str]
 
 
 def _prepare(layout: Layout, progress: Progress) -> Prepared:
     """Install, start RabbitMQ and MariaDB, write the configs: everything before the services."""
     runtime.refuse_foreign_ports(layout)
-    venv = install(layout, progress)
+    installed = install(layout, progress)
+    venv = installed.venv
     credentials = load_credentials(layout)
     ensure_rabbitmq(layout, progress)
     notifications = ensure_notifications_vhost(progress)
     db = MariaDB(layout, credentials["database"])
     db.ensure_running(progress)
     make_data_dirs(layout)
-    changed = _write_configs(layout, venv, credentials, notifications=notifications)
+    changed = _write_configs(layout, installed, credentials, notifications=notifications)
     return Prepared(venv, db, credentials, notifications, changed)
 
 
@@ -84,36 +85,38 @@ def _config_files(layout: Layout) -> dict[Path, bytes]:
 
 
 def _write_configs(
-    layout: Layout, venv: Path, credentials: dict[str, str], *, notifications: bool
+    layout: Layout, installed: Installed, credentials: dict[str, str], *, notifications: bool
 ) -> list[str]:
-    """Write the configs from the templates; return the services whose config directory
-    (etc/nova/ for every nova-*) holds a file that changed."""
+    """Write the configs from the templates; return the services that must restart to take
+    the change: those whose config directory (etc/nova/ for every nova-*) holds a file that
+    changed, and, when the virtualenv was rebuilt, those that load the drivers."""
     before = _config_files(layout)
-    write_service_configs(layout, venv, credentials, notifications=notifications)
+    write_service_configs(layout, installed.venv, credentials, notifications=notifications)
     after = _config_files(layout)
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
     directories = {path.relative_to(layout.etc).parts[0] for path in changed}
-    return [name for name in SERVICE_NAMES if name.split("-")[0] in directories]
+    drivers = DRIVER_USERS if installed.rebuilt else ()
+    return [name for name in SERVICE_NAMES if name.split("-")[0] in directories or name in drivers]
 
 
 def _stop_changed(layout: Layout, progress: Progress, names: list[str]) -> None:
     """Stop the running services among `names`, so that they start again with their new config."""
     running = [name for name in names if runtime.service_pid(layout, name) is not None]
     if running:
-        with progress.step(f"stop {', '.join(running)}: their config changed"):
+        with progress.step(f"stop {', '.join(running)}: their config or driver changed"):
             runtime.stop_services(layout, running)
 
 
 def _apply_config(layout: Layout, progress: Progress) -> list[str]:
     """On a running cloud: rewrite the configs and the env file from the templates, and restart
-    the services whose config changed, so that a template change (notifications, for one)
-    applies without a reset. Returns the services restarted."""
-    venv = install(layout, progress)
+    the services whose config or driver changed, so that a template change (notifications, for
+    one) or a driver change applies without a reset. Returns the services restarted."""
+    installed = install(layout, progress)
     credentials = load_credentials(layout)
     notifications = notifications_vhost_ready() or ensure_notifications_vhost(progress)
-    names = _write_configs(layout, venv, credentials, notifications=notifications)
+    names = _write_configs(layout, installed, credentials, notifications=notifications)
     if names:
-        services = [service for service in all_services(layout, venv) if service.name in names]
+        services = [s for s in all_services(layout, installed.venv) if s.name in names]
         _stop_changed(layout, progress, names)
         _warm_start(layout, progress, MariaDB(layout, credentials["database"]), services)
     write_user_files(layout, credentials, notifications=notifications)
@@ -149,7 +152,7 @@ def up(layout: Layout, progress: Progress, *, fresh: bool = False) -> None:
     if not fresh and snapshot.exists(layout) and health.all_healthy(health.collect(layout)):
         restarted = _apply_config(layout, progress)
         state = (
-            f"up; restarted {', '.join(restarted)} with their new config"
+            f"up; restarted {', '.join(restarted)} with their new config or driver"
             if restarted
             else "already up and healthy"
         )

@@ -141,11 +141,20 @@ def _install_local_packages(venv: Path, log: Path) -> None:
             run_logged([*pip, "--force-reinstall", str(source)], log=log, what=what)
 
 
-def ensure_venv(layout: Layout, progress: Progress, python: Python311) -> Path:
+@dataclass(frozen=True)
+class Installed:
+    """The virtualenv, and whether this run (re)built it: services that were already running
+    then still run the code from before, the drivers' included."""
+
+    venv: Path
+    rebuilt: bool
+
+
+def ensure_venv(layout: Layout, progress: Progress, python: Python311) -> Installed:
     """Create or update the virtualenv; a no-op when its stamp matches."""
     venv = venv_dir(python.version)
     if venv_is_current(venv, python):
-        return venv
+        return Installed(venv, rebuilt=False)
     log = layout.log("install")
     with progress.step(f"build virtualenv {venv} with Python {python.version} (log: {log})"):
         (venv / STAMP_NAME).unlink(missing_ok=True)
@@ -158,11 +167,11 @@ def ensure_venv(layout: Layout, progress: Progress, python: Python311) -> Path:
         run_logged([*pip, *requirements], log=log, what="pip install")
         _install_local_packages(venv, log)
         (venv / STAMP_NAME).write_text(_stamp(python))
-    return venv
+    return Installed(venv, rebuilt=True)
 
 
-def install(layout: Layout, progress: Progress) -> Path:
-    """Make sure apt packages and the virtualenv are there; return the virtualenv."""
+def install(layout: Layout, progress: Progress) -> Installed:
+    """Make sure apt packages and the virtualenv are there."""
     python = find_python311()
     ensure_apt_packages(layout, progress, python)
     return ensure_venv(layout, progress, python)

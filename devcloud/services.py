@@ -147,6 +147,8 @@ SERVICE_NAMES = (
     "nova-novncproxy",
 )
 NOVA_WORKERS = ("nova-conductor", "nova-scheduler", "nova-compute")
+# The services that load a package installed from this checkout (the ML2 and compute drivers).
+DRIVER_USERS = ("neutron-api", "nova-compute")
 
 
 def http_answers(port: int, timeout: float = 3.0) -> bool:

@@ -4,7 +4,8 @@
 answers `get_vnc_console` with an unreachable host and `get_console_output` with three fixed
 lines; this one gives each instance its own VNC server on 127.0.0.1 (started on the first
 console request, stopped when the instance is destroyed), showing the instance's boot log and a
-login prompt, and returns that same log as the console output.
+login prompt, and returns that same log as the console output. A powered-off instance has no
+console (Nova answers 409), and powering off disconnects its viewers.
 """
 
 import threading
@@ -12,6 +13,7 @@ from typing import Any
 
 import nova.conf
 from nova import exception
+from nova.compute import power_state
 from nova.console import type as console_type
 from nova.virt import fake
 
@@ -49,8 +51,11 @@ class DevcloudComputeDriver(fake.FakeDriverWithoutFakeNodes):
     def get_vnc_console(self, context: Any, instance: Any) -> console_type.ConsoleVNC:
         """The instance's VNC server, started on first use; Nova's proxy asks again for every
         connection and checks that the port is the one its token names."""
-        if instance.uuid not in self.instances:
+        running = self.instances.get(instance.uuid)
+        if running is None:
             raise exception.InstanceNotFound(instance_id=instance.uuid)
+        if running.state != power_state.RUNNING:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
         with self._consoles_lock:
             server = self._consoles.get(instance.uuid)
             if server is None:
@@ -73,7 +78,15 @@ class DevcloudComputeDriver(fake.FakeDriverWithoutFakeNodes):
         super().destroy(
             context, instance, network_info, block_device_info, destroy_disks, destroy_secrets
         )
+        self._close_console(instance.uuid)
+
+    def power_off(self, instance: Any, timeout: int = 0, retry_interval: int = 0) -> None:
+        super().power_off(instance, timeout, retry_interval)
+        self._close_console(instance.uuid)
+
+    def _close_console(self, uuid: str) -> None:
+        """Stop the instance's VNC server, if it has one, disconnecting its viewers."""
         with self._consoles_lock:
-            server = self._consoles.pop(instance.uuid, None)
+            server = self._consoles.pop(uuid, None)
         if server is not None:
             server.close()
