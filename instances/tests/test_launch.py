@@ -152,6 +152,13 @@ def test_launch_two_servers_to_active_then_open_their_console_and_logs(
     assert download["Content-Disposition"] == 'attachment; filename="console-web-1.log"'
     assert download.content.decode() == boot_log
     assert "<td>create</td>" in signed_in.get(f"{base}/action-log/", headers=HTMX).content.decode()
+    # Shut off, it has no console: Nova's 409 says so, not the 400s of the types not enabled.
+    compute = tenant_connection.compute
+    compute.stop_server(web1.id)
+    compute.wait_for_server(compute.get_server(web1.id), status="SHUTOFF", interval=0.5, wait=90)
+    with pytest.raises(CloudPermanentError, match="must be running") as refused:
+        console_link_create(conn=tenant_connection, server=web1)
+    assert refused.value.status_code == 409
 
     # A retry of a finished launch (a redelivered task) finds its server instead of a twin.
     first = launches[0]
