@@ -3,7 +3,7 @@
 import shutil
 from pathlib import Path
 
-from devcloud.paths import Layout
+from devcloud.paths import NOVNC, Layout
 from devcloud.rabbitmq import notifications_transport_url, notifications_url
 from devcloud.templating import fill, render
 
@@ -100,6 +100,9 @@ def write_service_configs(
     _copy_paste_ini(venv, "neutron/api-paste.ini", etc / "neutron" / "api-paste.ini")
     for conf in etc.rglob("*.conf"):
         conf.chmod(0o600)
+    # Files the proxy reads per request: a new copy needs no restart.
+    shutil.rmtree(layout.novnc, ignore_errors=True)
+    shutil.copytree(NOVNC, layout.novnc)
 
 
 def write_user_files(layout: Layout, credentials: dict[str, str], *, notifications: bool) -> None:

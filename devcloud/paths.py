@@ -69,6 +69,12 @@ class Layout:
         """clouds.yaml for the openstack CLI."""
         return self.home / "clouds.yaml"
 
+    @property
+    def novnc(self) -> Path:
+        """nova-novncproxy's web files: a copy of devcloud/novnc, so that the running proxy
+        does not depend on the checkout that started it."""
+        return self.etc / "novnc"
+
     def log(self, name: str) -> Path:
         """The log file of one process or step."""
         return self.logs / f"{name}.log"

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from devcloud.paths import NOVNC, Layout
+from devcloud.paths import Layout
 
 API_THREADS = 4
 # Other services keep keep-alive connections to keystone for token checks; with 4 threads new
@@ -128,7 +128,7 @@ def all_services(layout: Layout, venv: Path) -> list[Service]:
         # server its token names (nova.conf [vnc] sets its address and port).
         Service(
             "nova-novncproxy",
-            [*_nova_console(venv, layout, "nova-novncproxy"), "--web", str(NOVNC)],
+            [*_nova_console(venv, layout, "nova-novncproxy"), "--web", str(layout.novnc)],
             env,
             PORTS["nova-novncproxy"],
         ),
