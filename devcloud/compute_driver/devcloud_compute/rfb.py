@@ -24,10 +24,10 @@ SECURITY_NONE = 1
 SECURITY_OK = 0
 SECURITY_FAILED = 1
 ENCODING_RAW = 0
-PIXEL_FORMAT = "!BBBBHHHBBBxxx"
+PIXEL_FORMAT_LAYOUT = "!BBBBHHHBBBxxx"
 # The server's native format: 32 bits per pixel, depth 24, little-endian true colour, red at
 # bit 16, which is Pillow's raw mode BGRX.
-SERVER_PIXEL_FORMAT = struct.pack(PIXEL_FORMAT, 32, 24, 0, 1, 255, 255, 255, 16, 8, 0)
+SERVER_PIXEL_FORMAT = struct.pack(PIXEL_FORMAT_LAYOUT, 32, 24, 0, 1, 255, 255, 255, 16, 8, 0)
 SERVER_RAW_MODE = "BGRX"
 # The 32-bit layouts Pillow can pack an RGB image into, one byte per channel.
 RAW_MODES = ("RGBX", "BGRX", "XRGB", "XBGR")
@@ -51,7 +51,9 @@ def raw_mode(pixel_format: bytes) -> str:
     Only 32-bit true colour with 8-bit channels on byte boundaries is supported (what noVNC
     asks for); anything else is a ProtocolError.
     """
-    bits, _depth, big_endian, true_colour, *fields = struct.unpack(PIXEL_FORMAT, pixel_format)
+    bits, _depth, big_endian, true_colour, *fields = struct.unpack(
+        PIXEL_FORMAT_LAYOUT, pixel_format
+    )
     maxima, shifts = fields[:3], fields[3:]
     if bits != 32 or not true_colour or maxima != [255, 255, 255]:
         raise ProtocolError(f"unsupported pixel format {pixel_format.hex()}")
