@@ -37,6 +37,20 @@ def _copy_paste_ini(venv: Path, source: str, target: Path) -> None:
     shutil.copyfile(venv / "etc" / source, target)
 
 
+def _sync_web_files(layout: Layout) -> None:
+    """Make nova-novncproxy's web root a copy of devcloud/novnc, in place: the running proxy
+    works in that directory (websockify changes into it), so it must never be replaced, and
+    as it reads the files per request, a new copy needs no restart."""
+    shutil.copytree(NOVNC, layout.novnc, dirs_exist_ok=True)
+    copied = layout.novnc.rglob("*")
+    stale = [path for path in copied if not (NOVNC / path.relative_to(layout.novnc)).exists()]
+    for path in sorted(stale, reverse=True):  # what a directory holds goes before it
+        if path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink()
+
+
 def make_data_dirs(layout: Layout) -> None:
     """Create the data directories (key repositories readable by the owner only)."""
     for name in DATA_DIRS:
@@ -100,9 +114,7 @@ def write_service_configs(
     _copy_paste_ini(venv, "neutron/api-paste.ini", etc / "neutron" / "api-paste.ini")
     for conf in etc.rglob("*.conf"):
         conf.chmod(0o600)
-    # Files the proxy reads per request: a new copy needs no restart.
-    shutil.rmtree(layout.novnc, ignore_errors=True)
-    shutil.copytree(NOVNC, layout.novnc)
+    _sync_web_files(layout)
 
 
 def write_user_files(layout: Layout, credentials: dict[str, str], *, notifications: bool) -> None:
