@@ -4,6 +4,7 @@ import fcntl
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from devcloud import health, runtime, snapshot
@@ -11,7 +12,7 @@ from devcloud.bootstrap import bootstrap
 from devcloud.config import make_data_dirs, write_service_configs, write_user_files
 from devcloud.console import DevcloudError, Progress
 from devcloud.credentials import load_or_create
-from devcloud.install import install
+from devcloud.install import Installed, install
 from devcloud.mariadb import MariaDB
 from devcloud.paths import Layout
 from devcloud.rabbitmq import (
@@ -20,7 +21,7 @@ from devcloud.rabbitmq import (
     notifications_vhost_ready,
     stop_rabbitmq_if_ours,
 )
-from devcloud.services import SERVICE_NAMES, Service, all_services
+from devcloud.services import DRIVER_USERS, SERVICE_NAMES, Service, all_services
 
 
 @contextmanager
@@ -48,21 +49,32 @@ def load_credentials(layout: Layout) -> dict[str, str]:
     return load_or_create(layout.credentials)
 
 
-def _prepare(layout: Layout, progress: Progress) -> tuple[Path, MariaDB, dict[str, str], bool]:
-    """Install, start RabbitMQ and MariaDB, write the configs: everything before the services.
+@dataclass(frozen=True)
+class Prepared:
+    """What `_prepare` set up for the services to start."""
 
-    The last value says whether Nova and Neutron send notifications (their vhost is ready).
-    """
+    venv: Path
+    db: MariaDB
+    credentials: dict[str, str]
+    # Nova and Neutron send notifications (their vhost is ready).
+    notifications: bool
+    # The services whose config files or drivers changed.
+    changed: list[str]
+
+
+def _prepare(layout: Layout, progress: Progress) -> Prepared:
+    """Install, start RabbitMQ and MariaDB, write the configs: everything before the services."""
     runtime.refuse_foreign_ports(layout)
-    venv = install(layout, progress)
+    installed = install(layout, progress)
+    venv = installed.venv
     credentials = load_credentials(layout)
     ensure_rabbitmq(layout, progress)
     notifications = ensure_notifications_vhost(progress)
     db = MariaDB(layout, credentials["database"])
     db.ensure_running(progress)
     make_data_dirs(layout)
-    write_service_configs(layout, venv, credentials, notifications=notifications)
-    return venv, db, credentials, notifications
+    changed = _write_configs(layout, installed, credentials, notifications=notifications)
+    return Prepared(venv, db, credentials, notifications, changed)
 
 
 def _config_files(layout: Layout) -> dict[Path, bytes]:
@@ -72,28 +84,40 @@ def _config_files(layout: Layout) -> dict[Path, bytes]:
     return {path: path.read_bytes() for path in layout.etc.rglob("*") if path.is_file()}
 
 
-def _services_reading(layout: Layout, paths: set[Path]) -> list[str]:
-    """The services whose config directory (etc/nova/ for every nova-*) holds one of `paths`."""
-    directories = {path.relative_to(layout.etc).parts[0] for path in paths}
-    return [name for name in SERVICE_NAMES if name.split("-")[0] in directories]
+def _write_configs(
+    layout: Layout, installed: Installed, credentials: dict[str, str], *, notifications: bool
+) -> list[str]:
+    """Write the configs from the templates; return the services that must restart to take
+    the change: those whose config directory (etc/nova/ for every nova-*) holds a file that
+    changed, and, when the virtualenv was rebuilt, those that load the drivers."""
+    before = _config_files(layout)
+    write_service_configs(layout, installed.venv, credentials, notifications=notifications)
+    after = _config_files(layout)
+    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+    directories = {path.relative_to(layout.etc).parts[0] for path in changed}
+    drivers = DRIVER_USERS if installed.rebuilt else ()
+    return [name for name in SERVICE_NAMES if name.split("-")[0] in directories or name in drivers]
+
+
+def _stop_changed(layout: Layout, progress: Progress, names: list[str]) -> None:
+    """Stop the running services among `names`, so that they start again with their new config."""
+    running = [name for name in names if runtime.service_pid(layout, name) is not None]
+    if running:
+        with progress.step(f"stop {', '.join(running)}: their config or driver changed"):
+            runtime.stop_services(layout, running)
 
 
 def _apply_config(layout: Layout, progress: Progress) -> list[str]:
     """On a running cloud: rewrite the configs and the env file from the templates, and restart
-    the services whose config changed, so that a template change (notifications, for one)
-    applies without a reset. Returns the services restarted."""
-    venv = install(layout, progress)
+    the services whose config or driver changed, so that a template change (notifications, for
+    one) or a driver change applies without a reset. Returns the services restarted."""
+    installed = install(layout, progress)
     credentials = load_credentials(layout)
     notifications = notifications_vhost_ready() or ensure_notifications_vhost(progress)
-    before = _config_files(layout)
-    write_service_configs(layout, venv, credentials, notifications=notifications)
-    after = _config_files(layout)
-    changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
-    names = _services_reading(layout, changed)
+    names = _write_configs(layout, installed, credentials, notifications=notifications)
     if names:
-        services = [service for service in all_services(layout, venv) if service.name in names]
-        with progress.step(f"stop {', '.join(names)}: their config changed"):
-            runtime.stop_services(layout, names)
+        services = [s for s in all_services(layout, installed.venv) if s.name in names]
+        _stop_changed(layout, progress, names)
         _warm_start(layout, progress, MariaDB(layout, credentials["database"]), services)
     write_user_files(layout, credentials, notifications=notifications)
     return names
@@ -128,22 +152,26 @@ def up(layout: Layout, progress: Progress, *, fresh: bool = False) -> None:
     if not fresh and snapshot.exists(layout) and health.all_healthy(health.collect(layout)):
         restarted = _apply_config(layout, progress)
         state = (
-            f"up; restarted {', '.join(restarted)} with their new config"
+            f"up; restarted {', '.join(restarted)} with their new config or driver"
             if restarted
             else "already up and healthy"
         )
         print(f"devcloud is {state}. Env file: {layout.dashboard_env}")
         return
-    venv, db, credentials, notifications = _prepare(layout, progress)
-    services = all_services(layout, venv)
+    prepared = _prepare(layout, progress)
+    services = all_services(layout, prepared.venv)
     if not snapshot.exists(layout):
         progress.say("first run: bootstrapping the cloud (about a minute)")
-        bootstrap(layout, progress, venv, db, services, credentials)
+        bootstrap(layout, progress, prepared.venv, prepared.db, services, prepared.credentials)
     else:
-        if fresh or not db.has_databases():
-            _restore(layout, progress, db)
-        _warm_start(layout, progress, db, services)
-    _finish(layout, progress, credentials, notifications=notifications)
+        if fresh or not prepared.db.has_databases():
+            _restore(layout, progress, prepared.db)
+        else:
+            # Services still running from before (a partly started cloud) take a template
+            # change too, as on a healthy cloud.
+            _stop_changed(layout, progress, prepared.changed)
+        _warm_start(layout, progress, prepared.db, services)
+    _finish(layout, progress, prepared.credentials, notifications=prepared.notifications)
 
 
 def reset(layout: Layout, progress: Progress) -> None:

@@ -3,7 +3,7 @@
 import shutil
 from pathlib import Path
 
-from devcloud.paths import Layout
+from devcloud.paths import NOVNC, Layout
 from devcloud.rabbitmq import notifications_transport_url, notifications_url
 from devcloud.templating import fill, render
 
@@ -35,6 +35,20 @@ def _copy_paste_ini(venv: Path, source: str, target: Path) -> None:
     """Copy a paste ini that ships in a service's wheel under <venv>/etc."""
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(venv / "etc" / source, target)
+
+
+def _sync_web_files(layout: Layout) -> None:
+    """Make nova-novncproxy's web root a copy of devcloud/novnc, in place: the running proxy
+    works in that directory (websockify changes into it), so it must never be replaced, and
+    as it reads the files per request, a new copy needs no restart."""
+    shutil.copytree(NOVNC, layout.novnc, dirs_exist_ok=True)
+    copied = layout.novnc.rglob("*")
+    stale = [path for path in copied if not (NOVNC / path.relative_to(layout.novnc)).exists()]
+    for path in sorted(stale, reverse=True):  # what a directory holds goes before it
+        if path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink()
 
 
 def make_data_dirs(layout: Layout) -> None:
@@ -100,6 +114,7 @@ def write_service_configs(
     _copy_paste_ini(venv, "neutron/api-paste.ini", etc / "neutron" / "api-paste.ini")
     for conf in etc.rglob("*.conf"):
         conf.chmod(0o600)
+    _sync_web_files(layout)
 
 
 def write_user_files(layout: Layout, credentials: dict[str, str], *, notifications: bool) -> None:

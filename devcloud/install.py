@@ -11,10 +11,10 @@ from devcloud.commands import run_logged, which
 from devcloud.console import DevcloudError, Progress
 from devcloud.paths import (
     CONSTRAINTS,
-    ML2_DRIVER,
+    LOCAL_PACKAGES,
     REQUIREMENTS,
     Layout,
-    ml2_driver_hash,
+    local_packages_hash,
     package_set_hash,
     venv_dir,
 )
@@ -120,29 +120,41 @@ def ensure_apt_packages(layout: Layout, progress: Progress, python: Python311) -
 
 
 def _stamp(python: Python311) -> str:
-    return f"{package_set_hash(python.version)} {ml2_driver_hash()}\n"
+    return f"{package_set_hash(python.version)} {local_packages_hash()}\n"
 
 
 def venv_is_current(venv: Path, python: Python311) -> bool:
-    """True if the virtualenv was fully built from the current constraints and driver."""
+    """True if the virtualenv was fully built from the current constraints and drivers."""
     stamp = venv / STAMP_NAME
     return stamp.exists() and stamp.read_text() == _stamp(python)
 
 
-def _install_ml2_driver(venv: Path, log: Path) -> None:
-    """Install the ML2 driver from a copy, so no build files land in the checkout."""
-    with tempfile.TemporaryDirectory(prefix="devcloud-ml2-") as scratch:
-        source = Path(scratch) / "ml2_driver"
-        shutil.copytree(ML2_DRIVER, source, ignore=shutil.ignore_patterns("*.egg-info", "build"))
-        pip = [str(venv / "bin" / "pip"), "install", "--no-deps", "--no-build-isolation"]
-        run_logged([*pip, "--force-reinstall", str(source)], log=log, what="pip install ml2_driver")
+def _install_local_packages(venv: Path, log: Path) -> None:
+    """Install the ML2 and compute drivers from copies, so no build files land in the checkout."""
+    pip = [str(venv / "bin" / "pip"), "install", "--no-deps", "--no-build-isolation"]
+    for package in LOCAL_PACKAGES:
+        with tempfile.TemporaryDirectory(prefix=f"devcloud-{package.name}-") as scratch:
+            source = Path(scratch) / package.name
+            ignore = shutil.ignore_patterns("*.egg-info", "build", "__pycache__")
+            shutil.copytree(package, source, ignore=ignore)
+            what = f"pip install {package.name}"
+            run_logged([*pip, "--force-reinstall", str(source)], log=log, what=what)
 
 
-def ensure_venv(layout: Layout, progress: Progress, python: Python311) -> Path:
+@dataclass(frozen=True)
+class Installed:
+    """The virtualenv, and whether this run (re)built it: services that were already running
+    then still run the code from before, the drivers' included."""
+
+    venv: Path
+    rebuilt: bool
+
+
+def ensure_venv(layout: Layout, progress: Progress, python: Python311) -> Installed:
     """Create or update the virtualenv; a no-op when its stamp matches."""
     venv = venv_dir(python.version)
     if venv_is_current(venv, python):
-        return venv
+        return Installed(venv, rebuilt=False)
     log = layout.log("install")
     with progress.step(f"build virtualenv {venv} with Python {python.version} (log: {log})"):
         (venv / STAMP_NAME).unlink(missing_ok=True)
@@ -153,13 +165,13 @@ def ensure_venv(layout: Layout, progress: Progress, python: Python311) -> Path:
         run_logged([*pip, "-U", "pip", "setuptools", "wheel"], log=log, what="pip upgrade")
         requirements = ["-c", str(CONSTRAINTS), "-r", str(REQUIREMENTS)]
         run_logged([*pip, *requirements], log=log, what="pip install")
-        _install_ml2_driver(venv, log)
+        _install_local_packages(venv, log)
         (venv / STAMP_NAME).write_text(_stamp(python))
-    return venv
+    return Installed(venv, rebuilt=True)
 
 
-def install(layout: Layout, progress: Progress) -> Path:
-    """Make sure apt packages and the virtualenv are there; return the virtualenv."""
+def install(layout: Layout, progress: Progress) -> Installed:
+    """Make sure apt packages and the virtualenv are there."""
     python = find_python311()
     ensure_apt_packages(layout, progress, python)
     return ensure_venv(layout, progress, python)

@@ -10,7 +10,12 @@ REPO_ROOT = PACKAGE_DIR.parent
 TEMPLATES = PACKAGE_DIR / "templates"
 CONSTRAINTS = PACKAGE_DIR / "constraints.txt"
 REQUIREMENTS = PACKAGE_DIR / "requirements.txt"
+# Packages devcloud installs into its virtualenv from this checkout.
 ML2_DRIVER = PACKAGE_DIR / "ml2_driver"
+COMPUTE_DRIVER = PACKAGE_DIR / "compute_driver"
+LOCAL_PACKAGES = (ML2_DRIVER, COMPUTE_DRIVER)
+# The web files nova-novncproxy serves: devcloud's console page and noVNC (vendored from npm).
+NOVNC = PACKAGE_DIR / "novnc"
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,12 @@ class Layout:
         """clouds.yaml for the openstack CLI."""
         return self.home / "clouds.yaml"
 
+    @property
+    def novnc(self) -> Path:
+        """nova-novncproxy's web files: a copy of devcloud/novnc, so that the running proxy
+        does not depend on the checkout that started it."""
+        return self.etc / "novnc"
+
     def log(self, name: str) -> Path:
         """The log file of one process or step."""
         return self.logs / f"{name}.log"
@@ -84,13 +95,15 @@ def package_set_hash(python_version: str) -> str:
     return digest.hexdigest()
 
 
-def ml2_driver_hash() -> str:
-    """Hash of the ML2 driver package's files, so a change to it reinstalls it."""
+def local_packages_hash() -> str:
+    """Hash of the files of the packages installed from this checkout (the ML2 and compute
+    drivers), so a change to one reinstalls them."""
     digest = hashlib.sha256()
-    for path in sorted(ML2_DRIVER.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and ".egg-info" not in str(path):
-            digest.update(str(path.relative_to(ML2_DRIVER)).encode())
-            digest.update(path.read_bytes())
+    for package in LOCAL_PACKAGES:
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and ".egg-info" not in str(path):
+                digest.update(str(path.relative_to(PACKAGE_DIR)).encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -11,7 +11,14 @@ API_THREADS = 4
 # Other services keep keep-alive connections to keystone for token checks; with 4 threads new
 # connections queued for over a second (devcloud notes, section 12b).
 KEYSTONE_THREADS = 16
-PORTS = {"keystone": 5000, "placement": 8778, "glance": 9292, "nova-api": 8774, "neutron-api": 9696}
+PORTS = {
+    "keystone": 5000,
+    "placement": 8778,
+    "glance": 9292,
+    "nova-api": 8774,
+    "neutron-api": 9696,
+    "nova-novncproxy": 6080,
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,14 @@ def all_services(layout: Layout, venv: Path) -> list[Service]:
         Service("nova-conductor", _nova_console(venv, layout, "nova-conductor"), env),
         Service("nova-scheduler", _nova_console(venv, layout, "nova-scheduler"), env),
         Service("nova-compute", _nova_console(venv, layout, "nova-compute"), env),
+        # Serves the console page and noVNC, and proxies each console's websocket to the VNC
+        # server its token names (nova.conf [vnc] sets its address and port).
+        Service(
+            "nova-novncproxy",
+            [*_nova_console(venv, layout, "nova-novncproxy"), "--web", str(layout.novnc)],
+            env,
+            PORTS["nova-novncproxy"],
+        ),
     ]
 
 
@@ -129,8 +144,11 @@ SERVICE_NAMES = (
     "nova-conductor",
     "nova-scheduler",
     "nova-compute",
+    "nova-novncproxy",
 )
 NOVA_WORKERS = ("nova-conductor", "nova-scheduler", "nova-compute")
+# The services that load a package installed from this checkout (the ML2 and compute drivers).
+DRIVER_USERS = ("neutron-api", "nova-compute")
 
 
 def http_answers(port: int, timeout: float = 3.0) -> bool:

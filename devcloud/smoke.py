@@ -2,20 +2,25 @@
 
 Creates a network, subnet, router (gateway on `public` with SNAT off and a chosen fixed IP,
 which needs devcloud's neutron policy file), floating IP and server, checks isolation from
-project `other` and the dashboard account's view, then deletes everything it made.
+project `other` and the dashboard account's view, opens the server's console through
+nova-novncproxy, then deletes everything it made.
 Usage: python -m devcloud.smoke CREDENTIALS_JSON
 """
 
 import json
 import random
+import struct
 import sys
 import time
+import urllib.request
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from openstack import exceptions
+from websockify.websocket import WebSocket
 
 from devcloud.seed import connect
 
@@ -168,6 +173,66 @@ def check_isolation(credentials: dict[str, str], net: Any, server: Any) -> None:
         raise AssertionError("user other can see demo's server")
 
 
+class _ConsoleSocket(WebSocket):
+    """websockify's client sends only the URL's path; the proxy wants the token's query too."""
+
+    def __init__(self, query: str) -> None:
+        super().__init__()
+        self._query = query
+
+    def send_request(self, type: str, path: str) -> None:
+        super().send_request(type, f"{path}?{self._query}")
+
+
+class _Received:
+    """Exact reads from a websocket whose messages may split the RFB stream anywhere."""
+
+    def __init__(self, socket: WebSocket) -> None:
+        self.socket = socket
+        self.buffer = b""
+
+    def exactly(self, size: int) -> bytes:
+        while len(self.buffer) < size:
+            data = self.socket.recv()
+            if data is None:
+                reason = f"{self.socket.close_code} {self.socket.close_reason}"
+                raise AssertionError(f"the console proxy closed the connection ({reason})")
+            self.buffer += data
+        data, self.buffer = self.buffer[:size], self.buffer[size:]
+        return data
+
+
+def open_console(url: str, server: Any) -> None:
+    """Follow the console URL as noVNC does: the page comes from nova-novncproxy, and a websocket
+    with the URL's token reaches the server's own VNC server through the proxy (RFB 3.8 up to
+    the desktop name, which names the server)."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        if "core/rfb.js" not in response.read().decode():
+            raise AssertionError(f"{url} is not the noVNC console page")
+    websocket_path = parse_qs(urlparse(url).query)["path"][0]  # "?token=..."
+    socket = _ConsoleSocket(urlparse(websocket_path).query)
+    socket.connect("ws://127.0.0.1:6080/")
+    try:
+        received = _Received(socket)
+        version = received.exactly(12)
+        if version != b"RFB 003.008\n":
+            raise AssertionError(f"the console answered {version!r}, not RFB 3.8")
+        socket.send(version)
+        if received.exactly(2) != b"\x01\x01":  # one security type: None
+            raise AssertionError("the console proxy did not offer the security type None")
+        socket.send(b"\x01")
+        if received.exactly(4) != b"\x00\x00\x00\x00":
+            raise AssertionError("the console refused the security handshake")
+        socket.send(b"\x01")  # ClientInit: shared
+        received.exactly(20)  # ServerInit: size and pixel format
+        (length,) = struct.unpack("!I", received.exactly(4))
+        name = received.exactly(length).decode()
+        if server.id not in name:
+            raise AssertionError(f"the console shows {name!r}, not server {server.id}")
+    finally:
+        socket.close()
+
+
 def run(smoke: Smoke) -> None:
     """All steps in order."""
     credentials = smoke.credentials
@@ -196,6 +261,7 @@ def run(smoke: Smoke) -> None:
     )
     if not url.startswith("http://127.0.0.1:6080/"):
         raise AssertionError(f"unexpected console URL {url}")
+    smoke.step("open the console through nova-novncproxy", lambda: open_console(url, server))
     smoke.step(
         "project other cannot see demo's objects",
         lambda: check_isolation(credentials, net, server),

@@ -14,8 +14,7 @@ from devcloud.services import SERVICE_NAMES, base_env
 
 def install_only(layout: Layout, progress: Progress) -> None:
     """`install`: apt packages and the virtualenv; says where the virtualenv is."""
-    venv = install(layout, progress)
-    progress.say(f"installed: virtualenv {venv}")
+    progress.say(f"installed: virtualenv {install(layout, progress).venv}")
 
 
 def _ready_venv() -> Path:

@@ -26,7 +26,7 @@ from django.utils.dateparse import parse_datetime
 from openstack.connection import Connection
 
 from dashboard.cloud.connection import user_connection
-from dashboard.cloud.errors import CloudError, CloudPermanentError, translated
+from dashboard.cloud.errors import CloudPermanentError, translated
 from instances.models import Server
 from instances.reconcile import NOVA
 from tenants.session import KeystoneSession
@@ -92,9 +92,11 @@ def console_link_create(
 ) -> ConsoleLink:
     """Mint a console URL for the server: the first of `console_types` the cloud offers.
 
-    Raises CloudError saying why when no type works (the last refusal) or Nova fails.
+    Raises CloudError saying why when no type works, or Nova fails. Of the refusals, a 409 (the
+    type is enabled, but the server has no console in its state) says more than the 400s of the
+    types the cloud has not enabled, so it wins over them.
     """
-    refusal: CloudError | None = None
+    refusals: list[CloudPermanentError] = []
     for console_type in console_types:
         try:
             with translated(
@@ -106,11 +108,12 @@ def console_link_create(
         except CloudPermanentError as exc:
             if exc.status_code not in FALLBACK_STATUSES:
                 raise
-            refusal = exc
+            refusals.append(exc)
             continue
         return ConsoleLink(type=console_type, url=str(console["url"]))
-    assert refusal is not None, "no console types to try"
-    raise refusal
+    assert refusals, "no console types to try"
+    not_now = [refusal for refusal in refusals if refusal.status_code == 409]
+    raise (not_now or refusals)[-1]
 
 
 def console_log_read(*, conn: Any, server: Server, lines: int | None = None) -> str:

@@ -3,6 +3,7 @@
 Runs as a fresh member of a fresh project, through the dashboard's own cloud layer.
 """
 
+import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -76,5 +77,9 @@ def test_tenant_builds_l3_boots_a_server_and_gets_a_console(
     assert net.get_ip(floating_ip).fixed_ip_address == port.fixed_ips[0]["ip_address"]
 
     console = compute.create_server_remote_console(server, protocol="vnc", type="novnc")
-    assert console.url.startswith("http://127.0.0.1:6080/")
+    assert console.url.startswith("http://127.0.0.1:6080/vnc_lite.html?path=")
     assert "token" in console.url
+    # nova-novncproxy answers with the noVNC page (`devcloud smoke` follows its websocket too).
+    with urllib.request.urlopen(console.url, timeout=30) as page:
+        assert page.status == 200
+        assert 'import RFB from "./core/rfb.js"' in page.read().decode()

@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.cloud, pytest.mark.django_db(tran
 Cleanup = Callable[[Callable[[], Any]], None]
 DONE = 30_000  # ms an operation may take on a busy machine
 SETTLES = 90_000  # ms a server may take to build, or to shut off
-NOVNC_LINK = re.compile(r"^http://127\.0\.0\.1:6080/vnc_auto\.html\?path=")
+NOVNC_LINK = re.compile(r"^http://127\.0\.0\.1:6080/vnc_lite\.html\?path=")
 
 
 def succeeded(page: Page) -> None:

@@ -1,0 +1,1 @@
+"""Nova compute driver for devcloud: the fake driver, with a console a browser can open."""
