@@ -154,7 +154,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tenants.auth.throttle_key"
 AXES_LOCKOUT_CALLABLE = "tenants.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0) or None
+# The reverse proxies in front of gunicorn, one entry per hop (an address, a CIDR or a prefix),
+# outermost first. Only a request whose peer is the last of them has its client address read from
+# X-Forwarded-For; empty (the default): the peer's address is the client's.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "tenants.auth.client_address"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -12,7 +12,7 @@ from keystoneauth1 import exceptions as ksa_exceptions
 from keystoneauth1.access import AccessInfoV3
 from keystoneauth1.identity import v3
 
-from dashboard.cloud.connection import keystone_session, service_connection
+from dashboard.cloud.connection import keystone_session
 from dashboard.cloud.errors import CloudError, translated
 
 KEYSTONE = "Keystone"
@@ -142,10 +142,3 @@ def revoke_token(*, token: str) -> None:
         # 401/404: Keystone no longer accepts the token (expired or already revoked): goal met.
         if response.status_code >= 400 and response.status_code not in (401, 404):
             raise ksa_exceptions.from_response(response, "DELETE", response.url)
-
-
-def domain_exists(*, name: str) -> bool:
-    """Whether a domain of that name exists (asked with the service account)."""
-    with translated(doing="look up the domain", service=KEYSTONE):
-        response = service_connection().session.get(_identity_url("domains"), params={"name": name})
-    return bool(response.json().get("domains"))
