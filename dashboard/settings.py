@@ -211,6 +211,16 @@ OPENSTACK_READ_TIMEOUT = env.float("OPENSTACK_READ_TIMEOUT", default=20.0)
 KEYSTONE_TOKEN_EXPIRY_MARGIN = timedelta(
     seconds=env.int("KEYSTONE_TOKEN_EXPIRY_MARGIN", default=60)
 )
+# A signed-in session's token is re-validated with Keystone (cached per token) at most this often,
+# so a revoked token, a disabled user or a removed role ends the session, or its admin pages,
+# within that time. While Keystone cannot be asked, a session is kept for up to
+# KEYSTONE_REVALIDATE_GRACE after its last confirmation (then signed out, saying why), and the
+# check is retried each interval; each check waits at most KEYSTONE_VALIDATE_READ_TIMEOUT seconds.
+KEYSTONE_REVALIDATE_INTERVAL = timedelta(seconds=env.int("KEYSTONE_REVALIDATE_SECONDS", default=60))
+KEYSTONE_REVALIDATE_GRACE = timedelta(
+    seconds=env.int("KEYSTONE_REVALIDATE_GRACE_SECONDS", default=600)
+)
+KEYSTONE_VALIDATE_READ_TIMEOUT = 5.0
 # The cloud's policy overrides, one `<service>.yaml` per service (neutron.yaml) in the format the
 # service reads; rules not in them keep the service's defaults (dashboard/policies/<service>.py).
 # Pages offer only what this policy lets the user do.

@@ -12,7 +12,7 @@ from keystoneauth1 import exceptions as ksa_exceptions
 from keystoneauth1.access import AccessInfoV3
 from keystoneauth1.identity import v3
 
-from dashboard.cloud.connection import keystone_session
+from dashboard.cloud.connection import keystone_session, service_connection
 from dashboard.cloud.errors import CloudError, translated
 
 KEYSTONE = "Keystone"
@@ -142,3 +142,53 @@ def revoke_token(*, token: str) -> None:
         # 401/404: Keystone no longer accepts the token (expired or already revoked): goal met.
         if response.status_code >= 400 and response.status_code not in (401, 404):
             raise ksa_exceptions.from_response(response, "DELETE", response.url)
+
+
+def _service_get(path: str, **kwargs: Any) -> Any:
+    """GET from Keystone with the service account; the response, whatever its status."""
+    return service_connection().session.get(
+        _identity_url(path),
+        timeout=(settings.OPENSTACK_CONNECT_TIMEOUT, settings.KEYSTONE_VALIDATE_READ_TIMEOUT),
+        raise_exc=False,
+        **kwargs,
+    )
+
+
+def _raise_for_error(response: Any) -> None:
+    if response.status_code >= 400:
+        raise ksa_exceptions.from_response(response, "GET", response.url)
+
+
+def validate_token(*, token: str) -> Token | None:
+    """The token as Keystone sees it now, roles re-read (asked with the service account); None
+    when Keystone no longer accepts it: revoked, expired, its user disabled or deleted, or no
+    role left on its project."""
+    with translated(doing="check your access", service=KEYSTONE):
+        response = _service_get(
+            "auth/tokens", params={"nocatalog": "1"}, headers={"X-Subject-Token": token}
+        )
+        if response.status_code == 404:
+            return None
+        _raise_for_error(response)
+    return _token(AccessInfoV3(response.json(), auth_token=token))
+
+
+def user_enabled(*, user_id: str) -> bool:
+    """Whether the user exists and is enabled (asked with the service account)."""
+    with translated(doing="look up your account", service=KEYSTONE):
+        response = _service_get(f"users/{user_id}")
+        if response.status_code == 404:
+            return False
+        _raise_for_error(response)
+    return bool(response.json()["user"].get("enabled", True))
+
+
+def user_has_project_role(*, user_id: str, project_id: str) -> bool:
+    """Whether the user has any role on the project, directly or through a group."""
+    with translated(doing="look up your roles", service=KEYSTONE):
+        response = _service_get(
+            "role_assignments",
+            params={"user.id": user_id, "scope.project.id": project_id, "effective": "1"},
+        )
+        _raise_for_error(response)
+    return bool(response.json().get("role_assignments"))
