@@ -5,12 +5,15 @@ Values come from the process environment first, then from `.env` in the project 
 never overrides a variable that is already set. `.env.example` documents every variable.
 """
 
+import base64
+import hashlib
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -41,6 +44,28 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _token_encryption_keys() -> list[str]:
+    """Fernet keys for the Keystone tokens at rest (dashboard/token_encryption.py), first one
+    encrypting; by default one derived from SECRET_KEY, so development needs none."""
+    keys = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
+    if not keys:
+        digest = hashlib.sha256(f"keystone-token-encryption:{SECRET_KEY}".encode()).digest()
+        return [base64.urlsafe_b64encode(digest).decode()]
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                "TOKEN_ENCRYPTION_KEYS holds a value that is not a Fernet key; make one with "
+                '`python3 -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())"`.'
+            ) from exc
+    return [str(key) for key in keys]
+
+
+TOKEN_ENCRYPTION_KEYS = _token_encryption_keys()
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -3,7 +3,7 @@
 Tokens returned here are handed to the caller to keep server-side; nothing here logs them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -33,7 +33,7 @@ class Endpoint:
 class Token:
     """A Keystone token and what Keystone said about it. Unscoped when `project_id` is None."""
 
-    token: str
+    token: str = field(repr=False)
     expires_at: datetime
     user_id: str
     user_name: str

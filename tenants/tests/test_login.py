@@ -1,8 +1,12 @@
 """Sign-in, project switching and sign-out against the real Keystone of the local cloud."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.fernet import Fernet
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.http import HttpResponse
 from django.test import Client
 
@@ -35,8 +39,29 @@ def test_sign_in_keeps_tokens_server_side(
     assert account.project.name in page
     for secret in (keystone.token, keystone.unscoped_token, account.password):
         assert secret not in page
+        assert secret not in repr(keystone)
         assert all(secret not in morsel.value for morsel in client.cookies.values())
         assert secret not in caplog.text
+
+
+def test_tokens_rest_encrypted_in_the_session_table(signed_in: Client) -> None:
+    keystone = keystone_of(signed_in)
+    row = Session.objects.get(pk=signed_in.session.session_key)
+
+    stored = json.dumps(SessionStore().decode(row.session_data))
+
+    assert keystone.token not in stored
+    assert keystone.unscoped_token not in stored
+    assert keystone.token not in row.session_data
+
+
+def test_a_session_whose_key_was_retired_is_signed_out(signed_in: Client, settings) -> None:
+    settings.TOKEN_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+    response = signed_in.get("/network/routers/", follow=True)
+
+    assert response.redirect_chain[-1][0].startswith("/auth/login/")
+    assert "_auth_user_id" not in signed_in.session
 
 
 def test_session_expires_with_the_token(signed_in: Client) -> None:
