@@ -1,9 +1,11 @@
 """Exposes the Keystone session to views, and ends it, saying why, when its token expired or
-Keystone no longer accepts it (revoked, user disabled, no role left on the project)."""
+Keystone no longer accepts it (revoked, user disabled, no role left on the project); a browser
+whose session already ended is told so too."""
 
 from collections.abc import Callable
 
 import structlog
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
@@ -37,7 +39,20 @@ class KeystoneSessionMiddleware:
                 keystone.roles = outcome.roles
                 keystone.save(request.session)
             request.keystone = keystone  # type: ignore[attr-defined]
+        elif self.session_lapsed(request):
+            messages.warning(request, SignOut.LAPSED.message(project_name=""))
         return self.get_response(request)
+
+    def session_lapsed(self, request: HttpRequest) -> bool:
+        """The browser presents a session the server no longer has (it expired): the sign-in page
+        it is about to be sent to should say so. Only pages are told; SessionMiddleware drops the
+        stale cookie in this response, so it is told once."""
+        return (
+            request.method == "GET"
+            and not request.path.startswith(API_PREFIX)
+            and bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+            and request.session.is_empty()
+        )
 
     def sign_out(self, request: HttpRequest, reason: SignOut, *, project_name: str) -> HttpResponse:
         """Sign out, and send the browser to the sign-in page, which says why; the API gets the

@@ -28,6 +28,7 @@ class SignOut(StrEnum):
     """Why a session ended; `message()` tells the user on the sign-in page."""
 
     EXPIRED = "expired"
+    LAPSED = "lapsed"
     REVOKED = "revoked"
     DISABLED = "disabled"
     ROLE_REMOVED = "role_removed"
@@ -43,6 +44,10 @@ class SignOut(StrEnum):
 SIGN_OUT_MESSAGES = {
     SignOut.EXPIRED: (
         "Your session has ended because its Keystone token expired. Please sign in again."
+    ),
+    SignOut.LAPSED: (
+        "Your session has ended: sessions end shortly before their Keystone token expires. "
+        "Please sign in again."
     ),
     SignOut.REVOKED: (
         "You were signed out because your Keystone token was revoked (you signed out elsewhere, "

@@ -243,6 +243,7 @@ def test_sign_out_revokes_both_tokens(signed_in: Client, cloud) -> None:
     response = signed_in.post("/auth/logout/", follow=True)
 
     assert "your Keystone token is revoked" in response.content.decode()
+    assert "Your session has ended" not in response.content.decode()
     assert token_status(cloud, keystone.token) == 404
     assert token_status(cloud, keystone.unscoped_token) == 404
     assert signed_in.get("/").status_code == 302
@@ -270,6 +271,20 @@ def test_session_ends_when_the_token_expires(signed_in: Client) -> None:
     assert response.redirect_chain[-1][0].startswith("/auth/login/?next=/network/routers/")
     assert "its Keystone token expired" in response.content.decode()
     assert "_auth_user_id" not in signed_in.session
+
+
+def test_a_session_that_lapsed_sends_to_the_sign_in_page_saying_so(signed_in: Client) -> None:
+    """The session row expires with the token; the browser still presents its cookie."""
+    Session.objects.filter(pk=signed_in.session.session_key).update(
+        expire_date=datetime.now(UTC) - timedelta(seconds=1)
+    )
+
+    response = signed_in.get("/network/routers/", follow=True)
+
+    assert response.redirect_chain[-1][0].startswith("/auth/login/?next=/network/routers/")
+    assert "Your session has ended" in response.content.decode()
+    # Told once: the stale cookie is gone, and the next visit to the page says nothing.
+    assert "Your session has ended" not in signed_in.get(LOGIN_URL).content.decode()
 
 
 def test_expired_session_redirects_htmx_requests_with_a_header(signed_in: Client) -> None:
