@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
 from tenants.revalidation import SignOut, session_revalidate
@@ -41,7 +42,17 @@ class KeystoneSessionMiddleware:
             request.keystone = keystone  # type: ignore[attr-defined]
         elif self.session_lapsed(request):
             messages.warning(request, SignOut.LAPSED.message(project_name=""))
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.htmx and self.sends_to_sign_in(response):  # type: ignore[attr-defined]
+            # htmx would follow the redirect and swap the sign-in page into a fragment.
+            return HttpResponseClientRedirect(response["Location"])
+        return response
+
+    def sends_to_sign_in(self, response: HttpResponse) -> bool:
+        """A redirect to the sign-in page (login_required's, for a signed-out browser)."""
+        return response.status_code == 302 and response["Location"].startswith(
+            resolve_url(settings.LOGIN_URL)
+        )
 
     def session_lapsed(self, request: HttpRequest) -> bool:
         """The browser presents a session the server no longer has (it expired): the sign-in page

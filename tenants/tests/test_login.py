@@ -287,6 +287,18 @@ def test_a_session_that_lapsed_sends_to_the_sign_in_page_saying_so(signed_in: Cl
     assert "Your session has ended" not in signed_in.get(LOGIN_URL).content.decode()
 
 
+def test_a_lapsed_session_sends_htmx_requests_to_the_sign_in_page_whole(
+    signed_in: Client,
+) -> None:
+    """Not the sign-in page swapped into the polling fragment."""
+    Session.objects.filter(pk=signed_in.session.session_key).delete()
+
+    response = signed_in.get("/network/routers/", headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/auth/login/?next=/network/routers/"
+
+
 def test_expired_session_redirects_htmx_requests_with_a_header(signed_in: Client) -> None:
     _expire(signed_in)
 
