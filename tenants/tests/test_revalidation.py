@@ -50,41 +50,41 @@ def _revoke(cloud: Any, token: str) -> None:
     )
 
 
+def _disable_user(cloud: Any, account: KeystoneAccount, keystone: KeystoneSession) -> None:
+    cloud.identity.update_user(account.user_id, is_enabled=False)
+
+
+def _remove_last_role(cloud: Any, account: KeystoneAccount, keystone: KeystoneSession) -> None:
+    member = cloud.identity.find_role("member", ignore_missing=False)
+    cloud.identity.unassign_project_role_from_user(account.project, account.user_id, member)
+
+
+def _revoke_token(cloud: Any, account: KeystoneAccount, keystone: KeystoneSession) -> None:
+    _revoke(cloud, keystone.token)
+
+
 @pytest.mark.usefixtures("check_every_request")
-def test_a_revoked_token_signs_the_user_out(
-    client: Client, account: KeystoneAccount, cloud: Any
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (_revoke_token, "your Keystone token was revoked"),
+        (_disable_user, "your Keystone account is disabled"),
+        (_remove_last_role, "you no longer have a role on project “test-"),
+    ],
+)
+def test_losing_access_in_keystone_signs_the_user_out_saying_why(
+    client: Client,
+    account: KeystoneAccount,
+    cloud: Any,
+    change: Callable[[Any, KeystoneAccount, KeystoneSession], None],
+    reason: str,
 ) -> None:
     keystone = _sign_in(client, account)
     assert client.get(PAGE).status_code == 200
 
-    _revoke(cloud, keystone.token)
+    change(cloud, account, keystone)
 
-    _assert_signed_out_saying(client, "your Keystone token was revoked")
-
-
-@pytest.mark.usefixtures("check_every_request")
-def test_a_disabled_user_is_signed_out(
-    client: Client, account: KeystoneAccount, cloud: Any
-) -> None:
-    _sign_in(client, account)
-
-    cloud.identity.update_user(account.user_id, is_enabled=False)
-
-    _assert_signed_out_saying(client, "your Keystone account is disabled")
-
-
-@pytest.mark.usefixtures("check_every_request")
-def test_removing_the_last_role_on_the_project_signs_the_user_out(
-    client: Client, account: KeystoneAccount, cloud: Any
-) -> None:
-    _sign_in(client, account)
-
-    member = cloud.identity.find_role("member", ignore_missing=False)
-    cloud.identity.unassign_project_role_from_user(account.project, account.user_id, member)
-
-    _assert_signed_out_saying(
-        client, f"you no longer have a role on project “{account.project.name}”"
-    )
+    _assert_signed_out_saying(client, reason)
 
 
 @pytest.mark.usefixtures("check_every_request")
@@ -112,10 +112,10 @@ def test_the_api_answers_a_revoked_session_with_401_and_why(
 ) -> None:
     keystone = _sign_in(client, account)
     assert client.get(API).status_code == 200
-
     _revoke(cloud, keystone.token)
 
     response = client.get(API)
+
     assert response.status_code == 401
     assert "your Keystone token was revoked" in response.json()["detail"]
     assert client.get(API).status_code == 403  # signed out: no session any more
