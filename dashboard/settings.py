@@ -16,6 +16,7 @@ import environ
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from python_ipware import IpWare
 
 from dashboard.logging import logging_config
 
@@ -183,6 +184,7 @@ AXES_RESET_ON_SUCCESS = True
 # outermost first. Only a request whose peer is the last of them has its client address read from
 # X-Forwarded-For; empty (the default): the peer's address is the client's.
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+IpWare(proxy_list=TRUSTED_PROXIES or None)  # refuses, at start, an entry it could never match
 AXES_CLIENT_IP_CALLABLE = "tenants.auth.client_address"
 
 LANGUAGE_CODE = "en-us"
