@@ -10,6 +10,7 @@ from django.contrib.sessions.models import Session
 from django.http import HttpResponse
 from django.test import Client
 
+from dashboard.cloud import identity
 from dashboard.testing.fixtures import KeystoneAccount, token_status
 from tenants.session import KeystoneSession
 
@@ -42,6 +43,16 @@ def test_sign_in_keeps_tokens_server_side(
         assert secret not in repr(keystone)
         assert all(secret not in morsel.value for morsel in client.cookies.values())
         assert secret not in caplog.text
+
+
+def test_a_token_never_shows_in_the_repr_of_what_holds_it(account: KeystoneAccount) -> None:
+    unscoped = identity.password_login(
+        username=account.username, password=account.password, domain=account.domain
+    )
+    identity.revoke_token(token=unscoped.token)
+
+    assert unscoped.token not in repr(unscoped)
+    assert unscoped.user_id in repr(unscoped)
 
 
 def test_tokens_rest_encrypted_in_the_session_table(signed_in: Client) -> None:
