@@ -1,7 +1,8 @@
 """Structured logging with structlog, for our own events and the standard library's alike.
 
 Tokens and passwords must never reach a log: `redact_secrets` masks them by key name and masks
-anything shaped like a Keystone Fernet token wherever it appears in an event.
+anything shaped like a Keystone token (Fernet or JWS) wherever it appears in an event, exception
+tracebacks included (they are rendered to text first, then masked).
 """
 
 import re
@@ -11,15 +12,23 @@ from typing import Any
 import structlog
 
 SECRET_KEY_PATTERN = re.compile(r"token|password|secret|authorization|credential", re.IGNORECASE)
-# Keystone Fernet tokens are url-safe base64 starting with "gAAAAA"; other token formats are
-# masked by key name.
-FERNET_TOKEN_PATTERN = re.compile(r"gAAAAA[A-Za-z0-9_\-]{20,}=*")
+# Keystone's two token formats: Fernet tokens are url-safe base64 starting with "gAAAAA"; JWS
+# tokens are JWTs, three url-safe base64 parts of which the first (a JSON header) starts "eyJ".
+TOKEN_PATTERN = re.compile(
+    r"gAAAAA[A-Za-z0-9_\-]{20,}=*"
+    r"|eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}"
+)
 MASK = "***"
+
+
+def mask_tokens(text: str) -> str:
+    """`text` with every Keystone-token-shaped string replaced by the mask."""
+    return TOKEN_PATTERN.sub(MASK, text)
 
 
 def _redact(value: Any) -> Any:
     if isinstance(value, str):
-        return FERNET_TOKEN_PATTERN.sub(MASK, value)
+        return mask_tokens(value)
     if isinstance(value, Mapping):
         return {
             key: MASK if SECRET_KEY_PATTERN.search(str(key)) else _redact(item)
@@ -47,6 +56,8 @@ SHARED_PROCESSORS: list[Any] = [
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
     structlog.stdlib.ExtraAdder(),
+    # A traceback becomes text here, so that the next step can mask a token an exception quotes.
+    structlog.processors.format_exc_info,
     redact_secrets,
 ]
 

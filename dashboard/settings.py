@@ -5,14 +5,18 @@ Values come from the process environment first, then from `.env` in the project 
 never overrides a variable that is already set. `.env.example` documents every variable.
 """
 
+import base64
+import hashlib
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from python_ipware import IpWare
 
 from dashboard.logging import logging_config
 
@@ -41,6 +45,28 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _token_encryption_keys() -> list[str]:
+    """Fernet keys for the Keystone tokens at rest (dashboard/token_encryption.py), first one
+    encrypting; by default one derived from SECRET_KEY, so development needs none."""
+    keys = env.list("TOKEN_ENCRYPTION_KEYS", default=[])
+    if not keys:
+        digest = hashlib.sha256(f"keystone-token-encryption:{SECRET_KEY}".encode()).digest()
+        return [base64.urlsafe_b64encode(digest).decode()]
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                "TOKEN_ENCRYPTION_KEYS holds a value that is not a Fernet key; make one with "
+                '`python3 -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())"`.'
+            ) from exc
+    return [str(key) for key in keys]
+
+
+TOKEN_ENCRYPTION_KEYS = _token_encryption_keys()
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -176,7 +202,12 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tenants.auth.throttle_key"
 AXES_LOCKOUT_CALLABLE = "tenants.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0) or None
+# The reverse proxies in front of gunicorn, one entry per hop (an address, a CIDR or a prefix),
+# outermost first. Only a request whose peer is the last of them has its client address read from
+# X-Forwarded-For; empty (the default): the peer's address is the client's.
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
+IpWare(proxy_list=TRUSTED_PROXIES or None)  # refuses, at start, an entry it could never match
+AXES_CLIENT_IP_CALLABLE = "tenants.auth.client_address"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -229,6 +260,16 @@ OPENSTACK_READ_TIMEOUT = env.float("OPENSTACK_READ_TIMEOUT", default=20.0)
 KEYSTONE_TOKEN_EXPIRY_MARGIN = timedelta(
     seconds=env.int("KEYSTONE_TOKEN_EXPIRY_MARGIN", default=60)
 )
+# A signed-in session's token is re-validated with Keystone (cached per token) at most this often,
+# so a revoked token, a disabled user or a removed role ends the session, or its admin pages,
+# within that time. While Keystone cannot be asked, a session is kept for up to
+# KEYSTONE_REVALIDATE_GRACE after its last confirmation (then signed out, saying why), and the
+# check is retried each interval; each check waits at most KEYSTONE_VALIDATE_READ_TIMEOUT seconds.
+KEYSTONE_REVALIDATE_INTERVAL = timedelta(seconds=env.int("KEYSTONE_REVALIDATE_SECONDS", default=60))
+KEYSTONE_REVALIDATE_GRACE = timedelta(
+    seconds=env.int("KEYSTONE_REVALIDATE_GRACE_SECONDS", default=600)
+)
+KEYSTONE_VALIDATE_READ_TIMEOUT = 5.0
 # The cloud's policy overrides, one `<service>.yaml` per service (neutron.yaml) in the format the
 # service reads; rules not in them keep the service's defaults (dashboard/policies/<service>.py).
 # Pages offer only what this policy lets the user do.

@@ -4,22 +4,22 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import structlog
+from django.conf import settings
 from django.http import HttpRequest
+from python_ipware import IpWare
 
 from dashboard.cloud import identity
-from dashboard.cloud.errors import CloudError, CloudUnauthorized
+from dashboard.cloud.errors import CloudUnauthorized
 from tenants.models import User
 from tenants.session import KeystoneSession
-
-log = structlog.get_logger(__name__)
 
 
 class LoginFailure(StrEnum):
     """Why Keystone refused a sign-in; the login view words each one for the user."""
 
+    # A wrong password, an unknown user and an unknown domain alike: Keystone answers 401 to
+    # all three, and telling them apart would let anyone enumerate domains.
     BAD_CREDENTIALS = "bad_credentials"
-    UNKNOWN_DOMAIN = "unknown_domain"
     NO_PROJECTS = "no_projects"
 
 
@@ -35,6 +35,21 @@ def throttle_key(request: HttpRequest | None, credentials: dict[str, Any]) -> st
     return f"{domain}/{(credentials.get('username') or '').strip().lower()}"
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The address failed sign-ins are counted under (django-axes): the peer's own, or, when the
+    peer is the last of the trusted proxies (`TRUSTED_PROXIES`), the client those proxies named in
+    X-Forwarded-For. A client that reaches the dashboard directly cannot choose its address."""
+    peer: str | None = request.META.get("REMOTE_ADDR")
+    if not settings.TRUSTED_PROXIES or not peer:
+        return peer
+    # The peer closes the chain, so each proxy hop, the peer included, must match its entry.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    chain = {"CHAIN": f"{forwarded}, {peer}" if forwarded else peer}
+    ipware = IpWare(precedence=("CHAIN",), proxy_list=list(settings.TRUSTED_PROXIES))
+    client, through_trusted_proxies = ipware.get_client_ip(chain)
+    return str(client) if client is not None and through_trusted_proxies else peer
+
+
 def _choose_project(projects: list[identity.Project], last_project_id: str) -> identity.Project:
     """The project the user used last, when they still have it; else the first by name."""
     return next((p for p in projects if p.id == last_project_id), projects[0])
@@ -45,7 +60,7 @@ def keystone_login(*, username: str, password: str, domain: str) -> Login | Logi
     try:
         unscoped = identity.password_login(username=username, password=password, domain=domain)
     except CloudUnauthorized:
-        return _why_unauthorized(domain)
+        return LoginFailure.BAD_CREDENTIALS
     projects = identity.user_projects(token=unscoped.token)
     if not projects:
         identity.revoke_token(token=unscoped.token)
@@ -59,17 +74,6 @@ def keystone_login(*, username: str, password: str, domain: str) -> Login | Logi
     scoped = identity.scoped_token(token=unscoped.token, project_id=project.id)
     keystone = KeystoneSession.from_tokens(unscoped=unscoped, scoped=scoped, projects=projects)
     return Login(user=user, keystone=keystone)
-
-
-def _why_unauthorized(domain: str) -> LoginFailure:
-    # Keystone answers 401 alike for a wrong password and an unknown domain; the service account
-    # tells the two apart. Whether the user exists is never revealed.
-    try:
-        exists = identity.domain_exists(name=domain)
-    except CloudError as exc:
-        log.warning("login.domain_lookup_failed", domain=domain, error=str(exc))
-        exists = True
-    return LoginFailure.BAD_CREDENTIALS if exists else LoginFailure.UNKNOWN_DOMAIN
 
 
 class KeystoneBackend:

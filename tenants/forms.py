@@ -16,12 +16,9 @@ from tenants.selectors import QuotaUsage, quota_default_list, quota_usage_list
 
 FAILURE_MESSAGES = {
     LoginFailure.BAD_CREDENTIALS: (
-        "The user name or password is not right for domain “{domain}”. Check both and try again; "
-        "after {limit} failed attempts, sign-in for this user from your address pauses for "
-        "{minutes} minutes."
-    ),
-    LoginFailure.UNKNOWN_DOMAIN: (
-        "There is no domain named “{domain}”. Check the domain name; most users are in “{default}”."
+        "The user name, password or domain is not right. Check all three (most users are in "
+        "domain “{default}”) and try again; after {limit} failed attempts, sign-in for this user "
+        "from your address pauses for {minutes} minutes."
     ),
     LoginFailure.NO_PROJECTS: (
         "Your password is right, but you have no role on any project, so there is nothing to "
@@ -67,16 +64,15 @@ class LoginForm(forms.Form):
         except CloudError as exc:
             raise forms.ValidationError(str(exc), code="keystone_unavailable") from exc
         if user is None:
-            raise forms.ValidationError(self._failure_message(domain), code="login_refused")
+            raise forms.ValidationError(self._failure_message(), code="login_refused")
         self.login = self.request.keystone_login  # type: ignore[attr-defined]
         return cleaned
 
-    def _failure_message(self, domain: str) -> str:
+    def _failure_message(self) -> str:
         if getattr(self.request, "axes_locked_out", False):
             return LOCKED_OUT_MESSAGE.format(minutes=lockout_minutes())
         failure = getattr(self.request, "keystone_login", LoginFailure.BAD_CREDENTIALS)
         return FAILURE_MESSAGES[failure].format(
-            domain=domain,
             default=settings.OPENSTACK_DEFAULT_DOMAIN,
             limit=settings.AXES_FAILURE_LIMIT,
             minutes=lockout_minutes(),

@@ -1,16 +1,24 @@
-"""Ends a session when its Keystone token expires, and exposes the Keystone session to views."""
+"""Exposes the Keystone session to views, and ends it, saying why, when its token expired or
+Keystone no longer accepts it (revoked, user disabled, no role left on the project); a browser
+whose session already ended is told so too."""
 
 from collections.abc import Callable
 
+import structlog
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
+from tenants.revalidation import SignOut, session_revalidate
 from tenants.session import KeystoneSession
 
-SESSION_ENDED = "Your session has ended because its Keystone token expired. Please sign in again."
+log = structlog.get_logger(__name__)
+
+API_PREFIX = "/api/"
 
 
 class KeystoneSessionMiddleware:
@@ -21,12 +29,52 @@ class KeystoneSessionMiddleware:
         request.keystone = None  # type: ignore[attr-defined]
         if request.user.is_authenticated:
             keystone = KeystoneSession.load(request.session)
-            if keystone is None or keystone.has_ended():
-                logout(request)
-                messages.warning(request, SESSION_ENDED)
-                response = redirect_to_login(request.get_full_path())
-                if request.htmx:  # type: ignore[attr-defined]
-                    return HttpResponseClientRedirect(response["Location"])
-                return response
+            if keystone is None:
+                return self.sign_out(request, SignOut.EXPIRED, project_name="")
+            outcome = session_revalidate(keystone=keystone)
+            if outcome.sign_out is not None:
+                return self.sign_out(request, outcome.sign_out, project_name=keystone.project_name)
+            if outcome.roles is not None and outcome.roles != keystone.roles:
+                # A role was added or removed: pages and the API offer what the new roles allow.
+                log.info("session.roles_changed", before=keystone.roles, after=outcome.roles)
+                keystone.roles = outcome.roles
+                keystone.save(request.session)
             request.keystone = keystone  # type: ignore[attr-defined]
-        return self.get_response(request)
+        elif self.session_lapsed(request):
+            messages.warning(request, SignOut.LAPSED.message(project_name=""))
+        response = self.get_response(request)
+        if request.htmx and self.sends_to_sign_in(response):  # type: ignore[attr-defined]
+            # htmx would follow the redirect and swap the sign-in page into a fragment.
+            return HttpResponseClientRedirect(response["Location"])
+        return response
+
+    def sends_to_sign_in(self, response: HttpResponse) -> bool:
+        """A redirect to the sign-in page (login_required's, for a signed-out browser)."""
+        return response.status_code == 302 and response["Location"].startswith(
+            resolve_url(settings.LOGIN_URL)
+        )
+
+    def session_lapsed(self, request: HttpRequest) -> bool:
+        """The browser presents a session the server no longer has (it expired): the sign-in page
+        it is about to be sent to should say so. Only pages are told; SessionMiddleware drops the
+        stale cookie in this response, so it is told once."""
+        return (
+            request.method == "GET"
+            and not request.path.startswith(API_PREFIX)
+            and bool(request.COOKIES.get(settings.SESSION_COOKIE_NAME))
+            and request.session.is_empty()
+        )
+
+    def sign_out(self, request: HttpRequest, reason: SignOut, *, project_name: str) -> HttpResponse:
+        """Sign out, and send the browser to the sign-in page, which says why; the API gets the
+        reason with a 401."""
+        log.info("session.signed_out", reason=str(reason))
+        logout(request)
+        message = reason.message(project_name=project_name)
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": message, "code": "signed_out"}, status=401)
+        messages.warning(request, message)
+        response = redirect_to_login(request.get_full_path())
+        if request.htmx:  # type: ignore[attr-defined]
+            return HttpResponseClientRedirect(response["Location"])
+        return response

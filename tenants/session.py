@@ -1,6 +1,7 @@
 """What a signed-in user's server-side session holds about Keystone.
 
-Tokens are kept only here, in the session store on the server; the browser holds the session id.
+Tokens are kept only here, in the session store on the server, encrypted
+(`dashboard.token_encryption`); the browser holds the session id. They never show in a repr.
 Views reach this through `request.keystone` (set by `KeystoneSessionMiddleware`).
 """
 
@@ -12,8 +13,10 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 
 from dashboard.cloud.identity import Endpoint, Project, Token
+from dashboard.token_encryption import token_decrypt, token_encrypt
 
 SESSION_KEY = "keystone"
+TOKEN_FIELDS = ("token", "unscoped_token")
 ADMIN_ROLE = "admin"
 
 
@@ -24,9 +27,9 @@ class KeystoneSession:
     user_id: str
     user_name: str
     domain_name: str
-    unscoped_token: str
+    unscoped_token: str = field(repr=False)
     unscoped_expires_at: datetime
-    token: str
+    token: str = field(repr=False)
     expires_at: datetime
     project_id: str
     project_name: str
@@ -88,17 +91,25 @@ class KeystoneSession:
         data: dict[str, Any] = asdict(self)
         data["expires_at"] = self.expires_at.isoformat()
         data["unscoped_expires_at"] = self.unscoped_expires_at.isoformat()
+        for name in TOKEN_FIELDS:
+            data[name] = token_encrypt(data[name])
         session[SESSION_KEY] = data
         session.set_expiry(self.ends_at)
 
     @classmethod
     def load(cls, session: SessionBase) -> "KeystoneSession | None":
+        """The stored session; None when there is none, or its tokens cannot be decrypted (their
+        encryption key was retired)."""
         data = session.get(SESSION_KEY)
         if not data:
+            return None
+        tokens = {name: token_decrypt(data[name]) for name in TOKEN_FIELDS}
+        if None in tokens.values():
             return None
         return cls(
             **{
                 **data,
+                **tokens,
                 "expires_at": datetime.fromisoformat(data["expires_at"]),
                 "unscoped_expires_at": datetime.fromisoformat(data["unscoped_expires_at"]),
             }

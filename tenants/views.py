@@ -34,6 +34,7 @@ from tenants.forms import (
     lockout_minutes,
 )
 from tenants.models import Project
+from tenants.revalidation import token_confirmed
 from tenants.selectors import all_projects_quota_list, project_get, project_overview
 from tenants.session import KeystoneSession
 from tenants.tables import ProjectQuotaTable
@@ -61,6 +62,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         auth_login(request, form.login.user, backend="tenants.auth.KeystoneBackend")
         keystone = form.login.keystone
         keystone.save(request.session)
+        token_confirmed(token=keystone.token)
         form.login.user.last_project_id = keystone.project_id
         form.login.user.save(update_fields=["last_project_id"])
         log.info("login.succeeded", user=keystone.user_name, project=keystone.project_name)
@@ -120,6 +122,7 @@ def switch_project(request: HttpRequest, project_id: str) -> HttpResponse:
         return redirect(_next_url(request))
     _revoke([keystone.token])
     keystone.with_project(scoped).save(request.session)
+    token_confirmed(token=scoped.token)
     request.user.last_project_id = project_id  # type: ignore[union-attr]
     request.user.save(update_fields=["last_project_id"])  # type: ignore[union-attr]
     messages.success(request, f"You are now working in project “{keystone.project_name}”.")

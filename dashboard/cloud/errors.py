@@ -13,6 +13,8 @@ from typing import Any
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 
+from dashboard.logging import mask_tokens
+
 
 class CloudError(Exception):
     """A failed cloud call; `str()` is the message to show the user."""
@@ -149,7 +151,8 @@ def _http_details(exc: Exception) -> tuple[int | None, str | None, str | None, s
         if isinstance(body, dict) and isinstance(body.get("NeutronError"), dict):
             error_type = body["NeutronError"].get("type")
             detail = body["NeutronError"].get("message") or detail
-    return status, request_id, error_type, str(detail).strip()
+    # Keystone quotes the token it could not find; that must not reach the user or the logs.
+    return status, request_id, error_type, mask_tokens(str(detail).strip())
 
 
 def translate(

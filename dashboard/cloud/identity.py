@@ -3,7 +3,7 @@
 Tokens returned here are handed to the caller to keep server-side; nothing here logs them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -33,7 +33,7 @@ class Endpoint:
 class Token:
     """A Keystone token and what Keystone said about it. Unscoped when `project_id` is None."""
 
-    token: str
+    token: str = field(repr=False)
     expires_at: datetime
     user_id: str
     user_name: str
@@ -144,8 +144,51 @@ def revoke_token(*, token: str) -> None:
             raise ksa_exceptions.from_response(response, "DELETE", response.url)
 
 
-def domain_exists(*, name: str) -> bool:
-    """Whether a domain of that name exists (asked with the service account)."""
-    with translated(doing="look up the domain", service=KEYSTONE):
-        response = service_connection().session.get(_identity_url("domains"), params={"name": name})
-    return bool(response.json().get("domains"))
+def _service_get(path: str, **kwargs: Any) -> Any:
+    """GET from Keystone with the service account; the response, whatever its status."""
+    return service_connection().session.get(
+        _identity_url(path),
+        timeout=(settings.OPENSTACK_CONNECT_TIMEOUT, settings.KEYSTONE_VALIDATE_READ_TIMEOUT),
+        raise_exc=False,
+        **kwargs,
+    )
+
+
+def _raise_for_error(response: Any) -> None:
+    if response.status_code >= 400:
+        raise ksa_exceptions.from_response(response, "GET", response.url)
+
+
+def validate_token(*, token: str) -> Token | None:
+    """The token as Keystone sees it now, roles re-read (asked with the service account); None
+    when Keystone no longer accepts it: revoked, expired, its user disabled or deleted, or no
+    role left on its project."""
+    with translated(doing="check your access", service=KEYSTONE):
+        response = _service_get(
+            "auth/tokens", params={"nocatalog": "1"}, headers={"X-Subject-Token": token}
+        )
+        if response.status_code == 404:
+            return None
+        _raise_for_error(response)
+    return _token(AccessInfoV3(response.json(), auth_token=token))
+
+
+def user_enabled(*, user_id: str) -> bool:
+    """Whether the user exists and is enabled (asked with the service account)."""
+    with translated(doing="look up your account", service=KEYSTONE):
+        response = _service_get(f"users/{user_id}")
+        if response.status_code == 404:
+            return False
+        _raise_for_error(response)
+    return bool(response.json()["user"].get("enabled", True))
+
+
+def user_has_project_role(*, user_id: str, project_id: str) -> bool:
+    """Whether the user has any role on the project, directly or through a group."""
+    with translated(doing="look up your roles", service=KEYSTONE):
+        response = _service_get(
+            "role_assignments",
+            params={"user.id": user_id, "scope.project.id": project_id, "effective": "1"},
+        )
+        _raise_for_error(response)
+    return bool(response.json().get("role_assignments"))

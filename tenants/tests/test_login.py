@@ -1,10 +1,16 @@
 """Sign-in, project switching and sign-out against the real Keystone of the local cloud."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.fernet import Fernet
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.http import HttpResponse
 from django.test import Client
 
+from dashboard.cloud import identity
 from dashboard.testing.fixtures import KeystoneAccount, token_status
 from tenants.session import KeystoneSession
 
@@ -34,8 +40,39 @@ def test_sign_in_keeps_tokens_server_side(
     assert account.project.name in page
     for secret in (keystone.token, keystone.unscoped_token, account.password):
         assert secret not in page
+        assert secret not in repr(keystone)
         assert all(secret not in morsel.value for morsel in client.cookies.values())
         assert secret not in caplog.text
+
+
+def test_a_token_never_shows_in_the_repr_of_what_holds_it(account: KeystoneAccount) -> None:
+    unscoped = identity.password_login(
+        username=account.username, password=account.password, domain=account.domain
+    )
+    identity.revoke_token(token=unscoped.token)
+
+    assert unscoped.token not in repr(unscoped)
+    assert unscoped.user_id in repr(unscoped)
+
+
+def test_tokens_rest_encrypted_in_the_session_table(signed_in: Client) -> None:
+    keystone = keystone_of(signed_in)
+    row = Session.objects.get(pk=signed_in.session.session_key)
+
+    stored = json.dumps(SessionStore().decode(row.session_data))
+
+    assert keystone.token not in stored
+    assert keystone.unscoped_token not in stored
+    assert keystone.token not in row.session_data
+
+
+def test_a_session_whose_key_was_retired_is_signed_out(signed_in: Client, settings) -> None:
+    settings.TOKEN_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+
+    response = signed_in.get("/network/routers/", follow=True)
+
+    assert response.redirect_chain[-1][0].startswith("/auth/login/")
+    assert "_auth_user_id" not in signed_in.session
 
 
 def test_session_expires_with_the_token(signed_in: Client) -> None:
@@ -44,20 +81,26 @@ def test_session_expires_with_the_token(signed_in: Client) -> None:
     assert keystone.ends_at < keystone.expires_at
 
 
-def test_wrong_password_is_refused_with_its_own_message(
-    client: Client, account: KeystoneAccount
-) -> None:
+def _refusal(response: HttpResponse) -> list[str]:
+    return list(response.context["form"].non_field_errors())
+
+
+def test_wrong_password_is_refused(client: Client, account: KeystoneAccount) -> None:
     response = client.post(LOGIN_URL, {**account.credentials(), "password": "not-the-password"})
 
     assert response.status_code == 200
-    assert "The user name or password is not right for domain" in response.content.decode()
+    assert "The user name, password or domain is not right" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 
-def test_unknown_domain_is_named(client: Client, account: KeystoneAccount) -> None:
-    response = client.post(LOGIN_URL, {**account.credentials(), "domain": "no-such-domain"})
+def test_unknown_domain_gets_the_same_message_as_a_wrong_password(
+    client: Client, account: KeystoneAccount
+) -> None:
+    """Telling the two apart would let anyone list the cloud's domains."""
+    wrong_password = client.post(LOGIN_URL, {**account.credentials(), "password": "guess"})
+    unknown_domain = client.post(LOGIN_URL, {**account.credentials(), "domain": "no-such-domain"})
 
-    assert "There is no domain named “no-such-domain”" in response.content.decode()
+    assert _refusal(unknown_domain) == _refusal(wrong_password)
 
 
 def test_user_without_projects_is_told_what_to_do(client: Client, make_account) -> None:
@@ -113,6 +156,56 @@ def test_failed_sign_ins_are_throttled_per_user_and_address_before_keystone_lock
     assert response.status_code == 302
 
 
+PROXY = "10.0.0.5"
+
+
+def test_behind_a_trusted_proxy_the_lockout_keys_on_the_forwarded_client(
+    client: Client, account: KeystoneAccount, settings
+) -> None:
+    settings.TRUSTED_PROXIES = [PROXY]
+    attacker = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "192.0.2.66"}
+    wrong = {**account.credentials(), "password": "guess"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN_URL, wrong, **attacker)
+
+    assert client.post(LOGIN_URL, account.credentials(), **attacker).status_code == 429
+    # Every client reaches the dashboard from the proxy's address: the user, elsewhere, still
+    # signs in.
+    victim = Client().post(
+        LOGIN_URL, account.credentials(), REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert victim.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded_for"),
+    [
+        # Straight to gunicorn, past the proxy: X-Forwarded-For is the client's own invention.
+        ("192.0.2.66", "203.0.113.{n}"),
+        # Through the proxy, which appends the real address to what the client sent.
+        (PROXY, "203.0.113.{n}, 192.0.2.66"),
+    ],
+)
+def test_a_forged_forwarded_for_does_not_escape_the_lockout(
+    client: Client, account: KeystoneAccount, settings, peer: str, forwarded_for: str
+) -> None:
+    settings.TRUSTED_PROXIES = [PROXY]
+    wrong = {**account.credentials(), "password": "guess"}
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN_URL, wrong, REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded_for.format(n=n)
+        )
+
+    locked = client.post(
+        LOGIN_URL,
+        account.credentials(),
+        REMOTE_ADDR=peer,
+        HTTP_X_FORWARDED_FOR=forwarded_for.format(n=99),
+    )
+
+    assert locked.status_code == 429
+
+
 def test_switching_project_rescopes_and_revokes_the_old_token(
     client: Client, make_account, cloud
 ) -> None:
@@ -161,6 +254,7 @@ def test_sign_out_revokes_both_tokens(signed_in: Client, cloud) -> None:
     response = signed_in.post("/auth/logout/", follow=True)
 
     assert "your Keystone token is revoked" in response.content.decode()
+    assert "Your session has ended" not in response.content.decode()
     assert token_status(cloud, keystone.token) == 404
     assert token_status(cloud, keystone.unscoped_token) == 404
     assert signed_in.get("/").status_code == 302
@@ -188,6 +282,32 @@ def test_session_ends_when_the_token_expires(signed_in: Client) -> None:
     assert response.redirect_chain[-1][0].startswith("/auth/login/?next=/network/routers/")
     assert "its Keystone token expired" in response.content.decode()
     assert "_auth_user_id" not in signed_in.session
+
+
+def test_a_session_that_lapsed_sends_to_the_sign_in_page_saying_so(signed_in: Client) -> None:
+    """The session row expires with the token; the browser still presents its cookie."""
+    Session.objects.filter(pk=signed_in.session.session_key).update(
+        expire_date=datetime.now(UTC) - timedelta(seconds=1)
+    )
+
+    response = signed_in.get("/network/routers/", follow=True)
+
+    assert response.redirect_chain[-1][0].startswith("/auth/login/?next=/network/routers/")
+    assert "Your session has ended" in response.content.decode()
+    # Told once: the stale cookie is gone, and the next visit to the page says nothing.
+    assert "Your session has ended" not in signed_in.get(LOGIN_URL).content.decode()
+
+
+def test_a_lapsed_session_sends_htmx_requests_to_the_sign_in_page_whole(
+    signed_in: Client,
+) -> None:
+    """Not the sign-in page swapped into the polling fragment."""
+    Session.objects.filter(pk=signed_in.session.session_key).delete()
+
+    response = signed_in.get("/network/routers/", headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == "/auth/login/?next=/network/routers/"
 
 
 def test_expired_session_redirects_htmx_requests_with_a_header(signed_in: Client) -> None:
