@@ -107,11 +107,15 @@ def launch_security_group_list(*, project_id: str) -> QuerySet[SecurityGroup]:
 
 
 def availability_zone_names() -> list[str]:
-    """Availability zones the mirror has seen servers in (zone names are cloud-wide)."""
-    return sorted(
-        name
-        for name in Server.objects.values_list("availability_zone", flat=True).distinct()
-        if name
+    """Availability zones the mirror has seen servers in, each once, sorted (zone names are
+    cloud-wide)."""
+    # `order_by` replaces Server's default ordering, whose columns DISTINCT would otherwise take
+    # in: one "nova" per server.
+    return list(
+        Server.objects.exclude(availability_zone="")
+        .order_by("availability_zone")
+        .values_list("availability_zone", flat=True)
+        .distinct()
     )
 
 

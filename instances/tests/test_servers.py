@@ -310,6 +310,21 @@ def test_launch_form_offers_only_what_the_project_may_use(
     assert page.count('name="nics"') == 4  # numbered interface slots, in order
 
 
+def test_launch_form_suggests_each_availability_zone_once(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
+) -> None:
+    launchable(account.project.id)
+    for n in range(101):
+        ServerFactory(project_id=f"project-{n % 7}", availability_zone="nova", name=f"vm-{n}")
+    ServerFactory(project_id="project-1", availability_zone="az-b")
+    ServerFactory(project_id="project-2", availability_zone="")
+
+    page = signed_in.get(LAUNCH_URL).content.decode()
+
+    datalist = page.split('<datalist id="availability-zones">')[1].split("</datalist>")[0]
+    assert datalist == '<option value="az-b"></option><option value="nova"></option>'
+
+
 def test_launching_three_starts_three_operations_named_in_order(
     signed_in: Client, account: KeystoneAccount, django_capture_on_commit_callbacks: Any
 ) -> None:
