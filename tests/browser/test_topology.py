@@ -7,6 +7,8 @@ from playwright.sync_api import Page, expect
 
 from dashboard.testing.browser import sign_in
 from dashboard.testing.fixtures import KeystoneAccount
+from instances.factories import ServerFactory
+from networks.factories import NetworkFactory, PortFactory, SubnetFactory
 from networks.reconcile import reconcile_networks, reconcile_subnets
 
 pytestmark = [pytest.mark.browser, pytest.mark.cloud, pytest.mark.django_db(transaction=True)]
@@ -54,3 +56,55 @@ def test_an_element_added_with_the_cli_appears_without_reload_or_moving_others(
     page.get_by_label("Find in the picture").fill("10.40")
     matched = page.evaluate("window.dashboardTopology.nodes('.match').map(n => n.id())")
     assert matched == [f"subnet:{subnet.id}"]
+
+
+def test_labels_show_when_zoomed_in_or_pointed_at_and_are_never_cut_without_the_full_text(
+    page: Page, live_server: Any, account: KeystoneAccount
+) -> None:
+    project_id = account.project.id
+    network = NetworkFactory(project_id=project_id, name="dual")
+    long_name = "a-subnet-whose-name-is-far-too-long-for-its-box"
+    v6 = SubnetFactory(
+        project_id=project_id, network=network, name=long_name, cidr="2001:db8::/64", ip_version=6
+    )
+    v4 = SubnetFactory(project_id=project_id, network=network, name="v4", cidr="10.0.0.0/24")
+    server = ServerFactory(project_id=project_id, name="web")
+    PortFactory(
+        project_id=project_id,
+        network=network,
+        device_owner="compute:nova",
+        device_id=server.id,
+        fixed_ips=[
+            {"subnet_id": v6.id, "ip_address": "2001:db8::10"},
+            {"subnet_id": v4.id, "ip_address": "10.0.0.10"},
+        ],
+    )
+    sign_in(page, live_server.url, account)
+    page.goto(f"{live_server.url}/network/topology/")
+    expect(page.locator("#topology")).to_have_attribute("data-nodes", "4")
+
+    def edge_label_drawn(zoom: float) -> list[bool]:
+        """Whether each edge's label is drawn at this zoom (cytoscape.js draws a label only
+        when its font size on screen reaches min-zoomed-font-size)."""
+        return list(
+            page.evaluate(
+                """zoom => { const cy = window.dashboardTopology; cy.zoom(zoom);
+                  return cy.edges().map(e => e.pstyle('font-size').pfValue * zoom
+                    >= e.pstyle('min-zoomed-font-size').pfValue); }""",
+                zoom,
+            )
+        )
+
+    labels = page.evaluate("window.dashboardTopology.edges().map(e => e.data('label')).sort()")
+    assert labels == ["10.0.0.10", "2001:db8::10"]
+    assert edge_label_drawn(0.5) == [False, False]
+    assert edge_label_drawn(2) == [True, True]
+    assert page.evaluate(
+        f"window.dashboardTopology.$id('subnet:{v6.id}').pstyle('text-wrap').strValue"
+    ) == ("ellipsis")
+
+    edge_label_drawn(0.5)
+    page.evaluate(f"window.dashboardTopology.$id('server:{server.id}').emit('mouseover')")
+    assert edge_label_drawn(0.5) == [True, True]
+    page.evaluate(f"window.dashboardTopology.$id('subnet:{v6.id}').emit('mouseover')")
+    expect(page.locator("#topology")).to_have_attribute("title", f"{long_name} 2001:db8::/64")
