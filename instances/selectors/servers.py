@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from instances.models import Flavor, Image, ImageMember, Server
 from networks.models import FloatingIP, Network, Port, SecurityGroup
 from tenants.models import Quota
+from tenants.selectors import mirror_usage
 
 # The compute quotas a launch consumes, as Nova names them: (table label, unit in a sentence).
 LAUNCH_QUOTAS = {
@@ -155,12 +156,15 @@ def launch_quota(*, project_id: str, vcpus: int, ram: int, count: int) -> list[Q
         project_id=project_id, service=Quota.Service.COMPUTE, resource__in=list(LAUNCH_QUOTAS)
     )
     by_resource = {quota.resource: quota for quota in quotas}
+    counted = mirror_usage(
+        project_id=project_id, keys=[f"{Quota.Service.COMPUTE}_{r}" for r in LAUNCH_QUOTAS]
+    )
     return [
         QuotaLine(
             resource=resource,
             label=label,
             unit=unit,
-            used=quota.in_use + quota.reserved,
+            used=counted[f"{Quota.Service.COMPUTE}_{resource}"] + quota.reserved,
             needed=needed[resource],
             limit=quota.limit,
         )
