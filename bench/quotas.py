@@ -3,7 +3,7 @@
 Fills a fresh SQLite mirror with 300 projects and their quotas as Nova and Neutron report them
 (7 compute and 11 network resources each, 5,400 rows; about a fifth of the projects near a
 limit), and the servers, networks, ports, routers and floating IPs the page counts in use (about
-60,000 rows), then times the admin quota page through Django's test client (the dashboard's own
+70,000 rows), then times the admin quota page through Django's test client (the dashboard's own
 server time, no HTTP server): the first page, the "near limit" filter, a name search, and the table
 sorted by highest use, each as the htmx partial the page reloads; plus the API list. Signs in for
 real as `admin` on the local cloud (`python3 -m devcloud up`); pages make no cloud call.

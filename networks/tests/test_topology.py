@@ -155,18 +155,17 @@ def test_graph_json_needs_a_signed_in_user(client: Client) -> None:
     assert client.get("/network/topology/graph.json").status_code == 401
 
 
-@pytest.fixture
-def dual_stack_server() -> dict[str, Any]:
-    """Project `p`: a server whose port has an IPv4 address (with a floating IP) on one subnet
-    and two IPv6 addresses on another subnet of the same network."""
-    network = NetworkFactory(project_id="p", name="dual")
-    v4 = SubnetFactory(project_id="p", network=network, name="v4", cidr="10.0.0.0/24")
+def dual_stack_server(project_id: str, *, v6_name: str = "v6") -> dict[str, Any]:
+    """Mirror rows: a server whose port has an IPv4 address (with a floating IP) on subnet `v4`
+    and two IPv6 addresses on subnet `v6_name`, both of network `dual`."""
+    network = NetworkFactory(project_id=project_id, name="dual")
+    v4 = SubnetFactory(project_id=project_id, network=network, name="v4", cidr="10.0.0.0/24")
     v6 = SubnetFactory(
-        project_id="p", network=network, name="v6", cidr="2001:db8::/64", ip_version=6
+        project_id=project_id, network=network, name=v6_name, cidr="2001:db8::/64", ip_version=6
     )
-    server = ServerFactory(project_id="p", name="web")
+    server = ServerFactory(project_id=project_id, name="web")
     port = PortFactory(
-        project_id="p",
+        project_id=project_id,
         network=network,
         device_owner="compute:nova",
         device_id=server.id,
@@ -177,15 +176,17 @@ def dual_stack_server() -> dict[str, Any]:
         ],
     )
     FloatingIPFactory(
-        project_id="p", floating_ip_address="203.0.113.20", port=port, fixed_ip_address="10.0.0.10"
+        project_id=project_id,
+        floating_network=None,
+        floating_ip_address="203.0.113.20",
+        port=port,
+        fixed_ip_address="10.0.0.10",
     )
     return {"server": server, "port": port, "v4": v4, "v6": v6}
 
 
-def test_each_subnet_edge_carries_only_the_ports_addresses_on_that_subnet(
-    dual_stack_server: dict[str, Any],
-) -> None:
-    world = dual_stack_server
+def test_each_subnet_edge_carries_only_the_ports_addresses_on_that_subnet() -> None:
+    world = dual_stack_server("p")
 
     edges = [e["data"] for e in topology_graph(project_id="p") if e["group"] == "edges"]
 
@@ -201,25 +202,9 @@ def test_each_subnet_edge_carries_only_the_ports_addresses_on_that_subnet(
 def test_the_list_view_groups_addresses_by_subnet_as_the_picture_does(
     signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
 ) -> None:
-    project_id = account.project.id
-    network = NetworkFactory(project_id=project_id, name="dual")
-    v4 = SubnetFactory(project_id=project_id, network=network, name="v4", cidr="10.0.0.0/24")
-    v6 = SubnetFactory(
-        project_id=project_id, network=network, name="v6", cidr="2001:db8::/64", ip_version=6
-    )
-    server = ServerFactory(project_id=project_id, name="web")
-    PortFactory(
-        project_id=project_id,
-        network=network,
-        device_owner="compute:nova",
-        device_id=server.id,
-        fixed_ips=[
-            {"subnet_id": v6.id, "ip_address": "2001:db8::10"},
-            {"subnet_id": v4.id, "ip_address": "10.0.0.10"},
-        ],
-    )
+    dual_stack_server(account.project.id)
 
     listed = signed_in.get("/network/topology/", headers={"HX-Request": "true"}).content.decode()
 
-    assert "<li>v4 10.0.0.0/24: 10.0.0.10</li>" in listed
-    assert "<li>v6 2001:db8::/64: 2001:db8::10</li>" in listed
+    assert "<li>v4 10.0.0.0/24: 10.0.0.10 ↔ 203.0.113.20</li>" in listed
+    assert "<li>v6 2001:db8::/64: 2001:db8::10, 2001:db8::11</li>" in listed

@@ -7,9 +7,8 @@ from playwright.sync_api import Page, expect
 
 from dashboard.testing.browser import sign_in
 from dashboard.testing.fixtures import KeystoneAccount
-from instances.factories import ServerFactory
-from networks.factories import NetworkFactory, PortFactory, SubnetFactory
 from networks.reconcile import reconcile_networks, reconcile_subnets
+from networks.tests.test_topology import dual_stack_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.cloud, pytest.mark.django_db(transaction=True)]
 
@@ -61,24 +60,9 @@ def test_an_element_added_with_the_cli_appears_without_reload_or_moving_others(
 def test_labels_show_when_zoomed_in_or_pointed_at_and_are_never_cut_without_the_full_text(
     page: Page, live_server: Any, account: KeystoneAccount
 ) -> None:
-    project_id = account.project.id
-    network = NetworkFactory(project_id=project_id, name="dual")
     long_name = "a-subnet-whose-name-is-far-too-long-for-its-box"
-    v6 = SubnetFactory(
-        project_id=project_id, network=network, name=long_name, cidr="2001:db8::/64", ip_version=6
-    )
-    v4 = SubnetFactory(project_id=project_id, network=network, name="v4", cidr="10.0.0.0/24")
-    server = ServerFactory(project_id=project_id, name="web")
-    PortFactory(
-        project_id=project_id,
-        network=network,
-        device_owner="compute:nova",
-        device_id=server.id,
-        fixed_ips=[
-            {"subnet_id": v6.id, "ip_address": "2001:db8::10"},
-            {"subnet_id": v4.id, "ip_address": "10.0.0.10"},
-        ],
-    )
+    world = dual_stack_server(account.project.id, v6_name=long_name)
+    server, v6 = world["server"], world["v6"]
     sign_in(page, live_server.url, account)
     page.goto(f"{live_server.url}/network/topology/")
     expect(page.locator("#topology")).to_have_attribute("data-nodes", "4")
@@ -96,12 +80,11 @@ def test_labels_show_when_zoomed_in_or_pointed_at_and_are_never_cut_without_the_
         )
 
     labels = page.evaluate("window.dashboardTopology.edges().map(e => e.data('label')).sort()")
-    assert labels == ["10.0.0.10", "2001:db8::10"]
+    assert labels == ["10.0.0.10 ↔ 203.0.113.20", "2001:db8::10, 2001:db8::11"]
     assert edge_label_drawn(0.5) == [False, False]
     assert edge_label_drawn(2) == [True, True]
-    assert page.evaluate(
-        f"window.dashboardTopology.$id('subnet:{v6.id}').pstyle('text-wrap').strValue"
-    ) == ("ellipsis")
+    wrap = page.evaluate(f"window.dashboardTopology.$id('subnet:{v6.id}').pstyle('text-wrap')")
+    assert wrap["strValue"] == "ellipsis"
 
     edge_label_drawn(0.5)
     page.evaluate(f"window.dashboardTopology.$id('server:{server.id}').emit('mouseover')")
