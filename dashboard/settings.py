@@ -129,6 +129,8 @@ TEMPLATES = [
 
 FORM_RENDERER = "dashboard.web.forms.BootstrapRenderer"
 DJANGO_TABLES2_TEMPLATE = "web/table.html"
+# A filter's empty choice when it names none itself (django-filter's default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = "Any"
 
 # SQLite in WAL mode by default (the demo and the tests); PostgreSQL through DATABASE_URL.
 DATABASES = {

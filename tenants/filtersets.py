@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from dashboard.web.filtersets import ProjectFilterSet
-from tenants.models import Quota
+from tenants.models import Project
 from tenants.resources import WARNING_PERCENT
 
 
@@ -29,5 +29,5 @@ class ProjectQuotaFilterSet(ProjectFilterSet):
         return queryset.filter(highest_use__lt=WARNING_PERCENT)
 
     class Meta:
-        model = Quota
+        model = Project
         fields = ["q", "near_limit"]

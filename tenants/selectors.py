@@ -1,27 +1,49 @@
 """Reads of the quota mirror: a project's usage against its limits, what is left of one quota,
-and (for administrators) every project's usage of the main resources in one query."""
+and (for administrators) every project's usage of the main resources in one query.
 
+Limits come from the quota sweep. The use of what the mirror holds every row of (servers, their
+vCPUs and RAM, networks, subnets, ports, routers, floating IPs, security groups and rules) is
+counted from those rows, which the notification listener and the sweeps keep current within
+seconds: a deletion or creation, the dashboard's or anyone's, shows in the usage as soon as in
+the lists, instead of at the next quota sweep. The use of the rest (key pairs, server groups) is
+the one the quota sweep read from Nova and Neutron.
+"""
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.db.models import (
+    Aggregate,
     Case,
+    Count,
+    Exists,
     Expression,
     F,
     IntegerField,
     Max,
+    Model,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
 
 from instances.models import Server
-from networks.models import FloatingIP
+from networks.models import (
+    FloatingIP,
+    Network,
+    Port,
+    Router,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+)
 from tenants.models import Project, Quota, QuotaDefault
 from tenants.resources import (
     ALL_RESOURCES,
@@ -32,6 +54,48 @@ from tenants.resources import (
     WARNING_PERCENT,
     QuotaResource,
 )
+
+# Resource key -> the mirror rows counted (each has `project_id`), how, and which field: as Nova
+# and Neutron count them (Nova: every server not deleted, its flavor's vCPUs and RAM).
+MIRROR_COUNTED: dict[str, tuple[type[Model], type[Aggregate], str]] = {
+    "compute_instances": (Server, Count, "pk"),
+    "compute_cores": (Server, Sum, "vcpus"),
+    "compute_ram": (Server, Sum, "ram"),
+    "network_network": (Network, Count, "pk"),
+    "network_subnet": (Subnet, Count, "pk"),
+    "network_port": (Port, Count, "pk"),
+    "network_router": (Router, Count, "pk"),
+    "network_floatingip": (FloatingIP, Count, "pk"),
+    "network_security_group": (SecurityGroup, Count, "pk"),
+    "network_security_group_rule": (SecurityGroupRule, Count, "pk"),
+}
+
+
+def mirror_usage(*, project_id: str, keys: Iterable[str]) -> dict[str, int]:
+    """The project's use of those of `keys` (`compute_cores`, `network_port`, ...) the mirror
+    counts, by key; one query per model."""
+    by_model: dict[type[Model], dict[str, Aggregate]] = {}
+    for key in keys:
+        if key in MIRROR_COUNTED:
+            model, aggregate, field = MIRROR_COUNTED[key]
+            by_model.setdefault(model, {})[key] = aggregate(field)
+    usage: dict[str, int] = {}
+    for model, aggregates in by_model.items():
+        counted = model._default_manager.filter(project_id=project_id).aggregate(**aggregates)
+        usage.update({key: int(value or 0) for key, value in counted.items()})
+    return usage
+
+
+def _mirror_usage_of_outer_project(key: str) -> Expression:
+    """`mirror_usage` of one key as a subquery on the outer query's `project_id`."""
+    model, aggregate, field = MIRROR_COUNTED[key]
+    counted = (
+        model._default_manager.filter(project_id=OuterRef("project_id"))
+        .values("project_id")
+        .annotate(used=aggregate(field))
+        .values("used")
+    )
+    return Coalesce(Subquery(counted), Value(0))
 
 
 def usage_level(percent: int | None) -> str:
@@ -96,11 +160,13 @@ class ProjectOverview:
 def quota_usage_list(
     *, project_id: str, resources: tuple[QuotaResource, ...] = ALL_RESOURCES
 ) -> list[QuotaUsage]:
-    """The project's usage of `resources`, in their order, from the mirror (one query)."""
+    """The project's usage of `resources`, in their order, from the mirror (the use of what it
+    counts from its own rows, the rest from the quota sweep)."""
     rows = {
         (quota.service, quota.resource): quota
         for quota in Quota.objects.filter(project_id=project_id)
     }
+    counted = mirror_usage(project_id=project_id, keys=[resource.key for resource in resources])
     usage = []
     for resource in resources:
         row = rows.get((resource.service, resource.resource))
@@ -108,7 +174,7 @@ def quota_usage_list(
             QuotaUsage(
                 resource=resource,
                 limit=row.limit if row else None,
-                in_use=row.in_use if row else 0,
+                in_use=counted.get(resource.key, row.in_use if row else 0),
                 reserved=row.reserved if row else 0,
             )
         )
@@ -137,11 +203,11 @@ def quota_headroom(*, project_id: str, service: str, resource: str) -> Headroom:
     `tenants.quotas.require_quota`, which words the refusal.
     """
     row = Quota.objects.filter(project_id=project_id, service=service, resource=resource).first()
+    key = f"{service}_{resource}"
+    in_use = mirror_usage(project_id=project_id, keys=[key]).get(key, row.in_use if row else 0)
     if row is None or row.limit < 0:
-        return Headroom(limit=None, in_use=row.in_use if row else 0, left=None)
-    return Headroom(
-        limit=row.limit, in_use=row.in_use, left=max(row.limit - row.in_use - row.reserved, 0)
-    )
+        return Headroom(limit=None, in_use=in_use, left=None)
+    return Headroom(limit=row.limit, in_use=in_use, left=max(row.limit - in_use - row.reserved, 0))
 
 
 def project_get(*, project_id: str) -> Project | None:
@@ -170,21 +236,28 @@ def _percent(key: str) -> Expression:
 
 
 def all_projects_quota_list() -> "QuerySet[Any, Any]":
-    """Every project's limit and use of the main resources, one dict per project (for
-    administrators): `project_id`, `project_name`, `<key>_limit`, `<key>_used` per resource of
-    `MAIN_RESOURCES`, and `highest_use`, the highest share of a limit in use (percent)."""
-    columns: dict[str, Any] = {}
-    main = Q()
+    """Every mirrored project with quotas, its limit and use of the main resources, one dict per
+    project (for administrators): `project_id`, `project_name`, `<key>_limit`, `<key>_used` per
+    resource of `MAIN_RESOURCES` (counted as `quota_usage_list` counts), and `highest_use`, the
+    highest share of a limit in use (percent).
+
+    One row per project and no GROUP BY: each figure is a subquery evaluated once per project.
+    """
+    figures: dict[str, Any] = {}
     for resource in MAIN_RESOURCES:
-        match = Q(service=resource.service, resource=resource.resource)
-        main |= match
-        columns[f"{resource.key}_limit"] = Max(Case(When(match, then=F("limit"))))
-        columns[f"{resource.key}_used"] = Max(Case(When(match, then=F("in_use"))))
-    name = Project.objects.filter(pk=OuterRef("project_id")).values("name")[:1]
+        row = Quota.objects.filter(
+            project_id=OuterRef("project_id"), service=resource.service, resource=resource.resource
+        )
+        figures[f"{resource.key}_limit"] = Subquery(row.values("limit")[:1])
+        figures[f"{resource.key}_used"] = (
+            _mirror_usage_of_outer_project(resource.key)
+            if resource.key in MIRROR_COUNTED
+            else Subquery(row.values("in_use")[:1])
+        )
     return (
-        Quota.objects.filter(main)
+        Project.objects.filter(Exists(Quota.objects.filter(project_id=OuterRef("project_id"))))
         .values("project_id")
-        .annotate(project_name=Coalesce(Subquery(name), F("project_id")), **columns)
+        .annotate(project_name=F("name"), **figures)
         .annotate(highest_use=Greatest(*(_percent(r.key) for r in MAIN_RESOURCES)))
         .order_by("project_name", "project_id")
     )

@@ -5,12 +5,25 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django_filters.widgets import BooleanWidget
 
 from dashboard.web.forms import bootstrap_class
 
 
+class AnyBooleanWidget(BooleanWidget):
+    """Any / Yes / No: django-filter's empty choice reads "Unknown", as if it were a state."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
 class ProjectFilterSet(django_filters.FilterSet):
-    """Filters for a list of the session's project; `q` is the quick search over `search_fields`."""
+    """Filters for a list of the session's project; `q` is the quick search over `search_fields`.
+
+    Yes/no filters offer "Any"; choice filters name their empty choice "Any …" themselves (the
+    `FILTERS_EMPTY_CHOICE_LABEL` setting is the fallback).
+    """
 
     q = django_filters.CharFilter(
         method="search",
@@ -18,6 +31,12 @@ class ProjectFilterSet(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search"}),
     )
     search_fields: tuple[str, ...] = ("name", "id", "description")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():  # this instance's copies
+            if isinstance(filter_, django_filters.BooleanFilter):
+                filter_.extra.setdefault("widget", AnyBooleanWidget)
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         query = Q()

@@ -51,7 +51,9 @@ class StatusColumn(tables.Column):
 class RowAction:
     """A button on a row: a POST that starts an operation (with a confirmation) or a link to a form.
 
-    `url_name` takes the row's id as `pk`; `allowed` decides per row (default: own rows only).
+    `url_name` takes the row's id as `pk`; `allowed` decides per row (default: own rows only);
+    `refusal` gives the reason an allowed action cannot work on this row now: the button is then
+    shown disabled, with that reason.
     """
 
     label: str
@@ -60,6 +62,7 @@ class RowAction:
     confirm: str = ""
     danger: bool = False
     allowed: Callable[[Any, ProjectTable], bool] = owned
+    refusal: Callable[[Any], str] | None = None
 
 
 class ActionsColumn(tables.Column):
@@ -83,6 +86,7 @@ class ActionsColumn(tables.Column):
                 "confirm": action.confirm.format(obj=label),
                 "danger": action.danger,
                 "aria_label": f"{action.label} {label}",
+                "refusal": action.refusal(record) if action.refusal else "",
             }
             for action in self.actions
             if action.allowed(record, table)

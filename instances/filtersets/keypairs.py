@@ -9,7 +9,7 @@ from instances.models import KeyPair
 class KeyPairFilterSet(ProjectFilterSet):
     search_fields = ("name", "fingerprint")
     type = django_filters.ChoiceFilter(
-        choices=[("ssh", "SSH"), ("x509", "X.509")], empty_label="Any type"
+        choices=[("ssh", "SSH"), ("x509", "X.509")], empty_label="Any type", label="Type"
     )
 
     class Meta:

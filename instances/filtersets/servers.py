@@ -46,15 +46,17 @@ def _flavors(request: HttpRequest | None) -> QuerySet[Flavor]:
 
 class ServerFilterSet(ProjectFilterSet):
     search_fields = ("name", "id")
-    status = django_filters.ChoiceFilter(choices=STATUSES, empty_label="Any status")
+    status = django_filters.ChoiceFilter(choices=STATUSES, empty_label="Any status", label="Status")
     ip = django_filters.CharFilter(
         method="filter_ip",
         label="IP address",
         help_text="A fixed or floating address, or its beginning.",
     )
-    image = django_filters.ModelChoiceFilter(queryset=_images, empty_label="Any image")
+    image = django_filters.ModelChoiceFilter(
+        queryset=_images, empty_label="Any image", label="Image"
+    )
     flavor = django_filters.ModelChoiceFilter(
-        queryset=_flavors, method="filter_flavor", empty_label="Any flavor"
+        queryset=_flavors, method="filter_flavor", empty_label="Any flavor", label="Flavor"
     )
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from instances.models import Flavor, Image, ImageMember, Server
 from networks.models import FloatingIP, Network, Port, SecurityGroup
 from tenants.models import Quota
+from tenants.selectors import mirror_usage
 
 # The compute quotas a launch consumes, as Nova names them: (table label, unit in a sentence).
 LAUNCH_QUOTAS = {
@@ -107,11 +108,15 @@ def launch_security_group_list(*, project_id: str) -> QuerySet[SecurityGroup]:
 
 
 def availability_zone_names() -> list[str]:
-    """Availability zones the mirror has seen servers in (zone names are cloud-wide)."""
-    return sorted(
-        name
-        for name in Server.objects.values_list("availability_zone", flat=True).distinct()
-        if name
+    """Availability zones the mirror has seen servers in, each once, sorted (zone names are
+    cloud-wide)."""
+    # `order_by` replaces Server's default ordering, whose columns DISTINCT would otherwise take
+    # in: one "nova" per server.
+    return list(
+        Server.objects.exclude(availability_zone="")
+        .order_by("availability_zone")
+        .values_list("availability_zone", flat=True)
+        .distinct()
     )
 
 
@@ -151,12 +156,15 @@ def launch_quota(*, project_id: str, vcpus: int, ram: int, count: int) -> list[Q
         project_id=project_id, service=Quota.Service.COMPUTE, resource__in=list(LAUNCH_QUOTAS)
     )
     by_resource = {quota.resource: quota for quota in quotas}
+    counted = mirror_usage(
+        project_id=project_id, keys=[f"{Quota.Service.COMPUTE}_{r}" for r in LAUNCH_QUOTAS]
+    )
     return [
         QuotaLine(
             resource=resource,
             label=label,
             unit=unit,
-            used=quota.in_use + quota.reserved,
+            used=counted[f"{Quota.Service.COMPUTE}_{resource}"] + quota.reserved,
             needed=needed[resource],
             limit=quota.limit,
         )

@@ -54,16 +54,17 @@ def launchable(project_id: str, **flavor: Any) -> dict[str, Any]:
     }
 
 
-def compute_quota(project_id: str, **limits: tuple[int, int]) -> None:
-    """Quota rows for the project: resource=(limit, in use)."""
-    for resource, (limit, in_use) in limits.items():
+def compute_quota(project_id: str, **limits: int) -> None:
+    """Quota rows for the project: resource=limit. The use of instances, vCPUs and RAM is counted
+    from the mirror's servers; the rows' stale `in_use` is ignored."""
+    for resource, limit in limits.items():
         Quota.objects.create(
             id=f"{project_id}:compute:{resource}",
             project_id=project_id,
             service=Quota.Service.COMPUTE,
             resource=resource,
             limit=limit,
-            in_use=in_use,
+            in_use=99,
             synced_at=timezone.now(),
         )
 
@@ -310,6 +311,21 @@ def test_launch_form_offers_only_what_the_project_may_use(
     assert page.count('name="nics"') == 4  # numbered interface slots, in order
 
 
+def test_launch_form_suggests_each_availability_zone_once(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
+) -> None:
+    launchable(account.project.id)
+    for n in range(101):
+        ServerFactory(project_id=f"project-{n % 7}", availability_zone="nova", name=f"vm-{n}")
+    ServerFactory(project_id="project-1", availability_zone="az-b")
+    ServerFactory(project_id="project-2", availability_zone="")
+
+    page = signed_in.get(LAUNCH_URL).content.decode()
+
+    datalist = page.split('<datalist id="availability-zones">')[1].split("</datalist>")[0]
+    assert datalist == '<option value="az-b"></option><option value="nova"></option>'
+
+
 def test_launching_three_starts_three_operations_named_in_order(
     signed_in: Client, account: KeystoneAccount, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -473,7 +489,8 @@ def test_a_launch_over_the_compute_quota_is_refused_before_any_cloud_call(
 ) -> None:
     project_id = account.project.id
     data = launchable(project_id, vcpus=2, ram=512) | {"count": 3}
-    compute_quota(project_id, instances=(10, 2), cores=(8, 4), ram=(51200, 0))
+    compute_quota(project_id, instances=10, cores=8, ram=51200)
+    ServerFactory.create_batch(2, project_id=project_id, vcpus=2, ram=0)
 
     response = signed_in.post(LAUNCH_URL, data, headers=HTMX)
 
@@ -490,7 +507,8 @@ def test_the_quota_box_follows_the_flavor_and_count(
 ) -> None:
     project_id = account.project.id
     flavor = FlavorFactory(vcpus=2, ram=512)
-    compute_quota(project_id, instances=(10, 2), cores=(-1, 4), ram=(1024, 0))
+    compute_quota(project_id, instances=10, cores=-1, ram=1024)
+    ServerFactory.create_batch(2, project_id=project_id, vcpus=2, ram=0)
 
     box = signed_in.get(
         "/compute/instances/launch/quota/", {"flavor_id": flavor.id, "count": "3"}, headers=HTMX

@@ -50,6 +50,10 @@ def disassociate_floating_ip(floating_ip: FloatingIP) -> Change:
 
 
 def release_floating_ip(floating_ip: FloatingIP) -> Change:
+    """Raises OperationRefused when the mirror shows port forwardings on the floating IP, which
+    Neutron refuses to release (409 FipInUseByPortForwarding)."""
+    if forwardings := floating_ip.port_forwardings.count():
+        raise OperationRefused(release_refusal(floating_ip, forwardings))
     return {
         "action": "networks.floating_ip_delete",
         "description": f"Release floating IP {floating_ip.floating_ip_address}",
@@ -58,6 +62,16 @@ def release_floating_ip(floating_ip: FloatingIP) -> Change:
         "target_name": floating_ip.floating_ip_address,
         "params": {"floating_ip_id": floating_ip.id},
     }
+
+
+def release_refusal(floating_ip: FloatingIP, forwardings: int) -> str:
+    """Why a floating IP with `forwardings` port forwardings cannot be released."""
+    rules = "a port forwarding" if forwardings == 1 else f"{forwardings} port forwardings"
+    return (
+        f"Floating IP {floating_ip.floating_ip_address} has {rules}, and Neutron releases only "
+        "a floating IP without any. Delete its port forwardings on its page first, then "
+        "release it."
+    )
 
 
 def create_port_forwarding(floating_ip: FloatingIP, data: dict[str, Any]) -> Change:

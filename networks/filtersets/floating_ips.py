@@ -13,13 +13,16 @@ class FloatingIPFilterSet(ProjectFilterSet):
     status = django_filters.ChoiceFilter(
         choices=[("ACTIVE", "Active"), ("DOWN", "Down"), ("ERROR", "Error")],
         empty_label="Any status",
+        label="Status",
     )
     associated = django_filters.BooleanFilter(
         field_name="port", lookup_expr="isnull", exclude=True, label="Associated"
     )
     # Related choices are always scoped: external networks are visible to every project.
     floating_network = django_filters.ModelChoiceFilter(
-        queryset=lambda request: external_network_list(), label="External network"
+        queryset=lambda request: external_network_list(),
+        label="External network",
+        empty_label="Any external network",
     )
 
     class Meta:
@@ -30,12 +33,13 @@ class FloatingIPFilterSet(ProjectFilterSet):
 class PortForwardingFilterSet(ProjectFilterSet):
     search_fields = ("internal_ip_address", "id", "description")
     protocol = django_filters.ChoiceFilter(
-        choices=[("tcp", "TCP"), ("udp", "UDP")], empty_label="Any protocol"
+        choices=[("tcp", "TCP"), ("udp", "UDP")], empty_label="Any protocol", label="Protocol"
     )
     # Scoped: only the project's own floating IPs are choices.
     floating_ip = django_filters.ModelChoiceFilter(
         queryset=lambda request: floating_ip_list(project_id=str(request.keystone.project_id)),
         label="Floating IP",
+        empty_label="Any floating IP",
     )
 
     class Meta:

@@ -10,8 +10,9 @@ class NetworkFilterSet(ProjectFilterSet):
     status = django_filters.ChoiceFilter(
         choices=[("ACTIVE", "Active"), ("DOWN", "Down"), ("BUILD", "Build"), ("ERROR", "Error")],
         empty_label="Any status",
+        label="Status",
     )
-    shared = django_filters.BooleanFilter()
+    shared = django_filters.BooleanFilter(label="Shared")
     router_external = django_filters.BooleanFilter(label="External")
 
     class Meta:

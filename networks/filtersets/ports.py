@@ -13,11 +13,12 @@ class PortFilterSet(ProjectFilterSet):
     status = django_filters.ChoiceFilter(
         choices=[("ACTIVE", "Active"), ("DOWN", "Down"), ("BUILD", "Build"), ("ERROR", "Error")],
         empty_label="Any status",
+        label="Status",
     )
     used_by = django_filters.ChoiceFilter(
         method="filter_used_by",
         label="Used by",
-        empty_label="Anything",
+        empty_label="Any use",
         choices=[
             ("instance", "Instances"),
             ("router", "Routers"),
@@ -29,6 +30,7 @@ class PortFilterSet(ProjectFilterSet):
     network = django_filters.ModelChoiceFilter(
         queryset=lambda request: port_network_choices(project_id=str(request.keystone.project_id)),
         label="Network",
+        empty_label="Any network",
     )
 
     def filter_used_by(self, queryset: QuerySet[Port], name: str, value: str) -> QuerySet[Port]:

@@ -11,13 +11,16 @@ class RouterFilterSet(ProjectFilterSet):
     status = django_filters.ChoiceFilter(
         choices=[("ACTIVE", "Active"), ("DOWN", "Down"), ("BUILD", "Build"), ("ERROR", "Error")],
         empty_label="Any status",
+        label="Status",
     )
     has_gateway = django_filters.BooleanFilter(
         field_name="external_network", lookup_expr="isnull", exclude=True, label="Has a gateway"
     )
     # Related choices are always scoped: external networks are visible to every project.
     external_network = django_filters.ModelChoiceFilter(
-        queryset=lambda request: external_network_list(), label="External network"
+        queryset=lambda request: external_network_list(),
+        label="External network",
+        empty_label="Any external network",
     )
     enable_snat = django_filters.BooleanFilter(label="SNAT")
 

@@ -12,7 +12,7 @@ from networks.selectors.security_groups import security_group_list
 
 
 class SecurityGroupFilterSet(ProjectFilterSet):
-    stateful = django_filters.BooleanFilter()
+    stateful = django_filters.BooleanFilter(label="Stateful")
 
     class Meta:
         model = SecurityGroup
@@ -26,12 +26,16 @@ def own_groups(request: HttpRequest) -> Any:
 
 class SecurityGroupRuleFilterSet(ProjectFilterSet):
     search_fields = ("id", "description", "protocol", "remote_ip_prefix")
-    security_group = django_filters.ModelChoiceFilter(queryset=own_groups)
+    security_group = django_filters.ModelChoiceFilter(
+        queryset=own_groups, label="Security group", empty_label="Any security group"
+    )
     direction = django_filters.ChoiceFilter(
-        choices=[("ingress", "Ingress"), ("egress", "Egress")], empty_label="Any direction"
+        choices=[("ingress", "Ingress"), ("egress", "Egress")],
+        empty_label="Any direction",
+        label="Direction",
     )
     ethertype = django_filters.ChoiceFilter(
-        choices=[("IPv4", "IPv4"), ("IPv6", "IPv6")], empty_label="Any ethertype"
+        choices=[("IPv4", "IPv4"), ("IPv6", "IPv6")], empty_label="Any ethertype", label="Ethertype"
     )
 
     class Meta:

@@ -21,9 +21,11 @@ def own_networks(request: Any) -> QuerySet[Network]:
 class SubnetFilterSet(ProjectFilterSet):
     search_fields = ("name", "id", "description", "cidr", "gateway_ip")
     ip_version = django_filters.ChoiceFilter(
-        choices=[(4, "IPv4"), (6, "IPv6")], empty_label="IPv4 and IPv6", label="IP version"
+        choices=[(4, "IPv4"), (6, "IPv6")], empty_label="Any IP version", label="IP version"
     )
-    network = django_filters.ModelChoiceFilter(queryset=own_networks, label="Network")
+    network = django_filters.ModelChoiceFilter(
+        queryset=own_networks, label="Network", empty_label="Any network"
+    )
     enable_dhcp = django_filters.BooleanFilter(label="DHCP")
 
     class Meta:
@@ -33,9 +35,9 @@ class SubnetFilterSet(ProjectFilterSet):
 
 class SubnetPoolFilterSet(ProjectFilterSet):
     ip_version = django_filters.ChoiceFilter(
-        choices=[(4, "IPv4"), (6, "IPv6")], empty_label="IPv4 and IPv6", label="IP version"
+        choices=[(4, "IPv4"), (6, "IPv6")], empty_label="Any IP version", label="IP version"
     )
-    shared = django_filters.BooleanFilter()
+    shared = django_filters.BooleanFilter(label="Shared")
 
     class Meta:
         model = SubnetPool

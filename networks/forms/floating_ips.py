@@ -207,19 +207,33 @@ class FloatingIPAssociateForm(_TargetAddressForm):
 class PortForwardingForm(_TargetAddressForm):
     """Forward an external port of the floating IP (`obj`) to a port's address and port."""
 
+    # Neutron names both the destination port (a Neutron port) and its port number "internal
+    # port": the labels say which is which.
     port_field = "internal_port_id"
     address_field = "internal_ip_address"
-    protocol = forms.ChoiceField(choices=[("tcp", "TCP"), ("udp", "UDP")])
-    external_port = forms.IntegerField(label="External port", **PORT_NUMBER)
-    internal_port_id = forms.ChoiceField(label="Internal port (Neutron port)")
+    protocol = forms.ChoiceField(label="Protocol", choices=[("tcp", "TCP"), ("udp", "UDP")])
+    external_port = forms.IntegerField(
+        label="External port number",
+        help_text="The port number on the floating IP that clients connect to, e.g. 2222.",
+        **PORT_NUMBER,
+    )
+    internal_port_id = forms.ChoiceField(
+        label="Forward to (instance or port)",
+        help_text="The instance's network port (or any port of this project) that receives "
+        "the traffic; it needs an IPv4 address on a subnet routed to the floating IP's network.",
+    )
     internal_ip_address = forms.GenericIPAddressField(
-        label="Internal IP address",
+        label="Destination address",
         protocol="IPv4",
         required=False,
-        help_text="Only needed when the port has several IPv4 addresses.",
+        help_text="Only needed when that port has several IPv4 addresses.",
     )
-    internal_port = forms.IntegerField(label="Internal port number", **PORT_NUMBER)
-    description = forms.CharField(max_length=255, required=False)
+    internal_port = forms.IntegerField(
+        label="Destination port number",
+        help_text="The port number the service listens on at that address, e.g. 22 for SSH.",
+        **PORT_NUMBER,
+    )
+    description = forms.CharField(label="Description", max_length=255, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

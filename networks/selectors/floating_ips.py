@@ -2,7 +2,8 @@
 
 import ipaddress
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from dashboard.mirror.models import SyncState
 from instances.models import Server
@@ -12,7 +13,8 @@ from networks.reconcile import PORT_FORWARDING_STATE
 
 def floating_ip_list(*, project_id: str) -> QuerySet[FloatingIP]:
     """The project's floating IPs with their external network, port and router, by address;
-    `server_name` is the instance the port belongs to, if any."""
+    `server_name` is the instance the port belongs to, if any, and `port_forwarding_count` how
+    many port forwardings it has."""
     return (
         FloatingIP.objects.filter(project_id=project_id)
         .select_related("floating_network", "port", "router")
@@ -21,7 +23,16 @@ def floating_ip_list(*, project_id: str) -> QuerySet[FloatingIP]:
                 Server.objects.filter(pk=OuterRef("port__device_id"), project_id=project_id).values(
                     "name"
                 )[:1]
-            )
+            ),
+            port_forwarding_count=Coalesce(
+                Subquery(
+                    PortForwarding.objects.filter(floating_ip_id=OuterRef("pk"))
+                    .values("floating_ip_id")
+                    .annotate(count=Count("pk"))
+                    .values("count")
+                ),
+                0,
+            ),
         )
         .order_by("floating_ip_address")
     )

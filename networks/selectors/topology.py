@@ -2,9 +2,9 @@
 
 Nodes: networks (compound nodes holding their subnets), subnets, routers, instances, and ports
 that are neither an instance's nor a router's. Edges: a router's gateway to its external
-network, a router interface or an instance's port to its subnet (labelled with the fixed IP,
-and the floating IP when one is mapped to it). Every element has a stable id, so a client can
-add, remove and update elements in place.
+network, a router interface or an instance's port to each subnet it has addresses on (labelled
+with its fixed IPs on that subnet only, each with its floating IP if one is mapped to it). Every
+element has a stable id, so a client can add, remove and update elements in place.
 """
 
 from collections.abc import Iterable
@@ -47,10 +47,15 @@ def _edge(kind: str, pk: str, source: str, target: str, label: str, **data: Any)
     }
 
 
-def _addresses(port: Port, floating: dict[tuple[str, str], str]) -> str:
-    """The port's fixed IPs, each with its floating IP after an arrow."""
+def _addresses(
+    port: Port, floating: dict[tuple[str, str], str], *, subnet_id: str | None = None
+) -> str:
+    """The port's fixed IPs (only those on `subnet_id` when given), each with its floating IP
+    after an arrow."""
     parts = []
     for fixed in port.fixed_ips:
+        if subnet_id is not None and fixed.get("subnet_id") != subnet_id:
+            continue
         address = fixed.get("ip_address", "")
         mapped = floating.get((port.id, address))
         parts.append(f"{address} ↔ {mapped}" if mapped else address)
@@ -64,19 +69,24 @@ def _port_edges(
     subnet_nodes: set[str],
     floating: dict[tuple[str, str], str],
 ) -> Iterable[Element]:
-    """One edge per subnet the port has an address on (to the network when it has none)."""
-    targets = [f"subnet:{fixed.get('subnet_id')}" for fixed in port.fixed_ips]
-    targets = [target for target in dict.fromkeys(targets) if target in subnet_nodes]
-    if not targets and port.network_id:
-        targets = [f"network:{port.network_id}"]
-    for index, target in enumerate(targets):
+    """One edge per subnet the port has an address on, labelled with its addresses on that
+    subnet only (to the network, with all of them, when no subnet of the port is drawn)."""
+    subnet_ids = [str(fixed.get("subnet_id")) for fixed in port.fixed_ips]
+    labels = {
+        f"subnet:{subnet_id}": _addresses(port, floating, subnet_id=subnet_id)
+        for subnet_id in dict.fromkeys(subnet_ids)
+        if f"subnet:{subnet_id}" in subnet_nodes
+    }
+    if not labels and port.network_id:
+        labels = {f"network:{port.network_id}": _addresses(port, floating)}
+    for index, (target, label) in enumerate(labels.items()):
         suffix = f"-{index}" if index else ""
         yield _edge(
             kind,
             f"{port.id}{suffix}",
             owner,
             target,
-            _addresses(port, floating),
+            label,
             status=port.status,
             port_id=port.id,
         )

@@ -6,6 +6,7 @@ import django_tables2 as tables
 from django.urls import reverse
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
+from networks.changes.floating_ips import release_refusal
 from networks.models import FloatingIP, PortForwarding
 
 
@@ -14,13 +15,26 @@ def associated(record: FloatingIP, table: ProjectTable) -> bool:
 
 
 def unassociated(record: FloatingIP, table: ProjectTable) -> bool:
-    return not record.port_id and record.project_id == table.project_id
+    """Free to associate: no port, and no port forwardings (Neutron maps one or the other)."""
+    return (
+        not record.port_id
+        and not record.port_forwarding_count
+        and record.project_id == table.project_id
+    )
+
+
+def release_refused(record: Any) -> str:
+    """Why the floating IP cannot be released now ("" when it can)."""
+    count = record.port_forwarding_count
+    return release_refusal(record, count) if count else ""
 
 
 def mapped_to(record: Any) -> str:
-    """The floating IP's target, as users name it: the instance's or port's name and address."""
+    """The floating IP's target, as users name it: the instance's or port's name and address,
+    or how many port forwardings it has ("" when neither)."""
     if not record.port_id:
-        return ""
+        count = getattr(record, "port_forwarding_count", 0)
+        return f"Port forwardings ({count})" if count else ""
     server = getattr(record, "server_name", None)
     port = record.port.name_or_id if record.port else record.port_id
     owner = f"instance “{server}”" if server else f"port “{port}”"
@@ -36,7 +50,7 @@ class FloatingIPTable(ProjectTable):
     floating_network = tables.Column(
         accessor="floating_network__name", verbose_name="External network", default="—"
     )
-    fixed_ip_address = tables.Column(verbose_name="Mapped to", default="Not associated")
+    fixed_ip_address = tables.Column(verbose_name="Mapped to", empty_values=())
     status = StatusColumn()
     description = tables.Column()
     actions = ActionsColumn(
@@ -55,6 +69,7 @@ class FloatingIPTable(ProjectTable):
                 "networks:floating_ip_delete",
                 confirm="Release floating IP {obj}?",
                 danger=True,
+                refusal=release_refused,
             ),
         ]
     )

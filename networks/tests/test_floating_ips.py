@@ -280,8 +280,8 @@ def test_detail_shows_the_target_and_port_forwardings_only_where_supported(
     port_forwarding_supported()
     shown = signed_in.get(url).content.decode()
 
-    assert "Port forwardings" not in hidden
-    assert "Port forwardings" in shown
+    assert 'id="port-forwardings"' not in hidden  # the section; "Mapped to" still counts them
+    assert 'id="port-forwardings"' in shown
     assert f"/network/port-forwardings/{rule.id}/delete/" in shown
     assert "Add port forwarding" in shown
 
@@ -369,3 +369,74 @@ def test_associate_and_port_forwarding_pages_offer_the_projects_ports(
     assert "nic (10.40.0.5, 10.40.0.6)" in associate
     assert forward.status_code == 200
     assert "nic (10.40.0.5, 10.40.0.6)" in forward.content.decode()
+
+
+def test_port_forwarding_form_names_the_destination_port_and_its_number_apart(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
+) -> None:
+    topology = Topology(account.project.id)
+    port_forwarding_supported()
+
+    page = signed_in.get(
+        f"/network/floating-ips/{topology.floating_ip.id}/port-forwardings/add/"
+    ).content.decode()
+
+    labels = [field.label for field in PortForwardingForm.base_fields.values()]
+    assert len(set(labels)) == len(labels)
+    assert not [label for label in labels if "internal port" in str(label).lower()]
+    for text in (
+        "External port number",
+        "Forward to (instance or port)",
+        "Destination address",
+        "Destination port number",
+        "e.g. 22 for SSH",
+    ):
+        assert text in page, text
+
+
+def test_a_floating_ip_with_port_forwardings_is_listed_so_and_not_offered_for_release(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
+) -> None:
+    topology = Topology(account.project.id)
+    fip = topology.floating_ip
+    PortForwardingFactory(project_id=account.project.id, floating_ip=fip, external_port_number=80)
+    PortForwardingFactory(project_id=account.project.id, floating_ip=fip, external_port_number=443)
+    free = FloatingIPFactory(
+        project_id=account.project.id,
+        floating_network=topology.external,
+        floating_ip_address="203.0.113.10",
+    )
+
+    listed = signed_in.get("/network/floating-ips/", headers=HTMX).content.decode()
+    row = listed.split(f'id="floatingip-{fip.id}"')[1].split("</tr>")[0]
+    free_row = listed.split(f'id="floatingip-{free.id}"')[1].split("</tr>")[0]
+    detail = signed_in.get(f"/network/floating-ips/{fip.id}/").content.decode()
+
+    assert "Port forwardings (2)" in row
+    assert "Not associated" not in row
+    assert "/associate/" not in row
+    assert "disabled" in row
+    assert "Delete its port forwardings on its page first" in row
+    assert "Not associated" in free_row
+    assert "/associate/" in free_row
+    assert "disabled" not in free_row
+    assert "Port forwardings (2)" in detail
+
+
+def test_releasing_a_floating_ip_with_port_forwardings_is_refused_before_any_operation(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
+) -> None:
+    topology = Topology(account.project.id)
+    fip = topology.floating_ip
+    PortForwardingFactory(project_id=account.project.id, floating_ip=fip)
+
+    page = signed_in.post(f"/network/floating-ips/{fip.id}/release/", headers=HTMX)
+    bulk = signed_in.post("/network/floating-ips/release/", {"pk": [fip.id]}, headers=HTMX)
+    api = signed_in.delete(f"/api/floating-ips/{fip.id}/")
+
+    message = "has a port forwarding, and Neutron releases only a floating IP without any."
+    assert message in page.content.decode()
+    assert message in bulk.content.decode()
+    assert api.status_code == 400
+    assert message in api.json()["detail"]
+    assert not Operation.objects.exists()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from openstack.exceptions import ConflictException
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
@@ -308,3 +309,40 @@ def test_add_and_delete_a_port_forwarding(
     assert deleted.status == Operation.Status.SUCCEEDED, deleted.error_message
     assert not PortForwarding.objects.filter(pk=rule.id).exists()
     assert list(cloud.network.port_forwardings(floating_ip.id)) == []
+
+
+def test_a_floating_ip_with_a_port_forwarding_is_not_released_and_neutron_agrees(
+    db: None,
+    signed_in: Client,
+    tenant_connection: Any,
+    cloud: Any,
+    cleanup: Cleanup,
+    external_network: Network,
+    routed_port: SimpleNamespace,
+) -> None:
+    floating_ip = allocated(tenant_connection, cloud, cleanup, external_network)
+    rule = tenant_connection.network.create_port_forwarding(
+        floatingip_id=floating_ip.id,
+        protocol="tcp",
+        external_port=2222,
+        internal_port_id=routed_port.port.id,
+        internal_ip_address=routed_port.address,
+        internal_port=22,
+    )
+    cleanup(
+        lambda: cloud.network.delete_port_forwarding(rule.id, floating_ip.id, ignore_missing=True)
+    )
+    reconcile_port_forwardings(conn=cloud, floating_ip_ids=[floating_ip.id])
+
+    # What the dashboard spares the user: Neutron answers 409 (FipInUseByPortForwarding).
+    with pytest.raises(ConflictException, match="in use by Port Forwarding"):
+        tenant_connection.network.delete_ip(floating_ip.id)
+    listed = signed_in.get("/network/floating-ips/").content.decode()
+    refused = signed_in.post(
+        f"/network/floating-ips/{floating_ip.id}/release/", headers={"HX-Request": "true"}
+    ).content.decode()
+
+    assert "Port forwardings (1)" in listed
+    assert "Delete its port forwardings on its page first" in refused
+    assert not Operation.objects.exists()
+    assert cloud.network.find_ip(floating_ip.id) is not None

@@ -153,3 +153,58 @@ def test_page_and_json_render_the_session_projects_graph_only(
 
 def test_graph_json_needs_a_signed_in_user(client: Client) -> None:
     assert client.get("/network/topology/graph.json").status_code == 401
+
+
+def dual_stack_server(project_id: str, *, v6_name: str = "v6") -> dict[str, Any]:
+    """Mirror rows: a server whose port has an IPv4 address (with a floating IP) on subnet `v4`
+    and two IPv6 addresses on subnet `v6_name`, both of network `dual`."""
+    network = NetworkFactory(project_id=project_id, name="dual")
+    v4 = SubnetFactory(project_id=project_id, network=network, name="v4", cidr="10.0.0.0/24")
+    v6 = SubnetFactory(
+        project_id=project_id, network=network, name=v6_name, cidr="2001:db8::/64", ip_version=6
+    )
+    server = ServerFactory(project_id=project_id, name="web")
+    port = PortFactory(
+        project_id=project_id,
+        network=network,
+        device_owner="compute:nova",
+        device_id=server.id,
+        fixed_ips=[
+            {"subnet_id": v6.id, "ip_address": "2001:db8::10"},
+            {"subnet_id": v4.id, "ip_address": "10.0.0.10"},
+            {"subnet_id": v6.id, "ip_address": "2001:db8::11"},
+        ],
+    )
+    FloatingIPFactory(
+        project_id=project_id,
+        floating_network=None,
+        floating_ip_address="203.0.113.20",
+        port=port,
+        fixed_ip_address="10.0.0.10",
+    )
+    return {"server": server, "port": port, "v4": v4, "v6": v6}
+
+
+def test_each_subnet_edge_carries_only_the_ports_addresses_on_that_subnet() -> None:
+    world = dual_stack_server("p")
+
+    edges = [e["data"] for e in topology_graph(project_id="p") if e["group"] == "edges"]
+
+    assert {edge["target"]: edge["label"] for edge in edges} == {
+        f"subnet:{world['v6'].id}": "2001:db8::10, 2001:db8::11",
+        f"subnet:{world['v4'].id}": "10.0.0.10 ↔ 203.0.113.20",
+    }
+    assert {edge["source"] for edge in edges} == {f"server:{world['server'].id}"}
+    assert len({edge["id"] for edge in edges}) == 2
+
+
+@pytest.mark.cloud
+def test_the_list_view_groups_addresses_by_subnet_as_the_picture_does(
+    signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
+) -> None:
+    dual_stack_server(account.project.id)
+
+    listed = signed_in.get("/network/topology/", headers={"HX-Request": "true"}).content.decode()
+
+    assert "<li>v4 10.0.0.0/24: 10.0.0.10 ↔ 203.0.113.20</li>" in listed
+    assert "<li>v6 2001:db8::/64: 2001:db8::10, 2001:db8::11</li>" in listed

@@ -2,6 +2,9 @@
 // flicker: it polls the graph JSON and adds, removes and updates only the elements that changed.
 // Positions are laid out once; nodes the user drags stay where they were put (remembered per
 // project in localStorage), and new nodes are placed beside their neighbours, so nothing jumps.
+// Labels stay readable at a thousand nodes: node labels appear once zoomed in enough to be read,
+// edge labels (addresses) only when zoomed in further, or on the element hovered or selected and
+// its lines; long labels end in "…", and the full text is the tooltip and the details panel.
 (function () {
   "use strict";
 
@@ -14,6 +17,8 @@
   const saved = JSON.parse(window.localStorage.getItem(storageKey) || "{}");
   const details = document.getElementById("topology-details");
   const KIND_ORDER = { network: 0, subnet: 1, router: 2, server: 3, port: 4 };
+  // Edge labels (9 px) are drawn once they would be this large on screen: from zoom 1.45.
+  const EDGE_LABEL_MIN_PX = 13;
 
   const cy = window.cytoscape({
     container,
@@ -26,7 +31,9 @@
         style: {
           label: "data(label)",
           "font-size": 11,
-          "min-zoomed-font-size": 7,
+          "min-zoomed-font-size": 8,
+          "text-wrap": "ellipsis",
+          "text-max-width": "110px",
           "text-valign": "bottom",
           "text-margin-y": 4,
           "background-color": "#6c757d",
@@ -44,13 +51,14 @@
           "text-valign": "top",
           "text-margin-y": -4,
           "font-weight": "bold",
+          "text-max-width": "240px",
           padding: 12,
         },
       },
       { selector: "node[?external]", style: { "background-color": "#fff3cd", "border-color": "#997404" } },
       {
         selector: 'node[kind = "subnet"]',
-        style: { shape: "rectangle", width: 120, height: 22, "background-color": "#cfe2ff", "border-color": "#0d6efd", "text-valign": "center", "text-margin-y": 0, "font-size": 10 },
+        style: { shape: "rectangle", width: 120, height: 22, "background-color": "#cfe2ff", "border-color": "#0d6efd", "text-valign": "center", "text-margin-y": 0, "font-size": 10, "text-max-width": "114px" },
       },
       { selector: 'node[kind = "router"]', style: { shape: "diamond", width: 34, height: 34, "background-color": "#198754", "border-color": "#146c43" } },
       { selector: 'node[kind = "server"]', style: { shape: "round-rectangle", width: 30, height: 30, "background-color": "#6f42c1", "border-color": "#59359a" } },
@@ -60,11 +68,13 @@
       { selector: 'node[status = "BUILD"]', style: { "border-color": "#0dcaf0", "border-style": "dotted" } },
       {
         selector: "edge",
-        style: { width: 2, "line-color": "#adb5bd", "curve-style": "bezier", label: "data(label)", "font-size": 9, "min-zoomed-font-size": 8, "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 },
+        style: { width: 2, "line-color": "#adb5bd", "curve-style": "bezier", label: "data(label)", "font-size": 9, "min-zoomed-font-size": EDGE_LABEL_MIN_PX, "text-wrap": "ellipsis", "text-max-width": "160px", "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 },
       },
       { selector: 'edge[kind = "gateway"]', style: { "line-style": "dashed", "line-color": "#997404" } },
       { selector: 'edge[status = "DOWN"]', style: { "line-color": "#ced4da" } },
       { selector: 'edge[status = "ERROR"]', style: { "line-color": "#dc3545" } },
+      // The element under the pointer or selected, and its lines: labels at any zoom, on top.
+      { selector: ".hover, .focus, :selected", style: { "min-zoomed-font-size": 0, "z-index": 10, "text-max-width": "400px" } },
       { selector: ".faded", style: { opacity: 0.15 } },
       { selector: ".match", style: { "border-color": "#fd7e14", "border-width": 4 } },
       { selector: ":selected", style: { "border-color": "#fd7e14", "line-color": "#fd7e14", "border-width": 4 } },
@@ -249,6 +259,24 @@
   }
 
   cy.on("tap", "node, edge", (event) => showDetails(event.target.data()));
+  cy.on("mouseover", "node, edge", (event) => {
+    const element = event.target;
+    element.addClass("hover");
+    if (element.isNode()) {
+      element.connectedEdges().addClass("hover");
+    }
+    container.title = element.data("label") || "";
+  });
+  cy.on("mouseout", "node, edge", (event) => {
+    const element = event.target;
+    element.removeClass("hover");
+    if (element.isNode()) {
+      element.connectedEdges().removeClass("hover");
+    }
+    container.title = "";
+  });
+  cy.on("select", "node", (event) => event.target.connectedEdges().addClass("focus"));
+  cy.on("unselect", "node", (event) => event.target.connectedEdges().removeClass("focus"));
   cy.on("dragfree", "node", savePositions);
   search?.addEventListener("input", () => {
     highlight();

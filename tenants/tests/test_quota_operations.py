@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import redis
+from django.conf import settings
 from django.test import Client
 
 from dashboard.cloud.connection import user_connection
@@ -15,6 +17,9 @@ from dashboard.operations.services import operation_start
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.resources import HTMX
 from dashboard.testing.waiting import operation_finished
+from instances.reconcile import reconcile_servers
+from networks.reconcile import reconcile_all, reconcile_networks
+from tenants.models import Quota
 from tenants.reconcile import compute_service_id, reconcile_projects, reconcile_quotas
 from tenants.services.quotas import project_quotas_update
 from tenants.session import KeystoneSession
@@ -74,6 +79,12 @@ def target(
     return project
 
 
+def no_quota_refresh(project_id: str) -> None:
+    """Keep the quota sweep away while a test watches the usage: take the throttle the Overview
+    and the quota API ask before re-reading a project's quotas."""
+    redis.Redis.from_url(settings.REDIS_URL).set(f"quota-refresh:{project_id}", 1, ex=300)
+
+
 @pytest.mark.django_db
 def test_overview_figures_equal_the_clouds_after_a_network_comes_and_goes(
     signed_in: Client,
@@ -81,33 +92,65 @@ def test_overview_figures_equal_the_clouds_after_a_network_comes_and_goes(
     cloud: Any,
     tenant_connection: Any,
 ) -> None:
+    """A network made and deleted outside the dashboard (the CLI) counts as soon as the mirror
+    has it (what the notification listener does: a targeted reconcile), without a quota sweep."""
     project_id = account.project.id
+    reconcile_all(conn=cloud, project_id=project_id)
+    reconcile_servers(conn=cloud, project_id=project_id)
     reconcile_quotas(conn=cloud, project_id=project_id)
+    no_quota_refresh(project_id)
     before = usage_by_resource(signed_in)
     assert {k: v for k, v in before.items() if k[0] == "network"} == neutron_usage(
         cloud, project_id
     )
+    limit, used = before[("network", "network")]
 
     network = tenant_connection.network.create_network(name="counted")
     try:
-        reconcile_quotas(conn=cloud, project_id=project_id)
+        reconcile_networks(conn=cloud, ids=[network.id])
         during = usage_by_resource(signed_in)
         in_the_cloud = neutron_usage(cloud, project_id)
         page = signed_in.get("/overview/usage/", headers=HTMX).content.decode()
     finally:
         tenant_connection.network.delete_network(network)
+    reconcile_networks(conn=cloud, ids=[network.id])
+    after = usage_by_resource(signed_in)
 
     assert {k: v for k, v in during.items() if k[0] == "network"} == in_the_cloud
-    assert during[("network", "network")] == (before[("network", "network")][0], 1)
+    assert during[("network", "network")] == (limit, used + 1)
     networks = page.split('id="quota-network_network"')[1].split('id="quota-')[0]
-    assert f"1 / {before[('network', 'network')][0]}" in networks
-    reconcile_quotas(conn=cloud, project_id=project_id)
-    assert usage_by_resource(signed_in)[("network", "network")][1] == 0
+    assert f"{used + 1} / {limit}" in networks
+    assert after[("network", "network")] == (limit, used)
+    assert {k: v for k, v in after.items() if k[0] == "network"} == neutron_usage(cloud, project_id)
     compute = cloud.compute.get_quota_set(project_id, usage=True)
-    assert usage_by_resource(signed_in)[("compute", "instances")] == (
-        compute.instances,
-        compute.usage["instances"],
+    assert after[("compute", "instances")] == (compute.instances, compute.usage["instances"])
+
+
+def test_a_deletion_through_the_dashboard_shows_in_the_usage_without_the_quota_sweep(
+    celery_worker: Any, signed_in: Client, account: KeystoneAccount, cloud: Any
+) -> None:
+    project_id = account.project.id
+    reconcile_all(conn=cloud, project_id=project_id)
+    reconcile_quotas(conn=cloud, project_id=project_id)
+    no_quota_refresh(project_id)
+    swept = Quota.objects.get(project_id=project_id, service="network", resource="router")
+
+    def routers_shown() -> str:
+        page = signed_in.get("/overview/usage/", headers=HTMX).content.decode()
+        bar = page.split('id="quota-network_router"')[1]
+        return bar.split('class="quota-figures">')[1].split("</span>")[0]
+
+    created = operation_finished(signed_in.post("/api/routers/", {"name": "counted"}).json()["id"])
+    assert created.status == Operation.Status.SUCCEEDED, created.error_message
+    with_router = routers_shown()
+    deleted = operation_finished(
+        signed_in.delete(f"/api/routers/{created.result_id}/").json()["id"]
     )
+    assert deleted.status == Operation.Status.SUCCEEDED, deleted.error_message
+
+    assert with_router == f"{swept.in_use + 1} / {swept.limit}"
+    assert routers_shown() == f"{swept.in_use} / {swept.limit}"
+    assert Quota.objects.get(pk=swept.pk).synced_at == swept.synced_at  # no sweep ran
 
 
 def test_an_admin_edit_lands_in_nova_and_neutron_and_in_the_tenants_overview(
@@ -143,6 +186,7 @@ def test_a_limit_below_usage_is_applied_once_confirmed(
 ) -> None:
     network = tenant_connection.network.create_network(name="already-there")
     cleanup(lambda: cloud.network.delete_network(network.id, ignore_missing=True))
+    reconcile_networks(conn=cloud, ids=[network.id])  # as the listener does
     reconcile_quotas(conn=cloud, project_id=target.id)
     url = f"/api/admin/quotas/{target.id}/"
 

@@ -13,7 +13,7 @@ from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.resources import HTMX
 from instances.factories import ServerFactory
-from networks.factories import FloatingIPFactory
+from networks.factories import FloatingIPFactory, NetworkFactory, PortFactory, RouterFactory
 from tenants.factories import ProjectFactory, quotas_for
 from tenants.models import QuotaDefault
 from tenants.quotas import require_quota
@@ -49,14 +49,20 @@ def test_overview_usage_shows_limits_colours_and_counts_from_the_mirror(
     signed_in: Client, account: KeystoneAccount, no_cloud_calls: None
 ) -> None:
     project_id = account.project.id
+    # The rows' use is what the last quota sweep read; the mirror's own rows are newer.
     quotas_for(
         project_id,
-        network_network=(10, 10),
-        network_port=(100, 85),
-        network_router=(-1, 3),
-        compute_instances=(10, 2),
+        network_network=(2, 0),
+        network_port=(10, 0),
+        network_router=(-1, 0),
+        compute_instances=(10, 7),
+        compute_key_pairs=(100, 3),
     )
     quotas_for("another-project", network_network=(5, 1))
+    networks = NetworkFactory.create_batch(2, project_id=project_id)
+    PortFactory.create_batch(9, project_id=project_id, network=networks[0])
+    RouterFactory.create_batch(3, project_id=project_id)
+    NetworkFactory(project_id="another-project")
     ServerFactory(project_id=project_id, status="ACTIVE")
     ServerFactory(project_id=project_id, status="SHUTOFF")
     FloatingIPFactory(project_id=project_id, floating_network=None)
@@ -65,10 +71,10 @@ def test_overview_usage_shows_limits_colours_and_counts_from_the_mirror(
 
     assert "<html" not in page
     networks = page.split('id="quota-network_network"')[1].split('id="quota-')[0]
-    assert "10 / 10" in networks
+    assert "2 / 2" in networks
     assert "usage-fill-danger" in networks
     ports = page.split('id="quota-network_port"')[1].split('id="quota-')[0]
-    assert "85 / 100" in ports
+    assert "9 / 10" in ports
     assert "usage-fill-warning" in ports
     routers = page.split('id="quota-network_router"')[1].split('id="quota-')[0]
     assert "3 / unlimited" in routers
@@ -76,6 +82,7 @@ def test_overview_usage_shows_limits_colours_and_counts_from_the_mirror(
     instances = page.split('id="quota-compute_instances"')[1].split('id="quota-')[0]
     assert "2 / 10" in instances
     assert "usage-fill-success" in instances
+    assert "3 / 100" in page.split('id="quota-compute_key_pairs"')[1].split('id="quota-')[0]
     assert "not synced yet" in page.split('id="quota-compute_cores"')[1].split('id="quota-')[0]
     assert '<div class="fs-4" id="running-instances">1</div>' in page
     assert '<div class="fs-4" id="allocated-floating-ips">1</div>' in page
@@ -92,8 +99,9 @@ def test_a_watched_overview_refreshes_its_quotas_at_most_every_10_seconds() -> N
 def test_quota_api_gives_the_session_projects_usage(
     signed_in: Client, account: KeystoneAccount
 ) -> None:
-    quotas_for(account.project.id, network_network=(10, 4))
+    quotas_for(account.project.id, network_network=(10, 0))
     quotas_for("another-project", network_network=(5, 1))
+    NetworkFactory.create_batch(4, project_id=account.project.id)
 
     body = signed_in.get("/api/quotas/").json()
 
@@ -107,13 +115,17 @@ def test_quota_api_gives_the_session_projects_usage(
 
 
 def test_headroom_and_the_form_helper_refuse_what_cannot_fit() -> None:
-    quotas_for("p", network_network=(10, 10), compute_cores=(20, 18), network_port=(-1, 50))
+    quotas_for("p", network_network=(10, 0), compute_cores=(20, 0), network_port=(-1, 0))
+    network = NetworkFactory(project_id="p")
+    NetworkFactory.create_batch(9, project_id="p")
+    ServerFactory(project_id="p", vcpus=18)
+    PortFactory.create_batch(5, project_id="p", network=network)
 
     assert quota_headroom(project_id="p", service="network", resource="network") == Headroom(
         10, 10, 0
     )
     assert quota_headroom(project_id="p", service="network", resource="port") == Headroom(
-        None, 50, None
+        None, 5, None
     )
     assert quota_headroom(project_id="p", service="network", resource="router").left is None
     with pytest.raises(forms.ValidationError) as full:
@@ -157,9 +169,12 @@ def test_admin_table_lists_every_project_filters_near_limit_and_sorts(
     admin_client: Client, django_assert_max_num_queries: Any
 ) -> None:
     calm, busy, full = (ProjectFactory(name=name) for name in ("calm", "busy", "full"))
-    quotas_for(calm.id, compute_instances=(10, 1), network_network=(100, 1))
-    quotas_for(busy.id, compute_instances=(10, 8), network_network=(100, 1))
-    quotas_for(full.id, compute_cores=(20, 20), network_port=(-1, 500))
+    quotas_for(calm.id, compute_instances=(10, 0), network_network=(100, 0))
+    quotas_for(busy.id, compute_instances=(10, 0), network_network=(100, 0))
+    quotas_for(full.id, compute_cores=(20, 0), network_port=(-1, 0))
+    ServerFactory(project_id=calm.id)
+    ServerFactory.create_batch(8, project_id=busy.id, vcpus=1)
+    ServerFactory(project_id=full.id, vcpus=20)
     for n in range(30):
         quotas_for(ProjectFactory(name=f"zz-{n:02}").id, network_network=(100, n))
 
@@ -183,8 +198,10 @@ def test_admin_table_lists_every_project_filters_near_limit_and_sorts(
 
 def test_admin_api_lists_filters_and_refuses_invalid_limits(admin_client: Client) -> None:
     busy, calm = ProjectFactory(name="busy"), ProjectFactory(name="calm")
-    quotas_for(busy.id, compute_instances=(10, 9))
-    quotas_for(calm.id, compute_instances=(10, 1))
+    quotas_for(busy.id, compute_instances=(10, 0))
+    quotas_for(calm.id, compute_instances=(10, 0))
+    ServerFactory.create_batch(9, project_id=busy.id)
+    ServerFactory(project_id=calm.id)
 
     listed = admin_client.get("/api/admin/quotas/?near_limit=true").json()
     one = admin_client.get(f"/api/admin/quotas/{calm.id}/").json()
@@ -208,7 +225,9 @@ def test_a_limit_below_usage_needs_confirmation(
     admin_client: Client, django_capture_on_commit_callbacks: Any
 ) -> None:
     project = ProjectFactory(name="crowded")
-    quotas_for(project.id, compute_instances=(10, 3), network_network=(10, 2))
+    quotas_for(project.id, compute_instances=(10, 0), network_network=(10, 0))
+    ServerFactory.create_batch(3, project_id=project.id)
+    NetworkFactory.create_batch(2, project_id=project.id)
     url = f"/admin/quotas/{project.id}/"
 
     form = admin_client.get(url).content.decode()
@@ -243,7 +262,8 @@ def test_a_limit_below_usage_needs_confirmation(
 
 def test_an_api_limit_below_usage_needs_confirmation_too(admin_client: Client) -> None:
     project = ProjectFactory()
-    quotas_for(project.id, network_network=(10, 2))
+    quotas_for(project.id, network_network=(10, 0))
+    NetworkFactory.create_batch(2, project_id=project.id)
     url = f"/api/admin/quotas/{project.id}/"
 
     refused = admin_client.patch(url, {"network_network": 1}, content_type="application/json")

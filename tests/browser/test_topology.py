@@ -8,6 +8,7 @@ from playwright.sync_api import Page, expect
 from dashboard.testing.browser import sign_in
 from dashboard.testing.fixtures import KeystoneAccount
 from networks.reconcile import reconcile_networks, reconcile_subnets
+from networks.tests.test_topology import dual_stack_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.cloud, pytest.mark.django_db(transaction=True)]
 
@@ -54,3 +55,39 @@ def test_an_element_added_with_the_cli_appears_without_reload_or_moving_others(
     page.get_by_label("Find in the picture").fill("10.40")
     matched = page.evaluate("window.dashboardTopology.nodes('.match').map(n => n.id())")
     assert matched == [f"subnet:{subnet.id}"]
+
+
+def test_labels_show_when_zoomed_in_or_pointed_at_and_are_never_cut_without_the_full_text(
+    page: Page, live_server: Any, account: KeystoneAccount
+) -> None:
+    long_name = "a-subnet-whose-name-is-far-too-long-for-its-box"
+    world = dual_stack_server(account.project.id, v6_name=long_name)
+    server, v6 = world["server"], world["v6"]
+    sign_in(page, live_server.url, account)
+    page.goto(f"{live_server.url}/network/topology/")
+    expect(page.locator("#topology")).to_have_attribute("data-nodes", "4")
+
+    def edge_label_drawn(zoom: float) -> list[bool]:
+        """Whether each edge's label is drawn at this zoom (cytoscape.js draws a label only
+        when its font size on screen reaches min-zoomed-font-size)."""
+        return list(
+            page.evaluate(
+                """zoom => { const cy = window.dashboardTopology; cy.zoom(zoom);
+                  return cy.edges().map(e => e.pstyle('font-size').pfValue * zoom
+                    >= e.pstyle('min-zoomed-font-size').pfValue); }""",
+                zoom,
+            )
+        )
+
+    labels = page.evaluate("window.dashboardTopology.edges().map(e => e.data('label')).sort()")
+    assert labels == ["10.0.0.10 ↔ 203.0.113.20", "2001:db8::10, 2001:db8::11"]
+    assert edge_label_drawn(0.5) == [False, False]
+    assert edge_label_drawn(2) == [True, True]
+    wrap = page.evaluate(f"window.dashboardTopology.$id('subnet:{v6.id}').pstyle('text-wrap')")
+    assert wrap["strValue"] == "ellipsis"
+
+    edge_label_drawn(0.5)
+    page.evaluate(f"window.dashboardTopology.$id('server:{server.id}').emit('mouseover')")
+    assert edge_label_drawn(0.5) == [True, True]
+    page.evaluate(f"window.dashboardTopology.$id('subnet:{v6.id}').emit('mouseover')")
+    expect(page.locator("#topology")).to_have_attribute("title", f"{long_name} 2001:db8::/64")

@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from dashboard.web.forms import ProjectForm
+from networks.factories import RouterFactory
 from tenants.models import Quota
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +17,15 @@ class RouterLikeForm(ProjectForm):
 
 
 def _quota(limit: int, in_use: int) -> None:
+    """A router quota of project `p`, and `in_use` routers in the mirror (which counts them)."""
+    RouterFactory.create_batch(in_use, project_id="p")
     Quota.objects.create(
         id="p:network:router",
         project_id="p",
         service="network",
         resource="router",
         limit=limit,
-        in_use=in_use,
+        in_use=0,  # what the last quota sweep read: the mirror's count is newer
         synced_at=timezone.now(),
     )
 

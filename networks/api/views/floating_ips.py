@@ -10,6 +10,7 @@ from dashboard.operations.api.views import start_from_api, validated_form
 from dashboard.operations.services import OperationRefused
 from dashboard.web.api import ProjectViewSet
 from networks.api.serializers.floating_ips import FloatingIPSerializer, PortForwardingSerializer
+from networks.api.views.networks import start_unless_refused
 from networks.changes.floating_ips import (
     allocate_floating_ip,
     associate_floating_ip,
@@ -47,7 +48,7 @@ class FloatingIPViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, Proje
         return start_from_api(request, **allocate_floating_ip(validated_form(form)))
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return start_from_api(request, **release_floating_ip(self.get_object()))
+        return start_unless_refused(request, release_floating_ip, self.get_object())
 
     @action(detail=True, methods=["post"])
     def associate(self, request: Request, pk: str) -> Response:
