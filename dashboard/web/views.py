@@ -43,6 +43,10 @@ class PlannedSectionView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(title=self.title, summary=self.summary, **kwargs)
 
 
+def _database() -> None:
+    connection.ensure_connection()  # looked up per call: the connection object is per thread
+
+
 def _redis() -> None:
     with redis.Redis.from_url(
         settings.REDIS_URL, socket_connect_timeout=HEALTH_TIMEOUT, socket_timeout=HEALTH_TIMEOUT
@@ -60,7 +64,7 @@ def _broker() -> None:
 # What the web process needs, by the name /healthz reports: the database; Redis, which keeps the
 # users' tokens for their operations; the cache (the throttles' counts); Celery's broker.
 HEALTH_CHECKS: dict[str, Callable[[], object]] = {
-    "database": connection.ensure_connection,
+    "database": _database,
     "redis": _redis,
     "cache": lambda: cache.get("healthz"),
     "broker": _broker,
