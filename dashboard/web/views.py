@@ -1,11 +1,13 @@
-"""Views shared by every app: placeholders for sections still to come, and the health check."""
+"""Views shared by every app: placeholders for sections still to come, the health check, and
+the favicon at the address browsers ask for on their own."""
 
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.views.generic import TemplateView
 
 
@@ -34,3 +36,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
     """200 "ok" when the web process can reach its database (for load balancers and compose)."""
     connection.ensure_connection()
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers request without being told: the SVG icon base.html links."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
