@@ -98,7 +98,7 @@ def test_create_form_shows_its_checkboxes_empties_once_queued_and_delete_goes_ba
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("#object-body").get_by_role("button", name="Delete", exact=True).click()
 
-    expect(page).to_have_url(f"{live_server.url}/network/networks/")
+    expect(page).to_have_url(f"{live_server.url}/network/networks/", timeout=DONE)
     expect(page.locator("#messages")).to_contain_text("Done: Delete network “queued-net”")
     assert list(cloud.network.networks(project_id=account.project.id)) == []
 
