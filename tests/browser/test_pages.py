@@ -30,6 +30,25 @@ def test_the_guard_records_an_htmx_error(
     page_errors.seen.clear()  # made on purpose: the guard must not fail this test
 
 
+@pytest.mark.allow_page_errors(
+    # htmx's event, and its and Chromium's console lines about the same 404.
+    r"^htmx:responseError /network/routers/gone/ 404",
+    r"Response Status Error Code 404 from /network/routers/gone/",
+    r"status of 404 \(Not Found\)",
+)
+def test_a_request_that_fails_says_so_in_the_messages_area(
+    page: Page, live_server: Any, account: KeystoneAccount
+) -> None:
+    sign_in(page, live_server.url, account)
+    page.get_by_role("link", name="Routers").click()
+
+    # A request for an object deleted meanwhile: the server answers 404, which htmx won't swap.
+    page.evaluate("htmx.ajax('GET', '/network/routers/gone/', {target: '#operations'})")
+
+    alert = page.locator("#messages").get_by_role("alert")
+    expect(alert).to_contain_text("no longer exists")
+
+
 def test_a_name_in_a_list_opens_its_page_not_a_page_inside_the_table(
     page: Page, live_server: Any, account: KeystoneAccount
 ) -> None:
