@@ -1,13 +1,10 @@
 """Template helpers shared by every page."""
 
-from typing import Any
-
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
 
 from dashboard.operations.models import Operation
+from dashboard.web.text import isolated, isolated_text
 
 register = template.Library()
 
@@ -26,20 +23,5 @@ def operation_result_url(operation: Operation) -> str:
         return ""
 
 
-# Unicode's first-strong isolate and pop directional isolate: plain text's <bdi>.
-FSI, PDI = "\u2068", "\u2069"
-
-
-@register.filter
-def isolated(value: Any) -> SafeString:
-    """Text from the cloud or a user (a name, a description, a message naming them) in `<bdi>`:
-    whatever direction its characters run, and whatever controls they hold (a U+202E override),
-    they cannot reorder the page around it."""
-    return format_html("<bdi>{}</bdi>", value)
-
-
-@register.filter
-def isolated_text(value: Any) -> str:
-    """`isolated` where no tag can go (a page title, an attribute): the text between Unicode's
-    isolate controls, which end any override it opened."""
-    return f"{FSI}{value}{PDI}"
+register.filter("isolated", isolated)
+register.filter("isolated_text", isolated_text)
