@@ -89,18 +89,15 @@ def page_errors(request: pytest.FixtureRequest) -> PageErrors:
 def page(page: Any, page_errors: PageErrors) -> Iterator[Any]:
     """Playwright's page, guarded: any console error, uncaught exception or htmx error event on
     any page the test visits fails the test at teardown, with the list of what happened."""
+
+    def console(message: Any) -> None:
+        if message.type == "error":
+            where = message.location.get("url", "")
+            page_errors.record(f"console.error: {message.text} ({where})")
+
     page.expose_function("reportPageError", page_errors.record)
     page.add_init_script(REPORT_HTMX_ERRORS)
-    page.on(
-        "console",
-        lambda message: (
-            page_errors.record(
-                f"console.{message.type}: {message.text} ({message.location.get('url', '')})"
-            )
-            if message.type == "error"
-            else None
-        ),
-    )
+    page.on("console", console)
     page.on("pageerror", lambda error: page_errors.record(f"uncaught: {error}"))
     yield page
     unexpected = page_errors.unexpected()

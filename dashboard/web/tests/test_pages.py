@@ -130,6 +130,20 @@ def test_a_name_with_a_right_to_left_override_is_isolated(
     assert page.count(RLO) == page.count(f"<bdi>{RLO}") + page.count(f"\u2068{RLO}evil\u2069")
 
 
+@pytest.mark.django_db
+@pytest.mark.cloud
+def test_activity_isolates_what_each_operation_names(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    operation = _finished_delete(account.project.id, "abc")
+    operation.description = f"Delete router “{RLO}evil”"
+    operation.save()
+
+    page = signed_in.get("/activity/").content.decode()
+
+    assert f"<bdi>Delete router “{RLO}evil”</bdi>" in page
+
+
 def test_every_page_has_a_skip_link_first_and_a_favicon(client: Client) -> None:
     page = client.get("/auth/login/").content.decode()
     favicon = client.get("/favicon.ico")
