@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from dashboard.web.views import healthz
+from dashboard.web.views import favicon, healthz
 
 urlpatterns = [
     path("", include("tenants.urls")),
@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/", include("tenants.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -243,6 +243,7 @@ class AdminQuotaDefaultsView(AdminRequiredMixin, OperationFormView):
     title = "Default quotas"
     submit_label = "Set compute defaults"
     success_url_name = "tenants:admin_quotas"
+    empties_after_start = False
 
     def change(self, data: dict[str, Any], obj: None) -> dict[str, Any]:
         return update_compute_default_quotas(data)

@@ -75,5 +75,10 @@ class Operation(models.Model):
         return self.status not in self.UNFINISHED
 
     @property
+    def deletes_target(self) -> bool:
+        """Whether the operation deletes (or releases) its target: `<app>.<type>_delete`."""
+        return self.action.endswith("_delete")
+
+    @property
     def target_label(self) -> str:
         return self.target_name or self.target_id or self.result_id

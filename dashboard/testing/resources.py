@@ -21,6 +21,8 @@ from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
 
 HTMX = {"HX-Request": "true"}
+# What htmx sends when the form on its own page (#object-form) is submitted.
+FROM_THE_FORM = {**HTMX, "HX-Trigger": "object-form"}
 OTHER_PROJECT = "another-project-id"
 
 
@@ -132,14 +134,18 @@ class ResourceViewTests(ResourceTests):
         data = self.valid_data(project_id=account.project.id)
 
         with django_capture_on_commit_callbacks() as callbacks:
-            response = signed_in.post(reverse(self.create_url_name), data, headers=HTMX)
+            response = signed_in.post(reverse(self.create_url_name), data, headers=FROM_THE_FORM)
 
         assert response.status_code == 200, response.content.decode()
         operation = Operation.objects.get()
         assert len(callbacks) == 1
         assert operation.action == self.create_action
         assert operation.project_id == account.project.id
-        assert f'hx-get="/operations/{operation.id}/"' in response.content.decode()
+        content = response.content.decode()
+        assert f'hx-get="/operations/{operation.id}/"' in content
+        # The form comes back empty, in place of the one sent, so it cannot be sent twice.
+        assert 'id="object-form"' in content
+        assert 'hx-swap-oob="true"' in content
 
     def test_invalid_create_shows_field_errors_and_starts_nothing(
         self, signed_in: Client, account: KeystoneAccount
@@ -148,11 +154,14 @@ class ResourceViewTests(ResourceTests):
             pytest.skip("This resource is not created from a page.")
         data = {**self.valid_data(project_id=account.project.id), **self.invalid_data}
 
-        response = signed_in.post(reverse(self.create_url_name), data, headers=HTMX)
+        response = signed_in.post(reverse(self.create_url_name), data, headers=FROM_THE_FORM)
 
         assert response.status_code == 200
         assert response["HX-Retarget"] == "#object-form"
-        assert 'class="invalid-feedback' in response.content.decode()
+        content = response.content.decode()
+        assert 'class="invalid-feedback' in content
+        assert 'aria-invalid="true"' in content
+        assert "is-invalid" in content
         assert not Operation.objects.exists()
 
 

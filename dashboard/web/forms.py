@@ -11,18 +11,42 @@ from tenants.resources import BY_KEY
 from tenants.selectors import quota_headroom
 from tenants.session import KeystoneSession
 
-WIDGET_CLASSES = {
-    "checkbox": "form-check-input",
-    "select": "form-select",
-    "selectmultiple": "form-select",
-    "radioselect": "form-check-input",
-    "checkboxselectmultiple": "form-check-input",
-}
+# Bootstrap's class for each kind of widget, most specific first (CheckboxSelectMultiple is a
+# RadioSelect, NullBooleanSelect a Select); any other widget is a form-control.
+WIDGET_CLASSES: tuple[tuple[type[forms.Widget], str], ...] = (
+    (forms.CheckboxInput, "form-check-input"),
+    (forms.RadioSelect, "form-check-input"),
+    (forms.Select, "form-select"),
+)
 
 
 def bootstrap_class(widget: forms.Widget) -> str:
     """Bootstrap's class for a form widget: form-select, form-check-input or form-control."""
-    return WIDGET_CLASSES.get(type(widget).__name__.lower(), "form-control")
+    return next((css for kind, css in WIDGET_CLASSES if isinstance(widget, kind)), "form-control")
+
+
+class BootstrapBoundField(forms.BoundField):
+    """A field whose control shows its errors: `is-invalid` (Bootstrap's red outline) beside the
+    `aria-invalid` and `aria-describedby` (to `<id>_error`) that Django adds."""
+
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: forms.Widget | None = None
+    ) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            own = attrs.get("class") or (widget or self.field.widget).attrs.get("class", "")
+            attrs["class"] = f"{own} is-invalid".strip()
+        return attrs
+
+
+def form_errors_text(form: forms.Form) -> str:
+    """A form's errors as one message, each field's prefixed with its label: for a form sent
+    from a button whose page does not show the form's fields."""
+    parts: list[str] = []
+    for name, errors in form.errors.items():
+        prefix = f"{form[name].label}: " if name in form.fields else ""
+        parts.extend(f"{prefix}{error}" for error in errors)
+    return " ".join(dict.fromkeys(parts))
 
 
 class BootstrapRenderer(TemplatesSetting):
@@ -30,6 +54,7 @@ class BootstrapRenderer(TemplatesSetting):
 
     form_template_name = "web/forms/form.html"
     field_template_name = "web/forms/field.html"
+    bound_field_class = BootstrapBoundField
 
 
 class ProjectForm(forms.Form):

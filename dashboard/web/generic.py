@@ -21,13 +21,22 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_htmx.http import reswap, retarget
 from django_tables2 import SingleTableMixin
+from django_tables2.utils import AttributeDict
 
 from dashboard.mirror.sweep import sync_freshness
 from dashboard.operations.services import OperationRefused, operation_start
-from dashboard.operations.views import render_operation, show_refusal, start_from_form
+from dashboard.operations.views import (
+    answer_started,
+    render_operation,
+    show_refusal,
+    start_from_form,
+)
+from dashboard.web.forms import form_errors_text
 
 Change = dict[str, Any]
 PAGE_SIZE = 25
+# The id of a form on its own page (web/object_form.html and the pages like it).
+FORM_ID = "object-form"
 
 
 def session_project_id(request: HttpRequest) -> str:
@@ -89,6 +98,13 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
     def get_table_kwargs(self) -> dict[str, Any]:
         return {"project_id": self.project_id, "request": self.request}
 
+    def get_table(self, **kwargs: Any) -> Any:
+        table = super().get_table(**kwargs)
+        # The table's sort and page links reload it in place (hx-boost in object_list.html); the
+        # links in its rows open their own pages, never boosted into the table.
+        table.attrs["tbody"] = AttributeDict({**table.attrs.get("tbody", {}), "hx-boost": "false"})
+        return table
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         group, interval = self.freshness
         return super().get_context_data(
@@ -145,6 +161,9 @@ class OperationFormView(ProjectMixin, View):
     submit_label = "Save"
     success_url_name = ""
     getter: Callable[..., Model | None] | None = None
+    # A form on no object (a create) comes back empty once its operation is queued; one that
+    # edits settings without an object (the quota defaults) sets this False.
+    empties_after_start = True
 
     def get_object(self) -> Any:
         return None if self.getter is None else self.object_or_404(self.getter)
@@ -170,18 +189,42 @@ class OperationFormView(ProjectMixin, View):
     def get_title(self, obj: Any) -> str:
         return self.title.format(obj=obj)
 
-    def render_form(self, form: Form, obj: Any) -> HttpResponse:
-        context = {
+    def posted_from_its_page(self) -> bool:
+        """Whether the request was sent by the form on its own page (`#object-form`), rather
+        than by a button elsewhere (a row of a list, a detail page) that posts to this view."""
+        return bool(self.request.htmx.trigger == FORM_ID)  # type: ignore[attr-defined]
+
+    def form_context(self, form: Form, obj: Any) -> dict[str, Any]:
+        return {
             "form": form,
             "object": obj,
             "title": self.get_title(obj),
             "submit_label": self.submit_label,
             "cancel_url": self.get_success_url(obj),
         }
+
+    def render_form(self, form: Form, obj: Any) -> HttpResponse:
+        """The form page; for an htmx post, the invalid form in place of the one sent, or, when a
+        button elsewhere sent it, its errors in the messages area of the page it was sent from."""
         if self.request.htmx and self.request.method == "POST":  # type: ignore[attr-defined]
-            response = render(self.request, f"{self.template_name}#form", context)
-            return reswap(retarget(response, "#object-form"), "outerHTML")
-        return render(self.request, self.template_name, context)
+            if not self.posted_from_its_page():
+                message = form_errors_text(form)
+                return show_refusal(self.request, message, redirect_to=self.get_success_url(obj))
+            response = render(
+                self.request, f"{self.template_name}#form", self.form_context(form, obj)
+            )
+            return reswap(retarget(response, f"#{FORM_ID}"), "outerHTML")
+        return render(self.request, self.template_name, self.form_context(form, obj))
+
+    def with_fresh_form(self, response: HttpResponse, obj: Any) -> HttpResponse:
+        """`response` to a started operation, plus, for a create sent from its own page, the form
+        as first shown (an out-of-band swap), so what was sent cannot be sent twice by accident.
+        A change to an existing object keeps what it sent: a second one would be refused while
+        the first runs (one unfinished operation per target)."""
+        if obj is None and self.empties_after_start and self.posted_from_its_page():
+            context = {**self.form_context(self.get_form(obj), obj), "swap_oob": True}
+            response.write(render(self.request, f"{self.template_name}#form", context).content)
+        return response
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
@@ -193,11 +236,13 @@ class OperationFormView(ProjectMixin, View):
         if not form.is_valid():
             # Status 200: htmx 2 swaps only 2xx bodies.
             return self.render_form(form, obj)
+        redirect_to = self.get_success_url(obj)
         try:
             change = self.change(form.cleaned_data, obj)
+            started = operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
         except OperationRefused as exc:
-            return show_refusal(request, str(exc), redirect_to=self.get_success_url(obj))
-        return start_from_form(request, redirect_to=self.get_success_url(obj), **change)
+            return show_refusal(request, str(exc), redirect_to=redirect_to)
+        return self.with_fresh_form(answer_started(request, started, redirect_to=redirect_to), obj)
 
 
 class ObjectActionView(ProjectMixin, View):

@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
+from dashboard.web.text import isolated_text
+
 STATUS_COLOURS = {
     "ACTIVE": "success",
     "UP": "success",
@@ -83,7 +85,7 @@ class ActionsColumn(tables.Column):
                 "label": action.label,
                 "url": reverse(action.url_name, kwargs={"pk": record.pk}),
                 "post": action.post,
-                "confirm": action.confirm.format(obj=label),
+                "confirm": action.confirm.format(obj=isolated_text(label)),
                 "danger": action.danger,
                 "aria_label": f"{action.label} {label}",
                 "refusal": action.refusal(record) if action.refusal else "",

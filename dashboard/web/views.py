@@ -1,4 +1,5 @@
-"""Views shared by every app: placeholders for sections still to come, and the health check."""
+"""Views shared by every app: placeholders for sections still to come, the health check, and
+the favicon at the address browsers ask for on their own."""
 
 from collections.abc import Callable
 from typing import Any
@@ -10,7 +11,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
@@ -87,3 +89,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
             f"unavailable: {', '.join(failed)}", status=503, content_type="text/plain"
         )
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers request without being told: the SVG icon base.html links."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

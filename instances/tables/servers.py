@@ -88,7 +88,7 @@ def render_addresses(server: Server, floating_ips: dict[str, list[str]]) -> Safe
     """Fixed addresses per network, each followed by the floating IPs mapped to it."""
     return format_html_join(
         "",
-        '<div><span class="text-body-secondary">{}:</span> {}</div>',
+        '<div><span class="text-body-secondary"><bdi>{}</bdi>:</span> {}</div>',
         (
             (
                 network,

@@ -14,7 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views import View
 
 from dashboard.operations.services import OperationRefused, operation_start
-from dashboard.operations.views import render_operation, start_from_form
+from dashboard.operations.views import render_operation, show_refusal, start_from_form
 from dashboard.web.generic import BulkActionView, ObjectListView, OperationFormView, ProjectMixin
 from dashboard.web.throttling import KeyPairGenerateThrottle, throttle_refusal
 from instances.changes.keypairs import (
@@ -115,7 +115,7 @@ class KeyPairCreateView(KeyPairFormView):
         try:
             operation = operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
         except OperationRefused as exc:
-            return render(request, "operations/refused.html", {"message": str(exc)})
+            return show_refusal(request, str(exc), redirect_to=reverse("instances:keypair_list"))
         return private_key_answer(
             request,
             status=render_operation(request, operation).content.decode(),

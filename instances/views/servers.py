@@ -170,7 +170,7 @@ class ServerLaunchView(OperationFormView):
             for operation in started:
                 messages.info(request, f"Started: {operation.description}.")
             return redirect(reverse(self.success_url_name))
-        return HttpResponse(statuses)
+        return self.with_fresh_form(HttpResponse(statuses), None)
 
 
 class ServerLaunchQuotaView(ProjectMixin, View):

@@ -9,7 +9,7 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
-from dashboard.testing.resources import ResourceViewTests
+from dashboard.testing.resources import FROM_THE_FORM, ResourceViewTests
 from networks.factories import (
     FloatingIPFactory,
     NetworkFactory,
@@ -179,7 +179,7 @@ def test_gateway_fixed_ip_is_checked_against_the_external_subnet(
     router = RouterFactory(project_id=account.project.id)
     data = {"external_network_id": public.id, "enable_snat": "on", **fields}
 
-    response = signed_in.post(gateway_url(router), data, headers=HTMX)
+    response = signed_in.post(gateway_url(router), data, headers=FROM_THE_FORM)
 
     body = response.content.decode()
     assert message in body
@@ -353,6 +353,8 @@ def test_an_interface_a_route_needs_is_not_removed(
     assert "Static routes 192.168.50.0/24 via 10.5.0.9 go through this interface" in (
         response.content.decode()
     )
+    # The router's page has no form to put the error in: it goes to its messages area.
+    assert response["HX-Retarget"] == "#messages"
     assert not Operation.objects.exists()
 
 

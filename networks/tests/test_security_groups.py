@@ -391,7 +391,8 @@ def test_a_common_rule_is_added_from_the_groups_page(
 
     assert f'hx-post="{url}"' in page
     assert '<option value="https">HTTPS (TCP 443)</option>' in page
-    assert bad["HX-Retarget"] == "#object-form"
+    # The group's page shows no field errors: they go to its messages area.
+    assert bad["HX-Retarget"] == "#messages"
     assert "not a CIDR" in bad.content.decode()
     assert good.status_code == 200
     operation = Operation.objects.get()

@@ -35,7 +35,6 @@ from networks.selectors.floating_ips import (
 )
 from networks.tables.floating_ips import FloatingIPTable, PortForwardingTable, mapped_to
 from networks.tables.ports import url_if_routed
-from networks.views.ports import RefusableActionView
 
 
 def floating_ip_url(floating_ip_id: str) -> str:
@@ -100,7 +99,7 @@ class FloatingIPAssociateView(OperationFormView):
         return associate_floating_ip(obj, data)
 
 
-class FloatingIPDisassociateView(RefusableActionView):
+class FloatingIPDisassociateView(ObjectActionView):
     getter = staticmethod(floating_ip_get)
     success_url_name = "networks:floating_ip_list"
 

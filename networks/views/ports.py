@@ -2,12 +2,8 @@
 
 from typing import Any
 
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from dashboard.operations.services import OperationRefused
 from dashboard.web.generic import (
     BulkActionView,
     ObjectActionView,
@@ -21,20 +17,6 @@ from networks.forms.ports import PortForm, port_form_initial
 from networks.models import FloatingIP, Port, SecurityGroup, Subnet
 from networks.selectors.ports import device_owner_label, port_delete_refusal, port_get, port_list
 from networks.tables.ports import PortTable, attachment
-
-
-class RefusableActionView(ObjectActionView):
-    """An action whose `change` may refuse (OperationRefused): the refusal is shown like a
-    refused start (a warning box, or a message after the redirect) and nothing starts."""
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return super().post(request, *args, **kwargs)
-        except OperationRefused as exc:
-            if request.htmx:  # type: ignore[attr-defined]
-                return render(request, "operations/refused.html", {"message": str(exc)})
-            messages.error(request, str(exc))
-            return redirect(reverse(self.success_url_name))
 
 
 class PortListView(ObjectListView):
@@ -97,7 +79,7 @@ class PortUpdateView(OperationFormView):
         return update_port(obj, data)
 
 
-class PortDeleteView(RefusableActionView):
+class PortDeleteView(ObjectActionView):
     getter = staticmethod(port_get)
     success_url_name = "networks:port_list"
 

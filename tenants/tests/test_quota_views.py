@@ -11,7 +11,7 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
-from dashboard.testing.resources import HTMX
+from dashboard.testing.resources import FROM_THE_FORM, HTMX
 from instances.factories import ServerFactory
 from networks.factories import FloatingIPFactory, NetworkFactory, PortFactory, RouterFactory
 from tenants.factories import ProjectFactory, quotas_for
@@ -231,7 +231,9 @@ def test_a_limit_below_usage_needs_confirmation(
     url = f"/admin/quotas/{project.id}/"
 
     form = admin_client.get(url).content.decode()
-    refused = admin_client.post(url, {"compute_instances": 2, "network_network": 10}, headers=HTMX)
+    refused = admin_client.post(
+        url, {"compute_instances": 2, "network_network": 10}, headers=FROM_THE_FORM
+    )
 
     assert 'value="10"' in form
     body = refused.content.decode()

@@ -125,7 +125,9 @@ def test_launch_watch_active_floating_ip_console_shut_off_and_delete(
     more_actions(page, "story")
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Delete story").click()
-    succeeded(page)
+    # Once deleted, its page goes back to the list, which says so.
+    expect(page).to_have_url(f"{live_server.url}/compute/instances/", timeout=SETTLES)
+    expect(page.locator("#messages")).to_contain_text("Done:")
     wait_until(
         lambda: tenant_connection.compute.find_server(server.id) is None or None,
         timeout=SETTLES / 1000,

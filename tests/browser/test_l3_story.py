@@ -27,6 +27,15 @@ def finish(page: Page, button: str, *, open_result: bool = False) -> None:
         status.get_by_role("link", name="Open").click()
 
 
+def finish_deleting(page: Page, button: str, list_url: str) -> None:
+    """Delete the object of the page with `button`: once done, the page goes back to the list,
+    which says so."""
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name=button, exact=True).click()
+    expect(page).to_have_url(list_url, timeout=DONE)
+    expect(page.locator("#messages")).to_contain_text("Done:")
+
+
 def test_network_router_gateway_interface_route_floating_ip_and_back(
     page: Page,
     live_server: Any,
@@ -96,7 +105,7 @@ def test_network_router_gateway_interface_route_floating_ip_and_back(
     floating_url = page.url
     finish(page, "Disassociate")
     page.goto(floating_url)
-    finish(page, "Release")
+    finish_deleting(page, "Release", f"{live_server.url}/network/floating-ips/")
     router = next(iter(cloud.network.routers(project_id=project)))
     page.goto(f"{live_server.url}/network/routers/{router.id}/")
     finish(page, "Remove route 192.168.77.0/24 via 10.50.0.9")
@@ -108,7 +117,7 @@ def test_network_router_gateway_interface_route_floating_ip_and_back(
     page.goto(f"{live_server.url}/network/routers/{router.id}/")
     finish(page, "Clear gateway")
     page.goto(f"{live_server.url}/network/routers/{router.id}/")
-    finish(page, "Delete")
+    finish_deleting(page, "Delete", f"{live_server.url}/network/routers/")
     page.goto(f"{live_server.url}/network/ports/")
     finish(page, "Delete app-port")
     page.goto(f"{live_server.url}/network/networks/")

@@ -4,6 +4,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from dashboard.operations.models import Operation
+from dashboard.web.text import isolated, isolated_text
 
 register = template.Library()
 
@@ -13,10 +14,14 @@ def operation_result_url(operation: Operation) -> str:
     """The page of what a finished operation made or changed (`<app>:<target_type>_detail`), or
     "" when it has none (deleted, or no such page)."""
     pk = operation.result_id or operation.target_id
-    if operation.status != Operation.Status.SUCCEEDED or not pk or "delete" in operation.action:
+    if operation.status != Operation.Status.SUCCEEDED or not pk or operation.deletes_target:
         return ""
     app_label = operation.action.split(".", 1)[0]
     try:
         return reverse(f"{app_label}:{operation.target_type}_detail", kwargs={"pk": pk})
     except NoReverseMatch:
         return ""
+
+
+register.filter("isolated", isolated)
+register.filter("isolated_text", isolated_text)

@@ -1,5 +1,7 @@
 """Create forms show the quota they use and refuse, before any cloud call, what cannot fit."""
 
+import re
+
 import pytest
 from django import forms
 from django.utils import timezone
@@ -52,3 +54,49 @@ def test_an_edit_uses_no_quota() -> None:
 
     assert form.is_valid()
     assert form.quota_summary() == []
+
+
+class ShapesForm(ProjectForm):
+    """One field of each shape the dashboard's forms use."""
+
+    name = forms.CharField(help_text="What you call it.")
+    enabled = forms.BooleanField(required=False, initial=True)
+    mode = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+    groups = forms.MultipleChoiceField(
+        choices=[("x", "X")], widget=forms.CheckboxSelectMultiple, required=False
+    )
+    state = forms.NullBooleanField(required=False)
+    kind = forms.ChoiceField(choices=[("a", "A")])
+
+
+def test_checkboxes_and_radios_are_bootstrap_checks_whose_state_shows() -> None:
+    form = ShapesForm(project_id="p")
+    html = str(form)
+
+    assert form.fields["enabled"].widget.attrs["class"] == "form-check-input"
+    assert form.fields["mode"].widget.attrs["class"] == "form-check-input"
+    assert form.fields["state"].widget.attrs["class"] == "form-select"
+    assert form.fields["kind"].widget.attrs["class"] == "form-select"
+    assert form.fields["name"].widget.attrs["class"] == "form-control"
+    assert '<div class="mb-3 form-check">' in html
+    assert 'class="form-check-input" id="id_enabled" checked' in html
+    # Each radio sits in a form-check row beside its label, inside a fieldset with a legend.
+    assert html.count('<div class="form-check"><input type="radio"') == 2
+    assert "<legend" in html
+
+
+def test_errors_are_announced_on_their_control() -> None:
+    form = ShapesForm({"mode": "z"}, project_id="p")
+    assert not form.is_valid()
+    html = str(form)
+
+    name = re.search(r'<input type="text" name="name"[^>]*>', html)
+    assert name is not None
+    assert 'class="form-control is-invalid"' in name.group()
+    assert 'aria-invalid="true"' in name.group()
+    assert 'aria-describedby="id_name_helptext id_name_error"' in name.group()
+    assert 'id="id_name_error"' in html
+    assert 'id="id_name_helptext"' in html
+    # A group of radios is described by its fieldset.
+    assert '<fieldset class="mb-3" aria-describedby="id_mode_error">' in html
+    assert 'id="id_mode_error"' in html
