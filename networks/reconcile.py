@@ -34,6 +34,7 @@ from networks.models import (
     Network,
     Port,
     PortForwarding,
+    RBACPolicy,
     Router,
     SecurityGroup,
     SecurityGroupRule,
@@ -221,6 +222,18 @@ def port_forwarding_fields_from_cloud(port_forwarding: Any, *, project_id: str) 
         "internal_port_range": _text(port_forwarding.internal_port_range),
         "external_port_range": _text(port_forwarding.external_port_range),
         "description": _text(port_forwarding.description),
+    }
+
+
+def rbac_policy_fields_from_cloud(policy: Any) -> Fields:
+    """Mirror fields of an SDK RBACPolicy; policies have no name."""
+    return {
+        "project_id": _text(policy.project_id),
+        "name": "",
+        "object_type": _text(policy.object_type),
+        "object_id": _text(policy.object_id),
+        "action": _text(policy.action),
+        "target_project_id": _text(policy.target_project_id),
     }
 
 
@@ -439,6 +452,44 @@ def reconcile_security_group_rules(
     )
 
 
+def reconcile_rbac_policies(
+    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+) -> SyncResult:
+    """Mirror RBAC policies: a full sweep, a project's, or just `ids`; idempotent.
+
+    A project's sweep takes the policies it owns and those that grant it (or every project)
+    access: what decides which shared and external networks it sees, whoever owns them.
+    Neutron does not page RBAC listings (no links; a marker is ignored and the same entries come
+    back, which openstacksdk reports as an endless pagination loop), so they are asked unpaged.
+    """
+    if ids is not None:
+        return _reconcile_ids(
+            model=RBACPolicy,
+            singular="RBAC policy",
+            get_object=conn.network.get_rbac_policy,
+            fields_from_cloud=rbac_policy_fields_from_cloud,
+            ids=ids,
+        )
+    started = timezone.now()
+    queries: list[Fields] = [{}]
+    scope = Q(synced_at__lt=started)
+    if project_id is not None:
+        queries = [
+            {"project_id": project_id},
+            {"target_project_id": project_id},
+            {"target_project_id": "*"},
+        ]
+        scope &= Q(project_id=project_id) | Q(target_project_id__in=[project_id, "*"])
+    observed: dict[str, Fields] = {}
+    for query in queries:
+        with translated(doing="list RBAC policies", service=NEUTRON):
+            for policy in conn.network.rbac_policies(**query):
+                observed[policy.id] = rbac_policy_fields_from_cloud(policy)
+    return sync_rows(
+        model=RBACPolicy, observed=observed, scope=scope, complete=True, observed_at=started
+    )
+
+
 PORT_FORWARDING_EXTENSION = "floating-ip-port-forwarding"
 # The SyncState row recording whether Neutron has the extension (selectors read it: pages never
 # ask the cloud). Its `error` says why the dashboard offers no port forwarding.
@@ -519,6 +570,7 @@ def reconcile_port_forwardings_of_ports(*, conn: Any, ids: list[str]) -> SyncRes
 
 RECONCILERS: dict[str, Callable[..., SyncResult]] = {
     "networks": reconcile_networks,
+    "rbac_policies": reconcile_rbac_policies,
     "subnets": reconcile_subnets,
     "subnet_pools": reconcile_subnet_pools,
     "ports": reconcile_ports,

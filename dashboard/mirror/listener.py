@@ -41,6 +41,7 @@ from networks.models import (
     FloatingIP,
     Network,
     Port,
+    RBACPolicy,
     Router,
     SecurityGroup,
     SecurityGroupRule,
@@ -76,6 +77,7 @@ NEUTRON_RESOURCES = {
     "floatingip": "floating_ips",
     "security_group": "security_groups",
     "security_group_rule": "security_group_rules",
+    "rbac_policy": "rbac_policies",
 }
 
 # Neutron's collection names, as tag events name them -> the mirror's resource names.
@@ -106,6 +108,7 @@ MODELS: dict[str, type[MirrorModel]] = {
     "floating_ips": FloatingIP,
     "security_groups": SecurityGroup,
     "security_group_rules": SecurityGroupRule,
+    "rbac_policies": RBACPolicy,
 }
 # Rows the cloud changes without an event of their own when an object changes: (resource, model
 # field holding the object's id, only when the object is gone). Deleting a network deletes its
@@ -113,7 +116,11 @@ MODELS: dict[str, type[MirrorModel]] = {
 # gateway deletes the gateway port.
 DEPENDENTS: dict[str, tuple[tuple[str, str, bool], ...]] = {
     "servers": (("ports", "device_id", True),),
-    "networks": (("subnets", "network_id", True), ("ports", "network_id", True)),
+    "networks": (
+        ("subnets", "network_id", True),
+        ("ports", "network_id", True),
+        ("rbac_policies", "object_id", True),
+    ),
     "routers": (("ports", "device_id", False),),
     "security_groups": (("security_group_rules", "security_group_id", True),),
     "ports": (("floating_ips", "port_id", True),),
@@ -122,6 +129,7 @@ DEPENDENTS: dict[str, tuple[tuple[str, str, bool], ...]] = {
 ORDER = (
     "servers",
     "networks",
+    "rbac_policies",
     "routers",
     "security_groups",
     "ports",
@@ -173,6 +181,11 @@ def _neutron_targets(event_type: str, payload: Mapping[str, Any]) -> list[Target
     if payload.get(f"{singular}_id"):  # deletes: {"network_id": ...}
         ids.append(str(payload[f"{singular}_id"]))
     targets = [Target(resource, object_id) for object_id in ids]
+    if singular == "rbac_policy":
+        # An entry shares or exposes its network: the network's `shared` changes with it.
+        policy = payload.get(singular)
+        if isinstance(policy, Mapping) and policy.get("object_type") == "network":
+            targets.append(Target("networks", str(policy["object_id"])))
     if singular == "security_group_rule":
         # A rule's change bumps its group's revision number.
         rules = payload.get(singular)

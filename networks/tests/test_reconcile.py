@@ -19,17 +19,23 @@ from dashboard.cloud import identity
 from dashboard.cloud.connection import user_connection
 from dashboard.mirror.sweep import sweep_lock
 from dashboard.testing.fixtures import NAME_PREFIX
-from networks.factories import NetworkFactory, PortFactory
+from networks.factories import NetworkFactory, PortFactory, RBACPolicyFactory
 from networks.models import (
     FloatingIP,
     Network,
     Port,
+    RBACPolicy,
     Router,
     SecurityGroup,
     SecurityGroupRule,
     Subnet,
 )
-from networks.reconcile import reconcile_all, reconcile_networks, reconcile_ports
+from networks.reconcile import (
+    reconcile_all,
+    reconcile_networks,
+    reconcile_ports,
+    reconcile_rbac_policies,
+)
 from networks.tasks import GROUP, reconcile_networking_task
 
 pytestmark = [pytest.mark.cloud, pytest.mark.django_db]
@@ -367,6 +373,42 @@ def test_sweep_of_all_projects_sees_every_project(
     assert public.router_external
     assert public.project_id != tenant.project_id
     assert Network.objects.filter(pk=topology.network.id, project_id=tenant.project_id).exists()
+
+
+def test_project_sweep_mirrors_the_rbac_entries_that_grant_it_access(
+    cloud: Any, tenant: Tenant, topology: Topology, undo: Undo, make_account: Any
+) -> None:
+    """Neutron shows a network shared with one project as shared to that project only, and the
+    mirror (read as an administrator) sees it unshared: the target's sweep brings the entry."""
+    target = make_account().project.id
+    net = tenant.conn.network
+    policy = net.create_rbac_policy(
+        object_type="network",
+        object_id=topology.network.id,
+        action="access_as_shared",
+        target_project_id=target,
+    )
+    undo(lambda: net.delete_rbac_policy(policy, ignore_missing=True))
+    unrelated = RBACPolicyFactory(target_project_id="another-project")
+
+    reconcile_networks(conn=cloud, ids=[topology.network.id])
+    reconcile_rbac_policies(conn=cloud, project_id=target)
+
+    assert not Network.objects.get(pk=topology.network.id).shared
+    row = RBACPolicy.objects.get(pk=policy.id)
+    assert (row.object_type, row.object_id, row.action, row.target_project_id) == (
+        "network",
+        topology.network.id,
+        "access_as_shared",
+        target,
+    )
+    public = RBACPolicy.objects.get(object_id=topology.public.id)
+    assert (public.action, public.target_project_id) == ("access_as_external", "*")
+
+    net.delete_rbac_policy(policy)
+    assert reconcile_rbac_policies(conn=cloud, project_id=target).deleted == 1
+    assert not RBACPolicy.objects.filter(pk=policy.id).exists()
+    assert RBACPolicy.objects.filter(pk__in=[public.pk, unrelated.pk]).count() == 2
 
 
 def test_task_sweeps_the_project_unless_a_sweep_already_holds_its_lock(
