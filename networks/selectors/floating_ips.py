@@ -63,13 +63,6 @@ def floating_ip_target_ports(*, project_id: str) -> QuerySet[Port]:
     )
 
 
-def external_subnet_list(*, network_id: str) -> QuerySet[Subnet]:
-    """Subnets of an external network (visible to every project, as the network is)."""
-    return Subnet.objects.filter(network_id=network_id, network__router_external=True).order_by(
-        "cidr"
-    )
-
-
 def unreachable_reason(
     *, project_id: str, subnet_id: str, external_network_id: str, external_network_name: str
 ) -> str:

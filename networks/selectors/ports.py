@@ -5,6 +5,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from instances.models import Server
 from networks.models import ROUTER_INTERFACE_OWNERS, Network, Port, Router, SecurityGroup, Subnet
+from networks.selectors.access import shared_networks
 
 # Device owners Neutron or Nova manage: such a port is removed through its owner, not deleted.
 _OWNER_LABELS = {
@@ -85,10 +86,12 @@ def port_delete_refusal(*, port: Port) -> str:
 
 
 def port_network_choices(*, project_id: str) -> QuerySet[Network]:
-    """Networks the project may create ports on: its own and shared ones (not external)."""
+    """Networks the project may create ports on: its own and those shared with it, not
+    external ones (unless shared with it too)."""
+    shared = shared_networks(project_id=project_id)
     return (
-        Network.objects.filter(Q(project_id=project_id) | Q(shared=True))
-        .exclude(router_external=True, shared=False)
+        Network.objects.filter(Q(project_id=project_id) | shared)
+        .exclude(Q(router_external=True) & ~shared)
         .order_by("name", "id")
     )
 

@@ -119,14 +119,6 @@ def attachable_port_list(*, project_id: str) -> QuerySet[Port]:
     )
 
 
-def external_subnet_list(*, network_id: str) -> QuerySet[Subnet]:
-    """The subnets of an external network (visible to every project), where a gateway's fixed
-    IP may be."""
-    return Subnet.objects.filter(network_id=network_id, network__router_external=True).order_by(
-        "ip_version", "cidr"
-    )
-
-
 def subnet_of_address(subnets: list[Subnet], address: str) -> Subnet | None:
     """The subnet among `subnets` whose CIDR holds `address`, else None."""
     ip = ipaddress.ip_address(address)
