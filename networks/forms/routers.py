@@ -289,12 +289,21 @@ class RouterInterfaceAddForm(ProjectForm):
                     f"{label} has no gateway address for the router to take. Give the "
                     "subnet a gateway IP, or attach the router by a port on it.",
                 )
-            elif holder := gateway_address_holder(subnet):
+            elif isinstance(
+                holder := gateway_address_holder(project_id=self.project_id, subnet=subnet),
+                Router,
+            ):
                 self.add_error(
                     "subnet_id",
-                    f"{label} already has a router: {holder} holds its gateway address "
-                    f"{subnet.gateway_ip}. Attach this router by a port on the subnet instead, "
-                    "or remove that interface first.",
+                    f"{label} already has a router: router “{holder.name_or_id}” holds its "
+                    f"gateway address {subnet.gateway_ip}. Attach this router by a port on the "
+                    "subnet instead, or remove that interface first.",
+                )
+            elif holder:
+                self.add_error(
+                    "subnet_id",
+                    f"The gateway address {subnet.gateway_ip} of {label} is already in use. "
+                    "Attach this router by a port on the subnet instead.",
                 )
             return {"subnet_id": subnet_id, "label": label}
         port = self.ports[port_id]

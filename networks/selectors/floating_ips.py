@@ -67,7 +67,10 @@ def unreachable_reason(
     *, project_id: str, subnet_id: str, external_network_id: str, external_network_name: str
 ) -> str:
     """Why addresses of `subnet_id` cannot get a floating IP of the external network, according
-    to the mirror (no router on the subnet, or none with a gateway there); "" when they can."""
+    to the mirror (no router on the subnet, or none with a gateway there); "" when they can.
+
+    Any project's router on the subnet may carry the traffic (Neutron looks for one), but the
+    message speaks only of the project's own routers: others' stay unmentioned."""
     subnet = Subnet.objects.filter(pk=subnet_id).first()
     subnet_label = f"subnet {subnet.cidr} (“{subnet.name_or_id}”)" if subnet else "its subnet"
     router_ids = (
@@ -78,13 +81,13 @@ def unreachable_reason(
     routers = list(Router.objects.filter(pk__in=list(router_ids)))
     if any(router.external_network_id == external_network_id for router in routers):
         return ""
-    if not routers:
-        return (
-            f"No router is attached to {subnet_label}. Add the subnet as an interface of a "
-            f"router whose gateway is on “{external_network_name}”."
-        )
     own = [router for router in routers if router.project_id == project_id]
-    names = ", ".join(f"“{router.name_or_id}”" for router in own) or "attached to it"
+    if not own:
+        return (
+            f"No router of this project is attached to {subnet_label}. Add the subnet as an "
+            f"interface of a router whose gateway is on “{external_network_name}”."
+        )
+    names = ", ".join(f"“{router.name_or_id}”" for router in own)
     return (
         f"The router{'s' if len(own) > 1 else ''} {names} on {subnet_label} "
         f"{'have' if len(own) > 1 else 'has'} no gateway on “{external_network_name}”. Set the "
