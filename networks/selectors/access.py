@@ -10,8 +10,9 @@
 Routers, floating IPs, servers and security groups are never seen across projects.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
+from instances.models import Server
 from networks.models import RBACPolicy
 
 ACCESS_AS_SHARED = "access_as_shared"
@@ -58,3 +59,10 @@ def visible_external_networks(*, project_id: str) -> Q:
 def visible_ports(*, project_id: str) -> Q:
     """Ports the project reads: its own, and every port on a network it owns."""
     return Q(project_id=project_id) | Q(network__project_id=project_id)
+
+
+def own_server_name(*, project_id: str, device_field: str = "device_id") -> Subquery:
+    """An annotation: the name of the project's instance that `device_field` names (null when
+    the device is no instance of the project's, whoever's it is)."""
+    servers = Server.objects.filter(pk=OuterRef(device_field), project_id=project_id)
+    return Subquery(servers.values("name")[:1])

@@ -2,12 +2,12 @@
 
 import ipaddress
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
 from dashboard.mirror.models import SyncState
-from instances.models import Server
 from networks.models import FloatingIP, Port, PortForwarding, Router, Subnet
 from networks.reconcile import PORT_FORWARDING_STATE
+from networks.selectors.access import own_server_name
 
 
 def floating_ip_list(*, project_id: str) -> QuerySet[FloatingIP]:
@@ -17,11 +17,7 @@ def floating_ip_list(*, project_id: str) -> QuerySet[FloatingIP]:
         FloatingIP.objects.filter(project_id=project_id)
         .select_related("floating_network", "port", "router")
         .annotate(
-            server_name=Subquery(
-                Server.objects.filter(pk=OuterRef("port__device_id"), project_id=project_id).values(
-                    "name"
-                )[:1]
-            )
+            server_name=own_server_name(project_id=project_id, device_field="port__device_id")
         )
         .order_by("floating_ip_address")
     )
@@ -52,13 +48,7 @@ def floating_ip_target_ports(*, project_id: str) -> QuerySet[Port]:
         .exclude(fixed_ips=[])
         .exclude(device_owner__startswith="network:")
         .select_related("network")
-        .annotate(
-            server_name=Subquery(
-                Server.objects.filter(pk=OuterRef("device_id"), project_id=project_id).values(
-                    "name"
-                )[:1]
-            )
-        )
+        .annotate(server_name=own_server_name(project_id=project_id))
         .order_by("name", "id")
     )
 

@@ -3,9 +3,8 @@ address, and what a port may be created on."""
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from instances.models import Server
 from networks.models import ROUTER_INTERFACE_OWNERS, Network, Port, Router, SecurityGroup, Subnet
-from networks.selectors.access import shared_networks
+from networks.selectors.access import own_server_name, shared_networks
 
 # Device owners Neutron or Nova manage: such a port is removed through its owner, not deleted.
 _OWNER_LABELS = {
@@ -35,11 +34,7 @@ def port_list(*, project_id: str) -> QuerySet[Port]:
         Port.objects.filter(project_id=project_id)
         .select_related("network")
         .annotate(
-            server_name=Subquery(
-                Server.objects.filter(pk=OuterRef("device_id"), project_id=project_id).values(
-                    "name"
-                )[:1]
-            ),
+            server_name=own_server_name(project_id=project_id),
             router_name=Subquery(
                 Router.objects.filter(pk=OuterRef("device_id"), project_id=project_id).values(
                     "name"
