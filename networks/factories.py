@@ -190,6 +190,8 @@ class SecurityGroupRuleFactory(MirrorFactory):
 
 
 class SubnetPoolFactory(MirrorFactory):
+    """A subnet pool; a shared one comes with the `*` RBAC entry Neutron gives it."""
+
     name = factory.Sequence(lambda n: f"pool-{n}")
     ip_version = 4
     prefixes = factory.Sequence(lambda n: [f"172.{16 + n % 16}.0.0/16"])
@@ -199,6 +201,15 @@ class SubnetPoolFactory(MirrorFactory):
 
     class Meta:
         model = SubnetPool
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def everyone(pool: SubnetPool, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """The `*` entry of a `shared` pool; `everyone=False` leaves it to RBAC entries."""
+        if create and extracted is not False and pool.shared:
+            RBACPolicyFactory(
+                project_id=pool.project_id, object_type="subnetpool", object_id=pool.id
+            )
 
 
 class PortForwardingFactory(DjangoModelFactory):

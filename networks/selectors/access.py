@@ -3,7 +3,7 @@
 - A network: its own, or one an RBAC entry grants it (or every project, `*`) as
   `access_as_shared` or `access_as_external`. A network is `shared` for the project only when an
   `access_as_shared` entry names it or `*` (its owner sees a network shared with one other
-  project as not shared). Subnets follow their network.
+  project as not shared). Subnets follow their network. Subnet pools alike, shared only.
 - A port: its own, or any port on one of its own networks (the network owner reads them all);
   never another project's port on a shared or external network.
 
@@ -36,19 +36,18 @@ def visible_networks(*, project_id: str) -> Q:
     return Q(project_id=project_id) | Q(pk__in=granted.values("object_id"))
 
 
-def shared_networks(*, project_id: str) -> Q:
-    """Networks shared with the project (Neutron's `shared` as the project reads it)."""
-    granted = _grants(project_id=project_id, object_type="network", actions=(ACCESS_AS_SHARED,))
+def shared_networks(*, project_id: str, object_type: str = "network") -> Q:
+    """Networks (or subnet pools: `object_type` "subnetpool") shared with the project: those
+    whose `shared` the project reads as true."""
+    granted = _grants(project_id=project_id, object_type=object_type, actions=(ACCESS_AS_SHARED,))
     return Q(pk__in=granted.values("object_id"))
 
 
-def network_shared_with(*, project_id: str) -> Exists:
-    """An annotation: whether the network is shared with the project (its `shared`)."""
-    return Exists(
-        _grants(project_id=project_id, object_type="network", actions=(ACCESS_AS_SHARED,)).filter(
-            object_id=OuterRef("pk")
-        )
-    )
+def shared_with_project(*, project_id: str, object_type: str = "network") -> Exists:
+    """An annotation: whether the network (or subnet pool) is shared with the project, which is
+    its `shared` as the project reads it."""
+    granted = _grants(project_id=project_id, object_type=object_type, actions=(ACCESS_AS_SHARED,))
+    return Exists(granted.filter(object_id=OuterRef("pk")))
 
 
 def visible_external_networks(*, project_id: str) -> Q:

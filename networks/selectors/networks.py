@@ -7,8 +7,8 @@ from django.db.models import Count, Q, QuerySet
 from instances.models import Server
 from networks.models import Network, Port, Router, Subnet
 from networks.selectors.access import (
-    network_shared_with,
     shared_networks,
+    shared_with_project,
     visible_external_networks,
     visible_networks,
     visible_ports,
@@ -30,7 +30,7 @@ def network_list(*, project_id: str) -> QuerySet[Network]:
         Network.objects.filter(visible_networks(project_id=project_id))
         .annotate(
             subnet_count=Count("subnets", distinct=True),
-            shared_with_project=network_shared_with(project_id=project_id),
+            shared_with_project=shared_with_project(project_id=project_id),
         )
         .order_by("name", "id")
     )
