@@ -36,9 +36,9 @@ def visible_networks(*, project_id: str) -> Q:
     return Q(project_id=project_id) | Q(pk__in=granted.values("object_id"))
 
 
-def shared_networks(*, project_id: str, object_type: str = "network") -> Q:
-    """Networks (or subnet pools: `object_type` "subnetpool") shared with the project: those
-    whose `shared` the project reads as true."""
+def shared_with(*, project_id: str, object_type: str = "network") -> Q:
+    """Networks (or subnet pools: `object_type` "subnetpool") shared with the project, whose
+    `shared` the project reads as true."""
     granted = _grants(project_id=project_id, object_type=object_type, actions=(ACCESS_AS_SHARED,))
     return Q(pk__in=granted.values("object_id"))
 

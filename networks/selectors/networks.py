@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from instances.models import Server
 from networks.models import Network, Port, Router, Subnet
 from networks.selectors.access import (
-    shared_networks,
+    shared_with,
     shared_with_project,
     visible_external_networks,
     visible_networks,
@@ -67,7 +67,7 @@ def subnet_network_list(*, project_id: str, include_shared: bool) -> QuerySet[Ne
     `include_shared` (Neutron lets only a network's owner, or an admin, add subnets to it)."""
     visible = Q(project_id=project_id)
     if include_shared:
-        visible |= shared_networks(project_id=project_id)
+        visible |= shared_with(project_id=project_id)
     return Network.objects.filter(visible).order_by("name", "id")
 
 

@@ -4,7 +4,7 @@ address, and what a port may be created on."""
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from networks.models import ROUTER_INTERFACE_OWNERS, Network, Port, Router, SecurityGroup, Subnet
-from networks.selectors.access import own_server_name, shared_networks
+from networks.selectors.access import own_server_name, shared_with
 
 # Device owners Neutron or Nova manage: such a port is removed through its owner, not deleted.
 _OWNER_LABELS = {
@@ -83,7 +83,7 @@ def port_delete_refusal(*, port: Port) -> str:
 def port_network_choices(*, project_id: str) -> QuerySet[Network]:
     """Networks the project may create ports on: its own and those shared with it, not
     external ones (unless shared with it too)."""
-    shared = shared_networks(project_id=project_id)
+    shared = shared_with(project_id=project_id)
     return (
         Network.objects.filter(Q(project_id=project_id) | shared)
         .exclude(Q(router_external=True) & ~shared)

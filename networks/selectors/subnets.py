@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from networks.models import Port, Subnet, SubnetPool
-from networks.selectors.access import shared_networks, shared_with_project
+from networks.selectors.access import shared_with, shared_with_project
 
 
 def subnet_list(*, project_id: str) -> QuerySet[Subnet]:
@@ -52,7 +52,7 @@ def subnet_pool_list(*, project_id: str) -> QuerySet[SubnetPool]:
     `shared_with_project`: Neutron's `shared` as the project reads it."""
     scope = {"project_id": project_id, "object_type": "subnetpool"}
     return (
-        SubnetPool.objects.filter(Q(project_id=project_id) | shared_networks(**scope))
+        SubnetPool.objects.filter(Q(project_id=project_id) | shared_with(**scope))
         .annotate(shared_with_project=shared_with_project(**scope))
         .order_by("ip_version", "name", "id")
     )
