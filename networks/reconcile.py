@@ -327,8 +327,9 @@ def _reconcile_ids(
 def reconcile_networks(
     *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
 ) -> SyncResult:
-    """Mirror networks: a full sweep (all projects or one), or just `ids`; idempotent."""
-    return _reconcile(
+    """Mirror networks: a full sweep (all projects or one), or just `ids` with their RBAC
+    entries (which projects see them is part of what they are); idempotent."""
+    result = _reconcile(
         model=Network,
         plural="networks",
         singular="network",
@@ -338,6 +339,9 @@ def reconcile_networks(
         project_id=project_id,
         ids=ids,
     )
+    if ids:
+        reconcile_rbac_policies(conn=conn, object_ids=ids)
+    return result
 
 
 def reconcile_subnets(
@@ -453,9 +457,14 @@ def reconcile_security_group_rules(
 
 
 def reconcile_rbac_policies(
-    *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
+    *,
+    conn: Any,
+    project_id: str | None = None,
+    ids: list[str] | None = None,
+    object_ids: list[str] | None = None,
 ) -> SyncResult:
-    """Mirror RBAC policies: a full sweep, a project's, or just `ids`; idempotent.
+    """Mirror RBAC policies: a full sweep, a project's, those of some objects (`object_ids`), or
+    just `ids`; idempotent.
 
     A project's sweep takes the policies it owns and those that grant it (or every project)
     access: what decides which shared and external networks it sees, whoever owns them.
@@ -473,7 +482,10 @@ def reconcile_rbac_policies(
     started = timezone.now()
     queries: list[Fields] = [{}]
     scope = Q(synced_at__lt=started)
-    if project_id is not None:
+    if object_ids is not None:
+        queries = [{"object_id": object_id} for object_id in dict.fromkeys(object_ids)]
+        scope &= Q(object_id__in=object_ids)
+    elif project_id is not None:
         queries = [
             {"project_id": project_id},
             {"target_project_id": project_id},

@@ -116,11 +116,7 @@ MODELS: dict[str, type[MirrorModel]] = {
 # gateway deletes the gateway port.
 DEPENDENTS: dict[str, tuple[tuple[str, str, bool], ...]] = {
     "servers": (("ports", "device_id", True),),
-    "networks": (
-        ("subnets", "network_id", True),
-        ("ports", "network_id", True),
-        ("rbac_policies", "object_id", True),
-    ),
+    "networks": (("subnets", "network_id", True), ("ports", "network_id", True)),
     "routers": (("ports", "device_id", False),),
     "security_groups": (("security_group_rules", "security_group_id", True),),
     "ports": (("floating_ips", "port_id", True),),

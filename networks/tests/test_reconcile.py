@@ -5,6 +5,7 @@ that delete things make their own objects. Every cloud object is removed afterwa
 """
 
 import secrets
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -391,10 +392,8 @@ def test_project_sweep_mirrors_the_rbac_entries_that_grant_it_access(
     undo(lambda: net.delete_rbac_policy(policy, ignore_missing=True))
     unrelated = RBACPolicyFactory(target_project_id="another-project")
 
-    reconcile_networks(conn=cloud, ids=[topology.network.id])
     reconcile_rbac_policies(conn=cloud, project_id=target)
 
-    assert not Network.objects.get(pk=topology.network.id).shared
     row = RBACPolicy.objects.get(pk=policy.id)
     assert (row.object_type, row.object_id, row.action, row.target_project_id) == (
         "network",
@@ -409,6 +408,30 @@ def test_project_sweep_mirrors_the_rbac_entries_that_grant_it_access(
     assert reconcile_rbac_policies(conn=cloud, project_id=target).deleted == 1
     assert not RBACPolicy.objects.filter(pk=policy.id).exists()
     assert RBACPolicy.objects.filter(pk__in=[public.pk, unrelated.pk]).count() == 2
+
+
+def test_a_network_reconciled_by_id_comes_with_its_rbac_entries(
+    cloud: Any, tenant: Tenant, topology: Topology, undo: Undo
+) -> None:
+    """Who sees a network is part of it: a targeted pass (after an operation, on an event)
+    mirrors its entries too, and drops those Neutron no longer has."""
+    net = tenant.conn.network
+    target = uuid.uuid4().hex  # Neutron takes any project id of the right shape
+    policy = net.create_rbac_policy(
+        object_type="network",
+        object_id=topology.network.id,
+        action="access_as_shared",
+        target_project_id=target,
+    )
+    undo(lambda: net.delete_rbac_policy(policy, ignore_missing=True))
+    stale = RBACPolicyFactory(object_id=topology.network.id)
+
+    reconcile_networks(conn=cloud, ids=[topology.network.id, topology.public.id])
+
+    assert not Network.objects.get(pk=topology.network.id).shared  # as the admin reads it
+    assert RBACPolicy.objects.get(pk=policy.id).target_project_id == target
+    assert RBACPolicy.objects.get(object_id=topology.public.id).action == "access_as_external"
+    assert not RBACPolicy.objects.filter(pk=stale.pk).exists()
 
 
 def test_task_sweeps_the_project_unless_a_sweep_already_holds_its_lock(
