@@ -363,8 +363,9 @@ def reconcile_subnets(
 def reconcile_subnet_pools(
     *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
 ) -> SyncResult:
-    """Mirror subnet pools: a full sweep (all projects or one), or just `ids`; idempotent."""
-    return _reconcile(
+    """Mirror subnet pools: a full sweep (all projects or one), or just `ids` with their RBAC
+    entries (as networks'); idempotent."""
+    result = _reconcile(
         model=SubnetPool,
         plural="subnet pools",
         singular="subnet pool",
@@ -374,6 +375,9 @@ def reconcile_subnet_pools(
         project_id=project_id,
         ids=ids,
     )
+    if ids:
+        reconcile_rbac_policies(conn=conn, object_ids=ids)
+    return result
 
 
 def reconcile_ports(

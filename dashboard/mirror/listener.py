@@ -80,6 +80,9 @@ NEUTRON_RESOURCES = {
     "rbac_policy": "rbac_policies",
 }
 
+# The objects RBAC entries share that the mirror holds: Neutron's object type -> resource name.
+RBAC_OBJECTS = {"network": "networks", "subnetpool": "subnet_pools"}
+
 # Neutron's collection names, as tag events name them -> the mirror's resource names.
 TAGGED_RESOURCES = {
     "networks": "networks",
@@ -178,10 +181,10 @@ def _neutron_targets(event_type: str, payload: Mapping[str, Any]) -> list[Target
         ids.append(str(payload[f"{singular}_id"]))
     targets = [Target(resource, object_id) for object_id in ids]
     if singular == "rbac_policy":
-        # An entry shares or exposes its network: the network's `shared` changes with it.
+        # An entry shares or exposes its object: the object's `shared` changes with it.
         policy = payload.get(singular)
-        if isinstance(policy, Mapping) and policy.get("object_type") == "network":
-            targets.append(Target("networks", str(policy["object_id"])))
+        if isinstance(policy, Mapping) and policy.get("object_type") in RBAC_OBJECTS:
+            targets.append(Target(RBAC_OBJECTS[policy["object_type"]], str(policy["object_id"])))
     if singular == "security_group_rule":
         # A rule's change bumps its group's revision number.
         rules = payload.get(singular)
