@@ -124,6 +124,13 @@ class _TargetAddressForm(ProjectForm):
             "Choose one of this project's ports that has an IPv4 address."
         )
 
+    def floating_ip_label(self, floating_ip: FloatingIP) -> str:
+        """How a refusal names a floating IP mapped to the port: by address when it is the
+        project's; an administrator may have mapped another project's, which is not named."""
+        if floating_ip.project_id == self.project_id:
+            return f"floating IP {floating_ip.floating_ip_address}"
+        return "a floating IP"
+
     def target(self, data: dict[str, Any]) -> tuple[Port, str] | None:
         """The chosen port and address, checked; None after adding the field's error."""
         port = (
@@ -200,8 +207,8 @@ class FloatingIPAssociateForm(_TargetAddressForm):
         if taken is not None:
             self.add_error(
                 "fixed_ip_address",
-                f"{address} of port “{port.name_or_id}” already has floating IP "
-                f"{taken.floating_ip_address}. Disassociate that one first.",
+                f"{address} of port “{port.name_or_id}” already has "
+                f"{self.floating_ip_label(taken)}. Disassociate that one first.",
             )
             return data
         return {"port_id": port.id, "fixed_ip_address": address, "port_name": port.name}
@@ -255,8 +262,8 @@ class PortForwardingForm(_TargetAddressForm):
         ) is not None:
             self.add_error(
                 "internal_ip_address",
-                f"{address} already has floating IP {bound.floating_ip_address} of its own; "
-                "Neutron forwards only to addresses without one.",
+                f"{address} already has {self.floating_ip_label(bound)} of its own; Neutron "
+                "forwards only to addresses without one.",
             )
             return data
         return {**data, "internal_port_id": port.id, "internal_ip_address": address}

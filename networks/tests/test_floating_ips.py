@@ -263,12 +263,24 @@ def test_associate_asks_which_address_and_refuses_a_taken_one() -> None:
     assert "already has floating IP 203.0.113.30" in str(
         associate(fixed_ip_address="10.40.0.6").errors
     )
+
     chosen = associate(fixed_ip_address="10.40.0.5")
     assert chosen.cleaned_data == {
         "port_id": topology.port.id,
         "fixed_ip_address": "10.40.0.5",
         "port_name": "nic",
     }
+    # Mapped by an administrator from another project's floating IP: in use, never whose.
+    FloatingIPFactory(
+        project_id="p2",
+        floating_network=topology.external,
+        floating_ip_address="203.0.113.31",
+        port=topology.port,
+        fixed_ip_address="10.40.0.5",
+    )
+    assert associate(fixed_ip_address="10.40.0.5").errors["fixed_ip_address"] == [
+        "10.40.0.5 of port “nic” already has a floating IP. Disassociate that one first."
+    ]
 
 
 def test_a_floating_ip_with_port_forwardings_is_not_associated() -> None:
