@@ -345,20 +345,17 @@ def test_the_owner_of_a_shared_network_sees_every_port_on_it_and_counts_them_whe
     """Neutron lets a network's owner read every port on it; a refusal still names only the
     project's own ports and counts the others."""
     network = NetworkFactory(project_id=account.project.id, name="common", shared=True)
-    PortFactory(
-        network=network,
-        project_id="a-tenant-of-it",
-        name="their-nic",
-        device_owner="compute:nova",
-        fixed_ips=[{"subnet_id": "s", "ip_address": "10.3.0.7"}],
-    )
-    PortFactory(
-        network=network,
-        project_id=account.project.id,
-        name="our-nic",
-        device_owner="compute:nova",
-        fixed_ips=[{"subnet_id": "s", "ip_address": "10.3.0.8"}],
-    )
+    for project, name, address in (
+        ("a-tenant-of-it", "their-nic", "10.3.0.7"),
+        (account.project.id, "our-nic", "10.3.0.8"),
+    ):
+        PortFactory(
+            network=network,
+            project_id=project,
+            name=name,
+            device_owner="compute:nova",
+            fixed_ips=[{"subnet_id": "s", "ip_address": address}],
+        )
 
     page = signed_in.get(f"/network/networks/{network.id}/").content.decode()
     refusal = signed_in.delete(f"/api/networks/{network.id}/").json()["detail"]

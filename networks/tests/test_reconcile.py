@@ -376,20 +376,28 @@ def test_sweep_of_all_projects_sees_every_project(
     assert Network.objects.filter(pk=topology.network.id, project_id=tenant.project_id).exists()
 
 
-def test_project_sweep_mirrors_the_rbac_entries_that_grant_it_access(
-    cloud: Any, tenant: Tenant, topology: Topology, undo: Undo, make_account: Any
-) -> None:
-    """Neutron shows a network shared with one project as shared to that project only, and the
-    mirror (read as an administrator) sees it unshared: the target's sweep brings the entry."""
-    target = make_account().project.id
+@pytest.fixture
+def shared_network_policy(tenant: Tenant, topology: Topology, undo: Undo) -> Any:
+    """The project's network shared with one other project, by an RBAC entry its member makes
+    (Neutron takes any project id of the right shape as the target)."""
     net = tenant.conn.network
     policy = net.create_rbac_policy(
         object_type="network",
         object_id=topology.network.id,
         action="access_as_shared",
-        target_project_id=target,
+        target_project_id=uuid.uuid4().hex,
     )
     undo(lambda: net.delete_rbac_policy(policy, ignore_missing=True))
+    return policy
+
+
+def test_project_sweep_mirrors_the_rbac_entries_that_grant_it_access(
+    cloud: Any, tenant: Tenant, topology: Topology, shared_network_policy: Any
+) -> None:
+    """Neutron shows a network shared with one project as shared to that project only, and the
+    mirror (read as an administrator) sees it unshared: the target's sweep brings the entry."""
+    policy = shared_network_policy
+    target = policy.target_project_id
     unrelated = RBACPolicyFactory(target_project_id="another-project")
 
     reconcile_rbac_policies(conn=cloud, project_id=target)
@@ -404,32 +412,24 @@ def test_project_sweep_mirrors_the_rbac_entries_that_grant_it_access(
     public = RBACPolicy.objects.get(object_id=topology.public.id)
     assert (public.action, public.target_project_id) == ("access_as_external", "*")
 
-    net.delete_rbac_policy(policy)
+    tenant.conn.network.delete_rbac_policy(policy)
     assert reconcile_rbac_policies(conn=cloud, project_id=target).deleted == 1
     assert not RBACPolicy.objects.filter(pk=policy.id).exists()
     assert RBACPolicy.objects.filter(pk__in=[public.pk, unrelated.pk]).count() == 2
 
 
 def test_a_network_reconciled_by_id_comes_with_its_rbac_entries(
-    cloud: Any, tenant: Tenant, topology: Topology, undo: Undo
+    cloud: Any, topology: Topology, shared_network_policy: Any
 ) -> None:
     """Who sees a network is part of it: a targeted pass (after an operation, on an event)
     mirrors its entries too, and drops those Neutron no longer has."""
-    net = tenant.conn.network
-    target = uuid.uuid4().hex  # Neutron takes any project id of the right shape
-    policy = net.create_rbac_policy(
-        object_type="network",
-        object_id=topology.network.id,
-        action="access_as_shared",
-        target_project_id=target,
-    )
-    undo(lambda: net.delete_rbac_policy(policy, ignore_missing=True))
+    policy = shared_network_policy
     stale = RBACPolicyFactory(object_id=topology.network.id)
 
     reconcile_networks(conn=cloud, ids=[topology.network.id, topology.public.id])
 
     assert not Network.objects.get(pk=topology.network.id).shared  # as the admin reads it
-    assert RBACPolicy.objects.get(pk=policy.id).target_project_id == target
+    assert RBACPolicy.objects.get(pk=policy.id).target_project_id == policy.target_project_id
     assert RBACPolicy.objects.get(object_id=topology.public.id).action == "access_as_external"
     assert not RBACPolicy.objects.filter(pk=stale.pk).exists()
 
