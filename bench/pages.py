@@ -117,7 +117,7 @@ def main() -> None:
     from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
 
-    from networks.models import Network
+    from networks.models import Network, RBACPolicy
 
     client = signed_in_client("demo")
     project_id = client.session["keystone"]["project_id"]
@@ -127,6 +127,16 @@ def main() -> None:
         project_id="admin",
         router_external=True,
         status="ACTIVE",
+        synced_at=timezone.now(),
+    )
+    # Every project sees it through the entry Neutron makes for an external network.
+    RBACPolicy.objects.create(
+        id=str(uuid.uuid4()),
+        project_id="admin",
+        object_type="network",
+        object_id=external.id,
+        action="access_as_external",
+        target_project_id="*",
         synced_at=timezone.now(),
     )
     started = time.perf_counter()

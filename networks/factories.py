@@ -5,6 +5,7 @@ project unless a test says otherwise.
 """
 
 import uuid
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -15,6 +16,7 @@ from networks.models import (
     Network,
     Port,
     PortForwarding,
+    RBACPolicy,
     Router,
     SecurityGroup,
     SecurityGroupRule,
@@ -43,7 +45,24 @@ class MirrorFactory(DjangoModelFactory):
         abstract = True
 
 
+class RBACPolicyFactory(DjangoModelFactory):
+    """An entry sharing a network with every project (`*`)."""
+
+    id = factory.LazyFunction(_uuid)
+    project_id = factory.LazyFunction(_project_id)
+    synced_at = factory.LazyFunction(timezone.now)
+    object_type = "network"
+    object_id = factory.LazyFunction(_uuid)
+    action = "access_as_shared"
+    target_project_id = "*"
+
+    class Meta:
+        model = RBACPolicy
+
+
 class NetworkFactory(MirrorFactory):
+    """A network; a shared or external one comes with the `*` RBAC entry Neutron gives it."""
+
     name = factory.Sequence(lambda n: f"net-{n}")
     status = "ACTIVE"
     mtu = 1450
@@ -51,9 +70,25 @@ class NetworkFactory(MirrorFactory):
 
     class Meta:
         model = Network
+        skip_postgeneration_save = True
 
     class Params:
         external = factory.Trait(router_external=True, name=factory.Sequence(lambda n: f"ext-{n}"))
+
+    @factory.post_generation
+    def everyone(network: Network, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """`*` entries like those Neutron makes for `shared` and `router:external`; pass
+        `everyone=False` for a network shared or external only where RBAC entries say."""
+        if not create or extracted is False:
+            return
+        for action, wanted in (
+            ("access_as_shared", network.shared),
+            ("access_as_external", network.router_external),
+        ):
+            if wanted:
+                RBACPolicyFactory(
+                    project_id=network.project_id, object_id=network.id, action=action
+                )
 
 
 class SubnetFactory(MirrorFactory):
@@ -155,6 +190,8 @@ class SecurityGroupRuleFactory(MirrorFactory):
 
 
 class SubnetPoolFactory(MirrorFactory):
+    """A subnet pool; a shared one comes with the `*` RBAC entry Neutron gives it."""
+
     name = factory.Sequence(lambda n: f"pool-{n}")
     ip_version = 4
     prefixes = factory.Sequence(lambda n: [f"172.{16 + n % 16}.0.0/16"])
@@ -164,6 +201,15 @@ class SubnetPoolFactory(MirrorFactory):
 
     class Meta:
         model = SubnetPool
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def everyone(pool: SubnetPool, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """The `*` entry of a `shared` pool; `everyone=False` leaves it to RBAC entries."""
+        if create and extracted is not False and pool.shared:
+            RBACPolicyFactory(
+                project_id=pool.project_id, object_type="subnetpool", object_id=pool.id
+            )
 
 
 class PortForwardingFactory(DjangoModelFactory):

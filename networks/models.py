@@ -36,6 +36,8 @@ class Network(NeutronModel):
 
     status = models.CharField(max_length=16, blank=True)
     admin_state_up = models.BooleanField(default=True)
+    # As the service account sees it (shared with every project, or with its own). What a
+    # project sees, and whether it sees the network at all, comes from its RBACPolicy rows.
     shared = models.BooleanField(default=False)
     router_external = models.BooleanField(default=False)
     mtu = models.PositiveIntegerField(null=True, blank=True)
@@ -226,6 +228,22 @@ class PortForwarding(MirrorModel):
     internal_port_range = models.CharField(max_length=16, blank=True)
     external_port_range = models.CharField(max_length=16, blank=True)
     description = models.CharField(max_length=255, blank=True)
+
+
+class RBACPolicy(MirrorModel):
+    """A Neutron RBAC policy: the owner of a network (or subnet pool, security group, ...)
+    grants a project, or every project (`*`), access to it.
+
+    Neutron decides per project what such objects look like: a network shared with one project
+    is `shared` (and listed) for that project only, and an external network is listed to the
+    projects its `access_as_external` entries name. The mirror is read as an administrator,
+    so it keeps the entries and the selectors apply them. `project_id` is the policy's owner.
+    """
+
+    object_type = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64, db_index=True)
+    action = models.CharField(max_length=32)
+    target_project_id = models.CharField(max_length=64, db_index=True)
 
 
 class SecurityGroup(NeutronModel):

@@ -34,6 +34,7 @@ from networks.models import (
     Network,
     Port,
     PortForwarding,
+    RBACPolicy,
     Router,
     SecurityGroup,
     SecurityGroupRule,
@@ -224,6 +225,18 @@ def port_forwarding_fields_from_cloud(port_forwarding: Any, *, project_id: str) 
     }
 
 
+def rbac_policy_fields_from_cloud(policy: Any) -> Fields:
+    """Mirror fields of an SDK RBACPolicy; policies have no name."""
+    return {
+        "project_id": _text(policy.project_id),
+        "name": "",
+        "object_type": _text(policy.object_type),
+        "object_id": _text(policy.object_id),
+        "action": _text(policy.action),
+        "target_project_id": _text(policy.target_project_id),
+    }
+
+
 def security_group_fields_from_cloud(security_group: Any) -> Fields:
     """Mirror fields of an SDK SecurityGroup (its rules are reconciled on their own)."""
     return {
@@ -314,8 +327,9 @@ def _reconcile_ids(
 def reconcile_networks(
     *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
 ) -> SyncResult:
-    """Mirror networks: a full sweep (all projects or one), or just `ids`; idempotent."""
-    return _reconcile(
+    """Mirror networks: a full sweep (all projects or one), or just `ids` with their RBAC
+    entries (which projects see them is part of what they are); idempotent."""
+    result = _reconcile(
         model=Network,
         plural="networks",
         singular="network",
@@ -325,6 +339,9 @@ def reconcile_networks(
         project_id=project_id,
         ids=ids,
     )
+    if ids:
+        reconcile_rbac_policies(conn=conn, object_ids=ids)
+    return result
 
 
 def reconcile_subnets(
@@ -346,8 +363,9 @@ def reconcile_subnets(
 def reconcile_subnet_pools(
     *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
 ) -> SyncResult:
-    """Mirror subnet pools: a full sweep (all projects or one), or just `ids`; idempotent."""
-    return _reconcile(
+    """Mirror subnet pools: a full sweep (all projects or one), or just `ids` with their RBAC
+    entries (as networks'); idempotent."""
+    result = _reconcile(
         model=SubnetPool,
         plural="subnet pools",
         singular="subnet pool",
@@ -357,6 +375,9 @@ def reconcile_subnet_pools(
         project_id=project_id,
         ids=ids,
     )
+    if ids:
+        reconcile_rbac_policies(conn=conn, object_ids=ids)
+    return result
 
 
 def reconcile_ports(
@@ -436,6 +457,52 @@ def reconcile_security_group_rules(
         fields_from_cloud=security_group_rule_fields_from_cloud,
         project_id=project_id,
         ids=ids,
+    )
+
+
+def reconcile_rbac_policies(
+    *,
+    conn: Any,
+    project_id: str | None = None,
+    ids: list[str] | None = None,
+    object_ids: list[str] | None = None,
+) -> SyncResult:
+    """Mirror RBAC policies: a full sweep, a project's, those of some objects (`object_ids`), or
+    just `ids`; idempotent.
+
+    A project's sweep takes the policies it owns and those that grant it (or every project)
+    access: what decides which shared and external networks it sees, whoever owns them.
+    Neutron does not page RBAC listings (no links; a marker is ignored and the same entries come
+    back, which openstacksdk reports as an endless pagination loop), so they are asked unpaged.
+    """
+    if ids is not None:
+        return _reconcile_ids(
+            model=RBACPolicy,
+            singular="RBAC policy",
+            get_object=conn.network.get_rbac_policy,
+            fields_from_cloud=rbac_policy_fields_from_cloud,
+            ids=ids,
+        )
+    started = timezone.now()
+    queries: list[Fields] = [{}]
+    scope = Q(synced_at__lt=started)
+    if object_ids is not None:
+        queries = [{"object_id": object_id} for object_id in dict.fromkeys(object_ids)]
+        scope &= Q(object_id__in=object_ids)
+    elif project_id is not None:
+        queries = [
+            {"project_id": project_id},
+            {"target_project_id": project_id},
+            {"target_project_id": "*"},
+        ]
+        scope &= Q(project_id=project_id) | Q(target_project_id__in=[project_id, "*"])
+    observed: dict[str, Fields] = {}
+    for query in queries:
+        with translated(doing="list RBAC policies", service=NEUTRON):
+            for policy in conn.network.rbac_policies(**query):
+                observed[policy.id] = rbac_policy_fields_from_cloud(policy)
+    return sync_rows(
+        model=RBACPolicy, observed=observed, scope=scope, complete=True, observed_at=started
     )
 
 
@@ -519,6 +586,7 @@ def reconcile_port_forwardings_of_ports(*, conn: Any, ids: list[str]) -> SyncRes
 
 RECONCILERS: dict[str, Callable[..., SyncResult]] = {
     "networks": reconcile_networks,
+    "rbac_policies": reconcile_rbac_policies,
     "subnets": reconcile_subnets,
     "subnet_pools": reconcile_subnet_pools,
     "ports": reconcile_ports,

@@ -1,5 +1,11 @@
 """Multi-tenancy: a user never sees or touches another project's rows, on any page, partial or
-API endpoint. Every route that takes an object id must be listed here, or the meta-test fails."""
+API endpoint. Every route that takes an object id must be listed here, or the meta-test fails.
+
+Shared and external networks are where projects meet: every page, partial and API endpoint
+reachable for one (every route without an id, and every route taking a network's or subnet's id)
+is read as a second tenant while a first tenant has a router gateway, a floating IP, router
+interfaces and an instance on them; nothing of the first tenant may show.
+"""
 
 from collections.abc import Iterator
 from typing import Any
@@ -9,13 +15,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dashboard.operations.models import Operation
+from dashboard.testing.fixtures import KeystoneAccount
 from instances.factories import KeyPairFactory, ServerFactory
 from networks.factories import (
     FloatingIPFactory,
     NetworkFactory,
     PortFactory,
     PortForwardingFactory,
+    RBACPolicyFactory,
     RouterFactory,
+    RouterInterfaceFactory,
     SecurityGroupFactory,
     SecurityGroupRuleFactory,
     SubnetFactory,
@@ -320,3 +329,180 @@ def test_admin_routes_refuse_everyone_else(
         response = getattr(signed_in, method)(url, headers={"HX-Request": "true"})
         assert response.status_code == 403, method
     assert Operation.objects.filter(project_id__in=["", OTHER_PROJECT]).count() == 1
+
+
+# Where projects meet: the objects of these kinds that other projects own but a tenant sees.
+SHARED_KINDS = ("network", "subnet")
+# Routes without an id that are not read: signing out would end the session under test; the
+# API schema describes the endpoints and holds no rows.
+UNREAD_ROUTES = {"tenants:logout", "api_schema"}
+
+
+def shared_object_routes() -> list[tuple[str, str]]:
+    """(route, kind) of every route a tenant reads a shared object through: those without an id
+    (lists, forms, partials, the topology; kind "") and those taking a network's or subnet's."""
+    routes = []
+    for name, pattern in named_routes(get_resolver().url_patterns):
+        if "<" not in pattern:
+            if name not in UNREAD_ROUTES:
+                routes.append((name, ""))
+        elif name in OBJECT_ROUTES and OBJECT_ROUTES[name][0] in SHARED_KINDS:
+            routes.append((name, OBJECT_ROUTES[name][0]))
+    return sorted(set(routes))
+
+
+@pytest.fixture
+def first_tenant_on_shared_networks(account: KeystoneAccount) -> dict[str, Any]:
+    """An external network, a network shared with everyone and one shared (by RBAC) with the
+    signed-in project only, each with a subnet and with the signed-in project's own port;
+    a first tenant (OTHER_PROJECT) has its router's gateway and interfaces, a floating IP and an
+    instance's ports on them. Returns the shared objects and the first tenant's secrets."""
+    project = account.project.id
+    public = NetworkFactory(project_id="admin-project", name="public", router_external=True)
+    public_v4 = SubnetFactory(
+        network=public, project_id="admin-project", name="public-v4", cidr="203.0.113.0/24"
+    )
+    common = NetworkFactory(project_id="admin-project", name="common", shared=True)
+    common_v4 = SubnetFactory(
+        network=common, project_id="admin-project", name="common-v4", cidr="10.88.0.0/24"
+    )
+    ours = NetworkFactory(project_id="owner-project", name="shared-with-us", everyone=False)
+    RBACPolicyFactory(project_id="owner-project", object_id=ours.id, target_project_id=project)
+    ours_v4 = SubnetFactory(
+        network=ours, project_id="owner-project", name="shared-with-us-v4", cidr="10.89.0.0/24"
+    )
+    RouterFactory(project_id=project, name="own-router", external_network=public)
+    for network, subnet, address in (
+        (public, public_v4, "203.0.113.40"),
+        (common, common_v4, "10.88.0.40"),
+        (ours, ours_v4, "10.89.0.40"),
+    ):
+        PortFactory(
+            project_id=project,
+            network=network,
+            device_owner="compute:nova",
+            fixed_ips=[{"subnet_id": subnet.id, "ip_address": address}],
+        )
+
+    router = RouterFactory(
+        project_id=OTHER_PROJECT,
+        name="first-tenant-router",
+        external_network=public,
+        external_gateway_info={
+            "network_id": public.id,
+            "enable_snat": True,
+            "external_fixed_ips": [{"subnet_id": public_v4.id, "ip_address": "203.0.113.77"}],
+        },
+    )
+    gateway = PortFactory(
+        project_id=OTHER_PROJECT,
+        network=public,
+        name="first-tenant-gateway",
+        device_owner="network:router_gateway",
+        device_id=router.id,
+        fixed_ips=[{"subnet_id": public_v4.id, "ip_address": "203.0.113.77"}],
+    )
+    server = ServerFactory(project_id=OTHER_PROJECT, name="first-tenant-server")
+    security_group = SecurityGroupFactory(project_id=OTHER_PROJECT, name="first-tenant-sg")
+    nics = [
+        PortFactory(
+            project_id=OTHER_PROJECT,
+            network=network,
+            name=f"first-tenant-nic-{index}",
+            device_id=str(server.pk),
+            security_group_ids=[security_group.id],
+            fixed_ips=[{"subnet_id": subnet.id, "ip_address": address}],
+        )
+        for index, (network, subnet, address) in enumerate(
+            [(common, common_v4, "10.88.0.77"), (ours, ours_v4, "10.89.0.77")]
+        )
+    ]
+    interfaces = [
+        RouterInterfaceFactory(
+            project_id=OTHER_PROJECT,
+            router=router,
+            network=network,
+            fixed_ips=[{"subnet_id": subnet.id, "ip_address": address}],
+        )
+        for network, subnet, address in (
+            (common, common_v4, "10.88.0.78"),
+            (ours, ours_v4, "10.89.0.78"),
+        )
+    ]
+    floating_ip_port = PortFactory(
+        project_id=OTHER_PROJECT,
+        network=public,
+        device_owner="network:floatingip",
+        fixed_ips=[{"subnet_id": public_v4.id, "ip_address": "203.0.113.79"}],
+    )
+    floating_ip = FloatingIPFactory(
+        project_id=OTHER_PROJECT,
+        floating_network=public,
+        floating_ip_address="203.0.113.79",
+        port=nics[0],
+        fixed_ip_address="10.88.0.77",
+        router=router,
+    )
+    floating_ip_port.device_id = floating_ip.id
+    floating_ip_port.save()
+    ports = [gateway, *nics, *interfaces, floating_ip_port]
+    secrets = {
+        OTHER_PROJECT,
+        router.id,
+        router.name,
+        str(server.pk),
+        server.name,
+        security_group.id,
+        security_group.name,
+        floating_ip.id,
+        *(value for port in ports for value in (port.id, port.mac_address)),
+        *(port.name for port in ports if port.name),
+        *(ip["ip_address"] for port in ports for ip in port.fixed_ips),
+    }
+    return {
+        "objects": {
+            "network": [public, common, ours],
+            "subnet": [public_v4, common_v4, ours_v4],
+        },
+        "secrets": secrets,
+    }
+
+
+def test_the_second_tenant_sees_the_shared_networks_the_sweep_reads(
+    signed_in: Client, first_tenant_on_shared_networks: dict[str, Any]
+) -> None:
+    """The sweep below proves something only if the tenant does see those networks."""
+    listed = {row["name"] for row in signed_in.get("/api/networks/").json()["results"]}
+
+    assert listed >= {"public", "common", "shared-with-us"}
+    for network, own_address in zip(
+        first_tenant_on_shared_networks["objects"]["network"],
+        ("203.0.113.40", "10.88.0.40", "10.89.0.40"),
+        strict=True,
+    ):
+        assert own_address in signed_in.get(f"/network/networks/{network.pk}/").content.decode()
+
+
+@pytest.mark.parametrize(("route", "kind"), shared_object_routes())
+def test_shared_and_external_networks_show_nothing_of_the_first_tenant(
+    signed_in: Client, first_tenant_on_shared_networks: dict[str, Any], route: str, kind: str
+) -> None:
+    shared = first_tenant_on_shared_networks["objects"]
+    if kind:
+        argument = OBJECT_ROUTES[route][1]
+        urls = [reverse(route, kwargs={argument: obj.pk}) for obj in shared[kind]]
+    else:
+        # Unfiltered, and filtered by each shared network wherever a list takes a network.
+        urls = [reverse(route)] + [
+            f"{reverse(route)}?network={network.pk}&floating_network={network.pk}"
+            f"&external_network={network.pk}"
+            for network in shared["network"]
+        ]
+
+    for url in urls:
+        for headers in ({}, {"HX-Request": "true"}):
+            response = signed_in.get(url, headers=headers)
+            assert response.status_code < 500, url
+            body = response.content.decode()
+            leaked = sorted(s for s in first_tenant_on_shared_networks["secrets"] if s in body)
+            assert not leaked, f"{url} ({'htmx' if headers else 'page'}) shows {leaked}"

@@ -18,6 +18,7 @@ NOT_SERVED = {
     "instances.syncwatermark",
     "networks.subnetpool",
     "networks.portforwarding",
+    "networks.rbacpolicy",
     "tenants.project",
     "tenants.quota",
     "tenants.quotadefault",

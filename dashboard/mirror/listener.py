@@ -41,6 +41,7 @@ from networks.models import (
     FloatingIP,
     Network,
     Port,
+    RBACPolicy,
     Router,
     SecurityGroup,
     SecurityGroupRule,
@@ -76,7 +77,11 @@ NEUTRON_RESOURCES = {
     "floatingip": "floating_ips",
     "security_group": "security_groups",
     "security_group_rule": "security_group_rules",
+    "rbac_policy": "rbac_policies",
 }
+
+# The objects RBAC entries share that the mirror holds: Neutron's object type -> resource name.
+RBAC_OBJECTS = {"network": "networks", "subnetpool": "subnet_pools"}
 
 # Neutron's collection names, as tag events name them -> the mirror's resource names.
 TAGGED_RESOURCES = {
@@ -106,6 +111,7 @@ MODELS: dict[str, type[MirrorModel]] = {
     "floating_ips": FloatingIP,
     "security_groups": SecurityGroup,
     "security_group_rules": SecurityGroupRule,
+    "rbac_policies": RBACPolicy,
 }
 # Rows the cloud changes without an event of their own when an object changes: (resource, model
 # field holding the object's id, only when the object is gone). Deleting a network deletes its
@@ -122,6 +128,7 @@ DEPENDENTS: dict[str, tuple[tuple[str, str, bool], ...]] = {
 ORDER = (
     "servers",
     "networks",
+    "rbac_policies",
     "routers",
     "security_groups",
     "ports",
@@ -173,6 +180,11 @@ def _neutron_targets(event_type: str, payload: Mapping[str, Any]) -> list[Target
     if payload.get(f"{singular}_id"):  # deletes: {"network_id": ...}
         ids.append(str(payload[f"{singular}_id"]))
     targets = [Target(resource, object_id) for object_id in ids]
+    if singular == "rbac_policy":
+        # An entry shares or exposes its object: the object's `shared` changes with it.
+        policy = payload.get(singular)
+        if isinstance(policy, Mapping) and policy.get("object_type") in RBAC_OBJECTS:
+            targets.append(Target(RBAC_OBJECTS[policy["object_type"]], str(policy["object_id"])))
     if singular == "security_group_rule":
         # A rule's change bumps its group's revision number.
         rules = payload.get(singular)

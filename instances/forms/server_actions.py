@@ -210,7 +210,7 @@ class FloatingIPAssociateForm(ServerActionForm):
             "This is not an IPv4 address of the server. Choose one of its addresses."
         )
         floating_ip.queryset = free_floating_ip_list(project_id=self.project_id)
-        network.queryset = external_network_list()
+        network.queryset = external_network_list(project_id=self.project_id)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from instances.models import Flavor, Image, ImageMember, Server
 from networks.models import FloatingIP, Network, Port, SecurityGroup
+from networks.selectors.access import shared_with
 from tenants.models import Quota
 from tenants.selectors import mirror_usage
 
@@ -83,10 +84,10 @@ def launch_flavor_list(*, project_id: str) -> QuerySet[Flavor]:
 
 
 def launch_network_list(*, project_id: str) -> QuerySet[Network]:
-    """Networks a server of the project can be plugged into: its own and shared ones that have
-    a subnet (Nova refuses a network without one)."""
+    """Networks a server of the project can be plugged into: its own and those shared with it
+    that have a subnet (Nova refuses a network without one)."""
     return (
-        Network.objects.filter(Q(project_id=project_id) | Q(shared=True))
+        Network.objects.filter(Q(project_id=project_id) | shared_with(project_id=project_id))
         .annotate(subnet_count=Count("subnets"))
         .filter(subnet_count__gt=0)
         .order_by("name", "id")

@@ -6,7 +6,7 @@ from dashboard.operations.services import OperationRefused
 from networks.changes import Change
 from networks.changes.subnets import subnet_create_attributes
 from networks.models import Network
-from networks.selectors.networks import ports_in_use
+from networks.selectors.networks import ports_in_use, ports_in_use_label
 
 # Form fields -> Neutron's attribute names; a field the form left out (refused by policy) is not
 # sent, nor is an empty optional one.
@@ -74,7 +74,7 @@ def delete_network(network: Network) -> Change:
     if blocking := ports_in_use(project_id=network.project_id, network_id=network.id):
         raise OperationRefused(
             f"Network “{network.name_or_id}” still has ports in use: "
-            f"{'; '.join(row.label for row in blocking)}. Delete those ports, or detach them "
+            f"{ports_in_use_label(blocking)}. Delete those ports, or detach them "
             "from their instances and routers, then delete the network."
         )
     return {

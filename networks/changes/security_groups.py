@@ -12,7 +12,11 @@ from typing import Any
 from dashboard.operations.services import OperationRefused
 from networks.changes import Change
 from networks.models import SecurityGroup, SecurityGroupRule
-from networks.selectors.security_groups import security_group_get, security_group_ports
+from networks.selectors.security_groups import (
+    security_group_get,
+    security_group_ports,
+    security_group_used_unseen,
+)
 
 # The attributes that make a rule (Neutron's create-rule request, description aside).
 RULE_ATTRIBUTES = (
@@ -190,16 +194,31 @@ def security_group_delete_refusal(group: SecurityGroup) -> str:
             "The default security group cannot be deleted: Neutron keeps one in every project. "
             "Remove the rules you do not want from it instead."
         )
-    users = list(security_group_ports(project_id=group.project_id, security_group_id=group.id))
-    if not users:
-        return ""
-    own = [f"“{port.name_or_id}”" for port in users if port.project_id == group.project_id]
-    others = len(users) - len(own)
-    named = ", ".join(own + ([f"{others} port(s) of other projects"] if others else []))
-    return (
-        f"Security group “{group.name_or_id}” is in use by ports {named}. Remove the group "
-        "from those ports (or delete them) first, then delete it."
-    )
+    scope = {"project_id": group.project_id, "security_group_id": group.id}
+    users = [
+        (port.device_id, getattr(port, "server_name", None))
+        for port in security_group_ports(**scope)
+    ]
+    # Instances by name (each once, whatever its number of ports); other ports only counted.
+    servers = {device: name or device for device, name in users if name is not None}
+    others = len([device for device, name in users if name is None])
+    parts = []
+    if servers:
+        names = ", ".join(f"“{name}”" for name in sorted(servers.values()))
+        parts.append(f"instance{'s' if len(servers) > 1 else ''} {names}")
+    if others:
+        parts.append(f"{others} {'other ' if servers else ''}port{'s' if others > 1 else ''}")
+    if parts:
+        return (
+            f"Security group “{group.name_or_id}” is in use by {' and '.join(parts)}. Remove "
+            "the group from them (or delete them) first, then delete it."
+        )
+    if security_group_used_unseen(**scope):
+        return (
+            f"Security group “{group.name_or_id}” is in use by other projects it is shared with. "
+            "It can be deleted once none of their ports uses it."
+        )
+    return ""
 
 
 def delete_security_group(group: SecurityGroup) -> Change:

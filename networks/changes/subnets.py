@@ -5,7 +5,7 @@ from typing import Any
 from dashboard.operations.services import OperationRefused
 from networks.changes import Change
 from networks.models import Subnet
-from networks.selectors.networks import ports_in_use
+from networks.selectors.networks import ports_in_use, ports_in_use_label
 
 
 def subnet_address_attributes(data: dict[str, Any]) -> dict[str, Any]:
@@ -91,7 +91,7 @@ def delete_subnet(subnet: Subnet) -> Change:
     ):
         raise OperationRefused(
             f"Subnet “{subnet.name or subnet.cidr}” still has addresses in use by "
-            f"{'; '.join(row.label for row in blocking)}. Delete those ports, or remove the "
+            f"{ports_in_use_label(blocking)}. Delete those ports, or remove the "
             "router interfaces and instances' addresses on it, then delete the subnet."
         )
     return {

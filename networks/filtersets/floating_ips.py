@@ -3,9 +3,9 @@
 import django_filters
 
 from dashboard.web.filtersets import ProjectFilterSet
+from networks.filtersets.networks import external_networks
 from networks.models import FloatingIP, PortForwarding
 from networks.selectors.floating_ips import floating_ip_list
-from networks.selectors.networks import external_network_list
 
 
 class FloatingIPFilterSet(ProjectFilterSet):
@@ -18,9 +18,9 @@ class FloatingIPFilterSet(ProjectFilterSet):
     associated = django_filters.BooleanFilter(
         field_name="port", lookup_expr="isnull", exclude=True, label="Associated"
     )
-    # Related choices are always scoped: external networks are visible to every project.
+    # Related choices are always scoped: the external networks the project sees.
     floating_network = django_filters.ModelChoiceFilter(
-        queryset=lambda request: external_network_list(),
+        queryset=external_networks,
         label="External network",
         empty_label="Any external network",
     )

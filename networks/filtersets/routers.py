@@ -3,8 +3,8 @@
 import django_filters
 
 from dashboard.web.filtersets import ProjectFilterSet
+from networks.filtersets.networks import external_networks
 from networks.models import Router
-from networks.selectors.networks import external_network_list
 
 
 class RouterFilterSet(ProjectFilterSet):
@@ -16,9 +16,9 @@ class RouterFilterSet(ProjectFilterSet):
     has_gateway = django_filters.BooleanFilter(
         field_name="external_network", lookup_expr="isnull", exclude=True, label="Has a gateway"
     )
-    # Related choices are always scoped: external networks are visible to every project.
+    # Related choices are always scoped: the external networks the project sees.
     external_network = django_filters.ModelChoiceFilter(
-        queryset=lambda request: external_network_list(),
+        queryset=external_networks,
         label="External network",
         empty_label="Any external network",
     )

@@ -37,7 +37,8 @@ class SubnetPoolFilterSet(ProjectFilterSet):
     ip_version = django_filters.ChoiceFilter(
         choices=[(4, "IPv4"), (6, "IPv6")], empty_label="Any IP version", label="IP version"
     )
-    shared = django_filters.BooleanFilter(label="Shared")
+    # Neutron's `shared` as the project reads it (see `subnet_pool_list`).
+    shared = django_filters.BooleanFilter(field_name="shared_with_project", label="Shared")
 
     class Meta:
         model = SubnetPool

@@ -8,7 +8,6 @@ from django import forms
 from dashboard.web.forms import ProjectForm
 from networks.models import FloatingIP, Network, Port
 from networks.selectors.floating_ips import (
-    external_subnet_list,
     floating_ip_holding_address,
     floating_ip_of_fixed_ip,
     floating_ip_target_ports,
@@ -17,7 +16,7 @@ from networks.selectors.floating_ips import (
     port_forwarding_supported,
     unreachable_reason,
 )
-from networks.selectors.networks import external_network_list
+from networks.selectors.networks import external_network_list, external_subnet_list
 from networks.selectors.ports import port_holding_address
 
 PORT_NUMBER = {"min_value": 1, "max_value": 65535}
@@ -42,7 +41,7 @@ class FloatingIPCreateForm(ProjectForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        networks = list(external_network_list())
+        networks = list(external_network_list(project_id=self.project_id))
         field = self.fields["floating_network_id"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(n.id, n.name_or_id) for n in networks]
@@ -55,15 +54,19 @@ class FloatingIPCreateForm(ProjectForm):
         subnet.choices = [("", "Any")] + [
             (s.id, f"{s.cidr} ({network.name_or_id})")
             for network in networks
-            for s in external_subnet_list(network_id=network.id)
+            for s in external_subnet_list(project_id=self.project_id, network_id=network.id)
         ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        network = external_network_list().filter(pk=data.get("floating_network_id")).first()
+        network = (
+            external_network_list(project_id=self.project_id)
+            .filter(pk=data.get("floating_network_id"))
+            .first()
+        )
         if network is None:
             return data
-        subnets = list(external_subnet_list(network_id=network.id))
+        subnets = list(external_subnet_list(project_id=self.project_id, network_id=network.id))
         if data.get("subnet_id"):
             subnets = [s for s in subnets if s.id == data["subnet_id"]]
             if not subnets:
@@ -120,6 +123,13 @@ class _TargetAddressForm(ProjectForm):
         field.error_messages["invalid_choice"] = (
             "Choose one of this project's ports that has an IPv4 address."
         )
+
+    def floating_ip_label(self, floating_ip: FloatingIP) -> str:
+        """How a refusal names a floating IP mapped to the port: by address when it is the
+        project's; an administrator may have mapped another project's, which is not named."""
+        if floating_ip.project_id == self.project_id:
+            return f"floating IP {floating_ip.floating_ip_address}"
+        return "a floating IP"
 
     def target(self, data: dict[str, Any]) -> tuple[Port, str] | None:
         """The chosen port and address, checked; None after adding the field's error."""
@@ -197,8 +207,8 @@ class FloatingIPAssociateForm(_TargetAddressForm):
         if taken is not None:
             self.add_error(
                 "fixed_ip_address",
-                f"{address} of port “{port.name_or_id}” already has floating IP "
-                f"{taken.floating_ip_address}. Disassociate that one first.",
+                f"{address} of port “{port.name_or_id}” already has "
+                f"{self.floating_ip_label(taken)}. Disassociate that one first.",
             )
             return data
         return {"port_id": port.id, "fixed_ip_address": address, "port_name": port.name}
@@ -266,8 +276,8 @@ class PortForwardingForm(_TargetAddressForm):
         ) is not None:
             self.add_error(
                 "internal_ip_address",
-                f"{address} already has floating IP {bound.floating_ip_address} of its own; "
-                "Neutron forwards only to addresses without one.",
+                f"{address} already has {self.floating_ip_label(bound)} of its own; Neutron "
+                "forwards only to addresses without one.",
             )
             return data
         return {**data, "internal_port_id": port.id, "internal_ip_address": address}

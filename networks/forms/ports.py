@@ -162,14 +162,15 @@ class PortForm(ProjectForm):
             exclude_port_id=self.obj.id if self.obj is not None else "",
         )
         if holder is not None:
-            name = (
-                f"port “{holder.name_or_id}”"
+            # Another project's port on a shared network is not the user's to know of.
+            used = (
+                f"already used by port “{holder.name_or_id}”"
                 if holder.project_id == self.project_id
-                else "a port of another project"
+                else "already in use"
             )
             raise forms.ValidationError(
-                f"{address} is already used by {name}. Choose another address, or give only "
-                "the subnet to get a free one."
+                f"{address} is {used}. Choose another address, or give only the subnet to get "
+                "a free one."
             )
 
     def clean_allowed_address_pairs(self) -> list[dict[str, str]]:

@@ -12,12 +12,11 @@ from django import forms
 
 from dashboard.web.forms import ProjectForm
 from networks.models import Router, Subnet
-from networks.selectors.networks import external_network_list
+from networks.selectors.networks import external_network_list, external_subnet_list
 from networks.selectors.routers import (
     RouterInterface,
     attachable_port_list,
     attachable_subnet_list,
-    external_subnet_list,
     gateway_address_holder,
     router_floating_ips,
     router_interface_list,
@@ -90,7 +89,9 @@ class RouterGatewayFields(ProjectForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["external_network_id"].required = self.gateway_network_required
-        self.external_networks = {n.id: n for n in external_network_list()}
+        self.external_networks = {
+            n.id: n for n in external_network_list(project_id=self.project_id)
+        }
         networks = [(n.id, n.name_or_id) for n in self.external_networks.values()]
         _set_choices(
             self,
@@ -105,7 +106,7 @@ class RouterGatewayFields(ProjectForm):
             "for example “public”."
         )
         self.external_subnets = {
-            s.id: s for s in Subnet.objects.filter(network__router_external=True).order_by("cidr")
+            s.id: s for s in external_subnet_list(project_id=self.project_id).order_by("cidr")
         }
         subnets = [(s.id, f"{s.name_or_id} ({s.cidr})") for s in self.external_subnets.values()]
         _set_choices(self, "fixed_ip_subnet_id", subnets, "Any subnet of the network")
@@ -143,7 +144,11 @@ class RouterGatewayFields(ProjectForm):
             return None
         if not address:
             return {"subnet_id": subnet_id} if subnet_id else None
-        candidates = [subnet] if subnet else list(external_subnet_list(network_id=network_id))
+        candidates = (
+            [subnet]
+            if subnet
+            else list(external_subnet_list(project_id=self.project_id, network_id=network_id))
+        )
         holding = subnet_of_address(candidates, address)
         if holding is None:
             where = f"{subnet.cidr}" if subnet else "any subnet of that network"
@@ -284,12 +289,21 @@ class RouterInterfaceAddForm(ProjectForm):
                     f"{label} has no gateway address for the router to take. Give the "
                     "subnet a gateway IP, or attach the router by a port on it.",
                 )
-            elif holder := gateway_address_holder(subnet):
+            elif isinstance(
+                holder := gateway_address_holder(project_id=self.project_id, subnet=subnet),
+                Router,
+            ):
                 self.add_error(
                     "subnet_id",
-                    f"{label} already has a router: {holder} holds its gateway address "
-                    f"{subnet.gateway_ip}. Attach this router by a port on the subnet instead, "
-                    "or remove that interface first.",
+                    f"{label} already has a router: router “{holder.name_or_id}” holds its "
+                    f"gateway address {subnet.gateway_ip}. Attach this router by a port on the "
+                    "subnet instead, or remove that interface first.",
+                )
+            elif holder:
+                self.add_error(
+                    "subnet_id",
+                    f"The gateway address {subnet.gateway_ip} of {label} is already in use. "
+                    "Attach this router by a port on the subnet instead.",
                 )
             return {"subnet_id": subnet_id, "label": label}
         port = self.ports[port_id]

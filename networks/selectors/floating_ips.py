@@ -6,9 +6,9 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from dashboard.mirror.models import SyncState
-from instances.models import Server
 from networks.models import FloatingIP, Port, PortForwarding, Router, Subnet
 from networks.reconcile import PORT_FORWARDING_STATE
+from networks.selectors.access import own_server_name
 
 
 def floating_ip_list(*, project_id: str) -> QuerySet[FloatingIP]:
@@ -19,11 +19,7 @@ def floating_ip_list(*, project_id: str) -> QuerySet[FloatingIP]:
         FloatingIP.objects.filter(project_id=project_id)
         .select_related("floating_network", "port", "router")
         .annotate(
-            server_name=Subquery(
-                Server.objects.filter(pk=OuterRef("port__device_id"), project_id=project_id).values(
-                    "name"
-                )[:1]
-            ),
+            server_name=own_server_name(project_id=project_id, device_field="port__device_id"),
             port_forwarding_count=Coalesce(
                 Subquery(
                     PortForwarding.objects.filter(floating_ip_id=OuterRef("pk"))
@@ -63,21 +59,8 @@ def floating_ip_target_ports(*, project_id: str) -> QuerySet[Port]:
         .exclude(fixed_ips=[])
         .exclude(device_owner__startswith="network:")
         .select_related("network")
-        .annotate(
-            server_name=Subquery(
-                Server.objects.filter(pk=OuterRef("device_id"), project_id=project_id).values(
-                    "name"
-                )[:1]
-            )
-        )
+        .annotate(server_name=own_server_name(project_id=project_id))
         .order_by("name", "id")
-    )
-
-
-def external_subnet_list(*, network_id: str) -> QuerySet[Subnet]:
-    """Subnets of an external network (visible to every project, as the network is)."""
-    return Subnet.objects.filter(network_id=network_id, network__router_external=True).order_by(
-        "cidr"
     )
 
 
@@ -85,7 +68,10 @@ def unreachable_reason(
     *, project_id: str, subnet_id: str, external_network_id: str, external_network_name: str
 ) -> str:
     """Why addresses of `subnet_id` cannot get a floating IP of the external network, according
-    to the mirror (no router on the subnet, or none with a gateway there); "" when they can."""
+    to the mirror (no router on the subnet, or none with a gateway there); "" when they can.
+
+    Any project's router on the subnet may carry the traffic (Neutron looks for one), but the
+    message speaks only of the project's own routers: others' stay unmentioned."""
     subnet = Subnet.objects.filter(pk=subnet_id).first()
     subnet_label = f"subnet {subnet.cidr} (“{subnet.name_or_id}”)" if subnet else "its subnet"
     router_ids = (
@@ -96,13 +82,13 @@ def unreachable_reason(
     routers = list(Router.objects.filter(pk__in=list(router_ids)))
     if any(router.external_network_id == external_network_id for router in routers):
         return ""
-    if not routers:
-        return (
-            f"No router is attached to {subnet_label}. Add the subnet as an interface of a "
-            f"router whose gateway is on “{external_network_name}”."
-        )
     own = [router for router in routers if router.project_id == project_id]
-    names = ", ".join(f"“{router.name_or_id}”" for router in own) or "attached to it"
+    if not own:
+        return (
+            f"No router of this project is attached to {subnet_label}. Add the subnet as an "
+            f"interface of a router whose gateway is on “{external_network_name}”."
+        )
+    names = ", ".join(f"“{router.name_or_id}”" for router in own)
     return (
         f"The router{'s' if len(own) > 1 else ''} {names} on {subnet_label} "
         f"{'have' if len(own) > 1 else 'has'} no gateway on “{external_network_name}”. Set the "

@@ -5,7 +5,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from instances.models import Server
-from networks.models import Network, Port, Router
+from networks.models import Network, Port, Router, Subnet
+from networks.selectors.access import (
+    shared_with,
+    shared_with_project,
+    visible_external_networks,
+    visible_networks,
+    visible_ports,
+)
 
 # Ports Neutron deletes together with their network or subnet (DHCP and its like): they never
 # keep a network "in use" (neutron's AUTO_DELETE_PORT_OWNERS).
@@ -17,10 +24,14 @@ AUTO_DELETED_PORT_OWNERS = (
 
 
 def network_list(*, project_id: str) -> QuerySet[Network]:
-    """Networks the project sees (own, shared, external), with their subnet count."""
+    """Networks the project sees (own, shared with it, external to it), with their subnet count
+    and `shared_with_project`: Neutron's `shared` as the project reads it."""
     return (
-        Network.objects.filter(Q(project_id=project_id) | Q(shared=True) | Q(router_external=True))
-        .annotate(subnet_count=Count("subnets", distinct=True))
+        Network.objects.filter(visible_networks(project_id=project_id))
+        .annotate(
+            subnet_count=Count("subnets", distinct=True),
+            shared_with_project=shared_with_project(project_id=project_id),
+        )
         .order_by("name", "id")
     )
 
@@ -35,17 +46,28 @@ def network_get_owned(*, project_id: str, pk: str) -> Network | None:
     return Network.objects.filter(project_id=project_id, pk=pk).first()
 
 
-def external_network_list() -> QuerySet[Network]:
-    """Networks floating IPs and router gateways may use; external networks are visible to all."""
-    return Network.objects.filter(router_external=True).order_by("name")
+def external_network_list(*, project_id: str) -> QuerySet[Network]:
+    """External networks the project sees, where its floating IPs and router gateways may be."""
+    return Network.objects.filter(visible_external_networks(project_id=project_id)).order_by(
+        "name", "id"
+    )
+
+
+def external_subnet_list(*, project_id: str, network_id: str | None = None) -> QuerySet[Subnet]:
+    """Subnets of the external networks the project sees (of one when `network_id` is given),
+    where a floating IP or a router gateway's fixed IP may be."""
+    networks = external_network_list(project_id=project_id)
+    if network_id is not None:
+        networks = networks.filter(pk=network_id)
+    return Subnet.objects.filter(network__in=networks).order_by("ip_version", "cidr")
 
 
 def subnet_network_list(*, project_id: str, include_shared: bool) -> QuerySet[Network]:
-    """Networks the project may add subnets to: its own, and shared ones when `include_shared`
-    (Neutron lets only a network's owner, or an admin, add subnets to it)."""
+    """Networks the project may add subnets to: its own, and those shared with it when
+    `include_shared` (Neutron lets only a network's owner, or an admin, add subnets to it)."""
     visible = Q(project_id=project_id)
     if include_shared:
-        visible |= Q(shared=True)
+        visible |= shared_with(project_id=project_id)
     return Network.objects.filter(visible).order_by("name", "id")
 
 
@@ -56,6 +78,7 @@ class PortRow:
     port: Port
     attached_kind: str  # "instance", "router", or "" (a DHCP port, or nothing attached)
     attached_name: str
+    own: bool  # the project's port (else another project's, on the project's own network)
 
     @property
     def addresses(self) -> list[str]:
@@ -72,11 +95,15 @@ class PortRow:
 
 
 def network_port_rows(*, project_id: str, network_id: str) -> list[PortRow]:
-    """The ports on a network the project sees, each with the instance or router it attaches
-    (named when that instance or router is the project's own)."""
+    """The ports on a network the project sees that Neutron shows it (its own; all of them on
+    its own network), each with the instance or router it attaches when that is its own."""
     if network_get(project_id=project_id, pk=network_id) is None:
         return []
-    ports = list(Port.objects.filter(network_id=network_id).order_by("device_owner", "name", "id"))
+    ports = list(
+        Port.objects.filter(visible_ports(project_id=project_id), network_id=network_id).order_by(
+            "device_owner", "name", "id"
+        )
+    )
     device_ids = {port.device_id for port in ports if port.device_id}
     servers = dict(
         Server.objects.filter(project_id=project_id, pk__in=device_ids).values_list("id", "name")
@@ -92,7 +119,14 @@ def network_port_rows(*, project_id: str, network_id: str) -> list[PortRow]:
             kind, name = "router", routers[port.device_id] or port.device_id
         else:
             kind, name = "", ""
-        rows.append(PortRow(port=port, attached_kind=kind, attached_name=name))
+        rows.append(
+            PortRow(
+                port=port,
+                attached_kind=kind,
+                attached_name=name,
+                own=port.project_id == project_id,
+            )
+        )
     return rows
 
 
@@ -105,3 +139,13 @@ def ports_in_use(*, project_id: str, network_id: str, subnet_id: str = "") -> li
         if row.port.device_owner not in AUTO_DELETED_PORT_OWNERS
         and (not subnet_id or any(ip["subnet_id"] == subnet_id for ip in row.port.fixed_ips))
     ]
+
+
+def ports_in_use_label(rows: list[PortRow]) -> str:
+    """How a refusal names the ports in use: the project's own one by one, other projects'
+    ports only counted (never whose they are)."""
+    named = [row.label for row in rows if row.own]
+    others = len(rows) - len(named)
+    if others:
+        named.append(f"{others} port{'s' if others > 1 else ''} of other projects")
+    return "; ".join(named)

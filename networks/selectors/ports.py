@@ -3,8 +3,8 @@ address, and what a port may be created on."""
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
-from instances.models import Server
 from networks.models import ROUTER_INTERFACE_OWNERS, Network, Port, Router, SecurityGroup, Subnet
+from networks.selectors.access import own_server_name, shared_with
 
 # Device owners Neutron or Nova manage: such a port is removed through its owner, not deleted.
 _OWNER_LABELS = {
@@ -34,11 +34,7 @@ def port_list(*, project_id: str) -> QuerySet[Port]:
         Port.objects.filter(project_id=project_id)
         .select_related("network")
         .annotate(
-            server_name=Subquery(
-                Server.objects.filter(pk=OuterRef("device_id"), project_id=project_id).values(
-                    "name"
-                )[:1]
-            ),
+            server_name=own_server_name(project_id=project_id),
             router_name=Subquery(
                 Router.objects.filter(pk=OuterRef("device_id"), project_id=project_id).values(
                     "name"
@@ -85,10 +81,12 @@ def port_delete_refusal(*, port: Port) -> str:
 
 
 def port_network_choices(*, project_id: str) -> QuerySet[Network]:
-    """Networks the project may create ports on: its own and shared ones (not external)."""
+    """Networks the project may create ports on: its own and those shared with it, not
+    external ones (unless shared with it too)."""
+    shared = shared_with(project_id=project_id)
     return (
-        Network.objects.filter(Q(project_id=project_id) | Q(shared=True))
-        .exclude(router_external=True, shared=False)
+        Network.objects.filter(Q(project_id=project_id) | shared)
+        .exclude(Q(router_external=True) & ~shared)
         .order_by("name", "id")
     )
 

@@ -119,14 +119,6 @@ def attachable_port_list(*, project_id: str) -> QuerySet[Port]:
     )
 
 
-def external_subnet_list(*, network_id: str) -> QuerySet[Subnet]:
-    """The subnets of an external network (visible to every project), where a gateway's fixed
-    IP may be."""
-    return Subnet.objects.filter(network_id=network_id, network__router_external=True).order_by(
-        "ip_version", "cidr"
-    )
-
-
 def subnet_of_address(subnets: list[Subnet], address: str) -> Subnet | None:
     """The subnet among `subnets` whose CIDR holds `address`, else None."""
     ip = ipaddress.ip_address(address)
@@ -137,16 +129,15 @@ def subnet_of_address(subnets: list[Subnet], address: str) -> Subnet | None:
     return None
 
 
-def gateway_address_holder(subnet: Subnet) -> str:
-    """What holds the subnet's gateway address, as a message names it ("" when it is free)."""
+def gateway_address_holder(*, project_id: str, subnet: Subnet) -> Router | bool:
+    """Who holds the subnet's gateway address, as the project may be told: its own router, or
+    True for anything else (a message then says "in use", never whose); False when it is free."""
     holders = Port.objects.filter(network_id=subnet.network_id).exclude(device_owner="")
     for port in holders:
         if any(
             ip["subnet_id"] == subnet.id and ip["ip_address"] == subnet.gateway_ip
             for ip in port.fixed_ips
         ):
-            router = Router.objects.filter(pk=port.device_id, project_id=subnet.project_id).first()
-            if router is not None:
-                return f"router “{router.name_or_id}”"
-            return f"a port of another owner ({port.device_owner})"
-    return ""
+            router = Router.objects.filter(pk=port.device_id, project_id=project_id).first()
+            return router if router is not None and port.project_id == project_id else True
+    return False

@@ -3,6 +3,7 @@
 from django.db.models import Count, QuerySet
 
 from networks.models import Port, SecurityGroup, SecurityGroupRule
+from networks.selectors.access import own_server_name, visible_ports
 
 
 def security_group_list(*, project_id: str) -> QuerySet[SecurityGroup]:
@@ -36,11 +37,24 @@ def security_group_rule_get(*, project_id: str, pk: str) -> SecurityGroupRule | 
     return security_group_rule_list(project_id=project_id).filter(pk=pk).first()
 
 
-def security_group_ports(*, project_id: str, security_group_id: str) -> QuerySet[Port]:
-    """Ports the mirror has using the group (`project_id` owns the group; a group shared with
-    other projects may be used by their ports too), by name."""
+def _using(security_group_id: str) -> QuerySet[Port]:
     # A JSON text search: a group id (a UUID) cannot match anything but itself, and `contains`
     # on a JSON list has no SQLite implementation.
-    return Port.objects.filter(security_group_ids__icontains=security_group_id).order_by(
-        "name", "id"
+    return Port.objects.filter(security_group_ids__icontains=security_group_id)
+
+
+def security_group_ports(*, project_id: str, security_group_id: str) -> QuerySet[Port]:
+    """The ports using the group that the project sees (its own; any on its own networks), by
+    name, with `server_name`: the project's instance each serves (null for anything else)."""
+    return (
+        _using(security_group_id)
+        .filter(visible_ports(project_id=project_id))
+        .annotate(server_name=own_server_name(project_id=project_id))
+        .order_by("name", "id")
     )
+
+
+def security_group_used_unseen(*, project_id: str, security_group_id: str) -> bool:
+    """Whether ports the project does not see use the group (one shared with other projects):
+    Neutron still refuses to delete it, though the project may not know whose they are."""
+    return _using(security_group_id).exclude(visible_ports(project_id=project_id)).exists()

@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from networks.models import Port, Subnet, SubnetPool
+from networks.selectors.access import shared_with, shared_with_project
 
 
 def subnet_list(*, project_id: str) -> QuerySet[Subnet]:
@@ -47,9 +48,13 @@ def subnets_that_must_not_overlap(*, project_id: str, network_id: str) -> list[S
 
 
 def subnet_pool_list(*, project_id: str) -> QuerySet[SubnetPool]:
-    """Subnet pools the project may take a CIDR from: its own and shared ones."""
-    return SubnetPool.objects.filter(Q(project_id=project_id) | Q(shared=True)).order_by(
-        "ip_version", "name", "id"
+    """Subnet pools the project may take a CIDR from: its own and those shared with it, with
+    `shared_with_project`: Neutron's `shared` as the project reads it."""
+    scope = {"project_id": project_id, "object_type": "subnetpool"}
+    return (
+        SubnetPool.objects.filter(Q(project_id=project_id) | shared_with(**scope))
+        .annotate(shared_with_project=shared_with_project(**scope))
+        .order_by("ip_version", "name", "id")
     )
 
 

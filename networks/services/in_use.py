@@ -4,7 +4,7 @@ from dashboard.cloud.connection import service_connection
 from dashboard.cloud.errors import CloudConflict, CloudError, restated, translated
 from networks.models import Port
 from networks.reconcile import reconcile_ports
-from networks.selectors.networks import ports_in_use
+from networks.selectors.networks import ports_in_use, ports_in_use_label
 from networks.services.common import NEUTRON
 
 # Neutron's error types for "objects still use this": the message then names those objects.
@@ -34,7 +34,7 @@ def naming_ports_in_use(
     return restated(
         conflict,
         doing=doing,
-        why=f"{'; '.join(row.label for row in blocking)} still use it. Delete those ports, or "
+        why=f"{ports_in_use_label(blocking)} still use it. Delete those ports, or "
         "detach them from their instances and routers, then try again",
         service=NEUTRON,
     )

@@ -15,7 +15,7 @@ class NetworkTable(ProjectTable):
     )
     subnet_count = tables.Column(verbose_name="Subnets")
     status = StatusColumn()
-    shared = tables.BooleanColumn()
+    shared = tables.BooleanColumn(accessor="shared_with_project", verbose_name="Shared")
     router_external = tables.BooleanColumn(verbose_name="External")
     owner = tables.Column(empty_values=(), orderable=False, verbose_name="Owner")
     actions = ActionsColumn(

@@ -142,6 +142,15 @@ def test_allocate_checks_the_address_against_the_network_and_the_mirror() -> Non
         project_id="p1", floating_network=external, floating_ip_address="203.0.113.20"
     )
     other = SubnetFactory(network=NetworkFactory(external=True), cidr="198.51.100.0/24")
+    FloatingIPFactory(
+        project_id="demo", floating_network=external, floating_ip_address="203.0.113.31"
+    )
+    PortFactory(
+        project_id="demo",
+        network=external,
+        device_owner="network:router_gateway",
+        fixed_ips=[{"subnet_id": subnet.id, "ip_address": "203.0.113.32"}],
+    )
 
     def error(**data: Any) -> str:
         form = FloatingIPCreateForm(
@@ -155,6 +164,11 @@ def test_allocate_checks_the_address_against_the_network_and_the_mirror() -> Non
     assert "is not inside network “public”" in error(floating_ip_address="198.51.100.4")
     assert "is the gateway of" in error(floating_ip_address="203.0.113.1")
     assert "already in use to this project" in error(floating_ip_address="203.0.113.20")
+    for theirs in ("203.0.113.31", "203.0.113.32"):
+        assert error(floating_ip_address=theirs) == (
+            f"{theirs} is already in use on “public”. Choose another address, or leave it "
+            "empty for any free one."
+        )
     assert "This subnet is not on “public”" in error(subnet_id=other.id)
     valid = FloatingIPCreateForm(
         {
@@ -198,6 +212,36 @@ def test_associate_needs_a_router_with_a_gateway_on_the_floating_ips_network() -
     ]
 
 
+def test_an_unreachable_port_is_explained_without_other_projects_routers() -> None:
+    """On a shared network another project's router without a gateway is not the project's
+    business: the advice speaks of the project's own routers only."""
+    topology = Topology("p1", gateway=False)
+    shared = SubnetFactory(project_id="owner", cidr="10.60.0.0/24", name="common")
+    RouterInterfaceFactory(
+        project_id="owner",
+        router=RouterFactory(project_id="owner", name="their-edge"),
+        network=shared.network,
+        fixed_ips=[{"subnet_id": shared.id, "ip_address": "10.60.0.1"}],
+    )
+    port = PortFactory(
+        project_id="p1",
+        network=shared.network,
+        fixed_ips=[{"subnet_id": shared.id, "ip_address": "10.60.0.5"}],
+    )
+
+    form = FloatingIPAssociateForm(
+        {"port_id": port.id, "fixed_ip_address": "10.60.0.5"},
+        project_id="p1",
+        obj=topology.floating_ip,
+    )
+
+    assert not form.is_valid()
+    assert form.errors["port_id"] == [
+        "No router of this project is attached to subnet 10.60.0.0/24 (“common”). Add the "
+        "subnet as an interface of a router whose gateway is on “public”."
+    ]
+
+
 def test_associate_asks_which_address_and_refuses_a_taken_one() -> None:
     topology = Topology("p1")
     FloatingIPFactory(
@@ -219,12 +263,24 @@ def test_associate_asks_which_address_and_refuses_a_taken_one() -> None:
     assert "already has floating IP 203.0.113.30" in str(
         associate(fixed_ip_address="10.40.0.6").errors
     )
+
     chosen = associate(fixed_ip_address="10.40.0.5")
     assert chosen.cleaned_data == {
         "port_id": topology.port.id,
         "fixed_ip_address": "10.40.0.5",
         "port_name": "nic",
     }
+    # Mapped by an administrator from another project's floating IP: in use, never whose.
+    FloatingIPFactory(
+        project_id="p2",
+        floating_network=topology.external,
+        floating_ip_address="203.0.113.31",
+        port=topology.port,
+        fixed_ip_address="10.40.0.5",
+    )
+    assert associate(fixed_ip_address="10.40.0.5").errors["fixed_ip_address"] == [
+        "10.40.0.5 of port “nic” already has a floating IP. Disassociate that one first."
+    ]
 
 
 def test_a_floating_ip_with_port_forwardings_is_not_associated() -> None:

@@ -10,7 +10,13 @@ from django.test import Client
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.resources import ResourceAPITests, ResourceViewTests
-from networks.factories import NetworkFactory, PortFactory, RouterFactory, SubnetFactory
+from networks.factories import (
+    NetworkFactory,
+    PortFactory,
+    RBACPolicyFactory,
+    RouterFactory,
+    SubnetFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
@@ -258,6 +264,109 @@ def test_api_edit_leaves_what_it_omits_unchanged(
     changes = Operation.objects.get().params["changes"]
     assert changes["name"] == "green"
     assert (changes["description"], changes["admin_state_up"]) == ("keep", False)
+
+
+def test_rbac_entries_decide_which_networks_are_seen_and_which_are_shared(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    """As Neutron shows them: a network shared with this project (only) is listed and `shared`;
+    one shared with another project, or external to another project only, is not listed."""
+    project = account.project.id
+    mine = NetworkFactory(project_id="someone-else", name="for-us", everyone=False)
+    RBACPolicyFactory(object_id=mine.id, target_project_id=project)
+    theirs = NetworkFactory(project_id="someone-else", name="for-them", everyone=False)
+    RBACPolicyFactory(object_id=theirs.id, target_project_id="a-third-project")
+    hidden_external = NetworkFactory(
+        project_id="admin-project", name="ext-for-them", router_external=True, everyone=False
+    )
+    RBACPolicyFactory(
+        object_id=hidden_external.id,
+        action="access_as_external",
+        target_project_id="a-third-project",
+    )
+    own_shared_elsewhere = NetworkFactory(project_id=project, name="ours", everyone=False)
+    RBACPolicyFactory(object_id=own_shared_elsewhere.id, target_project_id="a-third-project")
+
+    listed = {row["name"]: row for row in signed_in.get("/api/networks/").json()["results"]}
+    only_shared = signed_in.get("/api/networks/?shared=true").json()["results"]
+    page = signed_in.get("/network/networks/").content.decode()
+
+    assert set(listed) >= {"for-us", "ours"}
+    assert {"for-them", "ext-for-them"}.isdisjoint(listed)
+    assert listed["for-us"]["shared"] is True
+    assert listed["ours"]["shared"] is False  # as Neutron shows it to its owner
+    assert [row["name"] for row in only_shared] == ["for-us"]
+    assert "for-them" not in page
+    for network in (theirs, hidden_external):
+        assert signed_in.get(f"/network/networks/{network.id}/").status_code == 404
+    detail = signed_in.get(f"/network/networks/{mine.id}/").content.decode()
+    assert '<dt class="col-sm-2">Shared</dt><dd class="col-sm-10">Yes</dd>' in detail
+
+
+def test_external_network_lists_no_ports_of_other_projects(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    """Neutron shows a project none of the other projects' ports on an external or shared
+    network: not their gateways, floating IPs or instances' ports."""
+    public = NetworkFactory(project_id="admin-project", name="public", router_external=True)
+    other = "demo-project"
+    router = RouterFactory(project_id=other, name="demo-router")
+    for owner, device_id, address in (
+        ("network:router_gateway", router.id, "203.0.113.50"),
+        ("network:floatingip", "fip-id", "203.0.113.51"),
+        ("compute:nova", "demo-server", "203.0.113.52"),
+    ):
+        PortFactory(
+            network=public,
+            project_id=other,
+            device_owner=owner,
+            device_id=device_id,
+            fixed_ips=[{"subnet_id": "s", "ip_address": address}],
+        )
+    own = PortFactory(
+        network=public,
+        project_id=account.project.id,
+        name="own-gateway",
+        device_owner="network:router_gateway",
+        fixed_ips=[{"subnet_id": "s", "ip_address": "203.0.113.60"}],
+    )
+
+    page = signed_in.get(f"/network/networks/{public.id}/").content.decode()
+
+    assert "own-gateway" in page
+    assert own.id in page
+    for leaked in ("203.0.113.50", "203.0.113.51", "203.0.113.52", other, router.id):
+        assert leaked not in page
+
+
+def test_the_owner_of_a_shared_network_sees_every_port_on_it_and_counts_them_when_refusing(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    """Neutron lets a network's owner read every port on it; a refusal still names only the
+    project's own ports and counts the others."""
+    network = NetworkFactory(project_id=account.project.id, name="common", shared=True)
+    for project, name, address in (
+        ("a-tenant-of-it", "their-nic", "10.3.0.7"),
+        (account.project.id, "our-nic", "10.3.0.8"),
+    ):
+        PortFactory(
+            network=network,
+            project_id=project,
+            name=name,
+            device_owner="compute:nova",
+            fixed_ips=[{"subnet_id": "s", "ip_address": address}],
+        )
+
+    page = signed_in.get(f"/network/networks/{network.id}/").content.decode()
+    refusal = signed_in.delete(f"/api/networks/{network.id}/").json()["detail"]
+
+    assert "their-nic" in page
+    assert "10.3.0.7" in page
+    assert refusal == (
+        "Network “common” still has ports in use: compute:nova “our-nic” (10.3.0.8); 1 port "
+        "of other projects. Delete those ports, or detach them from their instances and "
+        "routers, then delete the network."
+    )
 
 
 def test_delete_is_refused_while_ports_are_in_use_naming_them(

@@ -77,6 +77,24 @@ def test_the_form_names_the_port_that_already_has_the_address() -> None:
     assert "10.30.0.5 is already used by port “db-1”" in taken.errors["fixed_ips"][0]
 
 
+def test_an_address_another_project_holds_on_a_shared_network_is_only_in_use() -> None:
+    subnet = SubnetFactory(project_id="owner", cidr="10.33.0.0/24", network__shared=True)
+    PortFactory(
+        project_id="owner",
+        name="their-db",
+        network=subnet.network,
+        fixed_ips=[{"subnet_id": subnet.id, "ip_address": "10.33.0.5"}],
+    )
+
+    taken = form("p1", {"network_id": subnet.network_id, "fixed_ips": "10.33.0.5"})
+
+    assert not taken.is_valid()
+    assert taken.errors["fixed_ips"] == [
+        "10.33.0.5 is already in use. Choose another address, or give only the subnet to get a "
+        "free one."
+    ]
+
+
 def test_the_form_checks_subnets_addresses_and_macs_before_any_cloud_call() -> None:
     subnet = SubnetFactory(project_id="p1", cidr="10.31.0.0/24", name="inner")
     elsewhere = SubnetFactory(project_id="p1", cidr="10.32.0.0/24", name="elsewhere")

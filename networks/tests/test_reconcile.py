@@ -5,6 +5,7 @@ that delete things make their own objects. Every cloud object is removed afterwa
 """
 
 import secrets
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -19,17 +20,23 @@ from dashboard.cloud import identity
 from dashboard.cloud.connection import user_connection
 from dashboard.mirror.sweep import sweep_lock
 from dashboard.testing.fixtures import NAME_PREFIX
-from networks.factories import NetworkFactory, PortFactory
+from networks.factories import NetworkFactory, PortFactory, RBACPolicyFactory
 from networks.models import (
     FloatingIP,
     Network,
     Port,
+    RBACPolicy,
     Router,
     SecurityGroup,
     SecurityGroupRule,
     Subnet,
 )
-from networks.reconcile import reconcile_all, reconcile_networks, reconcile_ports
+from networks.reconcile import (
+    reconcile_all,
+    reconcile_networks,
+    reconcile_ports,
+    reconcile_rbac_policies,
+)
 from networks.tasks import GROUP, reconcile_networking_task
 
 pytestmark = [pytest.mark.cloud, pytest.mark.django_db]
@@ -367,6 +374,64 @@ def test_sweep_of_all_projects_sees_every_project(
     assert public.router_external
     assert public.project_id != tenant.project_id
     assert Network.objects.filter(pk=topology.network.id, project_id=tenant.project_id).exists()
+
+
+@pytest.fixture
+def shared_network_policy(tenant: Tenant, topology: Topology, undo: Undo) -> Any:
+    """The project's network shared with one other project, by an RBAC entry its member makes
+    (Neutron takes any project id of the right shape as the target)."""
+    net = tenant.conn.network
+    policy = net.create_rbac_policy(
+        object_type="network",
+        object_id=topology.network.id,
+        action="access_as_shared",
+        target_project_id=uuid.uuid4().hex,
+    )
+    undo(lambda: net.delete_rbac_policy(policy, ignore_missing=True))
+    return policy
+
+
+def test_project_sweep_mirrors_the_rbac_entries_that_grant_it_access(
+    cloud: Any, tenant: Tenant, topology: Topology, shared_network_policy: Any
+) -> None:
+    """Neutron shows a network shared with one project as shared to that project only, and the
+    mirror (read as an administrator) sees it unshared: the target's sweep brings the entry."""
+    policy = shared_network_policy
+    target = policy.target_project_id
+    unrelated = RBACPolicyFactory(target_project_id="another-project")
+
+    reconcile_rbac_policies(conn=cloud, project_id=target)
+
+    row = RBACPolicy.objects.get(pk=policy.id)
+    assert (row.object_type, row.object_id, row.action, row.target_project_id) == (
+        "network",
+        topology.network.id,
+        "access_as_shared",
+        target,
+    )
+    public = RBACPolicy.objects.get(object_id=topology.public.id)
+    assert (public.action, public.target_project_id) == ("access_as_external", "*")
+
+    tenant.conn.network.delete_rbac_policy(policy)
+    assert reconcile_rbac_policies(conn=cloud, project_id=target).deleted == 1
+    assert not RBACPolicy.objects.filter(pk=policy.id).exists()
+    assert RBACPolicy.objects.filter(pk__in=[public.pk, unrelated.pk]).count() == 2
+
+
+def test_a_network_reconciled_by_id_comes_with_its_rbac_entries(
+    cloud: Any, topology: Topology, shared_network_policy: Any
+) -> None:
+    """Who sees a network is part of it: a targeted pass (after an operation, on an event)
+    mirrors its entries too, and drops those Neutron no longer has."""
+    policy = shared_network_policy
+    stale = RBACPolicyFactory(object_id=topology.network.id)
+
+    reconcile_networks(conn=cloud, ids=[topology.network.id, topology.public.id])
+
+    assert not Network.objects.get(pk=topology.network.id).shared  # as the admin reads it
+    assert RBACPolicy.objects.get(pk=policy.id).target_project_id == policy.target_project_id
+    assert RBACPolicy.objects.get(object_id=topology.public.id).action == "access_as_external"
+    assert not RBACPolicy.objects.filter(pk=stale.pk).exists()
 
 
 def test_task_sweeps_the_project_unless_a_sweep_already_holds_its_lock(

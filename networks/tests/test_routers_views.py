@@ -320,6 +320,10 @@ def test_interface_checks_before_any_cloud_call(
     )
     taken = SubnetFactory(project_id=project, name="taken", cidr="10.4.0.0/24")
     attach(RouterFactory(project_id=project, name="other"), taken, "10.4.0.1")
+    # A shared network's owner sees another project's router on it only as a port in use.
+    taken_by_them = SubnetFactory(project_id=project, name="theirs", cidr="10.5.0.0/24")
+    foreign_router = RouterFactory(project_id="a-tenant-of-it", name="their-router")
+    attach(foreign_router, taken_by_them, "10.5.0.1")
 
     assert "already has an interface on app (10.2.0.0/24)" in interface_add(
         signed_in, router, subnet_id=attached.id
@@ -331,6 +335,10 @@ def test_interface_checks_before_any_cloud_call(
     assert "router “other” holds its gateway address" in interface_add(
         signed_in, router, subnet_id=taken.id
     )
+    foreign = interface_add(signed_in, router, subnet_id=taken_by_them.id)
+    assert "The gateway address 10.5.0.1 of theirs (10.5.0.0/24) is already in use." in foreign
+    assert "their-router" not in foreign
+    assert "network:router_interface" not in foreign
     assert "either a subnet or a port" in interface_add(signed_in, router)
     assert not Operation.objects.exists()
 

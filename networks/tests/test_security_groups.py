@@ -10,7 +10,13 @@ from django.test import Client
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.resources import ResourceAPITests, ResourceViewTests
-from networks.factories import PortFactory, SecurityGroupFactory, SecurityGroupRuleFactory
+from instances.factories import ServerFactory
+from networks.factories import (
+    NetworkFactory,
+    PortFactory,
+    SecurityGroupFactory,
+    SecurityGroupRuleFactory,
+)
 from networks.forms.security_groups import (
     SecurityGroupRuleAddForm,
     SecurityGroupRuleCreateForm,
@@ -290,20 +296,55 @@ def test_the_default_group_has_no_delete_button_and_is_refused(
     assert not Operation.objects.exists()
 
 
-def test_a_group_in_use_is_refused_naming_its_ports(
+def test_a_group_in_use_is_refused_naming_its_instances_and_counting_other_ports(
     signed_in: Client, account: KeystoneAccount
 ) -> None:
-    group = SecurityGroupFactory(project_id=account.project.id, name="web")
-    PortFactory(project_id=account.project.id, name="web-1", security_group_ids=[group.id])
-    PortFactory(project_id="another-project", name="theirs", security_group_ids=[group.id])
+    """Ports of the project's instances by instance; its other ports, and other projects'
+    ports on its own network (Neutron shows the network's owner those), only counted; ports it
+    does not see at all are not counted."""
+    project = account.project.id
+    group = SecurityGroupFactory(project_id=project, name="web")
+    server = ServerFactory(project_id=project, name="app-1")
+    for _ in range(2):
+        PortFactory(project_id=project, device_id=server.id, security_group_ids=[group.id])
+    PortFactory(project_id=project, name="spare", security_group_ids=[group.id])
+    own_network = NetworkFactory(project_id=project, shared=True)
+    PortFactory(project_id="tenant-of-it", network=own_network, security_group_ids=[group.id])
+    theirs = ServerFactory(project_id="another-project", name="their-server")
+    PortFactory(
+        project_id="another-project",
+        name="theirs",
+        device_id=theirs.id,
+        security_group_ids=[group.id],
+    )
 
     page = signed_in.post(f"/network/security-groups/{group.id}/delete/", follow=True)
     bulk = signed_in.post("/network/security-groups/delete/", {"pk": [group.id]}, headers=HTMX)
 
     message = page.content.decode()
-    assert "in use by ports “web-1”, 1 port(s) of other projects" in message
+    assert (
+        "Security group “web” is in use by instance “app-1” and 2 other ports. Remove the group "
+        "from them (or delete them) first, then delete it."
+    ) in message
     assert "theirs" not in message
-    assert "in use by ports" in bulk.content.decode()
+    assert "their-server" not in message
+    assert "in use by instance “app-1”" in bulk.content.decode()
+    assert not Operation.objects.exists()
+
+
+def test_a_group_only_other_projects_use_is_refused_without_saying_whose(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    group = SecurityGroupFactory(project_id=account.project.id, name="shared-web")
+    PortFactory(project_id="another-project", name="theirs", security_group_ids=[group.id])
+
+    api = signed_in.delete(f"/api/security-groups/{group.id}/")
+
+    assert api.status_code == 400
+    assert api.json()["detail"] == (
+        "Security group “shared-web” is in use by other projects it is shared with. It can be "
+        "deleted once none of their ports uses it."
+    )
     assert not Operation.objects.exists()
 
 

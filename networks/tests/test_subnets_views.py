@@ -13,6 +13,7 @@ from dashboard.testing.resources import ResourceAPITests, ResourceViewTests
 from networks.factories import (
     NetworkFactory,
     PortFactory,
+    RBACPolicyFactory,
     RouterInterfaceFactory,
     SubnetFactory,
     SubnetPoolFactory,
@@ -326,3 +327,23 @@ def test_subnet_pools_api_lists_own_and_shared(signed_in: Client, account: Keyst
 
     assert set(ids) >= {own.id, shared.id}
     assert foreign.id not in ids
+
+
+def test_a_subnet_pool_shared_by_rbac_is_seen_and_shared_where_its_entry_says(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    """As Neutron shows it: shared with this project only, the pool is listed and `shared`
+    here; shared with another project only, it is not listed here."""
+    ours = SubnetPoolFactory(project_id="admin", name="for-us")
+    RBACPolicyFactory(
+        object_type="subnetpool", object_id=ours.id, target_project_id=account.project.id
+    )
+    theirs = SubnetPoolFactory(project_id="admin", name="for-them")
+    RBACPolicyFactory(object_type="subnetpool", object_id=theirs.id, target_project_id="other")
+
+    listed = {pool["name"]: pool for pool in signed_in.get("/api/subnet-pools/").json()["results"]}
+    shared = signed_in.get("/api/subnet-pools/?shared=true").json()["results"]
+
+    assert listed["for-us"]["shared"] is True
+    assert "for-them" not in listed
+    assert [pool["name"] for pool in shared] == ["for-us"]

@@ -72,6 +72,11 @@ def _port_forwarding(payload: dict[str, Any]) -> list[Target]:
     return [Target("ports", port_id), Target("port_forwardings_by_port", port_id)]
 
 
+def _rbac_policy(payload: dict[str, Any]) -> list[Target]:
+    policy = payload["rbac_policy"]
+    return [Target("rbac_policies", policy["id"]), Target("networks", policy["object_id"])]
+
+
 def _server(payload: dict[str, Any]) -> list[Target]:
     return [Target("servers", payload["instance_id"])]
 
@@ -100,6 +105,8 @@ EXPECTED: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
     "port_forwarding.create.end": _port_forwarding,
     "port_forwarding.update.end": _port_forwarding,
     "port_forwarding.delete.end": _port_forwarding,
+    "rbac_policy.create.end": _rbac_policy,
+    "rbac_policy.delete.end": _rbac_policy,
     "tag.update.end": lambda payload: [Target(payload["obj_resource"], payload["obj_resource_id"])],
     "compute.instance.create.start": _server,
     "compute.instance.update": _server,

@@ -10,6 +10,9 @@ PROVIDER_FIELDS = ("provider_network_type", "provider_physical_network", "provid
 
 
 class NetworkSerializer(serializers.ModelSerializer[Network]):
+    # Neutron's `shared` as the project reads it: shared with it, or with every project.
+    shared = serializers.BooleanField(source="shared_with_project", read_only=True)
+
     class Meta:
         model = Network
         fields = [

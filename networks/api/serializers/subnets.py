@@ -33,6 +33,9 @@ class SubnetSerializer(serializers.ModelSerializer[Subnet]):
 
 
 class SubnetPoolSerializer(serializers.ModelSerializer[SubnetPool]):
+    # Neutron's `shared` as the project reads it: shared with it, or with every project.
+    shared = serializers.BooleanField(source="shared_with_project", read_only=True)
+
     class Meta:
         model = SubnetPool
         fields = [
