@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dashboard.web.views import healthz
 
@@ -14,5 +14,11 @@ urlpatterns = [
     path("api/", include("instances.api.urls")),
     path("api/", include("tenants.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # Swagger UI, vendored; its start script is a file of its own (the CSP allows no inline one).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api_schema", title="Dashboard API"),
+        name="api_reference",
+    ),
     path("healthz", healthz, name="healthz"),
 ]

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from dashboard.web.forms import ProjectForm
+from dashboard.web.forms import NameField, ProjectForm
 from networks.changes.security_groups import (
     ICMP_PROTOCOLS,
     PORT_PROTOCOLS,
@@ -41,7 +41,7 @@ PRESETS: dict[str, tuple[str, str, int | None]] = {
 
 
 class SecurityGroupForm(ProjectForm):
-    name = forms.CharField(max_length=255)
+    name = NameField()
     description = forms.CharField(max_length=255, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
