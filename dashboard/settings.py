@@ -241,6 +241,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A transient cloud fault (unreachable, timeout, 5xx) is retried this many times, each after a
 # random delay (full jitter) of up to OPERATION_RETRY_BACKOFF * 2**n seconds, capped at
 # OPERATION_RETRY_BACKOFF_MAX: up to 1, 2, 4, 8, 16 s, about 31 s in all at worst.
+# The most an operation's params may hold, as JSON: the largest form (a launch with 64 KiB of
+# user data and 128 metadata items) needs about half of it; more is refused before it is stored.
+OPERATION_MAX_PARAMS_BYTES = 256 * 1024
 OPERATION_MAX_RETRIES = 5
 OPERATION_RETRY_BACKOFF = 1.0
 OPERATION_RETRY_BACKOFF_MAX = 60.0

@@ -1,17 +1,22 @@
 """The API's contract: a valid OpenAPI schema built without a session, its reference page
-(Swagger UI, CSP-clean) and bounded page sizes."""
+(Swagger UI, CSP-clean), bounded page sizes, and bounded operations."""
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import yaml
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 from drf_spectacular.checks import schema_check
 
+from dashboard.operations.models import Operation
+from dashboard.operations.services import OperationRefused, operation_start
 from dashboard.web.api import Pagination
+from instances.changes.keypairs import import_keypair
 
 
 def schema_file(tmp_path: Path) -> dict[str, Any]:
@@ -75,3 +80,34 @@ def test_api_page_sizes_are_bounded(rf: Any, asked: str, given: int) -> None:
     request = Request(rf.get("/api/networks/", {"page_size": asked}))
 
     assert Pagination().get_page_size(request) == given
+
+
+def actor(project_id: str = "p1") -> SimpleNamespace:
+    return SimpleNamespace(
+        user_id="u" * 32,
+        user_name="alice",
+        project_id=project_id,
+        token="not-a-token",
+        expires_at=timezone.now(),
+    )
+
+
+@pytest.mark.django_db
+def test_an_operation_on_a_key_pair_with_the_longest_name_fits_its_columns() -> None:
+    """A key pair's id is "<user id>:<name>": a 40-character name overflowed `target_id`."""
+    change = import_keypair(user_id="u" * 64, name="k" * 255, public_key="ssh-ed25519 AAAA")
+    operation = operation_start(actor=actor(), **change)
+    operation.result_id = operation.target_id
+
+    operation.full_clean()  # max_length as PostgreSQL enforces it (SQLite does not)
+
+
+@pytest.mark.django_db
+def test_an_operation_whose_params_are_too_large_is_refused_saying_so(settings: Any) -> None:
+    settings.OPERATION_MAX_PARAMS_BYTES = 1024
+
+    with pytest.raises(OperationRefused, match="2 KiB of values, more than the 1 KiB"):
+        operation_start(
+            actor=actor(), **import_keypair(user_id="u1", name="big", public_key="x" * 2048)
+        )
+    assert not Operation.objects.exists()
