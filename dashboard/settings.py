@@ -326,6 +326,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "dashboard.web.api.ApiSchema",
+    "EXCEPTION_HANDLER": "dashboard.web.api.exception_handler",
     # JSON bodies must be objects; forms posted as a page posts them work too.
     "DEFAULT_PARSER_CLASSES": [
         "dashboard.web.parsers.JSONObjectParser",

@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from dashboard.web.views import healthz
 
+handler404 = "dashboard.web.views.not_found"
+
 urlpatterns = [
     path("", include("tenants.urls")),
     path("network/", include("networks.urls")),

@@ -2,7 +2,7 @@
 contract every write keeps: a JSON object whose fields are the page's form's (anything else is a
 400 saying what is wrong), described in the OpenAPI schema from those same forms."""
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, ClassVar
 
@@ -14,9 +14,11 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ErrorDetail
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from dashboard.operations.api.serializers import OperationSerializer
 
@@ -130,11 +132,14 @@ _request_names: dict[str, type[forms.Form]] = {}
 @cache
 def form_request_serializer(form_class: type[forms.Form]) -> type[serializers.Serializer[Any]]:
     """The request body a form takes, for the schema: `<Form>Request` with its fields (prefixed
-    with the form's app when another app's form has the name already)."""
+    with the form's app when another app's form has the name already). A form that adds fields
+    as it is made lists them all in a classmethod `api_fields`."""
     name = f"{form_class.__name__.removesuffix('Form')}Request"
     if _request_names.setdefault(name, form_class) is not form_class:
         name = form_class.__module__.split(".")[0].capitalize() + name
-    return _serializer_for(name, form_class.base_fields, describe=True)
+    api_fields = getattr(form_class, "api_fields", None)
+    fields = api_fields() if api_fields is not None else form_class.base_fields
+    return _serializer_for(name, fields, describe=True)
 
 
 # Sent by Django's own form posts; not a field of any form.
@@ -161,21 +166,8 @@ def body_errors(form: forms.Form) -> dict[str, list[dict[str, str]]]:
     checker = _serializer_for("Body", form.fields, describe=False)(data=given)
     if not checker.is_valid():
         for name, detail in checker.errors.items():
-            errors[name] = [
-                {"message": str(message), "code": str(message.code)} for message in _flat(detail)
-            ]
+            errors[name] = _entries(detail)
     return errors
-
-
-def _flat(detail: Any) -> Iterator[ErrorDetail]:
-    """The messages of a serializer's error, which a list's items nest by index."""
-    if isinstance(detail, dict):
-        detail = list(detail.values())
-    if isinstance(detail, list):
-        for item in detail:
-            yield from _flat(item)
-    else:
-        yield detail
 
 
 def _given(data: Any, name: str) -> Any:
@@ -203,6 +195,29 @@ class LinesApiField(serializers.Field[Any, Any, Any, Any]):
 
     def to_representation(self, value: Any) -> Any:
         return value
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's answer for `exc`, with every 400 in the one error shape (ERROR_SCHEMA): a list of
+    {message, code} per field, whoever raised it (a form, a filterset, a serializer)."""
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, ValidationError):
+        data = response.data if isinstance(response.data, dict) else {"__all__": response.data}
+        response.data = {
+            name: detail if name == "detail" and isinstance(detail, str) else _entries(detail)
+            for name, detail in data.items()
+        }
+    return response
+
+
+def _entries(detail: Any) -> list[dict[str, str]]:
+    """A field's errors as {message, code} entries (a form's are so already)."""
+    if isinstance(detail, dict) and "message" in detail:
+        return [{"message": str(detail["message"]), "code": str(detail.get("code", "invalid"))}]
+    if isinstance(detail, dict | list):
+        items = detail.values() if isinstance(detail, dict) else detail
+        return [entry for item in items for entry in _entries(item)]
+    return [{"message": str(detail), "code": str(getattr(detail, "code", None) or "invalid")}]
 
 
 # ---- the schema ---------------------------------------------------------------------------
@@ -234,7 +249,8 @@ WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 class ApiSchema(AutoSchema):
     """The schema of this API: a write's body is its form's fields (the view's `input_forms`),
     and it answers 202 with the Operation it started; every operation may answer the errors in
-    ERROR_DESCRIPTIONS and the view's `error_responses`, in one error shape."""
+    ERROR_DESCRIPTIONS and the view's `error_responses`, in one error shape. A serializer's
+    `conditional_fields` (shown to some users only) are not promised in every answer."""
 
     def _input_form(self) -> type[forms.Form] | None:
         forms_by_action = getattr(self.view, "input_forms", {})
@@ -253,6 +269,11 @@ class ApiSchema(AutoSchema):
         schema = super()._map_basic_serializer(serializer, direction)  # type: ignore[no-untyped-call]
         if getattr(serializer, "closed_body", False):
             schema["additionalProperties"] = False
+        if conditional := set(getattr(serializer, "conditional_fields", ())):
+            required = [name for name in schema.get("required", []) if name not in conditional]
+            schema.pop("required", None)
+            if required:
+                schema["required"] = required
         return schema
 
     def get_response_serializers(self) -> Any:

@@ -1,11 +1,13 @@
-"""Views shared by every app: placeholders for sections still to come, and the health check."""
+"""Views shared by every app: placeholders for sections still to come, the health check, and the
+answer for addresses nothing answers at."""
 
 from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from django.views.generic import TemplateView
 
 
@@ -28,6 +30,15 @@ class PlannedSectionView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(title=self.title, summary=self.summary, **kwargs)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for an address nothing answers: under /api/ in the API's JSON error shape, since an
+    API client reads no page; elsewhere the site's page."""
+    if request.path.startswith("/api/"):
+        message = "Nothing answers at this address: see the paths in /api/schema/."
+        return JsonResponse({"detail": message}, status=404)
+    return page_not_found(request, exception)
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

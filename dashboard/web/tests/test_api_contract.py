@@ -111,3 +111,36 @@ def test_an_operation_whose_params_are_too_large_is_refused_saying_so(settings: 
             actor=actor(), **import_keypair(user_id="u1", name="big", public_key="x" * 2048)
         )
     assert not Operation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_api_address_nothing_answers_at_is_a_json_404(client: Client) -> None:
+    api = client.get("/api/networks/a.b/c/")
+    page = client.get("/no-such-page/")
+
+    assert api.status_code == 404
+    assert api.json() == {
+        "detail": "Nothing answers at this address: see the paths in /api/schema/."
+    }
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")
+
+
+def test_every_400_has_the_one_error_shape() -> None:
+    """A filterset's or serializer's errors ({"field": ["..."]}) answer as a form's do."""
+    from rest_framework.exceptions import ValidationError
+
+    from dashboard.web.api import exception_handler
+
+    def answer(detail: Any) -> Any:
+        response = exception_handler(ValidationError(detail), {})
+        assert response is not None
+        return response.data
+
+    assert answer({"floating_network": ["Select one."]}) == {
+        "floating_network": [{"message": "Select one.", "code": "invalid"}]
+    }
+    assert answer({"nics": {0: ["Not a string."]}}) == {
+        "nics": [{"message": "Not a string.", "code": "invalid"}]
+    }
+    assert answer({"detail": "Already running."}) == {"detail": "Already running."}

@@ -10,6 +10,9 @@ PROVIDER_FIELDS = ("provider_network_type", "provider_physical_network", "provid
 
 
 class NetworkSerializer(serializers.ModelSerializer[Network]):
+    # Present for administrators only: the schema does not promise them (dashboard.web.api).
+    conditional_fields = PROVIDER_FIELDS
+
     class Meta:
         model = Network
         fields = [
