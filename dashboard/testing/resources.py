@@ -265,3 +265,18 @@ class ResourceAPITests(ResourceTests):
         assert listed.status_code == 400
         assert listed.json()[single][0]["code"] == "invalid"
         assert not Operation.objects.exists()
+
+    def test_a_name_the_cloud_refuses_answers_400_on_the_name(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        data = self.valid_data(project_id=account.project.id) if self.create_action else {}
+        if "name" not in data:
+            pytest.skip("This resource is not named when it is created through the API.")
+
+        response = signed_in.post(
+            self.api_url, {**data, "name": "web-\U0001f600"}, content_type="application/json"
+        )
+
+        assert response.status_code == 400
+        assert "name" in response.json()
+        assert not Operation.objects.exists()
