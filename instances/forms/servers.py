@@ -124,9 +124,8 @@ class ServerLaunchForm(ProjectForm):
         help_text="Applied to the ports made on the chosen networks.",
     )
     key_name = forms.ChoiceField(label="Key pair", required=False)
-    new_key_name = forms.CharField(
+    new_key_name = NameField(
         label="Or a new key pair",
-        max_length=255,
         required=False,
         help_text="Name one to make it with this launch: paste its public key below to import "
         "it, or leave that empty and the dashboard generates one (its private key is shown "
