@@ -67,6 +67,27 @@ class NameField(forms.CharField):
         super().__init__(max_length=max_length, **kwargs)
 
 
+def validate_storable(value: str) -> None:
+    """Refuse characters beyond Unicode's first plane (most emoji): the cloud's databases store
+    three-byte UTF-8, and Neutron answers a description holding one with a 500."""
+    if refused := sorted({char for char in value if ord(char) > 0xFFFF}):
+        shown = ", ".join(f"U+{ord(char):04X}" for char in refused)
+        raise ValidationError(
+            f"The cloud cannot store these characters: {shown} (emoji and other characters "
+            "beyond U+FFFF). Leave them out.",
+            code="unstorable_characters",
+        )
+
+
+class DescriptionField(forms.CharField):
+    """A description as the cloud stores it: at most 255 characters of Unicode's first plane."""
+
+    default_validators = [validate_storable]
+
+    def __init__(self, *, max_length: int = 255, required: bool = False, **kwargs: Any) -> None:
+        super().__init__(max_length=max_length, required=required, **kwargs)
+
+
 class LinesField(forms.CharField):
     """A textarea of one item per line (API clients may send a list of items instead), with at
     most `max_lines` items when given (a number, or a function that reads it from settings)."""

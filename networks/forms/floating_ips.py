@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from dashboard.web.forms import ProjectForm
+from dashboard.web.forms import DescriptionField, ProjectForm
 from networks.models import FloatingIP, Network, Port
 from networks.selectors.floating_ips import (
     external_subnet_list,
@@ -38,7 +38,7 @@ class FloatingIPCreateForm(ProjectForm):
         protocol="IPv4",
         help_text="Optional: this exact address.",
     )
-    description = forms.CharField(max_length=255, required=False)
+    description = DescriptionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -219,7 +219,7 @@ class PortForwardingForm(_TargetAddressForm):
         help_text="Only needed when the port has several IPv4 addresses.",
     )
     internal_port = forms.IntegerField(label="Internal port number", **PORT_NUMBER)
-    description = forms.CharField(max_length=255, required=False)
+    description = DescriptionField()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

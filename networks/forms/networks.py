@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from dashboard.web.forms import NameField, ProjectForm
+from dashboard.web.forms import DescriptionField, NameField, ProjectForm
 from networks.forms.subnets import SubnetSourceFields
 from networks.models import Network
 
@@ -30,7 +30,7 @@ class NetworkFields(ProjectForm):
     """What create and edit share."""
 
     name = NameField()
-    description = forms.CharField(max_length=255, required=False)
+    description = DescriptionField()
     admin_state_up = forms.BooleanField(
         label="Enabled (admin state up)", required=False, initial=True
     )

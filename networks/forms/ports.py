@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from dashboard.web.forms import LinesField, NameField, ProjectForm, neutron_limit
+from dashboard.web.forms import DescriptionField, LinesField, NameField, ProjectForm, neutron_limit
 from networks.models import Network, Port, Subnet
 from networks.selectors.ports import (
     port_holding_address,
@@ -61,7 +61,7 @@ class PortForm(ProjectForm):
         label="Admin state",
         widget=boolean_select([("true", "Up"), ("false", "Down")]),
     )
-    description = forms.CharField(max_length=255, required=False)
+    description = DescriptionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from django import forms
 from rest_framework import serializers
 
-from dashboard.web.forms import NameField, ProjectForm
+from dashboard.web.forms import DescriptionField, NameField, ProjectForm
 from networks.models import Router, Subnet
 from networks.selectors.networks import external_network_list
 from networks.selectors.routers import (
@@ -186,7 +186,7 @@ class RouterCreateForm(RouterGatewayFields):
     quotas = (("network", "router"),)
 
     name = NameField()
-    description = forms.CharField(max_length=255, required=False)
+    description = DescriptionField()
     admin_state_up = OnOffField(label="Administrative state", on="Up", off="Down", default=True)
     field_order: ClassVar[list[str]] = ["name", "description", "admin_state_up"]
 
@@ -230,7 +230,7 @@ def _refuse_if_floating_ips_use_gateway(form: forms.Form, router: Router) -> Non
 
 class RouterEditForm(ProjectForm):
     name = NameField(required=False)
-    description = forms.CharField(max_length=255, required=False)
+    description = DescriptionField()
     admin_state_up = OnOffField(label="Administrative state", on="Up", off="Down", default=True)
 
 

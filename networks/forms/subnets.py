@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from dashboard.web.forms import LinesField, NameField, ProjectForm, neutron_limit
+from dashboard.web.forms import DescriptionField, LinesField, NameField, ProjectForm, neutron_limit
 from networks import validation
 from networks.models import Subnet
 from networks.selectors.networks import subnet_network_list
@@ -245,7 +245,7 @@ class SubnetCreateForm(SubnetSourceFields, ProjectForm):
 
     network_id = forms.ChoiceField(label="Network")
     name = NameField(required=False)
-    description = forms.CharField(max_length=255, required=False)
+    description = DescriptionField()
 
     field_order = ("network_id", "name", "description", *SubnetSourceFields.subnet_fields)
 
@@ -276,7 +276,7 @@ class SubnetEditForm(SubnetAddressFields, ProjectForm):
     gateway_required = True
 
     name = NameField(required=False)
-    description = forms.CharField(max_length=255, required=False)
+    description = DescriptionField()
 
     field_order = ("name", "description")
 

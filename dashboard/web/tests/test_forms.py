@@ -8,7 +8,13 @@ import pytest
 from django import forms
 from django.utils import timezone
 
-from dashboard.web.forms import LinesField, NameField, ProjectForm, neutron_limit
+from dashboard.web.forms import (
+    DescriptionField,
+    LinesField,
+    NameField,
+    ProjectForm,
+    neutron_limit,
+)
 from networks.forms.ports import PortForm
 from networks.forms.subnets import SubnetCreateForm
 from tenants.models import Quota
@@ -107,3 +113,11 @@ def test_the_forms_bound_what_neutron_bounds() -> None:
     for field, limit in limits.items():
         assert isinstance(field, LinesField)
         assert field.max_lines == limit
+
+
+def test_a_description_the_cloud_cannot_store_is_refused() -> None:
+    """Neutron answers a description with an emoji (four bytes in UTF-8) with a 500."""
+    with pytest.raises(forms.ValidationError, match=re.escape("U+1F600")):
+        DescriptionField().clean("web \U0001f600")
+    assert DescriptionField().clean("café, 中文 ✓") == "café, 中文 ✓"
+    assert DescriptionField().clean("") == ""
