@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.forms",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "django_tables2",
     "django_filters",
@@ -280,6 +281,15 @@ OPENSTACK_POLICY_DIR = Path(
     env.str("OPENSTACK_POLICY_DIR", default="") or BASE_DIR / "dashboard" / "policies"
 )
 
+# Neutron's per-resource limits (neutron.conf `[DEFAULT]`), which its API does not tell: forms
+# refuse more than these up front. Neutron's defaults; set them to the cloud's values.
+NEUTRON_LIMITS = {
+    "max_dns_nameservers": env.int("NEUTRON_MAX_DNS_NAMESERVERS", default=5),
+    "max_subnet_host_routes": env.int("NEUTRON_MAX_SUBNET_HOST_ROUTES", default=20),
+    "max_fixed_ips_per_port": env.int("NEUTRON_MAX_FIXED_IPS_PER_PORT", default=5),
+    "max_allowed_address_pair": env.int("NEUTRON_MAX_ALLOWED_ADDRESS_PAIR", default=10),
+}
+
 # Nova's and Neutron's notifications (oslo.messaging on RabbitMQ) keep the mirror fresh within a
 # second; empty: the mirror follows the cloud by beat's polling alone. One listener per queue.
 OPENSTACK_NOTIFICATIONS_URL = env.str("OPENSTACK_NOTIFICATIONS_URL", default="")
@@ -307,6 +317,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A transient cloud fault (unreachable, timeout, 5xx) is retried this many times, each after a
 # random delay (full jitter) of up to OPERATION_RETRY_BACKOFF * 2**n seconds, capped at
 # OPERATION_RETRY_BACKOFF_MAX: up to 1, 2, 4, 8, 16 s, about 31 s in all at worst.
+# The most an operation's params may hold, as JSON: the largest form (a launch with 64 KiB of
+# user data and 128 metadata items) needs about half of it; more is refused before it is stored.
+OPERATION_MAX_PARAMS_BYTES = 256 * 1024
 OPERATION_MAX_RETRIES = 5
 OPERATION_RETRY_BACKOFF = 1.0
 OPERATION_RETRY_BACKOFF_MAX = 60.0
@@ -388,17 +401,37 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dashboard.web.api.ApiSchema",
     # Per Keystone user, in the API and the pages alike (dashboard/web/throttling.py).
     "DEFAULT_THROTTLE_RATES": {
         "keypair_generate": env.str("THROTTLE_KEYPAIR_GENERATE", default="20/hour"),
         "server_live": env.str("THROTTLE_SERVER_LIVE", default="60/minute"),
     },
+    "EXCEPTION_HANDLER": "dashboard.web.api.exception_handler",
+    # JSON bodies must be objects; forms posted as a page posts them work too.
+    "DEFAULT_PARSER_CLASSES": [
+        "dashboard.web.parsers.JSONObjectParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Self-service dashboard API",
-    "DESCRIPTION": "Tenant self-service for OpenStack networks, routers and instances.",
+    "DESCRIPTION": (
+        "Tenant self-service for OpenStack networks, routers and instances. Reads come from the "
+        "dashboard's mirror of the cloud; every write validates with the same form as the "
+        "pages and answers 202 with the Operation it started (follow it at its Location). "
+        "Sign in on the dashboard first: the API uses its session, and unsafe methods need the "
+        "X-CSRFToken header (the csrftoken cookie's value)."
+    ),
     "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Choices stay inline, where each field has them: forms of different resources share field
+    # names (`protocol`) with different choices, which named enum components would collide on.
+    "POSTPROCESSING_HOOKS": [],
+    # The reference page's Swagger UI, vendored (drf-spectacular-sidecar), served from here.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 LOGGING = logging_config(debug=DEBUG, level=env.str("DJANGO_LOG_LEVEL", default="INFO"))

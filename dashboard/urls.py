@@ -1,7 +1,9 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dashboard.web.views import favicon, healthz
+
+handler404 = "dashboard.web.views.not_found"
 
 urlpatterns = [
     path("", include("tenants.urls")),
@@ -14,6 +16,12 @@ urlpatterns = [
     path("api/", include("instances.api.urls")),
     path("api/", include("tenants.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    # Swagger UI, vendored; its start script is a file of its own (the CSP allows no inline one).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api_schema", title="Dashboard API"),
+        name="api_reference",
+    ),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
 ]

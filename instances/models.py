@@ -14,6 +14,8 @@ class Flavor(MirrorModel):
     """A Nova flavor. `project_id` is blank: flavors have no owner; private ones are granted to
     projects, one `FlavorAccess` row per grant."""
 
+    # Nova's flavor ids are any string of up to 255 characters (`flavorid`), not only UUIDs.
+    id = models.CharField(primary_key=True, max_length=255)
     vcpus = models.PositiveIntegerField()
     ram = models.PositiveIntegerField(help_text="MiB")
     disk = models.PositiveIntegerField(help_text="GiB")
@@ -34,7 +36,7 @@ class FlavorAccess(MirrorModel):
     is the granted project, so a selector finds a project's private flavors by `project_id`.
     """
 
-    id = models.CharField(primary_key=True, max_length=160)
+    id = models.CharField(primary_key=True, max_length=320)  # 255 + ":" + 64
     flavor = models.ForeignKey(
         Flavor,
         db_constraint=False,

@@ -266,7 +266,7 @@ class SecurityGroupRule(NeutronModel):
     )
     direction = models.CharField(max_length=8)
     ethertype = models.CharField(max_length=8)
-    protocol = models.CharField(max_length=32, blank=True)
+    protocol = models.CharField(max_length=40, blank=True)  # as Neutron's column
     port_range_min = models.PositiveIntegerField(null=True, blank=True)
     port_range_max = models.PositiveIntegerField(null=True, blank=True)
     remote_ip_prefix = models.CharField(max_length=64, blank=True)

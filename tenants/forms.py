@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from dashboard.cloud.errors import CloudError
 from dashboard.web.forms import ProjectForm
 from tenants.auth import Login, LoginFailure
-from tenants.resources import COMPUTE, NETWORK, QuotaResource
+from tenants.resources import ALL_RESOURCES, COMPUTE, NETWORK, QuotaResource
 from tenants.selectors import QuotaUsage, quota_default_list, quota_usage_list
 
 FAILURE_MESSAGES = {
@@ -101,6 +101,11 @@ class QuotaLimitsForm(ProjectForm):
     are, and at least one must be given."""
 
     usage: list[QuotaUsage]
+
+    @classmethod
+    def api_fields(cls) -> dict[str, forms.Field]:
+        """Every field the form may have (the API's schema): a limit for each known quota."""
+        return {**cls.base_fields, **{r.key: limit_field(r) for r in ALL_RESOURCES}}
 
     @property
     def unified_limits(self) -> bool:

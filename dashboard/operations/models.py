@@ -32,9 +32,11 @@ class Operation(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     task_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     action = models.CharField(max_length=100)
-    description = models.CharField(max_length=255)
+    # Says what and which objects, by name (up to 255 characters each): no fixed length.
+    description = models.TextField()
     target_type = models.CharField(max_length=50)
-    target_id = models.CharField(max_length=64, blank=True)
+    # Ids up to a key pair's "<user id>:<name>" (64 + 1 + 255).
+    target_id = models.CharField(max_length=320, blank=True)
     target_name = models.CharField(max_length=255, blank=True)
     project_id = models.CharField(max_length=64, db_index=True)
     user_id = models.CharField(max_length=64)
@@ -43,7 +45,7 @@ class Operation(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     error_message = models.TextField(blank=True)
     request_id = models.CharField(max_length=128, blank=True)
-    result_id = models.CharField(max_length=64, blank=True)
+    result_id = models.CharField(max_length=320, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)

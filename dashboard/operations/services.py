@@ -1,5 +1,6 @@
 """Starting, claiming and ending operations. Nothing here calls the cloud."""
 
+import json
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -46,9 +47,17 @@ def operation_start(
 ) -> Operation:
     """Record the operation and send its task once the transaction commits.
 
-    Raises OperationRefused while another operation on the same target is unfinished.
+    Raises OperationRefused while another operation on the same target is unfinished, or when
+    its params are larger than settings.OPERATION_MAX_PARAMS_BYTES as JSON.
     """
     action_service(action)  # refuses unknown actions before anything is written
+    size = len(json.dumps(params or {}, ensure_ascii=False).encode())
+    if size > settings.OPERATION_MAX_PARAMS_BYTES:
+        raise OperationRefused(
+            f"This change carries {size // 1024} KiB of values, more than the "
+            f"{settings.OPERATION_MAX_PARAMS_BYTES // 1024} KiB an operation keeps: shorten the "
+            "longest fields (user data, metadata, lists) and try again."
+        )
     try:
         with transaction.atomic():
             operation = Operation.objects.create(

@@ -19,6 +19,7 @@ from keystoneauth1.session import Session
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.web.generic import MAX_PAGE_SIZE
 
 HTMX = {"HX-Request": "true"}
 # What htmx sends when the form on its own page (#object-form) is submitted.
@@ -147,6 +148,18 @@ class ResourceViewTests(ResourceTests):
         assert 'id="object-form"' in content
         assert 'hx-swap-oob="true"' in content
 
+    @pytest.mark.parametrize("per_page", ["-1", "0", "abc", "1000000"])
+    def test_any_page_size_renders_a_bounded_page(
+        self, signed_in: Client, account: KeystoneAccount, per_page: str
+    ) -> None:
+        self.make(project_id=account.project.id)
+
+        response = signed_in.get(reverse(self.list_url_name), {"per_page": per_page})
+
+        assert response.status_code == 200
+        page = response.context["table"].page
+        assert 1 <= page.paginator.per_page <= MAX_PAGE_SIZE
+
     def test_invalid_create_shows_field_errors_and_starts_nothing(
         self, signed_in: Client, account: KeystoneAccount
     ) -> None:
@@ -220,4 +233,59 @@ class ResourceAPITests(ResourceTests):
 
         assert response.status_code == 400
         assert self.invalid_field in response.json()
+        assert not Operation.objects.exists()
+
+    @pytest.mark.parametrize("body", ["[]", '["a", "b"]', '"name"', "null", "42"])
+    def test_a_body_that_is_not_an_object_answers_400(
+        self, signed_in: Client, account: KeystoneAccount, body: str
+    ) -> None:
+        own = self.make(project_id=account.project.id)
+        detail_url = f"{self.api_url}{own.pk}/"
+        writes = [(signed_in.post, self.api_url)] if self.create_action else []
+        if "PATCH" in signed_in.options(detail_url).headers.get("Allow", ""):
+            writes.append((signed_in.patch, detail_url))
+        if not writes:
+            pytest.skip("This resource takes no body through the API.")
+
+        for write, url in writes:
+            response = write(url, body, content_type="application/json")
+
+            assert response.status_code == 400, (url, response.content.decode())
+            assert "send a JSON object" in response.json()["detail"]
+        assert not Operation.objects.exists()
+
+    def test_unknown_fields_and_a_list_for_a_single_value_answer_400(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        if not self.create_action:
+            pytest.skip("This resource is not created through the API.")
+        data = self.valid_data(project_id=account.project.id)
+        single = next(name for name, value in data.items() if isinstance(value, str))
+
+        unknown = signed_in.post(
+            self.api_url, {**data, "colour": "red"}, content_type="application/json"
+        )
+        listed = signed_in.post(
+            self.api_url, {**data, single: ["a", "b"]}, content_type="application/json"
+        )
+
+        assert unknown.status_code == 400
+        assert "Unknown field: colour" in unknown.json()["__all__"][0]["message"]
+        assert listed.status_code == 400
+        assert listed.json()[single][0]["code"] == "invalid"
+        assert not Operation.objects.exists()
+
+    def test_a_name_the_cloud_refuses_answers_400_on_the_name(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        data = self.valid_data(project_id=account.project.id) if self.create_action else {}
+        if "name" not in data:
+            pytest.skip("This resource is not named when it is created through the API.")
+
+        response = signed_in.post(
+            self.api_url, {**data, "name": "web-\U0001f600"}, content_type="application/json"
+        )
+
+        assert response.status_code == 400
+        assert "name" in response.json()
         assert not Operation.objects.exists()

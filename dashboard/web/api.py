@@ -1,37 +1,304 @@
-"""The base of every resource API: reads from the mirror of the session's project."""
+"""The base of every resource API: reads from the mirror of the session's project, and the
+contract every write keeps: a JSON object whose fields are the page's form's (anything else is a
+400 saying what is wrong), described in the OpenAPI schema from those same forms."""
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import Any, ClassVar
 
+from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import mixins, viewsets
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from dashboard.operations.api.serializers import OperationSerializer
 
 
 class Pagination(PageNumberPagination):
+    """Pages of 50; `page_size` up to 500 (a larger one gets 500, a wrong one 50)."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
 
 
+class SessionScopeMixin:
+    """`project_id` and `user_id` of the signed-in session, which every read is scoped to.
+
+    While drf-spectacular describes the API (`swagger_fake_view`, without a session) both are
+    empty, so the views' querysets are empty querysets of the right model.
+    """
+
+    request: Any
+
+    def _session_attribute(self, name: str) -> str:
+        if getattr(self, "swagger_fake_view", False):
+            return ""
+        return str(getattr(self.request.keystone, name))
+
+    @property
+    def project_id(self) -> str:
+        return self._session_attribute("project_id")
+
+    @property
+    def user_id(self) -> str:
+        return self._session_attribute("user_id")
+
+
 class ProjectViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Any]
+    SessionScopeMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[Any],
 ):
     """List (paged, filtered with the page's filterset, `ordering=`) and retrieve.
 
     Subclasses set `selector` (a staticmethod taking `project_id`), `serializer_class`,
-    `filterset_class` and `ordering_fields`, and add writes that start operations.
+    `filterset_class` and `ordering_fields`, and add writes that start operations, naming the
+    form each write validates with in `input_forms` (action -> form class) for the schema.
     """
 
     selector: Callable[..., QuerySet[Any]]
     filter_backends = [DjangoFilterBackend, OrderingFilter]
     pagination_class = Pagination
-
-    @property
-    def project_id(self) -> str:
-        return str(self.request.keystone.project_id)  # type: ignore[attr-defined]
+    input_forms: ClassVar[Mapping[str, type[forms.Form]]] = {}
 
     def get_queryset(self) -> QuerySet[Any]:
         return self.selector(project_id=self.project_id)
+
+
+# ---- form fields as the API takes them ----------------------------------------------------
+
+
+def api_field(field: forms.Field, *, describe: bool) -> serializers.Field[Any, Any, Any, Any]:
+    """The JSON shape a form field takes. `describe`: for the schema, with the field's bounds
+    and fixed choices; otherwise the JSON type alone, to check a body's shape before the form
+    checks its values with its own messages. A form field may define `api_field()` itself."""
+    common: dict[str, Any] = {"required": False, "allow_null": not field.required}
+    if describe and field.help_text:
+        common["help_text"] = str(field.help_text)
+    if custom := getattr(field, "api_field", None):
+        described: serializers.Field[Any, Any, Any, Any] = custom(**common)
+        return described
+    if isinstance(field, forms.BooleanField | forms.NullBooleanField):
+        return serializers.BooleanField(**common)
+    if isinstance(field, forms.IntegerField):
+        if describe:
+            common |= {"min_value": _value(field.min_value), "max_value": _value(field.max_value)}
+        return serializers.IntegerField(**common)
+    if isinstance(field, forms.FileField):
+        return serializers.FileField(**common)
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        return serializers.ListField(child=serializers.CharField(), **common)
+    if not describe:
+        return serializers.CharField(allow_blank=True, trim_whitespace=False, **common)
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        choices: list[tuple[Any, Any]] = list(field.choices)  # type: ignore[arg-type]
+        if fixed := [str(value) for value, label in choices if not isinstance(label, list)]:
+            return serializers.ChoiceField(choices=fixed, allow_blank=True, **common)
+    return serializers.CharField(
+        max_length=getattr(field, "max_length", None), allow_blank=True, **common
+    )
+
+
+def _value(bound: Any) -> Any:
+    """A form field's bound (min_value, max_value), which may be a function."""
+    return bound() if callable(bound) else bound
+
+
+def _serializer_for(
+    name: str, fields: Mapping[str, forms.Field], *, describe: bool
+) -> type[serializers.Serializer[Any]]:
+    attrs: dict[str, Any] = {
+        key: api_field(field, describe=describe) for key, field in fields.items()
+    }
+    attrs["closed_body"] = True  # a field it does not name is refused (body_errors)
+    return type(name, (serializers.Serializer,), attrs)
+
+
+# Request component names given so far, and their forms: two apps may name forms alike.
+_request_names: dict[str, type[forms.Form]] = {}
+
+
+@cache
+def form_request_serializer(form_class: type[forms.Form]) -> type[serializers.Serializer[Any]]:
+    """The request body a form takes, for the schema: `<Form>Request` with its fields (prefixed
+    with the form's app when another app's form has the name already). A form that adds fields
+    as it is made lists them all in a classmethod `api_fields`."""
+    name = f"{form_class.__name__.removesuffix('Form')}Request"
+    if _request_names.setdefault(name, form_class) is not form_class:
+        name = form_class.__module__.split(".")[0].capitalize() + name
+    api_fields = getattr(form_class, "api_fields", None)
+    fields = api_fields() if api_fields is not None else form_class.base_fields
+    return _serializer_for(name, fields, describe=True)
+
+
+# Sent by Django's own form posts; not a field of any form.
+IGNORED_FIELDS = frozenset({"csrfmiddlewaretoken"})
+
+
+def body_errors(form: forms.Form) -> dict[str, list[dict[str, str]]]:
+    """What is wrong with the shape of a bound form's data before the form looks at values:
+    fields it does not have, and values of the wrong JSON type (a list or an object given as a
+    name). The same shape as a form's errors (`errors.get_json_data()`)."""
+    refused = set(getattr(form, "refused_fields", ()))
+    known = set(form.fields) | refused | IGNORED_FIELDS
+    errors: dict[str, list[dict[str, str]]] = {}
+    if unknown := sorted(set(form.data) - known):
+        allowed = ", ".join(sorted(set(form.fields)))
+        errors["__all__"] = [
+            {
+                "message": f"Unknown field{'s' if len(unknown) > 1 else ''}: "
+                f"{', '.join(unknown)}. This takes: {allowed}.",
+                "code": "unknown_field",
+            }
+        ]
+    given = {name: _given(form.data, name) for name in form.fields if name in form.data}
+    checker = _serializer_for("Body", form.fields, describe=False)(data=given)
+    if not checker.is_valid():
+        for name, detail in checker.errors.items():
+            errors[name] = _entries(detail)
+    return errors
+
+
+def _given(data: Any, name: str) -> Any:
+    """A field's value as sent: a form post's repeated field is a list, as in JSON."""
+    if isinstance(data, QueryDict):
+        values = data.getlist(name)
+        return values if len(values) > 1 else values[0]
+    return data[name]
+
+
+@extend_schema_field(
+    {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+)
+class LinesApiField(serializers.Field[Any, Any, Any, Any]):
+    """Text of one item per line, or the list of those items."""
+
+    default_error_messages = {"invalid": "Give a string of lines, or a list of strings."}
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) or (
+            isinstance(data, list) and all(isinstance(item, str) for item in data)
+        ):
+            return data
+        self.fail("invalid")
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's answer for `exc`, with every 400 in the one error shape (ERROR_SCHEMA): a list of
+    {message, code} per field, whoever raised it (a form, a filterset, a serializer)."""
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, ValidationError):
+        data = response.data if isinstance(response.data, dict) else {"__all__": response.data}
+        response.data = {
+            name: detail if name == "detail" and isinstance(detail, str) else _entries(detail)
+            for name, detail in data.items()
+        }
+    return response
+
+
+def _entries(detail: Any) -> list[dict[str, str]]:
+    """A field's errors as {message, code} entries (a form's are so already)."""
+    if isinstance(detail, dict) and "message" in detail:
+        return [{"message": str(detail["message"]), "code": str(detail.get("code", "invalid"))}]
+    if isinstance(detail, dict | list):
+        items = detail.values() if isinstance(detail, dict) else detail
+        return [entry for item in items for entry in _entries(item)]
+    return [{"message": str(detail), "code": str(getattr(detail, "code", None) or "invalid")}]
+
+
+# ---- the schema ---------------------------------------------------------------------------
+
+
+# Every 4xx answer: `detail` for the request as a whole, or for a form's errors one list per
+# field (`__all__` for the form as a whole), each error with a `message` and a `code`.
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"message": {"type": "string"}, "code": {"type": "string"}},
+            "required": ["message", "code"],
+        },
+    },
+}
+ERROR_DESCRIPTIONS = {
+    "400": "The request is wrong: the body's shape, a field's value, or a refusal.",
+    "403": "Not signed in, or not allowed.",
+    "404": "Nothing with this id in the session's project.",
+    "429": "Too many requests: wait and try again.",
+}
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+class ApiSchema(AutoSchema):
+    """The schema of this API: a write's body is its form's fields (the view's `input_forms`),
+    and it answers 202 with the Operation it started; every operation may answer the errors in
+    ERROR_DESCRIPTIONS and the view's `error_responses`, in one error shape. A serializer's
+    `conditional_fields` (shown to some users only) are not promised in every answer."""
+
+    def _input_form(self) -> type[forms.Form] | None:
+        forms_by_action = getattr(self.view, "input_forms", {})
+        form_class: type[forms.Form] | None = forms_by_action.get(getattr(self.view, "action", ""))
+        return form_class
+
+    def get_request_serializer(self) -> Any:
+        if self.method not in WRITE_METHODS:
+            return super().get_request_serializer()
+        if self.method == "DELETE":
+            return None
+        form_class = self._input_form()
+        return None if form_class is None else form_request_serializer(form_class)
+
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> Any:
+        schema = super()._map_basic_serializer(serializer, direction)  # type: ignore[no-untyped-call]
+        if getattr(serializer, "closed_body", False):
+            schema["additionalProperties"] = False
+        if conditional := set(getattr(serializer, "conditional_fields", ())):
+            required = [name for name in schema.get("required", []) if name not in conditional]
+            schema.pop("required", None)
+            if required:
+                schema["required"] = required
+        return schema
+
+    def get_response_serializers(self) -> Any:
+        if self.method in WRITE_METHODS:
+            return {
+                202: OpenApiResponse(
+                    OperationSerializer,
+                    description="Started: the operation (follow it at its Location).",
+                )
+            }
+        return super().get_response_serializers()
+
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        responses = super()._get_response_bodies(direction)
+        error = ResolvedComponent(  # type: ignore[no-untyped-call]
+            name="Error", type=ResolvedComponent.SCHEMA, object="Error", schema=ERROR_SCHEMA
+        )
+        self.registry.register_on_missing(error)
+        errors = {**ERROR_DESCRIPTIONS, **getattr(self.view, "error_responses", {})}
+        for code, description in errors.items():
+            responses.setdefault(
+                code,
+                {
+                    "content": {"application/json": {"schema": error.ref}},
+                    "description": description,
+                },
+            )
+        return responses

@@ -1,11 +1,17 @@
-"""The base of every form that starts an operation: it knows the session's project."""
+"""The base of every form that starts an operation (it knows the session's project), and the
+fields every app's forms share: names as the cloud takes them, and lists of lines."""
 
+import unicodedata
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
 from dashboard.policy import policy_allows
+from dashboard.web.api import LinesApiField
 from tenants.quotas import require_quota
 from tenants.resources import BY_KEY
 from tenants.selectors import quota_headroom
@@ -47,6 +53,106 @@ def form_errors_text(form: forms.Form) -> str:
         prefix = f"{form[name].label}: " if name in form.fields else ""
         parts.extend(f"{prefix}{error}" for error in errors)
     return " ".join(dict.fromkeys(parts))
+
+
+def printable_for_the_cloud(char: str) -> bool:
+    """Whether Nova and Neutron take `char` in a name: printable (no control, format or private
+    characters; of the separators only spaces) and in Unicode's first plane, which leaves out
+    most emoji. Their own rule: `_is_printable` and `_build_regex_range`, which stops at U+FFFF,
+    in nova/api/validation/parameter_types.py and neutron_lib/api/validators/__init__.py."""
+    category = unicodedata.category(char)
+    return (
+        ord(char) < 0xFFFF
+        and not category.startswith("C")
+        and (not category.startswith("Z") or category == "Zs")
+    )
+
+
+def validate_cloud_name(value: str) -> None:
+    """Refuse a name Nova or Neutron would refuse (`valid_name_regex`, the same in both):
+    characters that are not printable, or white space at either end."""
+    if refused := sorted({char for char in value if not printable_for_the_cloud(char)}):
+        shown = ", ".join(f"U+{ord(char):04X}" for char in refused)
+        raise ValidationError(
+            f"The cloud does not take these characters in a name: {shown}. Use letters, digits, "
+            "spaces and punctuation (emoji and control characters are refused).",
+            code="invalid_characters",
+        )
+    if value[:1].isspace() or value[-1:].isspace():
+        raise ValidationError("A name cannot start or end with a space.", code="surrounding_space")
+
+
+class NameField(forms.CharField):
+    """A resource's name as Nova and Neutron take it: at most 255 printable characters."""
+
+    default_validators = [validate_cloud_name]
+
+    def __init__(self, *, max_length: int = 255, **kwargs: Any) -> None:
+        super().__init__(max_length=max_length, **kwargs)
+
+
+def validate_storable(value: str) -> None:
+    """Refuse characters beyond Unicode's first plane (most emoji): the cloud's databases store
+    three-byte UTF-8, and Neutron answers a description holding one with a 500."""
+    if refused := sorted({char for char in value if ord(char) > 0xFFFF}):
+        shown = ", ".join(f"U+{ord(char):04X}" for char in refused)
+        raise ValidationError(
+            f"The cloud cannot store these characters: {shown} (emoji and other characters "
+            "beyond U+FFFF). Leave them out.",
+            code="unstorable_characters",
+        )
+
+
+class DescriptionField(forms.CharField):
+    """A description as the cloud stores it: at most 255 characters of Unicode's first plane."""
+
+    default_validators = [validate_storable]
+
+    def __init__(self, *, max_length: int = 255, required: bool = False, **kwargs: Any) -> None:
+        super().__init__(max_length=max_length, required=required, **kwargs)
+
+
+class LinesField(forms.CharField):
+    """A textarea of one item per line (API clients may send a list of items instead), with at
+    most `max_lines` items when given (a number, or a function that reads it from settings)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, *, max_lines: int | Callable[[], int] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._max_lines = max_lines
+
+    @property
+    def max_lines(self) -> int | None:
+        return self._max_lines() if callable(self._max_lines) else self._max_lines
+
+    def to_python(self, value: Any) -> str:
+        if isinstance(value, list | tuple):
+            value = "\n".join(str(item) for item in value)
+        return str(super().to_python(value))
+
+    def api_field(self, **kwargs: Any) -> Any:
+        return LinesApiField(**kwargs)
+
+    def lines(self, value: str) -> list[str]:
+        return [line.strip() for line in value.splitlines() if line.strip()]
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        limit = self.max_lines
+        if limit is not None and len(self.lines(value)) > limit:
+            raise ValidationError(
+                f"Give at most {limit} lines here: the cloud takes no more.",
+                code="max_lines",
+            )
+
+
+def neutron_limit(name: str) -> Callable[[], int]:
+    """One of Neutron's per-resource limits, read when a form is validated: neutron.conf sets
+    them and Neutron's API does not tell them, so settings.NEUTRON_LIMITS repeats them
+    (max_dns_nameservers, max_subnet_host_routes, max_fixed_ips_per_port,
+    max_allowed_address_pair)."""
+    return lambda: int(settings.NEUTRON_LIMITS[name])
 
 
 class BootstrapRenderer(TemplatesSetting):

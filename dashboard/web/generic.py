@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
@@ -37,6 +38,15 @@ Change = dict[str, Any]
 PAGE_SIZE = 25
 # The id of a form on its own page (web/object_form.html and the pages like it).
 FORM_ID = "object-form"
+MAX_PAGE_SIZE = 500
+
+
+class BoundedPaginator(Paginator):  # type: ignore[type-arg]
+    """Pages of 1 to MAX_PAGE_SIZE rows, whatever `?per_page=` asks (django-tables2 passes it
+    through: -1 or 0 failed, a huge one loaded the whole table)."""
+
+    def __init__(self, object_list: Any, per_page: int | str, **kwargs: Any) -> None:
+        super().__init__(object_list, min(max(int(per_page), 1), MAX_PAGE_SIZE), **kwargs)
 
 
 def session_project_id(request: HttpRequest) -> str:
@@ -81,7 +91,7 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
     # The mirror sync group and interval whose freshness the page reports.
     freshness: tuple[str, timedelta] = ("networking", timedelta(seconds=30))
     changed_event = "networks:changed"
-    table_pagination = {"per_page": PAGE_SIZE}
+    table_pagination = {"per_page": PAGE_SIZE, "paginator_class": BoundedPaginator}
     strict = False
 
     def get_queryset(self) -> QuerySet[Any]:

@@ -1,5 +1,6 @@
-"""Views shared by every app: placeholders for sections still to come, the health check, and
-the favicon at the address browsers ask for on their own."""
+"""Views shared by every app: placeholders for sections still to come, the health check, the
+favicon at the address browsers ask for on their own, and the answer for addresses nothing
+answers at."""
 
 from collections.abc import Callable
 from typing import Any
@@ -11,9 +12,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found
 from django.views.generic import TemplateView
 
 from dashboard.celery import app as celery_app
@@ -43,6 +45,15 @@ class PlannedSectionView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(title=self.title, summary=self.summary, **kwargs)
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404 for an address nothing answers: under /api/ in the API's JSON error shape, since an
+    API client reads no page; elsewhere the site's page."""
+    if request.path.startswith("/api/"):
+        message = "Nothing answers at this address: see the paths in /api/schema/."
+        return JsonResponse({"detail": message}, status=404)
+    return page_not_found(request, exception)
 
 
 def _database() -> None:

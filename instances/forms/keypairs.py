@@ -7,7 +7,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from django import forms
 
-from dashboard.web.forms import ProjectForm
+from dashboard.web.forms import NameField, ProjectForm
 from instances.selectors.keypairs import keypair_name_taken
 
 # Nova's key pair names since microversion 2.92.
@@ -45,8 +45,7 @@ def clean_public_key(text: str) -> str:
 class KeyPairNameForm(ProjectForm):
     """A key pair's name: Nova's characters, and not one the user already has."""
 
-    name = forms.CharField(
-        max_length=255,
+    name = NameField(
         help_text="Letters, digits, spaces and - _ . @; unique among your key pairs.",
     )
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from dashboard.web.forms import ProjectForm
+from dashboard.web.forms import NameField, ProjectForm
 from instances.models import Flavor, Image, Server
 from instances.selectors.server_actions import (
     free_floating_ip_list,
@@ -24,8 +24,6 @@ from instances.selectors.servers import (
 from networks.models import FloatingIP, Network, Port, SecurityGroup
 from networks.selectors.floating_ips import unreachable_reason
 from networks.selectors.networks import external_network_list
-
-MAX_NAME_LENGTH = 255
 
 
 class ServerActionForm(ProjectForm):
@@ -73,8 +71,7 @@ class RebuildForm(ServerActionForm):
     )
 
     image = forms.ModelChoiceField(queryset=Image.objects.none(), empty_label=None)
-    name = forms.CharField(
-        max_length=MAX_NAME_LENGTH,
+    name = NameField(
         required=False,
         help_text="A new name for the server; leave empty to keep its name.",
     )
@@ -88,7 +85,7 @@ class RebuildForm(ServerActionForm):
 
 
 class RenameForm(ServerActionForm):
-    name = forms.CharField(max_length=MAX_NAME_LENGTH)
+    name = NameField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -98,7 +95,7 @@ class RenameForm(ServerActionForm):
 class SnapshotForm(ServerActionForm):
     intro = "The snapshot becomes an image of your project that new servers can boot from."
 
-    name = forms.CharField(max_length=MAX_NAME_LENGTH, label="Snapshot name")
+    name = NameField(label="Snapshot name")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from dashboard.web.forms import ProjectForm
+from dashboard.web.forms import NameField, ProjectForm
 from instances.changes.keypairs import GeneratedKeyPair, keypair_generate
 from instances.forms.keypairs import clean_keypair_name, clean_public_key
 from instances.models import Flavor, Image
@@ -99,7 +99,7 @@ def _flavor_label(flavor: Flavor) -> str:
 
 
 class ServerLaunchForm(ProjectForm):
-    name = forms.CharField(max_length=MAX_NAME_LENGTH)
+    name = NameField()
     count = forms.IntegerField(
         min_value=1,
         max_value=MAX_LAUNCH_COUNT,
@@ -124,9 +124,8 @@ class ServerLaunchForm(ProjectForm):
         help_text="Applied to the ports made on the chosen networks.",
     )
     key_name = forms.ChoiceField(label="Key pair", required=False)
-    new_key_name = forms.CharField(
+    new_key_name = NameField(
         label="Or a new key pair",
-        max_length=255,
         required=False,
         help_text="Name one to make it with this launch: paste its public key below to import "
         "it, or leave that empty and the dashboard generates one (its private key is shown "

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from dashboard.web.forms import ProjectForm
+from dashboard.web.forms import DescriptionField, ProjectForm
 from networks.models import FloatingIP, Network, Port
 from networks.selectors.floating_ips import (
     floating_ip_holding_address,
@@ -37,7 +37,7 @@ class FloatingIPCreateForm(ProjectForm):
         protocol="IPv4",
         help_text="Optional: this exact address.",
     )
-    description = forms.CharField(max_length=255, required=False)
+    description = DescriptionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -243,7 +243,7 @@ class PortForwardingForm(_TargetAddressForm):
         help_text="The port number the service listens on at that address, e.g. 22 for SSH.",
         **PORT_NUMBER,
     )
-    description = forms.CharField(label="Description", max_length=255, required=False)
+    description = DescriptionField()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

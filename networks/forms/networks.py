@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 
-from dashboard.web.forms import ProjectForm
+from dashboard.web.forms import DescriptionField, NameField, ProjectForm
 from networks.forms.subnets import SubnetSourceFields
 from networks.models import Network
 
@@ -29,8 +29,8 @@ MAX_VLAN_ID = 4094
 class NetworkFields(ProjectForm):
     """What create and edit share."""
 
-    name = forms.CharField(max_length=255)
-    description = forms.CharField(max_length=255, required=False)
+    name = NameField()
+    description = DescriptionField()
     admin_state_up = forms.BooleanField(
         label="Enabled (admin state up)", required=False, initial=True
     )
@@ -71,7 +71,7 @@ class NetworkCreateForm(SubnetSourceFields, NetworkFields):
         max_value=16_777_215,
         help_text="The VLAN id, or the tunnel's VNI.",
     )
-    subnet_name = forms.CharField(label="Subnet name", max_length=255, required=False)
+    subnet_name = NameField(label="Subnet name", required=False)
 
     field_order = (
         "name",

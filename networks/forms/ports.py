@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from dashboard.web.forms import ProjectForm
+from dashboard.web.forms import DescriptionField, LinesField, NameField, ProjectForm, neutron_limit
 from networks.models import Network, Port, Subnet
 from networks.selectors.ports import (
     port_holding_address,
@@ -16,20 +16,6 @@ from networks.selectors.ports import (
 )
 
 MAC = re.compile(r"^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$", re.IGNORECASE)
-
-
-class LinesField(forms.CharField):
-    """Text with one entry per line (a textarea); the API may also send a list of lines."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def to_python(self, value: Any) -> str:
-        if isinstance(value, list | tuple):
-            value = "\n".join(str(line) for line in value)
-        return str(super().to_python(value))
-
-    def lines(self, value: str) -> list[str]:
-        return [line.strip() for line in value.splitlines() if line.strip()]
 
 
 def boolean_select(choices: list[tuple[str, str]]) -> forms.NullBooleanSelect:
@@ -44,9 +30,10 @@ class PortForm(ProjectForm):
 
     quotas = (("network", "port"),)
 
-    name = forms.CharField(max_length=255, required=False)
+    name = NameField(required=False)
     network_id = forms.ChoiceField(label="Network")
     fixed_ips = LinesField(
+        max_lines=neutron_limit("max_fixed_ips_per_port"),
         required=False,
         label="Fixed IPs",
         help_text="One per line: an address (10.0.0.5), a subnet by name or CIDR for any free "
@@ -63,6 +50,7 @@ class PortForm(ProjectForm):
         widget=boolean_select([("unknown", "Network's default"), ("true", "On"), ("false", "Off")]),
     )
     allowed_address_pairs = LinesField(
+        max_lines=neutron_limit("max_allowed_address_pair"),
         required=False,
         label="Allowed address pairs",
         help_text="One per line: an IP address or CIDR, optionally with a MAC "
@@ -73,7 +61,7 @@ class PortForm(ProjectForm):
         label="Admin state",
         widget=boolean_select([("true", "Up"), ("false", "Down")]),
     )
-    description = forms.CharField(max_length=255, required=False)
+    description = DescriptionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,8 +9,9 @@ import ipaddress
 from typing import Any, ClassVar
 
 from django import forms
+from rest_framework import serializers
 
-from dashboard.web.forms import ProjectForm
+from dashboard.web.forms import DescriptionField, NameField, ProjectForm
 from networks.models import Router, Subnet
 from networks.selectors.networks import external_network_list, external_subnet_list
 from networks.selectors.routers import (
@@ -38,6 +39,10 @@ class OnOffField(forms.TypedChoiceField):
             required=False,
             **kwargs,
         )
+
+    def api_field(self, **kwargs: Any) -> serializers.BooleanField:
+        """The API sends true or false ("on" and "off" too)."""
+        return serializers.BooleanField(**kwargs)
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, bool) or str(value).lower() in ("true", "false"):
@@ -185,8 +190,8 @@ class RouterCreateForm(RouterGatewayFields):
     policy_fields = _gateway_policy("create")
     quotas = (("network", "router"),)
 
-    name = forms.CharField(max_length=255)
-    description = forms.CharField(max_length=255, required=False)
+    name = NameField()
+    description = DescriptionField()
     admin_state_up = OnOffField(label="Administrative state", on="Up", off="Down", default=True)
     field_order: ClassVar[list[str]] = ["name", "description", "admin_state_up"]
 
@@ -229,8 +234,8 @@ def _refuse_if_floating_ips_use_gateway(form: forms.Form, router: Router) -> Non
 
 
 class RouterEditForm(ProjectForm):
-    name = forms.CharField(max_length=255, required=False)
-    description = forms.CharField(max_length=255, required=False)
+    name = NameField(required=False)
+    description = DescriptionField()
     admin_state_up = OnOffField(label="Administrative state", on="Up", off="Down", default=True)
 
 

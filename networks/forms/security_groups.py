@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from dashboard.web.forms import ProjectForm
+from dashboard.web.forms import DescriptionField, NameField, ProjectForm
 from networks.changes.security_groups import (
     ICMP_PROTOCOLS,
     PORT_PROTOCOLS,
@@ -41,8 +41,8 @@ PRESETS: dict[str, tuple[str, str, int | None]] = {
 
 
 class SecurityGroupForm(ProjectForm):
-    name = forms.CharField(max_length=255)
-    description = forms.CharField(max_length=255, required=False)
+    name = NameField()
+    description = DescriptionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,7 +118,7 @@ class SecurityGroupRuleForm(ProjectForm):
         label="Remote security group",
         help_text="Or: the ports in this group. Leave both empty for anywhere.",
     )
-    description = forms.CharField(max_length=255, required=False)
+    description = DescriptionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 from django import forms
 
-from dashboard.web.forms import ProjectForm
+from dashboard.web.forms import DescriptionField, LinesField, NameField, ProjectForm, neutron_limit
 from networks import validation
 from networks.models import Subnet
 from networks.selectors.networks import subnet_network_list
@@ -21,17 +21,6 @@ from networks.selectors.subnets import (
 )
 
 IPV6_MODE_CHOICES = [("", "Not set"), *((mode, mode) for mode in validation.IPV6_MODES)]
-
-
-class LinesField(forms.CharField):
-    """A textarea of one item per line; API clients may send a list of items instead."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def to_python(self, value: Any) -> str:
-        if isinstance(value, list | tuple):
-            value = "\n".join(str(item) for item in value)
-        return str(super().to_python(value))
 
 
 class SubnetAddressFields(forms.Form):
@@ -57,11 +46,13 @@ class SubnetAddressFields(forms.Form):
         help_text="One range per line, as 10.0.0.10-10.0.0.50. Empty: every free host address.",
     )
     dns_nameservers = LinesField(
+        max_lines=neutron_limit("max_dns_nameservers"),
         label="DNS name servers",
         required=False,
         help_text="One address per line, in the order hosts should ask them.",
     )
     host_routes = LinesField(
+        max_lines=neutron_limit("max_subnet_host_routes"),
         label="Host routes",
         required=False,
         help_text="One destination,next hop per line, as 192.168.0.0/24,10.0.0.1.",
@@ -253,8 +244,8 @@ class SubnetCreateForm(SubnetSourceFields, ProjectForm):
     quotas = (("network", "subnet"),)
 
     network_id = forms.ChoiceField(label="Network")
-    name = forms.CharField(max_length=255, required=False)
-    description = forms.CharField(max_length=255, required=False)
+    name = NameField(required=False)
+    description = DescriptionField()
 
     field_order = ("network_id", "name", "description", *SubnetSourceFields.subnet_fields)
 
@@ -284,8 +275,8 @@ class SubnetCreateForm(SubnetSourceFields, ProjectForm):
 class SubnetEditForm(SubnetAddressFields, ProjectForm):
     gateway_required = True
 
-    name = forms.CharField(max_length=255, required=False)
-    description = forms.CharField(max_length=255, required=False)
+    name = NameField(required=False)
+    description = DescriptionField()
 
     field_order = ("name", "description")
 

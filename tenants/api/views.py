@@ -5,6 +5,7 @@ from typing import Any
 
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -35,6 +36,7 @@ class IsKeystoneAdmin(BasePermission):
 class QuotaUsageView(APIView):
     """GET: the session project's usage against its limits, from the mirror."""
 
+    @extend_schema(responses=ProjectOverviewSerializer)
     def get(self, request: Request) -> Response:
         project_id = request.keystone.project_id  # type: ignore[attr-defined]
         overview = project_overview(project_id=project_id)
@@ -62,6 +64,7 @@ class AdminQuotaViewSet(
     pagination_class = Pagination
     ordering_fields = ["project_name", "highest_use", *(f"{r.key}_used" for r in MAIN_RESOURCES)]
     lookup_field = "project_id"
+    input_forms = {"update": ProjectQuotasForm, "partial_update": ProjectQuotasForm}
 
     def get_queryset(self) -> Any:
         return all_projects_quota_list()

@@ -15,16 +15,20 @@ from dashboard.operations.models import Operation
 from dashboard.operations.selectors import operation_list
 from dashboard.operations.services import OperationRefused, operation_start
 from dashboard.operations.views import visible_project
+from dashboard.web.api import Pagination, body_errors
 
 
 class OperationViewSet(viewsets.ReadOnlyModelViewSet[Operation]):
-    """The project's operations (every project's for admins), newest first."""
+    """The project's operations (every project's for admins), newest first, paged."""
 
     serializer_class = OperationSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = OperationFilterSet
+    pagination_class = Pagination
 
     def get_queryset(self) -> QuerySet[Operation]:
+        if getattr(self, "swagger_fake_view", False):  # the schema, built without a session
+            return Operation.objects.none()
         return operation_list(project_id=visible_project(self.request))
 
 
@@ -39,7 +43,10 @@ def accepted(operation: Operation) -> Response:
 
 
 def validated_form(form: Form) -> dict[str, Any]:
-    """The form's cleaned data, or a 400 with its field errors (the same checks as the pages)."""
+    """The form's cleaned data, or a 400 with its field errors (the same checks as the pages);
+    first a 400 for fields the form does not have and values of the wrong type."""
+    if errors := body_errors(form):
+        raise ValidationError(errors)
     if not form.is_valid():
         raise ValidationError(form.errors.get_json_data())
     return dict(form.cleaned_data)

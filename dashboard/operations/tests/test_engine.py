@@ -295,5 +295,5 @@ def test_operations_of_other_projects_are_invisible(signed_in: Client) -> None:
 
     assert signed_in.get(f"/operations/{foreign.pk}/").status_code == 404
     assert signed_in.get(f"/api/operations/{foreign.pk}/").status_code == 404
-    assert signed_in.get("/api/operations/").json() == []
+    assert signed_in.get("/api/operations/").json()["results"] == []
     assert "secret" not in signed_in.get("/activity/").content.decode()

@@ -1,7 +1,8 @@
 from typing import Any
 
 from django.db.models import QuerySet
-from rest_framework import mixins, status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -29,12 +30,9 @@ class KeyPairViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectV
     serializer_class = KeyPairSerializer
     filterset_class = KeyPairFilterSet
     ordering_fields = ["name", "type"]
+    input_forms = {"create": KeyPairImportForm, "generate": KeyPairCreateForm}
     # Key pair names may contain dots (the default lookup stops at them).
     lookup_value_regex = "[^/]+"
-
-    @property
-    def user_id(self) -> str:
-        return str(self.request.keystone.user_id)  # type: ignore[attr-defined]
 
     def get_queryset(self) -> QuerySet[KeyPair]:
         return keypair_list(user_id=self.user_id)
@@ -47,6 +45,19 @@ class KeyPairViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectV
         )
         return start_from_api(request, **change)
 
+    @extend_schema(
+        responses={
+            202: inline_serializer(
+                "KeyPairGenerated",
+                {
+                    "operation": OperationSerializer(),
+                    "private_key": serializers.CharField(
+                        help_text="The private key, shown this once: save it."
+                    ),
+                },
+            )
+        }
+    )
     @action(detail=False, methods=["post"], throttle_classes=[KeyPairGenerateThrottle])
     def generate(self, request: Request) -> Response:
         form = KeyPairCreateForm(request.data, project_id=self.project_id, user_id=self.user_id)

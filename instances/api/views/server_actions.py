@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.forms import Form
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 
 from dashboard.operations.api.views import start_from_api, validated_form
 from dashboard.operations.services import OperationRefused
+from dashboard.web.api import SessionScopeMixin
 from instances.changes import Change
 from instances.changes.server_actions import (
     associate_server_floating_ip,
@@ -48,13 +48,25 @@ class StateConflict(APIException):
     default_code = "state_conflict"
 
 
-class ServerActionViewSet(viewsets.GenericViewSet[Server]):
+class ServerActionViewSet(SessionScopeMixin, viewsets.GenericViewSet[Server]):
     """Lifecycle actions on the project's servers (another project's server is a 404)."""
 
     lookup_value_regex = "[0-9a-f-]{36}"
+    error_responses = {"409": "The server's state does not allow this action now, and why."}
+    input_forms = {
+        "resize": ResizeForm,
+        "rebuild": RebuildForm,
+        "rename": RenameForm,
+        "snapshot": SnapshotForm,
+        "security_groups": SecurityGroupsForm,
+        "interface_attach": InterfaceAttachForm,
+        "interface_detach": InterfaceDetachForm,
+        "floating_ip_associate": FloatingIPAssociateForm,
+        "floating_ip_disassociate": FloatingIPDisassociateForm,
+    }
 
     def get_queryset(self) -> QuerySet[Server]:
-        return server_list(project_id=self.request.keystone.project_id)  # type: ignore[attr-defined]
+        return server_list(project_id=self.project_id)
 
     def _start(self, build: Callable[[Server], Change]) -> Response:
         try:
@@ -66,12 +78,12 @@ class ServerActionViewSet(viewsets.GenericViewSet[Server]):
     def _simple(self, name: str) -> Response:
         return self._start(lambda server: server_action(server, name))
 
-    def _with_form(
-        self, form_class: type[Form], build: Callable[[Server, dict[str, Any]], Change]
-    ) -> Response:
+    def _with_form(self, build: Callable[[Server, dict[str, Any]], Change]) -> Response:
+        """Validate with the action's form (`input_forms`), then start what `build` makes."""
+        form_class = self.input_forms[self.action]
+
         def validated(server: Server) -> Change:
-            project_id = self.request.keystone.project_id  # type: ignore[attr-defined]
-            form = form_class(self.request.data, project_id=project_id, obj=server)  # type: ignore[call-arg, arg-type]
+            form = form_class(self.request.data, project_id=self.project_id, obj=server)  # type: ignore[call-arg]
             return build(server, validated_form(form))
 
         return self._start(validated)
@@ -150,45 +162,45 @@ class ServerActionViewSet(viewsets.GenericViewSet[Server]):
     @action(detail=True, methods=["post"])
     def resize(self, request: Request, pk: str) -> Response:
         """`flavor`: a flavor id; then `resize-confirm` or `resize-revert`."""
-        return self._with_form(ResizeForm, resize_server)
+        return self._with_form(resize_server)
 
     @action(detail=True, methods=["post"])
     def rebuild(self, request: Request, pk: str) -> Response:
         """`image`: an image id; `name` (optional): a new name."""
-        return self._with_form(RebuildForm, rebuild_server)
+        return self._with_form(rebuild_server)
 
     @action(detail=True, methods=["post"])
     def rename(self, request: Request, pk: str) -> Response:
         """`name`: the new name."""
-        return self._with_form(RenameForm, rename_server)
+        return self._with_form(rename_server)
 
     @action(detail=True, methods=["post"])
     def snapshot(self, request: Request, pk: str) -> Response:
         """`name`: the new image's name."""
-        return self._with_form(SnapshotForm, snapshot_server)
+        return self._with_form(snapshot_server)
 
     @action(detail=True, methods=["post"], url_path="security-groups")
     def security_groups(self, request: Request, pk: str) -> Response:
         """`security_groups`: the ids of every group the server's interfaces are to have."""
-        return self._with_form(SecurityGroupsForm, set_server_security_groups)
+        return self._with_form(set_server_security_groups)
 
     @action(detail=True, methods=["post"], url_path="interface-attach")
     def interface_attach(self, request: Request, pk: str) -> Response:
         """`network` (Nova makes a port) or `port` (one of the project's free ports): an id."""
-        return self._with_form(InterfaceAttachForm, attach_server_interface)
+        return self._with_form(attach_server_interface)
 
     @action(detail=True, methods=["post"], url_path="interface-detach")
     def interface_detach(self, request: Request, pk: str) -> Response:
         """`port`: the id of one of the server's ports."""
-        return self._with_form(InterfaceDetachForm, detach_server_interface)
+        return self._with_form(detach_server_interface)
 
     @action(detail=True, methods=["post"], url_path="floating-ip-associate")
     def floating_ip_associate(self, request: Request, pk: str) -> Response:
         """`address`: "<port id>/<fixed IPv4>"; `floating_ip` (a free one of the project) or
         `floating_network` (an external network to allocate a new one from): an id."""
-        return self._with_form(FloatingIPAssociateForm, associate_server_floating_ip)
+        return self._with_form(associate_server_floating_ip)
 
     @action(detail=True, methods=["post"], url_path="floating-ip-disassociate")
     def floating_ip_disassociate(self, request: Request, pk: str) -> Response:
         """`floating_ip`: the id of one of the server's floating IPs."""
-        return self._with_form(FloatingIPDisassociateForm, disassociate_server_floating_ip)
+        return self._with_form(disassociate_server_floating_ip)

@@ -1,7 +1,14 @@
 from dataclasses import asdict
 from typing import Any
 
-from rest_framework import mixins, status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +31,20 @@ from instances.filtersets.servers import ServerFilterSet
 from instances.forms.servers import ServerLaunchForm
 from instances.selectors.servers import server_list
 
+LAUNCH_STARTED = inline_serializer(
+    "LaunchStarted",
+    {
+        "operations": OperationSerializer(many=True),
+        "private_key": serializers.CharField(
+            required=False, help_text="The generated key pair's private key, shown this once."
+        ),
+    },
+)
+CLOUD_FAILED = OpenApiResponse(
+    inline_serializer("CloudFailure", {"detail": serializers.CharField()}),
+    description="Nova failed to answer: the reason, and what to do.",
+)
+
 
 class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
     """The project's servers. POST launches through operations, with the launch page's form:
@@ -41,7 +62,17 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
     serializer_class = ServerSerializer
     filterset_class = ServerFilterSet
     ordering_fields = ["name", "status", "created_at", "flavor_name"]
+    input_forms = {"create": ServerLaunchForm}
 
+    @extend_schema(
+        responses={
+            202: PolymorphicProxySerializer(
+                component_name="LaunchAnswer",
+                serializers=[OperationSerializer, LAUNCH_STARTED],
+                resource_type_field_name=None,
+            )
+        }
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = ServerLaunchForm(
             request.data,
@@ -73,6 +104,14 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
             return Response({"detail": str(exc)}, status=status.HTTP_502_BAD_GATEWAY)
         return Response(body, headers={"Cache-Control": "no-store"})
 
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "ConsoleLink", {"type": serializers.CharField(), "url": serializers.URLField()}
+            ),
+            502: CLOUD_FAILED,
+        }
+    )
     @action(detail=True, methods=["post"], throttle_classes=[ServerLiveThrottle])
     def console(self, request: Request, pk: str) -> Response:
         """Mint a console URL (noVNC, else SPICE, else serial)."""
@@ -83,6 +122,15 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
 
         return self._live(read)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("lines", int, description="Only the last N lines (all by default).")
+        ],
+        responses={
+            200: inline_serializer("ConsoleLog", {"output": serializers.CharField()}),
+            502: CLOUD_FAILED,
+        },
+    )
     @action(
         detail=True, methods=["get"], url_path="console-log", throttle_classes=[ServerLiveThrottle]
     )
@@ -96,6 +144,27 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
             }
         )
 
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "ActionLog",
+                {
+                    "actions": inline_serializer(
+                        "ActionLogEntry",
+                        {
+                            "action": serializers.CharField(),
+                            "started_at": serializers.DateTimeField(allow_null=True),
+                            "request_id": serializers.CharField(),
+                            "user_id": serializers.CharField(),
+                            "message": serializers.CharField(),
+                        },
+                        many=True,
+                    )
+                },
+            ),
+            502: CLOUD_FAILED,
+        }
+    )
     @action(
         detail=True, methods=["get"], url_path="action-log", throttle_classes=[ServerLiveThrottle]
     )

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -32,6 +33,12 @@ from networks.selectors.floating_ips import (
 )
 
 
+class PortForwardingCreateForm(PortForwardingForm):
+    """The page's form, and in the API the floating IP it is for (the page's URL names it)."""
+
+    floating_ip_id = forms.CharField(label="Floating IP", max_length=36)
+
+
 class FloatingIPViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectViewSet):
     """The project's floating IPs; allocate, associate, disassociate and release through
     operations."""
@@ -40,6 +47,7 @@ class FloatingIPViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, Proje
     serializer_class = FloatingIPSerializer
     filterset_class = FloatingIPFilterSet
     ordering_fields = ["floating_ip_address", "status", "created_at"]
+    input_forms = {"create": FloatingIPCreateForm, "associate": FloatingIPAssociateForm}
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = FloatingIPCreateForm(
@@ -78,6 +86,7 @@ class PortForwardingViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, P
     serializer_class = PortForwardingSerializer
     filterset_class = PortForwardingFilterSet
     ordering_fields = ["protocol", "external_port_number"]
+    input_forms = {"create": PortForwardingCreateForm}
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         floating_ip = floating_ip_get(
@@ -86,7 +95,7 @@ class PortForwardingViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, P
         if floating_ip is None:
             message = "Choose one of this project's floating IPs."
             raise ValidationError({"floating_ip_id": [{"message": message, "code": "invalid"}]})
-        form = PortForwardingForm(
+        form = PortForwardingCreateForm(
             request.data,
             project_id=self.project_id,
             obj=floating_ip,

@@ -61,6 +61,11 @@ class NetworkViewSet(
     serializer_class = NetworkSerializer
     filterset_class = NetworkFilterSet
     ordering_fields = ["name", "status", "created_at"]
+    input_forms = {
+        "create": NetworkCreateForm,
+        "update": NetworkEditForm,
+        "partial_update": NetworkEditForm,
+    }
 
     def owned(self) -> Any:
         network = self.get_object()

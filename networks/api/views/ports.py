@@ -25,6 +25,7 @@ class PortViewSet(
     serializer_class = PortSerializer
     filterset_class = PortFilterSet
     ordering_fields = ["name", "status", "mac_address", "device_owner", "created_at"]
+    input_forms = {"create": PortForm, "update": PortForm, "partial_update": PortForm}
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = PortForm(request.data, project_id=self.project_id, keystone=self.request.keystone)

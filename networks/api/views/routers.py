@@ -49,6 +49,16 @@ class RouterViewSet(
     serializer_class = RouterSerializer
     filterset_class = RouterFilterSet
     ordering_fields = ["name", "status", "created_at"]
+    input_forms = {
+        "create": RouterCreateForm,
+        "update": RouterEditForm,
+        "partial_update": RouterEditForm,
+        "gateway": RouterGatewayForm,
+        "add_interface": RouterInterfaceAddForm,
+        "remove_interface": RouterInterfaceRemoveForm,
+        "add_route": RouterRouteForm,
+        "remove_route": RouterRouteRemoveForm,
+    }
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return RouterDetailSerializer if self.action == "retrieve" else RouterSerializer

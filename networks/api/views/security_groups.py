@@ -50,6 +50,11 @@ class SecurityGroupViewSet(
     selector = staticmethod(security_group_list)
     filterset_class = SecurityGroupFilterSet
     ordering_fields = ["name", "created_at", "rule_count"]
+    input_forms = {
+        "create": SecurityGroupCreateForm,
+        "update": SecurityGroupForm,
+        "partial_update": SecurityGroupForm,
+    }
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         if self.action == "retrieve":
@@ -92,6 +97,11 @@ class SecurityGroupRuleViewSet(
     serializer_class = SecurityGroupRuleSerializer
     filterset_class = SecurityGroupRuleFilterSet
     ordering_fields = ["direction", "ethertype", "protocol", "port_range_min", "created_at"]
+    input_forms = {
+        "create": SecurityGroupRuleCreateForm,
+        "update": SecurityGroupRuleEditForm,
+        "partial_update": SecurityGroupRuleEditForm,
+    }
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = SecurityGroupRuleCreateForm(request.data, project_id=self.project_id)

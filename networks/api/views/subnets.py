@@ -26,6 +26,11 @@ class SubnetViewSet(
     serializer_class = SubnetSerializer
     filterset_class = SubnetFilterSet
     ordering_fields = ["name", "cidr", "created_at"]
+    input_forms = {
+        "create": SubnetCreateForm,
+        "update": SubnetEditForm,
+        "partial_update": SubnetEditForm,
+    }
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         form = api_form(SubnetCreateForm, request, project_id=self.project_id)
