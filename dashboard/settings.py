@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "dashboard.web.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tenants.middleware.KeystoneSessionMiddleware",
+    "dashboard.mirror.middleware.MirrorVersionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("compute/", include("instances.urls")),
     path("", include("dashboard.web.urls")),
     path("", include("dashboard.operations.urls")),
+    path("mirror/", include("dashboard.mirror.urls")),
     path("api/", include("dashboard.operations.api.urls")),
     path("api/", include("networks.api.urls")),
     path("api/", include("instances.api.urls")),

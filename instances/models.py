@@ -5,9 +5,13 @@ Field names follow the Nova and Glance API references, `:` written as `_` and ex
 dropped (`OS-EXT-STS:task_state` is `task_state`). Rows are written only by `instances.reconcile`.
 """
 
+from collections.abc import Sequence
+from typing import Self
+
 from django.db import models
 
 from dashboard.mirror.models import MirrorModel
+from dashboard.mirror.scopes import SHARED, project_scope, user_scope
 
 
 class Flavor(MirrorModel):
@@ -66,6 +70,20 @@ class Image(MirrorModel):
 
     class Meta:
         ordering = ["name"]
+
+    @classmethod
+    def change_scopes(cls, rows: Sequence[Self]) -> set[str]:
+        """Public and community images are seen by every project, shared ones by their members."""
+        seen_by_all = any(row.visibility in ("public", "community") for row in rows)
+        shared_ids = [row.pk for row in rows if row.visibility == "shared"]
+        members = ImageMember.objects.filter(image_id__in=shared_ids).values_list(
+            "project_id", flat=True
+        )
+        return (
+            super().change_scopes(rows)
+            | ({SHARED} if seen_by_all else set())
+            | {project_scope(member) for member in (members if shared_ids else [])}
+        )
 
 
 class ImageMember(MirrorModel):
@@ -149,6 +167,11 @@ class KeyPair(MirrorModel):
 
     class Meta:
         ordering = ["name"]
+
+    @classmethod
+    def change_scopes(cls, rows: Sequence[Self]) -> set[str]:
+        """A key pair is seen by its user, in any project."""
+        return {user_scope(row.user_id) for row in rows}
 
 
 class SyncWatermark(models.Model):

@@ -6,9 +6,13 @@ where Neutron's order carries no meaning) so that an unchanged object compares e
 text attributes (no gateway IP, any protocol) are stored as "", absent relations as null.
 """
 
+from collections.abc import Sequence
+from typing import Self
+
 from django.db import models
 
 from dashboard.mirror.models import MirrorModel
+from dashboard.mirror.scopes import SHARED
 
 # Ports a router owns on the subnets it routes (`device_id` is the router's id). The gateway
 # port (`network:router_gateway`) is not an interface: it is `Router.external_gateway_info`.
@@ -49,6 +53,12 @@ class Network(NeutronModel):
     availability_zones = models.JSONField(default=list, blank=True)
     tags = models.JSONField(default=list, blank=True)
 
+    @classmethod
+    def change_scopes(cls, rows: Sequence[Self]) -> set[str]:
+        """Every project sees shared and external networks."""
+        seen_by_all = any(row.shared or row.router_external for row in rows)
+        return super().change_scopes(rows) | ({SHARED} if seen_by_all else set())
+
 
 class Subnet(NeutronModel):
     """An IPv4 or IPv6 subnet of a network, with its pools, DNS servers and host routes."""
@@ -74,6 +84,15 @@ class Subnet(NeutronModel):
     subnetpool_id = models.CharField(max_length=64, blank=True)
     tags = models.JSONField(default=list, blank=True)
 
+    @classmethod
+    def change_scopes(cls, rows: Sequence[Self]) -> set[str]:
+        """Every project sees the subnets of shared and external networks."""
+        network_ids = {row.network_id for row in rows if row.network_id}
+        seen_by_all = Network.objects.filter(
+            models.Q(shared=True) | models.Q(router_external=True), pk__in=network_ids
+        ).exists()
+        return super().change_scopes(rows) | ({SHARED} if seen_by_all else set())
+
 
 class SubnetPool(NeutronModel):
     """A pool that subnets may take their CIDR from, by prefix length (own or shared pools)."""
@@ -88,6 +107,12 @@ class SubnetPool(NeutronModel):
     is_default = models.BooleanField(default=False)
     address_scope_id = models.CharField(max_length=64, blank=True)
     tags = models.JSONField(default=list, blank=True)
+
+    @classmethod
+    def change_scopes(cls, rows: Sequence[Self]) -> set[str]:
+        """Every project sees shared pools."""
+        seen_by_all = any(row.shared for row in rows)
+        return super().change_scopes(rows) | ({SHARED} if seen_by_all else set())
 
 
 class PortQuerySet(models.QuerySet["Port"]):

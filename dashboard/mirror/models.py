@@ -1,6 +1,11 @@
 """The abstract base every mirror table shares."""
 
+from collections.abc import Sequence
+from typing import Self
+
 from django.db import models
+
+from dashboard.mirror.scopes import SHARED, project_scope
 
 
 class MirrorModel(models.Model):
@@ -26,6 +31,12 @@ class MirrorModel(models.Model):
     def name_or_id(self) -> str:
         """How the user names the object: its name, or its id when it has none."""
         return self.name or self.id
+
+    @classmethod
+    def change_scopes(cls, rows: Sequence[Self]) -> set[str]:
+        """The scopes (`dashboard.mirror.scopes`) that see these rows: each owner's project, and
+        every project for rows of none. Tables whose rows other projects see too override it."""
+        return {project_scope(row.project_id) if row.project_id else SHARED for row in rows}
 
 
 class SyncState(models.Model):

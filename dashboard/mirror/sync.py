@@ -3,6 +3,8 @@
 Level-driven and idempotent: the same observation written twice changes nothing the second time.
 Rows are deleted only when the observation is complete for its scope (a full listing), never
 after a partial one (by ids, or changed-since), because a missing row then proves nothing.
+Every write that changes rows bumps the change counters of the scopes that see them
+(`dashboard.mirror.live`), which open pages poll.
 """
 
 from collections.abc import Mapping
@@ -13,6 +15,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from dashboard.mirror.live import mirror_changed
 from dashboard.mirror.models import MirrorModel
 
 
@@ -46,7 +49,7 @@ def sync_rows[M: MirrorModel](
     with transaction.atomic():
         existing = manager.in_bulk(list(observed))
         to_create: list[M] = []
-        to_update: list[M] = []
+        to_update: list[tuple[M, list[str]]] = []
         seen_unchanged: list[M] = []
         field_names: set[str] = {"synced_at"}
         for object_id, fields in observed.items():
@@ -57,22 +60,33 @@ def sync_rows[M: MirrorModel](
             if observed_at is not None and row.synced_at > observed_at:
                 continue
             changed = [name for name, value in fields.items() if getattr(row, name) != value]
-            for name in changed:
-                setattr(row, name, fields[name])
-            row.synced_at = now
             field_names.update(changed)
-            (to_update if changed else seen_unchanged).append(row)
+            if changed:
+                to_update.append((row, changed))
+            else:
+                seen_unchanged.append(row)
+        # Who saw the rows before the change (a network no longer shared) and who sees them now.
+        scopes = model.change_scopes([row for row, _ in to_update])
+        for row, changed in to_update:
+            for name in changed:
+                setattr(row, name, observed[row.pk][name])
+        updated = [row for row, _ in to_update]
+        for row in [*updated, *seen_unchanged]:
+            row.synced_at = now
         manager.bulk_create(to_create, batch_size=500)
-        if to_update:
-            manager.bulk_update(to_update, sorted(field_names), batch_size=500)
+        if updated:
+            manager.bulk_update(updated, sorted(field_names), batch_size=500)
         if seen_unchanged:
             manager.filter(pk__in=[row.pk for row in seen_unchanged]).update(synced_at=now)
+        scopes |= model.change_scopes([*to_create, *updated])
         if complete:
-            stale = manager.filter(scope or models.Q()).exclude(pk__in=list(observed))
-            deleted, _ = stale.delete()
+            stale = list(manager.filter(scope or models.Q()).exclude(pk__in=list(observed)))
+            scopes |= model.change_scopes(stale)
+            deleted, _ = manager.filter(pk__in=[row.pk for row in stale]).delete()
+        mirror_changed(scopes=scopes)
     return SyncResult(
         created=len(to_create),
-        updated=len(to_update),
+        updated=len(updated),
         unchanged=len(seen_unchanged),
         deleted=deleted,
     )
@@ -80,5 +94,9 @@ def sync_rows[M: MirrorModel](
 
 def delete_rows(*, model: type[MirrorModel], ids: list[str]) -> int:
     """Remove rows for objects the cloud says are gone (a targeted 404, a delete event)."""
-    deleted, _ = model._default_manager.filter(pk__in=ids).delete()
+    gone = list(model._default_manager.filter(pk__in=ids))
+    if not gone:
+        return 0
+    deleted, _ = model._default_manager.filter(pk__in=[row.pk for row in gone]).delete()
+    mirror_changed(scopes=model.change_scopes(gone))
     return deleted

@@ -16,3 +16,12 @@ def operation_list(*, project_id: str | None) -> QuerySet[Operation]:
 def operation_get(*, operation_id: UUID | str, project_id: str | None) -> Operation | None:
     """The operation if it belongs to the project (any project when None), else None."""
     return operation_list(project_id=project_id).filter(pk=operation_id).first()
+
+
+def operation_deleted(*, project_id: str, target_id: str) -> Operation | None:
+    """The project's succeeded operation that deleted `target_id`, if the dashboard deleted it."""
+    return (
+        operation_list(project_id=project_id)
+        .filter(target_id=target_id, action__endswith="_delete", status=Operation.Status.SUCCEEDED)
+        .first()
+    )

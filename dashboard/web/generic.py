@@ -25,6 +25,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.utils import AttributeDict
 
 from dashboard.mirror.sweep import sync_freshness
+from dashboard.operations.selectors import operation_deleted
 from dashboard.operations.services import OperationRefused, operation_start
 from dashboard.operations.views import (
     answer_started,
@@ -132,11 +133,36 @@ class ObjectDetailView(ProjectMixin, TemplateView):
     """One object and what relates to it, from the mirror; 404 outside the session's project.
 
     Subclasses set `getter` (a staticmethod taking `project_id` and the URL's object id) and may
-    add related rows in `get_related`.
+    add related rows in `get_related`. When the object leaves the mirror under an open page, the
+    page's live reload (htmx) gets 410 and a banner saying who deleted the `noun` (by default
+    named after the URL: `networks:floating_ip_detail` is a "floating ip"), with a link back to
+    the list (`networks:floating_ip_list`).
     """
 
     getter: Callable[..., Model | None]
     changed_event = "networks:changed"
+    noun = ""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if not request.htmx:  # type: ignore[attr-defined]
+                raise
+            return self.render_gone()
+
+    def render_gone(self) -> HttpResponse:
+        match = self.request.resolver_match
+        assert match is not None
+        name = match.url_name.removesuffix("_detail") if match.url_name else ""
+        context = {
+            "noun": self.noun or name.replace("_", " "),
+            "list_url": reverse(f"{match.namespace}:{name}_list"),
+            "operation": operation_deleted(
+                project_id=self.project_id, target_id=str(self.kwargs[self.url_kwarg])
+            ),
+        }
+        return render(self.request, "mirror/gone.html", context, status=410)
 
     def get_object(self) -> Any:
         return self.object_or_404(self.getter)

@@ -102,6 +102,7 @@ class ServerRowView(ServerObjectMixin, View):
 
 class ServerDetailView(ObjectDetailView):
     getter = staticmethod(server_get)
+    noun = "instance"
     template_name = DETAIL_TEMPLATE
     changed_event = CHANGED_EVENT
 

@@ -54,6 +54,7 @@ class FloatingIPListView(ObjectListView):
 
 class FloatingIPDetailView(ObjectDetailView):
     getter = staticmethod(floating_ip_get)
+    noun = "floating IP"
     template_name = "networks/floating_ip_detail.html"
 
     def get_related(self, obj: FloatingIP) -> dict[str, Any]:

@@ -1,0 +1,15 @@
+"""Who sees a mirror row change: the scopes whose change counter a write of that row bumps.
+
+A row belongs to its project's scope; rows every project sees (shared or external networks,
+public flavors and images, quota defaults) to the shared scope; key pairs to their user's.
+"""
+
+SHARED = "shared"
+
+
+def project_scope(project_id: str) -> str:
+    return f"project:{project_id}"
+
+
+def user_scope(user_id: str) -> str:
+    return f"user:{user_id}"

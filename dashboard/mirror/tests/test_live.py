@@ -1,0 +1,218 @@
+"""Live pages: the change counters mirror writes bump, the version endpoint pages poll, and a
+detail page whose object left the mirror."""
+
+import secrets
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboard.mirror import live
+from dashboard.mirror.models import SyncState
+from dashboard.mirror.sync import delete_rows, sync_rows
+from dashboard.operations.models import Operation
+from dashboard.testing.fixtures import KeystoneAccount
+from instances.models import KeyPair
+from networks.models import Network, Subnet
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+NOW = timezone.now()
+Version = Callable[[str], str]
+
+
+@pytest.fixture(autouse=True)
+def _own_counters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Counters of this test's own: concurrent test sessions share the Redis database."""
+    monkeypatch.setattr(live, "KEY_PREFIX", f"test-mirror-changes-{secrets.token_hex(6)}:")
+
+
+@pytest.fixture
+def version() -> Version:
+    """The version a session of a user (always the same one) in `project_id` sees."""
+    user_id = uuid.uuid4().hex
+    return lambda project_id: live.mirror_version(project_id=project_id, user_id=user_id)
+
+
+@pytest.fixture
+def committing(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
+    """Runs the on-commit bumps of the block (the test's transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def _network(project_id: str, **fields: Any) -> dict[str, dict[str, Any]]:
+    return {"net-" + project_id: {"project_id": project_id, "name": "blue", **fields}}
+
+
+def test_a_write_moves_its_projects_version_and_an_unchanged_sync_does_not(
+    version: Version, committing: Callable[[], Any]
+) -> None:
+    project = uuid.uuid4().hex
+    before = version(project)
+    with committing():
+        sync_rows(model=Network, observed=_network(project), complete=False)
+    created = version(project)
+    with committing():
+        sync_rows(model=Network, observed=_network(project), complete=False)
+    unchanged = version(project)
+    with committing():
+        sync_rows(model=Network, observed=_network(project, name="green"), complete=False)
+
+    assert before != created
+    assert unchanged == created
+    assert version(project) != unchanged
+
+
+def test_a_projects_own_rows_never_move_another_projects_version(
+    version: Version, committing: Callable[[], Any]
+) -> None:
+    mine, theirs = uuid.uuid4().hex, uuid.uuid4().hex
+    before = version(mine)
+    with committing():
+        sync_rows(model=Network, observed=_network(theirs), complete=False)
+        sync_rows(model=Network, observed=_network(theirs, name="renamed"), complete=False)
+        delete_rows(model=Network, ids=[f"net-{theirs}"])
+        sync_rows(
+            model=KeyPair,
+            observed={"someone:key": {"user_id": "someone", "name": "key"}},
+            complete=False,
+        )
+
+    assert version(mine) == before
+    assert version(theirs) != before
+
+
+def test_shared_networks_and_their_subnets_move_every_projects_version(
+    version: Version, committing: Callable[[], Any]
+) -> None:
+    owner, other = uuid.uuid4().hex, uuid.uuid4().hex
+    network = Network.objects.create(id="shared-net", project_id=owner, shared=True, synced_at=NOW)
+    seen = version(other)
+    with committing():
+        sync_rows(
+            model=Subnet,
+            observed={
+                "sub-1": {"project_id": owner, "network_id": network.pk, "cidr": "10.1.0.0/24"}
+                | {"ip_version": 4}
+            },
+            complete=False,
+        )
+    after_subnet = version(other)
+    with committing():
+        # No longer shared: the projects that saw it must see it go.
+        sync_rows(model=Network, observed={network.pk: {"shared": False}}, complete=False)
+    after_unshare = version(other)
+    with committing():
+        sync_rows(model=Network, observed={network.pk: {"name": "private-now"}}, complete=False)
+
+    assert seen != after_subnet != after_unshare
+    assert version(other) == after_unshare
+
+
+def test_rows_a_complete_listing_deletes_move_their_projects_version(
+    version: Version, committing: Callable[[], Any]
+) -> None:
+    project = uuid.uuid4().hex
+    Subnet.objects.create(
+        id="gone", project_id=project, ip_version=4, cidr="10.2.0.0/24", synced_at=NOW
+    )
+    before = version(project)
+    with committing():
+        sync_rows(model=Subnet, observed={}, scope=None, complete=True)
+
+    assert version(project) != before
+    assert not Subnet.objects.filter(project_id=project).exists()
+
+
+def test_the_version_follows_the_sync_freshness_the_pages_show(version: Version) -> None:
+    project = uuid.uuid4().hex
+    before = version(project)
+    SyncState.objects.create(group="networking", error="Neutron is unreachable.")
+
+    assert version(project) != before
+
+
+@pytest.mark.cloud
+@pytest.mark.shared_account
+class TestVersionEndpoint:
+    url = "/mirror/version/"
+
+    def test_signed_out_gets_401(self, client: Client) -> None:
+        assert client.get(self.url).status_code == 401
+
+    def test_204_while_unchanged_then_the_new_version_after_a_change_of_the_project(
+        self, signed_in: Client, account: KeystoneAccount, committing: Callable[[], Any]
+    ) -> None:
+        first = signed_in.get(self.url).json()
+        assert first["project"] == account.project.id
+        assert signed_in.get(self.url, {"v": first["version"]}).status_code == 204
+
+        with committing():
+            sync_rows(model=Network, observed=_network(uuid.uuid4().hex), complete=False)
+        assert signed_in.get(self.url, {"v": first["version"]}).status_code == 204
+
+        with committing():
+            sync_rows(model=Network, observed=_network(account.project.id), complete=False)
+        changed = signed_in.get(self.url, {"v": first["version"]})
+        assert changed.status_code == 200
+        assert changed.json()["version"] != first["version"]
+
+    def test_pages_carry_the_version_they_were_read_at(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        current = signed_in.get(self.url).json()["version"]
+
+        page = signed_in.get(reverse("networks:network_list")).content.decode()
+
+        assert f'data-mirror-version="{current}"' in page
+        assert f'data-mirror-project="{account.project.id}"' in page
+
+
+@pytest.mark.cloud
+@pytest.mark.shared_account
+class TestDeletedUnderAnOpenDetailPage:
+    def test_the_live_reload_says_it_was_deleted_outside_the_dashboard(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        network = Network.objects.create(
+            id=str(uuid.uuid4()), project_id=account.project.id, name="doomed", synced_at=NOW
+        )
+        url = reverse("networks:network_detail", args=[network.pk])
+        assert signed_in.get(url, headers=HTMX).status_code == 200
+        network.delete()
+
+        gone = signed_in.get(url, headers=HTMX)
+
+        assert gone.status_code == 410
+        text = gone.content.decode()
+        assert "This network no longer exists" in text
+        assert "deleted outside the dashboard" in text
+        assert reverse("networks:network_list") in text
+        assert signed_in.get(url).status_code == 404
+
+    def test_it_names_who_deleted_it_from_the_dashboard(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        floating_ip_id = str(uuid.uuid4())
+        url = reverse("networks:floating_ip_detail", args=[floating_ip_id])
+        Operation.objects.create(
+            action="networks.floating_ip_delete",
+            description="Delete floating IP 172.24.4.9",
+            target_type="floating_ip",
+            target_id=floating_ip_id,
+            project_id=account.project.id,
+            user_id="u-1",
+            user_name="alice",
+            status=Operation.Status.SUCCEEDED,
+        )
+
+        text = signed_in.get(url, headers=HTMX).content.decode()
+
+        assert "This floating IP no longer exists" in text
+        assert "alice deleted it from the dashboard" in text
+        assert reverse("networks:floating_ip_list") in text

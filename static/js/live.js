@@ -1,0 +1,172 @@
+// Keeps an open page in step with the mirror. It polls the session's mirror version (a tiny
+// endpoint answering 204 while nothing changed) every POLL_MS while the tab is visible; when
+// the version moves it fires `mirror:changed` on <body>, and each live part (a list's table, a
+// detail's body, the overview's usage), listening with `hx-trigger="mirror:changed from:body"`,
+// reloads itself with its own URL, so filters, sort and page stay. Around such a reload it
+// keeps the user's state: checked rows and scroll positions come back, and a part holding a
+// form the user is typing in waits until that form is submitted or reset. A detail whose object
+// is gone answers 410 with a banner, which is put above the part, now disabled. A page of a
+// project the session has switched away from (in another tab) reloads.
+(function () {
+  "use strict";
+
+  const POLL_MS = 1500;
+  const body = document.body;
+  const url = body.dataset.mirrorUrl;
+  if (!url || !window.htmx) {
+    return;
+  }
+  const TYPING =
+    "input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button])" +
+    ":not([type=hidden]), select, textarea";
+  let version = body.dataset.mirrorVersion || "";
+  let timer = null;
+  let polling = false;
+  const waiting = new Set();
+
+  function schedule() {
+    if (timer === null && document.visibilityState === "visible") {
+      timer = window.setTimeout(poll, POLL_MS);
+    }
+  }
+
+  async function poll() {
+    timer = null;
+    if (polling || document.visibilityState !== "visible") {
+      return;
+    }
+    polling = true;
+    try {
+      const response = await fetch(`${url}?v=${encodeURIComponent(version)}`, {
+        headers: { Accept: "application/json" },
+        cache: "no-store",
+      });
+      if (response.redirected || response.status === 401) {
+        return; // signed out: the next click shows the sign-in page
+      }
+      if (response.status === 200) {
+        const current = await response.json();
+        if (current.project !== body.dataset.mirrorProject) {
+          window.location.reload(); // the session switched project in another tab
+          return;
+        }
+        version = current.version;
+        window.htmx.trigger(body, "mirror:changed");
+      }
+    } catch (error) {
+      // The server is unreachable for a moment: the next poll tries again.
+    } finally {
+      polling = false;
+    }
+    schedule();
+  }
+
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && timer === null) {
+      poll();
+    }
+  });
+
+  // A form someone is typing in is "dirty" until it is submitted or reset.
+  document.addEventListener("input", (event) => {
+    if (event.target.matches(TYPING) && event.target.form) {
+      event.target.form.dataset.liveDirty = "";
+    }
+  });
+  function settle(event) {
+    delete event.target.dataset.liveDirty;
+    window.setTimeout(resume, 0);
+  }
+  document.addEventListener("submit", settle);
+  document.addEventListener("reset", settle);
+  document.addEventListener("focusout", () => window.setTimeout(resume, 0));
+
+  function busy(part) {
+    const active = document.activeElement;
+    return (
+      (active !== null && part.contains(active) && active.matches(TYPING)) ||
+      part.querySelector("form[data-live-dirty]") !== null
+    );
+  }
+
+  function resume() {
+    for (const part of waiting) {
+      if (!part.isConnected) {
+        waiting.delete(part);
+      } else if (!busy(part)) {
+        waiting.delete(part);
+        window.htmx.trigger(body, "mirror:changed");
+      }
+    }
+  }
+
+  function isRefresh(detail) {
+    const event = detail.requestConfig && detail.requestConfig.triggeringEvent;
+    return Boolean(event && event.type.endsWith(":changed"));
+  }
+
+  body.addEventListener("htmx:beforeRequest", (event) => {
+    const part = event.detail.elt;
+    if (!isRefresh(event.detail)) {
+      return;
+    }
+    if (part.dataset.liveGone !== undefined) {
+      event.preventDefault();
+    } else if (busy(part)) {
+      event.preventDefault();
+      waiting.add(part);
+    }
+  });
+
+  let kept = null;
+  body.addEventListener("htmx:beforeSwap", (event) => {
+    const part = event.detail.target;
+    if (event.detail.xhr.status === 410) {
+      showGone(part, event.detail.serverResponse);
+      return;
+    }
+    if (!isRefresh(event.detail) || !part.id) {
+      kept = null;
+      return;
+    }
+    kept = {
+      id: part.id,
+      checked: Array.from(part.querySelectorAll("input[type=checkbox]:checked"), (box) => [
+        box.name,
+        box.value,
+      ]),
+      scrolled: Array.from(part.querySelectorAll(".table-responsive"), (box) => box.scrollLeft),
+      x: window.scrollX,
+      y: window.scrollY,
+    };
+  });
+
+  body.addEventListener("htmx:afterSwap", () => {
+    const part = kept && document.getElementById(kept.id);
+    if (!part) {
+      return;
+    }
+    for (const box of part.querySelectorAll("input[type=checkbox]")) {
+      if (kept.checked.some(([name, value]) => box.name === name && box.value === value)) {
+        box.checked = true;
+      }
+    }
+    part.querySelectorAll(".table-responsive").forEach((box, index) => {
+      box.scrollLeft = kept.scrolled[index] || 0;
+    });
+    window.scrollTo(kept.x, kept.y);
+    kept = null;
+  });
+
+  function showGone(part, banner) {
+    if (part.dataset.liveGone !== undefined) {
+      return;
+    }
+    part.dataset.liveGone = "";
+    part.insertAdjacentHTML("beforebegin", banner);
+    part.inert = true;
+    part.classList.add("opacity-50");
+  }
+
+  poll();
+})();
