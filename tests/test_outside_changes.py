@@ -9,12 +9,10 @@ is measured by `bench/freshness.py`.
 """
 
 import secrets
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 
 from dashboard.mirror.listener import NotificationListener
 from dashboard.testing.fixtures import KeystoneAccount
@@ -28,27 +26,6 @@ pytestmark = [pytest.mark.cloud]
 BOUND = 30.0
 FLAVOR = "m1.nano"
 IMAGE = "cirros-fake"
-
-
-@pytest.fixture
-def listener(transactional_db: None) -> Iterator[NotificationListener]:
-    """A listener thread on an exclusive queue of its own; stopped after the test."""
-    url = str(settings.OPENSTACK_NOTIFICATIONS_URL)
-    if not url:
-        pytest.fail(
-            "OPENSTACK_NOTIFICATIONS_URL is not set: the local cloud sends no notifications. "
-            "Run `python3 -m devcloud up` and see its output about the notifications vhost."
-        )
-    running = NotificationListener(
-        url=url, queue=f"dashboard-mirror-test-{secrets.token_hex(4)}", exclusive=True
-    )
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    assert running.ready.wait(10), "the listener did not start consuming within 10 s"
-    yield running
-    running.stop()
-    thread.join(timeout=30)
-    assert not thread.is_alive(), "the listener did not stop within 30 s"
 
 
 def eventually(check: Callable[[], Any], what: str) -> None:

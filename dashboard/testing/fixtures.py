@@ -18,6 +18,7 @@ from django.test import Client
 
 from dashboard.cloud import identity
 from dashboard.cloud.connection import service_connection, user_connection
+from dashboard.mirror.listener import NotificationListener
 
 NAME_PREFIX = "test-"
 DEFAULT_DOMAIN = "Default"
@@ -126,6 +127,28 @@ def cleanup() -> Iterator[Callable[[Callable[[], Any]], None]]:
     yield steps.append
     for step in reversed(steps):
         step()
+
+
+@pytest.fixture
+def listener(transactional_db: None) -> Iterator[NotificationListener]:
+    """A notification listener thread on an exclusive queue of its own, so the mirror follows
+    changes made outside the dashboard as in production; stopped after the test."""
+    url = str(settings.OPENSTACK_NOTIFICATIONS_URL)
+    if not url:
+        pytest.fail(
+            "OPENSTACK_NOTIFICATIONS_URL is not set: the local cloud sends no notifications. "
+            "Run `python3 -m devcloud up` and see its output about the notifications vhost."
+        )
+    running = NotificationListener(
+        url=url, queue=f"dashboard-mirror-test-{secrets.token_hex(4)}", exclusive=True
+    )
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    assert running.ready.wait(10), "the listener did not start consuming within 10 s"
+    yield running
+    running.stop()
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the listener did not stop within 30 s"
 
 
 @pytest.fixture

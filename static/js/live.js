@@ -3,8 +3,9 @@
 // the version moves it fires `mirror:changed` on <body>, and each live part (a list's table, a
 // detail's body, the overview's usage), listening with `hx-trigger="mirror:changed from:body"`,
 // reloads itself with its own URL, so filters, sort and page stay. Around such a reload it
-// keeps the user's state: checked rows and scroll positions come back, and a part holding a
-// form the user is typing in waits until that form is submitted or reset. A detail whose object
+// keeps the user's state: checked rows (kept through a new sort or filter too) and scroll
+// positions come back, and a part holding a form the user is typing in waits until that form
+// is submitted, reset or left as it was. A detail whose object
 // is gone answers 410 with a banner, which is put above the part, now disabled. A page of a
 // project the session has switched away from (in another tab) reloads.
 (function () {
@@ -67,7 +68,7 @@
     }
   });
 
-  // A form someone is typing in is "dirty" until it is submitted or reset.
+  // A form someone typed in is "dirty" until it is submitted, reset, or left as it was.
   document.addEventListener("input", (event) => {
     if (event.target.matches(TYPING) && event.target.form) {
       event.target.form.dataset.liveDirty = "";
@@ -79,7 +80,20 @@
   }
   document.addEventListener("submit", settle);
   document.addEventListener("reset", settle);
-  document.addEventListener("focusout", () => window.setTimeout(resume, 0));
+  document.addEventListener("focusout", (event) => {
+    const form = event.target.form;
+    if (form && Array.from(form.elements).every(asLoaded)) {
+      delete form.dataset.liveDirty;
+    }
+    window.setTimeout(resume, 0);
+  });
+
+  function asLoaded(field) {
+    if (field.options) {
+      return Array.from(field.options).every((option) => option.selected === option.defaultSelected);
+    }
+    return !field.matches(TYPING) || field.value === field.defaultValue;
+  }
 
   function busy(part) {
     const active = document.activeElement;
@@ -91,11 +105,12 @@
 
   function resume() {
     for (const part of waiting) {
-      if (!part.isConnected) {
+      if (!part.isConnected || !busy(part)) {
         waiting.delete(part);
-      } else if (!busy(part)) {
-        waiting.delete(part);
-        window.htmx.trigger(body, "mirror:changed");
+        delete part.dataset.liveStale;
+        if (part.isConnected) {
+          window.htmx.trigger(body, "mirror:changed");
+        }
       }
     }
   }
@@ -114,6 +129,7 @@
       event.preventDefault();
     } else if (busy(part)) {
       event.preventDefault();
+      part.dataset.liveStale = ""; // reloaded once the form is done with
       waiting.add(part);
     }
   });
@@ -125,20 +141,21 @@
       showGone(part, event.detail.serverResponse);
       return;
     }
-    if (!isRefresh(event.detail) || !part.id) {
-      kept = null;
-      return;
-    }
-    kept = {
-      id: part.id,
-      checked: Array.from(part.querySelectorAll("input[type=checkbox]:checked"), (box) => [
-        box.name,
-        box.value,
-      ]),
-      scrolled: Array.from(part.querySelectorAll(".table-responsive"), (box) => box.scrollLeft),
-      x: window.scrollX,
-      y: window.scrollY,
-    };
+    // Rows stay selected through any reload of their part (a refresh, a new sort or filter);
+    // scroll positions through a refresh, which the user did not ask for.
+    kept = part.id
+      ? {
+          id: part.id,
+          checked: Array.from(part.querySelectorAll("input[type=checkbox]:checked"), (box) => [
+            box.name,
+            box.value,
+          ]),
+          refresh: isRefresh(event.detail),
+          scrolled: Array.from(part.querySelectorAll(".table-responsive"), (box) => box.scrollLeft),
+          x: window.scrollX,
+          y: window.scrollY,
+        }
+      : null;
   });
 
   body.addEventListener("htmx:afterSwap", () => {
@@ -151,10 +168,12 @@
         box.checked = true;
       }
     }
-    part.querySelectorAll(".table-responsive").forEach((box, index) => {
-      box.scrollLeft = kept.scrolled[index] || 0;
-    });
-    window.scrollTo(kept.x, kept.y);
+    if (kept.refresh) {
+      part.querySelectorAll(".table-responsive").forEach((box, index) => {
+        box.scrollLeft = kept.scrolled[index] || 0;
+      });
+      window.scrollTo(kept.x, kept.y);
+    }
     kept = null;
   });
 

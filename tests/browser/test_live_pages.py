@@ -1,0 +1,101 @@
+"""Open pages follow the mirror by themselves: a change made outside the dashboard (openstacksdk,
+as the CLI would) reaches the mirror through the notification listener, and the open page shows
+it without a reload, keeping what the user did on it."""
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from dashboard.mirror.listener import NotificationListener
+from dashboard.testing.browser import sign_in
+from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.waiting import wait_until
+from networks.models import Network
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.cloud,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.shared_account,
+]
+
+BOUND_MS = 30_000
+
+
+def test_a_network_made_outside_appears_on_an_open_filtered_list_keeping_selection_and_scroll(
+    page: Page,
+    live_server: Any,
+    listener: NotificationListener,
+    account: KeystoneAccount,
+    tenant_connection: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    for n in range(20):
+        Network.objects.create(
+            id=str(uuid.uuid4()),
+            project_id=account.project.id,
+            name=f"live-{n:02d}",
+            synced_at=timezone.now(),
+        )
+    Network.objects.create(
+        id=str(uuid.uuid4()),
+        project_id=account.project.id,
+        name="filtered-out",
+        synced_at=timezone.now(),
+    )
+    page.set_viewport_size({"width": 1200, "height": 400})
+    sign_in(page, live_server.url, account)
+    page.goto(f"{live_server.url}{reverse('networks:network_list')}")
+    page.get_by_placeholder("Search").fill("live-")
+    page.wait_for_url("**q=live-**")
+    table = page.locator("#object-table")
+    expect(table).not_to_contain_text("filtered-out")
+    selected = table.locator("tbody tr", has_text="live-03").get_by_role("checkbox")
+    selected.check()
+    page.evaluate("window.scrollTo(0, 200)")
+    scrolled = page.evaluate("window.scrollY")
+    assert scrolled > 0
+
+    network = tenant_connection.network.create_network(name="live-sdk")
+    cleanup(lambda: tenant_connection.network.delete_network(network.id, ignore_missing=True))
+
+    expect(page.locator(f"#network-{network.id}")).to_be_visible(timeout=BOUND_MS)
+    expect(selected).to_be_checked()
+    expect(table).not_to_contain_text("filtered-out")
+    expect(page.get_by_placeholder("Search")).to_have_value("live-")
+    assert "q=live-" in page.url
+    assert page.evaluate("window.scrollY") == scrolled
+
+
+def test_a_detail_page_says_when_its_object_is_deleted_outside(
+    page: Page,
+    live_server: Any,
+    listener: NotificationListener,
+    account: KeystoneAccount,
+    tenant_connection: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    network = tenant_connection.network.create_network(name="doomed-live")
+    cleanup(lambda: tenant_connection.network.delete_network(network.id, ignore_missing=True))
+    wait_until(
+        lambda: Network.objects.filter(pk=network.id).first(),
+        timeout=BOUND_MS / 1000,
+        what="the listener mirroring the new network",
+    )
+    sign_in(page, live_server.url, account)
+    page.goto(f"{live_server.url}{reverse('networks:network_detail', args=[network.id])}")
+    expect(page.get_by_role("heading", name="Network “doomed-live”")).to_be_visible()
+
+    tenant_connection.network.delete_network(network.id)
+
+    banner = page.locator("#object-gone")
+    expect(banner).to_contain_text("This network no longer exists", timeout=BOUND_MS)
+    expect(banner).to_contain_text("deleted outside the dashboard")
+    expect(page.locator("#object-body")).to_have_attribute("inert", "")
+    banner.get_by_role("link", name="Back to the list").click()
+    page.wait_for_url(f"{live_server.url}{reverse('networks:network_list')}")
