@@ -65,14 +65,43 @@ def print_header(first_column: str, width: int) -> None:
     print(f"{first_column:<{width}} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
 
 
+def start_listener() -> Any:
+    """A notification listener consuming in a thread of this process, on a queue of its own
+    (so no reconcile is called: the mirror follows the cloud as in production)."""
+    import secrets
+    import threading
+
+    from django.conf import settings
+
+    from dashboard.mirror.listener import NotificationListener
+
+    listener = NotificationListener(
+        url=settings.OPENSTACK_NOTIFICATIONS_URL,
+        queue=f"dashboard-mirror-bench-{secrets.token_hex(4)}",
+        exclusive=True,
+    )
+    threading.Thread(target=listener.run, daemon=True).start()
+    if not listener.ready.wait(10):
+        raise SystemExit("the listener did not start consuming within 10 s")
+    return listener
+
+
 def time_get(
-    client: Any, label: str, url: str, *, requests: int, width: int, htmx: bool = False
+    client: Any,
+    label: str,
+    url: str,
+    *,
+    requests: int,
+    width: int,
+    htmx: bool = False,
+    headers: dict[str, str] | None = None,
+    status: int = 200,
 ) -> None:
     """GET `url` `requests` times after a warm-up; print p50, p95 and the SQL query count."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    headers = {"HX-Request": "true"} if htmx else {}
+    headers = {**(headers or {}), **({"HX-Request": "true"} if htmx else {})}
     client.get(url, headers=headers)
     times, queries = [], 0
     for _ in range(requests):
@@ -80,7 +109,7 @@ def time_get(
             begun = time.perf_counter()
             response = client.get(url, headers=headers)
             times.append((time.perf_counter() - begun) * 1000)
-        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        assert response.status_code == status, f"{url} answered {response.status_code}"
         queries = len(captured)
     print(
         f"{label:<{width}} {statistics.median(times):8.1f} {percentile(times, 0.95):8.1f} "

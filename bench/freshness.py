@@ -17,7 +17,6 @@ import os
 import secrets
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,11 +29,10 @@ import django
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+from common import start_listener  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from dashboard.cloud.connection import service_connection  # noqa: E402
-from dashboard.mirror.listener import NotificationListener  # noqa: E402
 from instances.models import Server  # noqa: E402
 from networks.models import Network, Port  # noqa: E402
 
@@ -136,16 +134,7 @@ def main() -> None:
     project_id = conn.identity.find_project(
         os.environ.get("DEVCLOUD_DEMO_PROJECT", "demo"), ignore_missing=False
     ).id
-    listener = None
-    if not args.no_listener:
-        listener = NotificationListener(
-            url=settings.OPENSTACK_NOTIFICATIONS_URL,
-            queue=f"dashboard-mirror-bench-{secrets.token_hex(4)}",
-            exclusive=True,
-        )
-        threading.Thread(target=listener.run, daemon=True).start()
-        if not listener.ready.wait(10):
-            raise SystemExit("the listener did not start consuming within 10 s")
+    listener = None if args.no_listener else start_listener()
     samples: dict[str, list[float]] = {}
 
     def record(kind: str, seconds: float) -> None:

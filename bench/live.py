@@ -22,7 +22,15 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from common import percentile, seeded_password, signed_in_client, start_django
+from common import (
+    percentile,
+    print_header,
+    seeded_password,
+    signed_in_client,
+    start_django,
+    start_listener,
+    time_get,
+)
 
 TIMEOUT_MS = 60_000
 NETWORKS_URL = "/network/networks/"
@@ -35,24 +43,12 @@ def load() -> str:
 
 def idle_poll_times(client: Any, polls: int) -> None:
     """Server time of the version endpoint while nothing changes (the page's known version)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    # As static/js/live.js asks.
-    headers = {"Accept": "application/json"}
+    headers = {"Accept": "application/json"}  # as static/js/live.js asks
     current = client.get("/mirror/version/", headers=headers).json()["version"]
-    times, queries = [], 0
-    for _ in range(polls):
-        with CaptureQueriesContext(connection) as captured:
-            begun = time.perf_counter()
-            response = client.get("/mirror/version/", {"v": current}, headers=headers)
-            times.append((time.perf_counter() - begun) * 1000)
-        assert response.status_code == 204, f"the version moved: {response.status_code}"
-        queries = len(captured)
-    print(
-        f"version endpoint, idle ({polls} polls): p50 {statistics.median(times):.1f} ms, "
-        f"p95 {percentile(times, 0.95):.1f} ms, {queries} queries, 204 with no body"
-    )
+    print_header("endpoint", 36)
+    url = f"/mirror/version/?v={current}"
+    label = "version poll, nothing changed (204)"
+    time_get(client, label, url, requests=polls, width=36, headers=headers, status=204)
 
 
 def mirrored(network_id: str, *, present: bool) -> Callable[[], float]:
@@ -97,13 +93,11 @@ def main() -> None:
     args = parser.parse_args()
 
     start_django("live", DJANGO_ALLOW_ASYNC_UNSAFE="true")
-    from django.conf import settings
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.test.testcases import LiveServerThread
     from playwright.sync_api import sync_playwright
 
     from dashboard.cloud.connection import service_connection
-    from dashboard.mirror.listener import NotificationListener
     from dashboard.testing.browser import CHROMIUM, CHROMIUM_ARGS
 
     print(f"start: {load()}")
@@ -111,14 +105,7 @@ def main() -> None:
     project_id = client.session["keystone"]["project_id"]
     idle_poll_times(client, args.polls)
 
-    listener = NotificationListener(
-        url=settings.OPENSTACK_NOTIFICATIONS_URL,
-        queue=f"dashboard-mirror-bench-{secrets.token_hex(4)}",
-        exclusive=True,
-    )
-    threading.Thread(target=listener.run, daemon=True).start()
-    if not listener.ready.wait(10):
-        raise SystemExit("the listener did not start consuming within 10 s")
+    listener = start_listener()
     server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override={}, port=0)
     server.daemon = True
     server.start()

@@ -10,34 +10,20 @@ changed, never what, nor how often other scopes change.
 
 import hashlib
 from collections.abc import Iterable
-from functools import lru_cache
 
-import redis
-import structlog
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from dashboard.mirror.models import SyncState
 from dashboard.mirror.scopes import SHARED, project_scope, user_scope
-
-log = structlog.get_logger(__name__)
+from dashboard.redis_client import redis_client
 
 KEY_PREFIX = "dashboard:mirror-changes:"
 
 
-@lru_cache(maxsize=1)
-def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, decode_responses=True)
-
-
-def _client() -> redis.Redis:
-    return _redis(settings.REDIS_URL)
-
-
 def _bump(scopes: Iterable[str]) -> None:
-    pipeline = _client().pipeline(transaction=False)
+    pipeline = redis_client().pipeline(transaction=False)
     for scope in sorted(scopes):
         pipeline.incr(f"{KEY_PREFIX}{scope}")
     pipeline.execute()
@@ -65,7 +51,7 @@ def _freshness_state() -> list[tuple[str, str, str]]:
 def mirror_version(*, project_id: str, user_id: str) -> str:
     """The version of what a session of `user_id` in `project_id` may see of the mirror, and of
     the freshness notes its pages show: it changes when any of them does."""
-    counters = _client().mget(
+    counters = redis_client().mget(
         [f"{KEY_PREFIX}{scope}" for scope in (project_scope(project_id), user_scope(user_id))]
         + [f"{KEY_PREFIX}{SHARED}"]
     )

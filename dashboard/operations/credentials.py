@@ -5,24 +5,12 @@ user and removes it when the operation ends. It expires with the token itself.
 """
 
 from datetime import UTC, datetime
-from functools import lru_cache
 from uuid import UUID
 
-import redis
-from django.conf import settings
-
+from dashboard.redis_client import redis_client
 from dashboard.token_encryption import token_decrypt, token_encrypt
 
 KEY_PREFIX = "dashboard:operation-token:"
-
-
-@lru_cache(maxsize=1)
-def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, decode_responses=True)
-
-
-def _client() -> redis.Redis:
-    return _redis(settings.REDIS_URL)
 
 
 def _key(operation_id: UUID) -> str:
@@ -33,15 +21,15 @@ def token_store(*, operation_id: UUID, token: str, expires_at: datetime) -> None
     """Keep `token` for the operation until the token's own expiry."""
     ttl = int((expires_at - datetime.now(UTC)).total_seconds())
     if ttl > 0:
-        _client().set(_key(operation_id), token_encrypt(token), ex=ttl)
+        redis_client().set(_key(operation_id), token_encrypt(token), ex=ttl)
 
 
 def token_fetch(*, operation_id: UUID) -> str | None:
     """The operation's token, or None when it expired, was never stored or its encryption key
     was retired."""
-    value = _client().get(_key(operation_id))
+    value = redis_client().get(_key(operation_id))
     return token_decrypt(str(value)) if value is not None else None
 
 
 def token_forget(*, operation_id: UUID) -> None:
-    _client().delete(_key(operation_id))
+    redis_client().delete(_key(operation_id))
