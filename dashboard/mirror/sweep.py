@@ -75,8 +75,9 @@ def _record(*, group: str, project_id: str | None, attempt: datetime, error: str
 
 @dataclass(frozen=True)
 class Freshness:
-    """What a list page says about its data."""
+    """What a list page says about its data (of the sync `group`)."""
 
+    group: str
     last_success_at: datetime | None
     error: str
     is_behind: bool
@@ -86,9 +87,10 @@ def sync_freshness(*, group: str, interval: timedelta) -> Freshness:
     """Freshness of a group's mirror: behind after three missed intervals or a failed sweep."""
     state = SyncState.objects.filter(group=group).first()
     if state is None:
-        return Freshness(last_success_at=None, error="", is_behind=True)
+        return Freshness(group=group, last_success_at=None, error="", is_behind=True)
     late = state.last_success_at is None or (timezone.now() - state.last_success_at > 3 * interval)
     return Freshness(
+        group=group,
         last_success_at=state.last_success_at,
         error=state.error,
         is_behind=late or bool(state.error),

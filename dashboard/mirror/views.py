@@ -5,19 +5,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from redis.exceptions import RedisError
 
-from dashboard.mirror.live import mirror_version
+from dashboard.mirror.live import freshness_version, mirror_version
+
+MAX_GROUPS = 8
 
 
 @never_cache
 @require_GET
 def version(request: HttpRequest) -> HttpResponse:
-    """The session's mirror version (`dashboard.mirror.live`): 204 when it is still `?v=`, else
-    `{"version": ..., "project": ...}` (the session's project: a page of another project, which
-    the session switched away from in another tab, reloads); 401 without a signed-in session,
-    503 while Redis is unreachable."""
+    """The session's mirror version (`v`) and the freshness version (`f`) of the sync `groups`
+    the page shows (comma-separated), as `dashboard.mirror.live` computes them: 204 while both
+    are still what the page sent, else `{"version", "freshness", "project"}` (the session's
+    project: a page of another project, which the session switched away from in another tab,
+    reloads). 401 without a signed-in session, 503 while Redis is unreachable."""
     keystone = getattr(request, "keystone", None)
     if keystone is None:
         return JsonResponse({"error": "Sign in to follow the mirror."}, status=401)
+    groups = {group for group in request.GET.get("groups", "").split(",") if group}
+    if len(groups) > MAX_GROUPS:
+        return JsonResponse({"error": f"Ask for at most {MAX_GROUPS} sync groups."}, status=400)
     try:
         current = mirror_version(project_id=keystone.project_id, user_id=keystone.user_id)
     except RedisError:
@@ -25,6 +31,9 @@ def version(request: HttpRequest) -> HttpResponse:
             {"error": "Live updates are paused: the dashboard cannot reach Redis. Reload later."},
             status=503,
         )
-    if request.GET.get("v") == current:
+    freshness = freshness_version(groups=groups)
+    if request.GET.get("v") == current and request.GET.get("f") == freshness:
         return HttpResponse(status=204)
-    return JsonResponse({"version": current, "project": keystone.project_id})
+    return JsonResponse(
+        {"version": current, "freshness": freshness, "project": keystone.project_id}
+    )

@@ -1,6 +1,7 @@
 // Keeps an open page in step with the mirror. It polls the session's mirror version (a tiny
 // endpoint answering 204 while nothing changed) every POLL_MS while the tab is visible; when
-// the version moves it fires `mirror:changed` on <body>, and each live part (a list's table, a
+// the version moves, or the page's "Synced N minutes ago" notes would read differently, it
+// fires `mirror:changed` on <body>, and each live part (a list's table, a
 // detail's body, the overview's usage), listening with `hx-trigger="mirror:changed from:body"`,
 // reloads itself with its own URL, so filters, sort and page stay. Around such a reload it
 // keeps the user's state: checked rows (kept through a new sort or filter too) and scroll
@@ -21,6 +22,10 @@
     "input:not([type=checkbox]):not([type=radio]):not([type=submit]):not([type=button])" +
     ":not([type=hidden]), select, textarea";
   let version = body.dataset.mirrorVersion || "";
+  // The freshness notes' version, of the sync groups the page shows; the first answer is the
+  // baseline (the notes were rendered a moment before).
+  let freshness = "";
+  let freshnessGroups = "";
   let timer = null;
   let polling = false;
   const waiting = new Set();
@@ -37,8 +42,13 @@
       return;
     }
     polling = true;
+    const notes = document.querySelectorAll("[data-freshness-group]");
+    const groups = Array.from(new Set(Array.from(notes, (note) => note.dataset.freshnessGroup)))
+      .sort()
+      .join(",");
     try {
-      const response = await fetch(`${url}?v=${encodeURIComponent(version)}`, {
+      const query = new URLSearchParams({ v: version, f: freshness, groups });
+      const response = await fetch(`${url}?${query}`, {
         headers: { Accept: "application/json" },
         cache: "no-store",
       });
@@ -51,8 +61,15 @@
           window.location.reload(); // the session switched project in another tab
           return;
         }
+        const notesMoved =
+          freshness !== "" && groups === freshnessGroups && current.freshness !== freshness;
+        const moved = current.version !== version || notesMoved;
         version = current.version;
-        window.htmx.trigger(body, "mirror:changed");
+        freshness = current.freshness;
+        freshnessGroups = groups;
+        if (moved) {
+          window.htmx.trigger(body, "mirror:changed");
+        }
       }
     } catch (error) {
       // The server is unreachable for a moment: the next poll tries again.

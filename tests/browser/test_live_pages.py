@@ -99,3 +99,33 @@ def test_a_detail_page_says_when_its_object_is_deleted_outside(
     expect(page.locator("#object-body")).to_have_attribute("inert", "")
     banner.get_by_role("link", name="Back to the list").click()
     page.wait_for_url(f"{live_server.url}{reverse('networks:network_list')}")
+
+
+def test_a_live_part_holding_a_form_being_filled_in_waits_until_the_form_is_left_as_it_was(
+    page: Page,
+    live_server: Any,
+    listener: NotificationListener,
+    account: KeystoneAccount,
+    tenant_connection: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    """No live part of today's pages holds a text field, so the test puts a form in the table,
+    as a page that did would have it."""
+    sign_in(page, live_server.url, account)
+    page.goto(f"{live_server.url}{reverse('networks:network_list')}")
+    page.locator("#object-table").evaluate(
+        "part => part.insertAdjacentHTML('beforeend', "
+        '\'<form id="typing"><input aria-label="Note" name="note"></form>\')'
+    )
+    note = page.get_by_label("Note")
+    note.fill("half-typed")
+
+    network = tenant_connection.network.create_network(name="while-typing")
+    cleanup(lambda: tenant_connection.network.delete_network(network.id, ignore_missing=True))
+
+    expect(page.locator("#object-table")).to_have_attribute("data-live-stale", "", timeout=BOUND_MS)
+    expect(note).to_have_value("half-typed")
+    expect(page.locator(f"#network-{network.id}")).to_have_count(0)
+    note.fill("")
+    note.blur()
+    expect(page.locator(f"#network-{network.id}")).to_be_visible(timeout=BOUND_MS)

@@ -129,12 +129,19 @@ def test_rows_a_complete_listing_deletes_move_their_projects_version(
     assert not Subnet.objects.filter(project_id=project).exists()
 
 
-def test_the_version_follows_the_sync_freshness_the_pages_show(version: Version) -> None:
-    project = uuid.uuid4().hex
-    before = version(project)
-    SyncState.objects.create(group="networking", error="Neutron is unreachable.")
+def test_the_freshness_version_follows_the_notes_of_the_groups_asked_for_only() -> None:
+    state = SyncState.objects.create(group="networking", last_success_at=timezone.now())
+    networking = live.freshness_version(groups={"networking"})
+    quotas = live.freshness_version(groups={"quotas"})
+    state.last_success_at = timezone.now()  # a sweep ran: the note still says "0 minutes ago"
+    state.save()
+    assert live.freshness_version(groups={"networking"}) == networking
 
-    assert version(project) != before
+    state.error = "Neutron is unreachable."
+    state.save()
+
+    assert live.freshness_version(groups={"networking"}) != networking
+    assert live.freshness_version(groups={"quotas"}) == quotas
 
 
 @pytest.mark.cloud
@@ -148,19 +155,37 @@ class TestVersionEndpoint:
     def test_204_while_unchanged_then_the_new_version_after_a_change_of_the_project(
         self, signed_in: Client, account: KeystoneAccount, committing: Callable[[], Any]
     ) -> None:
-        first = signed_in.get(self.url).json()
+        first = signed_in.get(self.url, {"groups": "networking"}).json()
         assert first["project"] == account.project.id
-        assert signed_in.get(self.url, {"v": first["version"]}).status_code == 204
+        known = {"v": first["version"], "f": first["freshness"], "groups": "networking"}
+        assert signed_in.get(self.url, known).status_code == 204
 
         with committing():
             sync_rows(model=Network, observed=_network(uuid.uuid4().hex), complete=False)
-        assert signed_in.get(self.url, {"v": first["version"]}).status_code == 204
+        assert signed_in.get(self.url, known).status_code == 204
 
         with committing():
             sync_rows(model=Network, observed=_network(account.project.id), complete=False)
-        changed = signed_in.get(self.url, {"v": first["version"]})
+        changed = signed_in.get(self.url, known)
         assert changed.status_code == 200
         assert changed.json()["version"] != first["version"]
+        assert changed.json()["freshness"] == first["freshness"]
+
+    def test_the_freshness_notes_shown_changing_answer_200(self, signed_in: Client) -> None:
+        first = signed_in.get(self.url, {"groups": "networking"}).json()
+        known = {"v": first["version"], "f": first["freshness"], "groups": "networking"}
+
+        SyncState.objects.create(group="networking", error="Neutron is unreachable.")
+
+        assert signed_in.get(self.url, known).json()["freshness"] != first["freshness"]
+
+    def test_too_many_groups_are_a_400(self, signed_in: Client) -> None:
+        groups = ",".join(f"group-{n}" for n in range(20))
+
+        response = signed_in.get(self.url, {"groups": groups})
+
+        assert response.status_code == 400
+        assert "at most" in response.json()["error"]
 
     def test_pages_carry_the_version_they_were_read_at(
         self, signed_in: Client, account: KeystoneAccount
