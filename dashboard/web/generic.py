@@ -134,9 +134,9 @@ class ObjectDetailView(ProjectMixin, TemplateView):
 
     Subclasses set `getter` (a staticmethod taking `project_id` and the URL's object id) and may
     add related rows in `get_related`. When the object leaves the mirror under an open page, the
-    page's live reload (htmx) gets 410 and a banner saying who deleted the `noun` (by default
-    named after the URL: `networks:floating_ip_detail` is a "floating ip"), with a link back to
-    the list (`networks:floating_ip_list`).
+    page's live reload (htmx) gets a 404 whose body is a banner saying who deleted the `noun`
+    (by default named after the URL: `networks:floating_ip_detail` is a "floating ip"), with a
+    link back to the list (`networks:floating_ip_list`); `static/js/live.js` shows it.
     """
 
     getter: Callable[..., Model | None]
@@ -162,7 +162,7 @@ class ObjectDetailView(ProjectMixin, TemplateView):
                 project_id=self.project_id, target_id=str(self.kwargs[self.url_kwarg])
             ),
         }
-        return render(self.request, "mirror/gone.html", context, status=410)
+        return render(self.request, "mirror/gone.html", context, status=404)
 
     def get_object(self) -> Any:
         return self.object_or_404(self.getter)

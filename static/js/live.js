@@ -7,7 +7,7 @@
 // keeps the user's state: checked rows (kept through a new sort or filter too) and scroll
 // positions come back, and a part holding a form the user is typing in waits until that form
 // is submitted, reset or left as it was. A detail whose object
-// is gone answers 410 with a banner, which is put above the part, now disabled. A page of a
+// is gone answers 404 with a banner (#object-gone), which is put above the part, now disabled. A page of a
 // project the session has switched away from (in another tab) reloads.
 (function () {
   "use strict";
@@ -154,7 +154,7 @@
   let kept = null;
   body.addEventListener("htmx:beforeSwap", (event) => {
     const part = event.detail.target;
-    if (event.detail.xhr.status === 410) {
+    if (event.detail.xhr.status === 404 && event.detail.serverResponse.includes("object-gone")) {
       showGone(part, event.detail.serverResponse);
       return;
     }

@@ -213,7 +213,7 @@ class TestDeletedUnderAnOpenDetailPage:
 
         gone = signed_in.get(url, headers=HTMX)
 
-        assert gone.status_code == 410
+        assert gone.status_code == 404
         text = gone.content.decode()
         assert "This network no longer exists" in text
         assert "deleted outside the dashboard" in text
