@@ -44,9 +44,10 @@ def load() -> str:
 def idle_poll_times(client: Any, polls: int) -> None:
     """Server time of the version endpoint while nothing changes (the page's known version)."""
     headers = {"Accept": "application/json"}  # as static/js/live.js asks
-    current = client.get("/mirror/version/", headers=headers).json()["version"]
+    # As the Networks page asks: its freshness note is of the networking sweeps.
+    current = client.get("/mirror/version/?groups=networking", headers=headers).json()
     print_header("endpoint", 36)
-    url = f"/mirror/version/?v={current}"
+    url = f"/mirror/version/?v={current['version']}&f={current['freshness']}&groups=networking"
     label = "version poll, nothing changed (204)"
     time_get(client, label, url, requests=polls, width=36, headers=headers, status=204)
 
