@@ -11,13 +11,14 @@ it may show changed, never what, nor how often other scopes change.
 
 import hashlib
 from collections.abc import Collection, Iterable
+from typing import Protocol
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.timesince import timesince
 
 from dashboard.mirror.models import SyncState
-from dashboard.mirror.scopes import SHARED, project_scope, user_scope
+from dashboard.mirror.scopes import ALL_PROJECTS, SHARED, project_scope, user_scope
 from dashboard.redis_client import redis_client
 
 KEY_PREFIX = "dashboard:mirror-changes:"
@@ -25,7 +26,7 @@ KEY_PREFIX = "dashboard:mirror-changes:"
 
 def _bump(scopes: Iterable[str]) -> None:
     pipeline = redis_client().pipeline(transaction=False)
-    for scope in sorted(scopes):
+    for scope in sorted({*scopes, ALL_PROJECTS}):
         pipeline.incr(f"{KEY_PREFIX}{scope}")
     pipeline.execute()
 
@@ -38,14 +39,32 @@ def mirror_changed(*, scopes: set[str]) -> None:
         transaction.on_commit(lambda: _bump(scopes), robust=True)
 
 
-def mirror_version(*, project_id: str, user_id: str) -> str:
-    """The version of what a session of `user_id` in `project_id` may see of the mirror: it
-    changes when any row of its scopes does. One Redis round trip, no SQL."""
-    counters = redis_client().mget(
-        [f"{KEY_PREFIX}{scope}" for scope in (project_scope(project_id), user_scope(user_id))]
-        + [f"{KEY_PREFIX}{SHARED}"]
-    )
+def mirror_version(*, project_id: str, user_id: str, all_projects: bool = False) -> str:
+    """The version of what a session of `user_id` in `project_id` may see of the mirror (of
+    every project for an administrator's session, `all_projects`): it changes when any row of
+    its scopes does. One Redis round trip, no SQL."""
+    scopes = [project_scope(project_id), user_scope(user_id), SHARED]
+    if all_projects:
+        scopes.append(ALL_PROJECTS)
+    counters = redis_client().mget([f"{KEY_PREFIX}{scope}" for scope in scopes])
     return _digest((project_id, user_id, counters))
+
+
+class Session(Protocol):
+    """A signed-in Keystone session (`tenants.session.KeystoneSession`)."""
+
+    project_id: str
+    user_id: str
+
+    @property
+    def is_admin(self) -> bool: ...
+
+
+def session_mirror_version(session: Session) -> str:
+    """`mirror_version` for a signed-in session; administrators follow every project."""
+    return mirror_version(
+        project_id=session.project_id, user_id=session.user_id, all_projects=session.is_admin
+    )
 
 
 def freshness_version(*, groups: Collection[str]) -> str:

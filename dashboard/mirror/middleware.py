@@ -6,7 +6,7 @@ from contextlib import suppress
 from django.http import HttpRequest, HttpResponse
 from redis.exceptions import RedisError
 
-from dashboard.mirror.live import mirror_version
+from dashboard.mirror.live import session_mirror_version
 
 
 class MirrorVersionMiddleware:
@@ -27,7 +27,5 @@ class MirrorVersionMiddleware:
         if keystone is not None and page and request.accepts("text/html"):
             # Without Redis the page still renders; its first poll then reloads the live parts.
             with suppress(RedisError):
-                request.mirror_version = mirror_version(  # type: ignore[attr-defined]
-                    project_id=keystone.project_id, user_id=keystone.user_id
-                )
+                request.mirror_version = session_mirror_version(keystone)  # type: ignore[attr-defined]
         return self.get_response(request)

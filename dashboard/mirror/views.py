@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from redis.exceptions import RedisError
 
-from dashboard.mirror.live import freshness_version, mirror_version
+from dashboard.mirror.live import freshness_version, session_mirror_version
 
 MAX_GROUPS = 8
 
@@ -25,7 +25,7 @@ def version(request: HttpRequest) -> HttpResponse:
     if len(groups) > MAX_GROUPS:
         return JsonResponse({"error": f"Ask for at most {MAX_GROUPS} sync groups."}, status=400)
     try:
-        current = mirror_version(project_id=keystone.project_id, user_id=keystone.user_id)
+        current = session_mirror_version(keystone)
     except RedisError:
         return JsonResponse(
             {"error": "Live updates are paused: the dashboard cannot reach Redis. Reload later."},

@@ -87,6 +87,23 @@ def test_a_projects_own_rows_never_move_another_projects_version(
     assert version(theirs) != before
 
 
+def test_an_administrators_version_follows_every_project(committing: Callable[[], Any]) -> None:
+    admin_project, other = uuid.uuid4().hex, uuid.uuid4().hex
+
+    def admin_version() -> str:
+        return live.mirror_version(project_id=admin_project, user_id="admin", all_projects=True)
+
+    def member_version() -> str:
+        return live.mirror_version(project_id=admin_project, user_id="member")
+
+    admin_before, member_before = admin_version(), member_version()
+    with committing():
+        sync_rows(model=Network, observed=_network(other), complete=False)
+
+    assert admin_version() != admin_before
+    assert member_version() == member_before
+
+
 def test_shared_networks_and_their_subnets_move_every_projects_version(
     version: Version, committing: Callable[[], Any]
 ) -> None:
