@@ -1,14 +1,14 @@
 // Keeps an open page in step with the mirror. It polls the session's mirror version (a tiny
-// endpoint answering 204 while nothing changed) every POLL_MS while the tab is visible; when
-// the version moves, or the page's "Synced N minutes ago" notes would read differently, it
-// fires `mirror:changed` on <body>, and each live part (a list's table, a
-// detail's body, the overview's usage), listening with `hx-trigger="mirror:changed from:body"`,
-// reloads itself with its own URL, so filters, sort and page stay. Around such a reload it
-// keeps the user's state: checked rows (kept through a new sort or filter too) and scroll
-// positions come back, and a part holding a form the user is typing in waits until that form
-// is submitted, reset or left as it was. A detail whose object
-// is gone answers 404 with a banner (#object-gone), which is put above the part, now disabled. A page of a
-// project the session has switched away from (in another tab) reloads.
+// endpoint answering 204 while nothing changed) every POLL_MS while the tab is visible; when the
+// version moves, or the page's "Synced N minutes ago" notes would read differently, it fires
+// `mirror:changed` on <body>, and each live part (a list's table, a detail's body, the
+// overview's usage), listening with `hx-trigger="mirror:changed from:body"`, reloads itself
+// with its own URL, so filters, sort and page stay. Around such a reload it keeps the user's
+// state: checked rows and the focused control (kept through a new sort or filter too) and
+// scroll positions come back, and a part holding a form the user is typing in waits until that
+// form is submitted, reset or left as it was. A detail whose object is gone answers 404 with a
+// banner (#object-gone), which is put above the part, now disabled. A page of a project the
+// session has switched away from (in another tab) reloads.
 (function () {
   "use strict";
 
@@ -158,8 +158,9 @@
       showGone(part, event.detail.serverResponse);
       return;
     }
-    // Rows stay selected through any reload of their part (a refresh, a new sort or filter);
-    // scroll positions through a refresh, which the user did not ask for.
+    // Rows stay selected, and the focused control focused, through any reload of their part (a
+    // refresh, a new sort or filter); scroll positions through a refresh, which the user did not
+    // ask for.
     kept = part.id
       ? {
           id: part.id,
@@ -168,6 +169,7 @@
             box.value,
           ]),
           refresh: isRefresh(event.detail),
+          focused: focusKey(part),
           scrolled: Array.from(part.querySelectorAll(".table-responsive"), (box) => box.scrollLeft),
           x: window.scrollX,
           y: window.scrollY,
@@ -185,6 +187,10 @@
         box.checked = true;
       }
     }
+    const focused = kept.focused && part.querySelector(kept.focused);
+    if (focused) {
+      focused.focus({ preventScroll: true });
+    }
     if (kept.refresh) {
       part.querySelectorAll(".table-responsive").forEach((box, index) => {
         box.scrollLeft = kept.scrolled[index] || 0;
@@ -193,6 +199,30 @@
     }
     kept = null;
   });
+
+  // How to find the focused control again in the reloaded part: a keyboard user's place in a
+  // table (a row's button or link, named by its aria-label, text or address) is kept.
+  function focusKey(part) {
+    const active = document.activeElement;
+    if (!active || active === part || !part.contains(active)) {
+      return "";
+    }
+    if (active.id) {
+      return `#${CSS.escape(active.id)}`;
+    }
+    if (active.localName === "input" && active.name) {
+      return `input[name="${CSS.escape(active.name)}"][value="${CSS.escape(active.value)}"]`;
+    }
+    const name = active.getAttribute("aria-label");
+    if (name) {
+      return `${active.localName}[aria-label="${CSS.escape(name)}"]`;
+    }
+    const href = active.getAttribute("href");
+    if (href) {
+      return `a[href="${CSS.escape(href)}"]`;
+    }
+    return "";
+  }
 
   function showGone(part, banner) {
     if (part.dataset.liveGone !== undefined) {

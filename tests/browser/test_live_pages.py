@@ -66,6 +66,7 @@ def test_a_network_made_outside_appears_on_an_open_filtered_list_keeping_selecti
 
     expect(page.locator(f"#network-{network.id}")).to_be_visible(timeout=BOUND_MS)
     expect(selected).to_be_checked()
+    expect(selected).to_be_focused()
     expect(table).not_to_contain_text("filtered-out")
     expect(page.get_by_placeholder("Search")).to_have_value("live-")
     assert "q=live-" in page.url
