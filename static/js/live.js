@@ -107,7 +107,9 @@
 
   function asLoaded(field) {
     if (field.options) {
-      return Array.from(field.options).every((option) => option.selected === option.defaultSelected);
+      return Array.from(field.options).every(
+        (option) => option.selected === option.defaultSelected
+      );
     }
     return !field.matches(TYPING) || field.value === field.defaultValue;
   }
