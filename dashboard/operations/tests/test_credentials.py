@@ -8,6 +8,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from dashboard.operations import credentials
+from dashboard.redis_client import redis_client
 
 TOKEN = "gAAAAABpretend-keystone-token-" + "x" * 120
 
@@ -28,7 +29,7 @@ def _store(operation_id: uuid.UUID) -> None:
 def test_the_token_in_redis_is_encrypted(operation_id: uuid.UUID) -> None:
     _store(operation_id)
 
-    raw = credentials._client().get(credentials._key(operation_id))
+    raw = redis_client().get(credentials._key(operation_id))
 
     assert raw is not None
     assert TOKEN not in raw
