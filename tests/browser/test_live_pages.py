@@ -25,32 +25,47 @@ pytestmark = [
 ]
 
 BOUND_MS = 30_000
+Open = Callable[[str], None]
+MakeNetwork = Callable[[str], Any]
+
+
+@pytest.fixture
+def open_page(
+    page: Page, live_server: Any, account: KeystoneAccount, listener: NotificationListener
+) -> Open:
+    """Opens a path in Chromium signed in as `account`, while the notification listener keeps
+    the mirror following the cloud."""
+    sign_in(page, live_server.url, account)
+
+    def open_path(path: str) -> None:
+        page.goto(f"{live_server.url}{path}")
+
+    return open_path
+
+
+@pytest.fixture
+def make_network(
+    tenant_connection: Any, cleanup: Callable[[Callable[[], Any]], None]
+) -> MakeNetwork:
+    """Makes a network in the account's project with openstacksdk, as the CLI would."""
+
+    def make(name: str) -> Any:
+        network = tenant_connection.network.create_network(name=name)
+        cleanup(lambda: tenant_connection.network.delete_network(network.id, ignore_missing=True))
+        return network
+
+    return make
 
 
 def test_a_network_made_outside_appears_on_an_open_filtered_list_keeping_selection_and_scroll(
-    page: Page,
-    live_server: Any,
-    listener: NotificationListener,
-    account: KeystoneAccount,
-    tenant_connection: Any,
-    cleanup: Callable[[Callable[[], Any]], None],
+    page: Page, open_page: Open, make_network: MakeNetwork, account: KeystoneAccount
 ) -> None:
-    for n in range(20):
+    for name in [*(f"live-{n:02d}" for n in range(20)), "filtered-out"]:
         Network.objects.create(
-            id=str(uuid.uuid4()),
-            project_id=account.project.id,
-            name=f"live-{n:02d}",
-            synced_at=timezone.now(),
+            id=str(uuid.uuid4()), project_id=account.project.id, name=name, synced_at=timezone.now()
         )
-    Network.objects.create(
-        id=str(uuid.uuid4()),
-        project_id=account.project.id,
-        name="filtered-out",
-        synced_at=timezone.now(),
-    )
     page.set_viewport_size({"width": 1200, "height": 400})
-    sign_in(page, live_server.url, account)
-    page.goto(f"{live_server.url}{reverse('networks:network_list')}")
+    open_page(reverse("networks:network_list"))
     page.get_by_placeholder("Search").fill("live-")
     page.wait_for_url("**q=live-**")
     table = page.locator("#object-table")
@@ -61,8 +76,7 @@ def test_a_network_made_outside_appears_on_an_open_filtered_list_keeping_selecti
     scrolled = page.evaluate("window.scrollY")
     assert scrolled > 0
 
-    network = tenant_connection.network.create_network(name="live-sdk")
-    cleanup(lambda: tenant_connection.network.delete_network(network.id, ignore_missing=True))
+    network = make_network("live-sdk")
 
     expect(page.locator(f"#network-{network.id}")).to_be_visible(timeout=BOUND_MS)
     expect(selected).to_be_checked()
@@ -74,22 +88,15 @@ def test_a_network_made_outside_appears_on_an_open_filtered_list_keeping_selecti
 
 
 def test_a_detail_page_says_when_its_object_is_deleted_outside(
-    page: Page,
-    live_server: Any,
-    listener: NotificationListener,
-    account: KeystoneAccount,
-    tenant_connection: Any,
-    cleanup: Callable[[Callable[[], Any]], None],
+    page: Page, open_page: Open, make_network: MakeNetwork, tenant_connection: Any
 ) -> None:
-    network = tenant_connection.network.create_network(name="doomed-live")
-    cleanup(lambda: tenant_connection.network.delete_network(network.id, ignore_missing=True))
+    network = make_network("doomed-live")
     wait_until(
         lambda: Network.objects.filter(pk=network.id).first(),
         timeout=BOUND_MS / 1000,
         what="the listener mirroring the new network",
     )
-    sign_in(page, live_server.url, account)
-    page.goto(f"{live_server.url}{reverse('networks:network_detail', args=[network.id])}")
+    open_page(reverse("networks:network_detail", args=[network.id]))
     expect(page.get_by_role("heading", name="Network “doomed-live”")).to_be_visible()
 
     tenant_connection.network.delete_network(network.id)
@@ -99,21 +106,15 @@ def test_a_detail_page_says_when_its_object_is_deleted_outside(
     expect(banner).to_contain_text("deleted outside the dashboard")
     expect(page.locator("#object-body")).to_have_attribute("inert", "")
     banner.get_by_role("link", name="Back to the list").click()
-    page.wait_for_url(f"{live_server.url}{reverse('networks:network_list')}")
+    page.wait_for_url(f"**{reverse('networks:network_list')}")
 
 
 def test_a_live_part_holding_a_form_being_filled_in_waits_until_the_form_is_left_as_it_was(
-    page: Page,
-    live_server: Any,
-    listener: NotificationListener,
-    account: KeystoneAccount,
-    tenant_connection: Any,
-    cleanup: Callable[[Callable[[], Any]], None],
+    page: Page, open_page: Open, make_network: MakeNetwork
 ) -> None:
     """No live part of today's pages holds a text field, so the test puts a form in the table,
     as a page that did would have it."""
-    sign_in(page, live_server.url, account)
-    page.goto(f"{live_server.url}{reverse('networks:network_list')}")
+    open_page(reverse("networks:network_list"))
     page.locator("#object-table").evaluate(
         "part => part.insertAdjacentHTML('beforeend', "
         '\'<form id="typing"><input aria-label="Note" name="note"></form>\')'
@@ -121,8 +122,7 @@ def test_a_live_part_holding_a_form_being_filled_in_waits_until_the_form_is_left
     note = page.get_by_label("Note")
     note.fill("half-typed")
 
-    network = tenant_connection.network.create_network(name="while-typing")
-    cleanup(lambda: tenant_connection.network.delete_network(network.id, ignore_missing=True))
+    network = make_network("while-typing")
 
     expect(page.locator("#object-table")).to_have_attribute("data-live-stale", "", timeout=BOUND_MS)
     expect(note).to_have_value("half-typed")
