@@ -1,4 +1,5 @@
-"""The topology picture: a page that draws the graph and the JSON it polls, from the mirror."""
+"""The topology picture: a page that draws the graph and the JSON it fetches again whenever the
+mirror changes, from the mirror."""
 
 from typing import Any
 

@@ -1,5 +1,6 @@
 // The project's topology, drawn with cytoscape.js (layered dagre layout) and kept live without
-// flicker: it polls the graph JSON and adds, removes and updates only the elements that changed.
+// flicker: it fetches the graph JSON again whenever the mirror changes, and adds, removes and
+// updates only the elements that changed.
 // Positions are laid out once; nodes the user drags stay where they were put (remembered per
 // project in localStorage), and new nodes are placed beside their neighbours, so nothing jumps.
 // Labels stay readable at a thousand nodes: node labels appear once zoomed in enough to be read,
@@ -12,7 +13,6 @@
   if (!container || !window.cytoscape) {
     return;
   }
-  const POLL_MS = 3000;
   const storageKey = `topology-positions:${container.dataset.project}`;
   const saved = JSON.parse(window.localStorage.getItem(storageKey) || "{}");
   const details = document.getElementById("topology-details");
@@ -187,7 +187,7 @@
         apply((await response.json()).elements);
       }
     } catch (error) {
-      // The next poll tries again; the list view below still shows the last render.
+      // The next change tries again; the list view below still shows the last render.
     }
   }
 
@@ -293,9 +293,10 @@
     window.localStorage.removeItem(storageKey);
     cy.layout(layoutOptions({})).run();
   });
-  for (const event of ["networks:changed", "instances:changed"]) {
+  // Redrawn when an operation ends or the mirror changes (static/js/live.js polls its version),
+  // so an idle picture costs no graph downloads.
+  for (const event of ["networks:changed", "instances:changed", "mirror:changed"]) {
     document.body.addEventListener(event, refresh);
   }
   refresh();
-  window.setInterval(refresh, POLL_MS);
 })();
