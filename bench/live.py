@@ -1,10 +1,11 @@
 """Live pages: what an open page costs while nothing changes, and how soon it shows a change.
 
-    .venv/bin/python bench/live.py [--polls 200] [--idle 60] [--changes 20]
+    .venv/bin/python bench/live.py [--polls 200] [--idle 30] [--changes 20]
 
 Idle cost: the server time of the version endpoint an open page polls (Django's test client,
-signed in as `demo`, nothing changing: every answer is a 204), and the requests an open
-Networks page in Chromium sends in `--idle` seconds with nothing changing, per minute.
+signed in as `demo`, nothing changing: every answer is a 204), and the requests the open
+Overview, Topology and Networks pages in Chromium send in `--idle` seconds each with nothing
+changing, per minute.
 End to end: with the Networks page open in Chromium (against a live server on a fresh SQLite
 mirror), networks of the `demo` project are made and deleted with the SDK, in turns; each is
 timed from the moment the API answered until the row appears in (or leaves) the page, and
@@ -33,7 +34,12 @@ from common import (
 )
 
 TIMEOUT_MS = 60_000
-NETWORKS_URL = "/network/networks/"
+# The Networks page is opened last: the changes are watched on it.
+IDLE_PAGES = [
+    ("Overview", "/"),
+    ("Topology page", "/network/topology/"),
+    ("Networks page", "/network/networks/"),
+]
 
 
 def load() -> str:
@@ -89,7 +95,7 @@ def line(label: str, values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--polls", type=int, default=200)
-    parser.add_argument("--idle", type=int, default=60, help="seconds the open page idles")
+    parser.add_argument("--idle", type=int, default=30, help="seconds each open page idles")
     parser.add_argument("--changes", type=int, default=20, help="creates and deletes, in all")
     args = parser.parse_args()
 
@@ -127,19 +133,20 @@ def main() -> None:
             page.get_by_label("Password").fill(seeded_password("demo"))
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_url(f"{base}/")
-            page.goto(f"{base}{NETWORKS_URL}")
-            page.wait_for_load_state("networkidle")
-
             sent: list[str] = []
             page.on("request", lambda request: sent.append(request.url))
-            page.wait_for_timeout(args.idle * 1000)
-            polls = sum(1 for url in sent if "/mirror/version/" in url)
-            print(
-                f"open Networks page, idle {args.idle} s: "
-                f"{len(sent) * 60 / args.idle:.0f} requests a minute "
-                f"({polls * 60 / args.idle:.0f} version polls, "
-                f"{(len(sent) - polls) * 60 / args.idle:.0f} other)"
-            )
+            for label, path in IDLE_PAGES:
+                page.goto(f"{base}{path}")
+                page.wait_for_load_state("networkidle")
+                sent.clear()
+                page.wait_for_timeout(args.idle * 1000)
+                polls = sum(1 for url in sent if "/mirror/version/" in url)
+                print(
+                    f"open {label}, idle {args.idle} s: "
+                    f"{len(sent) * 60 / args.idle:.0f} requests a minute "
+                    f"({polls * 60 / args.idle:.0f} version polls, "
+                    f"{(len(sent) - polls) * 60 / args.idle:.0f} other)"
+                )
 
             for _ in range(-(-args.changes // 2)):
                 network = conn.network.create_network(
