@@ -2,11 +2,12 @@
 
 Every write of the mirror (`sync_rows`, `delete_rows`) bumps, once its transaction commits, a
 counter in Redis for each scope that sees the rows it changed (`MirrorModel.change_scopes`); a
-sync that changes nothing bumps nothing. A page polls `mirror_version` for its session's scopes
-(its project, its user, and the rows every project sees) and reloads its live parts only when
-the version moved, or when the freshness notes it shows ("Synced 2 minutes ago") would read
-differently (`freshness_version`). Versions are opaque digests: they tell a page that something
-it may show changed, never what, nor how often other scopes change.
+sync that changes nothing bumps nothing. Each step of an operation bumps its project's counter
+too, for the Activity page (`dashboard.operations.services`). A page polls `mirror_version` for
+its session's scopes (its project, its user, and the rows every project sees) and reloads its
+live parts only when the version moved, or when the freshness notes it shows ("Synced 2 minutes
+ago") would read differently (`freshness_version`). Versions are opaque digests: they tell a
+page that something it may show changed, never what, nor how often other scopes change.
 """
 
 import hashlib

@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dashboard.cloud.errors import CloudError
+from dashboard.mirror.live import mirror_changed
+from dashboard.mirror.scopes import project_scope
 from dashboard.operations import credentials
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import action_service
@@ -87,6 +89,12 @@ def operation_start(
     return operation
 
 
+def _shown(operation: Operation) -> None:
+    """Open Activity pages of the operation's project show its new state (`dashboard.mirror.live`):
+    from its claim on, which follows its start within moments while workers run."""
+    mirror_changed(scopes={project_scope(operation.project_id)})
+
+
 def operation_claim(*, operation_id: str, task_id: str) -> Operation | None:
     """Mark the operation running for this task; None when finished or not this task's."""
     claimed = Operation.objects.filter(
@@ -96,7 +104,11 @@ def operation_claim(*, operation_id: str, task_id: str) -> Operation | None:
         started_at=Coalesce(F("started_at"), timezone.now()),
         attempts=F("attempts") + 1,
     )
-    return Operation.objects.get(pk=operation_id) if claimed else None
+    if not claimed:
+        return None
+    operation = Operation.objects.get(pk=operation_id)
+    _shown(operation)
+    return operation
 
 
 def operation_record_result(*, operation: Operation, result_id: str) -> None:
@@ -107,9 +119,10 @@ def operation_record_result(*, operation: Operation, result_id: str) -> None:
 
 
 def _finish(*, operation: Operation, status: str, **fields: Any) -> None:
-    Operation.objects.filter(pk=operation.pk, status__in=Operation.UNFINISHED).update(
+    if Operation.objects.filter(pk=operation.pk, status__in=Operation.UNFINISHED).update(
         status=status, finished_at=timezone.now(), params=operation.shown_params, **fields
-    )
+    ):
+        _shown(operation)
     credentials.token_forget(operation_id=operation.id)
     log.info("operation.finished", operation=str(operation.id), status=status, **fields)
 

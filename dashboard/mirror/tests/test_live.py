@@ -15,6 +15,7 @@ from dashboard.mirror import live
 from dashboard.mirror.models import SyncState
 from dashboard.mirror.sync import delete_rows, sync_rows
 from dashboard.operations.models import Operation
+from dashboard.operations.services import operation_claim, operation_succeed
 from dashboard.testing.fixtures import KeystoneAccount
 from instances.models import KeyPair
 from networks.models import Network, Subnet
@@ -144,6 +145,33 @@ def test_rows_a_complete_listing_deletes_move_their_projects_version(
 
     assert version(project) != before
     assert not Subnet.objects.filter(project_id=project).exists()
+
+
+def test_each_step_of_an_operation_moves_its_projects_version(
+    version: Version, committing: Callable[[], Any]
+) -> None:
+    project = uuid.uuid4().hex
+    operation = Operation.objects.create(
+        action="networks.network_create",
+        description="Create network “blue”",
+        target_type="network",
+        project_id=project,
+        user_id="u-1",
+        user_name="alice",
+    )
+    seen = [version(project)]
+    with committing():
+        claimed = operation_claim(operation_id=str(operation.pk), task_id=str(operation.task_id))
+    seen.append(version(project))
+    assert claimed is not None
+    with committing():
+        operation_succeed(operation=claimed)
+    seen.append(version(project))
+    with committing():
+        operation_succeed(operation=claimed)  # already finished: nothing changes
+
+    assert len(set(seen)) == 3
+    assert version(project) == seen[-1]
 
 
 def test_the_freshness_version_follows_the_notes_of_the_groups_asked_for_only() -> None:
