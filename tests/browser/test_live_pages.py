@@ -12,6 +12,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from dashboard.mirror.listener import NotificationListener
+from dashboard.operations.models import Operation
+from dashboard.operations.services import operation_claim
 from dashboard.testing.browser import sign_in
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.waiting import wait_until
@@ -130,3 +132,25 @@ def test_a_live_part_holding_a_form_being_filled_in_waits_until_the_form_is_left
     note.fill("")
     note.blur()
     expect(page.locator(f"#network-{network.id}")).to_be_visible(timeout=BOUND_MS)
+
+
+def test_another_users_operation_shows_on_an_open_activity_page(
+    page: Page, open_page: Open, account: KeystoneAccount
+) -> None:
+    open_page(reverse("operations:activity"))
+    expect(page.locator("#activity-table")).to_be_visible()
+    operation = Operation.objects.create(
+        action="networks.network_create",
+        description="Create network “from-another-tab”",
+        target_type="network",
+        project_id=account.project.id,
+        user_id="someone-else",
+        user_name="bob",
+    )
+
+    # What a worker does first with it.
+    operation_claim(operation_id=str(operation.pk), task_id=str(operation.task_id))
+
+    row = page.locator("#activity-table tr", has_text="from-another-tab")
+    expect(row).to_contain_text("Running", timeout=BOUND_MS)
+    expect(row).to_contain_text("bob")
