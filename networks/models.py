@@ -12,7 +12,7 @@ from typing import Self
 from django.db import models
 
 from dashboard.mirror.models import MirrorModel
-from dashboard.mirror.scopes import SHARED
+from dashboard.mirror.scopes import SHARED, project_scope
 
 # Ports a router owns on the subnets it routes (`device_id` is the router's id). The gateway
 # port (`network:router_gateway`) is not an interface: it is `Router.external_gateway_info`.
@@ -55,9 +55,15 @@ class Network(NeutronModel):
 
     @classmethod
     def change_scopes(cls, rows: Sequence[Self]) -> set[str]:
-        """Every project sees shared and external networks."""
+        """Its owner, and the projects its RBAC entries share it with or expose it to (the
+        `networks.selectors.access` rules); a network shared or external for the service account
+        may be seen by every project."""
         seen_by_all = any(row.shared or row.router_external for row in rows)
-        return super().change_scopes(rows) | ({SHARED} if seen_by_all else set())
+        return (
+            super().change_scopes(rows)
+            | rbac_scopes(object_type="network", ids=[row.pk for row in rows])
+            | ({SHARED} if seen_by_all else set())
+        )
 
 
 class Subnet(NeutronModel):
@@ -86,12 +92,9 @@ class Subnet(NeutronModel):
 
     @classmethod
     def change_scopes(cls, rows: Sequence[Self]) -> set[str]:
-        """Every project sees the subnets of shared and external networks."""
-        network_ids = {row.network_id for row in rows if row.network_id}
-        seen_by_all = Network.objects.filter(
-            models.Q(shared=True) | models.Q(router_external=True), pk__in=network_ids
-        ).exists()
-        return super().change_scopes(rows) | ({SHARED} if seen_by_all else set())
+        """Subnets are seen by whoever sees their network."""
+        networks = Network.objects.filter(pk__in={row.network_id for row in rows})
+        return super().change_scopes(rows) | Network.change_scopes(list(networks))
 
 
 class SubnetPool(NeutronModel):
@@ -110,9 +113,14 @@ class SubnetPool(NeutronModel):
 
     @classmethod
     def change_scopes(cls, rows: Sequence[Self]) -> set[str]:
-        """Every project sees shared pools."""
+        """Its owner and the projects its RBAC entries share it with (every project when shared
+        for the service account)."""
         seen_by_all = any(row.shared for row in rows)
-        return super().change_scopes(rows) | ({SHARED} if seen_by_all else set())
+        return (
+            super().change_scopes(rows)
+            | rbac_scopes(object_type="subnetpool", ids=[row.pk for row in rows])
+            | ({SHARED} if seen_by_all else set())
+        )
 
 
 class PortQuerySet(models.QuerySet["Port"]):
@@ -146,6 +154,14 @@ class Port(NeutronModel):
     tags = models.JSONField(default=list, blank=True)
 
     objects = PortQuerySet.as_manager()
+
+    @classmethod
+    def change_scopes(cls, rows: Sequence[Self]) -> set[str]:
+        """Its owner, and the owner of its network (who reads every port on it)."""
+        owners = Network.objects.filter(pk__in={row.network_id for row in rows}).values_list(
+            "project_id", flat=True
+        )
+        return super().change_scopes(rows) | {project_scope(owner) for owner in owners if owner}
 
     @property
     def is_router_interface(self) -> bool:
@@ -269,6 +285,24 @@ class RBACPolicy(MirrorModel):
     object_id = models.CharField(max_length=64, db_index=True)
     action = models.CharField(max_length=32)
     target_project_id = models.CharField(max_length=64, db_index=True)
+
+    @classmethod
+    def change_scopes(cls, rows: Sequence[Self]) -> set[str]:
+        """The owner and the project granted (every project for `*`): an object appears to or
+        leaves the projects an entry names."""
+        return super().change_scopes(rows) | {_target_scope(row.target_project_id) for row in rows}
+
+
+def _target_scope(target_project_id: str) -> str:
+    return SHARED if target_project_id == "*" else project_scope(target_project_id)
+
+
+def rbac_scopes(*, object_type: str, ids: Sequence[str]) -> set[str]:
+    """The scopes of the projects RBAC entries grant these objects to."""
+    targets = RBACPolicy.objects.filter(object_type=object_type, object_id__in=ids).values_list(
+        "target_project_id", flat=True
+    )
+    return {_target_scope(target) for target in targets}
 
 
 class SecurityGroup(NeutronModel):

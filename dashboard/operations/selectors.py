@@ -19,9 +19,11 @@ def operation_get(*, operation_id: UUID | str, project_id: str | None) -> Operat
 
 
 def operation_deleted(*, project_id: str, target_id: str) -> Operation | None:
-    """The project's succeeded operation that deleted `target_id`, if the dashboard deleted it."""
+    """The project's operation that deleted `target_id` (or is finishing doing so: the mirror
+    follows the cloud before the operation ends), if the dashboard deleted it."""
     return (
         operation_list(project_id=project_id)
-        .filter(target_id=target_id, action__endswith="_delete", status=Operation.Status.SUCCEEDED)
+        .filter(target_id=target_id, action__endswith="_delete")
+        .exclude(status=Operation.Status.FAILED)
         .first()
     )

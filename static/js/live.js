@@ -157,6 +157,7 @@
   body.addEventListener("htmx:beforeSwap", (event) => {
     const part = event.detail.target;
     if (event.detail.xhr.status === 404 && event.detail.serverResponse.includes("object-gone")) {
+      event.detail.isError = false; // the banner says it all (dashboard.js reports errors)
       showGone(part, event.detail.serverResponse);
       return;
     }

@@ -107,6 +107,7 @@ def test_a_detail_page_says_when_its_object_is_deleted_outside(
     expect(banner).to_contain_text("This network no longer exists", timeout=BOUND_MS)
     expect(banner).to_contain_text("deleted outside the dashboard")
     expect(page.locator("#object-body")).to_have_attribute("inert", "")
+    expect(page.locator("#messages")).to_be_empty()
     banner.get_by_role("link", name="Back to the list").click()
     page.wait_for_url(f"**{reverse('networks:network_list')}")
 

@@ -18,7 +18,7 @@ from dashboard.operations.models import Operation
 from dashboard.operations.services import operation_claim, operation_succeed
 from dashboard.testing.fixtures import KeystoneAccount
 from instances.models import KeyPair
-from networks.models import Network, Subnet
+from networks.models import Network, Port, RBACPolicy, Subnet
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +130,43 @@ def test_shared_networks_and_their_subnets_move_every_projects_version(
 
     assert seen != after_subnet != after_unshare
     assert version(other) == after_unshare
+
+
+def test_networks_shared_by_rbac_and_ports_on_ones_networks_move_those_projects_versions(
+    version: Version, committing: Callable[[], Any]
+) -> None:
+    owner, granted, bystander = uuid.uuid4().hex, uuid.uuid4().hex, uuid.uuid4().hex
+    network = Network.objects.create(id="rbac-net", project_id=owner, synced_at=NOW)
+    seen = {project: version(project) for project in (owner, granted, bystander)}
+    with committing():
+        sync_rows(
+            model=RBACPolicy,
+            observed={
+                "rbac-1": {
+                    "project_id": owner,
+                    "object_type": "network",
+                    "object_id": network.pk,
+                    "action": "access_as_shared",
+                    "target_project_id": granted,
+                }
+            },
+            complete=False,
+        )
+    after_grant = version(granted)
+    with committing():
+        sync_rows(model=Network, observed={network.pk: {"name": "renamed"}}, complete=False)
+    after_rename = version(granted)
+    owner_before_port = version(owner)
+    with committing():
+        sync_rows(
+            model=Port,
+            observed={"their-port": {"project_id": granted, "network_id": network.pk}},
+            complete=False,
+        )
+
+    assert seen[granted] != after_grant != after_rename
+    assert version(owner) != owner_before_port
+    assert version(bystander) == seen[bystander]
 
 
 def test_rows_a_complete_listing_deletes_move_their_projects_version(
