@@ -134,9 +134,10 @@ class ObjectDetailView(ProjectMixin, TemplateView):
 
     Subclasses set `getter` (a staticmethod taking `project_id` and the URL's object id) and may
     add related rows in `get_related`. When the object leaves the mirror under an open page, the
-    page's live reload (htmx) gets a 404 whose body is a banner saying who deleted the `noun`
-    (by default named after the URL: `networks:floating_ip_detail` is a "floating ip"), with a
-    link back to the list (`networks:floating_ip_list`); `static/js/live.js` shows it.
+    page's live reload (`static/js/live.js` sends `X-Live-Refresh`) gets a banner saying who
+    deleted the `noun` (by default named after the URL: `networks:floating_ip_detail` is a
+    "floating ip"), with a link back to the list (`networks:floating_ip_list`), marked with
+    `X-Object-Gone`; every other request for it is a 404.
     """
 
     getter: Callable[..., Model | None]
@@ -147,7 +148,7 @@ class ObjectDetailView(ProjectMixin, TemplateView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            if not request.htmx:  # type: ignore[attr-defined]
+            if not request.headers.get("X-Live-Refresh"):
                 raise
             return self.render_gone()
 
@@ -162,7 +163,9 @@ class ObjectDetailView(ProjectMixin, TemplateView):
                 project_id=self.project_id, target_id=str(self.kwargs[self.url_kwarg])
             ),
         }
-        return render(self.request, "mirror/gone.html", context, status=404)
+        response = render(self.request, "mirror/gone.html", context)
+        response["X-Object-Gone"] = "true"
+        return response
 
     def get_object(self) -> Any:
         return self.object_or_404(self.getter)

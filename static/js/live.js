@@ -6,8 +6,8 @@
 // with its own URL, so filters, sort and page stay. Around such a reload it keeps the user's
 // state: checked rows and the focused control (kept through a new sort or filter too) and
 // scroll positions come back, and a part holding a form the user is typing in waits until that
-// form is submitted, reset or left as it was. A detail whose object is gone answers 404 with a
-// banner (#object-gone), which is put above the part, now disabled. A page of a project the
+// form is submitted, reset or left as it was. A detail whose object is gone answers its reload
+// with a banner (X-Object-Gone), which is put above the part, now disabled. A page of a project the
 // session has switched away from (in another tab) reloads.
 (function () {
   "use strict";
@@ -135,9 +135,18 @@
   }
 
   function isRefresh(detail) {
-    const event = detail.requestConfig && detail.requestConfig.triggeringEvent;
+    const config = detail.requestConfig || detail; // htmx:configRequest has no requestConfig
+    const event = config.triggeringEvent;
     return Boolean(event && event.type.endsWith(":changed"));
   }
+
+  // A live part's own reload says so: a detail whose object is gone then answers with the
+  // deleted banner (and X-Object-Gone) instead of a 404.
+  body.addEventListener("htmx:configRequest", (event) => {
+    if (isRefresh(event.detail)) {
+      event.detail.headers["X-Live-Refresh"] = "true";
+    }
+  });
 
   body.addEventListener("htmx:beforeRequest", (event) => {
     const part = event.detail.elt;
@@ -156,8 +165,8 @@
   let kept = null;
   body.addEventListener("htmx:beforeSwap", (event) => {
     const part = event.detail.target;
-    if (event.detail.xhr.status === 404 && event.detail.serverResponse.includes("object-gone")) {
-      event.detail.isError = false; // the banner says it all (dashboard.js reports errors)
+    if (event.detail.xhr.getResponseHeader("X-Object-Gone")) {
+      event.detail.shouldSwap = false;
       showGone(part, event.detail.serverResponse);
       return;
     }

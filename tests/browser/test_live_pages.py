@@ -89,9 +89,6 @@ def test_a_network_made_outside_appears_on_an_open_filtered_list_keeping_selecti
     assert page.evaluate("window.scrollY") == scrolled
 
 
-# The live reload of a detail whose object is gone answers 404 (as for any object outside the
-# project), which Chromium logs; the page shows it as the banner.
-@pytest.mark.allow_page_errors(r"status of 404 \(Not Found\) \(http://[^ ]+/network/networks/")
 def test_a_detail_page_says_when_its_object_is_deleted_outside(
     page: Page, open_page: Open, make_network: MakeNetwork, tenant_connection: Any
 ) -> None:

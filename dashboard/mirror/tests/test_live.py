@@ -23,6 +23,7 @@ from networks.models import Network, Port, RBACPolicy, Subnet
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
+LIVE_REFRESH = {**HTMX, "X-Live-Refresh": "true"}  # as static/js/live.js reloads a live part
 NOW = timezone.now()
 Version = Callable[[str], str]
 
@@ -293,13 +294,15 @@ class TestDeletedUnderAnOpenDetailPage:
         assert signed_in.get(url, headers=HTMX).status_code == 200
         network.delete()
 
-        gone = signed_in.get(url, headers=HTMX)
+        gone = signed_in.get(url, headers=LIVE_REFRESH)
 
-        assert gone.status_code == 404
+        assert gone.status_code == 200
+        assert gone["X-Object-Gone"] == "true"
         text = gone.content.decode()
         assert "This network no longer exists" in text
         assert "deleted outside the dashboard" in text
         assert reverse("networks:network_list") in text
+        assert signed_in.get(url, headers=HTMX).status_code == 404
         assert signed_in.get(url).status_code == 404
 
     def test_it_names_who_deleted_it_from_the_dashboard(
@@ -318,7 +321,7 @@ class TestDeletedUnderAnOpenDetailPage:
             status=Operation.Status.SUCCEEDED,
         )
 
-        text = signed_in.get(url, headers=HTMX).content.decode()
+        text = signed_in.get(url, headers=LIVE_REFRESH).content.decode()
 
         assert "This floating IP no longer exists" in text
         assert "alice deleted it from the dashboard" in text
