@@ -99,6 +99,9 @@ def test_launch_watch_active_floating_ip_console_shut_off_and_delete(
     server = Server.objects.get(project_id=account.project.id, name="story")
     assert tenant_connection.compute.get_server(server.id).key_name == "story-key"
 
+    # Its port reaches the mirror right after the server settles; the open page shows it live.
+    expect(page.locator("#server-ports tr[id^='port-']")).to_have_count(1, timeout=SETTLES)
+
     # A floating IP from `public`, associated from the instance's page.
     more_actions(page, "story")
     page.get_by_role("link", name="Associate floating IP story").click()
