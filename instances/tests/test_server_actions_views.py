@@ -10,6 +10,7 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import shown
 from dashboard.testing.resources import OTHER_PROJECT
 from instances.factories import FlavorFactory, ServerFactory
 from instances.models import Server
@@ -98,7 +99,7 @@ def test_deleting_a_locked_server_is_refused_before_any_cloud_call(
     page = signed_in.post(f"/compute/instances/{server.id}/delete/", headers=HTMX)
     api = signed_in.post(f"/api/servers/{server.id}/delete/")
 
-    assert "Server “web-1” is locked: unlock it first." in page.content.decode()
+    assert "Server “web-1” is locked: unlock it first." in shown(page)
     assert api.status_code == 409
     assert api.json()["detail"] == "Server “web-1” is locked: unlock it first."
     assert not Operation.objects.exists()
@@ -113,9 +114,7 @@ def test_an_action_the_state_does_not_allow_says_why(
 
     response = signed_in.post(f"/compute/instances/{server.id}/start/", headers=HTMX)
 
-    assert "Server “web-1” is paused: Start works only when it is shut off." in (
-        response.content.decode()
-    )
+    assert "Server “web-1” is paused: Start works only when it is shut off." in (shown(response))
     assert not Operation.objects.exists()
 
 
@@ -160,7 +159,7 @@ def test_bulk_stop_starts_what_it_may_and_says_why_it_skipped_the_rest(
         headers=HTMX,
     )
 
-    body = response.content.decode()
+    body = shown(response)
     assert [op.target_id for op in Operation.objects.all()] == [running.id]
     assert "Server “b” is already shut off: nothing to do." in body
     assert "“c”" not in body

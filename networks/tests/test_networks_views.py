@@ -9,6 +9,7 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import shown
 from dashboard.testing.resources import ResourceAPITests, ResourceViewTests
 from networks.factories import (
     NetworkFactory,
@@ -79,7 +80,7 @@ def test_without_htmx_a_change_redirects_back_with_a_message(signed_in: Client) 
     response = signed_in.post("/network/networks/create/", {"name": "plain"}, follow=True)
 
     assert response.redirect_chain == [("/network/networks/", 302)]
-    assert "Started: Create network “plain”" in response.content.decode()
+    assert "Started: Create network “plain”" in shown(response)
 
 
 def test_detail_shows_subnets_ports_and_what_they_attach(
@@ -385,7 +386,7 @@ def test_delete_is_refused_while_ports_are_in_use_naming_them(
     api = signed_in.delete(f"/api/networks/{network.id}/")
 
     message = "Network “busy” still has ports in use: compute:nova “web-nic” (10.1.1.5)."
-    assert message in page.content.decode()
+    assert message in shown(page)
     assert "network:dhcp" not in page.content.decode()
     assert api.status_code == 400
     assert message in api.json()["detail"]
@@ -416,7 +417,7 @@ def test_bulk_delete_starts_one_operation_each_and_reports_refusals(
     )
 
     assert Operation.objects.filter(action="networks.network_delete").count() == 2
-    assert "Network “busy” still has ports in use" in response.content.decode()
+    assert "Network “busy” still has ports in use" in shown(response)
 
 
 def test_members_do_not_see_provider_attributes_in_the_api(

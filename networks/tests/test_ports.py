@@ -7,6 +7,7 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import shown
 from dashboard.testing.resources import HTMX, ResourceAPITests, ResourceViewTests
 from instances.models import Server
 from networks.factories import (
@@ -207,12 +208,12 @@ def test_ports_their_owner_manages_cannot_be_deleted_directly(
 
     page = signed_in.post(f"/network/ports/{interface.id}/delete/", headers=HTMX)
     api = signed_in.delete(f"/api/ports/{interface.id}/")
-    bulk = signed_in.post(
-        "/network/ports/delete/", {"pk": [interface.id, free.id]}, headers=HTMX
-    ).content.decode()
+    bulk = shown(
+        signed_in.post("/network/ports/delete/", {"pk": [interface.id, free.id]}, headers=HTMX)
+    )
 
     message = "is an interface of router “edge”. Remove the interface from the router instead."
-    assert message in page.content.decode()
+    assert message in shown(page)
     assert message in api.json()["detail"]
     assert message in bulk
     assert list(Operation.objects.values_list("action", "target_id")) == [

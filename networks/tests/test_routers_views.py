@@ -9,6 +9,7 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import shown
 from dashboard.testing.resources import FROM_THE_FORM, ResourceViewTests
 from networks.factories import (
     FloatingIPFactory,
@@ -200,7 +201,7 @@ def test_gateway_subnet_must_belong_to_the_chosen_network(
         headers=HTMX,
     )
 
-    assert "is not a subnet of “public”" in response.content.decode()
+    assert "is not a subnet of “public”" in shown(response)
     assert not Operation.objects.exists()
 
 
@@ -304,7 +305,7 @@ def test_with_the_default_policy_an_admin_still_sets_snat_and_fixed_ips(
 
 def interface_add(client: Client, router: Router, **data: str) -> str:
     url = f"/network/routers/{router.id}/interfaces/add/"
-    return client.post(url, data, headers=HTMX).content.decode()
+    return shown(client.post(url, data, headers=HTMX))
 
 
 def test_interface_checks_before_any_cloud_call(

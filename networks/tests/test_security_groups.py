@@ -9,6 +9,7 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import shown
 from dashboard.testing.resources import ResourceAPITests, ResourceViewTests
 from instances.factories import ServerFactory
 from networks.factories import (
@@ -321,14 +322,14 @@ def test_a_group_in_use_is_refused_naming_its_instances_and_counting_other_ports
     page = signed_in.post(f"/network/security-groups/{group.id}/delete/", follow=True)
     bulk = signed_in.post("/network/security-groups/delete/", {"pk": [group.id]}, headers=HTMX)
 
-    message = page.content.decode()
+    message = shown(page)
     assert (
         "Security group “web” is in use by instance “app-1” and 2 other ports. Remove the group "
         "from them (or delete them) first, then delete it."
     ) in message
     assert "theirs" not in message
     assert "their-server" not in message
-    assert "in use by instance “app-1”" in bulk.content.decode()
+    assert "in use by instance “app-1”" in shown(bulk)
     assert not Operation.objects.exists()
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import shown
 from dashboard.testing.resources import ResourceAPITests, ResourceViewTests
 from networks.factories import (
     NetworkFactory,
@@ -306,7 +307,7 @@ def test_delete_is_refused_while_ports_have_addresses_on_it(
         fixed_ips=[{"subnet_id": subnet.id, "ip_address": "10.50.0.1"}],
     )
 
-    page = signed_in.post(f"/network/subnets/{subnet.id}/delete/", headers=HTMX).content.decode()
+    page = shown(signed_in.post(f"/network/subnets/{subnet.id}/delete/", headers=HTMX))
     bulk = signed_in.post("/network/subnets/delete/", {"pk": [subnet.id]}, headers=HTMX)
 
     assert (
