@@ -9,6 +9,7 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import shown
 from dashboard.testing.waiting import operation_finished
 from networks.models import Network, Subnet, SubnetPool
 from networks.reconcile import reconcile_networks, reconcile_subnet_pools, reconcile_subnets
@@ -204,7 +205,7 @@ def test_delete_while_a_port_is_in_use_names_it(
         again = signed_in.post(
             f"/network/networks/{network.id}/delete/", headers={"HX-Request": "true"}
         )
-        assert "compute:nova “web-nic” (10.64.0.5)" in again.content.decode()
+        assert "compute:nova “web-nic” (10.64.0.5)" in shown(again)
         assert Operation.objects.count() == 1
     finally:
         cloud.network.delete_port(port, ignore_missing=True)

@@ -12,6 +12,7 @@ from django.test import Client
 
 from dashboard.cloud import identity
 from dashboard.testing.fixtures import KeystoneAccount, token_status
+from dashboard.testing.pages import shown
 from tenants.session import KeystoneSession
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
@@ -223,7 +224,7 @@ def test_switching_project_rescopes_and_revokes_the_old_token(
     assert after.token != before.token
     assert token_status(cloud, before.token) == 404
     assert token_status(cloud, after.token) == 200
-    page = client.get("/").content.decode()
+    page = shown(client.get("/"))
     assert f"You are now working in project “{target.name}”" in page
 
 

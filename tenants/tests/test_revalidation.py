@@ -13,6 +13,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import shown
 from tenants.session import KeystoneSession
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
@@ -38,7 +39,7 @@ def _sign_in(client: Client, account: KeystoneAccount) -> KeystoneSession:
 def _assert_signed_out_saying(client: Client, reason: str) -> None:
     response = client.get(PAGE, follow=True)
     assert response.redirect_chain[-1][0].startswith(f"{LOGIN_URL}?next={PAGE}")
-    assert reason in response.content.decode()
+    assert reason in shown(response)
     assert "_auth_user_id" not in client.session
 
 
