@@ -14,6 +14,7 @@ from openstack.exceptions import ConflictException
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import shown
 from dashboard.testing.waiting import operation_finished
 from networks.models import FloatingIP, Network, PortForwarding
 from networks.reconcile import (
@@ -188,7 +189,7 @@ def test_associate_and_disassociate(
         routed_port.address,
         routed_port.router.id,
     )
-    page = signed_in.get(f"/network/floating-ips/{floating_ip.id}/").content.decode()
+    page = shown(signed_in.get(f"/network/floating-ips/{floating_ip.id}/"))
     assert f"{routed_port.address} (port “fip-port”)" in page
 
     disassociated = operation_finished(
