@@ -16,11 +16,11 @@ from oslo_config import cfg
 from oslo_policy.policy import Enforcer
 
 from dashboard.policies import DEFAULT_RULES
-from tenants.session import KeystoneSession
+from dashboard.sessions import CloudSession
 
 
 def policy_allows(
-    keystone: KeystoneSession,
+    keystone: CloudSession,
     service: str,
     rule: str,
     *,

@@ -6,6 +6,7 @@ from typing import Any, Protocol
 
 import structlog
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -16,15 +17,28 @@ from dashboard.mirror.live import mirror_changed
 from dashboard.mirror.scopes import project_scope
 from dashboard.operations import credentials
 from dashboard.operations.models import Operation
-from dashboard.operations.registry import action_service
+from dashboard.operations.registry import OperationRequest
 
 log = structlog.get_logger(__name__)
 
 Status = Operation.Status
 
 
-class OperationRefused(Exception):
-    """The operation cannot start; the message says why and what to do."""
+class OperationRefused(ValidationError):
+    """A change that cannot be made now; the message says why and what to do.
+
+    The one refusal of every app: a form's `clean()` raises it for what the mirror shows cannot
+    work ("still has interfaces"), and `operation_start` for another operation still running on
+    the target. Pages show the message; the API answers 409 with it as `detail`.
+    """
+
+    code = "refused"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, code=self.code)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class Actor(Protocol):
@@ -37,23 +51,23 @@ class Actor(Protocol):
     expires_at: datetime
 
 
-def operation_start(
-    *,
-    actor: Actor,
-    action: str,
-    description: str,
-    target_type: str,
-    target_id: str = "",
-    target_name: str = "",
-    params: dict[str, Any] | None = None,
-) -> Operation:
+def operation_start(*, actor: Actor, request: OperationRequest) -> Operation:
     """Record the operation and send its task once the transaction commits.
 
     Raises OperationRefused while another operation on the same target is unfinished, or when
-    its params are larger than settings.OPERATION_MAX_PARAMS_BYTES as JSON.
+    its params are larger than settings.OPERATION_MAX_PARAMS_BYTES as JSON; UnknownAction or
+    TypeError (programming errors) when the request names no registered service or params the
+    service does not take, before anything is written.
     """
-    action_service(action)  # refuses unknown actions before anything is written
-    size = len(json.dumps(params or {}, ensure_ascii=False).encode())
+    action = request.action
+    request.check()
+    params = dict(request.params)
+    target_type, target_id, target_name = (
+        request.target_type,
+        request.target_id,
+        request.target_name,
+    )
+    size = len(json.dumps(params, ensure_ascii=False).encode())
     if size > settings.OPERATION_MAX_PARAMS_BYTES:
         raise OperationRefused(
             f"This change carries {size // 1024} KiB of values, more than the "
@@ -64,14 +78,14 @@ def operation_start(
         with transaction.atomic():
             operation = Operation.objects.create(
                 action=action,
-                description=description,
+                description=request.description,
                 target_type=target_type,
                 target_id=target_id,
                 target_name=target_name,
                 project_id=actor.project_id,
                 user_id=actor.user_id,
                 user_name=actor.user_name,
-                params=params or {},
+                params=params,
             )
     except IntegrityError:
         label = target_name or target_id

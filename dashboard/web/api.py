@@ -2,25 +2,36 @@
 contract every write keeps: a JSON object whose fields are the page's form's (anything else is a
 400 saying what is wrong), described in the OpenAPI schema from those same forms."""
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action as viewset_action
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from dashboard.operations.api.serializers import OperationSerializer
+from dashboard.operations.models import Operation
+from dashboard.operations.registry import OperationRequest
+from dashboard.operations.services import OperationRefused, operation_start
+from dashboard.sessions import CloudSession, request_session
+from dashboard.web.permissions import permitted_actions
+
+if TYPE_CHECKING:
+    from dashboard.web.forms import ProjectForm
 
 
 class Pagination(PageNumberPagination):
@@ -74,6 +85,106 @@ class ProjectViewSet(
 
     def get_queryset(self) -> QuerySet[Any]:
         return self.selector(project_id=self.project_id)
+
+    @property
+    def session(self) -> CloudSession:
+        return request_session(self.request)
+
+    def start_form(self, form_class: type["ProjectForm"], data: Any, obj: Any = None) -> Response:
+        """A write: 403 unless the session may take the form's action on `obj`
+        (`dashboard.web.permissions`, as the pages' buttons), then the form's errors (400, or 409
+        for a refusal), else 202 with the operation its valid data starts."""
+        model, action = form_class.model, form_class.action
+        if model is not None and action not in permitted_actions(self.session, model, obj):
+            raise PermissionDenied(
+                "You may not do this: your role in the project, or the object's state."
+            )
+        form = form_class(data, project_id=self.project_id, obj=obj, keystone=self.session)
+        validated_form(form)
+        return start_from_api(self.request, form.operation_request())
+
+
+class form_action:
+    """A viewset write declared by its form: `rename = form_action(PortRenameForm)` answers
+    POST /api/ports/<id>/rename/ (the attribute's name, dashed) with `start_form`; the schema
+    takes the request body from the form."""
+
+    def __init__(
+        self,
+        form_class: type["ProjectForm"],
+        *,
+        detail: bool = True,
+        methods: Sequence[str] = ("post",),
+        url_path: str | None = None,
+    ) -> None:
+        self.form_class = form_class
+        self.detail = detail
+        self.methods = list(methods)
+        self.url_path = url_path
+        self.write: Callable[..., Response] | None = None
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        form_class, detail = self.form_class, self.detail
+
+        def write(view: ProjectViewSet, request: Request, pk: str | None = None) -> Response:
+            obj = view.get_object() if detail else None
+            return view.start_form(form_class, request.data, obj)
+
+        write.__name__ = name
+        write.__doc__ = form_class.__doc__
+        write.form_class = form_class  # type: ignore[attr-defined]
+        path = self.url_path or name.replace("_", "-")
+        self.write = viewset_action(detail=detail, methods=self.methods, url_path=path)(write)
+
+    def __get__(self, view: Any, owner: type | None = None) -> Any:
+        assert self.write is not None
+        return self.write if view is None else self.write.__get__(view, owner)
+
+
+# ---- writes: a form's valid data starts an operation ---------------------------------------
+
+
+def accepted(operation: Operation) -> Response:
+    """202 with the operation, and where to follow it."""
+    location = reverse("operation-detail", kwargs={"pk": operation.pk})
+    return Response(
+        OperationSerializer(operation).data,
+        status=status.HTTP_202_ACCEPTED,
+        headers={"Location": location},
+    )
+
+
+class Refused(ValidationError):
+    """409: the change cannot be made now (`OperationRefused`); `detail` says why and what to do."""
+
+    status_code = status.HTTP_409_CONFLICT
+
+
+def validated_form(form: forms.Form) -> dict[str, Any]:
+    """The form's cleaned data, or its errors (the same checks as the pages): a 400 for fields
+    the form does not have, values of the wrong type and wrong values; a 409 with `detail` when
+    the form refuses the change (`OperationRefused` in its `clean()`)."""
+    if errors := body_errors(form):
+        raise ValidationError(errors)
+    if not form.is_valid():
+        refusals = [
+            error["message"]
+            for error in form.errors.get_json_data().get("__all__", [])
+            if error["code"] == OperationRefused.code
+        ]
+        if refusals:
+            raise Refused({"detail": " ".join(refusals)})
+        raise ValidationError(form.errors.get_json_data())
+    return dict(form.cleaned_data)
+
+
+def start_from_api(request: Request, operation_request: OperationRequest) -> Response:
+    """Start an operation for an API write: 202 with it, or 409 saying why it was refused."""
+    try:
+        started = operation_start(actor=request_session(request), request=operation_request)
+    except OperationRefused as exc:
+        raise Refused({"detail": str(exc)}) from exc
+    return accepted(started)
 
 
 # ---- form fields as the API takes them ----------------------------------------------------
@@ -238,11 +349,15 @@ ERROR_SCHEMA = {
     },
 }
 ERROR_DESCRIPTIONS = {
-    "400": "The request is wrong: the body's shape, a field's value, or a refusal.",
+    "400": "The request is wrong: the body's shape or a field's value.",
     "403": "Not signed in, or not allowed.",
     "404": "Nothing with this id in the session's project.",
     "429": "Too many requests: wait and try again.",
 }
+REFUSED_DESCRIPTION = (
+    "Refused: the object's state does not allow the change now, or another operation on it "
+    "is still running; `detail` says why and what to do."
+)
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -253,6 +368,9 @@ class ApiSchema(AutoSchema):
     `conditional_fields` (shown to some users only) are not promised in every answer."""
 
     def _input_form(self) -> type[forms.Form] | None:
+        handler = getattr(self.view, getattr(self.view, "action", "") or "", None)
+        if declared := getattr(handler, "form_class", None):
+            return declared  # type: ignore[no-any-return]
         forms_by_action = getattr(self.view, "input_forms", {})
         form_class: type[forms.Form] | None = forms_by_action.get(getattr(self.view, "action", ""))
         return form_class
@@ -293,6 +411,8 @@ class ApiSchema(AutoSchema):
         )
         self.registry.register_on_missing(error)
         errors = {**ERROR_DESCRIPTIONS, **getattr(self.view, "error_responses", {})}
+        if self.method in WRITE_METHODS:
+            errors.setdefault("409", REFUSED_DESCRIPTION)
         for code, description in errors.items():
             responses.setdefault(
                 code,

@@ -1,21 +1,28 @@
-"""The base of every form that starts an operation (it knows the session's project), and the
-fields every app's forms share: names as the cloud takes them, and lists of lines."""
+"""The base of every form that starts an operation, and the fields every app's forms share: names
+as the cloud takes them, descriptions, lists of lines, on/off settings.
+
+A form is the one declaration of an action: its fields and checks, the refusals the mirror can
+decide (raised as `OperationRefused` in `clean()`), what the cloud's policy must allow, and the
+`OperationRequest` its valid data becomes. Pages and the API validate with the same form.
+"""
 
 import unicodedata
 from collections.abc import Callable
-from typing import Any, ClassVar
+from functools import cache
+from typing import Any, ClassVar, Protocol
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.forms.renderers import TemplatesSetting
+from django.utils.module_loading import import_string
+from rest_framework import serializers
 
+from dashboard.operations.registry import OperationRequest
 from dashboard.policy import policy_allows
+from dashboard.sessions import CloudSession
 from dashboard.web.api import LinesApiField
-from tenants.quotas import require_quota
-from tenants.resources import BY_KEY
-from tenants.selectors import quota_headroom
-from tenants.session import KeystoneSession
 
 # Bootstrap's class for each kind of widget, most specific first (CheckboxSelectMultiple is a
 # RadioSelect, NullBooleanSelect a Select); any other widget is a form-control.
@@ -163,13 +170,72 @@ class BootstrapRenderer(TemplatesSetting):
     bound_field_class = BootstrapBoundField
 
 
+class QuotaChecks(Protocol):
+    """The quota hook of create forms (`settings.QUOTA_CHECKS` names the module that is one)."""
+
+    def quota_line(self, *, project_id: str, service: str, resource: str) -> str: ...
+
+    def require_quota(
+        self, *, project_id: str, service: str, resource: str, adding: int = 1
+    ) -> None: ...
+
+
+@cache
+def quota_checks() -> QuotaChecks:
+    checks: QuotaChecks = import_string(settings.QUOTA_CHECKS)
+    return checks
+
+
+class OnOffField(forms.TypedChoiceField):
+    """A yes/no setting as a select; the API may send true or false; left out means `default`."""
+
+    def __init__(self, *, on: str, off: str, default: bool | None, **kwargs: Any) -> None:
+        super().__init__(
+            choices=[("on", on), ("off", off)],
+            coerce=lambda value: value == "on",
+            empty_value=default,
+            required=False,
+            **kwargs,
+        )
+
+    def api_field(self, **kwargs: Any) -> serializers.BooleanField:
+        """The API sends true or false ("on" and "off" too)."""
+        return serializers.BooleanField(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, bool) or str(value).lower() in ("true", "false"):
+            return "on" if str(value).lower() == "true" else "off"
+        return super().to_python(value)
+
+
+class AdminStateField(OnOffField):
+    """A resource's administrative state, Up or Down (Up when left out)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Administrative state")
+        super().__init__(on="Up", off="Down", default=True, **kwargs)
+
+
 class ProjectForm(forms.Form):
     """A form validated against the session's project: its choices and local checks (overlaps,
-    quota left) read the mirror for `project_id`; `obj` is the object an edit form changes.
+    quota left, refusals) read the mirror for `project_id`; `obj` is the object it changes.
 
-    Pages and the API validate with the same form, so both give the same field errors.
+    An action's form also says what it is: `model` and `action` (the page's URL is named
+    `<app>:<model>_<action>`), `policy` (the cloud's rule the action needs), `label` (its button
+    in the object's header; "" when the page places its button itself), and implements
+    `operation_request()`. `dashboard.web.permissions` lists, from these, the actions a session
+    may take on an object, for every button and the API.
     """
 
+    model: ClassVar[type[Model] | None] = None
+    action: ClassVar[str] = ""
+    # (service, rule) of the cloud's policy the action needs; None: no rule of its own.
+    policy: ClassVar[tuple[str, str] | None] = None
+    label: ClassVar[str] = ""
+    # Whether the action is on an existing object (False for a create).
+    on_object: ClassVar[bool] = True
+    # A POST without fields (delete, clear the gateway) asks this first ({obj}: the object's name).
+    confirm: ClassVar[str] = ""
     # Fields the cloud's policy may refuse the session's user: name -> (service, rule), as in
     # `dashboard.policy`. A refused field is left out of the form, and posting it anyway is an
     # error on that field. Without `keystone` (the session) every such field is refused.
@@ -178,12 +244,19 @@ class ProjectForm(forms.Form):
     # shows what is left of each, and refuses a create that cannot fit before any cloud call.
     quotas: ClassVar[tuple[tuple[str, str], ...]] = ()
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None and cls.action and "action" in cls.__dict__:
+            from dashboard.web.permissions import register_action_form
+
+            register_action_form(cls)
+
     def __init__(
         self,
         *args: Any,
         project_id: str,
         obj: Any = None,
-        keystone: KeystoneSession | None = None,
+        keystone: CloudSession | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -202,6 +275,21 @@ class ProjectForm(forms.Form):
             css = bootstrap_class(widget)
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
+    @classmethod
+    def initial_for(cls, obj: Any) -> dict[str, Any]:
+        """The values the form's page starts with for `obj` (an edit: the object's own)."""
+        return {}
+
+    @classmethod
+    def applies_to(cls, obj: Any) -> bool:
+        """Whether the action makes sense for `obj` as the mirror shows it (a clear-gateway
+        button only on a router with a gateway); its button is left out where it does not."""
+        return True
+
+    def operation_request(self) -> OperationRequest:
+        """The operation the form's valid data asks for."""
+        raise NotImplementedError(f"{type(self).__name__} starts no operation.")
+
     def quota_adding(self, service: str, resource: str) -> int:
         """How much of a quota the create uses (1 by default; e.g. a launch's count x vCPUs)."""
         return 1
@@ -210,28 +298,20 @@ class ProjectForm(forms.Form):
         """ "Networks: 3 of 10 used, 7 left" for each quota a create uses (none for an edit)."""
         if self.obj is not None:
             return []
-        lines = []
-        for service, resource in self.quotas:
-            entry = BY_KEY.get(f"{service}_{resource}")
-            noun = entry.label if entry else resource.replace("_", " ").capitalize()
-            headroom = quota_headroom(
-                project_id=self.project_id, service=service, resource=resource
-            )
-            if headroom.limit is None:
-                lines.append(f"{noun}: {headroom.in_use} used, no limit")
-            else:
-                lines.append(
-                    f"{noun}: {headroom.in_use} of {headroom.limit} used, {headroom.left} left"
-                )
-        return lines
+        checks = quota_checks()
+        return [
+            checks.quota_line(project_id=self.project_id, service=service, resource=resource)
+            for service, resource in self.quotas
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean() or {}
         if self.obj is None:
+            checks = quota_checks()
             for service, resource in self.quotas:
                 adding = self.quota_adding(service, resource)
                 try:
-                    require_quota(
+                    checks.require_quota(
                         project_id=self.project_id,
                         service=service,
                         resource=resource,

@@ -1,8 +1,10 @@
 """Generic pages over the mirror, written once: lists, details, and forms that start operations.
 
 A resource's views are declarations: a list names its selector, filterset and table; a detail
-names its lookup; a change names its form and how the form's data becomes an Operation. Every
-lookup goes through a selector with the session's project, so another project's object is a 404.
+names its lookup; a change names its form, whose valid data becomes an Operation
+(`ProjectForm.operation_request`). Every lookup goes through a selector with the session's
+project, so another project's object is a 404; a change the session may not make
+(`dashboard.web.permissions`) is a 403.
 """
 
 from collections.abc import Callable, Iterable
@@ -11,9 +13,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,17 +27,20 @@ from django_tables2 import SingleTableMixin
 from django_tables2.utils import AttributeDict
 
 from dashboard.mirror.sweep import sync_freshness
+from dashboard.operations.models import Operation
 from dashboard.operations.selectors import operation_deleted
 from dashboard.operations.services import OperationRefused, operation_start
-from dashboard.operations.views import (
-    answer_started,
-    render_operation,
-    show_refusal,
-    start_from_form,
+from dashboard.operations.views import answer_started, render_operation, show_refusal
+from dashboard.sessions import SignedInRequest, request_session
+from dashboard.web.forms import ProjectForm, form_errors_text
+from dashboard.web.permissions import (
+    action_forms,
+    action_url_name,
+    allowed_by_policy,
+    permitted_actions,
 )
-from dashboard.web.forms import form_errors_text
+from dashboard.web.text import isolated_text
 
-Change = dict[str, Any]
 PAGE_SIZE = 25
 # The id of a form on its own page (web/object_form.html and the pages like it).
 FORM_ID = "object-form"
@@ -52,19 +57,19 @@ class BoundedPaginator(Paginator):  # type: ignore[type-arg]
 
 def session_project_id(request: HttpRequest) -> str:
     """The project of the signed-in session; every page and API read is scoped to it."""
-    return str(request.keystone.project_id)  # type: ignore[attr-defined]
+    return request_session(request).project_id
 
 
 class ProjectMixin(LoginRequiredMixin):
     """Signed-in users only; `project_id` is the session's project."""
 
-    request: HttpRequest
+    request: SignedInRequest
     kwargs: dict[str, Any]
     url_kwarg = "pk"
 
     @property
     def project_id(self) -> str:
-        return session_project_id(self.request)
+        return self.request.keystone.project_id
 
     def object_or_404(self, getter: Callable[..., Model | None]) -> Any:
         """The URL's object through `getter` (a selector scoped to the session's project);
@@ -100,7 +105,7 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
 
     def get_template_names(self) -> list[str]:
         names: list[str] = super().get_template_names()
-        if not self.request.htmx:  # type: ignore[attr-defined]
+        if not self.request.htmx:
             return names
         # A page template that extends web/object_list.html (say, to add to its intro) has no
         # `#table` partial of its own: Django finds the inherited one under the parent's name.
@@ -116,13 +121,23 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
         table.attrs["tbody"] = AttributeDict({**table.attrs.get("tbody", {}), "hx-boost": "false"})
         return table
 
+    def may(self, action: str) -> bool:
+        """Whether the list offers `action` (create, delete): the session may take it on this
+        model (`dashboard.web.permissions`), or the model declares no form for it."""
+        model = self.table_class._meta.model
+        if model is None or action not in action_forms(model):
+            return True
+        return action in allowed_by_policy(self.request.keystone, model)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         group, interval = self.freshness
+        create = self.create_url_name and self.may("create")
+        bulk_delete = self.bulk_delete_url_name and self.may("delete")
         return super().get_context_data(
             title=self.title,
-            create_url=reverse(self.create_url_name) if self.create_url_name else "",
+            create_url=reverse(self.create_url_name) if create else "",
             create_label=self.create_label,
-            bulk_delete_url=reverse(self.bulk_delete_url_name) if self.bulk_delete_url_name else "",
+            bulk_delete_url=reverse(self.bulk_delete_url_name) if bulk_delete else "",
             changed_event=self.changed_event,
             freshness=sync_freshness(group=group, interval=interval),
             **kwargs,
@@ -175,26 +190,56 @@ class ObjectDetailView(ProjectMixin, TemplateView):
 
     def get_template_names(self) -> list[str]:
         names = super().get_template_names()
-        return [f"{name}#body" for name in names] if self.request.htmx else names  # type: ignore[attr-defined]
+        return [f"{name}#body" for name in names] if self.request.htmx else names
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         obj = self.get_object()
+        may = permitted_actions(self.request.keystone, type(obj), obj)
         return super().get_context_data(
-            object=obj, changed_event=self.changed_event, **self.get_related(obj), **kwargs
+            object=obj,
+            changed_event=self.changed_event,
+            may=may,
+            header_actions=header_actions(obj, may),
+            **self.get_related(obj),
+            **kwargs,
         )
+
+
+def header_actions(obj: Model, may: frozenset[str]) -> list[dict[str, Any]]:
+    """The buttons of an object's header (`web/object_actions.html`): each permitted action
+    whose form has a `label`, in the order the forms are declared; an action without fields is
+    a POST (with the form's confirmation), one with fields a link to its form's page."""
+    buttons = []
+    for action, form_class in action_forms(type(obj)).items():
+        if action not in may or not form_class.label:
+            continue
+        url = reverse(action_url_name(type(obj), action), kwargs={"pk": obj.pk})
+        buttons.append(
+            {
+                "label": form_class.label,
+                "url": url,
+                "post": not form_class.base_fields,
+                "confirm": form_class.confirm.format(
+                    obj=isolated_text(getattr(obj, "name_or_id", obj.pk))
+                ),
+                "danger": action == "delete",
+            }
+        )
+    return buttons
 
 
 class OperationFormView(ProjectMixin, View):
     """A form whose valid data becomes one Operation: create, edit, or an action with options.
 
     GET renders the form page; POST validates (the same form the API uses) and answers at once
-    with the live status box (htmx) or a redirect with a message; an invalid form comes back with
-    its field errors in place and nothing is started. Subclasses set `form_class`, `title`,
-    `submit_label`, `success_url_name`, and implement `change`; views on an existing object
-    also set `getter` (as in `ObjectDetailView`) and may give the form `initial` values.
+    with the live status box (htmx) or a redirect with a message; an invalid or refused form
+    comes back with its errors in place and nothing is started. Set `form_class`, `title`,
+    `submit_label` and `success_url_name` (a route may pass them to `as_view`); views on an
+    existing object also set `getter` (as in `ObjectDetailView`) and may give the form
+    `initial` values. The session must be permitted the form's action (else 403).
     """
 
-    form_class: type[Form]
+    form_class: type[ProjectForm] = ProjectForm
     template_name = "web/object_form.html"
     title = ""
     submit_label = "Save"
@@ -205,22 +250,29 @@ class OperationFormView(ProjectMixin, View):
     empties_after_start = True
 
     def get_object(self) -> Any:
-        return None if self.getter is None else self.object_or_404(self.getter)
+        obj = None if self.getter is None else self.object_or_404(self.getter)
+        self.require_permitted(obj)
+        return obj
+
+    def require_permitted(self, obj: Any) -> None:
+        """403 unless the session may take the form's action (`dashboard.web.permissions`)."""
+        model, action = self.form_class.model, self.form_class.action
+        if model is None or not action:
+            return
+        if action not in permitted_actions(self.request.keystone, model, obj):
+            raise PermissionDenied("You may not do this here: your role, or the object's state.")
 
     def get_initial(self, obj: Any) -> dict[str, Any]:
-        return {}
+        return self.form_class.initial_for(obj)
 
-    def get_form(self, obj: Any, data: Any = None) -> Form:
-        kwargs: dict[str, Any] = {
-            "project_id": self.project_id,
-            "keystone": self.request.keystone,  # type: ignore[attr-defined]
-        }
-        if obj is not None:
-            kwargs["obj"] = obj
-        return self.form_class(data, initial=self.get_initial(obj), **kwargs)
-
-    def change(self, data: dict[str, Any], obj: Any) -> Change:
-        raise NotImplementedError
+    def get_form(self, obj: Any, data: Any = None) -> ProjectForm:
+        return self.form_class(
+            data,
+            initial=self.get_initial(obj),
+            project_id=self.project_id,
+            obj=obj,
+            keystone=self.request.keystone,
+        )
 
     def get_success_url(self, obj: Any) -> str:
         return reverse(self.success_url_name)
@@ -231,9 +283,9 @@ class OperationFormView(ProjectMixin, View):
     def posted_from_its_page(self) -> bool:
         """Whether the request was sent by the form on its own page (`#object-form`), rather
         than by a button elsewhere (a row of a list, a detail page) that posts to this view."""
-        return bool(self.request.htmx.trigger == FORM_ID)  # type: ignore[attr-defined]
+        return self.request.htmx.trigger == FORM_ID
 
-    def form_context(self, form: Form, obj: Any) -> dict[str, Any]:
+    def form_context(self, form: ProjectForm, obj: Any) -> dict[str, Any]:
         return {
             "form": form,
             "object": obj,
@@ -242,10 +294,10 @@ class OperationFormView(ProjectMixin, View):
             "cancel_url": self.get_success_url(obj),
         }
 
-    def render_form(self, form: Form, obj: Any) -> HttpResponse:
+    def render_form(self, form: ProjectForm, obj: Any) -> HttpResponse:
         """The form page; for an htmx post, the invalid form in place of the one sent, or, when a
         button elsewhere sent it, its errors in the messages area of the page it was sent from."""
-        if self.request.htmx and self.request.method == "POST":  # type: ignore[attr-defined]
+        if self.request.htmx and self.request.method == "POST":
             if not self.posted_from_its_page():
                 message = form_errors_text(form)
                 return show_refusal(self.request, message, redirect_to=self.get_success_url(obj))
@@ -271,75 +323,74 @@ class OperationFormView(ProjectMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
-        form = self.get_form(obj, request.POST)
+        form = self.get_form(obj, self.request.POST)
         if not form.is_valid():
             # Status 200: htmx 2 swaps only 2xx bodies.
             return self.render_form(form, obj)
         redirect_to = self.get_success_url(obj)
         try:
-            change = self.change(form.cleaned_data, obj)
-            started = operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
+            started = start_operation(self.request, form)
         except OperationRefused as exc:
-            return show_refusal(request, str(exc), redirect_to=redirect_to)
+            return show_refusal(self.request, str(exc), redirect_to=redirect_to)
         return self.with_fresh_form(answer_started(request, started, redirect_to=redirect_to), obj)
 
 
-class ObjectActionView(ProjectMixin, View):
-    """A POST-only change on one object (delete, disassociate, clear gateway): one Operation.
+def start_operation(request: SignedInRequest, form: ProjectForm) -> Operation:
+    """Start the operation a valid form asks for, as the session's user; raises
+    OperationRefused (another operation on the target still runs)."""
+    return operation_start(actor=request.keystone, request=form.operation_request())
 
-    Subclasses set `getter`, `success_url_name` (or `get_success_url`) and implement `change`,
-    which may raise OperationRefused to refuse what the mirror shows cannot work (its message is
-    shown; nothing starts).
-    """
 
-    getter: Callable[..., Model | None]
-    success_url_name = ""
+class ObjectActionView(OperationFormView):
+    """A POST-only change on one object without options (delete, disassociate, clear gateway):
+    its form has no fields; its `clean()` refuses what the mirror shows cannot work (the message
+    is shown where the button was; nothing starts)."""
+
     http_method_names = ["post"]
 
-    def change(self, obj: Any) -> Change:
-        raise NotImplementedError
-
-    def get_success_url(self, obj: Any) -> str:
-        return reverse(self.success_url_name)
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        obj = self.object_or_404(self.getter)
-        redirect_to = self.get_success_url(obj)
-        try:
-            change = self.change(obj)
-        except OperationRefused as exc:
-            return show_refusal(request, str(exc), redirect_to=redirect_to)
-        return start_from_form(request, redirect_to=redirect_to, **change)
+    def render_form(self, form: ProjectForm, obj: Any) -> HttpResponse:
+        message = form_errors_text(form)
+        return show_refusal(self.request, message, redirect_to=self.get_success_url(obj))
 
 
 class BulkActionView(ProjectMixin, View):
-    """One Operation per selected object (`pk` values of the POST), e.g. bulk delete.
+    """One Operation per selected object (`pk` values of the POST), e.g. bulk delete, each
+    through the action's form (`form_class`, without fields).
 
-    Objects outside the session's project are skipped as if they did not exist; a refused
-    operation (one already running on that object) is reported next to the others.
+    Objects outside the session's project, and those the session may not act on, are skipped as
+    if they did not exist; a refusal (a form's, or one already running on that object) is
+    reported next to the operations started.
     """
 
+    form_class: type[ProjectForm]
     getter: Callable[..., Model | None]
     success_url_name = ""
     http_method_names = ["post"]
 
-    def change(self, obj: Any) -> Change:
-        raise NotImplementedError
-
     def selected(self) -> Iterable[Any]:
+        model, action = self.form_class.model, self.form_class.action
+        assert model is not None
         for pk in dict.fromkeys(self.request.POST.getlist("pk")):
             obj = self.getter(project_id=self.project_id, pk=pk)
-            if obj is not None:
+            if obj is not None and action in permitted_actions(self.request.keystone, model, obj):
                 yield obj
+
+    def start(self, obj: Any) -> Operation:
+        form = self.form_class(
+            {}, project_id=self.project_id, obj=obj, keystone=self.request.keystone
+        )
+        if not form.is_valid():
+            raise OperationRefused(form_errors_text(form))
+        return start_operation(self.request, form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         started, refused = [], []
         for obj in self.selected():
             try:
-                started.append(operation_start(actor=request.keystone, **self.change(obj)))  # type: ignore[attr-defined]
+                started.append(self.start(obj))
             except OperationRefused as exc:
                 refused.append(str(exc))
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not self.request.htmx:
             for operation in started:
                 messages.info(request, f"Started: {operation.description}.")
             for message in refused or ([] if started else ["Select at least one row first."]):

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 
+from dashboard.web.permissions import action_url_name, allowed_by_policy, permitted_actions
 from dashboard.web.text import isolated_text
 
 STATUS_COLOURS = {
@@ -28,12 +29,25 @@ def owned(record: Any, table: "ProjectTable") -> bool:
 
 
 class ProjectTable(tables.Table):
-    """Rows of the session's project and others it sees; `project_id` decides what may change."""
+    """Rows of the session's project and others it sees; `project_id` decides what may change,
+    and `dashboard.web.permissions` which actions each row offers."""
 
     def __init__(self, *args: Any, project_id: str, request: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.project_id = project_id
         self.request = request
+        self._by_policy: frozenset[str] | None = None
+
+    @property
+    def session(self) -> Any:
+        return getattr(self.request, "keystone", None)
+
+    def permitted(self, record: Any) -> frozenset[str]:
+        """The actions the session may take on the row (the policy checked once per table)."""
+        model = type(record)
+        if self._by_policy is None:
+            self._by_policy = allowed_by_policy(self.session, model)
+        return permitted_actions(self.session, model, record, by_policy=self._by_policy)
 
     class Meta:
         attrs = {"class": "table table-sm align-middle"}
@@ -53,17 +67,16 @@ class StatusColumn(tables.Column):
 class RowAction:
     """A button on a row: a POST that starts an operation (with a confirmation) or a link to a form.
 
-    `url_name` takes the row's id as `pk`; `allowed` decides per row (default: own rows only);
-    `refusal` gives the reason an allowed action cannot work on this row now: the button is then
-    shown disabled, with that reason.
+    Shown where the session may take `action` on the row (`ProjectTable.permitted`); its URL is
+    the action's (`action_url_name`), with the row's id as `pk`. `refusal` gives the reason a
+    permitted action cannot work on this row now: the button is then shown disabled, with it.
     """
 
     label: str
-    url_name: str
+    action: str
     post: bool = True
     confirm: str = ""
     danger: bool = False
-    allowed: Callable[[Any, ProjectTable], bool] = owned
     refusal: Callable[[Any], str] | None = None
 
 
@@ -80,10 +93,13 @@ class ActionsColumn(tables.Column):
 
     def render(self, record: Any, table: ProjectTable) -> str:
         label = getattr(record, "name_or_id", record.pk)
+        may = table.permitted(record)
         permitted = [
             {
                 "label": action.label,
-                "url": reverse(action.url_name, kwargs={"pk": record.pk}),
+                "url": reverse(
+                    action_url_name(type(record), action.action), kwargs={"pk": record.pk}
+                ),
                 "post": action.post,
                 "confirm": action.confirm.format(obj=isolated_text(label)),
                 "danger": action.danger,
@@ -91,7 +107,7 @@ class ActionsColumn(tables.Column):
                 "refusal": action.refusal(record) if action.refusal else "",
             }
             for action in self.actions
-            if action.allowed(record, table)
+            if action.action in may
         ]
         return render_to_string("web/row_actions.html", {"actions": permitted}, table.request)
 

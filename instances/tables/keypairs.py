@@ -27,10 +27,9 @@ class KeyPairTable(ProjectTable):
         [
             RowAction(
                 "Delete",
-                "instances:keypair_delete",
+                "delete",
                 confirm="Delete key pair {obj}? Servers that use it keep their copy.",
                 danger=True,
-                allowed=users_own,
             )
         ]
     )

@@ -1,17 +1,26 @@
-"""Router forms: the router, its external gateway, interfaces and static routes.
+"""Router actions: the router, its external gateway, interfaces and static routes.
 
-Every check that the mirror can answer is made here, so a change that cannot succeed is refused
-with a field error before anything reaches the cloud. The gateway's SNAT and fixed-IP fields
-exist only where the cloud's policy lets the user set them (`ProjectForm.policy_fields`).
+Each form is one action: its checks (every one the mirror can answer, so a change that cannot
+succeed is refused before anything reaches the cloud), the policy rule it needs, and the
+operation its valid data becomes. The gateway's SNAT and fixed-IP fields exist only where the
+cloud's policy lets the user set them (`ProjectForm.policy_fields`).
 """
 
 import ipaddress
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from django import forms
-from rest_framework import serializers
 
-from dashboard.web.forms import DescriptionField, NameField, ProjectForm
+from dashboard.operations.registry import OperationRequest, Service
+from dashboard.operations.services import OperationRefused
+from dashboard.web.forms import (
+    AdminStateField,
+    DescriptionField,
+    NameField,
+    OnOffField,
+    ProjectForm,
+)
 from networks.models import Router, Subnet
 from networks.selectors.networks import external_network_list, external_subnet_list
 from networks.selectors.routers import (
@@ -25,29 +34,8 @@ from networks.selectors.routers import (
     router_routed_subnets,
     subnet_of_address,
 )
+from networks.services import routers as services
 from networks.validation import first_overlap, usable_range
-
-
-class OnOffField(forms.TypedChoiceField):
-    """A yes/no setting as a select; the API may send true or false; left out means `default`."""
-
-    def __init__(self, *, on: str, off: str, default: bool | None, **kwargs: Any) -> None:
-        super().__init__(
-            choices=[("on", on), ("off", off)],
-            coerce=lambda value: value == "on",
-            empty_value=default,
-            required=False,
-            **kwargs,
-        )
-
-    def api_field(self, **kwargs: Any) -> serializers.BooleanField:
-        """The API sends true or false ("on" and "off" too)."""
-        return serializers.BooleanField(**kwargs)
-
-    def to_python(self, value: Any) -> Any:
-        if isinstance(value, bool) or str(value).lower() in ("true", "false"):
-            return "on" if str(value).lower() == "true" else "off"
-        return super().to_python(value)
 
 
 def _set_choices(form: forms.Form, name: str, choices: list[tuple[str, str]], blank: str) -> None:
@@ -170,6 +158,29 @@ class RouterGatewayFields(ProjectForm):
         return {"subnet_id": holding.id, "ip_address": address}
 
 
+class RouterForm(ProjectForm):
+    """An action on the router `obj`: the operation targets it, the service gets its id."""
+
+    model = Router
+
+    @property
+    def router(self) -> str:
+        """The router as descriptions name it."""
+        return f"router “{self.obj.name_or_id}”"
+
+    def router_request(self, service: Service, description: str) -> OperationRequest:
+        router: Router = self.obj
+        params = {"router_id": router.id, **self.cleaned_data}
+        return OperationRequest(
+            service=service,
+            description=description,
+            target_type="router",
+            target_id=router.id,
+            target_name=router.name,
+            params=params,
+        )
+
+
 def _unusable_gateway_address(subnet: Subnet, address: str) -> str:
     """Why `address` cannot be a router's gateway address on `subnet`, or ""."""
     ip = ipaddress.ip_address(address)
@@ -186,13 +197,17 @@ def _unusable_gateway_address(subnet: Subnet, address: str) -> str:
 
 
 class RouterCreateForm(RouterGatewayFields):
+    model = Router
+    action = "create"
+    on_object = False
+    policy = ("neutron", "create_router")
     gateway_network_required = False
     policy_fields = _gateway_policy("create")
     quotas = (("network", "router"),)
 
     name = NameField()
     description = DescriptionField()
-    admin_state_up = OnOffField(label="Administrative state", on="Up", off="Down", default=True)
+    admin_state_up = AdminStateField()
     field_order: ClassVar[list[str]] = ["name", "description", "admin_state_up"]
 
     def clean(self) -> dict[str, Any]:
@@ -204,43 +219,136 @@ class RouterCreateForm(RouterGatewayFields):
             **gateway,
         }
 
+    def operation_request(self) -> OperationRequest:
+        name = self.cleaned_data["name"]
+        return OperationRequest(
+            service=services.router_create,
+            description=f"Create router “{name}”",
+            target_type="router",
+            target_name=name,
+            params=self.cleaned_data,
+        )
 
-class RouterGatewayForm(RouterGatewayFields):
+
+class RouterGatewayForm(RouterGatewayFields, RouterForm):
     """Set (or change) the gateway of the router `obj`."""
 
+    action = "gateway"
+    policy = ("neutron", "update_router:external_gateway_info")
     policy_fields = _gateway_policy("update")
+
+    @classmethod
+    def initial_for(cls, obj: Router) -> dict[str, Any]:
+        gateway = obj.external_gateway_info or {}
+        fixed_ips = gateway.get("external_fixed_ips") or [{}]
+        return {
+            "external_network_id": obj.external_network_id,
+            "enable_snat": "off" if gateway.get("enable_snat") is False else "on",
+            "fixed_ip_subnet_id": fixed_ips[0].get("subnet_id", ""),
+            "fixed_ip_address": fixed_ips[0].get("ip_address", ""),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         router: Router = self.obj
         info = data.get("external_gateway_info")
         current = router.external_network_id
-        if current and info and info["network_id"] != current:
-            _refuse_if_floating_ips_use_gateway(self, router)
+        changing = current and info and info["network_id"] != current
+        if changing and (addresses := _addresses_using_gateway(router)):
+            self.add_error(
+                "external_network_id",
+                f"Floating IPs {addresses} reach their ports through the current gateway. "
+                "Disassociate them on the Floating IPs page first, then change the network.",
+            )
         return data
 
+    def operation_request(self) -> OperationRequest:
+        description = f"Set the external gateway of {self.router}"
+        return self.router_request(services.router_set_gateway, description)
 
-def _refuse_if_floating_ips_use_gateway(form: forms.Form, router: Router) -> None:
+
+def _addresses_using_gateway(router: Router) -> str:
+    """The floating IPs that reach their ports through the router's gateway, or ""."""
     in_use = router_floating_ips(project_id=router.project_id, router_id=router.id).filter(
         port__isnull=False
     )
-    if in_use:
-        addresses = ", ".join(ip.floating_ip_address for ip in in_use)
-        form.add_error(
-            "external_network_id",
-            f"Floating IPs {addresses} reach their ports through the current gateway. "
-            "Disassociate them on the Floating IPs page first, then change the network.",
-        )
+    return ", ".join(ip.floating_ip_address for ip in in_use)
 
 
-class RouterEditForm(ProjectForm):
+class RouterGatewayClearForm(RouterForm):
+    """Remove the router's external gateway."""
+
+    action = "gateway_clear"
+    policy = ("neutron", "update_router:external_gateway_info")
+    confirm = "Clear the gateway of router {obj}?"
+
+    @classmethod
+    def applies_to(cls, obj: Router) -> bool:
+        return bool(obj.external_gateway_info)
+
+    def clean(self) -> dict[str, Any]:
+        router: Router = self.obj
+        if addresses := _addresses_using_gateway(router):
+            raise OperationRefused(
+                f"Floating IPs {addresses} reach their ports through the gateway of router "
+                f"“{router.name_or_id}”. Disassociate them on the Floating IPs page first, "
+                "then clear the gateway."
+            )
+        return super().clean()
+
+    def operation_request(self) -> OperationRequest:
+        description = f"Clear the external gateway of {self.router}"
+        return self.router_request(services.router_clear_gateway, description)
+
+
+class RouterEditForm(RouterForm):
+    action = "edit"
+    policy = ("neutron", "update_router")
+    label = "Edit"
+
     name = NameField(required=False)
     description = DescriptionField()
-    admin_state_up = OnOffField(label="Administrative state", on="Up", off="Down", default=True)
+    admin_state_up = AdminStateField()
+
+    @classmethod
+    def initial_for(cls, obj: Router) -> dict[str, Any]:
+        state = "on" if obj.admin_state_up else "off"
+        return {"name": obj.name, "description": obj.description, "admin_state_up": state}
+
+    def operation_request(self) -> OperationRequest:
+        request = self.router_request(services.router_update, f"Edit {self.router}")
+        params = {**request.params, "revision_number": self.obj.revision_number}
+        return replace(request, params=params)
 
 
-class RouterInterfaceAddForm(ProjectForm):
+class RouterDeleteForm(RouterForm):
+    """Delete the router; refused while it has interfaces (Neutron would refuse too)."""
+
+    action = "delete"
+    policy = ("neutron", "delete_router")
+    label = "Delete"
+    confirm = "Delete router {obj}?"
+
+    def clean(self) -> dict[str, Any]:
+        router: Router = self.obj
+        interfaces = router_interface_list(project_id=router.project_id, router_id=router.id)
+        if interfaces:
+            names = "; ".join(interface.label for interface in interfaces)
+            raise OperationRefused(
+                f"Router “{router.name_or_id}” still has interfaces on {names}. "
+                "Remove them on the router's page first, then delete it."
+            )
+        return super().clean()
+
+    def operation_request(self) -> OperationRequest:
+        return self.router_request(services.router_delete, f"Delete {self.router}")
+
+
+class RouterInterfaceAddForm(RouterForm):
     """Attach the router `obj` to a subnet (at the subnet's gateway address) or to a port."""
+
+    action = "interface_add"
+    policy = ("neutron", "add_router_interface")
 
     subnet_id = forms.ChoiceField(
         label="Subnet",
@@ -318,6 +426,11 @@ class RouterInterfaceAddForm(ProjectForm):
                 self._check_subnet(subnet, attached=attached, routed=routed, field="port_id")
         return {"port_id": port_id, "label": f"port {port.name_or_id}"}
 
+    def operation_request(self) -> OperationRequest:
+        label = self.cleaned_data["label"]
+        description = f"Add an interface on {label} to {self.router}"
+        return self.router_request(services.router_add_interface, description)
+
     def _check_subnet(
         self,
         subnet: Subnet,
@@ -341,8 +454,11 @@ class RouterInterfaceAddForm(ProjectForm):
             )
 
 
-class RouterInterfaceRemoveForm(ProjectForm):
+class RouterInterfaceRemoveForm(RouterForm):
     """Detach the router `obj` from one of its subnets, or remove one of its interface ports."""
+
+    action = "interface_remove"
+    policy = ("neutron", "remove_router_interface")
 
     subnet_id = forms.ChoiceField(label="Subnet", required=False)
     port_id = forms.ChoiceField(label="Or the interface port", required=False)
@@ -368,7 +484,6 @@ class RouterInterfaceRemoveForm(ProjectForm):
             field.error_messages["invalid_choice"] = (
                 "The router has no interface there (already removed?). Reload the page."
             )
-        self.label = ""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -386,6 +501,11 @@ class RouterInterfaceRemoveForm(ProjectForm):
             }
         interface = next(i for i in self.interfaces if i.port.id == port_id)
         return {"port_id": port_id, "label": interface.label}
+
+    def operation_request(self) -> OperationRequest:
+        label = self.cleaned_data["label"]
+        description = f"Remove the interface on {label} from {self.router}"
+        return self.router_request(services.router_remove_interface, description)
 
     def _refuse_what_needs(self, leaving: list[RouterInterface]) -> None:
         """Neutron keeps an interface that a static route's next hop or a floating IP needs."""
@@ -412,8 +532,11 @@ class RouterInterfaceRemoveForm(ProjectForm):
             )
 
 
-class RouterRouteForm(ProjectForm):
+class RouterRouteForm(RouterForm):
     """A static route of the router `obj`: traffic for `destination` goes to `nexthop`."""
+
+    action = "route_add"
+    policy = ("neutron", "add_extraroutes")
 
     destination = forms.CharField(
         max_length=64, help_text="A CIDR, such as 192.168.50.0/24 (0.0.0.0/0 for everything)."
@@ -451,6 +574,13 @@ class RouterRouteForm(ProjectForm):
         self.check_route({"destination": destination, "nexthop": nexthop})
         return {"destination": destination, "nexthop": nexthop}
 
+    def route(self) -> str:
+        return f"route {self.cleaned_data['destination']} via {self.cleaned_data['nexthop']}"
+
+    def operation_request(self) -> OperationRequest:
+        description = f"Add {self.route()} to {self.router}"
+        return self.router_request(services.router_add_route, description)
+
     def check_route(self, route: dict[str, str]) -> None:
         """A new route: its next hop is on an interface subnet, and it is not there already."""
         router: Router = self.obj
@@ -477,8 +607,15 @@ class RouterRouteForm(ProjectForm):
 class RouterRouteRemoveForm(RouterRouteForm):
     """One of the static routes of the router `obj`."""
 
+    action = "route_remove"
+    policy = ("neutron", "remove_extraroutes")
+
     def check_route(self, route: dict[str, str]) -> None:
         if route not in self.obj.routes:
             self.add_error(
                 None, "The router has no such route (already removed?). Reload the page."
             )
+
+    def operation_request(self) -> OperationRequest:
+        description = f"Remove {self.route()} from {self.router}"
+        return self.router_request(services.router_remove_route, description)

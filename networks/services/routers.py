@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from dashboard.cloud.connection import service_connection
+from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudConflict, CloudNotFound, translate, translated
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import operation_service
 from networks.reconcile import reconcile_ports, reconcile_routers
 from networks.services.common import NEUTRON, create_once
 
@@ -33,7 +34,7 @@ def _mirror(router_id: str, port_ids: list[str] | None = None) -> None:
 
 
 @contextmanager
-def _gateway_change(*, conn: Any, router_id: str, doing: str) -> Iterator[None]:
+def _gateway_change(*, conn: Connection, router_id: str, doing: str) -> Iterator[None]:
     """Cloud calls that change a gateway; when floating IPs still need the old one, the
     message names them."""
     try:
@@ -49,9 +50,10 @@ def _gateway_change(*, conn: Any, router_id: str, doing: str) -> Iterator[None]:
         raise translate(cause, doing=named, service=NEUTRON) from cause
 
 
+@operation_service
 def router_create(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     name: str,
     description: str = "",
@@ -74,9 +76,10 @@ def router_create(
     _mirror(router.id)
 
 
+@operation_service
 def router_update(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     router_id: str,
     name: str,
@@ -100,15 +103,17 @@ def router_update(
     _mirror(router_id)
 
 
-def router_delete(*, conn: Any, operation: Operation, router_id: str) -> None:
+@operation_service
+def router_delete(*, conn: Connection, operation: Operation, router_id: str) -> None:
     """Delete the router (already gone counts as done); remove it from the mirror."""
     with translated(doing=f"delete {_router(operation)}", service=NEUTRON):
         conn.network.delete_router(router_id, ignore_missing=True)
     _mirror(router_id)
 
 
+@operation_service
 def router_set_gateway(
-    *, conn: Any, operation: Operation, router_id: str, external_gateway_info: dict[str, Any]
+    *, conn: Connection, operation: Operation, router_id: str, external_gateway_info: dict[str, Any]
 ) -> None:
     """Give the router this external gateway (network, SNAT, fixed IP as chosen)."""
     doing = f"set the external gateway of {_router(operation)}"
@@ -117,7 +122,8 @@ def router_set_gateway(
     _mirror(router_id)
 
 
-def router_clear_gateway(*, conn: Any, operation: Operation, router_id: str) -> None:
+@operation_service
+def router_clear_gateway(*, conn: Connection, operation: Operation, router_id: str) -> None:
     """Remove the router's external gateway (none already counts as done)."""
     doing = f"clear the external gateway of {_router(operation)}"
     with _gateway_change(conn=conn, router_id=router_id, doing=doing):
@@ -126,7 +132,7 @@ def router_clear_gateway(*, conn: Any, operation: Operation, router_id: str) -> 
 
 
 def _interface_port_id(
-    conn: Any, *, router_id: str, subnet_id: str | None, port_id: str | None
+    conn: Connection, *, router_id: str, subnet_id: str | None, port_id: str | None
 ) -> str | None:
     """The router's interface port on the subnet, or the port itself once it is one."""
     for port in conn.network.ports(device_id=router_id):
@@ -136,9 +142,10 @@ def _interface_port_id(
     return None
 
 
+@operation_service
 def router_add_interface(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     router_id: str,
     label: str,
@@ -160,9 +167,10 @@ def router_add_interface(
     _mirror(router_id, [attached])
 
 
+@operation_service
 def router_remove_interface(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     router_id: str,
     label: str,
@@ -188,8 +196,9 @@ def _routes_body(destination: str, nexthop: str) -> dict[str, Any]:
     return {"router": {"routes": [{"destination": destination, "nexthop": nexthop}]}}
 
 
+@operation_service
 def router_add_route(
-    *, conn: Any, operation: Operation, router_id: str, destination: str, nexthop: str
+    *, conn: Connection, operation: Operation, router_id: str, destination: str, nexthop: str
 ) -> None:
     """Add one static route atomically (Neutron's extraroute-atomic): routes added meanwhile
     by anyone else stay; adding a route that is there already changes nothing."""
@@ -199,24 +208,12 @@ def router_add_route(
     _mirror(router_id)
 
 
+@operation_service
 def router_remove_route(
-    *, conn: Any, operation: Operation, router_id: str, destination: str, nexthop: str
+    *, conn: Connection, operation: Operation, router_id: str, destination: str, nexthop: str
 ) -> None:
     """Remove one static route atomically; a route already gone changes nothing."""
     doing = f"remove route {destination} via {nexthop} from {_router(operation)}"
     with translated(doing=doing, service=NEUTRON):
         conn.network.remove_extra_routes_from_router(router_id, _routes_body(destination, nexthop))
     _mirror(router_id)
-
-
-ACTIONS = {
-    "networks.router_create": router_create,
-    "networks.router_update": router_update,
-    "networks.router_delete": router_delete,
-    "networks.router_set_gateway": router_set_gateway,
-    "networks.router_clear_gateway": router_clear_gateway,
-    "networks.router_add_interface": router_add_interface,
-    "networks.router_remove_interface": router_remove_interface,
-    "networks.router_add_route": router_add_route,
-    "networks.router_remove_route": router_remove_route,
-}

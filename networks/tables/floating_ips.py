@@ -45,7 +45,7 @@ class FloatingIPTable(ProjectTable):
     pk = SelectColumn()
     floating_ip_address = tables.Column(
         verbose_name="Address",
-        linkify=lambda record: reverse("networks:floating_ip_detail", kwargs={"pk": record.pk}),
+        linkify=lambda record: reverse("detail", kwargs={"pk": record.pk}),
     )
     floating_network = tables.Column(
         accessor="floating_network__name", verbose_name="External network", default="—"
@@ -55,18 +55,15 @@ class FloatingIPTable(ProjectTable):
     description = tables.Column()
     actions = ActionsColumn(
         [
-            RowAction(
-                "Associate", "networks:floating_ip_associate", post=False, allowed=unassociated
-            ),
+            RowAction("Associate", "associate", post=False),
             RowAction(
                 "Disassociate",
-                "networks:floating_ip_disassociate",
+                "disassociate",
                 confirm="Disassociate floating IP {obj}?",
-                allowed=associated,
             ),
             RowAction(
                 "Release",
-                "networks:floating_ip_delete",
+                "delete",
                 confirm="Release floating IP {obj}?",
                 danger=True,
                 refusal=release_refused,
@@ -99,7 +96,7 @@ class PortForwardingTable(ProjectTable):
         [
             RowAction(
                 "Delete",
-                "networks:port_forwarding_delete",
+                "delete",
                 confirm="Delete this port forwarding?",
                 danger=True,
             )

@@ -11,7 +11,7 @@ class NetworkTable(ProjectTable):
     name = tables.Column(
         accessor="name_or_id",
         order_by=("name", "id"),
-        linkify=("networks:network_detail", {"pk": tables.A("pk")}),
+        linkify=("detail", {"pk": tables.A("pk")}),
     )
     subnet_count = tables.Column(verbose_name="Subnets")
     status = StatusColumn()
@@ -20,10 +20,10 @@ class NetworkTable(ProjectTable):
     owner = tables.Column(empty_values=(), orderable=False, verbose_name="Owner")
     actions = ActionsColumn(
         [
-            RowAction("Edit", "networks:network_edit", post=False),
+            RowAction("Edit", "edit", post=False),
             RowAction(
                 "Delete",
-                "networks:network_delete",
+                "delete",
                 confirm="Delete network {obj}?",
                 danger=True,
             ),

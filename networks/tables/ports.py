@@ -48,7 +48,7 @@ class PortTable(ProjectTable):
     name = tables.Column(
         accessor="name_or_id",
         order_by=("name", "id"),
-        linkify=lambda record: reverse("networks:port_detail", kwargs={"pk": record.pk}),
+        linkify=lambda record: reverse("detail", kwargs={"pk": record.pk}),
     )
     network = tables.Column(accessor="network__name", verbose_name="Network", default="—")
     fixed_ips = tables.Column(verbose_name="Fixed IPs", orderable=False)
@@ -58,13 +58,12 @@ class PortTable(ProjectTable):
     status = StatusColumn()
     actions = ActionsColumn(
         [
-            RowAction("Edit", "networks:port_update", post=False),
+            RowAction("Edit", "update", post=False),
             RowAction(
                 "Delete",
-                "networks:port_delete",
+                "delete",
                 confirm="Delete port {obj}?",
                 danger=True,
-                allowed=deletable,
             ),
         ]
     )

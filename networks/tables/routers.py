@@ -4,26 +4,8 @@ from typing import Any
 
 import django_tables2 as tables
 
-from dashboard.policy import policy_allows
-from dashboard.web.tables import (
-    ActionsColumn,
-    ProjectTable,
-    RowAction,
-    SelectColumn,
-    StatusColumn,
-    owned,
-)
+from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
 from networks.models import Router
-
-
-def may_delete(record: Router, table: ProjectTable) -> bool:
-    """Own routers, where the cloud's policy lets the session delete routers."""
-    keystone = getattr(table.request, "keystone", None)
-    return (
-        owned(record, table)
-        and keystone is not None
-        and policy_allows(keystone, "neutron", "delete_router")
-    )
 
 
 class RouterTable(ProjectTable):
@@ -44,13 +26,7 @@ class RouterTable(ProjectTable):
     )
     actions = ActionsColumn(
         [
-            RowAction(
-                "Delete",
-                "networks:router_delete",
-                confirm="Delete router {obj}?",
-                danger=True,
-                allowed=may_delete,
-            )
+            RowAction("Delete", "delete", confirm="Delete router {obj}?", danger=True),
         ]
     )
 

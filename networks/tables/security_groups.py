@@ -58,20 +58,19 @@ class SecurityGroupTable(ProjectTable):
     name = tables.Column(
         accessor="name_or_id",
         order_by=("name", "id"),
-        linkify=("networks:security_group_detail", {"pk": tables.A("pk")}),
+        linkify=("detail", {"pk": tables.A("pk")}),
     )
     description = tables.Column()
     rule_count = tables.Column(verbose_name="Rules")
     stateful = tables.BooleanColumn()
     actions = ActionsColumn(
         [
-            RowAction("Edit", "networks:security_group_edit", post=False, allowed=may_edit),
+            RowAction("Edit", "edit", post=False),
             RowAction(
                 "Delete",
-                "networks:security_group_delete",
+                "delete",
                 confirm="Delete security group {obj} and its rules?",
                 danger=True,
-                allowed=may_delete,
             ),
         ]
     )
@@ -94,15 +93,12 @@ class SecurityGroupRuleTable(ProjectTable):
     description = tables.Column()
     actions = ActionsColumn(
         [
-            RowAction(
-                "Edit", "networks:security_group_rule_edit", post=False, allowed=may_replace_rule
-            ),
+            RowAction("Edit", "edit", post=False),
             RowAction(
                 "Delete",
-                "networks:security_group_rule_delete",
+                "delete",
                 confirm="Delete this rule?",
                 danger=True,
-                allowed=may_delete_rule,
             ),
         ]
     )

@@ -11,13 +11,13 @@ class SubnetTable(ProjectTable):
     name = tables.Column(
         accessor="name_or_id",
         order_by=("name", "id"),
-        linkify=("networks:subnet_detail", {"pk": tables.A("pk")}),
+        linkify=("detail", {"pk": tables.A("pk")}),
     )
     network = tables.Column(
         accessor="network__name",
         verbose_name="Network",
         default="—",
-        linkify=("networks:network_detail", {"pk": tables.A("network_id")}),
+        linkify=("detail", {"pk": tables.A("network_id")}),
     )
     cidr = tables.Column(verbose_name="CIDR")
     ip_version = tables.Column(verbose_name="IP version")
@@ -25,10 +25,10 @@ class SubnetTable(ProjectTable):
     enable_dhcp = tables.BooleanColumn(verbose_name="DHCP")
     actions = ActionsColumn(
         [
-            RowAction("Edit", "networks:subnet_edit", post=False),
+            RowAction("Edit", "edit", post=False),
             RowAction(
                 "Delete",
-                "networks:subnet_delete",
+                "delete",
                 confirm="Delete subnet {obj}?",
                 danger=True,
             ),

@@ -62,7 +62,7 @@ def test_detail_lists_interfaces_and_a_patch_keeps_what_it_leaves_out(
     }
 
 
-def test_deleting_a_router_with_interfaces_answers_400_naming_them(
+def test_deleting_a_router_with_interfaces_answers_409_naming_them(
     signed_in: Client, account: KeystoneAccount
 ) -> None:
     router = RouterFactory(project_id=account.project.id)
@@ -76,6 +76,6 @@ def test_deleting_a_router_with_interfaces_answers_400_naming_them(
 
     response = signed_in.delete(f"/api/routers/{router.id}/")
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "still has interfaces on app (10.9.0.0/24)" in response.json()["detail"]
     assert not Operation.objects.exists()

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import operation_start
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.waiting import operation_finished
@@ -197,17 +198,22 @@ def test_interfaces_added_or_removed_twice_end_the_same(
     keystone = KeystoneSession.load(signed_in.session)
     assert keystone is not None
 
-    def operation(action: str) -> Operation:
+    params = {"router_id": router.id, "subnet_id": subnet.id, "label": "app"}
+
+    def operation(service: Service) -> Operation:
         return operation_start(
             actor=keystone,
-            action=action,
-            description=action,
-            target_type="router",
-            target_id=router.id,
-            target_name="twice",
+            request=OperationRequest(
+                service=service,
+                description=service.__name__,
+                target_type="router",
+                target_id=router.id,
+                target_name="twice",
+                params=params,
+            ),
         )
 
-    adding = operation("networks.router_add_interface")
+    adding = operation(router_add_interface)
     for _ in range(2):  # a retry after a lost answer, or a redelivered task
         router_add_interface(
             conn=tenant_connection,
@@ -219,7 +225,7 @@ def test_interfaces_added_or_removed_twice_end_the_same(
     assert len(list(cloud.network.ports(device_id=router.id))) == 1
     adding.delete()
 
-    removing = operation("networks.router_remove_interface")
+    removing = operation(router_remove_interface)
     for _ in range(2):
         router_remove_interface(
             conn=tenant_connection,

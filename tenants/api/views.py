@@ -13,8 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dashboard.operations.api.views import start_from_api, validated_form
-from dashboard.web.api import Pagination
+from dashboard.web.api import Pagination, start_from_api, validated_form
 from tenants.api.serializers import ProjectOverviewSerializer, ProjectQuotaRowSerializer
 from tenants.changes import update_project_quotas
 from tenants.filtersets import ProjectQuotaFilterSet

@@ -9,9 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dashboard.operations.api.serializers import OperationSerializer
-from dashboard.operations.api.views import start_from_api, validated_form
 from dashboard.operations.services import OperationRefused, operation_start
-from dashboard.web.api import ProjectViewSet
+from dashboard.web.api import ProjectViewSet, start_from_api, validated_form
 from dashboard.web.throttling import KeyPairGenerateThrottle
 from instances.api.serializers.keypairs import KeyPairSerializer
 from instances.changes.keypairs import create_keypair, delete_keypair, import_keypair

@@ -12,9 +12,8 @@ from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dashboard.operations.api.views import start_from_api, validated_form
 from dashboard.operations.services import OperationRefused
-from dashboard.web.api import SessionScopeMixin
+from dashboard.web.api import SessionScopeMixin, start_from_api, validated_form
 from instances.changes import Change
 from instances.changes.server_actions import (
     associate_server_floating_ip,

@@ -15,9 +15,8 @@ from rest_framework.response import Response
 
 from dashboard.cloud.errors import CloudError
 from dashboard.operations.api.serializers import OperationSerializer
-from dashboard.operations.api.views import accepted, validated_form
 from dashboard.operations.services import operation_start
-from dashboard.web.api import ProjectViewSet
+from dashboard.web.api import ProjectViewSet, accepted, validated_form
 from dashboard.web.throttling import ServerLiveThrottle
 from instances.api.serializers.servers import ServerSerializer
 from instances.changes.servers import launch_servers

@@ -7,9 +7,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dashboard.operations.api.views import start_from_api, validated_form
 from dashboard.operations.services import OperationRefused
-from dashboard.web.api import ProjectViewSet
+from dashboard.web.api import ProjectViewSet, start_from_api, validated_form
 from networks.api.serializers.networks import NetworkSerializer
 from networks.changes import Change
 from networks.changes.networks import create_network, delete_network, update_network

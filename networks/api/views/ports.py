@@ -5,9 +5,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dashboard.operations.api.views import start_from_api, validated_form
 from dashboard.operations.services import OperationRefused
-from dashboard.web.api import ProjectViewSet
+from dashboard.web.api import ProjectViewSet, start_from_api, validated_form
 from networks.api.serializers.ports import PortSerializer
 from networks.changes.ports import create_port, delete_port, update_port
 from networks.filtersets.ports import PortFilterSet

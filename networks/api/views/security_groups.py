@@ -8,9 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from dashboard.operations.api.views import start_from_api, validated_form
 from dashboard.operations.services import OperationRefused
-from dashboard.web.api import ProjectViewSet
+from dashboard.web.api import ProjectViewSet, start_from_api, validated_form
 from networks.api.serializers.security_groups import (
     SecurityGroupDetailSerializer,
     SecurityGroupRuleSerializer,

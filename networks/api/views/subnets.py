@@ -6,8 +6,7 @@ from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dashboard.operations.api.views import start_from_api, validated_form
-from dashboard.web.api import ProjectViewSet
+from dashboard.web.api import ProjectViewSet, start_from_api, validated_form
 from networks.api.serializers.subnets import SubnetPoolSerializer, SubnetSerializer
 from networks.api.views.networks import api_form, start_unless_refused
 from networks.changes.subnets import create_subnet, delete_subnet, update_subnet
