@@ -3,7 +3,8 @@
 
 An action is its form (`dashboard.web.forms.ProjectForm` with `model` and `action`): allowed
 when the cloud's policy allows the form's `policy` rule for the session, the object belongs to
-the session's project (shared and external objects are only read), and the form `applies_to`
+the session's project (shared and external objects are only read; a key pair, of no project,
+to its user), and the form `applies_to`
 the object as the mirror shows it.
 """
 
@@ -59,6 +60,14 @@ def allowed_by_policy(session: CloudSession | None, model: type[Model]) -> froze
     )
 
 
+def owned_by_session(session: CloudSession, obj: Any) -> bool:
+    """Whether the session may change `obj`: an object of its project, or one of no project
+    (key pairs) that is its user's own."""
+    if project_id := getattr(obj, "project_id", ""):
+        return bool(project_id == session.project_id)
+    return bool(getattr(obj, "user_id", None) == session.user_id)
+
+
 def permitted_actions(
     session: CloudSession | None,
     model: type[Model],
@@ -75,7 +84,7 @@ def permitted_actions(
     forms = _action_forms.get(model, {})
     if obj is None:
         return frozenset(action for action in by_policy if not forms[action].on_object)
-    if getattr(obj, "project_id", session.project_id) != session.project_id:
+    if not owned_by_session(session, obj):
         return frozenset()
     return frozenset(
         action for action in by_policy if forms[action].on_object and forms[action].applies_to(obj)
