@@ -208,8 +208,9 @@ AXES_USERNAME_CALLABLE = "tenants.auth.throttle_key"
 AXES_LOCKOUT_CALLABLE = "tenants.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
 # The reverse proxies in front of gunicorn, one entry per hop (an address or a CIDR), outermost
-# first; gunicorn reads the same variable (docker/gunicorn.conf.py). Only a request whose peer is the last of them has its client address read from
-# X-Forwarded-For; empty (the default): the peer's address is the client's.
+# first; gunicorn reads the same variable (docker/gunicorn.conf.py). Only a request whose peer
+# is the last of them has its client address read from X-Forwarded-For; empty (the default): the
+# peer's address is the client's.
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 IpWare(proxy_list=TRUSTED_PROXIES or None)  # refuses, at start, an entry it could never match
 AXES_CLIENT_IP_CALLABLE = "tenants.auth.client_address"
