@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from celery.exceptions import TimeLimitExceeded
-from django.conf import settings as django_settings
 from django.test import Client
 
 from dashboard.cloud.errors import CloudConflict, CloudUnreachable
@@ -25,7 +24,6 @@ from dashboard.operations.services import (
 )
 from dashboard.operations.tasks import run_operation_task
 from dashboard.testing.waiting import operation_finished
-from instances.tasks import FOLLOWUP_MAX_DELAY
 
 Status = Operation.Status
 calls_made: list[dict[str, Any]] = []
@@ -197,25 +195,6 @@ def test_stuck_operations_are_failed_honestly() -> None:
     )
     assert "cannot tell whether the cloud made the change" in interrupted.error_message
     assert fresh.status == Status.PENDING
-
-
-def test_beat_never_fails_an_operation_the_broker_may_still_redeliver() -> None:
-    """A killed worker's message comes back after the visibility timeout; the rerun may take its
-    time limit. Every countdown a task is sent with, plus a time limit, fits in that timeout."""
-    visibility = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-    limits = (django_settings.CELERY_TASK_TIME_LIMIT, django_settings.OPERATION_TIME_LIMIT)
-    countdowns = (django_settings.OPERATION_RETRY_BACKOFF_MAX, FOLLOWUP_MAX_DELAY)
-
-    assert max(limits) + max(countdowns) < visibility <= 15 * 60
-    soft, hard = run_operation_task.soft_time_limit, run_operation_task.time_limit
-    assert (soft, hard) == (
-        django_settings.OPERATION_SOFT_TIME_LIMIT,
-        django_settings.OPERATION_TIME_LIMIT,
-    )
-    assert soft is not None
-    assert hard is not None
-    assert soft < hard
-    assert visibility + hard < django_settings.OPERATION_STUCK_AFTER
 
 
 @pytest.mark.django_db
