@@ -33,6 +33,7 @@ from django.db import close_old_connections, connection
 from kombu import Connection, Exchange, Queue, binding
 from kombu.message import Message
 
+from dashboard.cloud.connection import Connection as CloudConnection
 from dashboard.cloud.connection import service_connection
 from dashboard.cloud.errors import CloudError, CloudTransientError
 from dashboard.mirror.notifications import Target, event_registry
@@ -81,7 +82,7 @@ def notification_from_body(body: Any) -> tuple[str, Any] | None:
 
 
 def reconcile_targets(
-    *, conn: Any, targets: Mapping[str, Collection[str]]
+    *, conn: CloudConnection, targets: Mapping[str, Collection[str]]
 ) -> dict[str, SyncResult]:
     """Reconcile these objects by id, resource by resource in the registry's order; for each
     object now gone from the mirror, also the rows that depended on it (the resource's

@@ -22,6 +22,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import module_has_submodule
 
+from dashboard.cloud.connection import Connection
 from dashboard.mirror.models import MirrorModel
 from dashboard.mirror.sync import SyncResult
 
@@ -40,7 +41,7 @@ class Target(NamedTuple):
 class ReconcileIds(Protocol):
     """A targeted reconcile: fetch each id, write what exists, delete the rows of what is gone."""
 
-    def __call__(self, *, conn: Any, ids: list[str]) -> SyncResult: ...
+    def __call__(self, *, conn: Connection, ids: list[str]) -> SyncResult: ...
 
 
 # What one notification (event type, payload) names; [] for events the app does not know.
