@@ -10,6 +10,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db.models import Count, Q
+
+from instances.selectors.devices import ServerReads
+from networks.devices import instance_reads
+from tenants.usage import (
+    ALLOCATED_FLOATING_IPS,
+    MIRROR_COUNTED,
+    RUNNING_INSTANCES,
+    MirrorCount,
+    count_from_mirror,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = frozenset({"tenants", "networks", "instances"})
@@ -75,3 +86,32 @@ def test_the_check_sees_imports_inside_functions_and_skips_relative_ones(tmp_pat
     )
 
     assert _imported_packages(module) == {"os", "networks"}
+
+
+def test_the_upper_apps_fill_the_hooks_of_the_lower_ones_as_they_start() -> None:
+    assert set(MIRROR_COUNTED) == {
+        "compute_instances",
+        "compute_cores",
+        "compute_ram",
+        "network_network",
+        "network_subnet",
+        "network_port",
+        "network_router",
+        "network_floatingip",
+        "network_security_group",
+        "network_security_group_rule",
+        RUNNING_INSTANCES,
+        ALLOCATED_FLOATING_IPS,
+    }
+    assert isinstance(instance_reads(), ServerReads)
+
+
+def test_a_figure_is_counted_one_way_only() -> None:
+    counted = MIRROR_COUNTED["network_port"]
+
+    count_from_mirror({"network_port": counted})  # the same declaration again: harmless
+    with pytest.raises(ValueError, match="already counts network_port"):
+        count_from_mirror({"network_port": MirrorCount(counted.model, Count, where=Q(pk="p"))})
+    with pytest.raises(ValueError, match="No quota or overview figure is called network_ports"):
+        count_from_mirror({"network_ports": counted})
+    assert MIRROR_COUNTED["network_port"] == counted
