@@ -76,9 +76,7 @@ def fake_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("dashboard.operations.tasks.user_connection", lambda **kwargs: kwargs)
 
 
-def start(
-    service: registry.Service = record, target_id: str = "net-1", **params: Any
-) -> Operation:
+def start(service: registry.Service = record, target_id: str = "net-1", **params: Any) -> Operation:
     return operation_start(
         actor=FakeActor(),
         request=registry.OperationRequest(
