@@ -34,7 +34,7 @@ def usage_cell(usage: QuotaUsage) -> SafeString:
     )
 
 
-class UsageColumn(tables.Column):  # type: ignore[misc]
+class UsageColumn(tables.Column):
     """One resource's use against its limit; sorts by the amount in use."""
 
     def __init__(self, resource: QuotaResource, **kwargs: Any) -> None:
@@ -48,7 +48,7 @@ class UsageColumn(tables.Column):  # type: ignore[misc]
         return usage_cell(quota_resource_usage(row=record, resource=self.resource))
 
 
-class ProjectQuotaTable(tables.Table):  # type: ignore[misc]
+class ProjectQuotaTable(tables.Table):
     """A row per project (dicts of `all_projects_quota_list`), its name linking to its edit."""
 
     project_name = tables.Column(verbose_name="Project")

@@ -36,7 +36,7 @@ class AdminQuotaListView(AdminRequiredMixin, ObjectListView):
 
     def get_template_names(self) -> list[str]:
         # The table partial is the generic list's; this template only adds an introduction.
-        if self.request.htmx:
+        if self.htmx:
             return ["web/object_list.html#table"]
         return [self.template_name]
 
