@@ -205,7 +205,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tenants.auth.throttle_key"
-AXES_LOCKOUT_CALLABLE = "tenants.views.login_locked_out"
+AXES_LOCKOUT_CALLABLE = "tenants.views.sign_in.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
 # The reverse proxies in front of gunicorn, one entry per hop (an address or a CIDR), outermost
 # first; gunicorn reads the same variable (docker/gunicorn.conf.py). Only a request whose peer
