@@ -1,5 +1,6 @@
 """The port pages and API: from the mirror, changes through operations, the form's local checks."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -271,3 +272,25 @@ def test_form_pages_render_with_the_ports_values(
     assert 'name="network_id"' not in edit
     assert "10.34.0.5</code> on subnet 10.34.0.0/24 (“app”)" in detail
     assert f'action="/network/ports/{port.id}/delete/"' in detail
+
+
+def test_a_member_without_the_member_role_gets_no_change_buttons(
+    make_account: Callable[..., KeystoneAccount], client: Client
+) -> None:
+    reader = make_account(roles=("reader",))
+    assert client.post("/auth/login/", reader.credentials()).status_code == 302
+    port = PortFactory(project_id=reader.project.id, device_owner="", device_id="")
+
+    listing = client.get("/network/ports/").content.decode()
+    detail = client.get(f"/network/ports/{port.id}/").content.decode()
+    edited = client.patch(
+        f"/api/ports/{port.id}/", {"name": "new"}, content_type="application/json"
+    )
+    deleted = client.delete(f"/api/ports/{port.id}/")
+
+    assert "Create port" not in listing
+    assert f"/network/ports/{port.id}/delete/" not in listing
+    for url in ("/edit/", "/delete/"):
+        assert f"/network/ports/{port.id}{url}" not in detail
+    assert (edited.status_code, deleted.status_code) == (403, 403)
+    assert not Operation.objects.exists()
