@@ -285,6 +285,27 @@ class PortEditForm(PortForm):
         )
 
 
+class PortRenameForm(ProjectForm):
+    """Give the port `obj` a new name."""
+
+    model = Port
+    action = "rename"
+    policy = ("neutron", "update_port")
+    label = "Rename"
+
+    name = NameField()
+
+    @classmethod
+    def initial_for(cls, obj: Port) -> dict[str, Any]:
+        return {"name": obj.name}
+
+    def operation_request(self) -> OperationRequest:
+        port: Port = self.obj
+        name = self.cleaned_data["name"]
+        description = f"Rename port “{port.name_or_id}” to “{name}”"
+        return port_request(port, services.port_rename, description, {"name": name})
+
+
 class PortDeleteForm(ProjectForm):
     """Delete the port; refused for a port its owner (an instance, a router, Neutron) manages."""
 

@@ -162,6 +162,14 @@ def _matches(have: Any, want: Any) -> bool:
 
 
 @operation_service
+def port_rename(*, conn: Connection, operation: Operation, port_id: str, name: str) -> None:
+    """Give the port this name (a rerun sets it again, which changes nothing); mirror it."""
+    with translated(doing=f"rename port “{operation.target_label}”", service=NEUTRON):
+        conn.network.update_port(port_id, name=name)
+    reconcile_ports(conn=service_connection(), ids=[port_id])
+
+
+@operation_service
 def port_delete(*, conn: Connection, operation: Operation, port_id: str) -> None:
     """Delete the port (already gone counts as done); remove it from the mirror."""
     with translated(doing=f"delete port “{operation.target_label}”", service=NEUTRON):

@@ -27,5 +27,14 @@ urlpatterns = [
         ),
         name="port_update",
     ),
+    path(
+        "ports/<str:pk>/rename/",
+        views.PortFormView.as_view(
+            form_class=forms.PortRenameForm,
+            title="Rename port “{obj.name_or_id}”",
+            submit_label="Rename",
+        ),
+        name="port_rename",
+    ),
     path("ports/<str:pk>/delete/", views.PortDeleteView.as_view(), name="port_delete"),
 ]

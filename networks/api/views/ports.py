@@ -5,10 +5,10 @@ from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dashboard.web.api import ProjectViewSet
+from dashboard.web.api import ProjectViewSet, form_action
 from networks.api.serializers.ports import PortSerializer
 from networks.filtersets.ports import PortFilterSet
-from networks.forms.ports import PortCreateForm, PortDeleteForm, PortEditForm
+from networks.forms.ports import PortCreateForm, PortDeleteForm, PortEditForm, PortRenameForm
 from networks.selectors.ports import port_list
 
 
@@ -36,3 +36,5 @@ class PortViewSet(
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.start_form(PortDeleteForm, {}, self.get_object())
+
+    rename = form_action(PortRenameForm)
