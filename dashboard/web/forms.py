@@ -9,6 +9,7 @@ decide (raised as `OperationRefused` in `clean()`), what the cloud's policy must
 import unicodedata
 from collections.abc import Callable
 from functools import cache
+from importlib import import_module
 from typing import Any, ClassVar, Protocol
 
 from django import forms
@@ -16,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.renderers import TemplatesSetting
-from django.utils.module_loading import import_string
 from rest_framework import serializers
 
 from dashboard.operations.registry import OperationRequest
@@ -182,7 +182,8 @@ class QuotaChecks(Protocol):
 
 @cache
 def quota_checks() -> QuotaChecks:
-    checks: QuotaChecks = import_string(settings.QUOTA_CHECKS)
+    # A module, not an attribute: import_string would find `tenants.quotas` only once imported.
+    checks: QuotaChecks = import_module(settings.QUOTA_CHECKS)
     return checks
 
 
@@ -231,6 +232,9 @@ class ProjectForm(forms.Form):
     action: ClassVar[str] = ""
     # (service, rule) of the cloud's policy the action needs; None: no rule of its own.
     policy: ClassVar[tuple[str, str] | None] = None
+    # The object whose owner the rule checks when it is not the object acted on, as the rule's
+    # target names it (Neutron's `<parent>:project_id`, e.g. a rule's "security_group").
+    policy_parent: ClassVar[str] = ""
     label: ClassVar[str] = ""
     # Whether the action is on an existing object (False for a create).
     on_object: ClassVar[bool] = True
@@ -274,6 +278,16 @@ class ProjectForm(forms.Form):
             widget = field.widget
             css = bootstrap_class(widget)
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    @classmethod
+    def policy_permits(cls, session: CloudSession) -> bool:
+        """Whether the cloud's policy lets the session take the action on its project's
+        objects (a form whose action needs more than its `policy` rule checks them all)."""
+        if cls.policy is None:
+            return True
+        parent = f"{cls.policy_parent}:project_id" if cls.policy_parent else ""
+        target = {parent: session.project_id} if parent else None
+        return policy_allows(session, *cls.policy, target=target)
 
     @classmethod
     def initial_for(cls, obj: Any) -> dict[str, Any]:

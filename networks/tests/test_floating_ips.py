@@ -369,8 +369,9 @@ def test_associate_disassociate_and_port_forwarding_start_operations(
 
     assert associate.status_code == 202, associate.content.decode()
     assert "already running" in forward.content.decode()
-    assert not_associated.status_code == 400
-    assert "is not associated to any port" in not_associated.json()["detail"]
+    # Disassociating applies to associated floating IPs only (dashboard.web.permissions).
+    assert not_associated.status_code == 403
+    assert "the object's state" in not_associated.json()["detail"]
     operation = Operation.objects.get()
     assert operation.action == "networks.floating_ip_associate"
     assert operation.params == {
@@ -493,6 +494,6 @@ def test_releasing_a_floating_ip_with_port_forwardings_is_refused_before_any_ope
     message = "has a port forwarding, and Neutron releases only a floating IP without any."
     assert message in page.content.decode()
     assert message in bulk.content.decode()
-    assert api.status_code == 400
+    assert api.status_code == 409
     assert message in api.json()["detail"]
     assert not Operation.objects.exists()
