@@ -28,7 +28,8 @@ def policy_allows(
 ) -> bool:
     """Whether `service`'s policy lets the session's user do `rule` (on its project's objects).
 
-    `target` adds attributes of the object acted on; the project is the session's by default.
+    `target` adds attributes of the object acted on; the project and the user (of objects a
+    user owns, such as Nova's key pairs) are the session's by default.
     An unknown service or a rule without a default in `dashboard.policies` is a programming
     error and raises.
     """
@@ -40,6 +41,7 @@ def policy_allows(
     full_target = {
         "project_id": keystone.project_id,
         "tenant_id": keystone.project_id,
+        "user_id": keystone.user_id,
         **(target or {}),
     }
     enforcer = _enforcer(service, str(settings.OPENSTACK_POLICY_DIR))

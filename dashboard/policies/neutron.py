@@ -76,6 +76,7 @@ _PROJECT_MEMBER = [
     "create_security_group",
     "update_security_group",
     "delete_security_group",
+    "update_port",
 ]
 
 # Security group rules are checked against their group's project (`security_group:project_id`).

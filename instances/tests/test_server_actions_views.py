@@ -1,18 +1,22 @@
 """Server action pages and API over the mirror: what the partial offers for each state, what a
 POST starts, and what is refused before any cloud call (no worker runs here)."""
 
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 
 from dashboard.operations.models import Operation
+from dashboard.sessions import CloudSession
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.pages import shown
 from dashboard.testing.resources import OTHER_PROJECT
+from dashboard.web.permissions import permitted_actions
 from instances.factories import FlavorFactory, ServerFactory
+from instances.forms import server_actions  # noqa: F401  (declares the servers' actions)
 from instances.models import Server
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
@@ -21,9 +25,11 @@ HTMX = {"HX-Request": "true"}
 
 
 def partial(server: Server, roles: tuple[str, ...] = ("member", "reader")) -> str:
-    keystone = SimpleNamespace(roles=list(roles))
+    """The server's action menu for a session of its project with these roles."""
+    session = SimpleNamespace(user_id="user", project_id=server.project_id, roles=list(roles))
+    may = permitted_actions(cast(CloudSession, session), Server, server)
     return render_to_string(
-        "instances/includes/server_actions.html", {"server": server, "keystone": keystone}
+        "instances/includes/server_actions.html", {"server": server, "may": may}
     )
 
 
@@ -187,3 +193,34 @@ def test_api_actions_answer_202_400_or_404(
     assert "name" in empty.json()
     assert theirs.status_code == 404
     assert Operation.objects.count() == 1
+
+
+def test_a_member_without_the_member_role_gets_no_change_buttons(
+    make_account: Callable[..., KeystoneAccount], client: Client
+) -> None:
+    """Nova's default policy keeps every server change to the project's members (and admins)."""
+    reader = make_account(roles=("reader",))
+    assert client.post("/auth/login/", reader.credentials()).status_code == 302
+    server = ServerFactory(project_id=reader.project.id, name="web-1")
+    stopped = ServerFactory(
+        project_id=reader.project.id, status="SHUTOFF", vm_state="stopped", power_state=4
+    )
+
+    listing = client.get("/compute/instances/").content.decode()
+    detail = client.get(f"/compute/instances/{server.id}/").content.decode()
+    api = client.post(f"/api/servers/{server.id}/stop/")
+    renamed = client.post(
+        f"/api/servers/{server.id}/rename/", {"name": "web-2"}, content_type="application/json"
+    )
+    page = client.post(f"/compute/instances/{stopped.id}/start/", headers=HTMX)
+    launch = client.get("/compute/instances/launch/")
+
+    assert "Launch instance" not in listing
+    assert "selected</button>" not in listing
+    assert "server-actions" not in listing
+    assert "server-actions" not in detail
+    for url in ("stop/", "delete/", "resize/", "rename/", "snapshot/", "security-groups/"):
+        assert f"/compute/instances/{server.id}/{url}" not in detail
+    assert (api.status_code, renamed.status_code, page.status_code) == (403, 403, 403)
+    assert launch.status_code == 403
+    assert not Operation.objects.exists()

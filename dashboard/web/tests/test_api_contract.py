@@ -14,9 +14,10 @@ from django.utils import timezone
 from drf_spectacular.checks import schema_check
 
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import OperationRefused, operation_start
 from dashboard.web.api import Pagination
-from instances.changes.keypairs import import_keypair
+from instances.services.keypairs import keypair_create
 
 
 def schema_file(tmp_path: Path) -> dict[str, Any]:
@@ -92,11 +93,23 @@ def actor(project_id: str = "p1") -> SimpleNamespace:
     )
 
 
+def keypair_import(*, user_id: str, name: str, public_key: str) -> OperationRequest:
+    """A key pair import as `instances.forms.keypairs.KeyPairImportForm` asks for it."""
+    return OperationRequest(
+        service=keypair_create,
+        description=f"Import key pair “{name}”",
+        target_type="keypair",
+        target_id=f"{user_id}:{name}",
+        target_name=name,
+        params={"name": name, "public_key": public_key},
+    )
+
+
 @pytest.mark.django_db
 def test_an_operation_on_a_key_pair_with_the_longest_name_fits_its_columns() -> None:
     """A key pair's id is "<user id>:<name>": a 40-character name overflowed `target_id`."""
-    change = import_keypair(user_id="u" * 64, name="k" * 255, public_key="ssh-ed25519 AAAA")
-    operation = operation_start(actor=actor(), **change)
+    request = keypair_import(user_id="u" * 64, name="k" * 255, public_key="ssh-ed25519 AAAA")
+    operation = operation_start(actor=actor(), request=request)
     operation.result_id = operation.target_id
 
     operation.full_clean()  # max_length as PostgreSQL enforces it (SQLite does not)
@@ -108,7 +121,7 @@ def test_an_operation_whose_params_are_too_large_is_refused_saying_so(settings: 
 
     with pytest.raises(OperationRefused, match="2 KiB of values, more than the 1 KiB"):
         operation_start(
-            actor=actor(), **import_keypair(user_id="u1", name="big", public_key="x" * 2048)
+            actor=actor(), request=keypair_import(user_id="u1", name="big", public_key="x" * 2048)
         )
     assert not Operation.objects.exists()
 
