@@ -149,4 +149,3 @@ def row_summary(rule: SecurityGroupRule) -> str:
     """The summary of a mirror row (its remote group's name read from the mirror)."""
     remote = rule.remote_group.name_or_id if rule.remote_group_id and rule.remote_group else ""
     return rule_summary(rule_attributes(rule), remote)
-
