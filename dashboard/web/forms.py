@@ -232,9 +232,6 @@ class ProjectForm(forms.Form):
     action: ClassVar[str] = ""
     # (service, rule) of the cloud's policy the action needs; None: no rule of its own.
     policy: ClassVar[tuple[str, str] | None] = None
-    # The object whose owner the rule checks when it is not the object acted on, as the rule's
-    # target names it (Neutron's `<parent>:project_id`, e.g. a rule's "security_group").
-    policy_parent: ClassVar[str] = ""
     label: ClassVar[str] = ""
     # Whether the action is on an existing object (False for a create).
     on_object: ClassVar[bool] = True
@@ -283,11 +280,7 @@ class ProjectForm(forms.Form):
     def policy_permits(cls, session: CloudSession) -> bool:
         """Whether the cloud's policy lets the session take the action on its project's
         objects (a form whose action needs more than its `policy` rule checks them all)."""
-        if cls.policy is None:
-            return True
-        parent = f"{cls.policy_parent}:project_id" if cls.policy_parent else ""
-        target = {parent: session.project_id} if parent else None
-        return policy_allows(session, *cls.policy, target=target)
+        return cls.policy is None or policy_allows(session, *cls.policy)
 
     @classmethod
     def initial_for(cls, obj: Any) -> dict[str, Any]:

@@ -458,6 +458,7 @@ class ServerFloatingIPForm(ServerActionForm, FloatingIPForm):
     form chooses the floating IP, offers the server's ports only, and the operation targets the
     server."""
 
+    model = Server
     chooses_floating_ip = True
     label = ""
     confirm = ""
@@ -482,8 +483,8 @@ class ServerFloatingIPAssociateForm(ServerFloatingIPForm, FloatingIPAssociateFor
     action = "floating_ip_associate"
 
     @classmethod
-    def applies_to(cls, obj: Server) -> bool:
-        """A floating IP maps to a fixed address of the server."""
+    def applies_to(cls, obj: Any) -> bool:
+        """A floating IP maps to a fixed address of the server (`obj`)."""
         return has_address(obj, "fixed")
 
 
@@ -492,5 +493,6 @@ class ServerFloatingIPDisassociateForm(ServerFloatingIPForm, FloatingIPDisassoci
     intro = "The floating IP stays allocated to your project; release it on the Floating IPs page."
 
     @classmethod
-    def applies_to(cls, obj: Server) -> bool:
+    def applies_to(cls, obj: Any) -> bool:
+        """The server (`obj`) has a floating IP."""
         return has_address(obj, "floating")

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
@@ -31,8 +31,6 @@ from networks.selectors.floating_ips import (
 from networks.selectors.networks import external_network_list, external_subnet_list
 from networks.selectors.ports import port_holding_address
 from networks.services import floating_ips as services
-
-PORT_NUMBER = {"min_value": 1, "max_value": 65535}
 
 
 class FloatingIPChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -67,7 +65,7 @@ class FloatingIPForm(ProjectForm):
     which ports the device has.
     """
 
-    model = FloatingIP
+    model: ClassVar[type[Model] | None] = FloatingIP
     chooses_floating_ip: ClassVar[bool] = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -458,9 +456,7 @@ class PortForwardingForm(_TargetAddressForm):
     operation targets the floating IP: one change to its rules at a time."""
 
     action = "port_forwarding_create"
-    # Neutron checks the owner of the floating IP (the rule's parent).
     policy = ("neutron", "create_floatingip_port_forwarding")
-    policy_parent = "ext_parent"
     # Neutron names both the destination port (a Neutron port) and its port number "internal
     # port": the labels say which is which.
     port_field = "internal_port_id"
@@ -469,7 +465,8 @@ class PortForwardingForm(_TargetAddressForm):
     external_port = forms.IntegerField(
         label="External port number",
         help_text="The port number on the floating IP that clients connect to, e.g. 2222.",
-        **PORT_NUMBER,
+        min_value=1,
+        max_value=65535,
     )
     internal_port_id = forms.ChoiceField(
         label="Forward to (instance or port)",
@@ -485,7 +482,8 @@ class PortForwardingForm(_TargetAddressForm):
     internal_port = forms.IntegerField(
         label="Destination port number",
         help_text="The port number the service listens on at that address, e.g. 22 for SSH.",
-        **PORT_NUMBER,
+        min_value=1,
+        max_value=65535,
     )
     description = DescriptionField()
 
@@ -541,7 +539,6 @@ class PortForwardingDeleteForm(ProjectForm):
     model = PortForwarding
     action = "delete"
     policy = ("neutron", "delete_floatingip_port_forwarding")
-    policy_parent = "ext_parent"
     confirm = "Delete this port forwarding?"
 
     def operation_request(self) -> OperationRequest:

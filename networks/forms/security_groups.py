@@ -228,8 +228,6 @@ class SecurityGroupRuleForm(ProjectForm):
     and code, one remote), plus `security_group_id`. Subclasses say which group it belongs to.
     """
 
-    policy_parent = "security_group"
-
     # Left out (the API, a common rule), they are ingress and IPv4, as in openstack's CLI.
     direction = forms.ChoiceField(
         choices=[("ingress", "Ingress (incoming)"), ("egress", "Egress (outgoing)")],
@@ -542,7 +540,6 @@ class SecurityGroupRuleDeleteForm(ProjectForm):
     model = SecurityGroupRule
     action = "delete"
     policy = ("neutron", "delete_security_group_rule")
-    policy_parent = "security_group"
     confirm = "Delete this rule?"
 
     def operation_request(self) -> OperationRequest:

@@ -480,7 +480,16 @@ def test_a_reader_gets_no_change_buttons(
 
     listing = client.get("/network/security-groups/").content.decode()
     detail = client.get(f"/network/security-groups/{group.id}/").content.decode()
+    edit = client.patch(
+        f"/api/security-groups/{group.id}/", {"description": "x"}, content_type=JSON
+    )
+    add = client.post(
+        "/api/security-group-rules/", {"security_group_id": group.id, "protocol": "udp"}
+    )
+    delete = client.delete(f"/api/security-group-rules/{rule.id}/")
 
+    assert (edit.status_code, add.status_code, delete.status_code) == (403, 403, 403)
+    assert not Operation.objects.exists()
     assert "Create security group" not in listing
     assert "/network/security-groups/delete/" not in listing
     assert f"/network/security-groups/{group.id}/edit/" not in listing + detail

@@ -93,8 +93,12 @@ class SecurityGroupRuleFormView(OperationFormView):
         return group_url(obj.security_group_id)
 
 
-class SecurityGroupRuleDeleteView(ObjectActionView, SecurityGroupRuleFormView):
+class SecurityGroupRuleDeleteView(ObjectActionView):
+    getter = staticmethod(security_group_rule_get)
     form_class = SecurityGroupRuleDeleteForm
+
+    def get_success_url(self, obj: SecurityGroupRule) -> str:
+        return group_url(obj.security_group_id)
 
 
 class SecurityGroupRuleBulkDeleteView(BulkActionView):
