@@ -12,7 +12,8 @@ the exception the instances issue asks for, and they are kept apart from every p
   call per server for data almost nobody reads, and would still be stale when someone does.
 
 So each is fetched on request, with the signed-in user's own project token (Nova's policy
-decides what the user may see, exactly as for their operations), a read timeout of
+decides what the user may see, exactly as for their operations; the page offers the console and
+its log only where the policy files say Nova allows them, `live_reads_allowed`), a read timeout of
 `LIVE_READ_TIMEOUT` seconds, and failures translated into the usual what/why/what-to-do
 message. The detail page itself renders from the mirror and lazy-loads the two logs
 (`hx-trigger="load"`) into boxes that show that message when Nova is down or slow.
@@ -20,16 +21,15 @@ message. The detail page itself renders from the mirror and lazy-loads the two l
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from django.utils.dateparse import parse_datetime
-from openstack.connection import Connection
 
-from dashboard.cloud.connection import user_connection
+from dashboard.cloud.connection import Connection, user_connection
 from dashboard.cloud.errors import CloudPermanentError, translated
+from dashboard.policy import policy_allows
+from dashboard.sessions import CloudSession
 from instances.models import Server
 from instances.reconcile import NOVA
-from tenants.session import KeystoneSession
 
 # Seconds a page's live read waits for Nova's answer (the operations' default is longer).
 LIVE_READ_TIMEOUT = 10.0
@@ -62,6 +62,22 @@ class ConsoleLink:
 
 
 @dataclass(frozen=True)
+class LiveReads:
+    """The live reads Nova's policy lets a session make of its project's servers (the action
+    log is every project reader's)."""
+
+    console: bool
+    console_log: bool
+
+
+def live_reads_allowed(session: CloudSession) -> LiveReads:
+    return LiveReads(
+        console=policy_allows(session, "nova", "os_compute_api:os-remote-consoles"),
+        console_log=policy_allows(session, "nova", "os_compute_api:os-console-output"),
+    )
+
+
+@dataclass(frozen=True)
 class ActionLogEntry:
     """One entry of Nova's action log of a server (`os-instance-actions`)."""
 
@@ -80,7 +96,7 @@ def _utc(value: str | None) -> datetime | None:
     return moment
 
 
-def live_connection(keystone: KeystoneSession) -> Connection:
+def live_connection(keystone: CloudSession) -> Connection:
     """The signed-in user's connection to their project, with the short live-read timeout."""
     return user_connection(
         token=keystone.token, project_id=keystone.project_id, read_timeout=LIVE_READ_TIMEOUT
@@ -88,7 +104,7 @@ def live_connection(keystone: KeystoneSession) -> Connection:
 
 
 def console_link_create(
-    *, conn: Any, server: Server, console_types: tuple[str, ...] = CONSOLE_TYPES
+    *, conn: Connection, server: Server, console_types: tuple[str, ...] = CONSOLE_TYPES
 ) -> ConsoleLink:
     """Mint a console URL for the server: the first of `console_types` the cloud offers.
 
@@ -110,20 +126,21 @@ def console_link_create(
                 raise
             refusals.append(exc)
             continue
+        assert console is not None, "the SDK answers None only below microversion 2.6"
         return ConsoleLink(type=console_type, url=str(console["url"]))
     assert refusals, "no console types to try"
     not_now = [refusal for refusal in refusals if refusal.status_code == 409]
     raise (not_now or refusals)[-1]
 
 
-def console_log_read(*, conn: Any, server: Server, lines: int | None = None) -> str:
+def console_log_read(*, conn: Connection, server: Server, lines: int | None = None) -> str:
     """The server's console output: its last `lines` lines, or all of it."""
     with translated(doing=f"read the console log of server “{server.name_or_id}”", service=NOVA):
         output = conn.compute.get_server_console_output(server.id, length=lines)
     return str(output.get("output") or "")
 
 
-def action_log_list(*, conn: Any, server: Server) -> list[ActionLogEntry]:
+def action_log_list(*, conn: Connection, server: Server) -> list[ActionLogEntry]:
     """Nova's action log of the server, newest first."""
     with translated(doing=f"read the action log of server “{server.name_or_id}”", service=NOVA):
         actions = list(conn.compute.server_actions(server.id))

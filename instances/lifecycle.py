@@ -2,12 +2,15 @@
 
 A pure function of five mirror fields (status, task_state, vm_state, power_state, locked). The
 vm states each action accepts follow `check_instance_state` in nova/compute/api.py; the actions
-Nova refuses on a locked server follow its `check_instance_lock`. Pages offer only the allowed
-actions, changes refuse the others before any cloud call, and services use `already_done` to
-make a retried action harmless ("start" on a running server is done).
+Nova refuses on a locked server follow its `check_instance_lock`. The server action forms
+(`instances.forms.server_actions`) refuse the others before any cloud call, pages offer only the
+allowed ones, and services use `already_done` to make a retried action harmless ("start" on a
+running server is done).
 """
 
 from dataclasses import dataclass
+
+from instances.models import Server
 
 # Nova's vm states (nova/compute/vm_states.py) and how a person says them.
 ACTIVE = "active"
@@ -59,6 +62,17 @@ class ServerState:
     vm_state: str
     power_state: int | None
     locked: bool
+
+
+def mirror_state(server: Server) -> ServerState:
+    """What the rules read of a mirror row."""
+    return ServerState(
+        status=server.status,
+        task_state=server.task_state,
+        vm_state=server.vm_state,
+        power_state=server.power_state,
+        locked=server.locked,
+    )
 
 
 @dataclass(frozen=True)
@@ -263,8 +277,3 @@ def refusal(action: str, state: ServerState) -> Refusal | None:
     if action == "stop" and state.vm_state == ERROR and state.power_state != RUNNING:
         return Refusal("is in error and not running", "there is nothing to shut off")
     return None
-
-
-def allowed_actions(state: ServerState) -> frozenset[str]:
-    """Every action the state allows (what the pages offer)."""
-    return frozenset(action for action in RULES if refusal(action, state) is None)

@@ -159,6 +159,9 @@ class KeyPair(MirrorModel):
     `project_id` stays blank; selectors filter key pairs by `user_id`.
     """
 
+    # Its pages' URLs are named `instances:keypair_<action>` (dashboard.web.permissions).
+    url_noun = "keypair"
+
     id = models.CharField(primary_key=True, max_length=320)
     user_id = models.CharField(max_length=64, db_index=True)
     fingerprint = models.CharField(max_length=128, blank=True)

@@ -6,6 +6,6 @@ cloud; `settings.OPENSTACK_POLICY_DIR` names the directory the override files ar
 
 from oslo_policy.policy import RuleDefault
 
-from dashboard.policies import neutron
+from dashboard.policies import neutron, nova
 
-DEFAULT_RULES: dict[str, list[RuleDefault]] = {"neutron": neutron.RULES}
+DEFAULT_RULES: dict[str, list[RuleDefault]] = {"neutron": neutron.RULES, "nova": nova.RULES}

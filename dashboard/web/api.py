@@ -90,17 +90,24 @@ class ProjectViewSet(
     def session(self) -> CloudSession:
         return request_session(self.request)
 
-    def start_form(self, form_class: type["ProjectForm"], data: Any, obj: Any = None) -> Response:
-        """A write: 403 unless the session may take the form's action on `obj`
-        (`dashboard.web.permissions`, as the pages' buttons), then the form's errors (400, or 409
-        for a refusal), else 202 with the operation its valid data starts."""
+    def permitted_form[FormT: "ProjectForm"](
+        self, form_class: type[FormT], data: Any, obj: Any = None, files: Any = None
+    ) -> FormT:
+        """A write's form, valid: 403 unless the session may take the form's action on `obj`
+        (`dashboard.web.permissions`, as the pages' buttons), then the form's errors (400, or
+        409 for a refusal)."""
         model, action = form_class.model, form_class.action
         if model is not None and action not in permitted_actions(self.session, model, obj):
             raise PermissionDenied(
                 "You may not do this: your role in the project, or the object's state."
             )
-        form = form_class(data, project_id=self.project_id, obj=obj, keystone=self.session)
+        form = form_class(data, files, project_id=self.project_id, obj=obj, keystone=self.session)
         validated_form(form)
+        return form
+
+    def start_form(self, form_class: type["ProjectForm"], data: Any, obj: Any = None) -> Response:
+        """A write (`permitted_form`): 202 with the operation its valid data starts."""
+        form = self.permitted_form(form_class, data, obj)
         return start_from_api(self.request, form.operation_request())
 
 
@@ -178,13 +185,17 @@ def validated_form(form: forms.Form) -> dict[str, Any]:
     return dict(form.cleaned_data)
 
 
-def start_from_api(request: Request, operation_request: OperationRequest) -> Response:
-    """Start an operation for an API write: 202 with it, or 409 saying why it was refused."""
+def operation_started(request: Request, operation_request: OperationRequest) -> Operation:
+    """Start an operation for an API write; raises Refused (409) saying why it was refused."""
     try:
-        started = operation_start(actor=request_session(request), request=operation_request)
+        return operation_start(actor=request_session(request), request=operation_request)
     except OperationRefused as exc:
         raise Refused({"detail": str(exc)}) from exc
-    return accepted(started)
+
+
+def start_from_api(request: Request, operation_request: OperationRequest) -> Response:
+    """Start an operation for an API write: 202 with it, or 409 saying why it was refused."""
+    return accepted(operation_started(request, operation_request))
 
 
 # ---- form fields as the API takes them ----------------------------------------------------

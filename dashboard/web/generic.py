@@ -87,10 +87,15 @@ class ProjectMixin(LoginRequiredMixin):
     def project_id(self) -> str:
         return self.session.project_id
 
+    def lookup(self, getter: Callable[..., Model | None], pk: Any) -> Any:
+        """The object `pk` through `getter`, a selector scoped to the session's project (views
+        of objects a user owns, such as key pairs, scope it to the user instead); or None."""
+        return getter(project_id=self.project_id, pk=pk)
+
     def object_or_404(self, getter: Callable[..., Model | None]) -> Any:
-        """The URL's object through `getter` (a selector scoped to the session's project);
-        404 when the project has no such object."""
-        obj = getter(project_id=self.project_id, pk=self.kwargs[self.url_kwarg])
+        """The URL's object through `getter` (`lookup`); 404 when the project has no such
+        object."""
+        obj = self.lookup(getter, self.kwargs[self.url_kwarg])
         if obj is None:
             raise Http404("Nothing with this id exists in this project.")
         return obj
@@ -102,12 +107,13 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
     htmx requests (sorting, paging, filtering, and the reload after an operation ends) get only
     the `#table` partial. Subclasses set `selector` (a staticmethod taking `project_id`),
     `filterset_class`, `table_class`, `template_name`, `title`, and optionally `create_url_name`
-    and `bulk_delete_url_name`.
+    (with `create_action`, the action of its form) and `bulk_delete_url_name`.
     """
 
     selector: Callable[..., QuerySet[Any]]
     title = ""
     create_url_name = ""
+    create_action = "create"
     create_label = "Create"
     bulk_delete_url_name = ""
     # The mirror sync group and interval whose freshness the page reports.
@@ -148,7 +154,7 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         group, interval = self.freshness
-        create = self.create_url_name and self.may("create")
+        create = self.create_url_name and self.may(self.create_action)
         bulk_delete = self.bulk_delete_url_name and self.may("delete")
         return super().get_context_data(
             title=self.title,
@@ -380,7 +386,7 @@ class BulkActionView(ProjectMixin, View):
     reported next to the operations started.
     """
 
-    form_class: type[ProjectForm]
+    form_class: type[ProjectForm] = ProjectForm
     getter: Callable[..., Model | None]
     success_url_name = ""
     http_method_names = ["post"]
@@ -389,7 +395,7 @@ class BulkActionView(ProjectMixin, View):
         model, action = self.form_class.model, self.form_class.action
         assert model is not None
         for pk in dict.fromkeys(self.request.POST.getlist("pk")):
-            obj = self.getter(project_id=self.project_id, pk=pk)
+            obj = self.lookup(self.getter, pk)
             if obj is not None and action in permitted_actions(self.session, model, obj):
                 yield obj
 

@@ -1,17 +1,24 @@
-"""Forms of the server actions that take options; every choice is scoped to the project (and to
-the server, `obj`), and pages and the API validate with the same form."""
+"""Server actions, one form each: the lifecycle rules (`instances.lifecycle`) refuse what the
+server's state does not allow, with the reason, before anything is queued; every choice is scoped
+to the project (and to the server, `obj`); pages and the API validate with the same form.
 
+The actions without options are forms without fields (a button posts them); the others have a
+page of their own. Each names Nova's (or Neutron's) policy rule it needs.
+"""
+
+from dataclasses import replace
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
+from dashboard.operations.registry import OperationRequest, Service
+from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import NameField, ProjectForm
+from instances.lifecycle import RULES, mirror_state, refusal
 from instances.models import Flavor, Image, Server
 from instances.selectors.server_actions import (
-    free_floating_ip_list,
     resize_flavor_list,
-    server_fixed_addresses,
-    server_floating_ip_list,
     server_security_group_ids,
     server_security_group_list,
 )
@@ -21,17 +28,207 @@ from instances.selectors.servers import (
     launch_port_list,
     server_ports,
 )
-from networks.models import FloatingIP, Network, Port, SecurityGroup
-from networks.selectors.floating_ips import unreachable_reason
-from networks.selectors.networks import external_network_list
+from instances.services import server_actions as services
+from networks.forms.floating_ips import (
+    FloatingIPAssociateForm,
+    FloatingIPDisassociateForm,
+    FloatingIPForm,
+)
+from networks.models import Network, Port, SecurityGroup
+
+
+def nova(rule: str) -> tuple[str, str]:
+    """One of Nova's policy rules (`dashboard.policies.nova`)."""
+    return ("nova", f"os_compute_api:{rule}")
+
+
+def has_address(server: Server, kind: str) -> bool:
+    """Whether Nova shows the server with an address of this kind ("fixed", "floating")."""
+    return any(
+        address.get("OS-EXT-IPS:type") == kind
+        for addresses in server.addresses.values()
+        for address in addresses
+    )
 
 
 class ServerActionForm(ProjectForm):
-    """A form about one server of the project (`obj`)."""
+    """An action on one server of the project (`obj`), refused while the server's state does not
+    allow it; the operation targets the server, and its service gets the server's id."""
 
+    model = Server
     template_name = "instances/server_action_form.html"
     obj: Server
     intro = ""  # what the action does, shown above the fields
+
+    @classmethod
+    def refusal_for(cls, server: Server) -> str:
+        """Why the server's state does not allow the action now (the mirror's view, which Nova
+        confirms when the operation runs), or "": its button is left out, a post is refused."""
+        found = refusal(cls.action, mirror_state(server))
+        return "" if found is None else found.about(server.name_or_id)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if refused := self.refusal_for(self.obj):
+            raise OperationRefused(refused)
+        return data
+
+    def server_request(
+        self, service: Service, params: dict[str, Any] | None = None, *, description: str = ""
+    ) -> OperationRequest:
+        """The operation of `service` on the server, with its options; described by default as
+        the action's verb and the server's name ("Start server “web-1”")."""
+        server, verb = self.obj, RULES[self.action].verb
+        return OperationRequest(
+            service=service,
+            description=description or f"{verb[:1].upper()}{verb[1:]} server “{server.name_or_id}”",
+            target_type="server",
+            target_id=server.id,
+            target_name=server.name,
+            params={"server_id": server.id, **(params or {})},
+        )
+
+
+# ---- actions without options: a button each -----------------------------------------------
+
+
+class ServerStartForm(ServerActionForm):
+    action = "start"
+    policy = nova("servers:start")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_start)
+
+
+class ServerStopForm(ServerActionForm):
+    action = "stop"
+    policy = nova("servers:stop")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_stop)
+
+
+class ServerRebootForm(ServerActionForm):
+    action = "reboot"
+    policy = nova("servers:reboot")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_reboot)
+
+
+class ServerRebootHardForm(ServerActionForm):
+    action = "reboot_hard"
+    policy = nova("servers:reboot")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_reboot_hard)
+
+
+class ServerPauseForm(ServerActionForm):
+    action = "pause"
+    policy = nova("os-pause-server:pause")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_pause)
+
+
+class ServerUnpauseForm(ServerActionForm):
+    action = "unpause"
+    policy = nova("os-pause-server:unpause")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_unpause)
+
+
+class ServerSuspendForm(ServerActionForm):
+    action = "suspend"
+    policy = nova("os-suspend-server:suspend")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_suspend)
+
+
+class ServerResumeForm(ServerActionForm):
+    action = "resume"
+    policy = nova("os-suspend-server:resume")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_resume)
+
+
+class ServerLockForm(ServerActionForm):
+    action = "lock"
+    policy = nova("os-lock-server:lock")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_lock)
+
+
+class ServerUnlockForm(ServerActionForm):
+    action = "unlock"
+    policy = nova("os-lock-server:unlock")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_unlock)
+
+
+class ServerRescueForm(ServerActionForm):
+    action = "rescue"
+    policy = nova("os-rescue")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_rescue)
+
+
+class ServerUnrescueForm(ServerActionForm):
+    action = "unrescue"
+    policy = nova("os-unrescue")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_unrescue)
+
+
+class ServerShelveForm(ServerActionForm):
+    action = "shelve"
+    policy = nova("os-shelve:shelve")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_shelve)
+
+
+class ServerUnshelveForm(ServerActionForm):
+    action = "unshelve"
+    policy = nova("os-shelve:unshelve")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_unshelve)
+
+
+class ServerResizeConfirmForm(ServerActionForm):
+    action = "resize_confirm"
+    policy = nova("servers:confirm_resize")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_resize_confirm)
+
+
+class ServerResizeRevertForm(ServerActionForm):
+    action = "resize_revert"
+    policy = nova("servers:revert_resize")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_resize_revert)
+
+
+class ServerDeleteForm(ServerActionForm):
+    action = "delete"
+    policy = nova("servers:delete")
+
+    def operation_request(self) -> OperationRequest:
+        return self.server_request(services.server_delete)
+
+
+# ---- actions with options: a page each ------------------------------------------------------
 
 
 class FlavorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -40,6 +237,8 @@ class FlavorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class ResizeForm(ServerActionForm):
+    action = "resize"
+    policy = nova("servers:resize")
     intro = (
         "The server restarts with the new flavor's vCPUs, RAM and disk, then waits for you to "
         "confirm the resize (or revert it) on its page."
@@ -63,8 +262,18 @@ class ResizeForm(ServerActionForm):
             )
         return flavor
 
+    def operation_request(self) -> OperationRequest:
+        flavor: Flavor = self.cleaned_data["flavor"]
+        return self.server_request(
+            services.server_resize,
+            {"flavor_id": flavor.id, "flavor_name": flavor.name},
+            description=f"Resize server “{self.obj.name_or_id}” to {flavor.name}",
+        )
+
 
 class RebuildForm(ServerActionForm):
+    action = "rebuild"
+    policy = nova("servers:rebuild")
     intro = (
         "Rebuilding replaces the server's disk with a fresh copy of the image: everything "
         "written to the disk is lost. Its addresses, flavor and ID stay."
@@ -76,33 +285,69 @@ class RebuildForm(ServerActionForm):
         help_text="A new name for the server; leave empty to keep its name.",
     )
 
+    @classmethod
+    def initial_for(cls, obj: Server) -> dict[str, Any]:
+        return {"image": obj.image_id}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["image"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = launch_image_list(project_id=self.project_id)
-        field.initial = self.obj.image_id
+
+    def operation_request(self) -> OperationRequest:
+        image: Image = self.cleaned_data["image"]
+        return self.server_request(
+            services.server_rebuild,
+            {"image_id": image.id, "name": self.cleaned_data["name"]},
+            description=(f"Rebuild server “{self.obj.name_or_id}” from image “{image.name_or_id}”"),
+        )
 
 
 class RenameForm(ServerActionForm):
+    action = "rename"
+    policy = nova("servers:update")
+
     name = NameField()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["name"].initial = self.obj.name
+    @classmethod
+    def initial_for(cls, obj: Server) -> dict[str, Any]:
+        return {"name": obj.name}
+
+    def operation_request(self) -> OperationRequest:
+        name = self.cleaned_data["name"]
+        return self.server_request(
+            services.server_rename,
+            {"name": name},
+            description=f"Rename server “{self.obj.name_or_id}” to “{name}”",
+        )
 
 
 class SnapshotForm(ServerActionForm):
+    action = "snapshot"
+    policy = nova("servers:create_image")
     intro = "The snapshot becomes an image of your project that new servers can boot from."
 
     name = NameField(label="Snapshot name")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["name"].initial = f"{self.obj.name_or_id}-snapshot"
+    @classmethod
+    def initial_for(cls, obj: Server) -> dict[str, Any]:
+        return {"name": f"{obj.name_or_id}-snapshot"}
+
+    def operation_request(self) -> OperationRequest:
+        name = self.cleaned_data["name"]
+        return self.server_request(
+            services.server_snapshot,
+            {"name": name},
+            description=f"Create snapshot “{name}” of server “{self.obj.name_or_id}”",
+        )
 
 
 class SecurityGroupsForm(ServerActionForm):
+    action = "security_groups"
+    # The groups are set on the server's ports, through Neutron.
+    policy = ("neutron", "update_port")
+
     security_groups = forms.ModelMultipleChoiceField(
         queryset=SecurityGroup.objects.none(),
         required=False,
@@ -117,6 +362,15 @@ class SecurityGroupsForm(ServerActionForm):
         field.queryset = server_security_group_list(project_id=self.project_id)
         field.initial = server_security_group_ids(project_id=self.project_id, server_id=self.obj.id)
 
+    def operation_request(self) -> OperationRequest:
+        groups: list[SecurityGroup] = list(self.cleaned_data["security_groups"])
+        names = ", ".join(f"“{group.name_or_id}”" for group in groups) or "none"
+        return self.server_request(
+            services.server_security_groups,
+            {"security_group_ids": [group.id for group in groups]},
+            description=f"Set the security groups of server “{self.obj.name_or_id}” to {names}",
+        )
+
 
 class PortChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Port) -> str:
@@ -126,6 +380,9 @@ class PortChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class InterfaceAttachForm(ServerActionForm):
+    action = "interface_attach"
+    policy = nova("os-attach-interfaces:create")
+
     network = forms.ModelChoiceField(
         queryset=Network.objects.none(),
         required=False,
@@ -147,16 +404,36 @@ class InterfaceAttachForm(ServerActionForm):
         port.queryset = launch_port_list(project_id=self.project_id)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+        data = super().clean()
         if bool(data.get("network")) == bool(data.get("port")):
             raise forms.ValidationError("Choose either a network or a port, not both.")
         return data
 
+    def operation_request(self) -> OperationRequest:
+        port: Port | None = self.cleaned_data.get("port")
+        if port is not None:
+            params, onto = {"port_id": port.id}, f"port “{port.name_or_id}”"
+        else:
+            network: Network = self.cleaned_data["network"]
+            params, onto = {"network_id": network.id}, f"network “{network.name_or_id}”"
+        return self.server_request(
+            services.server_interface_attach,
+            params,
+            description=f"Attach server “{self.obj.name_or_id}” to {onto}",
+        )
+
 
 class InterfaceDetachForm(ServerActionForm):
+    action = "interface_detach"
+    policy = nova("os-attach-interfaces:delete")
     intro = "A port Nova made for the server is deleted with the interface; your own ports stay."
 
     port = PortChoiceField(queryset=Port.objects.none(), empty_label=None)
+
+    @classmethod
+    def applies_to(cls, obj: Server) -> bool:
+        """Only a server with an address has an interface to detach."""
+        return has_address(obj, "fixed")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,90 +441,58 @@ class InterfaceDetachForm(ServerActionForm):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = server_ports(project_id=self.project_id, server_id=self.obj.id)
 
-
-class FloatingIPChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: FloatingIP) -> str:
-        mapped = f" → {obj.fixed_ip_address}" if obj.fixed_ip_address else ""
-        return f"{obj.floating_ip_address}{mapped}"
-
-
-class FloatingIPAssociateForm(ServerActionForm):
-    address = forms.ChoiceField(
-        label="Server address", help_text="The fixed address the floating IP maps to."
-    )
-    floating_ip = FloatingIPChoiceField(
-        queryset=FloatingIP.objects.none(),
-        required=False,
-        label="Floating IP",
-        help_text="One of your project's floating IPs that is mapped to nothing.",
-    )
-    floating_network = forms.ModelChoiceField(
-        queryset=Network.objects.none(),
-        required=False,
-        label="Or allocate a new one from",
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.addresses = {
-            f"{port.id}/{address}": (port, address)
-            for port, address in server_fixed_addresses(
-                project_id=self.project_id, server_id=self.obj.id
-            )
-        }
-        address = self.fields["address"]
-        floating_ip, network = self.fields["floating_ip"], self.fields["floating_network"]
-        assert isinstance(address, forms.ChoiceField)
-        assert isinstance(floating_ip, forms.ModelChoiceField)
-        assert isinstance(network, forms.ModelChoiceField)
-        address.choices = [
-            (key, f"{ip} (port “{port.name_or_id}”)") for key, (port, ip) in self.addresses.items()
-        ]
-        address.error_messages["invalid_choice"] = (
-            "This is not an IPv4 address of the server. Choose one of its addresses."
+    def operation_request(self) -> OperationRequest:
+        port: Port = self.cleaned_data["port"]
+        return self.server_request(
+            services.server_interface_detach,
+            {"port_id": port.id},
+            description=f"Detach port “{port.name_or_id}” from server “{self.obj.name_or_id}”",
         )
-        floating_ip.queryset = free_floating_ip_list(project_id=self.project_id)
-        network.queryset = external_network_list(project_id=self.project_id)
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        floating_ip, network = data.get("floating_ip"), data.get("floating_network")
-        if bool(floating_ip) == bool(network):
-            raise forms.ValidationError(
-                "Choose either one of your floating IPs or an external network to allocate a "
-                "new one from, not both."
-            )
-        if "address" not in data:
-            return data
-        port, fixed_ip_address = self.addresses[data["address"]]
-        data.update(port_id=port.id, fixed_ip_address=fixed_ip_address)
-        external = floating_ip.floating_network if floating_ip else network
-        subnet_id = next(
-            fixed["subnet_id"]
-            for fixed in port.fixed_ips
-            if fixed["ip_address"] == fixed_ip_address
+
+# ---- floating IPs: networks' associate and disassociate forms, on the server's page ----------
+
+
+class ServerFloatingIPForm(ServerActionForm, FloatingIPForm):
+    """A floating-IP action of networks (`networks.forms.floating_ips`) on the server's page: the
+    form chooses the floating IP, offers the server's ports only, and the operation targets the
+    server."""
+
+    model = Server
+    chooses_floating_ip = True
+    label = ""
+    confirm = ""
+
+    def target_ports(self) -> QuerySet[Port]:
+        return super().target_ports().filter(device_id=self.obj.id)
+
+    def device_label(self) -> str:
+        return f"server “{self.obj.name_or_id}”"
+
+    def operation_request(self) -> OperationRequest:
+        server = self.obj
+        return replace(
+            super().operation_request(),
+            target_type="server",
+            target_id=server.id,
+            target_name=server.name,
         )
-        if external is not None and (
-            reason := unreachable_reason(
-                project_id=self.project_id,
-                subnet_id=subnet_id,
-                external_network_id=external.id,
-                external_network_name=external.name_or_id,
-            )
-        ):
-            self.add_error("address", reason)
-        return data
 
 
-class FloatingIPDisassociateForm(ServerActionForm):
+class ServerFloatingIPAssociateForm(ServerFloatingIPForm, FloatingIPAssociateForm):
+    action = "floating_ip_associate"
+
+    @classmethod
+    def applies_to(cls, obj: Any) -> bool:
+        """A floating IP maps to a fixed address of the server (`obj`)."""
+        return has_address(obj, "fixed")
+
+
+class ServerFloatingIPDisassociateForm(ServerFloatingIPForm, FloatingIPDisassociateForm):
+    action = "floating_ip_disassociate"
     intro = "The floating IP stays allocated to your project; release it on the Floating IPs page."
 
-    floating_ip = FloatingIPChoiceField(
-        queryset=FloatingIP.objects.none(), empty_label=None, label="Floating IP"
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["floating_ip"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = server_floating_ip_list(project_id=self.project_id, server_id=self.obj.id)
+    @classmethod
+    def applies_to(cls, obj: Any) -> bool:
+        """The server (`obj`) has a floating IP."""
+        return has_address(obj, "floating")

@@ -1,5 +1,6 @@
 """The launch form: every choice comes from the mirror, and a launch that cannot fit the image,
-the flavor or the project's compute quota is refused here, before any cloud call."""
+the flavor or the project's compute quota is refused here, before any cloud call. A valid launch
+of N servers is N operations, one per server."""
 
 import base64
 import re
@@ -10,10 +11,16 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from dashboard.web.forms import NameField, ProjectForm
-from instances.changes.keypairs import GeneratedKeyPair, keypair_generate
-from instances.forms.keypairs import clean_keypair_name, clean_public_key
-from instances.models import Flavor, Image
+from dashboard.operations.registry import OperationRequest
+from dashboard.web.forms import NameField
+from instances.forms.keypairs import (
+    GeneratedKeyPair,
+    UserForm,
+    clean_keypair_name,
+    clean_public_key,
+    keypair_generate,
+)
+from instances.models import Flavor, Image, Server
 from instances.selectors.keypairs import keypair_list
 from instances.selectors.servers import (
     QuotaLine,
@@ -25,7 +32,7 @@ from instances.selectors.servers import (
     launch_quota,
     launch_security_group_list,
 )
-from instances.services.servers import OPERATION_METADATA_KEY
+from instances.services.servers import OPERATION_METADATA_KEY, server_create
 
 MAX_LAUNCH_COUNT = 10
 MAX_NAME_LENGTH = 255
@@ -38,6 +45,24 @@ MAX_METADATA_VALUE = 255
 MAX_METADATA_ITEMS = 128 - 1
 NETWORK, PORT = "network", "port"
 GiB = 1024**3
+# What each server's operation carries from the launch form (validated, no secrets; the public
+# key of a key pair the launch makes, never a private one).
+LAUNCH_PARAMS = (
+    "image_id",
+    "flavor_id",
+    "nics",
+    "security_groups",
+    "key_name",
+    "public_key",
+    "availability_zone",
+    "user_data",
+    "metadata",
+)
+
+
+def launch_names(name: str, count: int) -> list[str]:
+    """The servers' names: the name itself for one server, `name-1` .. `name-N` for several."""
+    return [name] if count == 1 else [f"{name}-{index}" for index in range(1, count + 1)]
 
 
 def _size(amount: int) -> str:
@@ -98,7 +123,15 @@ def _flavor_label(flavor: Flavor) -> str:
     return f"{flavor.name} — {flavor.vcpus} vCPU, {flavor.ram} MiB RAM, {flavor.disk} GiB disk"
 
 
-class ServerLaunchForm(ProjectForm):
+class ServerLaunchForm(UserForm):
+    """Launch servers; a key pair the launch generates is kept in `generated_keypair` for the
+    answer, which shows its private key once."""
+
+    model = Server
+    action = "launch"
+    on_object = False
+    policy = ("nova", "os_compute_api:servers:create")
+
     name = NameField()
     count = forms.IntegerField(
         min_value=1,
@@ -157,9 +190,8 @@ class ServerLaunchForm(ProjectForm):
         help_text="One key=value per line.",
     )
 
-    def __init__(self, *args: Any, user_id: str, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user_id = user_id
         # A key pair generated for this launch: its private key is for the answer only.
         self.generated_keypair: GeneratedKeyPair | None = None
         project_id = self.project_id
@@ -187,7 +219,7 @@ class ServerLaunchForm(ProjectForm):
         self.fields["security_groups"].initial = [g.id for g in groups if g.name == "default"]
         self.choice("key_name").choices = [
             ("", "No key pair"),
-            *((keypair.name, keypair.name) for keypair in keypair_list(user_id=user_id)),
+            *((keypair.name, keypair.name) for keypair in keypair_list(user_id=self.user_id)),
         ]
         self.fields["key_name"].help_text = format_html(
             'Its public key is installed for SSH. Your key pairs are on <a href="{}">Key '
@@ -344,6 +376,21 @@ class ServerLaunchForm(ProjectForm):
                 + ". Launch fewer or smaller servers, delete servers you no longer need, or ask "
                 "a cloud administrator for a larger quota (the Overview shows your quotas).",
             )
+
+    def operation_requests(self) -> list[OperationRequest]:
+        """One launch operation per server the form asks for (`count`), each named on its own.
+        A launch has no target id yet, so none is refused as another one's duplicate."""
+        params = {key: self.cleaned_data[key] for key in LAUNCH_PARAMS}
+        return [
+            OperationRequest(
+                service=server_create,
+                description=f"Launch server “{name}”",
+                target_type="server",
+                target_name=name,
+                params={**params, "name": name},
+            )
+            for name in launch_names(self.cleaned_data["name"], self.cleaned_data["count"])
+        ]
 
     def quota_lines(self) -> list[QuotaLine]:
         """The compute quotas against the launch as currently filled in (for the page)."""

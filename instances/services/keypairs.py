@@ -10,9 +10,10 @@ import binascii
 import hashlib
 from typing import Any
 
-from dashboard.cloud.connection import service_connection
+from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudConflict, translated
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import operation_service
 from dashboard.operations.services import operation_record_result
 from instances.reconcile import NOVA, keypair_id, reconcile_keypairs
 
@@ -39,7 +40,7 @@ def public_key_fingerprint(public_key: str) -> str | None:
     return ":".join(digest[index : index + 2] for index in range(0, len(digest), 2))
 
 
-def keypair_import_once(*, conn: Any, name: str, public_key: str) -> None:
+def keypair_import_once(*, conn: Connection, name: str, public_key: str) -> None:
     """Import `public_key` as the connection's user's key pair `name`; finding that key pair
     already holding the same key (an earlier attempt, or another operation of the same launch)
     is done, holding another key a conflict."""
@@ -61,7 +62,8 @@ def keypair_import_once(*, conn: Any, name: str, public_key: str) -> None:
             ) from taken
 
 
-def keypair_create(*, conn: Any, operation: Operation, name: str, public_key: str) -> None:
+@operation_service
+def keypair_create(*, conn: Connection, operation: Operation, name: str, public_key: str) -> None:
     """Import `public_key` as the operation's user's key pair `name` (once, even when retried);
     mirror it."""
     keypair_import_once(conn=conn, name=name, public_key=public_key)
@@ -78,15 +80,10 @@ def _same_key(existing: Any, public_key: str) -> bool:
     return bool((existing.public_key or "").split()[:2] == public_key.split()[:2])
 
 
-def keypair_delete(*, conn: Any, operation: Operation, name: str) -> None:
+@operation_service
+def keypair_delete(*, conn: Connection, operation: Operation, name: str) -> None:
     """Delete the operation's user's key pair `name` (already gone counts as done); remove it
     from the mirror."""
     with translated(doing=f"delete key pair “{name}”", service=NOVA):
         conn.compute.delete_keypair(name, ignore_missing=True)
     reconcile_keypairs(conn=service_connection(), user_id=operation.user_id, names=[name])
-
-
-ACTIONS = {
-    "instances.keypair_create": keypair_create,
-    "instances.keypair_delete": keypair_delete,
-}

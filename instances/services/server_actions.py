@@ -14,7 +14,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from dashboard.cloud.connection import service_connection
+from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import (
     CloudConflict,
     CloudError,
@@ -25,13 +25,15 @@ from dashboard.cloud.errors import (
     translated,
 )
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import operation_service
 from dashboard.operations.services import operation_record_result
 from instances.lifecycle import RULES, ServerState, already_done, refusal
 from instances.reconcile import NOVA, reconcile_images, reconcile_servers
 from instances.services.servers import OPERATION_METADATA_KEY
 from instances.tasks import server_followup_schedule
-from networks.reconcile import reconcile_floating_ips, reconcile_ports
-from networks.services.common import NEUTRON, create_once, operation_tag
+from networks.reconcile import reconcile_ports
+from networks.services.common import NEUTRON, operation_tag
+from networks.services.floating_ips import follows_port_devices
 
 # How long an interface or floating IP change waits for Nova's addresses to show it, how long a
 # confirmed resize waits to leave VERIFY_RESIZE, and how often they look.
@@ -64,7 +66,9 @@ def _mirror(server_id: str, *, follow_up: bool = False) -> None:
     server_followup_schedule(ids=[server_id] if follow_up else list(result.transitional))
 
 
-def _nova_shows(*, conn: Any, server_id: str, shown: Callable[[Any], bool], wait: float) -> None:
+def _nova_shows(
+    *, conn: Connection, server_id: str, shown: Callable[[Any], bool], wait: float
+) -> None:
     """Wait, up to `wait` seconds, until Nova's view of the server satisfies `shown`. Past the
     wait the operation still succeeds: the follow-up reconcile picks the change up later."""
     deadline = time.monotonic() + wait
@@ -77,7 +81,7 @@ def _nova_shows(*, conn: Any, server_id: str, shown: Callable[[Any], bool], wait
 
 
 def _addresses_show(
-    *, conn: Any, server_id: str, shown: Callable[[list[dict[str, Any]]], bool]
+    *, conn: Connection, server_id: str, shown: Callable[[list[dict[str, Any]]], bool]
 ) -> None:
     """Wait, a little, until Nova's view of the server's addresses shows a Neutron change.
 
@@ -94,7 +98,7 @@ def _addresses_show(
     )
 
 
-def _read(*, conn: Any, server_id: str, doing: str) -> Any:
+def _read(*, conn: Connection, server_id: str, doing: str) -> Any:
     """The server as Nova shows it now; a server that is gone leaves the mirror too."""
     try:
         with translated(doing=doing, service=NOVA):
@@ -115,7 +119,9 @@ def _refused(error: CloudError | None, *, action: str, server: Any, doing: str) 
     return restated(error, doing=doing, why=why, service=NOVA, error_class=error_class)
 
 
-def _requested_since(*, conn: Any, server_id: str, nova_action: str, operation: Operation) -> bool:
+def _requested_since(
+    *, conn: Connection, server_id: str, nova_action: str, operation: Operation
+) -> bool:
     """Whether this operation's user already asked Nova for this action since the operation
     began: an earlier attempt of the operation got through (`os-instance-actions`)."""
     since = operation.created_at - ACTION_CLOCK_MARGIN
@@ -130,7 +136,7 @@ def _requested_since(*, conn: Any, server_id: str, nova_action: str, operation: 
 
 def _act(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     server_id: str,
     action: str,
@@ -164,66 +170,177 @@ def _act(
 
 # ---- actions without options -----------------------------------------------------------------
 
-_CALLS: dict[str, Callable[[Any, str], Any]] = {
-    "start": lambda conn, server_id: conn.compute.start_server(server_id),
-    "stop": lambda conn, server_id: conn.compute.stop_server(server_id),
-    "reboot": lambda conn, server_id: conn.compute.reboot_server(server_id, "SOFT"),
-    "reboot_hard": lambda conn, server_id: conn.compute.reboot_server(server_id, "HARD"),
-    "pause": lambda conn, server_id: conn.compute.pause_server(server_id),
-    "unpause": lambda conn, server_id: conn.compute.unpause_server(server_id),
-    "suspend": lambda conn, server_id: conn.compute.suspend_server(server_id),
-    "resume": lambda conn, server_id: conn.compute.resume_server(server_id),
-    "lock": lambda conn, server_id: conn.compute.lock_server(server_id),
-    "unlock": lambda conn, server_id: conn.compute.unlock_server(server_id),
-    # Without an image Nova rescues from the server's own image.
-    "rescue": lambda conn, server_id: conn.compute.rescue_server(server_id),
-    "unrescue": lambda conn, server_id: conn.compute.unrescue_server(server_id),
-    "shelve": lambda conn, server_id: conn.compute.shelve_server(server_id),
-    "unshelve": lambda conn, server_id: conn.compute.unshelve_server(server_id),
-    "resize_confirm": lambda conn, server_id: conn.compute.confirm_server_resize(server_id),
-    "resize_revert": lambda conn, server_id: conn.compute.revert_server_resize(server_id),
-}
-# Actions whose effect leaves no trace in the state once over: a retry asks Nova's action log.
-_LOGGED_AS = {"reboot": "reboot", "reboot_hard": "reboot"}
 
-
-def server_lifecycle_action(
-    *, conn: Any, operation: Operation, server_id: str, action: str
+def _simple(
+    *,
+    conn: Connection,
+    operation: Operation,
+    server_id: str,
+    action: str,
+    call: Callable[[], Any],
+    logged_as: str = "",
 ) -> None:
-    """Run one option-less lifecycle action (start, stop, reboot, ...) on the server, once even
-    when retried; raises CloudConflict naming the reason when the state does not allow it."""
-    nova_action = _LOGGED_AS.get(action)
+    """Run one option-less lifecycle action on the server, once even when retried; raises
+    CloudConflict naming the reason when the state does not allow it. `logged_as`: Nova's name,
+    in its action log, of an action that leaves no trace in the state once over (a reboot), which
+    a retry asks the log for."""
 
     def done(server: Any) -> bool:
         return (
-            nova_action is not None
+            bool(logged_as)
             and operation.attempts > 1
             and _requested_since(
-                conn=conn, server_id=server_id, nova_action=nova_action, operation=operation
+                conn=conn, server_id=server_id, nova_action=logged_as, operation=operation
             )
         )
 
+    _act(conn=conn, operation=operation, server_id=server_id, action=action, call=call, done=done)
+    _mirror(server_id)
+
+
+@operation_service
+def server_start(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Start the server (running already counts as done)."""
+    call = partial(conn.compute.start_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="start", call=call)
+
+
+@operation_service
+def server_stop(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Shut the server off (shut off already counts as done)."""
+    call = partial(conn.compute.stop_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="stop", call=call)
+
+
+@operation_service
+def server_reboot(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Reboot the server softly, once even when retried (Nova's action log tells)."""
+    call = partial(conn.compute.reboot_server, server_id, "SOFT")
+    _simple(
+        conn=conn,
+        operation=operation,
+        server_id=server_id,
+        action="reboot",
+        call=call,
+        logged_as="reboot",
+    )
+
+
+@operation_service
+def server_reboot_hard(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Reboot the server hard (a power cycle), once even when retried."""
+    call = partial(conn.compute.reboot_server, server_id, "HARD")
+    _simple(
+        conn=conn,
+        operation=operation,
+        server_id=server_id,
+        action="reboot_hard",
+        call=call,
+        logged_as="reboot",
+    )
+
+
+@operation_service
+def server_pause(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Pause the server (paused already counts as done)."""
+    call = partial(conn.compute.pause_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="pause", call=call)
+
+
+@operation_service
+def server_unpause(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Unpause the server (no longer paused counts as done)."""
+    call = partial(conn.compute.unpause_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="unpause", call=call)
+
+
+@operation_service
+def server_suspend(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Suspend the server (suspended already counts as done)."""
+    call = partial(conn.compute.suspend_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="suspend", call=call)
+
+
+@operation_service
+def server_resume(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Resume the suspended server (no longer suspended counts as done)."""
+    call = partial(conn.compute.resume_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="resume", call=call)
+
+
+@operation_service
+def server_lock(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Lock the server (locked already counts as done)."""
+    call = partial(conn.compute.lock_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="lock", call=call)
+
+
+@operation_service
+def server_unlock(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Unlock the server (unlocked already counts as done)."""
+    call = partial(conn.compute.unlock_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="unlock", call=call)
+
+
+@operation_service
+def server_rescue(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Boot the server into rescue mode from its own image (in rescue counts as done)."""
+    call = partial(conn.compute.rescue_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="rescue", call=call)
+
+
+@operation_service
+def server_unrescue(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Leave rescue mode (no longer rescued counts as done)."""
+    call = partial(conn.compute.unrescue_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="unrescue", call=call)
+
+
+@operation_service
+def server_shelve(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Shelve the server (shelved already counts as done)."""
+    call = partial(conn.compute.shelve_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="shelve", call=call)
+
+
+@operation_service
+def server_unshelve(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Unshelve the server (no longer shelved counts as done)."""
+    call = partial(conn.compute.unshelve_server, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="unshelve", call=call)
+
+
+@operation_service
+def server_resize_confirm(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Confirm the server's resize (confirmed already counts as done); waits a little for the
+    compute host to finish."""
     _act(
         conn=conn,
         operation=operation,
         server_id=server_id,
-        action=action,
-        call=lambda: _CALLS[action](conn, server_id),
-        done=done,
+        action="resize_confirm",
+        call=partial(conn.compute.confirm_server_resize, server_id),
     )
-    if action == "resize_confirm":
-        # Nova confirms without a task state: the server shows VERIFY_RESIZE, as if nothing
-        # were under way, until the compute host has finished.
-        _nova_shows(
-            conn=conn,
-            server_id=server_id,
-            shown=lambda server: already_done(action, _state(server)),
-            wait=CONFIRM_WAIT,
-        )
-    _mirror(server_id, follow_up=action == "resize_confirm")
+    # Nova confirms without a task state: the server shows VERIFY_RESIZE, as if nothing were
+    # under way, until the compute host has finished.
+    _nova_shows(
+        conn=conn,
+        server_id=server_id,
+        shown=lambda server: already_done("resize_confirm", _state(server)),
+        wait=CONFIRM_WAIT,
+    )
+    _mirror(server_id, follow_up=True)
 
 
-def server_delete(*, conn: Any, operation: Operation, server_id: str) -> None:
+@operation_service
+def server_resize_revert(*, conn: Connection, operation: Operation, server_id: str) -> None:
+    """Revert the server's resize to its old flavor (reverted already counts as done)."""
+    call = partial(conn.compute.revert_server_resize, server_id)
+    _simple(conn=conn, operation=operation, server_id=server_id, action="resize_revert", call=call)
+
+
+@operation_service
+def server_delete(*, conn: Connection, operation: Operation, server_id: str) -> None:
     """Delete the server (already gone counts as done); refused while it is locked."""
     try:
         _act(
@@ -241,8 +358,9 @@ def server_delete(*, conn: Any, operation: Operation, server_id: str) -> None:
 # ---- actions with options ----------------------------------------------------------------------
 
 
+@operation_service
 def server_resize(
-    *, conn: Any, operation: Operation, server_id: str, flavor_id: str, flavor_name: str
+    *, conn: Connection, operation: Operation, server_id: str, flavor_id: str, flavor_name: str
 ) -> None:
     """Resize the server to the flavor (already resized to it counts as done); the server then
     waits in VERIFY_RESIZE for a confirm or revert."""
@@ -257,8 +375,9 @@ def server_resize(
     _mirror(server_id)
 
 
+@operation_service
 def server_rebuild(
-    *, conn: Any, operation: Operation, server_id: str, image_id: str, name: str = ""
+    *, conn: Connection, operation: Operation, server_id: str, image_id: str, name: str = ""
 ) -> None:
     """Rebuild the server from the image (its disk is replaced), optionally renaming it; once
     even when retried."""
@@ -279,7 +398,8 @@ def server_rebuild(
     _mirror(server_id)
 
 
-def server_rename(*, conn: Any, operation: Operation, server_id: str, name: str) -> None:
+@operation_service
+def server_rename(*, conn: Connection, operation: Operation, server_id: str, name: str) -> None:
     """Give the server a new name (already so named counts as done)."""
     _act(
         conn=conn,
@@ -292,7 +412,7 @@ def server_rename(*, conn: Any, operation: Operation, server_id: str, name: str)
     _mirror(server_id)
 
 
-def _snapshot_made_before(*, conn: Any, operation: Operation, name: str) -> Any | None:
+def _snapshot_made_before(*, conn: Connection, operation: Operation, name: str) -> Any | None:
     """The image an earlier attempt of this operation made, found by the operation id Nova
     copied into the image's properties."""
     if operation.result_id:
@@ -303,7 +423,8 @@ def _snapshot_made_before(*, conn: Any, operation: Operation, name: str) -> Any 
     return None
 
 
-def server_snapshot(*, conn: Any, operation: Operation, server_id: str, name: str) -> None:
+@operation_service
+def server_snapshot(*, conn: Connection, operation: Operation, server_id: str, name: str) -> None:
     """Create an image of the server named `name` (once, even when retried); mirror it."""
     doing = f"create snapshot “{name}” of server “{operation.target_label}”"
     with translated(doing=doing, service=NOVA):
@@ -324,8 +445,9 @@ def server_snapshot(*, conn: Any, operation: Operation, server_id: str, name: st
     _mirror(server_id)
 
 
+@operation_service
 def server_security_groups(
-    *, conn: Any, operation: Operation, server_id: str, security_group_ids: list[str]
+    *, conn: Connection, operation: Operation, server_id: str, security_group_ids: list[str]
 ) -> None:
     """Give every port of the server exactly these security groups (set semantics, so a retry
     is harmless). Each port is updated with its revision number: a concurrent change of the
@@ -366,9 +488,10 @@ def server_security_groups(
     _mirror(server_id)
 
 
+@operation_service
 def server_interface_attach(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     server_id: str,
     network_id: str = "",
@@ -403,8 +526,9 @@ def server_interface_attach(
     _mirror(server_id, follow_up=True)
 
 
+@operation_service
 def server_interface_detach(
-    *, conn: Any, operation: Operation, server_id: str, port_id: str
+    *, conn: Connection, operation: Operation, server_id: str, port_id: str
 ) -> None:
     """Unplug the port from the server (already unplugged counts as done). Nova detaches in the
     background: the operation waits a little for the server's addresses to drop the port's."""
@@ -434,96 +558,18 @@ def server_interface_detach(
     _mirror(server_id, follow_up=True)
 
 
-def server_floating_ip_associate(
-    *,
-    conn: Any,
-    operation: Operation,
-    server_id: str,
-    port_id: str,
-    fixed_ip_address: str,
-    floating_ip_id: str = "",
-    floating_network_id: str = "",
+@follows_port_devices("compute:")
+def server_floating_ip_follow(
+    *, conn: Connection, device_id: str, floating_ip_address: str, mapped: bool
 ) -> None:
-    """Map a floating IP to one of the server's addresses: one of the project's free floating IPs
-    (already mapped there counts as done), or a new one allocated from the external network
-    (once, even when retried); waits a little for Nova's addresses of the server to show it."""
-    doing = f"associate a floating IP to server “{operation.target_label}” ({fixed_ip_address})"
-    with translated(doing=doing, service=NEUTRON):
-        if floating_ip_id:
-            floating_ip = conn.network.get_ip(floating_ip_id)
-            if floating_ip.port_id not in (None, port_id):
-                raise CloudConflict(
-                    f"Could not {doing}: floating IP {floating_ip.floating_ip_address} is "
-                    "already associated with another address. Disassociate it there first, "
-                    "or choose another floating IP."
-                )
-            if (floating_ip.port_id, floating_ip.fixed_ip_address) != (port_id, fixed_ip_address):
-                floating_ip = conn.network.update_ip(
-                    floating_ip,
-                    port_id=port_id,
-                    fixed_ip_address=fixed_ip_address,
-                    if_revision=floating_ip.revision_number,
-                )
-        else:
-            floating_ip = create_once(
-                conn=conn,
-                operation=operation,
-                find=conn.network.ips,
-                create=lambda marker: conn.network.create_ip(
-                    floating_network_id=floating_network_id,
-                    port_id=port_id,
-                    fixed_ip_address=fixed_ip_address,
-                    description=marker,
-                ),
-                describe=lambda made: conn.network.update_ip(made, description=""),
-                description="",
-            )
-    address = floating_ip.floating_ip_address
+    """A floating IP mapped to (or from) an address of the server: wait a little for Nova's
+    addresses of the server to show it (or not), then mirror the server and follow it once
+    more (the floating-IP services are networks': `networks.services.floating_ips`)."""
     _addresses_show(
         conn=conn,
-        server_id=server_id,
-        shown=lambda entries: any(entry["addr"] == address for entry in entries),
+        server_id=device_id,
+        shown=lambda entries: (
+            any(entry["addr"] == floating_ip_address for entry in entries) == mapped
+        ),
     )
-    reconcile_floating_ips(conn=service_connection(), ids=[floating_ip.id])
-    _mirror(server_id, follow_up=True)
-
-
-def server_floating_ip_disassociate(
-    *, conn: Any, operation: Operation, server_id: str, floating_ip_id: str
-) -> None:
-    """Unmap the floating IP from the server (already unmapped counts as done); the floating IP
-    stays allocated to the project."""
-    doing = f"disassociate a floating IP from server “{operation.target_label}”"
-    with translated(doing=doing, service=NEUTRON):
-        floating_ip = conn.network.find_ip(floating_ip_id, ignore_missing=True)
-        if floating_ip is not None and floating_ip.port_id:
-            conn.network.update_ip(
-                floating_ip, port_id=None, if_revision=floating_ip.revision_number
-            )
-    if floating_ip is not None:
-        address = floating_ip.floating_ip_address
-        _addresses_show(
-            conn=conn,
-            server_id=server_id,
-            shown=lambda entries: all(entry["addr"] != address for entry in entries),
-        )
-    reconcile_floating_ips(conn=service_connection(), ids=[floating_ip_id])
-    _mirror(server_id, follow_up=True)
-
-
-ACTIONS = {
-    **{
-        f"instances.server_{action}": partial(server_lifecycle_action, action=action)
-        for action in _CALLS
-    },
-    "instances.server_delete": server_delete,
-    "instances.server_resize": server_resize,
-    "instances.server_rebuild": server_rebuild,
-    "instances.server_rename": server_rename,
-    "instances.server_snapshot": server_snapshot,
-    "instances.server_security_groups": server_security_groups,
-    "instances.server_interface_attach": server_interface_attach,
-    "instances.server_interface_detach": server_interface_detach,
-    "instances.server_floating_ip_associate": server_floating_ip_associate,
-    "instances.server_floating_ip_disassociate": server_floating_ip_disassociate,
-}
+    _mirror(device_id, follow_up=True)

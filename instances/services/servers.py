@@ -3,9 +3,10 @@
 from datetime import timedelta
 from typing import Any
 
-from dashboard.cloud.connection import service_connection
+from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import translated
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import operation_service
 from dashboard.operations.services import operation_record_result
 from instances.reconcile import NOVA, reconcile_keypairs, reconcile_servers
 from instances.services.keypairs import keypair_import_once
@@ -23,7 +24,7 @@ LAUNCH_ADVICE = {
 }
 
 
-def _launched_before(*, conn: Any, operation: Operation) -> Any | None:
+def _launched_before(*, conn: Connection, operation: Operation) -> Any | None:
     """The server an earlier attempt of this operation created, if any.
 
     Nova cannot filter by metadata, so the project's servers changed since the operation began
@@ -40,9 +41,10 @@ def _launched_before(*, conn: Any, operation: Operation) -> Any | None:
     return None
 
 
+@operation_service
 def server_create(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     name: str,
     image_id: str,
@@ -91,8 +93,3 @@ def server_create(
         operation_record_result(operation=operation, result_id=server.id)
     result = reconcile_servers(conn=service_connection(), ids=[server.id])
     server_followup_schedule(ids=result.transitional)
-
-
-ACTIONS = {
-    "instances.server_create": server_create,
-}

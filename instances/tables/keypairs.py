@@ -1,4 +1,5 @@
-"""The key pairs table: the signed-in user's key pairs, which they may all delete."""
+"""The key pairs table: the signed-in user's key pairs, which Nova's default policy lets them
+delete (`instances.forms.keypairs`)."""
 
 from typing import Any
 
@@ -8,12 +9,9 @@ from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectC
 from instances.models import KeyPair
 
 
-def users_own(record: Any, table: ProjectTable) -> bool:
-    """Every listed key pair is the signed-in user's own (key pairs have no project)."""
-    return True
-
-
 class KeyPairSelectColumn(SelectColumn):
+    """Every listed key pair is the signed-in user's own (key pairs have no project)."""
+
     def render(self, value: Any, bound_column: Any, record: Any, table: ProjectTable) -> Any:
         return tables.CheckBoxColumn.render(self, value, bound_column, record)
 

@@ -107,7 +107,7 @@ def render_addresses(server: Server, floating_ips: dict[str, list[str]]) -> Safe
     )
 
 
-class ServerStatusColumn(tables.Column):
+class ServerStatusColumn(tables.Column):  # type: ignore[misc]
     def render(self, record: Server) -> SafeString:
         return render_status(record)
 
@@ -153,9 +153,8 @@ class ServerTable(ProjectTable):
         return ", ".join(value) or "—"
 
     def render_actions(self, record: Server) -> str:
-        return render_to_string(
-            "instances/includes/server_actions.html", {"server": record}, self.request
-        )
+        context = {"server": record, "may": self.permitted(record)}
+        return render_to_string("instances/includes/server_actions.html", context, self.request)
 
     class Meta(ProjectTable.Meta):
         model = Server

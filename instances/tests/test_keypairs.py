@@ -4,6 +4,8 @@
 No worker runs here (instances/tests/test_services_keypairs.py runs the services against Nova;
 test_launch.py imports a generated key through the whole path)."""
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -136,3 +138,34 @@ def test_delete_starts_one_operation_for_the_users_key_pair(
     assert response.status_code == 202
     assert response.json()["params"] == {"name": "old.key@work"}
     assert response.json()["action"] == "instances.keypair_delete"
+
+
+def test_key_pair_buttons_and_writes_follow_novas_policy(
+    make_account: Callable[..., KeystoneAccount], client: Client, settings: Any, tmp_path: Path
+) -> None:
+    """Nova's default policy lets every user manage their own key pairs, readers too; a cloud
+    whose policy keeps them to admins gets no key pair buttons, and 403 from the API."""
+    reader = make_account(roles=("reader",))
+    assert client.post("/auth/login/", reader.credentials()).status_code == 302
+    mine = KeyPairFactory(user_id=reader.user_id, name="laptop")
+    default = client.get("/compute/key-pairs/").content.decode()
+    settings.OPENSTACK_POLICY_DIR = tmp_path
+    (tmp_path / "nova.yaml").write_text(
+        '"os_compute_api:os-keypairs:create": "rule:context_is_admin"\n'
+        '"os_compute_api:os-keypairs:delete": "rule:context_is_admin"\n'
+    )
+
+    refused = client.get("/compute/key-pairs/").content.decode()
+    imported = client.post(
+        "/api/keypairs/",
+        {"name": "ci", "public_key": new_public_key()},
+        content_type="application/json",
+    )
+    deleted = client.delete(f"/api/keypairs/{mine.pk}/")
+    page = client.post(f"/compute/key-pairs/{mine.pk}/delete/", headers=HTMX)
+
+    for button in ("Create key pair", "Import public key", f"{mine.pk}/delete/", "Delete selected"):
+        assert button in default
+        assert button not in refused
+    assert (imported.status_code, deleted.status_code, page.status_code) == (403, 403, 403)
+    assert not Operation.objects.exists()

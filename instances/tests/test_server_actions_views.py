@@ -1,19 +1,31 @@
 """Server action pages and API over the mirror: what the partial offers for each state, what a
 POST starts, and what is refused before any cloud call (no worker runs here)."""
 
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client
 
 from dashboard.operations.models import Operation
+from dashboard.sessions import CloudSession
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.pages import shown
 from dashboard.testing.resources import OTHER_PROJECT
+from dashboard.web.permissions import permitted_actions
 from instances.factories import FlavorFactory, ServerFactory
+from instances.forms import server_actions  # noqa: F401  (declares the servers' actions)
 from instances.models import Server
+from networks.factories import (
+    FloatingIPFactory,
+    NetworkFactory,
+    PortFactory,
+    RouterFactory,
+    RouterInterfaceFactory,
+    SubnetFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
@@ -21,9 +33,11 @@ HTMX = {"HX-Request": "true"}
 
 
 def partial(server: Server, roles: tuple[str, ...] = ("member", "reader")) -> str:
-    keystone = SimpleNamespace(roles=list(roles))
+    """The server's action menu for a session of its project with these roles."""
+    session = SimpleNamespace(user_id="user", project_id=server.project_id, roles=list(roles))
+    may = permitted_actions(cast(CloudSession, session), Server, server)
     return render_to_string(
-        "instances/includes/server_actions.html", {"server": server, "keystone": keystone}
+        "instances/includes/server_actions.html", {"server": server, "may": may}
     )
 
 
@@ -187,3 +201,124 @@ def test_api_actions_answer_202_400_or_404(
     assert "name" in empty.json()
     assert theirs.status_code == 404
     assert Operation.objects.count() == 1
+
+
+def test_a_member_without_the_member_role_gets_no_change_buttons(
+    make_account: Callable[..., KeystoneAccount], client: Client
+) -> None:
+    """Nova's default policy keeps every server change to the project's members (and admins)."""
+    reader = make_account(roles=("reader",))
+    assert client.post("/auth/login/", reader.credentials()).status_code == 302
+    server = ServerFactory(project_id=reader.project.id, name="web-1")
+    stopped = ServerFactory(
+        project_id=reader.project.id, status="SHUTOFF", vm_state="stopped", power_state=4
+    )
+
+    listing = client.get("/compute/instances/").content.decode()
+    detail = client.get(f"/compute/instances/{server.id}/").content.decode()
+    api = client.post(f"/api/servers/{server.id}/stop/")
+    renamed = client.post(
+        f"/api/servers/{server.id}/rename/", {"name": "web-2"}, content_type="application/json"
+    )
+    page = client.post(f"/compute/instances/{stopped.id}/start/", headers=HTMX)
+    launch = client.get("/compute/instances/launch/")
+
+    assert "Launch instance" not in listing
+    assert "selected</button>" not in listing
+    assert "server-actions" not in listing
+    assert "server-actions" not in detail
+    for url in ("stop/", "delete/", "resize/", "rename/", "snapshot/", "security-groups/"):
+        assert f"/compute/instances/{server.id}/{url}" not in detail
+    assert (api.status_code, renamed.status_code, page.status_code) == (403, 403, 403)
+    assert launch.status_code == 403
+    assert not Operation.objects.exists()
+
+
+def test_the_servers_page_maps_floating_ips_with_the_floating_ip_forms(
+    signed_in: Client, account: KeystoneAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Networks' associate and disassociate (one service each) on the server's page: the
+    server's ports only, and the operation on the server."""
+    project = account.project.id
+    addresses = [("10.40.0.5", "fixed"), ("10.40.0.6", "fixed"), ("203.0.113.10", "floating")]
+    server = ServerFactory(
+        project_id=project,
+        name="web-1",
+        addresses={
+            "app": [
+                {"version": 4, "addr": addr, "OS-EXT-IPS:type": kind} for addr, kind in addresses
+            ]
+        },
+    )
+    external = NetworkFactory(external=True, name="public")
+    router = RouterFactory(project_id=project, external_network=external)
+    subnet = SubnetFactory(project_id=project, cidr="10.40.0.0/24")
+    RouterInterfaceFactory(
+        project_id=project,
+        router=router,
+        network=subnet.network,
+        fixed_ips=[{"subnet_id": subnet.id, "ip_address": "10.40.0.1"}],
+    )
+    port = PortFactory(
+        project_id=project,
+        name="nic",
+        network=subnet.network,
+        device_id=server.id,
+        device_owner="compute:nova",
+        fixed_ips=[
+            {"subnet_id": subnet.id, "ip_address": "10.40.0.5"},
+            {"subnet_id": subnet.id, "ip_address": "10.40.0.6"},
+        ],
+    )
+    PortFactory(project_id=project, name="elsewhere", network=subnet.network)
+    free = FloatingIPFactory(
+        project_id=project, floating_network=external, floating_ip_address="203.0.113.9"
+    )
+    mapped = FloatingIPFactory(
+        project_id=project,
+        floating_network=external,
+        floating_ip_address="203.0.113.10",
+        port=port,
+        fixed_ip_address="10.40.0.6",
+    )
+    url = f"/compute/instances/{server.id}/floating-ips/"
+
+    page = signed_in.get(f"{url}associate/").content.decode()
+    with django_capture_on_commit_callbacks():
+        signed_in.post(
+            f"{url}associate/",
+            {"port_id": port.id, "fixed_ip_address": "10.40.0.5", "floating_ip": free.id},
+            headers=HTMX,
+        )
+    associated = Operation.objects.get()
+    associated.delete()  # one unfinished operation per server
+    with django_capture_on_commit_callbacks():
+        response = signed_in.post(
+            f"/api/servers/{server.id}/floating-ip-disassociate/", {"floating_ip": mapped.id}
+        )
+
+    assert "nic (10.40.0.5, 10.40.0.6)" in page
+    assert "elsewhere" not in page
+    assert "Or allocate a new one from" in page
+    assert (associated.action, associated.target_type) == (
+        "networks.floating_ip_associate",
+        "server",
+    )
+    assert associated.target_id == server.id
+    assert (
+        associated.description == "Associate floating IP 203.0.113.9 to server “web-1” (10.40.0.5)"
+    )
+    assert associated.params == {
+        "port_id": port.id,
+        "fixed_ip_address": "10.40.0.5",
+        "port_name": "nic",
+        "floating_ip_id": free.id,
+    }
+    assert response.status_code == 202, response.content.decode()
+    disassociated = Operation.objects.get()
+    assert disassociated.action == "networks.floating_ip_disassociate"
+    assert disassociated.target_id == server.id
+    assert disassociated.description == (
+        "Disassociate floating IP 203.0.113.10 from server “web-1”"
+    )
+    assert disassociated.params == {"floating_ip_id": mapped.id}

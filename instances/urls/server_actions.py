@@ -1,145 +1,199 @@
+"""Server actions: bulk actions from the list, a button per action without options, a form
+page per action with options; each route declares its form."""
+
 from django.urls import path
 
+from instances.forms import server_actions as forms
 from instances.views import server_actions as views
 
 urlpatterns = [
     # Bulk actions first: literal paths, never taken for a server id.
     path(
         "instances/bulk/start/",
-        views.ServerBulkActionView.as_view(action="start"),
+        views.ServerBulkActionView.as_view(form_class=forms.ServerStartForm),
         name="server_bulk_start",
     ),
     path(
         "instances/bulk/stop/",
-        views.ServerBulkActionView.as_view(action="stop"),
+        views.ServerBulkActionView.as_view(form_class=forms.ServerStopForm),
         name="server_bulk_stop",
     ),
     path(
         "instances/bulk/reboot/",
-        views.ServerBulkActionView.as_view(action="reboot"),
+        views.ServerBulkActionView.as_view(form_class=forms.ServerRebootForm),
         name="server_bulk_reboot",
     ),
     path(
         "instances/bulk/delete/",
-        views.ServerBulkActionView.as_view(action="delete"),
+        views.ServerBulkActionView.as_view(form_class=forms.ServerDeleteForm),
         name="server_bulk_delete",
     ),
     # Actions without options: one POST each.
     path(
         "instances/<uuid:pk>/start/",
-        views.ServerActionView.as_view(action="start"),
+        views.ServerActionView.as_view(form_class=forms.ServerStartForm),
         name="server_start",
     ),
     path(
         "instances/<uuid:pk>/stop/",
-        views.ServerActionView.as_view(action="stop"),
+        views.ServerActionView.as_view(form_class=forms.ServerStopForm),
         name="server_stop",
     ),
     path(
         "instances/<uuid:pk>/reboot/",
-        views.ServerActionView.as_view(action="reboot"),
+        views.ServerActionView.as_view(form_class=forms.ServerRebootForm),
         name="server_reboot",
     ),
     path(
         "instances/<uuid:pk>/reboot-hard/",
-        views.ServerActionView.as_view(action="reboot_hard"),
+        views.ServerActionView.as_view(form_class=forms.ServerRebootHardForm),
         name="server_reboot_hard",
     ),
     path(
         "instances/<uuid:pk>/pause/",
-        views.ServerActionView.as_view(action="pause"),
+        views.ServerActionView.as_view(form_class=forms.ServerPauseForm),
         name="server_pause",
     ),
     path(
         "instances/<uuid:pk>/unpause/",
-        views.ServerActionView.as_view(action="unpause"),
+        views.ServerActionView.as_view(form_class=forms.ServerUnpauseForm),
         name="server_unpause",
     ),
     path(
         "instances/<uuid:pk>/suspend/",
-        views.ServerActionView.as_view(action="suspend"),
+        views.ServerActionView.as_view(form_class=forms.ServerSuspendForm),
         name="server_suspend",
     ),
     path(
         "instances/<uuid:pk>/resume/",
-        views.ServerActionView.as_view(action="resume"),
+        views.ServerActionView.as_view(form_class=forms.ServerResumeForm),
         name="server_resume",
     ),
     path(
         "instances/<uuid:pk>/lock/",
-        views.ServerActionView.as_view(action="lock"),
+        views.ServerActionView.as_view(form_class=forms.ServerLockForm),
         name="server_lock",
     ),
     path(
         "instances/<uuid:pk>/unlock/",
-        views.ServerActionView.as_view(action="unlock"),
+        views.ServerActionView.as_view(form_class=forms.ServerUnlockForm),
         name="server_unlock",
     ),
     path(
         "instances/<uuid:pk>/rescue/",
-        views.ServerActionView.as_view(action="rescue"),
+        views.ServerActionView.as_view(form_class=forms.ServerRescueForm),
         name="server_rescue",
     ),
     path(
         "instances/<uuid:pk>/unrescue/",
-        views.ServerActionView.as_view(action="unrescue"),
+        views.ServerActionView.as_view(form_class=forms.ServerUnrescueForm),
         name="server_unrescue",
     ),
     path(
         "instances/<uuid:pk>/shelve/",
-        views.ServerActionView.as_view(action="shelve"),
+        views.ServerActionView.as_view(form_class=forms.ServerShelveForm),
         name="server_shelve",
     ),
     path(
         "instances/<uuid:pk>/unshelve/",
-        views.ServerActionView.as_view(action="unshelve"),
+        views.ServerActionView.as_view(form_class=forms.ServerUnshelveForm),
         name="server_unshelve",
     ),
     path(
         "instances/<uuid:pk>/resize/confirm/",
-        views.ServerActionView.as_view(action="resize_confirm"),
+        views.ServerActionView.as_view(form_class=forms.ServerResizeConfirmForm),
         name="server_resize_confirm",
     ),
     path(
         "instances/<uuid:pk>/resize/revert/",
-        views.ServerActionView.as_view(action="resize_revert"),
+        views.ServerActionView.as_view(form_class=forms.ServerResizeRevertForm),
         name="server_resize_revert",
     ),
     path(
         "instances/<uuid:pk>/delete/",
-        views.ServerActionView.as_view(action="delete"),
+        views.ServerActionView.as_view(form_class=forms.ServerDeleteForm),
         name="server_delete",
     ),
     # Actions with options: a form page each.
-    path("instances/<uuid:pk>/resize/", views.ServerResizeView.as_view(), name="server_resize"),
-    path("instances/<uuid:pk>/rebuild/", views.ServerRebuildView.as_view(), name="server_rebuild"),
-    path("instances/<uuid:pk>/rename/", views.ServerRenameView.as_view(), name="server_rename"),
     path(
-        "instances/<uuid:pk>/snapshot/", views.ServerSnapshotView.as_view(), name="server_snapshot"
+        "instances/<uuid:pk>/resize/",
+        views.ServerActionFormView.as_view(
+            form_class=forms.ResizeForm,
+            title="Resize server “{obj.name_or_id}”",
+            submit_label="Resize",
+        ),
+        name="server_resize",
+    ),
+    path(
+        "instances/<uuid:pk>/rebuild/",
+        views.ServerActionFormView.as_view(
+            form_class=forms.RebuildForm,
+            title="Rebuild server “{obj.name_or_id}”",
+            submit_label="Rebuild",
+        ),
+        name="server_rebuild",
+    ),
+    path(
+        "instances/<uuid:pk>/rename/",
+        views.ServerActionFormView.as_view(
+            form_class=forms.RenameForm,
+            title="Rename server “{obj.name_or_id}”",
+            submit_label="Rename",
+        ),
+        name="server_rename",
+    ),
+    path(
+        "instances/<uuid:pk>/snapshot/",
+        views.ServerActionFormView.as_view(
+            form_class=forms.SnapshotForm,
+            title="Create a snapshot of server “{obj.name_or_id}”",
+            submit_label="Create snapshot",
+        ),
+        name="server_snapshot",
     ),
     path(
         "instances/<uuid:pk>/security-groups/",
-        views.ServerSecurityGroupsView.as_view(),
+        views.ServerActionFormView.as_view(
+            form_class=forms.SecurityGroupsForm,
+            title="Security groups of server “{obj.name_or_id}”",
+            submit_label="Apply",
+        ),
         name="server_security_groups",
     ),
     path(
         "instances/<uuid:pk>/interfaces/attach/",
-        views.ServerInterfaceAttachView.as_view(),
+        views.ServerActionFormView.as_view(
+            form_class=forms.InterfaceAttachForm,
+            title="Attach an interface to server “{obj.name_or_id}”",
+            submit_label="Attach",
+        ),
         name="server_interface_attach",
     ),
     path(
         "instances/<uuid:pk>/interfaces/detach/",
-        views.ServerInterfaceDetachView.as_view(),
+        views.ServerActionFormView.as_view(
+            form_class=forms.InterfaceDetachForm,
+            title="Detach an interface from server “{obj.name_or_id}”",
+            submit_label="Detach",
+        ),
         name="server_interface_detach",
     ),
     path(
         "instances/<uuid:pk>/floating-ips/associate/",
-        views.ServerFloatingIPAssociateView.as_view(),
+        views.ServerActionFormView.as_view(
+            form_class=forms.ServerFloatingIPAssociateForm,
+            title="Associate a floating IP to server “{obj.name_or_id}”",
+            submit_label="Associate",
+        ),
         name="server_floating_ip_associate",
     ),
     path(
         "instances/<uuid:pk>/floating-ips/disassociate/",
-        views.ServerFloatingIPDisassociateView.as_view(),
+        views.ServerActionFormView.as_view(
+            form_class=forms.ServerFloatingIPDisassociateForm,
+            title="Disassociate a floating IP from server “{obj.name_or_id}”",
+            submit_label="Disassociate",
+        ),
         name="server_floating_ip_disassociate",
     ),
 ]

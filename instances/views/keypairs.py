@@ -1,39 +1,41 @@
 """Key pair pages. Key pairs belong to the signed-in Keystone user, not to the project, so every
-lookup here is by the session's user; another user's key pair is a 404."""
+lookup here is by the session's user; another user's key pair is a 404. The import, create and
+delete pages are declared in `instances/urls/keypairs.py` with their forms."""
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import QuerySet
-from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views import View
 
-from dashboard.operations.services import OperationRefused, operation_start
-from dashboard.operations.views import render_operation, show_refusal, start_from_form
-from dashboard.web.generic import BulkActionView, ObjectListView, OperationFormView, ProjectMixin
-from dashboard.web.throttling import KeyPairGenerateThrottle, throttle_refusal
-from instances.changes.keypairs import (
-    GeneratedKeyPair,
-    create_keypair,
-    delete_keypair,
-    import_keypair,
+from dashboard.operations.services import OperationRefused
+from dashboard.operations.views import render_operation, show_refusal
+from dashboard.sessions import SessionRequest
+from dashboard.web.generic import (
+    BulkActionView,
+    ObjectActionView,
+    ObjectListView,
+    OperationFormView,
+    ProjectMixin,
+    start_operation,
 )
+from dashboard.web.throttling import KeyPairGenerateThrottle, throttle_refusal
 from instances.filtersets.keypairs import KeyPairFilterSet
-from instances.forms.keypairs import KeyPairCreateForm, KeyPairImportForm
+from instances.forms.keypairs import GeneratedKeyPair, KeyPairCreateForm, KeyPairDeleteForm
 from instances.models import KeyPair
 from instances.selectors.keypairs import keypair_get, keypair_list
 from instances.tables.keypairs import KeyPairTable
 
 CHANGED_EVENT = "instances:changed"
+LIST_URL_NAME = "instances:keypair_list"
 
 
 def private_key_answer(
-    request: HttpRequest,
+    request: SessionRequest,
     *,
     status: str,
     name: str,
@@ -52,15 +54,21 @@ def private_key_answer(
         "back_label": back_to[1],
     }
     template = "instances/keypair_created.html"
-    response = render(request, f"{template}#created" if request.htmx else template, context)  # type: ignore[attr-defined]
+    response = render(request, f"{template}#created" if request.htmx else template, context)
     add_never_cache_headers(response)
     return response
 
 
 class UserMixin(ProjectMixin):
+    """Views of the session's user's key pairs (looked up by user, not by project)."""
+
     @property
     def user_id(self) -> str:
-        return str(self.request.keystone.user_id)  # type: ignore[attr-defined]
+        return self.request.keystone.user_id
+
+    def lookup(self, getter: Callable[..., Model | None], pk: Any) -> Model | None:
+        """`getter` takes the user, not the project (`instances.selectors.keypairs`)."""
+        return getter(user_id=self.user_id, pk=pk)
 
 
 class KeyPairListView(UserMixin, ObjectListView):
@@ -77,75 +85,50 @@ class KeyPairListView(UserMixin, ObjectListView):
     def get_queryset(self) -> QuerySet[KeyPair]:
         return keypair_list(user_id=self.user_id)
 
-
-class KeyPairFormView(UserMixin, OperationFormView):
-    form_class: type[KeyPairImportForm | KeyPairCreateForm]
-    success_url_name = "instances:keypair_list"
-
-    def get_form(self, obj: Any, data: Any = None) -> Form:
-        return self.form_class(data, project_id=self.project_id, user_id=self.user_id)
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        import_url = reverse("instances:keypair_import") if self.may("import") else ""
+        return super().get_context_data(import_url=import_url, **kwargs)
 
 
-class KeyPairImportView(KeyPairFormView):
-    form_class = KeyPairImportForm
-    title = "Import key pair"
-    submit_label = "Import"
-
-    def change(self, data: dict[str, Any], obj: None) -> dict[str, Any]:
-        return import_keypair(
-            user_id=self.user_id, name=data["name"], public_key=data["public_key"]
-        )
-
-
-class KeyPairCreateView(KeyPairFormView):
+class KeyPairCreateView(OperationFormView):
     """Generate a key pair (as often as the API's generate/ allows); the answer shows its private
-    key once (see instances.changes)."""
+    key once (see `instances.forms.keypairs`)."""
 
     form_class = KeyPairCreateForm
     title = "Create key pair"
     submit_label = "Create"
+    success_url_name = LIST_URL_NAME
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_object()
         form = self.get_form(None, request.POST)
         if form.is_valid() and (refusal := throttle_refusal(request, KeyPairGenerateThrottle)):
             form.add_error(None, refusal)
         if not form.is_valid():
             return self.render_form(form, None)
-        change, generated = create_keypair(user_id=self.user_id, data=form.cleaned_data)
+        assert isinstance(form, KeyPairCreateForm)
         try:
-            operation = operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
+            operation = start_operation(self.request, form)
         except OperationRefused as exc:
-            return show_refusal(request, str(exc), redirect_to=reverse("instances:keypair_list"))
+            return show_refusal(request, str(exc), redirect_to=reverse(LIST_URL_NAME))
+        assert form.generated is not None
         return private_key_answer(
-            request,
+            self.request,
             status=render_operation(request, operation).content.decode(),
             name=form.cleaned_data["name"],
-            generated=generated,
+            generated=form.generated,
             title=self.title,
-            back_to=(reverse("instances:keypair_list"), "Back to key pairs"),
+            back_to=(reverse(LIST_URL_NAME), "Back to key pairs"),
         )
 
 
-class KeyPairDeleteView(UserMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, pk: str) -> HttpResponse:
-        keypair = keypair_get(user_id=self.user_id, pk=pk)
-        if keypair is None:
-            raise Http404("You have no key pair of that name.")
-        return start_from_form(
-            request, redirect_to=reverse("instances:keypair_list"), **delete_keypair(keypair)
-        )
+class KeyPairDeleteView(UserMixin, ObjectActionView):
+    getter = staticmethod(keypair_get)
+    form_class = KeyPairDeleteForm
+    success_url_name = LIST_URL_NAME
 
 
 class KeyPairBulkDeleteView(UserMixin, BulkActionView):
-    success_url_name = "instances:keypair_list"
-
-    def selected(self) -> Iterable[KeyPair]:
-        for pk in dict.fromkeys(self.request.POST.getlist("pk")):
-            keypair = keypair_get(user_id=self.user_id, pk=pk)
-            if keypair is not None:
-                yield keypair
-
-    def change(self, obj: KeyPair) -> dict[str, Any]:
-        return delete_keypair(obj)
+    getter = staticmethod(keypair_get)
+    form_class = KeyPairDeleteForm
+    success_url_name = LIST_URL_NAME

@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,8 +14,8 @@ from django.utils.http import content_disposition_header
 from django.views import View
 
 from dashboard.cloud.errors import CloudError
-from dashboard.operations.services import operation_start
-from dashboard.operations.views import render_operation
+from dashboard.operations.services import OperationRefused, operation_start
+from dashboard.operations.views import render_operation, show_refusal
 from dashboard.web.generic import (
     ObjectDetailView,
     ObjectListView,
@@ -24,13 +23,13 @@ from dashboard.web.generic import (
     ProjectMixin,
 )
 from dashboard.web.throttling import ServerLiveThrottle, throttle_refusal
-from instances.changes.servers import launch_servers
 from instances.console import (
     CONSOLE_LOG_LINES,
     action_log_list,
     console_link_create,
     console_log_read,
     live_connection,
+    live_reads_allowed,
 )
 from instances.filtersets.servers import ServerFilterSet
 from instances.forms.servers import ServerLaunchForm, launch_quota_preview
@@ -54,12 +53,8 @@ from instances.views.keypairs import private_key_answer
 FRESHNESS = ("servers", timedelta(seconds=10))
 CHANGED_EVENT = "instances:changed"
 DETAIL_TEMPLATE = "instances/server_detail.html"
-# The bulk actions besides delete (instances.views.server_actions), as the list offers them.
-BULK_ACTIONS = [
-    ("instances:server_bulk_start", "Start"),
-    ("instances:server_bulk_stop", "Stop"),
-    ("instances:server_bulk_reboot", "Reboot"),
-]
+# The bulk actions besides delete (instances.urls.server_actions), as the list offers them.
+BULK_ACTIONS = [("start", "Start"), ("stop", "Stop"), ("reboot", "Reboot")]
 
 
 class ServerListView(ObjectListView):
@@ -69,13 +64,19 @@ class ServerListView(ObjectListView):
     template_name = "instances/server_list.html"
     title = "Instances"
     create_url_name = "instances:server_launch"
+    create_action = "launch"
     create_label = "Launch instance"
     bulk_delete_url_name = "instances:server_bulk_delete"
     freshness = FRESHNESS
     changed_event = CHANGED_EVENT
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(bulk_actions=BULK_ACTIONS, **kwargs)
+        bulk_actions = [
+            (f"instances:server_bulk_{action}", label)
+            for action, label in BULK_ACTIONS
+            if self.may(action)
+        ]
+        return super().get_context_data(bulk_actions=bulk_actions, **kwargs)
 
 
 class ServerObjectMixin(ProjectMixin):
@@ -124,6 +125,7 @@ class ServerDetailView(ObjectDetailView):
             "floating_ips": by_address,
             "transitional": is_transitional(obj),
             "title": f"Instance {obj.name_or_id}",
+            "live_reads": live_reads_allowed(self.request.keystone),
         }
 
 
@@ -136,41 +138,43 @@ class ServerLaunchView(OperationFormView):
     submit_label = "Launch"
     success_url_name = "instances:server_list"
 
-    def get_form(self, obj: Any, data: Any = None) -> Form:
+    def get_form(self, obj: Any, data: Any = None) -> ServerLaunchForm:
         return ServerLaunchForm(
             data,
             self.request.FILES if data is not None else None,
             project_id=self.project_id,
-            user_id=self.request.keystone.user_id,  # type: ignore[attr-defined]
+            keystone=self.request.keystone,
         )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.get_object()
         form = self.get_form(None, request.POST)
         if not form.is_valid():
             return self.render_form(form, None)
-        # A launch has no target id yet, so the engine never refuses it as a duplicate.
-        started = [
-            operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
-            for change in launch_servers(form.cleaned_data)
-        ]
+        redirect_to = reverse(self.success_url_name)
+        try:
+            started = [
+                operation_start(actor=self.request.keystone, request=operation_request)
+                for operation_request in form.operation_requests()
+            ]
+        except OperationRefused as exc:
+            return show_refusal(self.request, str(exc), redirect_to=redirect_to)
         statuses = "".join(
             render_operation(request, operation).content.decode() for operation in started
         )
-        assert isinstance(form, ServerLaunchForm)
-        generated = form.generated_keypair
-        if generated is not None:
+        if form.generated_keypair is not None:
             return private_key_answer(
-                request,
+                self.request,
                 status=statuses,
                 name=form.cleaned_data["key_name"],
-                generated=generated,
+                generated=form.generated_keypair,
                 title=self.title,
-                back_to=(reverse(self.success_url_name), "Back to instances"),
+                back_to=(redirect_to, "Back to instances"),
             )
-        if not request.htmx:  # type: ignore[attr-defined]
+        if not self.request.htmx:
             for operation in started:
                 messages.info(request, f"Started: {operation.description}.")
-            return redirect(reverse(self.success_url_name))
+            return redirect(redirect_to)
         return self.with_fresh_form(HttpResponse(statuses), None)
 
 
@@ -209,7 +213,8 @@ class LivePartialView(ServerObjectMixin, View):
             context["error"] = refusal
         else:
             try:
-                context.update(self.read(conn=live_connection(request.keystone), server=server))  # type: ignore[attr-defined]
+                conn = live_connection(self.request.keystone)
+                context.update(self.read(conn=conn, server=server))
             except CloudError as exc:
                 context["error"] = str(exc)
         return _live(render(request, f"{DETAIL_TEMPLATE}#{self.partial}", context))
@@ -259,7 +264,7 @@ class ServerConsoleLogDownloadView(ServerObjectMixin, View):
             return _live(HttpResponse(refusal, status=429, content_type="text/plain"))
         try:
             log = console_log_read(
-                conn=live_connection(request.keystone),  # type: ignore[attr-defined]
+                conn=live_connection(self.request.keystone),
                 server=server,
             )
         except CloudError as exc:

@@ -4,18 +4,15 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dashboard.operations.api.serializers import OperationSerializer
-from dashboard.operations.services import OperationRefused, operation_start
-from dashboard.web.api import ProjectViewSet, start_from_api, validated_form
+from dashboard.web.api import ProjectViewSet, operation_started
 from dashboard.web.throttling import KeyPairGenerateThrottle
 from instances.api.serializers.keypairs import KeyPairSerializer
-from instances.changes.keypairs import create_keypair, delete_keypair, import_keypair
 from instances.filtersets.keypairs import KeyPairFilterSet
-from instances.forms.keypairs import KeyPairCreateForm, KeyPairImportForm
+from instances.forms.keypairs import KeyPairCreateForm, KeyPairDeleteForm, KeyPairImportForm
 from instances.models import KeyPair
 from instances.selectors.keypairs import keypair_list
 
@@ -37,12 +34,7 @@ class KeyPairViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectV
         return keypair_list(user_id=self.user_id)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = KeyPairImportForm(request.data, project_id=self.project_id, user_id=self.user_id)
-        data = validated_form(form)
-        change = import_keypair(
-            user_id=self.user_id, name=data["name"], public_key=data["public_key"]
-        )
-        return start_from_api(request, **change)
+        return self.start_form(KeyPairImportForm, request.data)
 
     @extend_schema(
         responses={
@@ -59,20 +51,17 @@ class KeyPairViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectV
     )
     @action(detail=False, methods=["post"], throttle_classes=[KeyPairGenerateThrottle])
     def generate(self, request: Request) -> Response:
-        form = KeyPairCreateForm(request.data, project_id=self.project_id, user_id=self.user_id)
-        change, generated = create_keypair(user_id=self.user_id, data=validated_form(form))
-        try:
-            operation = operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
-        except OperationRefused as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+        form = self.permitted_form(KeyPairCreateForm, request.data)
+        operation = operation_started(request, form.operation_request())
+        assert form.generated is not None
         return Response(
             {
                 "operation": OperationSerializer(operation).data,
-                "private_key": generated.private_key,
+                "private_key": form.generated.private_key,
             },
             status=status.HTTP_202_ACCEPTED,
             headers={"Cache-Control": "no-store"},
         )
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return start_from_api(request, **delete_keypair(self.get_object()))
+        return self.start_form(KeyPairDeleteForm, {}, self.get_object())

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -13,13 +14,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from dashboard.cloud.connection import Connection
 from dashboard.cloud.errors import CloudError
 from dashboard.operations.api.serializers import OperationSerializer
-from dashboard.operations.services import operation_start
-from dashboard.web.api import ProjectViewSet, accepted, validated_form
+from dashboard.web.api import ProjectViewSet, accepted, form_action, operation_started
 from dashboard.web.throttling import ServerLiveThrottle
 from instances.api.serializers.servers import ServerSerializer
-from instances.changes.servers import launch_servers
 from instances.console import (
     action_log_list,
     console_link_create,
@@ -27,7 +27,9 @@ from instances.console import (
     live_connection,
 )
 from instances.filtersets.servers import ServerFilterSet
+from instances.forms import server_actions as actions
 from instances.forms.servers import ServerLaunchForm
+from instances.models import Server
 from instances.selectors.servers import server_list
 
 LAUNCH_STARTED = inline_serializer(
@@ -52,6 +54,10 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
     `new_key_name` (with `new_public_key` to import, without to generate) makes a key pair for
     the launch; a generated one answers `{"operations": [...], "private_key": ...}`, this once.
 
+    Each lifecycle action is `POST /api/servers/<id>/<action>/`, validated by the pages' form:
+    202 with its operation, 400 with the form's field errors, or 409 with the reason when the
+    server's state does not allow the action.
+
     `console` (POST), `console-log` and `action-log` are live reads from Nova with the user's
     token (see `instances.console`), throttled per user (429 with Retry-After); Nova's failure
     answers 502 with the reason.
@@ -73,15 +79,10 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
         }
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = ServerLaunchForm(
-            request.data,
-            request.FILES or None,
-            project_id=self.project_id,
-            user_id=request.keystone.user_id,  # type: ignore[attr-defined]
-        )
+        form = self.permitted_form(ServerLaunchForm, request.data, files=request.FILES or None)
         started = [
-            operation_start(actor=request.keystone, **change)  # type: ignore[attr-defined]
-            for change in launch_servers(validated_form(form))
+            operation_started(request, operation_request)
+            for operation_request in form.operation_requests()
         ]
         if form.generated_keypair is not None:
             body = {
@@ -96,9 +97,36 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
         body = {"operations": OperationSerializer(started, many=True).data}
         return Response(body, status=status.HTTP_202_ACCEPTED)
 
-    def _live(self, read: Any) -> Response:
+    start = form_action(actions.ServerStartForm)
+    stop = form_action(actions.ServerStopForm)
+    reboot = form_action(actions.ServerRebootForm)
+    reboot_hard = form_action(actions.ServerRebootHardForm)
+    pause = form_action(actions.ServerPauseForm)
+    unpause = form_action(actions.ServerUnpauseForm)
+    suspend = form_action(actions.ServerSuspendForm)
+    resume = form_action(actions.ServerResumeForm)
+    lock = form_action(actions.ServerLockForm)
+    unlock = form_action(actions.ServerUnlockForm)
+    rescue = form_action(actions.ServerRescueForm)
+    unrescue = form_action(actions.ServerUnrescueForm)
+    shelve = form_action(actions.ServerShelveForm)
+    unshelve = form_action(actions.ServerUnshelveForm)
+    resize_confirm = form_action(actions.ServerResizeConfirmForm)
+    resize_revert = form_action(actions.ServerResizeRevertForm)
+    delete_server = form_action(actions.ServerDeleteForm, url_path="delete")
+    resize = form_action(actions.ResizeForm)
+    rebuild = form_action(actions.RebuildForm)
+    rename = form_action(actions.RenameForm)
+    snapshot = form_action(actions.SnapshotForm)
+    security_groups = form_action(actions.SecurityGroupsForm)
+    interface_attach = form_action(actions.InterfaceAttachForm)
+    interface_detach = form_action(actions.InterfaceDetachForm)
+    floating_ip_associate = form_action(actions.ServerFloatingIPAssociateForm)
+    floating_ip_disassociate = form_action(actions.ServerFloatingIPDisassociateForm)
+
+    def _live(self, read: Callable[[Connection, Server], Any]) -> Response:
         try:
-            body = read(live_connection(self.request.keystone), self.get_object())  # type: ignore[attr-defined]
+            body = read(live_connection(self.session), self.get_object())
         except CloudError as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_502_BAD_GATEWAY)
         return Response(body, headers={"Cache-Control": "no-store"})
@@ -115,7 +143,7 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
     def console(self, request: Request, pk: str) -> Response:
         """Mint a console URL (noVNC, else SPICE, else serial)."""
 
-        def read(conn: Any, server: Any) -> dict[str, str]:
+        def read(conn: Connection, server: Server) -> dict[str, str]:
             link = console_link_create(conn=conn, server=server)
             return {"type": link.type, "url": link.url}
 
