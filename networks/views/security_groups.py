@@ -52,7 +52,7 @@ class SecurityGroupDetailView(ObjectDetailView):
 
     def get_related(self, obj: SecurityGroup) -> dict[str, Any]:
         rules = security_group_rule_list(project_id=self.project_id, security_group_id=obj.pk)
-        rule_actions = allowed_by_policy(self.request.keystone, SecurityGroupRule)
+        rule_actions = allowed_by_policy(self.session, SecurityGroupRule)
         return {
             "rules_table": SecurityGroupRuleTable(
                 rules, project_id=self.project_id, request=self.request

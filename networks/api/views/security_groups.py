@@ -1,10 +1,8 @@
 """The security groups API: groups and rules from the mirror, changes through operations."""
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import QueryDict
 from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,17 +22,9 @@ from networks.forms.security_groups import (
     SecurityGroupRuleCreateForm,
     SecurityGroupRuleDeleteForm,
     SecurityGroupRuleEditForm,
-    rule_initial,
 )
 from networks.models import SecurityGroup, SecurityGroupRule
 from networks.selectors.security_groups import security_group_list, security_group_rule_list
-
-
-def merged(current: dict[str, Any], request: Request) -> dict[str, Any]:
-    """A PATCH's data over the object's current values (JSON, or a form's single values)."""
-    data = request.data
-    given = data.dict() if isinstance(data, QueryDict) else data
-    return {**current, **(given if isinstance(given, Mapping) else {})}
 
 
 class SecurityGroupViewSet(
@@ -68,8 +58,8 @@ class SecurityGroupViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         group: SecurityGroup = self.get_object()
-        current = SecurityGroupEditForm.initial_for(group)
-        data = merged(current, request) if kwargs.get("partial") else request.data
+        partial = kwargs.get("partial")
+        data = self.form_data(SecurityGroupEditForm, group) if partial else request.data
         return self.start_form(SecurityGroupEditForm, data, group)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -98,7 +88,8 @@ class SecurityGroupRuleViewSet(
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rule: SecurityGroupRule = self.get_object()
-        data = merged(rule_initial(rule), request) if kwargs.get("partial") else request.data
+        partial = kwargs.get("partial")
+        data = self.form_data(SecurityGroupRuleEditForm, rule) if partial else request.data
         return self.start_form(SecurityGroupRuleEditForm, data, rule)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
