@@ -12,7 +12,7 @@ from instances.models import Flavor, Image, ImageMember, Server
 from networks.models import FloatingIP, Network, Port, SecurityGroup
 from networks.selectors.access import shared_with
 from tenants.models import Quota
-from tenants.selectors import mirror_usage
+from tenants.selectors.quotas import mirror_usage
 
 # The compute quotas a launch consumes, as Nova names them: (table label, unit in a sentence).
 LAUNCH_QUOTAS = {

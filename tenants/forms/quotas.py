@@ -17,7 +17,7 @@ from dashboard.operations.registry import OperationRequest
 from dashboard.web.forms import ProjectForm
 from tenants.models import Project
 from tenants.resources import ALL_RESOURCES, BY_KEY, COMPUTE, NETWORK, QuotaResource
-from tenants.selectors import QuotaUsage, quota_default_list, quota_usage_list
+from tenants.selectors.quotas import QuotaUsage, quota_default_list, quota_usage_list
 from tenants.services import quotas as services
 
 BELOW_USAGE_EFFECT = (

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from tenants.resources import MAIN_RESOURCES, QuotaResource
-from tenants.selectors import QuotaUsage, quota_resource_usage, usage_level
+from tenants.selectors.quotas import QuotaUsage, quota_resource_usage, usage_level
 
 
 def usage_cell(usage: QuotaUsage) -> SafeString:

@@ -17,7 +17,7 @@ from networks.factories import FloatingIPFactory, NetworkFactory, PortFactory, R
 from tenants.factories import ProjectFactory, quotas_for
 from tenants.models import QuotaDefault
 from tenants.quotas import require_quota
-from tenants.selectors import Headroom, quota_headroom
+from tenants.selectors.quotas import Headroom, quota_headroom
 from tenants.tasks import quota_refresh_soon
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]

@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from dashboard.mirror.sweep import sync_freshness
 from dashboard.web.generic import session_project_id
 from tenants import api_access as access_files
-from tenants.selectors import project_overview
+from tenants.selectors.quotas import project_overview
 from tenants.session import request_keystone
 from tenants.tasks import quota_refresh_soon
 from tenants.views.quotas import QUOTA_FRESHNESS

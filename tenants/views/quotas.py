@@ -13,7 +13,8 @@ from dashboard.web.generic import ObjectListView, OperationFormView
 from dashboard.web.views import AdminRequiredMixin
 from tenants.filtersets.quotas import ProjectQuotaFilterSet
 from tenants.models import Project
-from tenants.selectors import all_projects_quota_list, project_get
+from tenants.selectors.projects import project_get
+from tenants.selectors.quotas import all_projects_quota_list
 from tenants.tables.quotas import ProjectQuotaTable
 
 # The quotas sweep's group and beat interval, for the freshness note.

@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from tenants.resources import MAIN_RESOURCES
-from tenants.selectors import QuotaUsage, quota_resource_usage
+from tenants.selectors.quotas import QuotaUsage, quota_resource_usage
 
 
 class QuotaUsageSerializer(serializers.Serializer[QuotaUsage]):

@@ -17,7 +17,8 @@ from tenants.api.serializers.quotas import ProjectOverviewSerializer, ProjectQuo
 from tenants.filtersets.quotas import ProjectQuotaFilterSet
 from tenants.forms.quotas import ProjectQuotasForm
 from tenants.resources import MAIN_RESOURCES
-from tenants.selectors import all_projects_quota_list, project_get, project_overview
+from tenants.selectors.projects import project_get
+from tenants.selectors.quotas import all_projects_quota_list, project_overview
 
 
 class IsKeystoneAdmin(BasePermission):

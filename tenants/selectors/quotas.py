@@ -186,11 +186,6 @@ def quota_headroom(*, project_id: str, service: str, resource: str) -> Headroom:
     return Headroom(limit=row.limit, in_use=in_use, left=max(row.limit - in_use - row.reserved, 0))
 
 
-def project_get(*, project_id: str) -> Project | None:
-    """A mirrored Keystone project by id, else None (administrators' pages only)."""
-    return Project.objects.filter(pk=project_id).first()
-
-
 def quota_default_list(*, service: str) -> list[QuotaUsage]:
     """The default limits of a service's shown resources (in_use is 0), from the mirror."""
     resources = COMPUTE_RESOURCES if service == COMPUTE else NETWORK_RESOURCES
