@@ -100,7 +100,7 @@ class KeyPairCreateView(OperationFormView):
     success_url_name = LIST_URL_NAME
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.get_object()
+        self.require_permitted(None)
         form = self.get_form(None, request.POST)
         if form.is_valid() and (refusal := throttle_refusal(request, KeyPairGenerateThrottle)):
             form.add_error(None, refusal)

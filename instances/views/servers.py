@@ -147,7 +147,7 @@ class ServerLaunchView(OperationFormView):
         )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.get_object()
+        self.require_permitted(None)
         form = self.get_form(None, request.POST)
         if not form.is_valid():
             return self.render_form(form, None)
