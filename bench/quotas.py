@@ -71,7 +71,7 @@ def fill_mirror(projects: int) -> None:
     from django.utils import timezone
 
     from tenants.models import Project, Quota
-    from tenants.selectors import MIRROR_COUNTED
+    from tenants.usage import MIRROR_COUNTED
 
     now = timezone.now()
     rng = random.Random(7)

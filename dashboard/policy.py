@@ -28,8 +28,9 @@ def policy_allows(
 ) -> bool:
     """Whether `service`'s policy lets the session's user do `rule` (on its project's objects).
 
-    `target` adds attributes of the object acted on; the project and the user (of objects a
-    user owns, such as Nova's key pairs) are the session's by default.
+    `target` adds attributes of the object acted on; by default the object, and the network a
+    subnet or port is on, are of the session's project, and the user (of objects a user owns,
+    such as Nova's key pairs) is the session's.
     An unknown service or a rule without a default in `dashboard.policies` is a programming
     error and raises.
     """
@@ -41,6 +42,7 @@ def policy_allows(
     full_target = {
         "project_id": keystone.project_id,
         "tenant_id": keystone.project_id,
+        "network:project_id": keystone.project_id,
         "user_id": keystone.user_id,
         **(target or {}),
     }

@@ -5,7 +5,7 @@ The core depends on this protocol only, never on the app that signs users in.
 """
 
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -39,6 +39,12 @@ class SignedInRequest(SessionRequest):
     """A request of a signed-in user (views behind `LoginRequiredMixin` or `login_required`)."""
 
     keystone: CloudSession
+
+
+def session_request(request: HttpRequest) -> SessionRequest:
+    """`request` as the middleware left it (`keystone`, `htmx`): for class-based views, whose
+    `self.request` Django types as a plain HttpRequest."""
+    return cast(SessionRequest, request)
 
 
 def request_session(request: object) -> CloudSession:

@@ -165,7 +165,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 # ---- Deployment security (HTTPS, HSTS, CSP) ----------------------------------------------------
 # Outside DEBUG the dashboard is served over HTTPS (TLS ends at a proxy in front of gunicorn, which
-# takes the scheme from X-Forwarded-Proto of the proxies in FORWARDED_ALLOW_IPS only;
+# takes the scheme from X-Forwarded-Proto of the proxies in DJANGO_TRUSTED_PROXIES only;
 # docker/gunicorn.conf.py): cookies are Secure, plain HTTP is redirected and HSTS is sent. bin/run,
 # the tests and the benchmarks serve plain HTTP on loopback with DJANGO_HTTPS=false.
 HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
@@ -205,11 +205,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tenants.auth.throttle_key"
-AXES_LOCKOUT_CALLABLE = "tenants.views.login_locked_out"
+AXES_LOCKOUT_CALLABLE = "tenants.views.sign_in.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
-# The reverse proxies in front of gunicorn, one entry per hop (an address, a CIDR or a prefix),
-# outermost first. Only a request whose peer is the last of them has its client address read from
-# X-Forwarded-For; empty (the default): the peer's address is the client's.
+# The reverse proxies in front of gunicorn, one entry per hop (an address or a CIDR), outermost
+# first; gunicorn reads the same variable (docker/gunicorn.conf.py). Only a request whose peer
+# is the last of them has its client address read from X-Forwarded-For; empty (the default): the
+# peer's address is the client's.
 TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 IpWare(proxy_list=TRUSTED_PROXIES or None)  # refuses, at start, an entry it could never match
 AXES_CLIENT_IP_CALLABLE = "tenants.auth.client_address"

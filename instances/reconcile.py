@@ -8,7 +8,7 @@ rows written after they started, so a targeted reconcile that ran meanwhile is n
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,7 +17,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from dashboard.cloud.errors import CloudNotFound, translated
-from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
+from dashboard.mirror.reconcile import (
+    Observed,
+    fetch_each,
+    in_project,
+    sync_listing,
+    sync_targeted,
+)
+from dashboard.mirror.sync import SyncResult, sync_rows
 from instances.models import (
     Flavor,
     FlavorAccess,
@@ -58,19 +65,6 @@ class ServerSyncResult(SyncResult):
 def _when(value: Any) -> datetime | None:
     """An aware datetime from an API timestamp ("2026-01-02T03:04:05Z"), or None."""
     return parse_datetime(value) if value else None
-
-
-def _combined(first: SyncResult, second: SyncResult) -> SyncResult:
-    return SyncResult(
-        created=first.created + second.created,
-        updated=first.updated + second.updated,
-        unchanged=first.unchanged + second.unchanged,
-        deleted=first.deleted + second.deleted,
-    )
-
-
-def _in_scope(project_id: str | None) -> Q:
-    return Q(project_id=project_id) if project_id is not None else Q()
 
 
 # ---- servers ----------------------------------------------------------------------------------
@@ -130,7 +124,7 @@ def server_is_transitional(*, status: str, task_state: str) -> bool:
     return status == "BUILD" or bool(task_state)
 
 
-def _transitional(observed: dict[str, dict[str, Any]]) -> tuple[str, ...]:
+def _transitional(observed: Observed) -> tuple[str, ...]:
     return tuple(
         sorted(
             server_id
@@ -140,7 +134,7 @@ def _transitional(observed: dict[str, dict[str, Any]]) -> tuple[str, ...]:
     )
 
 
-def _server_result(result: SyncResult, observed: dict[str, dict[str, Any]]) -> ServerSyncResult:
+def _server_result(result: SyncResult, observed: Observed) -> ServerSyncResult:
     return ServerSyncResult(
         created=result.created,
         updated=result.updated,
@@ -177,12 +171,8 @@ def reconcile_servers(
         server.id: server_fields_from_cloud(server)
         for server in _list_servers(conn=conn, project_id=project_id)
     }
-    result = sync_rows(
-        model=Server,
-        observed=observed,
-        scope=_in_scope(project_id) & Q(synced_at__lt=started),
-        complete=True,
-        observed_at=started,
+    result = sync_listing(
+        model=Server, observed=observed, started=started, scope=in_project(project_id)
     )
     SyncWatermark.objects.update_or_create(
         key=_watermark_key(project_id), defaults={"observed_at": started}
@@ -191,22 +181,16 @@ def reconcile_servers(
 
 
 def _reconcile_servers_by_id(*, conn: Any, ids: list[str]) -> ServerSyncResult:
-    observed: dict[str, dict[str, Any]] = {}
-    gone: list[str] = []
-    for server_id in dict.fromkeys(ids):
-        try:
-            with translated(doing=f"read server {server_id}", service=NOVA):
-                fields = server_fields_from_cloud(conn.compute.get_server(server_id))
-        except CloudNotFound:
-            gone.append(server_id)
-            continue
+    """Nova shows a server it just deleted as DELETED for a while: gone, as a 404 is."""
+    found, gone = fetch_each(ids=ids, fetch=conn.compute.get_server, noun="server", service=NOVA)
+    observed: Observed = {}
+    for server_id, server in found.items():
+        fields = server_fields_from_cloud(server)
         if fields["status"] == DELETED:
             gone.append(server_id)
         else:
             observed[server_id] = fields
-    result = sync_rows(model=Server, observed=observed, complete=False)
-    deleted = delete_rows(model=Server, ids=gone) if gone else 0
-    return _server_result(replace(result, deleted=deleted), observed)
+    return _server_result(sync_targeted(model=Server, observed=observed, gone=gone), observed)
 
 
 def reconcile_server_ports(*, conn: Any, server_ids: list[str]) -> SyncResult:
@@ -214,14 +198,14 @@ def reconcile_server_ports(*, conn: Any, server_ids: list[str]) -> SyncResult:
     ports exist only once Nova has built it, and its page offers them (floating IPs,
     interfaces) from the mirror. Idempotent; deletes nothing (a port that left a server still
     exists)."""
-    observed: dict[str, dict[str, Any]] = {}
+    observed: Observed = {}
     for server_id in server_ids:
         with translated(doing=f"list the ports of server {server_id}", service=NEUTRON):
             observed.update(
                 (port.id, port_fields_from_cloud(port))
                 for port in conn.network.ports(device_id=server_id)
             )
-    return sync_rows(model=Port, observed=observed, complete=False)
+    return sync_targeted(model=Port, observed=observed)
 
 
 def reconcile_servers_incremental(*, conn: Any, project_id: str | None = None) -> ServerSyncResult:
@@ -236,7 +220,7 @@ def reconcile_servers_incremental(*, conn: Any, project_id: str | None = None) -
     if watermark is None or watermark.observed_at < started - WATERMARK_MAX_AGE:
         return reconcile_servers(conn=conn, project_id=project_id)
     since = watermark.observed_at - CHANGES_SINCE_MARGIN
-    observed: dict[str, dict[str, Any]] = {}
+    observed: Observed = {}
     gone: list[str] = []
     for server in _list_servers(
         conn=conn, project_id=project_id, changes_since=since.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -245,11 +229,10 @@ def reconcile_servers_incremental(*, conn: Any, project_id: str | None = None) -
             gone.append(server.id)
         else:
             observed[server.id] = server_fields_from_cloud(server)
-    result = sync_rows(model=Server, observed=observed, complete=False)
-    deleted = delete_rows(model=Server, ids=gone) if gone else 0
+    result = sync_targeted(model=Server, observed=observed, gone=gone)
     watermark.observed_at = started
     watermark.save(update_fields=["observed_at"])
-    return _server_result(replace(result, deleted=deleted), observed)
+    return _server_result(result, observed)
 
 
 # ---- flavors ----------------------------------------------------------------------------------
@@ -277,9 +260,9 @@ def flavor_access_fields_from_cloud(access: dict[str, Any]) -> tuple[str, dict[s
     return f"{flavor_id}:{project_id}", {"flavor_id": flavor_id, "project_id": project_id}
 
 
-def _flavor_access(*, conn: Any, flavors: Iterable[Any]) -> dict[str, dict[str, Any]]:
+def _flavor_access(*, conn: Any, flavors: Iterable[Any]) -> Observed:
     """Who may use each private flavor: one call per private flavor (Nova lists no more)."""
-    observed: dict[str, dict[str, Any]] = {}
+    observed: Observed = {}
     for flavor in flavors:
         if flavor.is_public:
             continue
@@ -299,37 +282,27 @@ def reconcile_flavors(*, conn: Any, ids: list[str] | None = None) -> SyncResult:
     Counts cover both tables. Idempotent; raises CloudError when Nova cannot be read.
     """
     started = timezone.now()
-    flavors: list[Any] = []
     gone: list[str] = []
     if ids is None:
         with translated(doing="list the flavors", service=NOVA):
             flavors = list(conn.compute.flavors(details=True, is_public=None))
     else:
-        for flavor_id in dict.fromkeys(ids):
-            try:
-                with translated(doing=f"read flavor {flavor_id}", service=NOVA):
-                    flavors.append(conn.compute.get_flavor(flavor_id))
-            except CloudNotFound:
-                gone.append(flavor_id)
+        found, gone = fetch_each(
+            ids=ids, fetch=conn.compute.get_flavor, noun="flavor", service=NOVA
+        )
+        flavors = list(found.values())
     access = _flavor_access(conn=conn, flavors=flavors)
     observed = {flavor.id: flavor_fields_from_cloud(flavor) for flavor in flavors}
     if ids is None:
-        result = sync_rows(
-            model=Flavor,
-            observed=observed,
-            scope=Q(synced_at__lt=started),
-            complete=True,
-            observed_at=started,
-        )
+        result = sync_listing(model=Flavor, observed=observed, started=started)
         access_scope = Q(synced_at__lt=started)
     else:
-        result = sync_rows(model=Flavor, observed=observed, complete=False)
-        result = _combined(result, SyncResult(deleted=delete_rows(model=Flavor, ids=gone)))
+        result = sync_targeted(model=Flavor, observed=observed, gone=gone)
         access_scope = Q(flavor_id__in=ids)
     access_result = sync_rows(
         model=FlavorAccess, observed=access, scope=access_scope, complete=True
     )
-    return _combined(result, access_result)
+    return result + access_result
 
 
 # ---- images -----------------------------------------------------------------------------------
@@ -364,10 +337,10 @@ def image_member_fields_from_cloud(member: Any) -> tuple[str, dict[str, Any]]:
     }
 
 
-def _image_members(*, conn: Any, images: Iterable[Any]) -> dict[str, dict[str, Any]]:
+def _image_members(*, conn: Any, images: Iterable[Any]) -> Observed:
     """The projects each shared image is shared with: one call per shared image (Glance lists
     no more); public, private and community images have no members."""
-    observed: dict[str, dict[str, Any]] = {}
+    observed: Observed = {}
     for image in images:
         if image.visibility != "shared":
             continue
@@ -398,36 +371,25 @@ def reconcile_images(
             with translated(doing="list the images", service=GLANCE):
                 images.extend(conn.image.images(is_hidden=hidden, **query))
     else:
-        for image_id in dict.fromkeys(ids):
-            try:
-                with translated(doing=f"read image {image_id}", service=GLANCE):
-                    images.append(conn.image.get_image(image_id))
-            except CloudNotFound:
-                gone.append(image_id)
+        found, gone = fetch_each(ids=ids, fetch=conn.image.get_image, noun="image", service=GLANCE)
+        images = list(found.values())
     members = _image_members(conn=conn, images=images)
     observed = {image.id: image_fields_from_cloud(image) for image in images}
     if ids is None:
-        scope = _in_scope(project_id)
+        scope = in_project(project_id)
         members_scope = Q(synced_at__lt=started)
         if project_id is not None:
             # The members of the project's images: those mirrored and those seen now.
             mirrored = Image.objects.filter(scope).values_list("id", flat=True)
             members_scope &= Q(image_id__in={*mirrored, *observed})
-        result = sync_rows(
-            model=Image,
-            observed=observed,
-            scope=scope & Q(synced_at__lt=started),
-            complete=True,
-            observed_at=started,
-        )
+        result = sync_listing(model=Image, observed=observed, started=started, scope=scope)
     else:
-        result = sync_rows(model=Image, observed=observed, complete=False)
-        result = _combined(result, SyncResult(deleted=delete_rows(model=Image, ids=gone)))
+        result = sync_targeted(model=Image, observed=observed, gone=gone)
         members_scope = Q(image_id__in=ids)
     members_result = sync_rows(
         model=ImageMember, observed=members, scope=members_scope, complete=True
     )
-    return _combined(result, members_result)
+    return result + members_result
 
 
 # ---- key pairs --------------------------------------------------------------------------------
@@ -456,21 +418,24 @@ def reconcile_keypairs(*, conn: Any, user_id: str, names: list[str] | None = Non
     Nova lists key pairs per user only (`GET /os-keypairs?user_id=`, admin), with no listing
     across users, so callers reconcile the users the dashboard knows. Idempotent.
     """
-    started = timezone.now()
     if names is not None:
-        observed: dict[str, dict[str, Any]] = {}
-        gone: list[str] = []
-        for name in dict.fromkeys(names):
-            row_id = keypair_id(user_id=user_id, name=name)
-            try:
-                with translated(doing=f"read key pair {name}", service=NOVA):
-                    keypair = conn.compute.get_keypair(name, user_id=user_id)
-            except CloudNotFound:
-                gone.append(row_id)
-                continue
-            observed[row_id] = keypair_fields_from_cloud(keypair, user_id=user_id)
-        result = sync_rows(model=KeyPair, observed=observed, complete=False)
-        return _combined(result, SyncResult(deleted=delete_rows(model=KeyPair, ids=gone)))
+        found, gone = fetch_each(
+            ids=names,
+            fetch=lambda name: conn.compute.get_keypair(name, user_id=user_id),
+            noun="key pair",
+            service=NOVA,
+        )
+        return sync_targeted(
+            model=KeyPair,
+            observed={
+                keypair_id(user_id=user_id, name=name): keypair_fields_from_cloud(
+                    keypair, user_id=user_id
+                )
+                for name, keypair in found.items()
+            },
+            gone=[keypair_id(user_id=user_id, name=name) for name in gone],
+        )
+    started = timezone.now()
     with translated(doing=f"list the key pairs of user {user_id}", service=NOVA):
         keypairs = list(conn.compute.keypairs(user_id=user_id))
     observed = {
@@ -479,10 +444,4 @@ def reconcile_keypairs(*, conn: Any, user_id: str, names: list[str] | None = Non
         )
         for keypair in keypairs
     }
-    return sync_rows(
-        model=KeyPair,
-        observed=observed,
-        scope=Q(user_id=user_id) & Q(synced_at__lt=started),
-        complete=True,
-        observed_at=started,
-    )
+    return sync_listing(model=KeyPair, observed=observed, started=started, scope=Q(user_id=user_id))

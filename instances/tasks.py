@@ -7,7 +7,7 @@ Servers seen in a transitional state get a follow-up targeted reconcile after a 
 never a blocking wait.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import redis
 import structlog
@@ -46,18 +46,6 @@ FOLLOWUP_MAX_ATTEMPTS = 20
 
 def _redis() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL)
-
-
-def _total(results: Iterable[SyncResult]) -> SyncResult:
-    total = SyncResult()
-    for one in results:
-        total = SyncResult(
-            created=total.created + one.created,
-            updated=total.updated + one.updated,
-            unchanged=total.unchanged + one.unchanged,
-            deleted=total.deleted + one.deleted,
-        )
-    return total
 
 
 def _follow_up(results: Mapping[str, SyncResult] | None) -> None:
@@ -182,8 +170,9 @@ def reconcile_keypairs_task() -> None:
         conn = service_connection()
         user_ids = User.objects.values_list("keystone_id", flat=True)
         return {
-            "keypairs": _total(
-                reconcile_keypairs(conn=conn, user_id=user_id) for user_id in user_ids
+            "keypairs": sum(
+                (reconcile_keypairs(conn=conn, user_id=user_id) for user_id in user_ids),
+                SyncResult(),
             )
         }
 

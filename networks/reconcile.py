@@ -19,16 +19,24 @@ which agents decide) change without a new revision.
 
 import ipaddress
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
 from dashboard.cloud.errors import CloudNotFound, translated
-from dashboard.mirror.models import MirrorModel, SyncState
-from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
+from dashboard.mirror.models import SyncState
+from dashboard.mirror.reconcile import (
+    Fields,
+    Observed,
+    in_project,
+    reconcile_ids,
+    reconcile_objects,
+    sync_listing,
+)
+from dashboard.mirror.sync import SyncResult
 from networks.models import (
     FloatingIP,
     Network,
@@ -45,8 +53,6 @@ from networks.models import (
 NEUTRON = "Neutron"
 # Objects per page of a listing; the SDK follows Neutron's `next` links with markers.
 PAGE_SIZE = 500
-
-Fields = dict[str, Any]
 
 
 def _text(value: Any) -> str:
@@ -262,66 +268,8 @@ def security_group_rule_fields_from_cloud(rule: Any) -> Fields:
     }
 
 
-def _reconcile(
-    *,
-    model: type[MirrorModel],
-    plural: str,
-    singular: str,
-    list_objects: Callable[..., Iterable[Any]],
-    get_object: Callable[[str], Any],
-    fields_from_cloud: Callable[[Any], Fields],
-    project_id: str | None,
-    ids: list[str] | None,
-) -> SyncResult:
-    """A full sweep of `model` (all projects, or one), or a targeted pass over `ids`."""
-    if ids is not None:
-        return _reconcile_ids(
-            model=model,
-            singular=singular,
-            get_object=get_object,
-            fields_from_cloud=fields_from_cloud,
-            ids=ids,
-        )
-    # Rows written after the listing began (by a concurrent targeted pass) are newer than the
-    # listing, so its silence about them proves nothing: they are out of the delete's scope.
-    started = timezone.now()
-    query: dict[str, Any] = {"limit": PAGE_SIZE}
-    scope = Q(synced_at__lt=started)
-    doing = f"list {plural}"
-    if project_id is not None:
-        query["project_id"] = project_id
-        scope &= Q(project_id=project_id)
-        doing += f" of project {project_id}"
-    with translated(doing=doing, service=NEUTRON):
-        observed = {obj.id: fields_from_cloud(obj) for obj in list_objects(**query)}
-    return sync_rows(
-        model=model, observed=observed, scope=scope, complete=True, observed_at=started
-    )
-
-
-def _reconcile_ids(
-    *,
-    model: type[MirrorModel],
-    singular: str,
-    get_object: Callable[[str], Any],
-    fields_from_cloud: Callable[[Any], Fields],
-    ids: list[str],
-) -> SyncResult:
-    """Fetch each object by id; upsert what exists, delete the rows of what Neutron calls gone."""
-    observed: dict[str, Fields] = {}
-    gone: list[str] = []
-    for object_id in dict.fromkeys(ids):
-        try:
-            with translated(doing=f"read {singular} {object_id}", service=NEUTRON):
-                obj = get_object(object_id)
-        except CloudNotFound:
-            gone.append(object_id)
-            continue
-        observed[obj.id] = fields_from_cloud(obj)
-    result = sync_rows(model=model, observed=observed, complete=False)
-    if not gone:
-        return result
-    return replace(result, deleted=delete_rows(model=model, ids=gone))
+# A full sweep of one resource (all projects, or one) in pages, or a targeted pass over `ids`.
+_reconcile = partial(reconcile_objects, service=NEUTRON, page_size=PAGE_SIZE)
 
 
 def reconcile_networks(
@@ -332,7 +280,7 @@ def reconcile_networks(
     result = _reconcile(
         model=Network,
         plural="networks",
-        singular="network",
+        noun="network",
         list_objects=conn.network.networks,
         get_object=conn.network.get_network,
         fields_from_cloud=network_fields_from_cloud,
@@ -351,7 +299,7 @@ def reconcile_subnets(
     return _reconcile(
         model=Subnet,
         plural="subnets",
-        singular="subnet",
+        noun="subnet",
         list_objects=conn.network.subnets,
         get_object=conn.network.get_subnet,
         fields_from_cloud=subnet_fields_from_cloud,
@@ -368,7 +316,7 @@ def reconcile_subnet_pools(
     result = _reconcile(
         model=SubnetPool,
         plural="subnet pools",
-        singular="subnet pool",
+        noun="subnet pool",
         list_objects=conn.network.subnet_pools,
         get_object=conn.network.get_subnet_pool,
         fields_from_cloud=subnet_pool_fields_from_cloud,
@@ -387,7 +335,7 @@ def reconcile_ports(
     return _reconcile(
         model=Port,
         plural="ports",
-        singular="port",
+        noun="port",
         list_objects=conn.network.ports,
         get_object=conn.network.get_port,
         fields_from_cloud=port_fields_from_cloud,
@@ -403,7 +351,7 @@ def reconcile_routers(
     return _reconcile(
         model=Router,
         plural="routers",
-        singular="router",
+        noun="router",
         list_objects=conn.network.routers,
         get_object=conn.network.get_router,
         fields_from_cloud=router_fields_from_cloud,
@@ -419,7 +367,7 @@ def reconcile_floating_ips(
     return _reconcile(
         model=FloatingIP,
         plural="floating IPs",
-        singular="floating IP",
+        noun="floating IP",
         list_objects=conn.network.ips,
         get_object=conn.network.get_ip,
         fields_from_cloud=floating_ip_fields_from_cloud,
@@ -435,7 +383,7 @@ def reconcile_security_groups(
     return _reconcile(
         model=SecurityGroup,
         plural="security groups",
-        singular="security group",
+        noun="security group",
         list_objects=conn.network.security_groups,
         get_object=conn.network.get_security_group,
         fields_from_cloud=security_group_fields_from_cloud,
@@ -451,7 +399,7 @@ def reconcile_security_group_rules(
     return _reconcile(
         model=SecurityGroupRule,
         plural="security group rules",
-        singular="security group rule",
+        noun="security group rule",
         list_objects=conn.network.security_group_rules,
         get_object=conn.network.get_security_group_rule,
         fields_from_cloud=security_group_rule_fields_from_cloud,
@@ -476,34 +424,33 @@ def reconcile_rbac_policies(
     back, which openstacksdk reports as an endless pagination loop), so they are asked unpaged.
     """
     if ids is not None:
-        return _reconcile_ids(
+        return reconcile_ids(
             model=RBACPolicy,
-            singular="RBAC policy",
-            get_object=conn.network.get_rbac_policy,
-            fields_from_cloud=rbac_policy_fields_from_cloud,
             ids=ids,
+            fetch=conn.network.get_rbac_policy,
+            fields_from_cloud=rbac_policy_fields_from_cloud,
+            noun="RBAC policy",
+            service=NEUTRON,
         )
     started = timezone.now()
     queries: list[Fields] = [{}]
-    scope = Q(synced_at__lt=started)
+    scope = Q()
     if object_ids is not None:
         queries = [{"object_id": object_id} for object_id in dict.fromkeys(object_ids)]
-        scope &= Q(object_id__in=object_ids)
+        scope = Q(object_id__in=object_ids)
     elif project_id is not None:
         queries = [
             {"project_id": project_id},
             {"target_project_id": project_id},
             {"target_project_id": "*"},
         ]
-        scope &= Q(project_id=project_id) | Q(target_project_id__in=[project_id, "*"])
-    observed: dict[str, Fields] = {}
+        scope = Q(project_id=project_id) | Q(target_project_id__in=[project_id, "*"])
+    observed: Observed = {}
     for query in queries:
         with translated(doing="list RBAC policies", service=NEUTRON):
             for policy in conn.network.rbac_policies(**query):
                 observed[policy.id] = rbac_policy_fields_from_cloud(policy)
-    return sync_rows(
-        model=RBACPolicy, observed=observed, scope=scope, complete=True, observed_at=started
-    )
+    return sync_listing(model=RBACPolicy, observed=observed, started=started, scope=scope)
 
 
 PORT_FORWARDING_EXTENSION = "floating-ip-port-forwarding"
@@ -534,7 +481,7 @@ def reconcile_port_forwardings(
     """
     started = timezone.now()
     floating_ips = FloatingIP.objects.all()
-    scope = Q(synced_at__lt=started)
+    scope = in_project(project_id)
     if floating_ip_ids is not None:
         floating_ips = floating_ips.filter(pk__in=floating_ip_ids)
         scope &= Q(floating_ip_id__in=floating_ip_ids)
@@ -547,8 +494,7 @@ def reconcile_port_forwardings(
         )
     if project_id is not None:
         floating_ips = floating_ips.filter(project_id=project_id)
-        scope &= Q(project_id=project_id)
-    observed: dict[str, Fields] = {}
+    observed: Observed = {}
     for floating_ip_id, owner in floating_ips.values_list("pk", "project_id"):
         try:
             with translated(doing=f"list port forwardings of {floating_ip_id}", service=NEUTRON):
@@ -557,9 +503,7 @@ def reconcile_port_forwardings(
             continue  # the floating IP is gone, and its rules with it
         for rule in rules:
             observed[rule.id] = port_forwarding_fields_from_cloud(rule, project_id=owner)
-    return sync_rows(
-        model=PortForwarding, observed=observed, scope=scope, complete=True, observed_at=started
-    )
+    return sync_listing(model=PortForwarding, observed=observed, started=started, scope=scope)
 
 
 def reconcile_port_forwardings_of_ports(*, conn: Any, ids: list[str]) -> SyncResult:

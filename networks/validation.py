@@ -21,7 +21,10 @@ IPV6_AUTOCONFIG_MODES = ("slaac", "dhcpv6-stateless")
 
 @dataclass(frozen=True)
 class Pool:
-    """An allocation pool: the addresses from `start` to `end`, both included."""
+    """An allocation pool: the addresses from `start` to `end`, both included.
+
+    Addresses are compared as integers here and below, always two of one IP version (checked
+    first): `ipaddress` orders no others, and so its types do not say they compare."""
 
     start: IPAddress
     end: IPAddress
@@ -30,10 +33,12 @@ class Pool:
         return f"{self.start}-{self.end}"
 
     def __contains__(self, address: IPAddress) -> bool:
-        return address.version == self.start.version and self.start <= address <= self.end
+        return address.version == self.start.version and (
+            int(self.start) <= int(address) <= int(self.end)
+        )
 
     def overlaps(self, other: "Pool") -> bool:
-        return self.start <= other.end and other.start <= self.end
+        return int(self.start) <= int(other.end) and int(other.start) <= int(self.end)
 
     def as_neutron(self) -> dict[str, str]:
         return {"start": str(self.start), "end": str(self.end)}
@@ -120,7 +125,7 @@ def parse_pools(text: str, *, version: int | None = None) -> list[Pool]:
         pool = Pool(parse_address(start, version=version), parse_address(end, version=version))
         if pool.start.version != pool.end.version:
             raise ValueError(f"{line} mixes IPv4 and IPv6.")
-        if pool.start > pool.end:
+        if int(pool.start) > int(pool.end):
             raise ValueError(f"{line} ends before it starts: write the lower address first.")
         pools.append(pool)
     return pools
@@ -130,7 +135,9 @@ def check_pools(pools: list[Pool], cidr: IPNetwork, gateway: IPAddress | None) -
     """Pools lie within the subnet's host addresses, do not overlap, and leave the gateway out."""
     first, last = usable_range(cidr)
     for pool in pools:
-        if pool.start.version != cidr.version or not (first <= pool.start and pool.end <= last):
+        if pool.start.version != cidr.version or not (
+            int(first) <= int(pool.start) and int(pool.end) <= int(last)
+        ):
             raise ValueError(
                 f"The pool {pool} is not within {cidr}: pools must lie between {first} and {last}."
             )

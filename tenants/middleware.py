@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
+from dashboard.sessions import SessionRequest
 from tenants.revalidation import SignOut, session_revalidate
 from tenants.session import KeystoneSession
 
@@ -25,8 +26,8 @@ class KeystoneSessionMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.keystone = None  # type: ignore[attr-defined]
+    def __call__(self, request: SessionRequest) -> HttpResponse:
+        request.keystone = None
         if request.user.is_authenticated:
             keystone = KeystoneSession.load(request.session)
             if keystone is None:
@@ -39,11 +40,11 @@ class KeystoneSessionMiddleware:
                 log.info("session.roles_changed", before=keystone.roles, after=outcome.roles)
                 keystone.roles = outcome.roles
                 keystone.save(request.session)
-            request.keystone = keystone  # type: ignore[attr-defined]
+            request.keystone = keystone
         elif self.session_lapsed(request):
             messages.warning(request, SignOut.LAPSED.message(project_name=""))
         response = self.get_response(request)
-        if request.htmx and self.sends_to_sign_in(response):  # type: ignore[attr-defined]
+        if request.htmx and self.sends_to_sign_in(response):
             # htmx would follow the redirect and swap the sign-in page into a fragment.
             return HttpResponseClientRedirect(response["Location"])
         return response
@@ -65,7 +66,9 @@ class KeystoneSessionMiddleware:
             and request.session.is_empty()
         )
 
-    def sign_out(self, request: HttpRequest, reason: SignOut, *, project_name: str) -> HttpResponse:
+    def sign_out(
+        self, request: SessionRequest, reason: SignOut, *, project_name: str
+    ) -> HttpResponse:
         """Sign out, and send the browser to the sign-in page, which says why; the API gets the
         reason with a 401."""
         log.info("session.signed_out", reason=str(reason))
@@ -75,6 +78,6 @@ class KeystoneSessionMiddleware:
             return JsonResponse({"detail": message, "code": "signed_out"}, status=401)
         messages.warning(request, message)
         response = redirect_to_login(request.get_full_path())
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:
             return HttpResponseClientRedirect(response["Location"])
         return response

@@ -6,7 +6,6 @@ listings of their scope and alone delete rows; they never delete rows written af
 """
 
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dashboard.cloud.errors import CloudNotFound, CloudPermanentError, translated
-from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
+from dashboard.mirror.reconcile import Observed, in_project, reconcile_objects, sync_listing
+from dashboard.mirror.sync import SyncResult
 from tenants.models import Project, Quota, QuotaDefault
 
 KEYSTONE = "Keystone"
@@ -45,30 +45,17 @@ def reconcile_projects(*, conn: Any, ids: list[str] | None = None) -> SyncResult
 
     Idempotent; raises CloudError when Keystone cannot be read.
     """
-    started = timezone.now()
-    if ids is not None:
-        observed: dict[str, dict[str, Any]] = {}
-        gone: list[str] = []
-        for project_id in dict.fromkeys(ids):
-            try:
-                with translated(doing=f"read project {project_id}", service=KEYSTONE):
-                    observed[project_id] = project_fields_from_cloud(
-                        conn.identity.get_project(project_id)
-                    )
-            except CloudNotFound:
-                gone.append(project_id)
-        result = sync_rows(model=Project, observed=observed, complete=False)
-        return replace(result, deleted=delete_rows(model=Project, ids=gone))
     # Keystone does not page project listings. When an operator sets `[DEFAULT] list_limit`, it
     # truncates them with `"truncated": true`, which openstacksdk does not pass on.
-    with translated(doing="list the projects", service=KEYSTONE):
-        projects = list(conn.identity.projects())
-    return sync_rows(
+    return reconcile_objects(
         model=Project,
-        observed={project.id: project_fields_from_cloud(project) for project in projects},
-        scope=Q(synced_at__lt=started),
-        complete=True,
-        observed_at=started,
+        noun="project",
+        plural="the projects",
+        service=KEYSTONE,
+        list_objects=conn.identity.projects,
+        get_object=conn.identity.get_project,
+        fields_from_cloud=project_fields_from_cloud,
+        ids=ids,
     )
 
 
@@ -93,9 +80,7 @@ def _quota_row(
     }
 
 
-def compute_quota_fields_from_cloud(
-    quota_set: Any, *, project_id: str
-) -> dict[str, dict[str, Any]]:
+def compute_quota_fields_from_cloud(quota_set: Any, *, project_id: str) -> Observed:
     """Quota rows (id -> fields) from an SDK compute QuotaSet fetched with `usage=True`.
 
     The SDK splits Nova's `{limit, in_use, reserved}` per resource into the resource attribute
@@ -120,7 +105,7 @@ def compute_quota_fields_from_cloud(
     )
 
 
-def network_quota_fields_from_cloud(quota: Any, *, project_id: str) -> dict[str, dict[str, Any]]:
+def network_quota_fields_from_cloud(quota: Any, *, project_id: str) -> Observed:
     """Quota rows (id -> fields) from an SDK network QuotaDetails (`/quotas/{id}/details`).
 
     Resources are named as Neutron names them (`floatingip`, `security_group_rule`); those of
@@ -143,10 +128,8 @@ def network_quota_fields_from_cloud(quota: Any, *, project_id: str) -> dict[str,
     )
 
 
-def _project_quotas(
-    *, conn: Any, project_id: str, services: Iterable[str]
-) -> dict[str, dict[str, Any]]:
-    observed: dict[str, dict[str, Any]] = {}
+def _project_quotas(*, conn: Any, project_id: str, services: Iterable[str]) -> Observed:
+    observed: Observed = {}
     if COMPUTE in services:
         with translated(doing=f"read the compute quotas of project {project_id}", service=NOVA):
             quota_set = conn.compute.get_quota_set(project_id, usage=True)
@@ -185,7 +168,7 @@ def reconcile_quotas(
     else:
         with translated(doing="list the projects", service=KEYSTONE):
             project_ids = [project.id for project in conn.identity.projects()]
-    observed: dict[str, dict[str, Any]] = {}
+    observed: Observed = {}
     for each in project_ids:
         try:
             observed.update(_project_quotas(conn=conn, project_id=each, services=services))
@@ -194,11 +177,11 @@ def reconcile_quotas(
             # this sweep. Anything else about a project that still exists is an error.
             if project_id is not None or _project_exists(conn=conn, project_id=each):
                 raise
-    scope = Q(service__in=services) & Q(synced_at__lt=started)
-    if project_id is not None:
-        scope &= Q(project_id=project_id)
-    return sync_rows(
-        model=Quota, observed=observed, scope=scope, complete=True, observed_at=started
+    return sync_listing(
+        model=Quota,
+        observed=observed,
+        started=started,
+        scope=Q(service__in=services) & in_project(project_id),
     )
 
 
@@ -259,7 +242,7 @@ def reconcile_quota_defaults(*, conn: Any) -> SyncResult:
     registered limits of Nova instead) and Neutron's defaults. Complete; idempotent; raises
     CloudError."""
     started = timezone.now()
-    observed: dict[str, dict[str, Any]] = {}
+    observed: Observed = {}
     if settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS:
         registered = nova_registered_limits(conn=conn, service_id=compute_service_id(conn=conn))
         compute = {
@@ -278,10 +261,4 @@ def reconcile_quota_defaults(*, conn: Any) -> SyncResult:
             _default_row(service=service, resource=resource, limit=limit)
             for resource, limit in limits.items()
         )
-    return sync_rows(
-        model=QuotaDefault,
-        observed=observed,
-        scope=Q(synced_at__lt=started),
-        complete=True,
-        observed_at=started,
-    )
+    return sync_listing(model=QuotaDefault, observed=observed, started=started)

@@ -3,10 +3,11 @@ and (for administrators) every project's usage of the main resources in one quer
 
 Limits come from the quota sweep. The use of what the mirror holds every row of (servers, their
 vCPUs and RAM, networks, subnets, ports, routers, floating IPs, security groups and rules) is
-counted from those rows, which the notification listener and the sweeps keep current within
-seconds: a deletion or creation, the dashboard's or anyone's, shows in the usage as soon as in
-the lists, instead of at the next quota sweep. The use of the rest (key pairs, server groups) is
-the one the quota sweep read from Nova and Neutron.
+counted from those rows (`tenants.usage`: the apps that own them say how), which the
+notification listener and the sweeps keep current within seconds: a deletion or creation, the
+dashboard's or anyone's, shows in the usage as soon as in the lists, instead of at the next
+quota sweep. The use of the rest (key pairs, server groups) is the one the quota sweep read from
+Nova and Neutron.
 """
 
 from collections.abc import Iterable
@@ -17,7 +18,6 @@ from typing import Any, NamedTuple
 from django.db.models import (
     Aggregate,
     Case,
-    Count,
     Exists,
     Expression,
     F,
@@ -28,22 +28,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest
 
-from instances.models import Server
-from networks.models import (
-    FloatingIP,
-    Network,
-    Port,
-    Router,
-    SecurityGroup,
-    SecurityGroupRule,
-    Subnet,
-)
 from tenants.models import Project, Quota, QuotaDefault
 from tenants.resources import (
     ALL_RESOURCES,
@@ -54,21 +43,7 @@ from tenants.resources import (
     WARNING_PERCENT,
     QuotaResource,
 )
-
-# Resource key -> the mirror rows counted (each has `project_id`), how, and which field: as Nova
-# and Neutron count them (Nova: every server not deleted, its flavor's vCPUs and RAM).
-MIRROR_COUNTED: dict[str, tuple[type[Model], type[Aggregate], str]] = {
-    "compute_instances": (Server, Count, "pk"),
-    "compute_cores": (Server, Sum, "vcpus"),
-    "compute_ram": (Server, Sum, "ram"),
-    "network_network": (Network, Count, "pk"),
-    "network_subnet": (Subnet, Count, "pk"),
-    "network_port": (Port, Count, "pk"),
-    "network_router": (Router, Count, "pk"),
-    "network_floatingip": (FloatingIP, Count, "pk"),
-    "network_security_group": (SecurityGroup, Count, "pk"),
-    "network_security_group_rule": (SecurityGroupRule, Count, "pk"),
-}
+from tenants.usage import ALLOCATED_FLOATING_IPS, MIRROR_COUNTED, RUNNING_INSTANCES
 
 
 def mirror_usage(*, project_id: str, keys: Iterable[str]) -> dict[str, int]:
@@ -77,8 +52,8 @@ def mirror_usage(*, project_id: str, keys: Iterable[str]) -> dict[str, int]:
     by_model: dict[type[Model], dict[str, Aggregate]] = {}
     for key in keys:
         if key in MIRROR_COUNTED:
-            model, aggregate, field = MIRROR_COUNTED[key]
-            by_model.setdefault(model, {})[key] = aggregate(field)
+            how = MIRROR_COUNTED[key]
+            by_model.setdefault(how.model, {})[key] = how.aggregate()
     usage: dict[str, int] = {}
     for model, aggregates in by_model.items():
         counted = model._default_manager.filter(project_id=project_id).aggregate(**aggregates)
@@ -88,11 +63,11 @@ def mirror_usage(*, project_id: str, keys: Iterable[str]) -> dict[str, int]:
 
 def _mirror_usage_of_outer_project(key: str) -> Expression:
     """`mirror_usage` of one key as a subquery on the outer query's `project_id`."""
-    model, aggregate, field = MIRROR_COUNTED[key]
+    how = MIRROR_COUNTED[key]
     counted = (
-        model._default_manager.filter(project_id=OuterRef("project_id"))
+        how.model._default_manager.filter(project_id=OuterRef("project_id"))
         .values("project_id")
-        .annotate(used=aggregate(field))
+        .annotate(used=how.aggregate())
         .values("used")
     )
     return Coalesce(Subquery(counted), Value(0))
@@ -186,11 +161,12 @@ def project_overview(*, project_id: str) -> ProjectOverview:
     of the project, from the mirror."""
     usage = quota_usage_list(project_id=project_id)
     synced = Quota.objects.filter(project_id=project_id).aggregate(at=Max("synced_at"))["at"]
+    figures = mirror_usage(project_id=project_id, keys=[RUNNING_INSTANCES, ALLOCATED_FLOATING_IPS])
     return ProjectOverview(
         compute=usage[: len(COMPUTE_RESOURCES)],
         network=usage[len(COMPUTE_RESOURCES) :],
-        running_instances=Server.objects.filter(project_id=project_id, status="ACTIVE").count(),
-        allocated_floating_ips=FloatingIP.objects.filter(project_id=project_id).count(),
+        running_instances=figures.get(RUNNING_INSTANCES, 0),
+        allocated_floating_ips=figures.get(ALLOCATED_FLOATING_IPS, 0),
         synced_at=synced,
     )
 

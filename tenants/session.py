@@ -2,7 +2,8 @@
 
 Tokens are kept only here, in the session store on the server, encrypted
 (`dashboard.token_encryption`); the browser holds the session id. They never show in a repr.
-Views reach this through `request.keystone` (set by `KeystoneSessionMiddleware`).
+Views reach this through `request.keystone` (set by `KeystoneSessionMiddleware`); this app's
+own views, which need more of it than the core's `CloudSession`, through `request_keystone`.
 """
 
 from dataclasses import asdict, dataclass, field
@@ -11,8 +12,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest
 
 from dashboard.cloud.identity import Endpoint, Project, Token
+from dashboard.sessions import request_session
 from dashboard.token_encryption import token_decrypt, token_encrypt
 
 SESSION_KEY = "keystone"
@@ -114,3 +117,10 @@ class KeystoneSession:
                 "unscoped_expires_at": datetime.fromisoformat(data["unscoped_expires_at"]),
             }
         )
+
+
+def request_keystone(request: HttpRequest) -> KeystoneSession:
+    """The signed-in user's KeystoneSession on the request; 403 when nobody is signed in."""
+    keystone = request_session(request)
+    assert isinstance(keystone, KeystoneSession), "KeystoneSessionMiddleware sets a KeystoneSession"
+    return keystone

@@ -454,7 +454,7 @@ def _status_through_gunicorn(
         **_web_environment(services),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "DJANGO_STATIC_MANIFEST": "false",
-        "FORWARDED_ALLOW_IPS": forwarded_allow_ips,
+        "DJANGO_TRUSTED_PROXIES": forwarded_allow_ips,
     }
     with (tmp_path / "gunicorn.log").open("wb") as log:
         server = subprocess.Popen(

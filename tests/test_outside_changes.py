@@ -1,9 +1,8 @@
-"""The mirror follows routers, floating IPs, port forwardings and servers changed outside the
-dashboard.
+"""The mirror follows networks, subnets, ports, routers, floating IPs, port forwardings and
+servers changed outside the dashboard.
 
-Like `dashboard/mirror/tests/test_listener.py` (networks, subnets and ports): a notification
-listener thread runs on a queue of its own against the local cloud's RabbitMQ, the test changes
-the cloud directly with openstacksdk as the tenant's user (as the CLI would), never calling
+A notification listener thread runs on a queue of its own against the local cloud's RabbitMQ,
+the test changes the cloud directly with openstacksdk (as the CLI would), never calling
 reconcile, and waits for the mirror to follow. The bound is generous; the 2 s freshness target
 is measured by `bench/freshness.py`.
 """
@@ -15,10 +14,10 @@ from typing import Any
 import pytest
 
 from dashboard.mirror.listener import NotificationListener
-from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.fixtures import NAME_PREFIX, KeystoneAccount
 from dashboard.testing.waiting import wait_until
 from instances.models import Server
-from networks.models import FloatingIP, Port, PortForwarding, Router
+from networks.models import FloatingIP, Network, Port, PortForwarding, Router, Subnet
 from networks.reconcile import reconcile_networks
 
 pytestmark = [pytest.mark.cloud]
@@ -95,6 +94,44 @@ def floating_ip(
     made = conn.network.create_ip(floating_network_id=public_network.id)
     cleanup(lambda: conn.network.delete_ip(made, ignore_missing=True))
     return made
+
+
+def test_the_mirror_follows_networks_and_ports_changed_outside_the_dashboard(
+    listener: NotificationListener, cloud: Any, account: KeystoneAccount
+) -> None:
+    project_id = account.project.id
+    name = f"{NAME_PREFIX}{secrets.token_hex(4)}"
+    network = cloud.network.create_network(name=name, project_id=project_id)
+    try:
+        eventually(lambda: Network.objects.filter(pk=network.id).exists(), "network row")
+        cloud.network.update_network(network, name=f"{name}-renamed")
+        eventually(
+            lambda: Network.objects.filter(pk=network.id, name=f"{name}-renamed").exists(),
+            "network rename",
+        )
+
+        subnet = cloud.network.create_subnet(
+            network_id=network.id, project_id=project_id, ip_version=4, cidr="10.99.0.0/24"
+        )
+        port = cloud.network.create_port(network_id=network.id, project_id=project_id)
+        eventually(lambda: Port.objects.filter(pk=port.id).exists(), "port row")
+        eventually(lambda: Subnet.objects.filter(pk=subnet.id).exists(), "subnet row")
+        cloud.network.update_port(port, name=f"{name}-port")
+        eventually(lambda: Port.objects.get(pk=port.id).name == f"{name}-port", "port rename")
+
+        cloud.network.delete_port(port)
+        eventually(lambda: not Port.objects.filter(pk=port.id).exists(), "port row removal")
+
+        # Neutron deletes the subnet with its network and says so only about the network.
+        cloud.network.delete_network(network)
+        eventually(
+            lambda: not Network.objects.filter(pk=network.id).exists(), "network row removal"
+        )
+        eventually(lambda: not Subnet.objects.filter(pk=subnet.id).exists(), "subnet removal")
+    finally:
+        for port_left in cloud.network.ports(network_id=network.id):
+            cloud.network.delete_port(port_left, ignore_missing=True)
+        cloud.network.delete_network(network, ignore_missing=True)
 
 
 def test_the_mirror_follows_a_router_changed_outside_the_dashboard(

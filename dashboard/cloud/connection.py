@@ -11,7 +11,7 @@ from django.conf import settings
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 from keystoneauth1.plugin import BaseAuthPlugin
-from openstack.connection import Connection
+from openstack.connection import Connection as Connection  # the type apps annotate `conn` with
 
 # The Nova API microversion every compute call is made with (the local cloud offers up to 2.104).
 COMPUTE_MICROVERSION = "2.100"

@@ -11,6 +11,8 @@ from django.conf import settings
 from keystoneauth1 import exceptions as ksa_exceptions
 from keystoneauth1.access import AccessInfoV3
 from keystoneauth1.identity import v3
+from openstack.connection import Connection
+from openstack.identity.v3._proxy import Proxy as IdentityProxy
 
 from dashboard.cloud.connection import keystone_session, service_connection
 from dashboard.cloud.errors import CloudError, translated
@@ -192,3 +194,11 @@ def user_has_project_role(*, user_id: str, project_id: str) -> bool:
         )
         _raise_for_error(response)
     return bool(response.json().get("role_assignments"))
+
+
+def identity_proxy(conn: Connection) -> IdentityProxy:
+    """The connection's Keystone v3 proxy: openstacksdk types `conn.identity` as v2 or v3, and
+    every connection here authenticates with v3 (limits and registered limits are v3 only)."""
+    proxy = conn.identity
+    assert isinstance(proxy, IdentityProxy), "connections authenticate with Keystone v3"
+    return proxy

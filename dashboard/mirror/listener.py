@@ -5,7 +5,9 @@ Nova and Neutron publish an event after each change (oslo.messaging `messagingv2
 exchanges (`nova`, `neutron`) with routing key `<topic>.<priority>`. The listener binds a queue
 of its own to both, so it takes nothing from other consumers (Ceilometer reads the notifier's
 `notifications.info`), maps each event to (resource, ids) and reconciles those ids by fetching
-them from the cloud with the service account. A fetch that answers 404 deletes the row.
+them from the cloud with the service account. A fetch that answers 404 deletes the row. Which
+exchanges, what an event names and how each resource is reconciled, the apps declare in their
+`events` modules (`dashboard.mirror.notifications`); the listener imports no app.
 
 Events are hints, never data: the mirror is written only from what the cloud answers, so an
 event that is late, repeated or out of order does no harm, and one that is lost is caught by
@@ -23,7 +25,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import structlog
 from django.db import Error as DatabaseError
@@ -31,29 +33,14 @@ from django.db import close_old_connections, connection
 from kombu import Connection, Exchange, Queue, binding
 from kombu.message import Message
 
+from dashboard.cloud.connection import Connection as CloudConnection
 from dashboard.cloud.connection import service_connection
 from dashboard.cloud.errors import CloudError, CloudTransientError
-from dashboard.mirror.models import MirrorModel
+from dashboard.mirror.notifications import Target, event_registry
 from dashboard.mirror.sync import SyncResult
-from instances.models import Server
-from instances.reconcile import reconcile_servers
-from networks.models import (
-    FloatingIP,
-    Network,
-    Port,
-    RBACPolicy,
-    Router,
-    SecurityGroup,
-    SecurityGroupRule,
-    Subnet,
-)
-from networks.reconcile import RECONCILERS as NEUTRON_RECONCILERS
-from networks.reconcile import reconcile_port_forwardings_of_ports
 
 log = structlog.get_logger(__name__)
 
-# The exchanges Nova and Neutron publish notifications to (their `control_exchange`).
-EXCHANGES = ("nova", "neutron")
 # Our queue holds at most this many events and none older than the TTL (an idle listener's
 # queue stays bounded; beat's passes cover what is dropped), and is removed after a day unused.
 # RabbitMQ refuses to redeclare a queue with other arguments: rename the queue to change them.
@@ -68,146 +55,14 @@ MAX_BACKOFF = 30.0
 # dropped and left to beat's passes.
 MAX_PENDING = 20_000
 
-# Neutron's resource names in event types and payloads -> the mirror's resource names.
-NEUTRON_RESOURCES = {
-    "network": "networks",
-    "subnet": "subnets",
-    "port": "ports",
-    "router": "routers",
-    "floatingip": "floating_ips",
-    "security_group": "security_groups",
-    "security_group_rule": "security_group_rules",
-    "rbac_policy": "rbac_policies",
-}
-
-# The objects RBAC entries share that the mirror holds: Neutron's object type -> resource name.
-RBAC_OBJECTS = {"network": "networks", "subnetpool": "subnet_pools"}
-
-# Neutron's collection names, as tag events name them -> the mirror's resource names.
-TAGGED_RESOURCES = {
-    "networks": "networks",
-    "subnets": "subnets",
-    "ports": "ports",
-    "routers": "routers",
-    "floatingips": "floating_ips",
-    "security_groups": "security_groups",
-}
-
-Reconcile = Callable[..., SyncResult]
-# Port forwarding events name the rule's internal port, not its floating IP: their targets are
-# the internal ports, under a resource name of their own.
-PORT_FORWARDINGS_BY_PORT = "port_forwardings_by_port"
-RECONCILERS: dict[str, Reconcile] = {
-    **NEUTRON_RECONCILERS,
-    "servers": reconcile_servers,
-    PORT_FORWARDINGS_BY_PORT: reconcile_port_forwardings_of_ports,
-}
-MODELS: dict[str, type[MirrorModel]] = {
-    "servers": Server,
-    "networks": Network,
-    "subnets": Subnet,
-    "ports": Port,
-    "routers": Router,
-    "floating_ips": FloatingIP,
-    "security_groups": SecurityGroup,
-    "security_group_rules": SecurityGroupRule,
-    "rbac_policies": RBACPolicy,
-}
-# Rows the cloud changes without an event of their own when an object changes: (resource, model
-# field holding the object's id, only when the object is gone). Deleting a network deletes its
-# subnets, a group its rules, a port disassociates its floating IPs; clearing a router's
-# gateway deletes the gateway port.
-DEPENDENTS: dict[str, tuple[tuple[str, str, bool], ...]] = {
-    "servers": (("ports", "device_id", True),),
-    "networks": (("subnets", "network_id", True), ("ports", "network_id", True)),
-    "routers": (("ports", "device_id", False),),
-    "security_groups": (("security_group_rules", "security_group_id", True),),
-    "ports": (("floating_ips", "port_id", True),),
-}
-# Every resource before those DEPENDENTS adds to the same batch.
-ORDER = (
-    "servers",
-    "networks",
-    "rbac_policies",
-    "routers",
-    "security_groups",
-    "ports",
-    "subnets",
-    "floating_ips",
-    "security_group_rules",
-    PORT_FORWARDINGS_BY_PORT,  # after ports and floating IPs: it reads both from the mirror
-)
-
-
-class Target(NamedTuple):
-    """One object an event names: the mirror's resource name and the OpenStack id."""
-
-    resource: str
-    id: str
-
-
-def _ids(value: Any) -> list[str]:
-    """The `id` of an object dict, or of each in a list (Neutron's bulk creates)."""
-    items = value if isinstance(value, list) else [value]
-    return [str(item["id"]) for item in items if isinstance(item, Mapping) and item.get("id")]
-
-
-def _neutron_targets(event_type: str, payload: Mapping[str, Any]) -> list[Target]:
-    if event_type.startswith("tag.") and event_type.endswith(".end"):
-        # {"obj_resource": "networks", "obj_resource_id": ..., "tags": [...]}
-        resource = TAGGED_RESOURCES.get(str(payload.get("obj_resource")))
-        object_id = payload.get("obj_resource_id")
-        return [Target(resource, str(object_id))] if resource and object_id else []
-    if event_type in ("router.interface.create", "router.interface.delete"):
-        # {"router_interface": {"id": <router>, "port_id", "subnet_id", "subnet_ids", ...}}
-        interface = payload.get("router_interface") or {}
-        targets = [Target("routers", str(interface["id"]))] if interface.get("id") else []
-        if interface.get("port_id"):
-            targets.append(Target("ports", str(interface["port_id"])))
-        return targets
-    if event_type.startswith("port_forwarding.") and event_type.endswith(".end"):
-        # {"port_forwarding": {"id", "internal_port_id", ...}} (deletes too): no floating IP id.
-        port_id = (payload.get("port_forwarding") or {}).get("internal_port_id")
-        if not port_id:
-            return []
-        return [Target("ports", str(port_id)), Target(PORT_FORWARDINGS_BY_PORT, str(port_id))]
-    singular, _, action = event_type.partition(".")
-    resource = NEUTRON_RESOURCES.get(singular)
-    # `.start` comes before the change is made; only `.end` says it is done.
-    if resource is None or not action.endswith(".end"):
-        return []
-    ids = _ids(payload.get(singular)) + _ids(payload.get(f"{singular}s"))
-    if payload.get(f"{singular}_id"):  # deletes: {"network_id": ...}
-        ids.append(str(payload[f"{singular}_id"]))
-    targets = [Target(resource, object_id) for object_id in ids]
-    if singular == "rbac_policy":
-        # An entry shares or exposes its object: the object's `shared` changes with it.
-        policy = payload.get(singular)
-        if isinstance(policy, Mapping) and policy.get("object_type") in RBAC_OBJECTS:
-            targets.append(Target(RBAC_OBJECTS[policy["object_type"]], str(policy["object_id"])))
-    if singular == "security_group_rule":
-        # A rule's change bumps its group's revision number.
-        rules = payload.get(singular)
-        for rule in rules if isinstance(rules, list) else [rules]:
-            if isinstance(rule, Mapping) and rule.get("security_group_id"):
-                targets.append(Target("security_groups", str(rule["security_group_id"])))
-    return targets
-
 
 def targets_from_notification(event_type: str, payload: Any) -> list[Target]:
-    """The objects a Nova or Neutron notification says changed, each once, in event order.
-
-    Pure: unknown events and payloads without ids give no targets.
+    """The objects a notification says changed, each once, in event order, as the apps' `events`
+    modules read it. Pure: unknown events and payloads without ids give no targets.
     """
     if not isinstance(payload, Mapping):
         return []
-    if event_type.startswith("compute.instance."):
-        # Nova's legacy (unversioned) format: every compute.instance.* payload has instance_id.
-        server_id = payload.get("instance_id")
-        targets = [Target("servers", str(server_id))] if server_id else []
-    else:
-        targets = _neutron_targets(event_type, payload)
-    return list(dict.fromkeys(targets))
+    return event_registry().targets(event_type, payload)
 
 
 def notification_from_body(body: Any) -> tuple[str, Any] | None:
@@ -227,31 +82,36 @@ def notification_from_body(body: Any) -> tuple[str, Any] | None:
 
 
 def reconcile_targets(
-    *, conn: Any, targets: Mapping[str, Collection[str]]
+    *, conn: CloudConnection, targets: Mapping[str, Collection[str]]
 ) -> dict[str, SyncResult]:
-    """Reconcile these objects by id, resource by resource; for each object now gone from the
-    mirror, also the rows that depended on it (see DEPENDENTS). Idempotent.
+    """Reconcile these objects by id, resource by resource in the registry's order; for each
+    object now gone from the mirror, also the rows that depended on it (the resource's
+    `dependents`). Idempotent.
 
     Raises CloudError from the first resource the cloud fails on; resources done before stay
     done, and reconciling the same targets again is harmless.
     """
+    registry = event_registry()
     pending = {resource: set(ids) for resource, ids in targets.items() if ids}
     results: dict[str, SyncResult] = {}
-    for resource in ORDER:
+    for resource, declared in registry.resources.items():
         ids = sorted(pending.pop(resource, ()))
         if not ids:
             continue
-        results[resource] = RECONCILERS[resource](conn=conn, ids=ids)
-        dependents = DEPENDENTS.get(resource, ())
-        if not dependents:
+        results[resource] = declared.reconcile(conn=conn, ids=ids)
+        if not declared.dependents:
             continue
-        present = MODELS[resource]._default_manager.filter(pk__in=ids).values_list("pk", flat=True)
-        gone = sorted(set(ids) - set(present))
-        for dependent, field, only_when_gone in dependents:
-            owners = gone if only_when_gone else ids
+        present = registry.model(resource)._default_manager.filter(pk__in=ids)
+        gone = sorted(set(ids) - set(present.values_list("pk", flat=True)))
+        for dependent in declared.dependents:
+            owners = gone if dependent.only_when_gone else ids
             if owners:
-                rows = MODELS[dependent]._default_manager.filter(**{f"{field}__in": owners})
-                pending.setdefault(dependent, set()).update(rows.values_list("pk", flat=True))
+                rows = registry.model(dependent.resource)._default_manager.filter(
+                    **{f"{dependent.field}__in": owners}
+                )
+                pending.setdefault(dependent.resource, set()).update(
+                    rows.values_list("pk", flat=True)
+                )
     return results
 
 
@@ -350,11 +210,12 @@ class NotificationListener:
         return Connection(self.url).as_uri()  # the password masked
 
     def queue(self) -> Queue:
-        """Our queue, bound to every priority of the topic on Nova's and Neutron's exchanges."""
+        """Our queue, bound to every priority of the topic on the apps' exchanges (Nova's and
+        Neutron's)."""
         bindings = [
             # Declared (if need be) by `_ensure_exchanges`, with the notifier's own settings.
             binding(Exchange(name, type="topic", no_declare=True), routing_key=f"{self.topic}.*")
-            for name in EXCHANGES
+            for name in event_registry().exchanges
         ]
         return Queue(
             self.queue_name,
@@ -369,7 +230,7 @@ class NotificationListener:
         """Bind to the notifier's exchanges as they are; create one (as oslo.messaging does by
         default: transient) only when no notification has made it yet. A cloud with
         `amqp_durable_queues = true` made them durable: declaring ours otherwise would fail."""
-        for name in EXCHANGES:
+        for name in event_registry().exchanges:
             try:
                 with amqp.channel() as channel:
                     Exchange(name, type="topic", passive=True).declare(channel=channel)

@@ -26,6 +26,15 @@ class SyncResult:
     unchanged: int = 0
     deleted: int = 0
 
+    def __add__(self, other: "SyncResult") -> "SyncResult":
+        """The counts of two writes that make one pass (a table and its grants, several users)."""
+        return SyncResult(
+            created=self.created + other.created,
+            updated=self.updated + other.updated,
+            unchanged=self.unchanged + other.unchanged,
+            deleted=self.deleted + other.deleted,
+        )
+
 
 def sync_rows[M: MirrorModel](
     *,

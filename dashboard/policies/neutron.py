@@ -1,9 +1,9 @@
 """Neutron's default policy rules for the calls the dashboard makes (Neutron 2026.2).
 
-Copied from `neutron/conf/policies/{base,network,router,floatingip,security_group}.py` and
-neutron-lib's `policy/rules.py`: the check strings must stay Neutron's, so that removing the
-override file describes a cloud that runs Neutron's defaults. Add a rule here before asking
-about it.
+Copied from `neutron/conf/policies/{base,network,subnet,port,router,floatingip,
+security_group}.py` and neutron-lib's `policy/rules.py`: the check strings must stay Neutron's,
+so that removing the override file describes a cloud that runs Neutron's defaults. Add a rule
+here before asking about it.
 """
 
 from oslo_policy.policy import RuleDefault
@@ -12,6 +12,9 @@ ADMIN = "rule:admin_only"
 PROJECT_MEMBER = "role:member and project_id:%(project_id)s"
 ADMIN_OR_PROJECT_MEMBER = f"({ADMIN}) or ({PROJECT_MEMBER})"
 PROJECT_MANAGER = "role:manager and project_id:%(project_id)s"
+ADMIN_OR_SERVICE = f"({ADMIN}) or (rule:service_api)"
+NET_OWNER_MEMBER = "role:member and rule:network_owner"
+ADMIN_OR_NET_OWNER_MEMBER = f"({ADMIN}) or ({NET_OWNER_MEMBER})"
 
 _BASE = {
     "context_is_admin": "role:admin",
@@ -22,6 +25,8 @@ _BASE = {
     "regular_user": "",
     "default": "rule:admin_or_owner",
     "sg_owner": "project_id:%(security_group:project_id)s",
+    "network_owner": "project_id:%(network:project_id)s",
+    "shared": "field:networks:shared=True",
 }
 
 _ADMIN_ONLY = [
@@ -74,8 +79,17 @@ _PROJECT_MEMBER = [
     "create_security_group",
     "update_security_group",
     "delete_security_group",
-    "update_port",
 ]
+
+# Subnets and ports: the owner of the network they are on may act too (`network:project_id`).
+_NETWORK_OWNER_RULES = {
+    "create_subnet": ADMIN_OR_NET_OWNER_MEMBER,
+    "update_subnet": f"{PROJECT_MEMBER} or {ADMIN_OR_NET_OWNER_MEMBER}",
+    "delete_subnet": f"{PROJECT_MEMBER} or {ADMIN_OR_NET_OWNER_MEMBER}",
+    "create_port": f"{ADMIN_OR_SERVICE} or {NET_OWNER_MEMBER} or rule:shared",
+    "update_port": f"{ADMIN_OR_SERVICE} or {PROJECT_MEMBER}",
+    "delete_port": f"{ADMIN_OR_SERVICE} or {NET_OWNER_MEMBER} or {PROJECT_MEMBER}",
+}
 
 # Security group rules are checked against their group's project (`security_group:project_id`).
 _SG_OWNER_MEMBER = ["create_security_group_rule", "delete_security_group_rule"]
@@ -86,6 +100,10 @@ RULES: list[RuleDefault] = [
     *(
         RuleDefault(name, ADMIN_OR_PROJECT_MEMBER, scope_types=["project"])
         for name in _PROJECT_MEMBER
+    ),
+    *(
+        RuleDefault(name, check_str, scope_types=["project"])
+        for name, check_str in _NETWORK_OWNER_RULES.items()
     ),
     *(
         RuleDefault(name, f"({ADMIN}) or (role:member and rule:sg_owner)", scope_types=["project"])

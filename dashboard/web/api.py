@@ -126,7 +126,7 @@ class form_action:
     ) -> None:
         self.form_class = form_class
         self.detail = detail
-        self.methods = list(methods)
+        self.methods: list[Any] = list(methods)
         self.url_path = url_path
         self.write: Callable[..., Response] | None = None
 

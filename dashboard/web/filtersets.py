@@ -1,5 +1,6 @@
 """The base of every list filter: one filterset serves a page and its API endpoint."""
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -7,6 +8,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django_filters.widgets import BooleanWidget
 
+from dashboard.sessions import request_session
 from dashboard.web.forms import bootstrap_class
 
 
@@ -16,6 +18,21 @@ class AnyBooleanWidget(BooleanWidget):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
+
+
+class ProjectChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of related objects, scoped like everything else: `selector` (a function taking
+    `project_id`) reads them for the session's project when the filter's form is built; there
+    are none without a request (while the API schema is made)."""
+
+    def __init__(self, *, selector: Callable[..., QuerySet[Any]], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.selector = selector
+
+    def get_queryset(self, request: Any) -> QuerySet[Any]:
+        if request is None:
+            return self.selector(project_id="").none()
+        return self.selector(project_id=request_session(request).project_id)
 
 
 class ProjectFilterSet(django_filters.FilterSet):

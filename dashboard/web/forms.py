@@ -193,7 +193,7 @@ class OnOffField(forms.TypedChoiceField):
         super().__init__(
             choices=[("on", on), ("off", off)],
             coerce=lambda value: value == "on",
-            empty_value=default,
+            empty_value=default,  # type: ignore[arg-type]  # django-stubs: any value is taken
             required=False,
             **kwargs,
         )

@@ -23,6 +23,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_htmx.http import reswap, retarget
+from django_htmx.middleware import HtmxDetails
 from django_tables2 import SingleTableMixin
 from django_tables2.utils import AttributeDict
 
@@ -31,7 +32,7 @@ from dashboard.operations.models import Operation
 from dashboard.operations.selectors import operation_deleted
 from dashboard.operations.services import OperationRefused, operation_start
 from dashboard.operations.views import answer_started, render_operation, show_refusal
-from dashboard.sessions import SignedInRequest, request_session
+from dashboard.sessions import CloudSession, request_session, session_request
 from dashboard.web.forms import ProjectForm, form_errors_text
 from dashboard.web.permissions import (
     action_forms,
@@ -60,16 +61,31 @@ def session_project_id(request: HttpRequest) -> str:
     return request_session(request).project_id
 
 
+def app_changed_event(model: type[Model] | None) -> str:
+    """The event pages of `model`'s app reload on: one of that app's operations ended
+    (`dashboard.operations.views.render_operation` sends it)."""
+    return f"{model._meta.app_label}:changed" if model is not None else ""
+
+
 class ProjectMixin(LoginRequiredMixin):
     """Signed-in users only; `project_id` is the session's project."""
 
-    request: SignedInRequest
+    request: HttpRequest
     kwargs: dict[str, Any]
     url_kwarg = "pk"
 
     @property
+    def session(self) -> CloudSession:
+        """The signed-in session (`dashboard.sessions`)."""
+        return request_session(self.request)
+
+    @property
+    def htmx(self) -> HtmxDetails:
+        return session_request(self.request).htmx
+
+    @property
     def project_id(self) -> str:
-        return self.request.keystone.project_id
+        return self.session.project_id
 
     def lookup(self, getter: Callable[..., Model | None], pk: Any) -> Any:
         """The object `pk` through `getter`, a selector scoped to the session's project (views
@@ -102,7 +118,8 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
     bulk_delete_url_name = ""
     # The mirror sync group and interval whose freshness the page reports.
     freshness: tuple[str, timedelta] = ("networking", timedelta(seconds=30))
-    changed_event = "networks:changed"
+    # The event that reloads the table (by default its app's: an operation of that app ended).
+    changed_event = ""
     table_pagination = {"per_page": PAGE_SIZE, "paginator_class": BoundedPaginator}
     strict = False
 
@@ -111,7 +128,7 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
 
     def get_template_names(self) -> list[str]:
         names: list[str] = super().get_template_names()
-        if not self.request.htmx:
+        if not self.htmx:
             return names
         # A page template that extends web/object_list.html (say, to add to its intro) has no
         # `#table` partial of its own: Django finds the inherited one under the parent's name.
@@ -133,7 +150,7 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
         model = self.table_class._meta.model
         if model is None or action not in action_forms(model):
             return True
-        return action in allowed_by_policy(self.request.keystone, model)
+        return action in allowed_by_policy(self.session, model)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         group, interval = self.freshness
@@ -144,7 +161,7 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
             create_url=reverse(self.create_url_name) if create else "",
             create_label=self.create_label,
             bulk_delete_url=reverse(self.bulk_delete_url_name) if bulk_delete else "",
-            changed_event=self.changed_event,
+            changed_event=self.changed_event or app_changed_event(self.table_class._meta.model),
             freshness=sync_freshness(group=group, interval=interval),
             **kwargs,
         )
@@ -162,7 +179,8 @@ class ObjectDetailView(ProjectMixin, TemplateView):
     """
 
     getter: Callable[..., Model | None]
-    changed_event = "networks:changed"
+    # The event that reloads the page's body (by default its object's app's).
+    changed_event = ""
     noun = ""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -196,14 +214,14 @@ class ObjectDetailView(ProjectMixin, TemplateView):
 
     def get_template_names(self) -> list[str]:
         names = super().get_template_names()
-        return [f"{name}#body" for name in names] if self.request.htmx else names
+        return [f"{name}#body" for name in names] if self.htmx else names
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         obj = self.get_object()
-        may = permitted_actions(self.request.keystone, type(obj), obj)
+        may = permitted_actions(self.session, type(obj), obj)
         return super().get_context_data(
             object=obj,
-            changed_event=self.changed_event,
+            changed_event=self.changed_event or app_changed_event(type(obj)),
             may=may,
             header_actions=header_actions(obj, may),
             **self.get_related(obj),
@@ -265,7 +283,7 @@ class OperationFormView(ProjectMixin, View):
         model, action = self.form_class.model, self.form_class.action
         if model is None or not action:
             return
-        if action not in permitted_actions(self.request.keystone, model, obj):
+        if action not in permitted_actions(self.session, model, obj):
             raise PermissionDenied("You may not do this here: your role, or the object's state.")
 
     def get_initial(self, obj: Any) -> dict[str, Any]:
@@ -277,7 +295,7 @@ class OperationFormView(ProjectMixin, View):
             initial=self.get_initial(obj),
             project_id=self.project_id,
             obj=obj,
-            keystone=self.request.keystone,
+            keystone=self.session,
         )
 
     def get_success_url(self, obj: Any) -> str:
@@ -289,7 +307,7 @@ class OperationFormView(ProjectMixin, View):
     def posted_from_its_page(self) -> bool:
         """Whether the request was sent by the form on its own page (`#object-form`), rather
         than by a button elsewhere (a row of a list, a detail page) that posts to this view."""
-        return self.request.htmx.trigger == FORM_ID
+        return self.htmx.trigger == FORM_ID
 
     def form_context(self, form: ProjectForm, obj: Any) -> dict[str, Any]:
         return {
@@ -303,7 +321,7 @@ class OperationFormView(ProjectMixin, View):
     def render_form(self, form: ProjectForm, obj: Any) -> HttpResponse:
         """The form page; for an htmx post, the invalid form in place of the one sent, or, when a
         button elsewhere sent it, its errors in the messages area of the page it was sent from."""
-        if self.request.htmx and self.request.method == "POST":
+        if self.htmx and self.request.method == "POST":
             if not self.posted_from_its_page():
                 message = form_errors_text(form)
                 return show_refusal(self.request, message, redirect_to=self.get_success_url(obj))
@@ -341,10 +359,10 @@ class OperationFormView(ProjectMixin, View):
         return self.with_fresh_form(answer_started(request, started, redirect_to=redirect_to), obj)
 
 
-def start_operation(request: SignedInRequest, form: ProjectForm) -> Operation:
+def start_operation(request: HttpRequest, form: ProjectForm) -> Operation:
     """Start the operation a valid form asks for, as the session's user; raises
     OperationRefused (another operation on the target still runs)."""
-    return operation_start(actor=request.keystone, request=form.operation_request())
+    return operation_start(actor=request_session(request), request=form.operation_request())
 
 
 class ObjectActionView(OperationFormView):
@@ -378,13 +396,11 @@ class BulkActionView(ProjectMixin, View):
         assert model is not None
         for pk in dict.fromkeys(self.request.POST.getlist("pk")):
             obj = self.lookup(self.getter, pk)
-            if obj is not None and action in permitted_actions(self.request.keystone, model, obj):
+            if obj is not None and action in permitted_actions(self.session, model, obj):
                 yield obj
 
     def start(self, obj: Any) -> Operation:
-        form = self.form_class(
-            {}, project_id=self.project_id, obj=obj, keystone=self.request.keystone
-        )
+        form = self.form_class({}, project_id=self.project_id, obj=obj, keystone=self.session)
         if not form.is_valid():
             raise OperationRefused(form_errors_text(form))
         return start_operation(self.request, form)
@@ -396,7 +412,7 @@ class BulkActionView(ProjectMixin, View):
                 started.append(self.start(obj))
             except OperationRefused as exc:
                 refused.append(str(exc))
-        if not self.request.htmx:
+        if not self.htmx:
             for operation in started:
                 messages.info(request, f"Started: {operation.description}.")
             for message in refused or ([] if started else ["Select at least one row first."]):

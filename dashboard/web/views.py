@@ -23,7 +23,7 @@ from dashboard.celery import app as celery_app
 log = structlog.get_logger(__name__)
 
 # Seconds each dependency of the health check has to answer: a load balancer's check must not hang.
-HEALTH_TIMEOUT = 2.0
+HEALTH_TIMEOUT = 2  # seconds
 
 
 class AdminRequiredMixin(LoginRequiredMixin):

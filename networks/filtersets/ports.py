@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import QuerySet
 
-from dashboard.web.filtersets import ProjectFilterSet
+from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
 from networks.models import Port
 from networks.selectors.ports import port_network_choices
 
@@ -27,10 +27,8 @@ class PortFilterSet(ProjectFilterSet):
         ],
     )
     # Related choices are always scoped: the project's own and shared networks.
-    network = django_filters.ModelChoiceFilter(
-        queryset=lambda request: port_network_choices(project_id=str(request.keystone.project_id)),
-        label="Network",
-        empty_label="Any network",
+    network = ProjectChoiceFilter(
+        selector=port_network_choices, label="Network", empty_label="Any network"
     )
 
     def filter_used_by(self, queryset: QuerySet[Port], name: str, value: str) -> QuerySet[Port]:

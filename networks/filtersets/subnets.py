@@ -1,21 +1,16 @@
 """Subnet filters."""
 
-from typing import Any
-
 import django_filters
 from django.db.models import QuerySet
 
-from dashboard.web.filtersets import ProjectFilterSet
-from dashboard.web.generic import session_project_id
+from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
 from networks.models import Network, Subnet, SubnetPool
 from networks.selectors.networks import subnet_network_list
 
 
-def own_networks(request: Any) -> QuerySet[Network]:
+def own_networks(*, project_id: str) -> QuerySet[Network]:
     """The networks a subnet list may be filtered by: the project's own (its subnets are)."""
-    if request is None:
-        return Network.objects.none()
-    return subnet_network_list(project_id=session_project_id(request), include_shared=False)
+    return subnet_network_list(project_id=project_id, include_shared=False)
 
 
 class SubnetFilterSet(ProjectFilterSet):
@@ -23,9 +18,7 @@ class SubnetFilterSet(ProjectFilterSet):
     ip_version = django_filters.ChoiceFilter(
         choices=[(4, "IPv4"), (6, "IPv6")], empty_label="Any IP version", label="IP version"
     )
-    network = django_filters.ModelChoiceFilter(
-        queryset=own_networks, label="Network", empty_label="Any network"
-    )
+    network = ProjectChoiceFilter(selector=own_networks, label="Network", empty_label="Any network")
     enable_dhcp = django_filters.BooleanFilter(label="DHCP")
 
     class Meta:

@@ -1,16 +1,21 @@
-"""Network forms: create (with an optional first subnet) and edit.
+"""Network actions: create (with an optional first subnet), edit, delete.
 
 Sharing, `router:external` and the provider attributes appear only where the cloud's policy lets
-the user set them (by default: admins); posted anyway, they are refused on their field.
+the user set them (by default: admins); posted anyway, they are refused on their field. A delete
+is refused while the mirror shows ports in use on the network.
 """
 
 from typing import Any
 
 from django import forms
 
+from dashboard.operations.registry import OperationRequest, Service
+from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import DescriptionField, NameField, ProjectForm
-from networks.forms.subnets import SubnetSourceFields
+from networks.forms.subnets import SubnetSourceFields, subnet_create_attributes
 from networks.models import Network
+from networks.selectors.networks import ports_in_use, ports_in_use_label
+from networks.services import networks as services
 
 PROVIDER_NETWORK_TYPES = [
     ("", "Cloud default"),
@@ -24,9 +29,53 @@ PROVIDER_NETWORK_TYPES = [
 # Network types that live on a physical network (the others are tunnels or host-local).
 PHYSICAL_NETWORK_TYPES = ("flat", "vlan")
 MAX_VLAN_ID = 4094
+# Form fields -> Neutron's attribute names; a field the form left out (refused by policy) is not
+# sent, nor is an empty optional one.
+NETWORK_ATTRIBUTES = {
+    "admin_state_up": "admin_state_up",
+    "mtu": "mtu",
+    "port_security_enabled": "port_security_enabled",
+    "shared": "shared",
+    "router_external": "router:external",
+    "provider_network_type": "provider:network_type",
+    "provider_physical_network": "provider:physical_network",
+    "provider_segmentation_id": "provider:segmentation_id",
+}
 
 
-class NetworkFields(ProjectForm):
+def network_attributes(data: dict[str, Any]) -> dict[str, Any]:
+    """The network attributes the form's data sets, as Neutron names them."""
+    return {
+        attribute: data[field]
+        for field, attribute in NETWORK_ATTRIBUTES.items()
+        if field in data and data[field] not in (None, "")
+    }
+
+
+class NetworkForm(ProjectForm):
+    """An action on networks; one on the network `obj` targets it and gives the service its id."""
+
+    model = Network
+
+    @property
+    def network(self) -> Network:
+        network: Network = self.obj
+        return network
+
+    def network_request(
+        self, service: Service, description: str, params: dict[str, Any] | None = None
+    ) -> OperationRequest:
+        return OperationRequest(
+            service=service,
+            description=description,
+            target_type="network",
+            target_id=self.network.id,
+            target_name=self.network.name,
+            params={"network_id": self.network.id, **(params or {})},
+        )
+
+
+class NetworkFields(NetworkForm):
     """What create and edit share."""
 
     name = NameField()
@@ -49,6 +98,9 @@ class NetworkFields(ProjectForm):
 
 
 class NetworkCreateForm(SubnetSourceFields, NetworkFields):
+    action = "create"
+    on_object = False
+    policy = ("neutron", "create_network")
     quotas = (("network", "network"), ("network", "subnet"))
     policy_fields = {
         "shared": ("neutron", "create_network:shared"),
@@ -108,9 +160,10 @@ class NetworkCreateForm(SubnetSourceFields, NetworkFields):
             for name in (*self.subnet_fields, "subnet_name")
             if name not in ("cidr", "subnetpool_id", "no_gateway") and cleaned_data.get(name)
         ]:
+            labels = ", ".join(str(self[name].label) for name in filled)
             self.add_error(
                 "cidr",
-                f"These settings need a subnet: {', '.join(self[name].label for name in filled)}. "
+                f"These settings need a subnet: {labels}. "
                 "Give its CIDR or choose a subnet pool, or leave them empty.",
             )
         return cleaned_data
@@ -148,22 +201,79 @@ class NetworkCreateForm(SubnetSourceFields, NetworkFields):
         if segment is not None and kind == "vlan" and segment > MAX_VLAN_ID:
             self.add_error("provider_segmentation_id", f"VLAN ids go from 1 to {MAX_VLAN_ID}.")
 
+    def operation_request(self) -> OperationRequest:
+        data = self.cleaned_data
+        params: dict[str, Any] = {
+            "name": data["name"],
+            "description": data.get("description", ""),
+            "attributes": network_attributes(data),
+        }
+        if data.get("with_subnet"):
+            params["subnet"] = subnet_create_attributes(data, name=data["subnet_name"])
+        with_subnet = " with a subnet" if "subnet" in params else ""
+        return OperationRequest(
+            service=services.network_create,
+            description=f"Create network “{data['name']}”{with_subnet}",
+            target_type="network",
+            target_name=data["name"],
+            params=params,
+        )
+
 
 class NetworkEditForm(NetworkFields):
+    action = "edit"
+    policy = ("neutron", "update_network")
+    label = "Edit"
     policy_fields = {
         "shared": ("neutron", "update_network:shared"),
         "router_external": ("neutron", "update_network:router:external"),
     }
 
+    @classmethod
+    def initial_for(cls, obj: Network) -> dict[str, Any]:
+        return {
+            "name": obj.name,
+            "description": obj.description,
+            "admin_state_up": obj.admin_state_up,
+            "mtu": obj.mtu,
+            "port_security_enabled": obj.port_security_enabled is not False,
+            "shared": obj.shared,
+            "router_external": obj.router_external,
+        }
 
-def network_edit_initial(network: Network) -> dict[str, Any]:
-    """The edit form's values for the network as the mirror has it."""
-    return {
-        "name": network.name,
-        "description": network.description,
-        "admin_state_up": network.admin_state_up,
-        "mtu": network.mtu,
-        "port_security_enabled": network.port_security_enabled is not False,
-        "shared": network.shared,
-        "router_external": network.router_external,
-    }
+    def operation_request(self) -> OperationRequest:
+        data = self.cleaned_data
+        changes = {
+            "name": data["name"],
+            "description": data["description"],
+            **network_attributes(data),
+        }
+        return self.network_request(
+            services.network_update,
+            f"Edit network “{self.network.name_or_id}”",
+            {"revision_number": self.network.revision_number, "changes": changes},
+        )
+
+
+class NetworkDeleteForm(NetworkForm):
+    """Delete the network; refused while the mirror shows ports in use on it."""
+
+    action = "delete"
+    policy = ("neutron", "delete_network")
+    label = "Delete"
+    confirm = "Delete network {obj} and its subnets?"
+
+    def clean(self) -> dict[str, Any]:
+        network = self.network
+        if blocking := ports_in_use(project_id=network.project_id, network_id=network.id):
+            raise OperationRefused(
+                f"Network “{network.name_or_id}” still has ports in use: "
+                f"{ports_in_use_label(blocking)}. Delete those ports, or detach them "
+                "from their instances and routers, then delete the network."
+            )
+        return super().clean()
+
+    def operation_request(self) -> OperationRequest:
+        return self.network_request(
+            services.network_delete, f"Delete network “{self.network.name_or_id}”"
+        )

@@ -1,4 +1,5 @@
-"""Port forms: create and edit, with the checks the mirror allows before any cloud call."""
+"""Port actions: create, edit and delete, with the checks the mirror allows before any cloud
+call; a port its owner manages (an instance, a router, Neutron) is refused a direct delete."""
 
 import ipaddress
 import re
@@ -6,14 +7,18 @@ from typing import Any
 
 from django import forms
 
+from dashboard.operations.registry import OperationRequest, Service
+from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import DescriptionField, LinesField, NameField, ProjectForm, neutron_limit
 from networks.models import Network, Port, Subnet
 from networks.selectors.ports import (
+    port_delete_refusal,
     port_holding_address,
     port_network_choices,
     port_security_group_choices,
     port_subnet_choices,
 )
+from networks.services import ports as services
 
 MAC = re.compile(r"^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$", re.IGNORECASE)
 
@@ -25,9 +30,24 @@ def boolean_select(choices: list[tuple[str, str]]) -> forms.NullBooleanSelect:
     return widget
 
 
+def port_request(
+    port: Port, service: Service, description: str, params: dict[str, Any] | None = None
+) -> OperationRequest:
+    """An operation on `port`: it is the target, and the service gets its id and `params`."""
+    return OperationRequest(
+        service=service,
+        description=description,
+        target_type="port",
+        target_id=port.id,
+        target_name=port.name,
+        params={"port_id": port.id, **(params or {})},
+    )
+
+
 class PortForm(ProjectForm):
     """Create a port on a network the project may use (`obj` None), or edit `obj`."""
 
+    model = Port
     quotas = (("network", "port"),)
 
     name = NameField(required=False)
@@ -211,19 +231,95 @@ def _inside(address: str, cidr: str) -> bool:
         return False
 
 
-def port_form_initial(port: Port) -> dict[str, Any]:
-    """The edit form's values for a port as the mirror has it."""
-    return {
-        "name": port.name,
-        "description": port.description,
-        "fixed_ips": "\n".join(
-            f"{fixed['subnet_id']} {fixed['ip_address']}" for fixed in port.fixed_ips
-        ),
-        "security_group_ids": list(port.security_group_ids),
-        "port_security_enabled": port.port_security_enabled,
-        "allowed_address_pairs": "\n".join(
-            ", ".join(filter(None, (pair.get("ip_address"), pair.get("mac_address"))))
-            for pair in port.allowed_address_pairs
-        ),
-        "admin_state_up": port.admin_state_up,
-    }
+class PortCreateForm(PortForm):
+    action = "create"
+    on_object = False
+    policy = ("neutron", "create_port")
+
+    def operation_request(self) -> OperationRequest:
+        name = self.cleaned_data["name"]
+        return OperationRequest(
+            service=services.port_create,
+            description=f"Create port “{name or '(unnamed)'}”",
+            target_type="port",
+            target_name=name,
+            params=self.cleaned_data,
+        )
+
+
+class PortEditForm(PortForm):
+    """Edit the port `obj`, unless it changed since the form was shown (its revision)."""
+
+    action = "update"
+    policy = ("neutron", "update_port")
+    label = "Edit"
+
+    @classmethod
+    def initial_for(cls, obj: Port) -> dict[str, Any]:
+        return {
+            "name": obj.name,
+            "description": obj.description,
+            "fixed_ips": "\n".join(
+                f"{fixed['subnet_id']} {fixed['ip_address']}" for fixed in obj.fixed_ips
+            ),
+            "security_group_ids": list(obj.security_group_ids),
+            "port_security_enabled": obj.port_security_enabled,
+            "allowed_address_pairs": "\n".join(
+                ", ".join(filter(None, (pair.get("ip_address"), pair.get("mac_address"))))
+                for pair in obj.allowed_address_pairs
+            ),
+            "admin_state_up": obj.admin_state_up,
+        }
+
+    def operation_request(self) -> OperationRequest:
+        port: Port = self.obj
+        return port_request(
+            port,
+            services.port_update,
+            f"Change port “{port.name_or_id}”",
+            {
+                **self.cleaned_data,
+                "network_id": port.network_id,
+                "revision_number": port.revision_number,
+            },
+        )
+
+
+class PortRenameForm(ProjectForm):
+    """Give the port `obj` a new name."""
+
+    model = Port
+    action = "rename"
+    policy = ("neutron", "update_port")
+    label = "Rename"
+
+    name = NameField()
+
+    @classmethod
+    def initial_for(cls, obj: Port) -> dict[str, Any]:
+        return {"name": obj.name}
+
+    def operation_request(self) -> OperationRequest:
+        port: Port = self.obj
+        name = self.cleaned_data["name"]
+        description = f"Rename port “{port.name_or_id}” to “{name}”"
+        return port_request(port, services.port_rename, description, {"name": name})
+
+
+class PortDeleteForm(ProjectForm):
+    """Delete the port; refused for a port its owner (an instance, a router, Neutron) manages."""
+
+    model = Port
+    action = "delete"
+    policy = ("neutron", "delete_port")
+    label = "Delete"
+    confirm = "Delete port {obj}?"
+
+    def clean(self) -> dict[str, Any]:
+        if refusal := port_delete_refusal(port=self.obj):
+            raise OperationRefused(refusal)
+        return super().clean()
+
+    def operation_request(self) -> OperationRequest:
+        port: Port = self.obj
+        return port_request(port, services.port_delete, f"Delete port “{port.name_or_id}”")

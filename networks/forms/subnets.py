@@ -1,24 +1,28 @@
-"""Subnet forms; their fields also give a new network its first subnet.
+"""Subnet actions: create, edit, delete; their fields also give a new network its first subnet.
 
 Everything that can be known without the cloud is checked here, before any operation starts
 (networks.validation does the address arithmetic): the CIDR, the gateway, the pools, DNS servers,
 host routes, IPv6 modes, the pool's prefix lengths, overlaps with the subnets the new one would
-meet (on its network and on the routers that network is attached to) and the quota left.
+meet (on its network and on the routers that network is attached to), the quota left, and the
+ports that keep a subnet from being deleted.
 """
 
 from typing import Any, ClassVar
 
 from django import forms
 
+from dashboard.operations.registry import OperationRequest, Service
+from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import DescriptionField, LinesField, NameField, ProjectForm, neutron_limit
 from networks import validation
 from networks.models import Subnet
-from networks.selectors.networks import subnet_network_list
+from networks.selectors.networks import ports_in_use, ports_in_use_label, subnet_network_list
 from networks.selectors.subnets import (
     subnet_pool_get,
     subnet_pool_list,
     subnets_that_must_not_overlap,
 )
+from networks.services import subnets as services
 
 IPV6_MODE_CHOICES = [("", "Not set"), *((mode, mode) for mode in validation.IPV6_MODES)]
 
@@ -172,6 +176,7 @@ class SubnetSourceFields(SubnetAddressFields):
         data = self.cleaned_data
         cidr_text, pool_id = data.get("cidr", "").strip(), data.get("subnetpool_id", "")
         cidr: validation.IPNetwork | None = None
+        version: int
         if cidr_text and pool_id:
             self.add_error("subnetpool_id", "Give a CIDR or choose a subnet pool; not both.")
             return
@@ -240,7 +245,68 @@ class SubnetSourceFields(SubnetAddressFields):
         )
 
 
-class SubnetCreateForm(SubnetSourceFields, ProjectForm):
+def subnet_address_attributes(data: dict[str, Any]) -> dict[str, Any]:
+    """Gateway, DHCP, pools, DNS servers and host routes, as Neutron names them. An empty gateway
+    without "no gateway" is left out (Neutron takes the subnet's first address)."""
+    attributes: dict[str, Any] = {
+        "enable_dhcp": data["enable_dhcp"],
+        "dns_nameservers": data["dns_nameservers"],
+        "host_routes": data["host_routes"],
+    }
+    if data["no_gateway"]:
+        attributes["gateway_ip"] = None
+    elif data["gateway_ip"]:
+        attributes["gateway_ip"] = data["gateway_ip"]
+    if data["allocation_pools"]:
+        attributes["allocation_pools"] = data["allocation_pools"]
+    return attributes
+
+
+def subnet_create_attributes(data: dict[str, Any], *, name: str) -> dict[str, Any]:
+    """Everything a new subnet is created with (its network aside), from a subnet form's data."""
+    attributes: dict[str, Any] = {
+        "name": name,
+        "ip_version": data["ip_version"],
+        **subnet_address_attributes(data),
+    }
+    if data["cidr"]:
+        attributes["cidr"] = data["cidr"]
+    else:
+        attributes["subnetpool_id"] = data["subnetpool_id"]
+        attributes["prefixlen"] = data["prefixlen"]
+    for mode in ("ipv6_ra_mode", "ipv6_address_mode"):
+        if data[mode]:
+            attributes[mode] = data[mode]
+    return attributes
+
+
+class SubnetForm(ProjectForm):
+    """An action on subnets; one on the subnet `obj` targets it and gives the service its id."""
+
+    model = Subnet
+
+    @property
+    def subnet(self) -> Subnet:
+        subnet: Subnet = self.obj
+        return subnet
+
+    def subnet_request(
+        self, service: Service, description: str, params: dict[str, Any] | None = None
+    ) -> OperationRequest:
+        return OperationRequest(
+            service=service,
+            description=description,
+            target_type="subnet",
+            target_id=self.subnet.id,
+            target_name=self.subnet.name or self.subnet.cidr,
+            params={"subnet_id": self.subnet.id, **(params or {})},
+        )
+
+
+class SubnetCreateForm(SubnetSourceFields, SubnetForm):
+    action = "create"
+    on_object = False
+    policy = ("neutron", "create_subnet")
     quotas = (("network", "subnet"),)
 
     network_id = forms.ChoiceField(label="Network")
@@ -271,8 +337,27 @@ class SubnetCreateForm(SubnetSourceFields, ProjectForm):
             self.clean_subnet(network_id=network_id)
         return cleaned_data
 
+    def operation_request(self) -> OperationRequest:
+        data = self.cleaned_data
+        # Before Neutron gives it a CIDR, a new subnet goes by its name, CIDR or pool.
+        label = str(data["name"] or data["cidr"] or f"a /{data['prefixlen']} from a pool")
+        return OperationRequest(
+            service=services.subnet_create,
+            description=f"Create subnet “{label}”",
+            target_type="subnet",
+            target_name=label,
+            params={
+                "network_id": data["network_id"],
+                "description": data["description"],
+                "attributes": subnet_create_attributes(data, name=data["name"]),
+            },
+        )
 
-class SubnetEditForm(SubnetAddressFields, ProjectForm):
+
+class SubnetEditForm(SubnetAddressFields, SubnetForm):
+    action = "edit"
+    policy = ("neutron", "update_subnet")
+    label = "Edit"
     gateway_required = True
 
     name = NameField(required=False)
@@ -280,23 +365,65 @@ class SubnetEditForm(SubnetAddressFields, ProjectForm):
 
     field_order = ("name", "description")
 
+    @classmethod
+    def initial_for(cls, obj: Subnet) -> dict[str, Any]:
+        return {
+            "name": obj.name,
+            "description": obj.description,
+            "gateway_ip": obj.gateway_ip,
+            "no_gateway": not obj.gateway_ip,
+            "enable_dhcp": obj.enable_dhcp,
+            "allocation_pools": "\n".join(
+                f"{pool['start']}-{pool['end']}" for pool in obj.allocation_pools
+            ),
+            "dns_nameservers": "\n".join(obj.dns_nameservers),
+            "host_routes": "\n".join(
+                f"{route['destination']},{route['nexthop']}" for route in obj.host_routes
+            ),
+        }
+
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()
-        subnet = self.obj
-        assert isinstance(subnet, Subnet)
+        subnet = self.subnet
         self.clean_addresses(cidr=validation.parse_cidr(subnet.cidr), version=subnet.ip_version)
         return cleaned_data
 
+    def operation_request(self) -> OperationRequest:
+        data = self.cleaned_data
+        changes = {
+            "name": data["name"],
+            "description": data["description"],
+            **subnet_address_attributes(data),
+        }
+        return self.subnet_request(
+            services.subnet_update,
+            f"Edit subnet “{self.subnet.name_or_id}”",
+            {"revision_number": self.subnet.revision_number, "changes": changes},
+        )
 
-def subnet_edit_initial(subnet: Subnet) -> dict[str, Any]:
-    """The edit form's values for the subnet as the mirror has it."""
-    return {
-        "name": subnet.name,
-        "description": subnet.description,
-        "gateway_ip": subnet.gateway_ip,
-        "no_gateway": not subnet.gateway_ip,
-        "enable_dhcp": subnet.enable_dhcp,
-        "allocation_pools": "\n".join(f"{p['start']}-{p['end']}" for p in subnet.allocation_pools),
-        "dns_nameservers": "\n".join(subnet.dns_nameservers),
-        "host_routes": "\n".join(f"{r['destination']},{r['nexthop']}" for r in subnet.host_routes),
-    }
+
+class SubnetDeleteForm(SubnetForm):
+    """Delete the subnet; refused while the mirror shows ports with addresses on it."""
+
+    action = "delete"
+    policy = ("neutron", "delete_subnet")
+    label = "Delete"
+    confirm = "Delete subnet {obj}?"
+
+    def clean(self) -> dict[str, Any]:
+        subnet = self.subnet
+        if subnet.network_id and (
+            blocking := ports_in_use(
+                project_id=subnet.project_id, network_id=subnet.network_id, subnet_id=subnet.id
+            )
+        ):
+            raise OperationRefused(
+                f"Subnet “{subnet.name or subnet.cidr}” still has addresses in use by "
+                f"{ports_in_use_label(blocking)}. Delete those ports, or remove the "
+                "router interfaces and instances' addresses on it, then delete the subnet."
+            )
+        return super().clean()
+
+    def operation_request(self) -> OperationRequest:
+        name = self.subnet.name or self.subnet.cidr
+        return self.subnet_request(services.subnet_delete, f"Delete subnet “{name}”")

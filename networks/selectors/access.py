@@ -12,7 +12,7 @@ Routers, floating IPs, servers and security groups are never seen across project
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
-from instances.models import Server
+from networks.devices import instance_reads
 from networks.models import RBACPolicy
 
 ACCESS_AS_SHARED = "access_as_shared"
@@ -63,5 +63,4 @@ def visible_ports(*, project_id: str) -> Q:
 def own_server_name(*, project_id: str, device_field: str = "device_id") -> Subquery:
     """An annotation: the name of the project's instance that `device_field` names (null when
     the device is no instance of the project's, whoever's it is)."""
-    servers = Server.objects.filter(pk=OuterRef(device_field), project_id=project_id)
-    return Subquery(servers.values("name")[:1])
+    return instance_reads().name_annotation(project_id=project_id, device_field=device_field)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from instances.models import Server
+from networks.devices import instance_reads
 from networks.models import Network, Port, Router, Subnet
 from networks.selectors.access import (
     shared_with,
@@ -105,9 +105,7 @@ def network_port_rows(*, project_id: str, network_id: str) -> list[PortRow]:
         )
     )
     device_ids = {port.device_id for port in ports if port.device_id}
-    servers = dict(
-        Server.objects.filter(project_id=project_id, pk__in=device_ids).values_list("id", "name")
-    )
+    servers = instance_reads().names(project_id=project_id, ids=device_ids)
     routers = dict(
         Router.objects.filter(project_id=project_id, pk__in=device_ids).values_list("id", "name")
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
-from instances.models import Server
+from networks.devices import instance_reads
 from networks.models import FloatingIP, Network, Port, Router, Subnet
 
 Element = dict[str, Any]
@@ -101,7 +101,7 @@ def topology_graph(*, project_id: str) -> list[Element]:
         .exclude(device_owner__in=HIDDEN_OWNERS)
         .order_by("id")
     )
-    servers = {s.id: s for s in Server.objects.filter(project_id=project_id).order_by("name")}
+    servers = {server.id: server for server in instance_reads().instances(project_id=project_id)}
     floating = {
         (str(fip.port_id), fip.fixed_ip_address): fip.floating_ip_address
         for fip in FloatingIP.objects.filter(project_id=project_id, port__isnull=False)
@@ -179,7 +179,7 @@ def topology_graph(*, project_id: str) -> list[Element]:
             _node(
                 "server",
                 server.id,
-                server.name_or_id,
+                server.label,
                 status=server.status,
                 floating_ips=addresses,
                 url=_url("instances:server_detail", server.id),

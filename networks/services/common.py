@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from dashboard.cloud.connection import Connection
 from dashboard.operations.models import Operation
 from dashboard.operations.services import operation_record_result
 
@@ -16,7 +17,7 @@ def operation_tag(operation: Operation) -> str:
 
 def create_once(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     find: Callable[..., Iterable[Any]],
     create: Callable[[str], Any],

@@ -2,18 +2,20 @@
 
 from typing import Any
 
-from dashboard.cloud.connection import service_connection
+from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudConflict, CloudError, CloudPermanentError, translated
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import operation_service
 from networks.reconcile import reconcile_networks
 from networks.services.common import NEUTRON, create_once
 from networks.services.in_use import naming_ports_in_use
 from networks.services.subnets import subnet_create
 
 
+@operation_service
 def network_create(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     name: str,
     description: str = "",
@@ -49,7 +51,7 @@ def network_create(
 
 
 def _without_the_network(
-    refused: CloudPermanentError, *, conn: Any, network_id: str, name: str
+    refused: CloudPermanentError, *, conn: Connection, network_id: str, name: str
 ) -> CloudPermanentError:
     """Delete the network whose first subnet Neutron refused; the error then says what exists."""
     try:
@@ -71,9 +73,10 @@ def _without_the_network(
     )
 
 
+@operation_service
 def network_update(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     network_id: str,
     changes: dict[str, Any],
@@ -85,7 +88,8 @@ def network_update(
     reconcile_networks(conn=service_connection(), ids=[network_id])
 
 
-def network_delete(*, conn: Any, operation: Operation, network_id: str) -> None:
+@operation_service
+def network_delete(*, conn: Connection, operation: Operation, network_id: str) -> None:
     """Delete the network (already gone counts as done); remove it from the mirror. Ports that
     keep it in use are named."""
     doing = f"delete network “{operation.target_label}”"
@@ -97,10 +101,3 @@ def network_delete(*, conn: Any, operation: Operation, network_id: str) -> None:
             conflict, doing=doing, project_id=operation.project_id, network_id=network_id
         ) from conflict
     reconcile_networks(conn=service_connection(), ids=[network_id])
-
-
-ACTIONS = {
-    "networks.network_create": network_create,
-    "networks.network_update": network_update,
-    "networks.network_delete": network_delete,
-}

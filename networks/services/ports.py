@@ -4,9 +4,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from dashboard.cloud.connection import service_connection
+from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudConflict, translate, translated
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import operation_service
 from networks.reconcile import reconcile_ports
 from networks.services.common import NEUTRON, create_once
 
@@ -36,7 +37,12 @@ def _port_attributes(
 
 @contextmanager
 def _naming_address_holder(
-    *, conn: Any, doing: str, network_id: str, fixed_ips: list[dict[str, str]], port_id: str = ""
+    *,
+    conn: Connection,
+    doing: str,
+    network_id: str,
+    fixed_ips: list[dict[str, str]],
+    port_id: str = "",
 ) -> Iterator[None]:
     """Translate failures; when Neutron says an address is taken, name the port that has it
     (the form checked the mirror, so this is a port the mirror did not know yet)."""
@@ -62,9 +68,10 @@ def _naming_address_holder(
         raise
 
 
+@operation_service
 def port_create(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     network_id: str,
     name: str = "",
@@ -103,9 +110,10 @@ def port_create(
     reconcile_ports(conn=service_connection(), ids=[port.id])
 
 
+@operation_service
 def port_update(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     port_id: str,
     network_id: str,
@@ -153,15 +161,17 @@ def _matches(have: Any, want: Any) -> bool:
     return bool(have == want)
 
 
-def port_delete(*, conn: Any, operation: Operation, port_id: str) -> None:
+@operation_service
+def port_rename(*, conn: Connection, operation: Operation, port_id: str, name: str) -> None:
+    """Give the port this name (a rerun sets it again, which changes nothing); mirror it."""
+    with translated(doing=f"rename port “{operation.target_label}”", service=NEUTRON):
+        conn.network.update_port(port_id, name=name)
+    reconcile_ports(conn=service_connection(), ids=[port_id])
+
+
+@operation_service
+def port_delete(*, conn: Connection, operation: Operation, port_id: str) -> None:
     """Delete the port (already gone counts as done); remove it from the mirror."""
     with translated(doing=f"delete port “{operation.target_label}”", service=NEUTRON):
         conn.network.delete_port(port_id, ignore_missing=True)
     reconcile_ports(conn=service_connection(), ids=[port_id])
-
-
-ACTIONS = {
-    "networks.port_create": port_create,
-    "networks.port_update": port_update,
-    "networks.port_delete": port_delete,
-}

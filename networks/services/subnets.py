@@ -2,18 +2,20 @@
 
 from typing import Any
 
-from dashboard.cloud.connection import service_connection
+from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudConflict, translated
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import operation_service
 from networks.models import Subnet
 from networks.reconcile import reconcile_networks, reconcile_subnets
 from networks.services.common import NEUTRON, create_once
 from networks.services.in_use import naming_ports_in_use, refresh_network_ports
 
 
+@operation_service
 def subnet_create(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     network_id: str,
     attributes: dict[str, Any],
@@ -41,9 +43,10 @@ def subnet_create(
     refresh_network_ports(network_id=network_id)
 
 
+@operation_service
 def subnet_update(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     subnet_id: str,
     changes: dict[str, Any],
@@ -55,7 +58,8 @@ def subnet_update(
     reconcile_subnets(conn=service_connection(), ids=[subnet_id])
 
 
-def subnet_delete(*, conn: Any, operation: Operation, subnet_id: str) -> None:
+@operation_service
+def subnet_delete(*, conn: Connection, operation: Operation, subnet_id: str) -> None:
     """Delete the subnet (already gone counts as done); remove it from the mirror. Ports that
     still have addresses on it are named."""
     doing = f"delete subnet “{operation.target_label}”"
@@ -76,10 +80,3 @@ def subnet_delete(*, conn: Any, operation: Operation, subnet_id: str) -> None:
     reconcile_subnets(conn=service_connection(), ids=[subnet_id])
     if network_id is not None:
         refresh_network_ports(network_id=network_id)
-
-
-ACTIONS = {
-    "networks.subnet_create": subnet_create,
-    "networks.subnet_update": subnet_update,
-    "networks.subnet_delete": subnet_delete,
-}

@@ -11,7 +11,7 @@ class NetworkTable(ProjectTable):
     name = tables.Column(
         accessor="name_or_id",
         order_by=("name", "id"),
-        linkify=("detail", {"pk": tables.A("pk")}),
+        linkify=("networks:network_detail", {"pk": tables.A("pk")}),
     )
     subnet_count = tables.Column(verbose_name="Subnets")
     status = StatusColumn()

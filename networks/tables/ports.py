@@ -6,14 +6,7 @@ import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 
-from dashboard.web.tables import (
-    ActionsColumn,
-    ProjectTable,
-    RowAction,
-    SelectColumn,
-    StatusColumn,
-    owned,
-)
+from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
 from networks.models import Port
 from networks.selectors.ports import device_owner_label, port_delete_refusal
 
@@ -39,16 +32,12 @@ def attachment(port: Any) -> tuple[str, str]:
     return (port.device_id, "") if port.device_id else ("", "")
 
 
-def deletable(record: Port, table: ProjectTable) -> bool:
-    return owned(record, table) and not port_delete_refusal(port=record)
-
-
 class PortTable(ProjectTable):
     pk = SelectColumn()
     name = tables.Column(
         accessor="name_or_id",
         order_by=("name", "id"),
-        linkify=lambda record: reverse("detail", kwargs={"pk": record.pk}),
+        linkify=lambda record: reverse("networks:port_detail", kwargs={"pk": record.pk}),
     )
     network = tables.Column(accessor="network__name", verbose_name="Network", default="—")
     fixed_ips = tables.Column(verbose_name="Fixed IPs", orderable=False)
@@ -64,6 +53,7 @@ class PortTable(ProjectTable):
                 "delete",
                 confirm="Delete port {obj}?",
                 danger=True,
+                refusal=lambda port: port_delete_refusal(port=port),
             ),
         ]
     )

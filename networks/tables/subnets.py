@@ -11,13 +11,13 @@ class SubnetTable(ProjectTable):
     name = tables.Column(
         accessor="name_or_id",
         order_by=("name", "id"),
-        linkify=("detail", {"pk": tables.A("pk")}),
+        linkify=("networks:subnet_detail", {"pk": tables.A("pk")}),
     )
     network = tables.Column(
         accessor="network__name",
         verbose_name="Network",
         default="—",
-        linkify=("detail", {"pk": tables.A("network_id")}),
+        linkify=("networks:network_detail", {"pk": tables.A("network_id")}),
     )
     cidr = tables.Column(verbose_name="CIDR")
     ip_version = tables.Column(verbose_name="IP version")

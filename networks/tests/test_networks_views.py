@@ -388,7 +388,7 @@ def test_delete_is_refused_while_ports_are_in_use_naming_them(
     message = "Network “busy” still has ports in use: compute:nova “web-nic” (10.1.1.5)."
     assert message in shown(page)
     assert "network:dhcp" not in page.content.decode()
-    assert api.status_code == 400
+    assert api.status_code == 409
     assert message in api.json()["detail"]
     assert not Operation.objects.exists()
 
@@ -428,3 +428,29 @@ def test_members_do_not_see_provider_attributes_in_the_api(
     body = signed_in.get(f"/api/networks/{network.id}/").json()
 
     assert "provider_network_type" not in body
+
+
+def test_a_member_without_the_member_role_gets_no_change_buttons(
+    make_account: Callable[..., KeystoneAccount], client: Client
+) -> None:
+    reader = make_account(roles=("reader",))
+    assert client.post("/auth/login/", reader.credentials()).status_code == 302
+    network = NetworkFactory(project_id=reader.project.id)
+    subnet = SubnetFactory(network=network, project_id=reader.project.id)
+
+    listing = client.get("/network/networks/").content.decode()
+    detail = client.get(f"/network/networks/{network.id}/").content.decode()
+    created = client.post("/api/networks/", {"name": "blue"}, content_type="application/json")
+    edited = client.patch(
+        f"/api/networks/{network.id}/", {"name": "green"}, content_type="application/json"
+    )
+    deleted = client.delete(f"/api/networks/{network.id}/")
+
+    assert "Create network" not in listing
+    assert f"/network/networks/{network.id}/delete/" not in listing
+    for url in (f"/network/networks/{network.id}/", f"/network/subnets/{subnet.id}/"):
+        assert f"{url}edit/" not in detail
+        assert f"{url}delete/" not in detail
+    assert "Add subnet" not in detail
+    assert (created.status_code, edited.status_code, deleted.status_code) == (403, 403, 403)
+    assert not Operation.objects.exists()

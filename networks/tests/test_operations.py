@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import operation_start
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.waiting import operation_finished
@@ -76,7 +77,7 @@ def test_a_second_change_to_the_same_network_is_refused(
         second = signed_in.delete(f"/api/networks/{network.id}/")
 
         assert first.status_code == 202
-        assert second.status_code == 400
+        assert second.status_code == 409
         assert "already running" in second.json()["detail"]
     finally:
         cloud.network.delete_network(network, ignore_missing=True)
@@ -89,10 +90,12 @@ def test_creating_twice_for_one_operation_makes_one_network(
     keystone = KeystoneSession.load(signed_in.session)
     operation = operation_start(
         actor=keystone,
-        action="networks.network_create",
-        description="Create network “once”",
-        target_type="network",
-        params={"name": "once"},
+        request=OperationRequest(
+            service=network_create,
+            description="Create network “once”",
+            target_type="network",
+            params={"name": "once"},
+        ),
     )
 
     for _ in range(2):  # a retry after a lost answer, or a redelivered task

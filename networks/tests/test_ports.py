@@ -1,5 +1,6 @@
 """The port pages and API: from the mirror, changes through operations, the form's local checks."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -8,7 +9,12 @@ from django.test import Client
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.pages import shown
-from dashboard.testing.resources import HTMX, ResourceAPITests, ResourceViewTests
+from dashboard.testing.resources import (
+    FROM_THE_FORM,
+    HTMX,
+    ResourceAPITests,
+    ResourceViewTests,
+)
 from instances.models import Server
 from networks.factories import (
     NetworkFactory,
@@ -271,3 +277,69 @@ def test_form_pages_render_with_the_ports_values(
     assert 'name="network_id"' not in edit
     assert "10.34.0.5</code> on subnet 10.34.0.0/24 (“app”)" in detail
     assert f'action="/network/ports/{port.id}/delete/"' in detail
+
+
+def test_a_member_without_the_member_role_gets_no_change_buttons(
+    make_account: Callable[..., KeystoneAccount], client: Client
+) -> None:
+    reader = make_account(roles=("reader",))
+    assert client.post("/auth/login/", reader.credentials()).status_code == 302
+    port = PortFactory(project_id=reader.project.id, device_owner="", device_id="")
+
+    listing = client.get("/network/ports/").content.decode()
+    detail = client.get(f"/network/ports/{port.id}/").content.decode()
+    edited = client.patch(
+        f"/api/ports/{port.id}/", {"name": "new"}, content_type="application/json"
+    )
+    renamed = client.post(
+        f"/api/ports/{port.id}/rename/", {"name": "new"}, content_type="application/json"
+    )
+    deleted = client.delete(f"/api/ports/{port.id}/")
+
+    assert "Create port" not in listing
+    assert f"/network/ports/{port.id}/delete/" not in listing
+    for url in ("/edit/", "/rename/", "/delete/"):
+        assert f"/network/ports/{port.id}{url}" not in detail
+    assert "Rename" not in detail
+    assert (edited.status_code, renamed.status_code, deleted.status_code) == (403, 403, 403)
+    assert not Operation.objects.exists()
+
+
+def test_rename_is_a_button_in_the_header_its_page_and_an_api_write(
+    signed_in: Client, account: KeystoneAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    port = PortFactory(project_id=account.project.id, name="old-name")
+
+    detail = signed_in.get(f"/network/ports/{port.id}/").content.decode()
+    page = signed_in.get(f"/network/ports/{port.id}/rename/").content.decode()
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = signed_in.post(
+            f"/api/ports/{port.id}/rename/", {"name": "new-name"}, content_type="application/json"
+        )
+
+    assert f'href="/network/ports/{port.id}/rename/">Rename</a>' in detail
+    assert 'value="old-name"' in page
+    assert response.status_code == 202, response.content.decode()
+    assert response["Location"] == f"/api/operations/{response.json()['id']}/"
+    assert len(callbacks) == 1
+    operation = Operation.objects.get()
+    assert (operation.action, operation.description) == (
+        "networks.port_rename",
+        "Rename port “old-name” to “new-name”",
+    )
+    assert (operation.target_type, operation.target_id) == ("port", port.id)
+    assert operation.params == {"port_id": port.id, "name": "new-name"}
+
+
+def test_rename_needs_a_name_the_cloud_takes(signed_in: Client, account: KeystoneAccount) -> None:
+    port = PortFactory(project_id=account.project.id)
+
+    empty = signed_in.post(f"/api/ports/{port.id}/rename/", {}, content_type="application/json")
+    unprintable = signed_in.post(
+        f"/network/ports/{port.id}/rename/", {"name": "bell\x07"}, headers=FROM_THE_FORM
+    )
+
+    assert empty.status_code == 400
+    assert "name" in empty.json()
+    assert "does not take these characters in a name: U+0007" in unprintable.content.decode()
+    assert not Operation.objects.exists()

@@ -10,9 +10,15 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.resources import FROM_THE_FORM
 from dashboard.testing.waiting import operation_finished
 from networks.models import Port
-from networks.reconcile import reconcile_networks, reconcile_security_groups, reconcile_subnets
+from networks.reconcile import (
+    reconcile_networks,
+    reconcile_ports,
+    reconcile_security_groups,
+    reconcile_subnets,
+)
 
 pytestmark = [pytest.mark.cloud]
 
@@ -128,3 +134,27 @@ def test_an_address_taken_behind_the_mirrors_back_names_the_port_that_has_it(
     ), failed.error_message
     assert "(Neutron 409, req-" in failed.error_message
     assert not Port.objects.filter(name="late").exists()
+
+
+def test_rename_a_port_from_its_page(
+    celery_worker: Any,
+    signed_in: Client,
+    cloud: Any,
+    tenant_connection: Any,
+    network: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    made = tenant_connection.network.create_port(network_id=network.id, name="before")
+    cleanup(lambda: cloud.network.delete_port(made.id, ignore_missing=True))
+    reconcile_ports(conn=cloud, ids=[made.id])
+
+    response = signed_in.post(
+        f"/network/ports/{made.id}/rename/", {"name": "after"}, headers=FROM_THE_FORM
+    )
+
+    assert response.status_code == 200, response.content.decode()
+    renamed = operation_finished(Operation.objects.get(target_id=made.id).id)
+    assert renamed.status == Operation.Status.SUCCEEDED, renamed.error_message
+    assert renamed.action == "networks.port_rename"
+    assert cloud.network.get_port(made.id).name == "after"
+    assert Port.objects.get(pk=made.id).name == "after"

@@ -1,6 +1,7 @@
 """Subnet pages and API from the mirror: every check the form makes before any cloud call, the
 edit and delete paths, and subnet pools as a choice."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -348,3 +349,25 @@ def test_a_subnet_pool_shared_by_rbac_is_seen_and_shared_where_its_entry_says(
     assert listed["for-us"]["shared"] is True
     assert "for-them" not in listed
     assert [pool["name"] for pool in shared] == ["for-us"]
+
+
+def test_a_member_without_the_member_role_gets_no_change_buttons(
+    make_account: Callable[..., KeystoneAccount], client: Client
+) -> None:
+    reader = make_account(roles=("reader",))
+    assert client.post("/auth/login/", reader.credentials()).status_code == 302
+    subnet = SubnetFactory(project_id=reader.project.id)
+
+    listing = client.get("/network/subnets/").content.decode()
+    detail = client.get(f"/network/subnets/{subnet.id}/").content.decode()
+    edited = client.patch(
+        f"/api/subnets/{subnet.id}/", {"name": "renamed"}, content_type="application/json"
+    )
+    deleted = client.delete(f"/api/subnets/{subnet.id}/")
+
+    assert "Create subnet" not in listing
+    assert f"/network/subnets/{subnet.id}/delete/" not in listing
+    for url in ("/edit/", "/delete/"):
+        assert f"/network/subnets/{subnet.id}{url}" not in detail
+    assert (edited.status_code, deleted.status_code) == (403, 403)
+    assert not Operation.objects.exists()

@@ -1,12 +1,31 @@
+"""Network pages, and each change of a network as its form's page or button."""
+
 from django.urls import path
 
+from dashboard.web.generic import OperationFormView
+from networks.forms import networks as forms
 from networks.views import networks as views
 
 urlpatterns = [
     path("networks/", views.NetworkListView.as_view(), name="network_list"),
-    path("networks/create/", views.NetworkCreateView.as_view(), name="network_create"),
+    path(
+        "networks/create/",
+        OperationFormView.as_view(
+            form_class=forms.NetworkCreateForm,
+            title="Create network",
+            submit_label="Create network",
+            success_url_name="networks:network_list",
+        ),
+        name="network_create",
+    ),
     path("networks/delete/", views.NetworkBulkDeleteView.as_view(), name="network_bulk_delete"),
     path("networks/<str:pk>/", views.NetworkDetailView.as_view(), name="network_detail"),
-    path("networks/<str:pk>/edit/", views.NetworkEditView.as_view(), name="network_edit"),
+    path(
+        "networks/<str:pk>/edit/",
+        views.NetworkFormView.as_view(
+            form_class=forms.NetworkEditForm, title="Edit network {obj.name_or_id}"
+        ),
+        name="network_edit",
+    ),
     path("networks/<str:pk>/delete/", views.NetworkDeleteView.as_view(), name="network_delete"),
 ]

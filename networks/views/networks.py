@@ -1,9 +1,11 @@
-"""Network pages."""
+"""Network pages: the list and the detail; every change is a form's page or button, declared in
+`networks/urls/networks.py` with its form (`networks/forms/networks.py`)."""
 
 from typing import Any
 
 from django.urls import reverse
 
+from dashboard.sessions import request_session
 from dashboard.web.generic import (
     BulkActionView,
     ObjectActionView,
@@ -11,10 +13,10 @@ from dashboard.web.generic import (
     ObjectListView,
     OperationFormView,
 )
-from networks.changes.networks import create_network, delete_network, update_network
+from dashboard.web.permissions import allowed_by_policy, permitted_actions
 from networks.filtersets.networks import NetworkFilterSet
-from networks.forms.networks import NetworkCreateForm, NetworkEditForm, network_edit_initial
-from networks.models import Network
+from networks.forms.networks import NetworkDeleteForm
+from networks.models import Network, Subnet
 from networks.selectors.networks import (
     network_get,
     network_get_owned,
@@ -41,50 +43,36 @@ class NetworkDetailView(ObjectDetailView):
     template_name = "networks/network_detail.html"
 
     def get_related(self, obj: Network) -> dict[str, Any]:
+        session = request_session(self.request)
+        subnet_policy = allowed_by_policy(session, Subnet)
         return {
             "owned": obj.project_id == self.project_id,
-            "subnets": network_subnet_list(network_id=obj.id),
+            # Each subnet with the actions the session may take on it.
+            "subnet_rows": [
+                (subnet, permitted_actions(session, Subnet, subnet, by_policy=subnet_policy))
+                for subnet in network_subnet_list(network_id=obj.id)
+            ],
+            "subnet_may": permitted_actions(session, Subnet, by_policy=subnet_policy),
             "ports": network_port_rows(project_id=self.project_id, network_id=obj.id),
         }
 
 
-class NetworkCreateView(OperationFormView):
-    form_class = NetworkCreateForm
-    title = "Create network"
-    submit_label = "Create network"
-    success_url_name = "networks:network_list"
+class NetworkFormView(OperationFormView):
+    """A form that changes one of the project's own networks; back to the network's page after."""
 
-    def change(self, data: dict[str, Any], obj: None) -> dict[str, Any]:
-        return create_network(data)
-
-
-class NetworkEditView(OperationFormView):
-    form_class = NetworkEditForm
     getter = staticmethod(network_get_owned)
-    title = "Edit network {obj.name_or_id}"
-    submit_label = "Save"
-
-    def get_initial(self, obj: Network) -> dict[str, Any]:
-        return network_edit_initial(obj)
 
     def get_success_url(self, obj: Network) -> str:
         return reverse("networks:network_detail", kwargs={"pk": obj.pk})
 
-    def change(self, data: dict[str, Any], obj: Network) -> dict[str, Any]:
-        return update_network(obj, data)
-
 
 class NetworkDeleteView(ObjectActionView):
     getter = staticmethod(network_get_owned)
+    form_class = NetworkDeleteForm
     success_url_name = "networks:network_list"
-
-    def change(self, obj: Network) -> dict[str, Any]:
-        return delete_network(obj)
 
 
 class NetworkBulkDeleteView(BulkActionView):
     getter = staticmethod(network_get_owned)
+    form_class = NetworkDeleteForm
     success_url_name = "networks:network_list"
-
-    def change(self, obj: Network) -> dict[str, Any]:
-        return delete_network(obj)

@@ -1,4 +1,5 @@
-"""Port pages: the list, a port's page, and the changes to it."""
+"""Port pages: the list and the detail; every change is a form's page or button, declared in
+`networks/urls/ports.py` with its form (`networks/forms/ports.py`)."""
 
 from typing import Any
 
@@ -11,9 +12,8 @@ from dashboard.web.generic import (
     ObjectListView,
     OperationFormView,
 )
-from networks.changes.ports import create_port, delete_port, update_port
 from networks.filtersets.ports import PortFilterSet
-from networks.forms.ports import PortForm, port_form_initial
+from networks.forms.ports import PortDeleteForm
 from networks.models import FloatingIP, Port, SecurityGroup, Subnet
 from networks.selectors.ports import device_owner_label, port_delete_refusal, port_get, port_list
 from networks.tables.ports import PortTable, attachment
@@ -54,42 +54,22 @@ class PortDetailView(ObjectDetailView):
         }
 
 
-class PortCreateView(OperationFormView):
-    form_class = PortForm
-    title = "Create port"
-    submit_label = "Create port"
-    success_url_name = "networks:port_list"
+class PortFormView(OperationFormView):
+    """A form that changes one of the project's ports; back to the port's page after."""
 
-    def change(self, data: dict[str, Any], obj: None) -> dict[str, Any]:
-        return create_port(data)
-
-
-class PortUpdateView(OperationFormView):
-    form_class = PortForm
     getter = staticmethod(port_get)
-    title = "Edit port “{obj.name_or_id}”"
-
-    def get_initial(self, obj: Port) -> dict[str, Any]:
-        return port_form_initial(obj)
 
     def get_success_url(self, obj: Port) -> str:
         return reverse("networks:port_detail", kwargs={"pk": obj.pk})
 
-    def change(self, data: dict[str, Any], obj: Port) -> dict[str, Any]:
-        return update_port(obj, data)
-
 
 class PortDeleteView(ObjectActionView):
     getter = staticmethod(port_get)
+    form_class = PortDeleteForm
     success_url_name = "networks:port_list"
-
-    def change(self, obj: Port) -> dict[str, Any]:
-        return delete_port(obj)
 
 
 class PortBulkDeleteView(BulkActionView):
     getter = staticmethod(port_get)
+    form_class = PortDeleteForm
     success_url_name = "networks:port_list"
-
-    def change(self, obj: Port) -> dict[str, Any]:
-        return delete_port(obj)

@@ -1,4 +1,5 @@
-"""Subnet pages."""
+"""Subnet pages: the list and the detail; every change is a form's page or button, declared in
+`networks/urls/subnets.py` with its form (`networks/forms/subnets.py`)."""
 
 from typing import Any
 
@@ -11,9 +12,8 @@ from dashboard.web.generic import (
     ObjectListView,
     OperationFormView,
 )
-from networks.changes.subnets import create_subnet, delete_subnet, update_subnet
 from networks.filtersets.subnets import SubnetFilterSet
-from networks.forms.subnets import SubnetCreateForm, SubnetEditForm, subnet_edit_initial
+from networks.forms.subnets import SubnetDeleteForm
 from networks.models import Subnet
 from networks.selectors.subnets import subnet_get, subnet_list, subnet_pool_get
 from networks.tables.subnets import SubnetTable
@@ -40,46 +40,28 @@ class SubnetDetailView(ObjectDetailView):
 
 
 class SubnetCreateView(OperationFormView):
-    form_class = SubnetCreateForm
-    title = "Create subnet"
-    submit_label = "Create subnet"
-    success_url_name = "networks:subnet_list"
+    """`?network=<id>` (the network page's "Add subnet") preselects the network."""
 
     def get_initial(self, obj: None) -> dict[str, Any]:
-        """`?network=<id>` (the network page's "Add subnet") preselects the network."""
         return {"network_id": self.request.GET.get("network", "")}
 
-    def change(self, data: dict[str, Any], obj: None) -> dict[str, Any]:
-        return create_subnet(data)
 
+class SubnetFormView(OperationFormView):
+    """A form that changes one of the project's subnets; back to the subnet's page after."""
 
-class SubnetEditView(OperationFormView):
-    form_class = SubnetEditForm
     getter = staticmethod(subnet_get)
-    title = "Edit subnet {obj.name_or_id} ({obj.cidr})"
-    submit_label = "Save"
-
-    def get_initial(self, obj: Subnet) -> dict[str, Any]:
-        return subnet_edit_initial(obj)
 
     def get_success_url(self, obj: Subnet) -> str:
         return reverse("networks:subnet_detail", kwargs={"pk": obj.pk})
 
-    def change(self, data: dict[str, Any], obj: Subnet) -> dict[str, Any]:
-        return update_subnet(obj, data)
-
 
 class SubnetDeleteView(ObjectActionView):
     getter = staticmethod(subnet_get)
+    form_class = SubnetDeleteForm
     success_url_name = "networks:subnet_list"
-
-    def change(self, obj: Subnet) -> dict[str, Any]:
-        return delete_subnet(obj)
 
 
 class SubnetBulkDeleteView(BulkActionView):
     getter = staticmethod(subnet_get)
+    form_class = SubnetDeleteForm
     success_url_name = "networks:subnet_list"
-
-    def change(self, obj: Subnet) -> dict[str, Any]:
-        return delete_subnet(obj)

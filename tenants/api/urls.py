@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from tenants.api.views import AdminQuotaViewSet, QuotaUsageView
+from tenants.api.views.quotas import AdminQuotaViewSet, QuotaUsageView
 
 router = SimpleRouter()
 router.register("admin/quotas", AdminQuotaViewSet, basename="admin-quota")

@@ -10,9 +10,11 @@ from typing import Any
 
 from django.conf import settings
 
-from dashboard.cloud.connection import service_connection
+from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudError, CloudPermanentError, translated
+from dashboard.cloud.identity import identity_proxy
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import operation_service
 from tenants.reconcile import (
     KEYSTONE,
     NEUTRON,
@@ -38,15 +40,18 @@ def _unified_name(resource: str) -> str:
         ) from None
 
 
-def _unified_limits_set(*, conn: Any, project_id: str, label: str, limits: dict[str, int]) -> None:
+def _unified_limits_set(
+    *, conn: Connection, project_id: str, label: str, limits: dict[str, int]
+) -> None:
     """Create or update the project's Keystone limits of Nova's resources (found, not twinned,
     on a retry)."""
+    identity = identity_proxy(conn)
     service_id = compute_service_id(conn=conn)
     registered = nova_registered_limits(conn=conn, service_id=service_id)
     with translated(doing=f"read the compute limits of project “{label}”", service=KEYSTONE):
         existing = {
             limit.resource_name: limit
-            for limit in conn.identity.limits(service_id=service_id, project_id=project_id)
+            for limit in identity.limits(service_id=service_id, project_id=project_id)
         }
     for resource, value in limits.items():
         name = _unified_name(resource)
@@ -61,9 +66,9 @@ def _unified_limits_set(*, conn: Any, project_id: str, label: str, limits: dict[
         with translated(doing=doing, service=KEYSTONE):
             if name in existing:
                 if existing[name].resource_limit != value:
-                    conn.identity.update_limit(existing[name], resource_limit=value)
+                    identity.update_limit(existing[name], resource_limit=value)
             else:
-                conn.identity.create_limit(
+                identity.create_limit(
                     service_id=service_id,
                     project_id=project_id,
                     resource_name=name,
@@ -73,18 +78,19 @@ def _unified_limits_set(*, conn: Any, project_id: str, label: str, limits: dict[
 
 
 def _compute_quotas_set(
-    *, conn: Any, project_id: str, label: str, limits: dict[str, int], force: bool
+    *, conn: Connection, project_id: str, label: str, limits: dict[str, int], force: bool
 ) -> None:
     if settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS:
         _unified_limits_set(conn=conn, project_id=project_id, label=label, limits=limits)
         return
     with translated(doing=f"update the compute quotas of project “{label}”", service=NOVA):
         # `force` lets Nova take a limit below what the project already uses.
-        conn.compute.update_quota_set(project_id, force=force, **limits)
+        attrs: dict[str, Any] = {"force": force, **limits}
+        conn.compute.update_quota_set(project_id, **attrs)
 
 
 def _network_quotas_set(
-    *, conn: Any, project_id: str, label: str, limits: dict[str, int], force: bool
+    *, conn: Connection, project_id: str, label: str, limits: dict[str, int], force: bool
 ) -> None:
     # openstacksdk's Quota has no `force`, which Neutron needs to take a limit below usage
     # (https://docs.openstack.org/api-ref/network/v2/#update-quota-for-a-project).
@@ -93,9 +99,10 @@ def _network_quotas_set(
         conn.network.put(f"/quotas/{project_id}", json=body, raise_exc=True)
 
 
+@operation_service
 def project_quotas_update(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     project_id: str,
     compute: dict[str, int],
@@ -130,13 +137,15 @@ def project_quotas_update(
     reconcile_quotas(conn=service_connection(), project_id=project_id)
 
 
+@operation_service
 def compute_default_quotas_update(
-    *, conn: Any, operation: Operation, compute: dict[str, int]
+    *, conn: Connection, operation: Operation, compute: dict[str, int]
 ) -> None:
     """Set the default compute limits (Nova's quota class `default`, or Keystone's registered
     limits of Nova under unified limits); mirror them and queue a sweep of every project's
     quotas, which follow the defaults. Raises CloudError."""
     if settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS:
+        identity = identity_proxy(conn)
         service_id = compute_service_id(conn=conn)
         registered = nova_registered_limits(conn=conn, service_id=service_id)
         for resource, value in compute.items():
@@ -145,9 +154,9 @@ def compute_default_quotas_update(
             with translated(doing=doing, service=KEYSTONE):
                 if name in registered:
                     if registered[name].default_limit != value:
-                        conn.identity.update_registered_limit(registered[name], default_limit=value)
+                        identity.update_registered_limit(registered[name], default_limit=value)
                 else:
-                    conn.identity.create_registered_limit(
+                    identity.create_registered_limit(
                         service_id=service_id, resource_name=name, default_limit=value
                     )
     else:
@@ -155,9 +164,3 @@ def compute_default_quotas_update(
             conn.compute.update_quota_class_set("default", **compute)
     reconcile_quota_defaults(conn=service_connection())
     reconcile_quotas_task.delay()
-
-
-ACTIONS = {
-    "tenants.project_quotas_update": project_quotas_update,
-    "tenants.compute_default_quotas_update": compute_default_quotas_update,
-}

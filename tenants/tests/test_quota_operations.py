@@ -13,6 +13,7 @@ from django.test import Client
 from dashboard.cloud.connection import user_connection
 from dashboard.cloud.errors import CloudError
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import operation_start
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.resources import HTMX
@@ -212,24 +213,26 @@ def test_a_network_refusal_after_the_compute_step_says_what_was_applied(
     directly to get a refusal after Nova accepted its part)."""
     keystone = KeystoneSession.load(admin_client.session)
     assert keystone is not None
+    params: dict[str, Any] = {
+        "project_id": target.id,
+        "compute": {"instances": 6},
+        "network": {"network": -5},
+    }
     operation = operation_start(
         actor=keystone,
-        action="tenants.project_quotas_update",
-        description=f"Set the quotas of project “{target.name}”",
-        target_type="project",
-        target_id=target.id,
-        target_name=target.name,
+        request=OperationRequest(
+            service=project_quotas_update,
+            description=f"Set the quotas of project “{target.name}”",
+            target_type="project",
+            target_id=target.id,
+            target_name=target.name,
+            params=params,
+        ),
     )
     conn = user_connection(token=keystone.token, project_id=keystone.project_id)
 
     with pytest.raises(CloudError) as refused:
-        project_quotas_update(
-            conn=conn,
-            operation=operation,
-            project_id=target.id,
-            compute={"instances": 6},
-            network={"network": -5},
-        )
+        project_quotas_update(conn=conn, operation=operation, **params)
 
     message = str(refused.value)
     assert message.startswith(

@@ -165,6 +165,25 @@ def test_members_are_refused_the_admin_pages_and_api_and_do_not_see_the_menu(
     assert not Operation.objects.exists()
 
 
+def test_a_reader_gets_no_quota_change_buttons_and_403_from_an_api_write(
+    make_account: Callable[..., KeystoneAccount], client: Client
+) -> None:
+    reader = make_account(roles=("reader",))
+    assert client.post("/auth/login/", reader.credentials()).status_code == 302
+    project = ProjectFactory()
+    quotas_for(project.id, network_network=(10, 1))
+
+    overview = client.get("/").content.decode()
+    response = client.patch(
+        f"/api/admin/quotas/{project.id}/", {"network_network": 1}, content_type="application/json"
+    )
+
+    assert 'href="/admin/quotas/"' not in overview
+    assert client.get(f"/admin/quotas/{project.id}/").status_code == 403
+    assert response.status_code == 403
+    assert not Operation.objects.exists()
+
+
 def test_admin_table_lists_every_project_filters_near_limit_and_sorts(
     admin_client: Client, django_assert_max_num_queries: Any
 ) -> None:

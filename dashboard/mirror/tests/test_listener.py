@@ -2,8 +2,9 @@
 
 The JSON files in `notifications/` are real notifications captured from the local cloud (Nova's
 legacy format, Neutron's), with the request context (`_context_*`, which holds the caller's
-token) left out. The live tests run a listener thread on a queue of their own against the local
-cloud's RabbitMQ vhost and change the cloud directly with the SDK, never calling reconcile.
+token) left out; the apps' `events` modules read them. The live tests run a listener thread on a
+queue of their own against the local cloud's RabbitMQ vhost. The mirror following changes made
+outside the dashboard is tested in `tests/test_outside_changes.py`.
 """
 
 import json
@@ -24,13 +25,11 @@ from kombu import Connection, Exchange, Producer
 from dashboard.cloud.errors import CloudTransientError
 from dashboard.mirror.listener import (
     NotificationListener,
-    Target,
     notification_from_body,
     targets_from_notification,
 )
+from dashboard.mirror.notifications import Target, event_registry
 from dashboard.mirror.sync import SyncResult
-from dashboard.testing.fixtures import NAME_PREFIX, KeystoneAccount
-from networks.models import Network, Port, Subnet
 
 NOTIFICATIONS = Path(__file__).parent / "notifications"
 BOUND = 15.0
@@ -127,6 +126,26 @@ def test_a_captured_notification_names_the_objects_it_changed(event_type: str) -
     targets = targets_from_notification(notification["event_type"], payload)
 
     assert targets == EXPECTED[event_type](payload)
+
+
+@pytest.mark.parametrize("event_type", sorted(EXPECTED))
+def test_every_object_a_notification_names_is_of_a_resource_an_app_reconciles(
+    event_type: str,
+) -> None:
+    notification = captured(event_type)
+
+    targets = targets_from_notification(notification["event_type"], notification["payload"])
+
+    assert {target.resource for target in targets} <= set(event_registry().resources)
+
+
+def test_an_rbac_entry_on_a_subnet_pool_names_the_pool_too() -> None:
+    policy = {"id": "r1", "object_type": "subnetpool", "object_id": "sp1"}
+
+    targets = targets_from_notification("rbac_policy.create.end", {"rbac_policy": policy})
+
+    assert targets == [Target("rbac_policies", "r1"), Target("subnet_pools", "sp1")]
+    assert "subnet_pools" in event_registry().resources
 
 
 def test_deletes_name_the_object_once_though_the_payload_names_it_twice() -> None:
@@ -383,46 +402,3 @@ def _eventually[T](check: Callable[[], T], what: str) -> T:
             return result
         time.sleep(0.1)
     raise AssertionError(f"{what} did not happen within {BOUND:.0f} s")
-
-
-@pytest.mark.cloud
-def test_the_mirror_follows_networks_and_ports_changed_outside_the_dashboard(
-    transactional_db: None,
-    cloud: Any,
-    account: KeystoneAccount,
-    run_listener: Callable[..., NotificationListener],
-) -> None:
-    run_listener()
-    project_id = account.project.id
-    name = f"{NAME_PREFIX}{secrets.token_hex(4)}"
-    network = cloud.network.create_network(name=name, project_id=project_id)
-    try:
-        _eventually(lambda: Network.objects.filter(pk=network.id).exists(), "network row")
-        cloud.network.update_network(network, name=f"{name}-renamed")
-        _eventually(
-            lambda: Network.objects.filter(pk=network.id, name=f"{name}-renamed").exists(),
-            "network rename",
-        )
-
-        subnet = cloud.network.create_subnet(
-            network_id=network.id, project_id=project_id, ip_version=4, cidr="10.99.0.0/24"
-        )
-        port = cloud.network.create_port(network_id=network.id, project_id=project_id)
-        _eventually(lambda: Port.objects.filter(pk=port.id).exists(), "port row")
-        _eventually(lambda: Subnet.objects.filter(pk=subnet.id).exists(), "subnet row")
-        cloud.network.update_port(port, name=f"{name}-port")
-        _eventually(lambda: Port.objects.get(pk=port.id).name == f"{name}-port", "port rename")
-
-        cloud.network.delete_port(port)
-        _eventually(lambda: not Port.objects.filter(pk=port.id).exists(), "port row removal")
-
-        # Neutron deletes the subnet with its network and says so only about the network.
-        cloud.network.delete_network(network)
-        _eventually(
-            lambda: not Network.objects.filter(pk=network.id).exists(), "network row removal"
-        )
-        _eventually(lambda: not Subnet.objects.filter(pk=subnet.id).exists(), "subnet removal")
-    finally:
-        for port_left in cloud.network.ports(network_id=network.id):
-            cloud.network.delete_port(port_left, ignore_missing=True)
-        cloud.network.delete_network(network, ignore_missing=True)

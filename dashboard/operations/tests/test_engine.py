@@ -1,7 +1,8 @@
 """The operation engine: start, claim, retry, fail, refuse, and the token kept out of the database.
 
-These tests use a small action of their own (registered in place of the apps' actions) so that
-the engine's paths can be driven exactly; the real actions' tests call the real cloud.
+These tests use small services of their own (registered with `@operation_service`, beside the
+apps' services) so that the engine's paths can be driven exactly; the real services' tests call
+the real cloud.
 """
 
 import json
@@ -11,7 +12,6 @@ from typing import Any
 
 import pytest
 from celery.exceptions import TimeLimitExceeded
-from django.conf import settings as django_settings
 from django.test import Client
 
 from dashboard.cloud.errors import CloudConflict, CloudUnreachable
@@ -25,7 +25,6 @@ from dashboard.operations.services import (
 )
 from dashboard.operations.tasks import run_operation_task
 from dashboard.testing.waiting import operation_finished
-from instances.tasks import FOLLOWUP_MAX_DELAY
 
 Status = Operation.Status
 calls_made: list[dict[str, Any]] = []
@@ -41,15 +40,18 @@ class FakeActor:
         self.expires_at = datetime.now(UTC) + timedelta(hours=1)
 
 
+@registry.operation_service
 def record(*, conn: Any, operation: Operation, **params: Any) -> None:
     calls_made.append({"operation": operation.pk, "conn": conn, **params})
 
 
+@registry.operation_service
 def fail_permanently(*, conn: Any, operation: Operation, **params: Any) -> None:
     """Stands in for a cloud refusal; the cloud's own refusals are tested with the real actions."""
     raise CloudConflict("Could not do it: it conflicts. (Neutron 409, req-42)", request_id="req-42")
 
 
+@registry.operation_service
 def fail_transiently_once(*, conn: Any, operation: Operation, **params: Any) -> None:
     """A fault on the first attempt only: a connection refused, as when Neutron restarts."""
     if operation.attempts == 1:
@@ -57,29 +59,32 @@ def fail_transiently_once(*, conn: Any, operation: Operation, **params: Any) -> 
     calls_made.append({"operation": operation.pk, "attempt": operation.attempts})
 
 
-TEST_ACTIONS = {
-    "tests.record": record,
-    "tests.fail_permanently": fail_permanently,
-    "tests.fail_transiently_once": fail_transiently_once,
-}
+@registry.operation_service
+def rename(*, conn: Any, operation: Operation, name: str) -> None:
+    calls_made.append({"operation": operation.pk, "name": name})
+
+
+def not_a_service(*, conn: Any, operation: Operation, **params: Any) -> None:
+    """A function without `@operation_service`: no operation may run it."""
 
 
 @pytest.fixture(autouse=True)
-def test_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+def fake_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     calls_made.clear()
-    monkeypatch.setattr(registry, "_actions", lambda: TEST_ACTIONS)
     monkeypatch.setattr("dashboard.operations.tasks.user_connection", lambda **kwargs: kwargs)
 
 
-def start(action: str = "tests.record", target_id: str = "net-1", **params: Any) -> Operation:
+def start(service: registry.Service = record, target_id: str = "net-1", **params: Any) -> Operation:
     return operation_start(
         actor=FakeActor(),
-        action=action,
-        description="Do the thing",
-        target_type="network",
-        target_id=target_id,
-        target_name="blue",
-        params=params,
+        request=registry.OperationRequest(
+            service=service,
+            description="Do the thing",
+            target_type="network",
+            target_id=target_id,
+            target_name="blue",
+            params=params,
+        ),
     )
 
 
@@ -91,6 +96,7 @@ def test_start_writes_the_row_then_sends_the_task_on_commit(
         operation = start(size=3)
 
     assert len(callbacks) == 1
+    assert operation.action == "dashboard.record"  # `<app>.<function>` of the service
     assert operation.status == Status.PENDING
     assert operation.params == {"size": 3}
     assert credentials.token_fetch(operation_id=operation.id) == FakeActor.token
@@ -107,10 +113,24 @@ def test_a_second_operation_on_the_same_target_is_refused() -> None:
 
 
 @pytest.mark.django_db
-def test_unknown_actions_are_refused_before_anything_is_written() -> None:
+def test_a_request_naming_no_registered_service_is_refused_before_anything_is_written() -> None:
     with pytest.raises(registry.UnknownAction):
-        start(action="tests.nope")
+        start(not_a_service)
     assert not Operation.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_request_whose_params_do_not_fit_the_service_raises_before_anything_is_written(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(TypeError):
+            start(rename)  # `name` missing
+        with pytest.raises(TypeError):
+            start(rename, name="green", size=3)  # `size` is no parameter of the service
+    assert not Operation.objects.exists()
+    assert callbacks == []
+    start(rename, name="green")
 
 
 @pytest.mark.django_db
@@ -150,7 +170,7 @@ def test_user_data_reaches_the_action_but_is_never_shown_and_is_dropped_once_fin
 
 @pytest.mark.django_db
 def test_permanent_failure_keeps_the_message_and_request_id() -> None:
-    operation = start("tests.fail_permanently")
+    operation = start(fail_permanently)
 
     run_operation_task.apply(args=(str(operation.pk),), task_id=str(operation.task_id))
 
@@ -199,25 +219,6 @@ def test_stuck_operations_are_failed_honestly() -> None:
     assert fresh.status == Status.PENDING
 
 
-def test_beat_never_fails_an_operation_the_broker_may_still_redeliver() -> None:
-    """A killed worker's message comes back after the visibility timeout; the rerun may take its
-    time limit. Every countdown a task is sent with, plus a time limit, fits in that timeout."""
-    visibility = django_settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
-    limits = (django_settings.CELERY_TASK_TIME_LIMIT, django_settings.OPERATION_TIME_LIMIT)
-    countdowns = (django_settings.OPERATION_RETRY_BACKOFF_MAX, FOLLOWUP_MAX_DELAY)
-
-    assert max(limits) + max(countdowns) < visibility <= 15 * 60
-    soft, hard = run_operation_task.soft_time_limit, run_operation_task.time_limit
-    assert (soft, hard) == (
-        django_settings.OPERATION_SOFT_TIME_LIMIT,
-        django_settings.OPERATION_TIME_LIMIT,
-    )
-    assert soft is not None
-    assert hard is not None
-    assert soft < hard
-    assert visibility + hard < django_settings.OPERATION_STUCK_AFTER
-
-
 @pytest.mark.django_db
 def test_the_hard_time_limit_fails_the_operation_with_its_reason() -> None:
     """The pool kills a process that outlives the hard limit and tells the task's `on_failure`
@@ -248,7 +249,7 @@ def test_whole_path_through_a_real_worker(celery_worker: Any) -> None:
 
 
 def test_transient_faults_are_retried_by_the_worker(celery_worker: Any) -> None:
-    operation = start("tests.fail_transiently_once")
+    operation = start(fail_transiently_once)
 
     finished = operation_finished(operation.pk, timeout=20)
 

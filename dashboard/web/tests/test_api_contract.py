@@ -17,6 +17,7 @@ from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import OperationRefused, operation_start
 from dashboard.web.api import Pagination
+from instances.reconcile import keypair_id
 from instances.services.keypairs import keypair_create
 
 
@@ -94,12 +95,12 @@ def actor(project_id: str = "p1") -> SimpleNamespace:
 
 
 def keypair_import(*, user_id: str, name: str, public_key: str) -> OperationRequest:
-    """A key pair import as `instances.forms.keypairs.KeyPairImportForm` asks for it."""
+    """The request of a key pair import, as the key pair forms make it."""
     return OperationRequest(
         service=keypair_create,
         description=f"Import key pair “{name}”",
         target_type="keypair",
-        target_id=f"{user_id}:{name}",
+        target_id=keypair_id(user_id=user_id, name=name),
         target_name=name,
         params={"name": name, "public_key": public_key},
     )
@@ -121,7 +122,8 @@ def test_an_operation_whose_params_are_too_large_is_refused_saying_so(settings: 
 
     with pytest.raises(OperationRefused, match="2 KiB of values, more than the 1 KiB"):
         operation_start(
-            actor=actor(), request=keypair_import(user_id="u1", name="big", public_key="x" * 2048)
+            actor=actor(),
+            request=keypair_import(user_id="u1", name="big", public_key="x" * 2048),
         )
     assert not Operation.objects.exists()
 

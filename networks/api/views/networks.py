@@ -8,43 +8,38 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dashboard.operations.services import OperationRefused
-from dashboard.web.api import ProjectViewSet, start_from_api, validated_form
+from dashboard.web.api import ProjectViewSet, start_from_api
+from dashboard.web.forms import ProjectForm
 from networks.api.serializers.networks import NetworkSerializer
-from networks.changes import Change
-from networks.changes.networks import create_network, delete_network, update_network
 from networks.filtersets.networks import NetworkFilterSet
-from networks.forms.networks import NetworkCreateForm, NetworkEditForm, network_edit_initial
-from networks.selectors.networks import network_get_owned, network_list
+from networks.forms.networks import NetworkCreateForm, NetworkDeleteForm, NetworkEditForm
+from networks.selectors.networks import network_list
 
 
-def api_form(
-    form_class: type[forms.Form],
-    request: Request,
-    *,
-    project_id: str,
-    obj: Any = None,
-    current: dict[str, Any] | None = None,
-) -> forms.Form:
-    """The page's form, bound to an API request's data. A page leaves an unticked checkbox out
+def api_data(view: ProjectViewSet, form_class: type[ProjectForm], obj: Any = None) -> Any:
+    """An API write's body as the page's form takes it. A page leaves an unticked checkbox out
     (False); an API client leaves out what it wants at its default or, editing, unchanged: so
-    omitted checkboxes that default to on stay on, and `current` fills what an edit omits."""
-    context = {"project_id": project_id, "obj": obj, "keystone": request.keystone}  # type: ignore[attr-defined]
-    fields = form_class(**context).fields  # without the fields the user's policy refuses
+    omitted checkboxes that default to on stay on, and an edit's omitted fields keep the values
+    the object has (the form's `initial_for`)."""
+    # The form's fields without those the user's policy refuses.
+    fields = form_class(project_id=view.project_id, obj=obj, keystone=view.session).fields
     defaults = {
         name: True
         for name, field in fields.items()
         if isinstance(field, forms.BooleanField) and field.initial is True
     }
-    unchanged = {name: value for name, value in (current or {}).items() if name in fields}
-    given = request.data.dict() if isinstance(request.data, QueryDict) else dict(request.data)
-    return form_class({**defaults, **unchanged, **given}, **context)
+    current = form_class.initial_for(obj) if obj is not None else {}
+    unchanged = {name: value for name, value in current.items() if name in fields}
+    data = view.request.data
+    given = data.dict() if isinstance(data, QueryDict) else dict(data)
+    return {**defaults, **unchanged, **given}
 
 
 def start_unless_refused(request: Request, change: Any, *args: Any) -> Response:
     """Start the operation `change(*args)` builds; 400 when the builder refuses (an object in
     use, as the mirror shows it) or the engine does."""
     try:
-        built: Change = change(*args)
+        built = change(*args)
     except OperationRefused as exc:
         raise ValidationError({"detail": str(exc)}) from exc
     return start_from_api(request, **built)
@@ -66,26 +61,12 @@ class NetworkViewSet(
         "partial_update": NetworkEditForm,
     }
 
-    def owned(self) -> Any:
-        network = self.get_object()
-        if network_get_owned(project_id=self.project_id, pk=network.pk) is None:
-            raise ValidationError({"detail": "This network belongs to another project."})
-        return network
-
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = api_form(NetworkCreateForm, request, project_id=self.project_id)
-        return start_from_api(request, **create_network(validated_form(form)))
+        return self.start_form(NetworkCreateForm, api_data(self, NetworkCreateForm))
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        network = self.owned()
-        form = api_form(
-            NetworkEditForm,
-            request,
-            project_id=self.project_id,
-            obj=network,
-            current=network_edit_initial(network),
-        )
-        return start_from_api(request, **update_network(network, validated_form(form)))
+        network = self.get_object()
+        return self.start_form(NetworkEditForm, api_data(self, NetworkEditForm, network), network)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return start_unless_refused(request, delete_network, self.owned())
+        return self.start_form(NetworkDeleteForm, {}, self.get_object())

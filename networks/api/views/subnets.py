@@ -6,12 +6,11 @@ from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from dashboard.web.api import ProjectViewSet, start_from_api, validated_form
+from dashboard.web.api import ProjectViewSet
 from networks.api.serializers.subnets import SubnetPoolSerializer, SubnetSerializer
-from networks.api.views.networks import api_form, start_unless_refused
-from networks.changes.subnets import create_subnet, delete_subnet, update_subnet
+from networks.api.views.networks import api_data
 from networks.filtersets.subnets import SubnetFilterSet, SubnetPoolFilterSet
-from networks.forms.subnets import SubnetCreateForm, SubnetEditForm, subnet_edit_initial
+from networks.forms.subnets import SubnetCreateForm, SubnetDeleteForm, SubnetEditForm
 from networks.selectors.subnets import subnet_list, subnet_pool_list
 
 
@@ -32,22 +31,14 @@ class SubnetViewSet(
     }
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = api_form(SubnetCreateForm, request, project_id=self.project_id)
-        return start_from_api(request, **create_subnet(validated_form(form)))
+        return self.start_form(SubnetCreateForm, api_data(self, SubnetCreateForm))
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         subnet = self.get_object()
-        form = api_form(
-            SubnetEditForm,
-            request,
-            project_id=self.project_id,
-            obj=subnet,
-            current=subnet_edit_initial(subnet),
-        )
-        return start_from_api(request, **update_subnet(subnet, validated_form(form)))
+        return self.start_form(SubnetEditForm, api_data(self, SubnetEditForm, subnet), subnet)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return start_unless_refused(request, delete_subnet, self.get_object())
+        return self.start_form(SubnetDeleteForm, {}, self.get_object())
 
 
 class SubnetPoolViewSet(ProjectViewSet):

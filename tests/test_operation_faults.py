@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import operation_start
 from dashboard.operations.tasks import run_operation_task
 from dashboard.testing.devcloud import service_stopped
@@ -25,7 +26,7 @@ from dashboard.testing.waiting import operation_finished, wait_until
 from dashboard.testing.worker import WorkerProcesses
 from instances.models import KeyPair
 from instances.reconcile import keypair_id
-from instances.services.keypairs import public_key_fingerprint
+from instances.services.keypairs import keypair_create, public_key_fingerprint
 from instances.tests.keys import delete_user_keypairs, new_public_key
 from networks.models import Network
 from networks.reconcile import reconcile_networks
@@ -205,11 +206,13 @@ def start_keypair_import(client: Client, name: str, public_key: str) -> str:
     assert keystone is not None
     operation = operation_start(
         actor=keystone,
-        action="instances.keypair_create",
-        description=f"Import key pair “{name}”",
-        target_type="keypair",
-        target_name=name,
-        params={"name": name, "public_key": public_key},
+        request=OperationRequest(
+            service=keypair_create,
+            description=f"Import key pair “{name}”",
+            target_type="keypair",
+            target_name=name,
+            params={"name": name, "public_key": public_key},
+        ),
     )
     return str(operation.pk)
 

@@ -1,85 +1,24 @@
-"""The sign-in form (Keystone user name, password and domain), and administrators' quota forms."""
+"""Administrators' quota changes: one project's compute and network limits, and the default
+compute limits. Each form is the action: its fields (one per quota it may set), its checks against
+the mirror (a limit below usage needs confirming), and the operation its valid data becomes.
+
+The pages that show them are for administrators only (`AdminRequiredMixin`, and the API's
+`IsKeystoneAdmin`): the forms declare no `model` or `action` of their own, so no project member's
+button or permitted action lists them.
+"""
 
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.forms import BoundField
-from django.http import HttpRequest
 
-from dashboard.cloud.errors import CloudError
+from dashboard.operations.registry import OperationRequest
 from dashboard.web.forms import ProjectForm
-from tenants.auth import Login, LoginFailure
-from tenants.resources import ALL_RESOURCES, COMPUTE, NETWORK, QuotaResource
+from tenants.models import Project
+from tenants.resources import ALL_RESOURCES, BY_KEY, COMPUTE, NETWORK, QuotaResource
 from tenants.selectors import QuotaUsage, quota_default_list, quota_usage_list
-
-FAILURE_MESSAGES = {
-    LoginFailure.BAD_CREDENTIALS: (
-        "The user name, password or domain is not right. Check all three (most users are in "
-        "domain “{default}”) and try again; after {limit} failed attempts, sign-in for this user "
-        "from your address pauses for {minutes} minutes."
-    ),
-    LoginFailure.NO_PROJECTS: (
-        "Your password is right, but you have no role on any project, so there is nothing to "
-        "show. Ask your cloud administrator to add you to a project."
-    ),
-}
-LOCKED_OUT_MESSAGE = (
-    "Too many failed sign-in attempts for this user from your address. Sign-in is paused for "
-    "{minutes} minutes to protect the account; try again later or ask your administrator."
-)
-
-
-def lockout_minutes() -> int:
-    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-
-
-class LoginForm(forms.Form):
-    username = forms.CharField(label="User name", max_length=255)
-    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
-    domain = forms.CharField(
-        label="Domain", max_length=255, initial=settings.OPENSTACK_DEFAULT_DOMAIN
-    )
-
-    def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.request = request
-        self.login: Login | None = None
-        self.fields["username"].widget.attrs.update(autofocus=True, autocomplete="username")
-        self.fields["password"].widget.attrs.update(autocomplete="current-password")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if self.errors:
-            return cleaned
-        domain = cleaned["domain"].strip()
-        try:
-            user = authenticate(
-                self.request,
-                username=cleaned["username"].strip(),
-                password=cleaned["password"],
-                domain=domain,
-            )
-        except CloudError as exc:
-            raise forms.ValidationError(str(exc), code="keystone_unavailable") from exc
-        if user is None:
-            raise forms.ValidationError(self._failure_message(), code="login_refused")
-        self.login = self.request.keystone_login  # type: ignore[attr-defined]
-        return cleaned
-
-    def _failure_message(self) -> str:
-        if getattr(self.request, "axes_locked_out", False):
-            return LOCKED_OUT_MESSAGE.format(minutes=lockout_minutes())
-        failure = getattr(self.request, "keystone_login", LoginFailure.BAD_CREDENTIALS)
-        return FAILURE_MESSAGES[failure].format(
-            default=settings.OPENSTACK_DEFAULT_DOMAIN,
-            limit=settings.AXES_FAILURE_LIMIT,
-            minutes=lockout_minutes(),
-        )
-
-
-# ---- quotas (administrators) -------------------------------------------------------------------
+from tenants.services import quotas as services
 
 BELOW_USAGE_EFFECT = (
     "Nothing that exists is removed: existing instances keep running and existing network "
@@ -134,6 +73,15 @@ class QuotaLimitsForm(ProjectForm):
             if self.cleaned_data.get(u.resource.key) is not None
         }
 
+    def limits(self, service: str) -> dict[str, int]:
+        """The limits given for one service, by the service's own resource names (`cores`,
+        `floatingip`), as its API takes them; fields left empty are left out."""
+        return {
+            BY_KEY[key].resource: value
+            for key, value in self.given_limits().items()
+            if BY_KEY[key].service == service
+        }
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not self.errors and not self.given_limits():
@@ -144,6 +92,8 @@ class QuotaLimitsForm(ProjectForm):
 class ProjectQuotasForm(QuotaLimitsForm):
     """An administrator's edit of one project's (`obj`) compute and network limits, checked
     against its usage in the mirror: a limit below usage needs `confirm_below_usage`."""
+
+    obj: Project
 
     confirm_below_usage = forms.BooleanField(
         required=False,
@@ -181,6 +131,22 @@ class ProjectQuotasForm(QuotaLimitsForm):
             )
         return cleaned
 
+    def operation_request(self) -> OperationRequest:
+        project = self.obj
+        return OperationRequest(
+            service=services.project_quotas_update,
+            description=f"Set the quotas of project “{project.name_or_id}”",
+            target_type="project",
+            target_id=project.id,
+            target_name=project.name,
+            params={
+                "project_id": project.id,
+                "compute": self.limits(COMPUTE),
+                "network": self.limits(NETWORK),
+                "force": bool(self.cleaned_data.get("confirm_below_usage")),
+            },
+        )
+
 
 class ComputeDefaultQuotasForm(QuotaLimitsForm):
     """The default compute limits of projects without their own; network defaults are shown
@@ -191,3 +157,13 @@ class ComputeDefaultQuotasForm(QuotaLimitsForm):
         self.usage = quota_default_list(service=COMPUTE)
         self.network_defaults = quota_default_list(service=NETWORK)
         self.add_limit_fields()
+
+    def operation_request(self) -> OperationRequest:
+        return OperationRequest(
+            service=services.compute_default_quotas_update,
+            description="Set the default compute quotas",
+            target_type="quota defaults",
+            target_id=COMPUTE,
+            target_name="compute",
+            params={"compute": self.limits(COMPUTE)},
+        )

@@ -13,7 +13,8 @@ class QuotaUsageSerializer(serializers.Serializer[QuotaUsage]):
 
     service = serializers.CharField(source="resource.service")
     resource = serializers.CharField(source="resource.resource")
-    label = serializers.CharField(source="resource.label")
+    # The API's field `label` shadows `Field.label` (its own caption) in DRF's stubs.
+    label = serializers.CharField(source="resource.label")  # type: ignore[assignment]
     limit = serializers.IntegerField(allow_null=True)
     in_use = serializers.IntegerField()
     reserved = serializers.IntegerField()

@@ -3,21 +3,19 @@ administrators (403 for everyone else)."""
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
-from rest_framework.filters import OrderingFilter
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from dashboard.web.api import Pagination, start_from_api, validated_form
-from tenants.api.serializers import ProjectOverviewSerializer, ProjectQuotaRowSerializer
-from tenants.changes import update_project_quotas
-from tenants.filtersets import ProjectQuotaFilterSet
-from tenants.forms import ProjectQuotasForm
+from dashboard.sessions import request_session
+from dashboard.web.api import ProjectViewSet
+from tenants.api.serializers.quotas import ProjectOverviewSerializer, ProjectQuotaRowSerializer
+from tenants.filtersets.quotas import ProjectQuotaFilterSet
+from tenants.forms.quotas import ProjectQuotasForm
 from tenants.resources import MAIN_RESOURCES
 from tenants.selectors import all_projects_quota_list, project_get, project_overview
 
@@ -37,7 +35,7 @@ class QuotaUsageView(APIView):
 
     @extend_schema(responses=ProjectOverviewSerializer)
     def get(self, request: Request) -> Response:
-        project_id = request.keystone.project_id  # type: ignore[attr-defined]
+        project_id = request_session(request).project_id
         overview = project_overview(project_id=project_id)
         data = {
             "project_id": project_id,
@@ -49,35 +47,26 @@ class QuotaUsageView(APIView):
         return Response(ProjectOverviewSerializer(data).data)
 
 
-class AdminQuotaViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[dict[str, Any]]
-):
+class AdminQuotaViewSet(ProjectViewSet):
     """Every project's use of the main resources (paged, `q`, `near_limit`, `ordering=`);
     PUT or PATCH sets the limits given (the edit page's fields) and answers 202 with the
     operation. Only the limits sent change, under either verb."""
 
     permission_classes = [IsAuthenticated, IsKeystoneAdmin]
     serializer_class = ProjectQuotaRowSerializer
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = ProjectQuotaFilterSet
-    pagination_class = Pagination
     ordering_fields = ["project_name", "highest_use", *(f"{r.key}_used" for r in MAIN_RESOURCES)]
     lookup_field = "project_id"
     input_forms = {"update": ProjectQuotasForm, "partial_update": ProjectQuotasForm}
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> QuerySet[Any]:
         return all_projects_quota_list()
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         project = project_get(project_id=self.kwargs["project_id"])
         if project is None:
             raise Http404("No project with this id is known; it may not be synced yet.")
-        form = ProjectQuotasForm(
-            request.data,
-            project_id=request.keystone.project_id,  # type: ignore[attr-defined]
-            obj=project,
-        )
-        return start_from_api(request, **update_project_quotas(project, validated_form(form)))
+        return self.start_form(ProjectQuotasForm, request.data, project)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.update(request, *args, **kwargs)

@@ -1,0 +1,1 @@
+"""Serializers of the tenants API, one module per area."""

@@ -1,0 +1,1 @@
+"""Tables of the tenants pages, one module per area."""

@@ -1,0 +1,7 @@
+"""Every tenants route, listed per area in `tenants.urls.<area>`."""
+
+from tenants.urls import projects, quotas, sign_in
+
+app_name = "tenants"
+
+urlpatterns = [*projects.urlpatterns, *sign_in.urlpatterns, *quotas.urlpatterns]
