@@ -28,9 +28,10 @@ def policy_allows(
 ) -> bool:
     """Whether `service`'s policy lets the session's user do `rule` (on its project's objects).
 
-    `target` adds attributes of the object acted on; by default the object, and the network a
-    subnet or port is on, are of the session's project, and the user (of objects a user owns,
-    such as Nova's key pairs) is the session's.
+    `target` adds attributes of the object acted on. By default the object, and the one it
+    belongs to (the network of a subnet or port, the group of a security group rule, the
+    floating IP of a port forwarding), are of the session's project, and an object a user owns
+    (Nova's key pairs) is the session user's.
     An unknown service or a rule without a default in `dashboard.policies` is a programming
     error and raises.
     """
@@ -42,8 +43,10 @@ def policy_allows(
     full_target = {
         "project_id": keystone.project_id,
         "tenant_id": keystone.project_id,
-        "network:project_id": keystone.project_id,
         "user_id": keystone.user_id,
+        "network:project_id": keystone.project_id,
+        "security_group:project_id": keystone.project_id,
+        "ext_parent:project_id": keystone.project_id,
         **(target or {}),
     }
     enforcer = _enforcer(service, str(settings.OPENSTACK_POLICY_DIR))

@@ -151,7 +151,7 @@ class RouterInterfaceFactory(PortFactory):
     """A router's interface port on a subnet of `network`."""
 
     device_owner = "network:router_interface"
-    device_id = factory.LazyAttribute(lambda port: port.router.id)
+    device_id = factory.LazyAttribute(lambda port: port.router.id)  # type: ignore[assignment]
     status = "DOWN"
 
     class Params:

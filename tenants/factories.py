@@ -38,11 +38,11 @@ class QuotaFactory(DjangoModelFactory):
 
 def quotas_for(project_id: str, **limits_and_usage: tuple[int, int]) -> list[Quota]:
     """Quota rows of a project from `<service>_<resource>=(limit, in_use)` keyword arguments."""
-    rows = []
+    rows: list[Quota] = []
     for key, (limit, in_use) in limits_and_usage.items():
         service, resource = key.split("_", 1)
         rows.append(
-            QuotaFactory(
+            QuotaFactory.create(
                 project_id=project_id,
                 service=service,
                 resource=resource,

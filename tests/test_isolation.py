@@ -162,8 +162,8 @@ OBJECT_ROUTES = {
     "server-security-groups": ("server", "pk", "post"),
     "server-interface-attach": ("server", "pk", "post"),
     "server-interface-detach": ("server", "pk", "post"),
-    "server-action-floating-ip-associate": ("server", "pk", "post"),
-    "server-action-floating-ip-disassociate": ("server", "pk", "post"),
+    "server-floating-ip-associate": ("server", "pk", "post"),
+    "server-floating-ip-disassociate": ("server", "pk", "post"),
 }
 # Administrators' routes take any project's id; everyone else is refused them (403).
 # route name -> (its URL argument, the HTTP methods to try)

@@ -1,9 +1,9 @@
 """Neutron's default policy rules for the calls the dashboard makes (Neutron 2026.2).
 
 Copied from `neutron/conf/policies/{base,network,subnet,port,router,floatingip,
-security_group}.py` and neutron-lib's `policy/rules.py`: the check strings must stay Neutron's,
-so that removing the override file describes a cloud that runs Neutron's defaults. Add a rule
-here before asking about it.
+floatingip_port_forwarding,security_group}.py` and neutron-lib's `policy/rules.py`: the check
+strings must stay Neutron's, so that removing the override file describes a cloud that runs
+Neutron's defaults. Add a rule here before asking about it.
 """
 
 from oslo_policy.policy import RuleDefault
@@ -27,6 +27,7 @@ _BASE = {
     "sg_owner": "project_id:%(security_group:project_id)s",
     "network_owner": "project_id:%(network:project_id)s",
     "shared": "field:networks:shared=True",
+    "ext_parent_owner": "project_id:%(ext_parent:project_id)s",
 }
 
 _ADMIN_ONLY = [
@@ -93,6 +94,8 @@ _NETWORK_OWNER_RULES = {
 
 # Security group rules are checked against their group's project (`security_group:project_id`).
 _SG_OWNER_MEMBER = ["create_security_group_rule", "delete_security_group_rule"]
+# Port forwardings are checked against their floating IP's project (`ext_parent:project_id`).
+_PARENT_OWNER_MEMBER = ["create_floatingip_port_forwarding", "delete_floatingip_port_forwarding"]
 
 RULES: list[RuleDefault] = [
     *(RuleDefault(name, check_str) for name, check_str in _BASE.items()),
@@ -108,6 +111,12 @@ RULES: list[RuleDefault] = [
     *(
         RuleDefault(name, f"({ADMIN}) or (role:member and rule:sg_owner)", scope_types=["project"])
         for name in _SG_OWNER_MEMBER
+    ),
+    *(
+        RuleDefault(
+            name, f"({ADMIN}) or (role:member and rule:ext_parent_owner)", scope_types=["project"]
+        )
+        for name in _PARENT_OWNER_MEMBER
     ),
     RuleDefault(
         "create_floatingip:floating_ip_address",

@@ -17,6 +17,6 @@ def test_beat_sends_every_scheduled_task_once_as_it_starts(
 
     run_schedule_once_at_start(sender=SimpleNamespace(app=app))
 
-    scheduled = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+    scheduled = [str(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()]
     assert sorted(name for name, _ in sent) == sorted(scheduled)
     assert ("instances.tasks.reconcile_images_task", {"expires": 300}) in sent

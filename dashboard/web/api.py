@@ -105,6 +105,24 @@ class ProjectViewSet(
         validated_form(form)
         return form
 
+    def form_data(self, form_class: type["ProjectForm"], obj: Any = None) -> dict[str, Any]:
+        """An API write's body as the page's form takes it. A page leaves an unticked checkbox
+        out (False); an API client leaves out what it wants at its default or, editing,
+        unchanged: so omitted checkboxes that default to on stay on, and an edit's omitted
+        fields keep the values the object has (the form's `initial_for`)."""
+        # The form's fields without those the user's policy refuses.
+        fields = form_class(project_id=self.project_id, obj=obj, keystone=self.session).fields
+        defaults = {
+            name: True
+            for name, field in fields.items()
+            if isinstance(field, forms.BooleanField) and field.initial is True
+        }
+        current = form_class.initial_for(obj) if obj is not None else {}
+        unchanged = {name: value for name, value in current.items() if name in fields}
+        data = self.request.data
+        given = data.dict() if isinstance(data, QueryDict) else dict(data)
+        return {**defaults, **unchanged, **given}
+
     def start_form(self, form_class: type["ProjectForm"], data: Any, obj: Any = None) -> Response:
         """A write (`permitted_form`): 202 with the operation its valid data starts."""
         form = self.permitted_form(form_class, data, obj)

@@ -9,6 +9,7 @@ decide (raised as `OperationRefused` in `clean()`), what the cloud's policy must
 import unicodedata
 from collections.abc import Callable
 from functools import cache
+from importlib import import_module
 from typing import Any, ClassVar, Protocol
 
 from django import forms
@@ -16,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.renderers import TemplatesSetting
-from django.utils.module_loading import import_string
 from rest_framework import serializers
 
 from dashboard.operations.registry import OperationRequest
@@ -182,7 +182,8 @@ class QuotaChecks(Protocol):
 
 @cache
 def quota_checks() -> QuotaChecks:
-    checks: QuotaChecks = import_string(settings.QUOTA_CHECKS)
+    # A module, not an attribute: import_string would find `tenants.quotas` only once imported.
+    checks: QuotaChecks = import_module(settings.QUOTA_CHECKS)
     return checks
 
 
@@ -274,6 +275,12 @@ class ProjectForm(forms.Form):
             widget = field.widget
             css = bootstrap_class(widget)
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    @classmethod
+    def policy_permits(cls, session: CloudSession) -> bool:
+        """Whether the cloud's policy lets the session take the action on its project's
+        objects (a form whose action needs more than its `policy` rule checks them all)."""
+        return cls.policy is None or policy_allows(session, *cls.policy)
 
     @classmethod
     def initial_for(cls, obj: Any) -> dict[str, Any]:

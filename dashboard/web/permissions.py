@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model
 
-from dashboard.policy import policy_allows
 from dashboard.sessions import CloudSession
 
 if TYPE_CHECKING:
@@ -56,7 +55,7 @@ def allowed_by_policy(session: CloudSession | None, model: type[Model]) -> froze
     return frozenset(
         action
         for action, form_class in _action_forms.get(model, {}).items()
-        if form_class.policy is None or policy_allows(session, *form_class.policy)
+        if form_class.policy_permits(session)
     )
 
 

@@ -6,9 +6,11 @@ The actions without options are forms without fields (a button posts them); the 
 page of their own. Each names Nova's (or Neutron's) policy rule it needs.
 """
 
+from dataclasses import replace
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
@@ -16,10 +18,7 @@ from dashboard.web.forms import NameField, ProjectForm
 from instances.lifecycle import RULES, mirror_state, refusal
 from instances.models import Flavor, Image, Server
 from instances.selectors.server_actions import (
-    free_floating_ip_list,
     resize_flavor_list,
-    server_fixed_addresses,
-    server_floating_ip_list,
     server_security_group_ids,
     server_security_group_list,
 )
@@ -30,14 +29,26 @@ from instances.selectors.servers import (
     server_ports,
 )
 from instances.services import server_actions as services
-from networks.models import FloatingIP, Network, Port, SecurityGroup
-from networks.selectors.floating_ips import unreachable_reason
-from networks.selectors.networks import external_network_list
+from networks.forms.floating_ips import (
+    FloatingIPAssociateForm,
+    FloatingIPDisassociateForm,
+    FloatingIPForm,
+)
+from networks.models import Network, Port, SecurityGroup
 
 
 def nova(rule: str) -> tuple[str, str]:
     """One of Nova's policy rules (`dashboard.policies.nova`)."""
     return ("nova", f"os_compute_api:{rule}")
+
+
+def has_address(server: Server, kind: str) -> bool:
+    """Whether Nova shows the server with an address of this kind ("fixed", "floating")."""
+    return any(
+        address.get("OS-EXT-IPS:type") == kind
+        for addresses in server.addresses.values()
+        for address in addresses
+    )
 
 
 class ServerActionForm(ProjectForm):
@@ -422,11 +433,7 @@ class InterfaceDetachForm(ServerActionForm):
     @classmethod
     def applies_to(cls, obj: Server) -> bool:
         """Only a server with an address has an interface to detach."""
-        return any(
-            address.get("OS-EXT-IPS:type") == "fixed"
-            for addresses in obj.addresses.values()
-            for address in addresses
-        )
+        return has_address(obj, "fixed")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -443,89 +450,49 @@ class InterfaceDetachForm(ServerActionForm):
         )
 
 
-class FloatingIPChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: FloatingIP) -> str:
-        mapped = f" → {obj.fixed_ip_address}" if obj.fixed_ip_address else ""
-        return f"{obj.floating_ip_address}{mapped}"
+# ---- floating IPs: networks' associate and disassociate forms, on the server's page ----------
 
 
-class FloatingIPAssociateForm(ServerActionForm):
-    address = forms.ChoiceField(
-        label="Server address", help_text="The fixed address the floating IP maps to."
-    )
-    floating_ip = FloatingIPChoiceField(
-        queryset=FloatingIP.objects.none(),
-        required=False,
-        label="Floating IP",
-        help_text="One of your project's floating IPs that is mapped to nothing.",
-    )
-    floating_network = forms.ModelChoiceField(
-        queryset=Network.objects.none(),
-        required=False,
-        label="Or allocate a new one from",
-    )
+class ServerFloatingIPForm(ServerActionForm, FloatingIPForm):
+    """A floating-IP action of networks (`networks.forms.floating_ips`) on the server's page: the
+    form chooses the floating IP, offers the server's ports only, and the operation targets the
+    server."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.addresses = {
-            f"{port.id}/{address}": (port, address)
-            for port, address in server_fixed_addresses(
-                project_id=self.project_id, server_id=self.obj.id
-            )
-        }
-        address = self.fields["address"]
-        floating_ip, network = self.fields["floating_ip"], self.fields["floating_network"]
-        assert isinstance(address, forms.ChoiceField)
-        assert isinstance(floating_ip, forms.ModelChoiceField)
-        assert isinstance(network, forms.ModelChoiceField)
-        address.choices = [
-            (key, f"{ip} (port “{port.name_or_id}”)") for key, (port, ip) in self.addresses.items()
-        ]
-        address.error_messages["invalid_choice"] = (
-            "This is not an IPv4 address of the server. Choose one of its addresses."
+    model = Server
+    chooses_floating_ip = True
+    label = ""
+    confirm = ""
+
+    def target_ports(self) -> QuerySet[Port]:
+        return super().target_ports().filter(device_id=self.obj.id)
+
+    def device_label(self) -> str:
+        return f"server “{self.obj.name_or_id}”"
+
+    def operation_request(self) -> OperationRequest:
+        server = self.obj
+        return replace(
+            super().operation_request(),
+            target_type="server",
+            target_id=server.id,
+            target_name=server.name,
         )
-        floating_ip.queryset = free_floating_ip_list(project_id=self.project_id)
-        network.queryset = external_network_list(project_id=self.project_id)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        floating_ip, network = data.get("floating_ip"), data.get("floating_network")
-        if bool(floating_ip) == bool(network):
-            raise forms.ValidationError(
-                "Choose either one of your floating IPs or an external network to allocate a "
-                "new one from, not both."
-            )
-        if "address" not in data:
-            return data
-        port, fixed_ip_address = self.addresses[data["address"]]
-        data.update(port_id=port.id, fixed_ip_address=fixed_ip_address)
-        external = floating_ip.floating_network if floating_ip else network
-        subnet_id = next(
-            fixed["subnet_id"]
-            for fixed in port.fixed_ips
-            if fixed["ip_address"] == fixed_ip_address
-        )
-        if external is not None and (
-            reason := unreachable_reason(
-                project_id=self.project_id,
-                subnet_id=subnet_id,
-                external_network_id=external.id,
-                external_network_name=external.name_or_id,
-            )
-        ):
-            self.add_error("address", reason)
-        return data
 
 
-class FloatingIPDisassociateForm(ServerActionForm):
+class ServerFloatingIPAssociateForm(ServerFloatingIPForm, FloatingIPAssociateForm):
+    action = "floating_ip_associate"
+
+    @classmethod
+    def applies_to(cls, obj: Any) -> bool:
+        """A floating IP maps to a fixed address of the server (`obj`)."""
+        return has_address(obj, "fixed")
+
+
+class ServerFloatingIPDisassociateForm(ServerFloatingIPForm, FloatingIPDisassociateForm):
+    action = "floating_ip_disassociate"
     intro = "The floating IP stays allocated to your project; release it on the Floating IPs page."
 
-    floating_ip = FloatingIPChoiceField(
-        queryset=FloatingIP.objects.none(), empty_label=None, label="Floating IP"
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["floating_ip"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = server_floating_ip_list(project_id=self.project_id, server_id=self.obj.id)
+    @classmethod
+    def applies_to(cls, obj: Any) -> bool:
+        """The server (`obj`) has a floating IP."""
+        return has_address(obj, "floating")

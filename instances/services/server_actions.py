@@ -31,8 +31,9 @@ from instances.lifecycle import RULES, ServerState, already_done, refusal
 from instances.reconcile import NOVA, reconcile_images, reconcile_servers
 from instances.services.servers import OPERATION_METADATA_KEY
 from instances.tasks import server_followup_schedule
-from networks.reconcile import reconcile_floating_ips, reconcile_ports
-from networks.services.common import NEUTRON, create_once, operation_tag
+from networks.reconcile import reconcile_ports
+from networks.services.common import NEUTRON, operation_tag
+from networks.services.floating_ips import follows_port_devices
 
 # How long an interface or floating IP change waits for Nova's addresses to show it, how long a
 # confirmed resize waits to leave VERIFY_RESIZE, and how often they look.
@@ -557,78 +558,18 @@ def server_interface_detach(
     _mirror(server_id, follow_up=True)
 
 
-def server_floating_ip_associate(
-    *,
-    conn: Any,
-    operation: Operation,
-    server_id: str,
-    port_id: str,
-    fixed_ip_address: str,
-    floating_ip_id: str = "",
-    floating_network_id: str = "",
+@follows_port_devices("compute:")
+def server_floating_ip_follow(
+    *, conn: Connection, device_id: str, floating_ip_address: str, mapped: bool
 ) -> None:
-    """Map a floating IP to one of the server's addresses: one of the project's free floating IPs
-    (already mapped there counts as done), or a new one allocated from the external network
-    (once, even when retried); waits a little for Nova's addresses of the server to show it."""
-    doing = f"associate a floating IP to server “{operation.target_label}” ({fixed_ip_address})"
-    with translated(doing=doing, service=NEUTRON):
-        if floating_ip_id:
-            floating_ip = conn.network.get_ip(floating_ip_id)
-            if floating_ip.port_id not in (None, port_id):
-                raise CloudConflict(
-                    f"Could not {doing}: floating IP {floating_ip.floating_ip_address} is "
-                    "already associated with another address. Disassociate it there first, "
-                    "or choose another floating IP."
-                )
-            if (floating_ip.port_id, floating_ip.fixed_ip_address) != (port_id, fixed_ip_address):
-                floating_ip = conn.network.update_ip(
-                    floating_ip,
-                    port_id=port_id,
-                    fixed_ip_address=fixed_ip_address,
-                    if_revision=floating_ip.revision_number,
-                )
-        else:
-            floating_ip = create_once(
-                conn=conn,
-                operation=operation,
-                find=conn.network.ips,
-                create=lambda marker: conn.network.create_ip(
-                    floating_network_id=floating_network_id,
-                    port_id=port_id,
-                    fixed_ip_address=fixed_ip_address,
-                    description=marker,
-                ),
-                describe=lambda made: conn.network.update_ip(made, description=""),
-                description="",
-            )
-    address = floating_ip.floating_ip_address
+    """A floating IP mapped to (or from) an address of the server: wait a little for Nova's
+    addresses of the server to show it (or not), then mirror the server and follow it once
+    more (the floating-IP services are networks': `networks.services.floating_ips`)."""
     _addresses_show(
         conn=conn,
-        server_id=server_id,
-        shown=lambda entries: any(entry["addr"] == address for entry in entries),
+        server_id=device_id,
+        shown=lambda entries: (
+            any(entry["addr"] == floating_ip_address for entry in entries) == mapped
+        ),
     )
-    reconcile_floating_ips(conn=service_connection(), ids=[floating_ip.id])
-    _mirror(server_id, follow_up=True)
-
-
-def server_floating_ip_disassociate(
-    *, conn: Any, operation: Operation, server_id: str, floating_ip_id: str
-) -> None:
-    """Unmap the floating IP from the server (already unmapped counts as done); the floating IP
-    stays allocated to the project."""
-    doing = f"disassociate a floating IP from server “{operation.target_label}”"
-    with translated(doing=doing, service=NEUTRON):
-        floating_ip = conn.network.find_ip(floating_ip_id, ignore_missing=True)
-        if floating_ip is not None and floating_ip.port_id:
-            conn.network.update_ip(
-                floating_ip, port_id=None, if_revision=floating_ip.revision_number
-            )
-    if floating_ip is not None:
-        address = floating_ip.floating_ip_address
-        _addresses_show(
-            conn=conn,
-            server_id=server_id,
-            shown=lambda entries: all(entry["addr"] != address for entry in entries),
-        )
-    reconcile_floating_ips(conn=service_connection(), ids=[floating_ip_id])
-    _mirror(server_id, follow_up=True)
+    _mirror(device_id, follow_up=True)

@@ -253,9 +253,13 @@ def test_security_groups_interfaces_floating_ip_and_bulk_actions(
 
     # Floating IP: allocate one from "public" onto the server's address, then take it off.
     port = ports[0]
-    address = f"{port.id}/{port.fixed_ips[0]['ip_address']}"
     associated = act(
-        signed_in, first.id, "floating-ip-associate", address=address, floating_network=public.id
+        signed_in,
+        first.id,
+        "floating-ip-associate",
+        port_id=port.id,
+        fixed_ip_address=port.fixed_ips[0]["ip_address"],
+        floating_network=public.id,
     )
     cleanup(lambda: net.delete_ip(associated.result_id, ignore_missing=True))
 

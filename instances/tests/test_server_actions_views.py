@@ -18,6 +18,14 @@ from dashboard.web.permissions import permitted_actions
 from instances.factories import FlavorFactory, ServerFactory
 from instances.forms import server_actions  # noqa: F401  (declares the servers' actions)
 from instances.models import Server
+from networks.factories import (
+    FloatingIPFactory,
+    NetworkFactory,
+    PortFactory,
+    RouterFactory,
+    RouterInterfaceFactory,
+    SubnetFactory,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
@@ -224,3 +232,93 @@ def test_a_member_without_the_member_role_gets_no_change_buttons(
     assert (api.status_code, renamed.status_code, page.status_code) == (403, 403, 403)
     assert launch.status_code == 403
     assert not Operation.objects.exists()
+
+
+def test_the_servers_page_maps_floating_ips_with_the_floating_ip_forms(
+    signed_in: Client, account: KeystoneAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Networks' associate and disassociate (one service each) on the server's page: the
+    server's ports only, and the operation on the server."""
+    project = account.project.id
+    addresses = [("10.40.0.5", "fixed"), ("10.40.0.6", "fixed"), ("203.0.113.10", "floating")]
+    server = ServerFactory(
+        project_id=project,
+        name="web-1",
+        addresses={
+            "app": [
+                {"version": 4, "addr": addr, "OS-EXT-IPS:type": kind} for addr, kind in addresses
+            ]
+        },
+    )
+    external = NetworkFactory(external=True, name="public")
+    router = RouterFactory(project_id=project, external_network=external)
+    subnet = SubnetFactory(project_id=project, cidr="10.40.0.0/24")
+    RouterInterfaceFactory(
+        project_id=project,
+        router=router,
+        network=subnet.network,
+        fixed_ips=[{"subnet_id": subnet.id, "ip_address": "10.40.0.1"}],
+    )
+    port = PortFactory(
+        project_id=project,
+        name="nic",
+        network=subnet.network,
+        device_id=server.id,
+        device_owner="compute:nova",
+        fixed_ips=[
+            {"subnet_id": subnet.id, "ip_address": "10.40.0.5"},
+            {"subnet_id": subnet.id, "ip_address": "10.40.0.6"},
+        ],
+    )
+    PortFactory(project_id=project, name="elsewhere", network=subnet.network)
+    free = FloatingIPFactory(
+        project_id=project, floating_network=external, floating_ip_address="203.0.113.9"
+    )
+    mapped = FloatingIPFactory(
+        project_id=project,
+        floating_network=external,
+        floating_ip_address="203.0.113.10",
+        port=port,
+        fixed_ip_address="10.40.0.6",
+    )
+    url = f"/compute/instances/{server.id}/floating-ips/"
+
+    page = signed_in.get(f"{url}associate/").content.decode()
+    with django_capture_on_commit_callbacks():
+        signed_in.post(
+            f"{url}associate/",
+            {"port_id": port.id, "fixed_ip_address": "10.40.0.5", "floating_ip": free.id},
+            headers=HTMX,
+        )
+    associated = Operation.objects.get()
+    associated.delete()  # one unfinished operation per server
+    with django_capture_on_commit_callbacks():
+        response = signed_in.post(
+            f"/api/servers/{server.id}/floating-ip-disassociate/", {"floating_ip": mapped.id}
+        )
+
+    assert "nic (10.40.0.5, 10.40.0.6)" in page
+    assert "elsewhere" not in page
+    assert "Or allocate a new one from" in page
+    assert (associated.action, associated.target_type) == (
+        "networks.floating_ip_associate",
+        "server",
+    )
+    assert associated.target_id == server.id
+    assert (
+        associated.description == "Associate floating IP 203.0.113.9 to server “web-1” (10.40.0.5)"
+    )
+    assert associated.params == {
+        "port_id": port.id,
+        "fixed_ip_address": "10.40.0.5",
+        "port_name": "nic",
+        "floating_ip_id": free.id,
+    }
+    assert response.status_code == 202, response.content.decode()
+    disassociated = Operation.objects.get()
+    assert disassociated.action == "networks.floating_ip_disassociate"
+    assert disassociated.target_id == server.id
+    assert disassociated.description == (
+        "Disassociate floating IP 203.0.113.10 from server “web-1”"
+    )
+    assert disassociated.params == {"floating_ip_id": mapped.id}

@@ -180,12 +180,20 @@ urlpatterns = [
     ),
     path(
         "instances/<uuid:pk>/floating-ips/associate/",
-        views.ServerFloatingIPAssociateView.as_view(),
+        views.ServerActionFormView.as_view(
+            form_class=forms.ServerFloatingIPAssociateForm,
+            title="Associate a floating IP to server “{obj.name_or_id}”",
+            submit_label="Associate",
+        ),
         name="server_floating_ip_associate",
     ),
     path(
         "instances/<uuid:pk>/floating-ips/disassociate/",
-        views.ServerFloatingIPDisassociateView.as_view(),
+        views.ServerActionFormView.as_view(
+            form_class=forms.ServerFloatingIPDisassociateForm,
+            title="Disassociate a floating IP from server “{obj.name_or_id}”",
+            submit_label="Disassociate",
+        ),
         name="server_floating_ip_disassociate",
     ),
 ]

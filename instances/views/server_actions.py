@@ -4,20 +4,9 @@ and bulk start, stop, reboot and delete from the list, each declared in
 starts one Operation per server; what the server's state does not allow is refused with the
 reason before anything starts."""
 
-from typing import Any
-
 from django.urls import reverse
 
 from dashboard.web.generic import BulkActionView, ObjectActionView, OperationFormView
-from instances.changes import Change
-from instances.changes.server_actions import (
-    associate_server_floating_ip,
-    disassociate_server_floating_ip,
-)
-from instances.forms.server_actions import (
-    FloatingIPAssociateForm,
-    FloatingIPDisassociateForm,
-)
 from instances.models import Server
 from instances.selectors.servers import server_get
 
@@ -39,24 +28,6 @@ class ServerActionView(ObjectActionView, ServerActionFormView):
         if self.form_class.action == "delete":
             return reverse("instances:server_list")
         return super().get_success_url(obj)
-
-
-class ServerFloatingIPAssociateView(ServerActionFormView):
-    form_class = FloatingIPAssociateForm
-    title = "Associate a floating IP to server “{obj.name_or_id}”"
-    submit_label = "Associate"
-
-    def build(self, obj: Server, data: dict[str, Any]) -> Change:
-        return associate_server_floating_ip(obj, data)
-
-
-class ServerFloatingIPDisassociateView(ServerActionFormView):
-    form_class = FloatingIPDisassociateForm
-    title = "Disassociate a floating IP from server “{obj.name_or_id}”"
-    submit_label = "Disassociate"
-
-    def build(self, obj: Server, data: dict[str, Any]) -> Change:
-        return disassociate_server_floating_ip(obj, data)
 
 
 class ServerBulkActionView(BulkActionView):

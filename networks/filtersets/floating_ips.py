@@ -2,10 +2,10 @@
 
 import django_filters
 
-from dashboard.web.filtersets import ProjectFilterSet
-from networks.filtersets.networks import external_networks
+from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
 from networks.models import FloatingIP, PortForwarding
 from networks.selectors.floating_ips import floating_ip_list
+from networks.selectors.networks import external_network_list
 
 
 class FloatingIPFilterSet(ProjectFilterSet):
@@ -19,8 +19,8 @@ class FloatingIPFilterSet(ProjectFilterSet):
         field_name="port", lookup_expr="isnull", exclude=True, label="Associated"
     )
     # Related choices are always scoped: the external networks the project sees.
-    floating_network = django_filters.ModelChoiceFilter(
-        queryset=external_networks,
+    floating_network = ProjectChoiceFilter(
+        selector=external_network_list,
         label="External network",
         empty_label="Any external network",
     )
@@ -36,8 +36,8 @@ class PortForwardingFilterSet(ProjectFilterSet):
         choices=[("tcp", "TCP"), ("udp", "UDP")], empty_label="Any protocol", label="Protocol"
     )
     # Scoped: only the project's own floating IPs are choices.
-    floating_ip = django_filters.ModelChoiceFilter(
-        queryset=lambda request: floating_ip_list(project_id=str(request.keystone.project_id)),
+    floating_ip = ProjectChoiceFilter(
+        selector=floating_ip_list,
         label="Floating IP",
         empty_label="Any floating IP",
     )

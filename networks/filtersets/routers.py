@@ -2,9 +2,9 @@
 
 import django_filters
 
-from dashboard.web.filtersets import ProjectFilterSet
-from networks.filtersets.networks import external_networks
+from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
 from networks.models import Router
+from networks.selectors.networks import external_network_list
 
 
 class RouterFilterSet(ProjectFilterSet):
@@ -17,8 +17,8 @@ class RouterFilterSet(ProjectFilterSet):
         field_name="external_network", lookup_expr="isnull", exclude=True, label="Has a gateway"
     )
     # Related choices are always scoped: the external networks the project sees.
-    external_network = django_filters.ModelChoiceFilter(
-        queryset=external_networks,
+    external_network = ProjectChoiceFilter(
+        selector=external_network_list,
         label="External network",
         empty_label="Any external network",
     )

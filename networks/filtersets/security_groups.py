@@ -1,12 +1,8 @@
 """Security group and rule filters."""
 
-from typing import Any
-
 import django_filters
-from django.http import HttpRequest
 
-from dashboard.web.filtersets import ProjectFilterSet
-from dashboard.web.generic import session_project_id
+from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
 from networks.models import SecurityGroup, SecurityGroupRule
 from networks.selectors.security_groups import security_group_list
 
@@ -19,15 +15,11 @@ class SecurityGroupFilterSet(ProjectFilterSet):
         fields = ["q", "stateful"]
 
 
-def own_groups(request: HttpRequest) -> Any:
-    """Related choices are always scoped: the session's project's groups only."""
-    return security_group_list(project_id=session_project_id(request))
-
-
 class SecurityGroupRuleFilterSet(ProjectFilterSet):
     search_fields = ("id", "description", "protocol", "remote_ip_prefix")
-    security_group = django_filters.ModelChoiceFilter(
-        queryset=own_groups, label="Security group", empty_label="Any security group"
+    # Related choices are always scoped: the session's project's groups only.
+    security_group = ProjectChoiceFilter(
+        selector=security_group_list, label="Security group", empty_label="Any security group"
     )
     direction = django_filters.ChoiceFilter(
         choices=[("ingress", "Ingress"), ("egress", "Egress")],

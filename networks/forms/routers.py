@@ -8,7 +8,7 @@ cloud's policy lets the user set them (`ProjectForm.policy_fields`).
 
 import ipaddress
 from dataclasses import replace
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 
@@ -191,7 +191,7 @@ def _unusable_gateway_address(subnet: Subnet, address: str) -> str:
             "Choose another address."
         )
     first, last = usable_range(cidr)
-    if not first <= ip <= last:
+    if not int(first) <= int(ip) <= int(last):
         return f"{address} is not a host address of {subnet.cidr}; choose one from {first}."
     return ""
 
@@ -208,7 +208,7 @@ class RouterCreateForm(RouterGatewayFields):
     name = NameField()
     description = DescriptionField()
     admin_state_up = AdminStateField()
-    field_order: ClassVar[list[str]] = ["name", "description", "admin_state_up"]
+    field_order = ["name", "description", "admin_state_up"]
 
     def clean(self) -> dict[str, Any]:
         gateway = super().clean()
@@ -419,11 +419,11 @@ class RouterInterfaceAddForm(RouterForm):
                     "Attach this router by a port on the subnet instead.",
                 )
             return {"subnet_id": subnet_id, "label": label}
-        port = self.ports[port_id]
+        port = self.ports[str(port_id)]
         for ip in port.fixed_ips:
-            subnet = Subnet.objects.filter(pk=ip["subnet_id"]).first()
-            if subnet is not None:
-                self._check_subnet(subnet, attached=attached, routed=routed, field="port_id")
+            on_subnet = Subnet.objects.filter(pk=ip["subnet_id"]).first()
+            if on_subnet is not None:
+                self._check_subnet(on_subnet, attached=attached, routed=routed, field="port_id")
         return {"port_id": port_id, "label": f"port {port.name_or_id}"}
 
     def operation_request(self) -> OperationRequest:

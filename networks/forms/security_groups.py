@@ -1,22 +1,39 @@
-"""Security group and rule forms: every check that can be made without the cloud."""
+"""Security group and rule actions: every check that can be made without the cloud, the
+refusals the mirror decides (the default group, a group in use), the policy rule each action
+needs and the operation its valid data becomes.
+
+Neutron checks a rule's policy against its group's project (`security_group:project_id`).
+"""
 
 import ipaddress
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 
-from dashboard.web.forms import DescriptionField, NameField, ProjectForm
-from networks.changes.security_groups import (
+from dashboard.operations.registry import OperationRequest
+from dashboard.operations.services import OperationRefused
+from dashboard.sessions import CloudSession
+from dashboard.web.forms import DescriptionField, NameField, ProjectForm, quota_checks
+from networks.models import SecurityGroup, SecurityGroupRule
+from networks.security_group_rules import (
     ICMP_PROTOCOLS,
     PORT_PROTOCOLS,
+    RULE_ATTRIBUTES,
     protocol_number,
     row_summary,
     rule_attributes,
     rule_key,
+    rule_summary,
 )
-from networks.models import SecurityGroup, SecurityGroupRule
-from networks.selectors.security_groups import security_group_list, security_group_rule_list
-from tenants.quotas import require_quota
+from networks.selectors.security_groups import (
+    security_group_get,
+    security_group_list,
+    security_group_ports,
+    security_group_rule_list,
+    security_group_used_unseen,
+)
+from networks.services import security_groups as services
 
 RESERVED_NAME = "default"
 
@@ -40,21 +57,31 @@ PRESETS: dict[str, tuple[str, str, int | None]] = {
 }
 
 
+DEFAULT_GROUP_REFUSAL = (
+    "The default security group cannot be deleted: Neutron keeps one in every project. "
+    "Remove the rules you do not want from it instead."
+)
+
+
 class SecurityGroupForm(ProjectForm):
+    """A security group's name and description; `default` is the name Neutron keeps for the
+    group it makes in every project: no other group takes it, and that one keeps it."""
+
+    model = SecurityGroup
+
     name = NameField()
     description = DescriptionField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.obj is not None:
-            self.initial = {"name": self.obj.name, "description": self.obj.description}
         if self.obj is not None and self.obj.name == RESERVED_NAME:
             # Neutron refuses to rename the default group; its description may change.
             self.fields["name"].disabled = True
+            self.fields["name"].initial = RESERVED_NAME
             self.fields["name"].help_text = "The default group keeps its name."
 
     def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"].strip()
+        name: str = (self.cleaned_data["name"] or "").strip()
         renaming = self.obj is None or self.obj.name != RESERVED_NAME
         if renaming and name == RESERVED_NAME:
             raise forms.ValidationError(
@@ -65,16 +92,133 @@ class SecurityGroupForm(ProjectForm):
 
 
 class SecurityGroupCreateForm(SecurityGroupForm):
+    action = "create"
+    on_object = False
+    policy = ("neutron", "create_security_group")
     quotas = (("network", "security_group"),)
     # A choice rather than a checkbox, so that leaving it out (the API) means stateful.
     stateful = forms.TypedChoiceField(
         choices=[(True, "Stateful: replies to allowed traffic are allowed"), (False, "Stateless")],
         coerce=lambda value: value in (True, "True"),
-        empty_value=True,
+        empty_value=True,  # type: ignore[arg-type]  # the stubs take text only
         required=False,
         initial=True,
         help_text="Stateless groups need the cloud's stateful-security-group extension.",
     )
+
+    def operation_request(self) -> OperationRequest:
+        name = self.cleaned_data["name"]
+        return OperationRequest(
+            service=services.security_group_create,
+            description=f"Create security group “{name}”",
+            target_type="security_group",
+            target_name=name,
+            params=self.cleaned_data,
+        )
+
+
+class SecurityGroupEditForm(SecurityGroupForm):
+    """The group `obj`'s name and description, if the revision it was read at is current."""
+
+    action = "edit"
+    policy = ("neutron", "update_security_group")
+    label = "Edit"
+
+    @classmethod
+    def initial_for(cls, obj: SecurityGroup) -> dict[str, Any]:
+        return {"name": obj.name, "description": obj.description}
+
+    def operation_request(self) -> OperationRequest:
+        group: SecurityGroup = self.obj
+        params: dict[str, Any] = {
+            "security_group_id": group.id,
+            "description": self.cleaned_data["description"],
+            "revision_number": group.revision_number,
+        }
+        # Neutron refuses any `name` in an update of the default group, even an unchanged one.
+        if group.name != RESERVED_NAME:
+            params["name"] = self.cleaned_data["name"]
+        return OperationRequest(
+            service=services.security_group_update,
+            description=f"Edit security group “{group.name_or_id}”",
+            target_type="security_group",
+            target_id=group.id,
+            target_name=group.name,
+            params=params,
+        )
+
+
+def default_group_refusal(group: SecurityGroup) -> str:
+    """Why the group cannot be deleted when it is the default one, which its row alone tells
+    (a list asks this for every row); "" for any other group."""
+    return DEFAULT_GROUP_REFUSAL if group.name == RESERVED_NAME else ""
+
+
+def security_group_delete_refusal(group: SecurityGroup) -> str:
+    """Why the group cannot be deleted, as the mirror knows it ("" when nothing stops it)."""
+    if refusal := default_group_refusal(group):
+        return refusal
+    scope = {"project_id": group.project_id, "security_group_id": group.id}
+    users = [
+        (port.device_id, getattr(port, "server_name", None))
+        for port in security_group_ports(**scope)
+    ]
+    # Instances by name (each once, whatever its number of ports); other ports only counted.
+    servers = {device: name or device for device, name in users if name is not None}
+    others = len([device for device, name in users if name is None])
+    parts = []
+    if servers:
+        names = ", ".join(f"“{name}”" for name in sorted(servers.values()))
+        parts.append(f"instance{'s' if len(servers) > 1 else ''} {names}")
+    if others:
+        parts.append(f"{others} {'other ' if servers else ''}port{'s' if others > 1 else ''}")
+    if parts:
+        return (
+            f"Security group “{group.name_or_id}” is in use by {' and '.join(parts)}. Remove "
+            "the group from them (or delete them) first, then delete it."
+        )
+    if security_group_used_unseen(**scope):
+        return (
+            f"Security group “{group.name_or_id}” is in use by other projects it is shared with. "
+            "It can be deleted once none of their ports uses it."
+        )
+    return ""
+
+
+class SecurityGroupDeleteForm(ProjectForm):
+    """Delete the group and its rules; refused for `default` and while ports use it."""
+
+    model = SecurityGroup
+    action = "delete"
+    policy = ("neutron", "delete_security_group")
+    confirm = "Delete security group {obj} and its rules?"
+
+    def clean(self) -> dict[str, Any]:
+        if refusal := security_group_delete_refusal(self.obj):
+            raise OperationRefused(refusal)
+        return super().clean()
+
+    def operation_request(self) -> OperationRequest:
+        group: SecurityGroup = self.obj
+        return OperationRequest(
+            service=services.security_group_delete,
+            description=f"Delete security group “{group.name_or_id}”",
+            target_type="security_group",
+            target_id=group.id,
+            target_name=group.name,
+            params={"security_group_id": group.id},
+        )
+
+
+def _rule_params(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: data.get(name) for name in (*RULE_ATTRIBUTES, "description")}
+
+
+def _summary(project_id: str, data: Mapping[str, Any]) -> str:
+    """A new rule's summary, its remote group named from the mirror."""
+    remote = data.get("remote_group_id")
+    group = security_group_get(project_id=project_id, pk=remote) if remote else None
+    return rule_summary(data, group.name_or_id if group else "")
 
 
 class SecurityGroupRuleForm(ProjectForm):
@@ -138,6 +282,19 @@ class SecurityGroupRuleForm(ProjectForm):
         """The rule an edit replaces: a rule equal to it is not a duplicate."""
         return None
 
+    def operation_request(self) -> OperationRequest:
+        """A new rule of the group."""
+        group = self.security_group()
+        assert group is not None  # the data named a valid group
+        summary = _summary(group.project_id, self.cleaned_data)
+        return OperationRequest(
+            service=services.security_group_rule_create,
+            description=f"Add rule “{summary}” to security group “{group.name_or_id}”",
+            target_type="security_group_rule",
+            target_name=summary,
+            params={"security_group_id": group.id, "rule": _rule_params(self.cleaned_data)},
+        )
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.errors:
@@ -164,7 +321,7 @@ class SecurityGroupRuleForm(ProjectForm):
             # A replacement exists beside the rule it replaces for a moment (unless only the
             # description changes: then the old one goes first).
             if replaced is None or rule_key(rule_attributes(replaced)) != rule_key(rule):
-                require_quota(
+                quota_checks().require_quota(
                     project_id=self.project_id, service="network", resource="security_group_rule"
                 )
         return {"security_group_id": group.id if group else None, **rule}
@@ -254,6 +411,10 @@ class SecurityGroupRuleForm(ProjectForm):
 class SecurityGroupRuleAddForm(SecurityGroupRuleForm):
     """A new rule of the group the page is about (`obj`); a preset fills in a common rule."""
 
+    model = SecurityGroup
+    action = "rule_add"
+    policy = ("neutron", "create_security_group_rule")
+
     preset = forms.ChoiceField(
         required=False,
         label="Common rule",
@@ -264,7 +425,8 @@ class SecurityGroupRuleAddForm(SecurityGroupRuleForm):
     field_order = ["preset"]
 
     def security_group(self) -> SecurityGroup | None:
-        return self.obj  # type: ignore[no-any-return]
+        group: SecurityGroup = self.obj
+        return group
 
     def clean(self) -> dict[str, Any]:
         preset = self.cleaned_data.get("preset")
@@ -287,6 +449,11 @@ class SecurityGroupRuleAddForm(SecurityGroupRuleForm):
 
 class SecurityGroupRuleCreateForm(SecurityGroupRuleForm):
     """A new rule of the group the data names (the API's create)."""
+
+    model = SecurityGroupRule
+    action = "create"
+    on_object = False
+    policy = ("neutron", "create_security_group_rule")
 
     security_group_id = forms.ChoiceField(label="Security group")
     field_order = ["security_group_id"]
@@ -321,14 +488,71 @@ def rule_initial(rule: SecurityGroupRule) -> dict[str, Any]:
 
 
 class SecurityGroupRuleEditForm(SecurityGroupRuleForm):
-    """A rule's replacement (`obj` is the rule replaced); its fields start as the rule's."""
+    """A rule's replacement (`obj` is the rule replaced): Neutron does not update rules, so the
+    new rule is created, then the old one deleted."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.initial = {**rule_initial(self.obj), **self.initial}
+    model = SecurityGroupRule
+    action = "edit"
+    policy = ("neutron", "create_security_group_rule")
+
+    @classmethod
+    def policy_permits(cls, session: CloudSession) -> bool:
+        """A replacement creates a rule (`policy`) and deletes one."""
+        deleting = SecurityGroupRuleDeleteForm.policy_permits(session)
+        return super().policy_permits(session) and deleting
+
+    @classmethod
+    def initial_for(cls, obj: SecurityGroupRule) -> dict[str, Any]:
+        return rule_initial(obj)
 
     def security_group(self) -> SecurityGroup | None:
-        return self.obj.security_group  # type: ignore[no-any-return]
+        group: SecurityGroup | None = self.obj.security_group
+        return group
 
     def replaced_rule(self) -> SecurityGroupRule | None:
-        return self.obj  # type: ignore[no-any-return]
+        rule: SecurityGroupRule = self.obj
+        return rule
+
+    def operation_request(self) -> OperationRequest:
+        rule: SecurityGroupRule = self.obj
+        group = rule.security_group
+        assert group is not None  # the rule selectors reach rules through their group
+        old_summary = row_summary(rule)
+        summary = _summary(group.project_id, self.cleaned_data)
+        return OperationRequest(
+            service=services.security_group_rule_replace,
+            description=f"Replace rule “{old_summary}” with “{summary}”",
+            target_type="security_group_rule",
+            target_id=rule.id,
+            target_name=old_summary,
+            params={
+                "security_group_id": rule.security_group_id,
+                "old_rule": {"id": rule.id, **rule_attributes(rule)},
+                "rule": _rule_params(self.cleaned_data),
+                "label": summary,
+            },
+        )
+
+
+class SecurityGroupRuleDeleteForm(ProjectForm):
+    """Delete one rule of a group."""
+
+    model = SecurityGroupRule
+    action = "delete"
+    policy = ("neutron", "delete_security_group_rule")
+    confirm = "Delete this rule?"
+
+    def operation_request(self) -> OperationRequest:
+        rule: SecurityGroupRule = self.obj
+        summary = row_summary(rule)
+        return OperationRequest(
+            service=services.security_group_rule_delete,
+            description=f"Delete rule “{summary}”",
+            target_type="security_group_rule",
+            target_id=rule.id,
+            target_name=summary,
+            params={
+                "security_group_id": rule.security_group_id,
+                "security_group_rule_id": rule.id,
+            },
+        )

@@ -1,17 +1,70 @@
-"""Allocate, associate, disassociate and release floating IPs; add and remove port forwardings."""
+"""Allocate, associate, disassociate and release floating IPs; add and remove port forwardings.
 
-from typing import Any
+Associating and disassociating serve a floating IP's page and a server's page alike. A floating
+IP mapped to or from an address of a port also changes what the port's device shows (a server's
+addresses in Nova): the app that owns such devices registers what follows for them
+(`follows_port_devices`), as networks imports no app above it.
+"""
 
-from dashboard.cloud.connection import service_connection
-from dashboard.cloud.errors import translated
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from dashboard.cloud.connection import Connection, service_connection
+from dashboard.cloud.errors import CloudConflict, translated
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import operation_service
 from networks.reconcile import reconcile_floating_ips, reconcile_port_forwardings
 from networks.services.common import NEUTRON, create_once
 
 
+class PortDeviceFollower(Protocol):
+    """What follows for the device using a port (a server) once a floating IP is mapped to one
+    of its addresses (`mapped`) or from it: Neutron tells the device's service, which shows it
+    a moment later."""
+
+    def __call__(
+        self, *, conn: Connection, device_id: str, floating_ip_address: str, mapped: bool
+    ) -> None: ...
+
+
+_port_device_followers: dict[str, PortDeviceFollower] = {}
+
+
+def follows_port_devices(
+    device_owner_prefix: str,
+) -> Callable[[PortDeviceFollower], PortDeviceFollower]:
+    """Register a follower for the devices whose ports' `device_owner` starts with
+    `device_owner_prefix` (a decorator: "compute:" for Nova's servers)."""
+
+    def register(follower: PortDeviceFollower) -> PortDeviceFollower:
+        _port_device_followers[device_owner_prefix] = follower
+        return follower
+
+    return register
+
+
+def _follow_device(*, conn: Connection, port: Any, floating_ip_address: str, mapped: bool) -> None:
+    owner = port.device_owner or ""
+    for prefix, follower in _port_device_followers.items():
+        if port.device_id and owner.startswith(prefix):
+            follower(
+                conn=conn,
+                device_id=port.device_id,
+                floating_ip_address=floating_ip_address,
+                mapped=mapped,
+            )
+
+
+def _doing(operation: Operation) -> str:
+    """What the operation does, as the page that started it described it (a floating IP's page
+    names the port, a server's page the server): "associate floating IP ... to ..."."""
+    return operation.description[:1].lower() + operation.description[1:]
+
+
+@operation_service
 def floating_ip_create(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     floating_network_id: str,
     description: str = "",
@@ -44,39 +97,81 @@ def floating_ip_create(
     reconcile_floating_ips(conn=service_connection(), ids=[floating_ip.id])
 
 
+@operation_service
 def floating_ip_associate(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
-    floating_ip_id: str,
     port_id: str,
     fixed_ip_address: str,
+    floating_ip_id: str = "",
+    floating_network_id: str = "",
     port_name: str = "",
 ) -> None:
-    """Map the floating IP to the port's address (already mapped there counts as done); mirror
-    the floating IP and the port."""
-    doing = (
-        f"associate floating IP {operation.target_label} to port “{port_name or port_id}” "
-        f"({fixed_ip_address})"
-    )
+    """Map a floating IP to the port's address: `floating_ip_id` (already mapped there counts as
+    done; mapped elsewhere, or changed since it was read, fails), or one allocated from
+    `floating_network_id` onto it (once, even when retried); mirror it and its port's device."""
+    doing = _doing(operation)
     with translated(doing=doing, service=NEUTRON):
-        current = conn.network.get_ip(floating_ip_id)
-        if (current.port_id, current.fixed_ip_address) != (port_id, fixed_ip_address):
+        if floating_ip_id:
+            floating_ip = conn.network.get_ip(floating_ip_id)
+            if floating_ip.port_id not in (None, port_id):
+                raise CloudConflict(
+                    f"Could not {doing}: floating IP {floating_ip.floating_ip_address} is "
+                    "already associated with another address. Disassociate it there first, "
+                    "or choose another floating IP."
+                )
+            if (floating_ip.port_id, floating_ip.fixed_ip_address) != (port_id, fixed_ip_address):
+                floating_ip = conn.network.update_ip(
+                    floating_ip,
+                    port_id=port_id,
+                    fixed_ip_address=fixed_ip_address,
+                    if_revision=floating_ip.revision_number,
+                )
+        else:
+            floating_ip = create_once(
+                conn=conn,
+                operation=operation,
+                find=conn.network.ips,
+                create=lambda marker: conn.network.create_ip(
+                    floating_network_id=floating_network_id,
+                    port_id=port_id,
+                    fixed_ip_address=fixed_ip_address,
+                    description=marker,
+                ),
+                describe=lambda made: conn.network.update_ip(made, description=""),
+                description="",
+            )
+        port = conn.network.get_port(port_id)
+    reconcile_floating_ips(conn=service_connection(), ids=[floating_ip.id])
+    _follow_device(
+        conn=conn, port=port, floating_ip_address=floating_ip.floating_ip_address, mapped=True
+    )
+
+
+@operation_service
+def floating_ip_disassociate(
+    *, conn: Connection, operation: Operation, floating_ip_id: str
+) -> None:
+    """Unmap the floating IP from its port (already unmapped, or released, counts as done;
+    changed since it was read fails); it stays allocated. Mirror it and its port's device."""
+    port = None
+    with translated(doing=_doing(operation), service=NEUTRON):
+        floating_ip = conn.network.find_ip(floating_ip_id, ignore_missing=True)
+        if floating_ip is not None and floating_ip.port_id:
+            port = conn.network.find_port(floating_ip.port_id, ignore_missing=True)
             conn.network.update_ip(
-                floating_ip_id, port_id=port_id, fixed_ip_address=fixed_ip_address
+                floating_ip, port_id=None, if_revision=floating_ip.revision_number
             )
     reconcile_floating_ips(conn=service_connection(), ids=[floating_ip_id])
+    if floating_ip is not None and port is not None:
+        _follow_device(
+            conn=conn, port=port, floating_ip_address=floating_ip.floating_ip_address, mapped=False
+        )
 
 
-def floating_ip_disassociate(*, conn: Any, operation: Operation, floating_ip_id: str) -> None:
-    """Unmap the floating IP from its port (already unmapped counts as done); mirror it."""
-    with translated(doing=f"disassociate floating IP {operation.target_label}", service=NEUTRON):
-        if conn.network.get_ip(floating_ip_id).port_id:
-            conn.network.update_ip(floating_ip_id, port_id=None)
-    reconcile_floating_ips(conn=service_connection(), ids=[floating_ip_id])
-
-
-def floating_ip_delete(*, conn: Any, operation: Operation, floating_ip_id: str) -> None:
+@operation_service
+def floating_ip_delete(*, conn: Connection, operation: Operation, floating_ip_id: str) -> None:
     """Release the floating IP (already released counts as done); remove it, and its port
     forwardings, from the mirror."""
     with translated(doing=f"release floating IP {operation.target_label}", service=NEUTRON):
@@ -86,9 +181,10 @@ def floating_ip_delete(*, conn: Any, operation: Operation, floating_ip_id: str) 
     reconcile_port_forwardings(conn=admin, floating_ip_ids=[floating_ip_id])
 
 
+@operation_service
 def port_forwarding_create(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     floating_ip_id: str,
     protocol: str,
@@ -122,8 +218,9 @@ def port_forwarding_create(
     reconcile_port_forwardings(conn=service_connection(), floating_ip_ids=[floating_ip_id])
 
 
+@operation_service
 def port_forwarding_delete(
-    *, conn: Any, operation: Operation, floating_ip_id: str, port_forwarding_id: str
+    *, conn: Connection, operation: Operation, floating_ip_id: str, port_forwarding_id: str
 ) -> None:
     """Delete the port forwarding (already gone counts as done); mirror the floating IP's rules."""
     with translated(
@@ -131,13 +228,3 @@ def port_forwarding_delete(
     ):
         conn.network.delete_port_forwarding(port_forwarding_id, floating_ip_id, ignore_missing=True)
     reconcile_port_forwardings(conn=service_connection(), floating_ip_ids=[floating_ip_id])
-
-
-ACTIONS = {
-    "networks.floating_ip_create": floating_ip_create,
-    "networks.floating_ip_associate": floating_ip_associate,
-    "networks.floating_ip_disassociate": floating_ip_disassociate,
-    "networks.floating_ip_delete": floating_ip_delete,
-    "networks.port_forwarding_create": port_forwarding_create,
-    "networks.port_forwarding_delete": port_forwarding_delete,
-}

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from dashboard.cloud.connection import service_connection
+from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudConflict, CloudPermanentError, translated
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import operation_service
 from dashboard.operations.services import operation_record_result
-from networks.changes.security_groups import RULE_ATTRIBUTES, rule_key
 from networks.reconcile import reconcile_security_group_rules, reconcile_security_groups
+from networks.security_group_rules import RULE_ATTRIBUTES, rule_key
 from networks.selectors.security_groups import security_group_rule_list
 from networks.services.common import NEUTRON, create_once
 
@@ -32,8 +33,14 @@ def _mirror(*, group_ids: list[str], rule_ids: Iterable[str] = ()) -> None:
         reconcile_security_group_rules(conn=admin, ids=rule_ids)
 
 
+@operation_service
 def security_group_create(
-    *, conn: Any, operation: Operation, name: str, description: str = "", stateful: bool = True
+    *,
+    conn: Connection,
+    operation: Operation,
+    name: str,
+    description: str = "",
+    stateful: bool = True,
 ) -> None:
     """Create the group (once, even when retried); mirror it and the rules Neutron gave it.
 
@@ -55,9 +62,10 @@ def security_group_create(
     )
 
 
+@operation_service
 def security_group_update(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     security_group_id: str,
     description: str,
@@ -75,7 +83,10 @@ def security_group_update(
     _mirror(group_ids=[security_group_id])
 
 
-def security_group_delete(*, conn: Any, operation: Operation, security_group_id: str) -> None:
+@operation_service
+def security_group_delete(
+    *, conn: Connection, operation: Operation, security_group_id: str
+) -> None:
     """Delete the group and with it its rules (already gone counts as done); mirror that."""
     rules = security_group_rule_list(
         project_id=operation.project_id, security_group_id=security_group_id
@@ -99,7 +110,7 @@ def _cloud_rule(rule: Any) -> dict[str, Any]:
     }
 
 
-def _equal_rule(*, conn: Any, security_group_id: str, rule: Mapping[str, Any]) -> Any | None:
+def _equal_rule(*, conn: Connection, security_group_id: str, rule: Mapping[str, Any]) -> Any | None:
     """The group's rule that Neutron considers equal to `rule`, if any."""
     key = rule_key(rule)
     listed = conn.network.security_group_rules(security_group_id=security_group_id)
@@ -127,7 +138,12 @@ def _rule_exists(*, doing: str, existing: Any) -> CloudConflict:
 
 
 def _create_rule_once(
-    *, conn: Any, operation: Operation, security_group_id: str, rule: Mapping[str, Any], doing: str
+    *,
+    conn: Connection,
+    operation: Operation,
+    security_group_id: str,
+    rule: Mapping[str, Any],
+    doing: str,
 ) -> Any:
     """The operation's rule: the one an earlier attempt made, or a new one; raises CloudConflict
     naming the equal rule that was there before. Run inside `translated(doing=...)`."""
@@ -156,8 +172,9 @@ def _create_rule_once(
     return made
 
 
+@operation_service
 def security_group_rule_create(
-    *, conn: Any, operation: Operation, security_group_id: str, rule: dict[str, Any]
+    *, conn: Connection, operation: Operation, security_group_id: str, rule: dict[str, Any]
 ) -> None:
     """Add the rule to the group (once, even when retried); mirror it. An equal rule that was
     there before fails the operation, naming that rule."""
@@ -173,9 +190,10 @@ def security_group_rule_create(
     _mirror(group_ids=[security_group_id], rule_ids=[made.id])
 
 
+@operation_service
 def security_group_rule_replace(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     security_group_id: str,
     old_rule: dict[str, Any],
@@ -214,7 +232,7 @@ def security_group_rule_replace(
 
 def _replace_description(
     *,
-    conn: Any,
+    conn: Connection,
     operation: Operation,
     security_group_id: str,
     old_rule: dict[str, Any],
@@ -250,20 +268,11 @@ def _replace_description(
     _mirror(group_ids=[security_group_id], rule_ids=[old_id, made.id])
 
 
+@operation_service
 def security_group_rule_delete(
-    *, conn: Any, operation: Operation, security_group_id: str, security_group_rule_id: str
+    *, conn: Connection, operation: Operation, security_group_id: str, security_group_rule_id: str
 ) -> None:
     """Delete the rule (already gone counts as done); mirror that."""
     with translated(doing=f"delete rule “{operation.target_label}”", service=NEUTRON):
         conn.network.delete_security_group_rule(security_group_rule_id, ignore_missing=True)
     _mirror(group_ids=[security_group_id], rule_ids=[security_group_rule_id])
-
-
-ACTIONS = {
-    "networks.security_group_create": security_group_create,
-    "networks.security_group_update": security_group_update,
-    "networks.security_group_delete": security_group_delete,
-    "networks.security_group_rule_create": security_group_rule_create,
-    "networks.security_group_rule_replace": security_group_rule_replace,
-    "networks.security_group_rule_delete": security_group_rule_delete,
-}

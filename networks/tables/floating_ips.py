@@ -6,26 +6,13 @@ import django_tables2 as tables
 from django.urls import reverse
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
-from networks.changes.floating_ips import release_refusal
+from networks.forms.floating_ips import forwarding_count, release_refusal
 from networks.models import FloatingIP, PortForwarding
 
 
-def associated(record: FloatingIP, table: ProjectTable) -> bool:
-    return bool(record.port_id) and record.project_id == table.project_id
-
-
-def unassociated(record: FloatingIP, table: ProjectTable) -> bool:
-    """Free to associate: no port, and no port forwardings (Neutron maps one or the other)."""
-    return (
-        not record.port_id
-        and not record.port_forwarding_count
-        and record.project_id == table.project_id
-    )
-
-
-def release_refused(record: Any) -> str:
+def release_refused(record: FloatingIP) -> str:
     """Why the floating IP cannot be released now ("" when it can)."""
-    count = record.port_forwarding_count
+    count = forwarding_count(record)
     return release_refusal(record, count) if count else ""
 
 
@@ -45,7 +32,7 @@ class FloatingIPTable(ProjectTable):
     pk = SelectColumn()
     floating_ip_address = tables.Column(
         verbose_name="Address",
-        linkify=lambda record: reverse("detail", kwargs={"pk": record.pk}),
+        linkify=lambda record: reverse("networks:floating_ip_detail", kwargs={"pk": record.pk}),
     )
     floating_network = tables.Column(
         accessor="floating_network__name", verbose_name="External network", default="—"

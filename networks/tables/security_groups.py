@@ -4,53 +4,15 @@ from typing import Any
 
 import django_tables2 as tables
 
-from dashboard.policy import policy_allows
-from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, owned
-from networks.changes.security_groups import (
+from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn
+from networks.forms.security_groups import default_group_refusal
+from networks.models import SecurityGroup, SecurityGroupRule
+from networks.security_group_rules import (
     port_range_label,
     protocol_label,
     remote_label,
     rule_attributes,
 )
-from networks.models import SecurityGroup, SecurityGroupRule
-
-
-def policy_permits(request: Any, *rules: str, group: SecurityGroup | None = None) -> bool:
-    """Whether Neutron's policy lets the session do all of `rules` (to `group`'s rules)."""
-    keystone = getattr(request, "keystone", None)
-    target = {"security_group:project_id": group.project_id} if group is not None else None
-    return keystone is not None and all(
-        policy_allows(keystone, "neutron", rule, target=target) for rule in rules
-    )
-
-
-def may_edit(record: SecurityGroup, table: ProjectTable) -> bool:
-    return owned(record, table) and policy_permits(table.request, "update_security_group")
-
-
-def may_delete(record: SecurityGroup, table: ProjectTable) -> bool:
-    """Own groups but `default`, which Neutron keeps in every project, where policy allows."""
-    return (
-        owned(record, table)
-        and record.name != "default"
-        and policy_permits(table.request, "delete_security_group")
-    )
-
-
-def may_replace_rule(record: SecurityGroupRule, table: ProjectTable) -> bool:
-    """A replacement creates a rule and deletes one."""
-    return owned(record, table) and policy_permits(
-        table.request,
-        "create_security_group_rule",
-        "delete_security_group_rule",
-        group=record.security_group,
-    )
-
-
-def may_delete_rule(record: SecurityGroupRule, table: ProjectTable) -> bool:
-    return owned(record, table) and policy_permits(
-        table.request, "delete_security_group_rule", group=record.security_group
-    )
 
 
 class SecurityGroupTable(ProjectTable):
@@ -58,7 +20,7 @@ class SecurityGroupTable(ProjectTable):
     name = tables.Column(
         accessor="name_or_id",
         order_by=("name", "id"),
-        linkify=("detail", {"pk": tables.A("pk")}),
+        linkify=("networks:security_group_detail", {"pk": tables.A("pk")}),
     )
     description = tables.Column()
     rule_count = tables.Column(verbose_name="Rules")
@@ -71,6 +33,7 @@ class SecurityGroupTable(ProjectTable):
                 "delete",
                 confirm="Delete security group {obj} and its rules?",
                 danger=True,
+                refusal=default_group_refusal,
             ),
         ]
     )

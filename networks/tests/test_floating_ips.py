@@ -1,6 +1,7 @@
 """The floating IP pages and API: from the mirror, changes through operations, the forms' checks
 (address inside the network, target reachable through a router, port forwarding rules)."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -369,8 +370,9 @@ def test_associate_disassociate_and_port_forwarding_start_operations(
 
     assert associate.status_code == 202, associate.content.decode()
     assert "already running" in forward.content.decode()
-    assert not_associated.status_code == 400
-    assert "is not associated to any port" in not_associated.json()["detail"]
+    # Disassociating applies to associated floating IPs only (dashboard.web.permissions).
+    assert not_associated.status_code == 403
+    assert "the object's state" in not_associated.json()["detail"]
     operation = Operation.objects.get()
     assert operation.action == "networks.floating_ip_associate"
     assert operation.params == {
@@ -493,6 +495,50 @@ def test_releasing_a_floating_ip_with_port_forwardings_is_refused_before_any_ope
     message = "has a port forwarding, and Neutron releases only a floating IP without any."
     assert message in page.content.decode()
     assert message in bulk.content.decode()
-    assert api.status_code == 400
+    assert api.status_code == 409
     assert message in api.json()["detail"]
+    assert not Operation.objects.exists()
+
+
+def test_a_member_without_the_member_role_gets_no_change_buttons(
+    make_account: Callable[..., KeystoneAccount], client: Client
+) -> None:
+    """Neutron's default policy keeps floating IP changes to the project's members."""
+    reader = make_account(roles=("reader",))
+    assert client.post("/auth/login/", reader.credentials()).status_code == 302
+    topology = Topology(reader.project.id)
+    port_forwarding_supported()
+    free = topology.floating_ip
+    forwarding = FloatingIPFactory(
+        project_id=reader.project.id,
+        floating_network=topology.external,
+        floating_ip_address="203.0.113.11",
+    )
+    rule = PortForwardingFactory(project_id=reader.project.id, floating_ip=forwarding)
+    mapped = FloatingIPFactory(
+        project_id=reader.project.id,
+        floating_network=topology.external,
+        floating_ip_address="203.0.113.12",
+        port=topology.port,
+        fixed_ip_address="10.40.0.5",
+    )
+
+    listing = client.get("/network/floating-ips/").content.decode()
+    pages = "".join(
+        client.get(f"/network/floating-ips/{fip.id}/").content.decode()
+        for fip in (free, forwarding, mapped)
+    )
+    disassociate = client.post(f"/api/floating-ips/{mapped.id}/disassociate/")
+    release = client.delete(f"/api/floating-ips/{free.id}/")
+    allocate = client.post("/api/floating-ips/", {"floating_network_id": topology.external.id})
+    forward = client.delete(f"/api/port-forwardings/{rule.id}/")
+
+    assert "Allocate floating IP" not in listing
+    assert "/network/floating-ips/release/" not in listing
+    for fip in (free, forwarding, mapped):
+        for url in ("associate/", "disassociate/", "release/", "port-forwardings/add/"):
+            assert f"/network/floating-ips/{fip.id}/{url}" not in listing + pages
+    assert f"/network/port-forwardings/{rule.id}/delete/" not in pages
+    statuses = (disassociate, release, allocate, forward)
+    assert [response.status_code for response in statuses] == [403, 403, 403, 403]
     assert not Operation.objects.exists()

@@ -224,11 +224,11 @@ def test_the_edit_form_starts_as_the_rule() -> None:
         remote_ip_prefix="",
     )
 
-    form = SecurityGroupRuleEditForm(project_id=rule.project_id, obj=rule)
+    initial = SecurityGroupRuleEditForm.initial_for(rule)
 
-    assert form.initial["protocol"] == "icmpv6"
-    assert form.initial["port_range_min"] == 128
-    assert form.initial["ethertype"] == "IPv6"
+    assert initial["protocol"] == "icmpv6"
+    assert initial["port_range_min"] == 128
+    assert initial["ethertype"] == "IPv6"
 
 
 def test_the_api_rule_form_takes_own_groups_only() -> None:
@@ -292,7 +292,7 @@ def test_the_default_group_has_no_delete_button_and_is_refused(
 
     assert f"/network/security-groups/{default.id}/delete/" not in listed + detail
     assert "default security group cannot be deleted" in page.content.decode()
-    assert api.status_code == 400
+    assert api.status_code == 409
     assert "default security group cannot be deleted" in api.json()["detail"]
     assert not Operation.objects.exists()
 
@@ -341,7 +341,7 @@ def test_a_group_only_other_projects_use_is_refused_without_saying_whose(
 
     api = signed_in.delete(f"/api/security-groups/{group.id}/")
 
-    assert api.status_code == 400
+    assert api.status_code == 409
     assert api.json()["detail"] == (
         "Security group “shared-web” is in use by other projects it is shared with. It can be "
         "deleted once none of their ports uses it."
@@ -480,7 +480,16 @@ def test_a_reader_gets_no_change_buttons(
 
     listing = client.get("/network/security-groups/").content.decode()
     detail = client.get(f"/network/security-groups/{group.id}/").content.decode()
+    edit = client.patch(
+        f"/api/security-groups/{group.id}/", {"description": "x"}, content_type=JSON
+    )
+    add = client.post(
+        "/api/security-group-rules/", {"security_group_id": group.id, "protocol": "udp"}
+    )
+    delete = client.delete(f"/api/security-group-rules/{rule.id}/")
 
+    assert (edit.status_code, add.status_code, delete.status_code) == (403, 403, 403)
+    assert not Operation.objects.exists()
     assert "Create security group" not in listing
     assert "/network/security-groups/delete/" not in listing
     assert f"/network/security-groups/{group.id}/edit/" not in listing + detail

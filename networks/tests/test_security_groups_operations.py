@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from dashboard.cloud.errors import CloudConflict
 from dashboard.operations.models import Operation
+from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import operation_start
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.waiting import operation_finished
@@ -199,11 +200,13 @@ def test_adding_a_rule_twice_for_one_operation_makes_one_rule(
     }
     operation = operation_start(
         actor=KeystoneSession.load(signed_in.session),
-        action="networks.security_group_rule_create",
-        description="Add a rule",
-        target_type="security_group_rule",
-        target_name="ingress IPv4 TCP 443 from 198.51.100.0/24",
-        params={"security_group_id": group.id, "rule": rule},
+        request=OperationRequest(
+            service=security_group_rule_create,
+            description="Add a rule",
+            target_type="security_group_rule",
+            target_name="ingress IPv4 TCP 443 from 198.51.100.0/24",
+            params={"security_group_id": group.id, "rule": rule},
+        ),
     )
 
     for _ in range(2):  # a retry after a lost answer, or a redelivered task
@@ -243,12 +246,14 @@ def test_neutrons_refusals_to_delete_are_explained(
     def delete(group_id: str, name: str) -> str:
         operation = operation_start(
             actor=actor,
-            action="networks.security_group_delete",
-            description=f"Delete security group “{name}”",
-            target_type="security_group",
-            target_id=group_id,
-            target_name=name,
-            params={"security_group_id": group_id},
+            request=OperationRequest(
+                service=security_group_delete,
+                description=f"Delete security group “{name}”",
+                target_type="security_group",
+                target_id=group_id,
+                target_name=name,
+                params={"security_group_id": group_id},
+            ),
         )
         with pytest.raises(CloudConflict) as refused:
             security_group_delete(
@@ -281,11 +286,13 @@ def test_a_retry_adopts_the_rule_its_first_attempt_made_but_a_first_attempt_does
     }
     operation = operation_start(
         actor=KeystoneSession.load(signed_in.session),
-        action="networks.security_group_rule_create",
-        description="Add a rule",
-        target_type="security_group_rule",
-        target_name="egress IPv4 UDP 123 to anywhere",
-        params={"security_group_id": group.id, "rule": rule},
+        request=OperationRequest(
+            service=security_group_rule_create,
+            description="Add a rule",
+            target_type="security_group_rule",
+            target_name="egress IPv4 UDP 123 to anywhere",
+            params={"security_group_id": group.id, "rule": rule},
+        ),
     )
     Operation.objects.filter(pk=operation.pk).update(attempts=1, started_at=timezone.now())
     operation.refresh_from_db()

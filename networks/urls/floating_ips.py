@@ -1,39 +1,66 @@
+"""Floating IP pages, and each change of a floating IP or its port forwardings as its form's
+page or button."""
+
 from django.urls import path
 
+from dashboard.web.generic import ObjectActionView, OperationFormView
+from networks.forms import floating_ips as forms
+from networks.selectors.floating_ips import port_forwarding_get
 from networks.views import floating_ips as views
 
 urlpatterns = [
     path("floating-ips/", views.FloatingIPListView.as_view(), name="floating_ip_list"),
-    path("floating-ips/allocate/", views.FloatingIPCreateView.as_view(), name="floating_ip_create"),
+    path(
+        "floating-ips/allocate/",
+        OperationFormView.as_view(
+            form_class=forms.FloatingIPCreateForm,
+            title="Allocate floating IP",
+            submit_label="Allocate",
+            success_url_name="networks:floating_ip_list",
+        ),
+        name="floating_ip_create",
+    ),
     path(
         "floating-ips/release/",
-        views.FloatingIPBulkDeleteView.as_view(),
+        views.FloatingIPBulkReleaseView.as_view(),
         name="floating_ip_bulk_delete",
     ),
     path("floating-ips/<str:pk>/", views.FloatingIPDetailView.as_view(), name="floating_ip_detail"),
     path(
         "floating-ips/<str:pk>/associate/",
-        views.FloatingIPAssociateView.as_view(),
+        views.FloatingIPFormView.as_view(
+            form_class=forms.FloatingIPAssociateForm,
+            title="Associate floating IP {obj.floating_ip_address}",
+            submit_label="Associate",
+        ),
         name="floating_ip_associate",
     ),
     path(
         "floating-ips/<str:pk>/disassociate/",
-        views.FloatingIPDisassociateView.as_view(),
+        views.FloatingIPActionView.as_view(form_class=forms.FloatingIPDisassociateForm),
         name="floating_ip_disassociate",
     ),
     path(
         "floating-ips/<str:pk>/release/",
-        views.FloatingIPDeleteView.as_view(),
+        views.FloatingIPActionView.as_view(form_class=forms.FloatingIPReleaseForm),
         name="floating_ip_delete",
     ),
     path(
         "floating-ips/<str:pk>/port-forwardings/add/",
-        views.PortForwardingCreateView.as_view(),
+        views.FloatingIPFormView.as_view(
+            form_class=forms.PortForwardingForm,
+            title="Add a port forwarding to floating IP {obj.floating_ip_address}",
+            submit_label="Add port forwarding",
+        ),
         name="port_forwarding_create",
     ),
     path(
         "port-forwardings/<str:pk>/delete/",
-        views.PortForwardingDeleteView.as_view(),
+        ObjectActionView.as_view(
+            form_class=forms.PortForwardingDeleteForm,
+            getter=port_forwarding_get,
+            success_url_name="networks:floating_ip_list",
+        ),
         name="port_forwarding_delete",
     ),
 ]

@@ -1,12 +1,21 @@
+"""Security group pages, and each change of a group or its rules as its form's page or button."""
+
 from django.urls import path
 
+from dashboard.web.generic import OperationFormView
+from networks.forms import security_groups as forms
 from networks.views import security_groups as views
 
 urlpatterns = [
     path("security-groups/", views.SecurityGroupListView.as_view(), name="security_group_list"),
     path(
         "security-groups/create/",
-        views.SecurityGroupCreateView.as_view(),
+        OperationFormView.as_view(
+            form_class=forms.SecurityGroupCreateForm,
+            title="Create security group",
+            submit_label="Create security group",
+            success_url_name="networks:security_group_list",
+        ),
         name="security_group_create",
     ),
     path(
@@ -21,7 +30,10 @@ urlpatterns = [
     ),
     path(
         "security-groups/<str:pk>/edit/",
-        views.SecurityGroupEditView.as_view(),
+        views.SecurityGroupFormView.as_view(
+            form_class=forms.SecurityGroupEditForm,
+            title="Edit security group “{obj.name_or_id}”",
+        ),
         name="security_group_edit",
     ),
     path(
@@ -31,7 +43,11 @@ urlpatterns = [
     ),
     path(
         "security-groups/<str:pk>/rules/add/",
-        views.SecurityGroupRuleAddView.as_view(),
+        views.SecurityGroupFormView.as_view(
+            form_class=forms.SecurityGroupRuleAddForm,
+            title="Add a rule to security group “{obj.name_or_id}”",
+            submit_label="Add rule",
+        ),
         name="security_group_rule_add",
     ),
     path(
@@ -41,7 +57,11 @@ urlpatterns = [
     ),
     path(
         "security-group-rules/<str:pk>/edit/",
-        views.SecurityGroupRuleEditView.as_view(),
+        views.SecurityGroupRuleFormView.as_view(
+            form_class=forms.SecurityGroupRuleEditForm,
+            title="Edit a rule of security group “{obj.security_group.name_or_id}”",
+            submit_label="Replace rule",
+        ),
         name="security_group_rule_edit",
     ),
     path(

@@ -1,4 +1,6 @@
-"""Floating IP pages: the list, a floating IP's page with its port forwardings, and changes."""
+"""Floating IP pages: the list, and a floating IP's page with its port forwardings; every change
+is a form's page or button, declared in `networks/urls/floating_ips.py` with its form
+(`networks/forms/floating_ips.py`)."""
 
 from typing import Any
 
@@ -11,34 +13,17 @@ from dashboard.web.generic import (
     ObjectListView,
     OperationFormView,
 )
-from networks.changes.floating_ips import (
-    allocate_floating_ip,
-    associate_floating_ip,
-    create_port_forwarding,
-    delete_port_forwarding,
-    disassociate_floating_ip,
-    release_floating_ip,
-)
 from networks.filtersets.floating_ips import FloatingIPFilterSet
-from networks.forms.floating_ips import (
-    FloatingIPAssociateForm,
-    FloatingIPCreateForm,
-    PortForwardingForm,
-)
-from networks.models import FloatingIP, PortForwarding
+from networks.forms.floating_ips import FloatingIPReleaseForm
+from networks.models import FloatingIP
 from networks.selectors.floating_ips import (
     floating_ip_get,
     floating_ip_list,
-    port_forwarding_get,
     port_forwarding_list,
     port_forwarding_supported,
 )
 from networks.tables.floating_ips import FloatingIPTable, PortForwardingTable, mapped_to
 from networks.tables.ports import url_if_routed
-
-
-def floating_ip_url(floating_ip_id: str) -> str:
-    return reverse("networks:floating_ip_detail", kwargs={"pk": floating_ip_id})
 
 
 class FloatingIPListView(ObjectListView):
@@ -77,69 +62,23 @@ class FloatingIPDetailView(ObjectDetailView):
         }
 
 
-class FloatingIPCreateView(OperationFormView):
-    form_class = FloatingIPCreateForm
-    title = "Allocate floating IP"
-    submit_label = "Allocate"
-    success_url_name = "networks:floating_ip_list"
+class FloatingIPFormView(OperationFormView):
+    """A form that changes one of the project's floating IPs; back to its page after."""
 
-    def change(self, data: dict[str, Any], obj: None) -> dict[str, Any]:
-        return allocate_floating_ip(data)
-
-
-class FloatingIPAssociateView(OperationFormView):
-    form_class = FloatingIPAssociateForm
     getter = staticmethod(floating_ip_get)
-    title = "Associate floating IP {obj.floating_ip_address}"
-    submit_label = "Associate"
 
     def get_success_url(self, obj: FloatingIP) -> str:
-        return floating_ip_url(obj.pk)
-
-    def change(self, data: dict[str, Any], obj: FloatingIP) -> dict[str, Any]:
-        return associate_floating_ip(obj, data)
+        return reverse("networks:floating_ip_detail", kwargs={"pk": obj.pk})
 
 
-class FloatingIPDisassociateView(ObjectActionView):
+class FloatingIPActionView(ObjectActionView):
+    """A change of one floating IP without options (a button); back to the list after."""
+
     getter = staticmethod(floating_ip_get)
     success_url_name = "networks:floating_ip_list"
 
-    def change(self, obj: FloatingIP) -> dict[str, Any]:
-        return disassociate_floating_ip(obj)
 
-
-class FloatingIPDeleteView(ObjectActionView):
+class FloatingIPBulkReleaseView(BulkActionView):
     getter = staticmethod(floating_ip_get)
+    form_class = FloatingIPReleaseForm
     success_url_name = "networks:floating_ip_list"
-
-    def change(self, obj: FloatingIP) -> dict[str, Any]:
-        return release_floating_ip(obj)
-
-
-class FloatingIPBulkDeleteView(BulkActionView):
-    getter = staticmethod(floating_ip_get)
-    success_url_name = "networks:floating_ip_list"
-
-    def change(self, obj: FloatingIP) -> dict[str, Any]:
-        return release_floating_ip(obj)
-
-
-class PortForwardingCreateView(OperationFormView):
-    form_class = PortForwardingForm
-    getter = staticmethod(floating_ip_get)
-    title = "Add a port forwarding to floating IP {obj.floating_ip_address}"
-    submit_label = "Add port forwarding"
-
-    def get_success_url(self, obj: FloatingIP) -> str:
-        return floating_ip_url(obj.pk)
-
-    def change(self, data: dict[str, Any], obj: FloatingIP) -> dict[str, Any]:
-        return create_port_forwarding(obj, data)
-
-
-class PortForwardingDeleteView(ObjectActionView):
-    getter = staticmethod(port_forwarding_get)
-    success_url_name = "networks:floating_ip_list"
-
-    def change(self, obj: PortForwarding) -> dict[str, Any]:
-        return delete_port_forwarding(obj)

@@ -1,6 +1,7 @@
 """Template source checks that no page test would notice until a person reads the page."""
 
 from pathlib import Path
+from typing import cast
 
 from django.conf import settings
 
@@ -10,7 +11,7 @@ def test_no_template_comment_spans_lines() -> None:
     (use `{% comment %}`)."""
     spread = [
         f"{path}:{number}"
-        for directory in settings.TEMPLATES[0]["DIRS"]
+        for directory in cast(list[str], settings.TEMPLATES[0]["DIRS"])
         for path in sorted(Path(directory).rglob("*.html"))
         for number, line in enumerate(path.read_text().splitlines(), start=1)
         if line.count("{#") > line.count("#}")

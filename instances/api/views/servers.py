@@ -121,6 +121,8 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
     security_groups = form_action(actions.SecurityGroupsForm)
     interface_attach = form_action(actions.InterfaceAttachForm)
     interface_detach = form_action(actions.InterfaceDetachForm)
+    floating_ip_associate = form_action(actions.ServerFloatingIPAssociateForm)
+    floating_ip_disassociate = form_action(actions.ServerFloatingIPDisassociateForm)
 
     def _live(self, read: Callable[[Connection, Server], Any]) -> Response:
         try:

@@ -50,12 +50,7 @@ class RouterViewSet(
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """PUT or PATCH name, description, admin_state_up; fields left out keep their value."""
         router: Router = self.get_object()
-        current = {
-            "name": router.name,
-            "description": router.description,
-            "admin_state_up": router.admin_state_up,
-        }
-        return self.start_form(RouterEditForm, {**current, **request.data}, router)
+        return self.start_form(RouterEditForm, self.form_data(RouterEditForm, router), router)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.start_form(RouterDeleteForm, {}, self.get_object())

@@ -2,42 +2,29 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework import mixins
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from dashboard.operations.services import OperationRefused
-from dashboard.web.api import ProjectViewSet, start_from_api, validated_form
+from dashboard.web.api import ProjectViewSet
 from networks.api.serializers.security_groups import (
     SecurityGroupDetailSerializer,
     SecurityGroupRuleSerializer,
     SecurityGroupSerializer,
 )
-from networks.changes.security_groups import (
-    add_security_group_rule,
-    create_security_group,
-    delete_security_group,
-    delete_security_group_rule,
-    replace_security_group_rule,
-    update_security_group,
-)
 from networks.filtersets.security_groups import SecurityGroupFilterSet, SecurityGroupRuleFilterSet
 from networks.forms.security_groups import (
     SecurityGroupCreateForm,
-    SecurityGroupForm,
+    SecurityGroupDeleteForm,
+    SecurityGroupEditForm,
     SecurityGroupRuleCreateForm,
+    SecurityGroupRuleDeleteForm,
     SecurityGroupRuleEditForm,
-    rule_initial,
 )
+from networks.models import SecurityGroup, SecurityGroupRule
 from networks.selectors.security_groups import security_group_list, security_group_rule_list
-
-
-def merged(current: dict[str, Any], request: Request) -> dict[str, Any]:
-    """A PATCH's data over the object's current values (JSON, or a form's single values)."""
-    data = request.data
-    return {**current, **(data.dict() if hasattr(data, "dict") else data)}
 
 
 class SecurityGroupViewSet(
@@ -51,8 +38,8 @@ class SecurityGroupViewSet(
     ordering_fields = ["name", "created_at", "rule_count"]
     input_forms = {
         "create": SecurityGroupCreateForm,
-        "update": SecurityGroupForm,
-        "partial_update": SecurityGroupForm,
+        "update": SecurityGroupEditForm,
+        "partial_update": SecurityGroupEditForm,
     }
 
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
@@ -60,29 +47,23 @@ class SecurityGroupViewSet(
             return SecurityGroupDetailSerializer
         return SecurityGroupSerializer
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> QuerySet[SecurityGroup]:
         queryset = super().get_queryset()
         if self.action == "retrieve":
             return queryset.prefetch_related("rules")
         return queryset
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = SecurityGroupCreateForm(request.data, project_id=self.project_id)
-        return start_from_api(request, **create_security_group(validated_form(form)))
+        return self.start_form(SecurityGroupCreateForm, request.data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        group = self.get_object()
-        current = {"name": group.name, "description": group.description}
-        data = merged(current, request) if kwargs.get("partial") else request.data
-        form = SecurityGroupForm(data, project_id=self.project_id, obj=group)
-        return start_from_api(request, **update_security_group(group, validated_form(form)))
+        group: SecurityGroup = self.get_object()
+        partial = kwargs.get("partial")
+        data = self.form_data(SecurityGroupEditForm, group) if partial else request.data
+        return self.start_form(SecurityGroupEditForm, data, group)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        try:
-            change = delete_security_group(self.get_object())
-        except OperationRefused as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
-        return start_from_api(request, **change)
+        return self.start_form(SecurityGroupDeleteForm, {}, self.get_object())
 
 
 class SecurityGroupRuleViewSet(
@@ -103,16 +84,13 @@ class SecurityGroupRuleViewSet(
     }
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        form = SecurityGroupRuleCreateForm(request.data, project_id=self.project_id)
-        data = validated_form(form)
-        group = form.groups[data["security_group_id"]]
-        return start_from_api(request, **add_security_group_rule(group, data))
+        return self.start_form(SecurityGroupRuleCreateForm, request.data)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        rule = self.get_object()
-        data = merged(rule_initial(rule), request) if kwargs.get("partial") else request.data
-        form = SecurityGroupRuleEditForm(data, project_id=self.project_id, obj=rule)
-        return start_from_api(request, **replace_security_group_rule(rule, validated_form(form)))
+        rule: SecurityGroupRule = self.get_object()
+        partial = kwargs.get("partial")
+        data = self.form_data(SecurityGroupRuleEditForm, rule) if partial else request.data
+        return self.start_form(SecurityGroupRuleEditForm, data, rule)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return start_from_api(request, **delete_security_group_rule(self.get_object()))
+        return self.start_form(SecurityGroupRuleDeleteForm, {}, self.get_object())

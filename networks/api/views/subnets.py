@@ -8,7 +8,6 @@ from rest_framework.response import Response
 
 from dashboard.web.api import ProjectViewSet
 from networks.api.serializers.subnets import SubnetPoolSerializer, SubnetSerializer
-from networks.api.views.networks import api_data
 from networks.filtersets.subnets import SubnetFilterSet, SubnetPoolFilterSet
 from networks.forms.subnets import SubnetCreateForm, SubnetDeleteForm, SubnetEditForm
 from networks.selectors.subnets import subnet_list, subnet_pool_list
@@ -31,11 +30,11 @@ class SubnetViewSet(
     }
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return self.start_form(SubnetCreateForm, api_data(self, SubnetCreateForm))
+        return self.start_form(SubnetCreateForm, self.form_data(SubnetCreateForm))
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         subnet = self.get_object()
-        return self.start_form(SubnetEditForm, api_data(self, SubnetEditForm, subnet), subnet)
+        return self.start_form(SubnetEditForm, self.form_data(SubnetEditForm, subnet), subnet)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.start_form(SubnetDeleteForm, {}, self.get_object())
