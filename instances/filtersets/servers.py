@@ -4,11 +4,9 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 
-from dashboard.web.filtersets import ProjectFilterSet
-from dashboard.web.generic import session_project_id
-from instances.models import Flavor, Image, Server
+from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
+from instances.models import Server
 from instances.selectors.servers import launch_flavor_list, launch_image_list
 from networks.models import FloatingIP
 
@@ -31,19 +29,6 @@ STATUSES = [
 ]
 
 
-# Related choices are scoped to what the session's project may see.
-def _images(request: HttpRequest | None) -> QuerySet[Image]:
-    if request is None:
-        return Image.objects.none()
-    return launch_image_list(project_id=session_project_id(request))
-
-
-def _flavors(request: HttpRequest | None) -> QuerySet[Flavor]:
-    if request is None:
-        return Flavor.objects.none()
-    return launch_flavor_list(project_id=session_project_id(request))
-
-
 class ServerFilterSet(ProjectFilterSet):
     search_fields = ("name", "id")
     status = django_filters.ChoiceFilter(choices=STATUSES, empty_label="Any status", label="Status")
@@ -52,11 +37,13 @@ class ServerFilterSet(ProjectFilterSet):
         label="IP address",
         help_text="A fixed or floating address, or its beginning.",
     )
-    image = django_filters.ModelChoiceFilter(
-        queryset=_images, empty_label="Any image", label="Image"
-    )
-    flavor = django_filters.ModelChoiceFilter(
-        queryset=_flavors, method="filter_flavor", empty_label="Any flavor", label="Flavor"
+    # Related choices are scoped to what the session's project may see.
+    image = ProjectChoiceFilter(selector=launch_image_list, empty_label="Any image", label="Image")
+    flavor = ProjectChoiceFilter(
+        selector=launch_flavor_list,
+        method="filter_flavor",
+        empty_label="Any flavor",
+        label="Flavor",
     )
 
     class Meta:

@@ -107,7 +107,7 @@ def render_addresses(server: Server, floating_ips: dict[str, list[str]]) -> Safe
     )
 
 
-class ServerStatusColumn(tables.Column):  # type: ignore[misc]
+class ServerStatusColumn(tables.Column):
     def render(self, record: Server) -> SafeString:
         return render_status(record)
 

@@ -14,7 +14,7 @@ from django.utils.cache import add_never_cache_headers
 
 from dashboard.operations.services import OperationRefused
 from dashboard.operations.views import render_operation, show_refusal
-from dashboard.sessions import SessionRequest
+from dashboard.sessions import session_request
 from dashboard.web.generic import (
     BulkActionView,
     ObjectActionView,
@@ -30,12 +30,11 @@ from instances.models import KeyPair
 from instances.selectors.keypairs import keypair_get, keypair_list
 from instances.tables.keypairs import KeyPairTable
 
-CHANGED_EVENT = "instances:changed"
 LIST_URL_NAME = "instances:keypair_list"
 
 
 def private_key_answer(
-    request: SessionRequest,
+    request: HttpRequest,
     *,
     status: str,
     name: str,
@@ -54,7 +53,8 @@ def private_key_answer(
         "back_label": back_to[1],
     }
     template = "instances/keypair_created.html"
-    response = render(request, f"{template}#created" if request.htmx else template, context)
+    htmx = session_request(request).htmx
+    response = render(request, f"{template}#created" if htmx else template, context)
     add_never_cache_headers(response)
     return response
 
@@ -64,7 +64,7 @@ class UserMixin(ProjectMixin):
 
     @property
     def user_id(self) -> str:
-        return self.request.keystone.user_id
+        return self.session.user_id
 
     def lookup(self, getter: Callable[..., Model | None], pk: Any) -> Model | None:
         """`getter` takes the user, not the project (`instances.selectors.keypairs`)."""
@@ -80,7 +80,6 @@ class KeyPairListView(UserMixin, ObjectListView):
     create_label = "Create key pair"
     bulk_delete_url_name = "instances:keypair_bulk_delete"
     freshness = ("keypairs", timedelta(minutes=5))
-    changed_event = CHANGED_EVENT
 
     def get_queryset(self) -> QuerySet[KeyPair]:
         return keypair_list(user_id=self.user_id)
@@ -100,7 +99,7 @@ class KeyPairCreateView(OperationFormView):
     success_url_name = LIST_URL_NAME
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.get_object()
+        self.require_permitted(None)
         form = self.get_form(None, request.POST)
         if form.is_valid() and (refusal := throttle_refusal(request, KeyPairGenerateThrottle)):
             form.add_error(None, refusal)

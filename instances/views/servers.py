@@ -51,7 +51,6 @@ from instances.views.keypairs import private_key_answer
 
 # Servers are polled every 10 s (Nova changes-since) and swept every 5 minutes.
 FRESHNESS = ("servers", timedelta(seconds=10))
-CHANGED_EVENT = "instances:changed"
 DETAIL_TEMPLATE = "instances/server_detail.html"
 # The bulk actions besides delete (instances.urls.server_actions), as the list offers them.
 BULK_ACTIONS = [("start", "Start"), ("stop", "Stop"), ("reboot", "Reboot")]
@@ -68,7 +67,6 @@ class ServerListView(ObjectListView):
     create_label = "Launch instance"
     bulk_delete_url_name = "instances:server_bulk_delete"
     freshness = FRESHNESS
-    changed_event = CHANGED_EVENT
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         bulk_actions = [
@@ -105,7 +103,6 @@ class ServerDetailView(ObjectDetailView):
     getter = staticmethod(server_get)
     noun = "instance"
     template_name = DETAIL_TEMPLATE
-    changed_event = CHANGED_EVENT
 
     def get_related(self, obj: Server) -> dict[str, Any]:
         floating_ips = server_floating_ips(project_id=self.project_id, server_ids=[obj.pk])
@@ -125,7 +122,7 @@ class ServerDetailView(ObjectDetailView):
             "floating_ips": by_address,
             "transitional": is_transitional(obj),
             "title": f"Instance {obj.name_or_id}",
-            "live_reads": live_reads_allowed(self.request.keystone),
+            "live_reads": live_reads_allowed(self.session),
         }
 
 
@@ -143,18 +140,18 @@ class ServerLaunchView(OperationFormView):
             data,
             self.request.FILES if data is not None else None,
             project_id=self.project_id,
-            keystone=self.request.keystone,
+            keystone=self.session,
         )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        self.get_object()
+        self.require_permitted(None)
         form = self.get_form(None, request.POST)
         if not form.is_valid():
             return self.render_form(form, None)
         redirect_to = reverse(self.success_url_name)
         try:
             started = [
-                operation_start(actor=self.request.keystone, request=operation_request)
+                operation_start(actor=self.session, request=operation_request)
                 for operation_request in form.operation_requests()
             ]
         except OperationRefused as exc:
@@ -171,7 +168,7 @@ class ServerLaunchView(OperationFormView):
                 title=self.title,
                 back_to=(redirect_to, "Back to instances"),
             )
-        if not self.request.htmx:
+        if not self.htmx:
             for operation in started:
                 messages.info(request, f"Started: {operation.description}.")
             return redirect(redirect_to)
@@ -213,7 +210,7 @@ class LivePartialView(ServerObjectMixin, View):
             context["error"] = refusal
         else:
             try:
-                conn = live_connection(self.request.keystone)
+                conn = live_connection(self.session)
                 context.update(self.read(conn=conn, server=server))
             except CloudError as exc:
                 context["error"] = str(exc)
@@ -264,7 +261,7 @@ class ServerConsoleLogDownloadView(ServerObjectMixin, View):
             return _live(HttpResponse(refusal, status=429, content_type="text/plain"))
         try:
             log = console_log_read(
-                conn=live_connection(self.request.keystone),
+                conn=live_connection(self.session),
                 server=server,
             )
         except CloudError as exc:
