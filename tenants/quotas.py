@@ -10,8 +10,8 @@ This module is the quota hook of every operation form (`settings.QUOTA_CHECKS`, 
 `dashboard.web.forms.ProjectForm`). `require_quota` raises `forms.ValidationError` saying which
 limit, how much is used and what to do, e.g. "You have used 10 of 10 networks; delete one or ask
 an administrator for a larger quota. See the Overview." It reads the quota mirror only
-(`tenants.selectors.quotas.quota_headroom`), so the cloud stays the final judge: a change that passes
-here may still be refused by Nova or Neutron when the mirror is behind.
+(`tenants.selectors.quotas.quota_headroom`), so the cloud stays the final judge: a change that
+passes here may still be refused by Nova or Neutron when the mirror is behind.
 """
 
 from django import forms
