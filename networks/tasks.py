@@ -11,6 +11,8 @@ from networks.reconcile import reconcile_all
 GROUP = "networking"
 # How often beat sweeps (settings.CELERY_BEAT_SCHEDULE); pages call the mirror late after 3 misses.
 SWEEP_INTERVAL = timedelta(seconds=30)
+# What networking lists report as their freshness (`ObjectListView.freshness`).
+FRESHNESS = (GROUP, SWEEP_INTERVAL)
 
 
 @shared_task(ignore_result=True)

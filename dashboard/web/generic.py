@@ -117,7 +117,7 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
     create_label = "Create"
     bulk_delete_url_name = ""
     # The mirror sync group and interval whose freshness the page reports.
-    freshness: tuple[str, timedelta] = ("networking", timedelta(seconds=30))
+    freshness: tuple[str, timedelta]
     # The event that reloads the table (by default its app's: an operation of that app ended).
     changed_event = ""
     table_pagination = {"per_page": PAGE_SIZE, "paginator_class": BoundedPaginator}

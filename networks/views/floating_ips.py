@@ -24,9 +24,11 @@ from networks.selectors.floating_ips import (
 )
 from networks.tables.floating_ips import FloatingIPTable, PortForwardingTable, mapped_to
 from networks.tables.ports import url_if_routed
+from networks.tasks import FRESHNESS
 
 
 class FloatingIPListView(ObjectListView):
+    freshness = FRESHNESS
     selector = staticmethod(floating_ip_list)
     filterset_class = FloatingIPFilterSet
     table_class = FloatingIPTable

@@ -25,9 +25,11 @@ from networks.selectors.networks import (
 )
 from networks.selectors.subnets import network_subnet_list
 from networks.tables.networks import NetworkTable
+from networks.tasks import FRESHNESS
 
 
 class NetworkListView(ObjectListView):
+    freshness = FRESHNESS
     selector = staticmethod(network_list)
     filterset_class = NetworkFilterSet
     table_class = NetworkTable

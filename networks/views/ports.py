@@ -17,9 +17,11 @@ from networks.forms.ports import PortDeleteForm
 from networks.models import FloatingIP, Port, SecurityGroup, Subnet
 from networks.selectors.ports import device_owner_label, port_delete_refusal, port_get, port_list
 from networks.tables.ports import PortTable, attachment
+from networks.tasks import FRESHNESS
 
 
 class PortListView(ObjectListView):
+    freshness = FRESHNESS
     selector = staticmethod(port_list)
     filterset_class = PortFilterSet
     table_class = PortTable

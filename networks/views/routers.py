@@ -22,9 +22,11 @@ from networks.selectors.routers import (
     router_list,
 )
 from networks.tables.routers import RouterTable
+from networks.tasks import FRESHNESS
 
 
 class RouterListView(ObjectListView):
+    freshness = FRESHNESS
     selector = staticmethod(router_list)
     filterset_class = RouterFilterSet
     table_class = RouterTable

@@ -29,6 +29,7 @@ from networks.selectors.security_groups import (
     security_group_rule_list,
 )
 from networks.tables.security_groups import SecurityGroupRuleTable, SecurityGroupTable
+from networks.tasks import FRESHNESS
 
 
 def group_url(group_id: str | None) -> str:
@@ -36,6 +37,7 @@ def group_url(group_id: str | None) -> str:
 
 
 class SecurityGroupListView(ObjectListView):
+    freshness = FRESHNESS
     selector = staticmethod(security_group_list)
     filterset_class = SecurityGroupFilterSet
     table_class = SecurityGroupTable

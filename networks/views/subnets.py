@@ -17,9 +17,11 @@ from networks.forms.subnets import SubnetDeleteForm
 from networks.models import Subnet
 from networks.selectors.subnets import subnet_get, subnet_list, subnet_pool_get
 from networks.tables.subnets import SubnetTable
+from networks.tasks import FRESHNESS
 
 
 class SubnetListView(ObjectListView):
+    freshness = FRESHNESS
     selector = staticmethod(subnet_list)
     filterset_class = SubnetFilterSet
     table_class = SubnetTable
