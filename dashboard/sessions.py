@@ -35,12 +35,6 @@ class SessionRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-class SignedInRequest(SessionRequest):
-    """A request of a signed-in user (views behind `LoginRequiredMixin` or `login_required`)."""
-
-    keystone: CloudSession
-
-
 def session_request(request: HttpRequest) -> SessionRequest:
     """`request` as the middleware left it (`keystone`, `htmx`): for class-based views, whose
     `self.request` Django types as a plain HttpRequest."""

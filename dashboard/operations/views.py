@@ -13,10 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect, retarget, trigger_clien
 
 from dashboard.operations.filtersets import OperationFilterSet
 from dashboard.operations.models import Operation
-from dashboard.operations.registry import OperationRequest
 from dashboard.operations.selectors import operation_get, operation_list
-from dashboard.operations.services import OperationRefused, operation_start
-from dashboard.sessions import request_session
 
 PAGE_SIZE = 50
 
@@ -83,18 +80,6 @@ def answer_started(request: HttpRequest, operation: Operation, *, redirect_to: s
         return render_operation(request, operation)
     messages.info(request, f"Started: {operation.description}. Follow it on the Activity page.")
     return redirect(redirect_to)
-
-
-def start_from_form(
-    request: HttpRequest, operation_request: OperationRequest, *, redirect_to: str
-) -> HttpResponse:
-    """Start an operation for a page and answer as `answer_started` does. A refusal is shown,
-    nothing is started."""
-    try:
-        started = operation_start(actor=request_session(request), request=operation_request)
-    except OperationRefused as exc:
-        return show_refusal(request, str(exc), redirect_to=redirect_to)
-    return answer_started(request, started, redirect_to=redirect_to)
 
 
 @login_required

@@ -33,10 +33,6 @@ def action_forms(model: type[Model]) -> dict[str, type["ProjectForm"]]:
     return dict(_action_forms.get(model, {}))
 
 
-def action_form(model: type[Model], action: str) -> type["ProjectForm"]:
-    return _action_forms[model][action]
-
-
 def action_url_name(model: type[Model], action: str) -> str:
     """The URL name of an action's page: `<app>:<noun>_<action>`, the noun the model's class
     name in snake case (`FloatingIP`: floating_ip) unless the model sets `url_noun`."""

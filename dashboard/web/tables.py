@@ -23,11 +23,6 @@ STATUS_COLOURS = {
 }
 
 
-def owned(record: Any, table: "ProjectTable") -> bool:
-    """Rows of the session's project may be changed; shared and external ones may not."""
-    return bool(record.project_id == table.project_id)
-
-
 class ProjectTable(tables.Table):
     """Rows of the session's project and others it sees; `project_id` decides what may change,
     and `dashboard.web.permissions` which actions each row offers."""
@@ -113,8 +108,8 @@ class ActionsColumn(tables.Column):
 
 
 class SelectColumn(tables.CheckBoxColumn):
-    """A checkbox per row the session may change, for bulk actions; name the table's field `pk`
-    so the bulk form posts the selected ids as `pk`."""
+    """A checkbox per row the session may delete (the bulk action), for bulk actions; name the
+    table's field `pk` so the bulk form posts the selected ids as `pk`."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("accessor", "pk")
@@ -122,6 +117,6 @@ class SelectColumn(tables.CheckBoxColumn):
         super().__init__(**kwargs)
 
     def render(self, value: Any, bound_column: Any, record: Any, table: ProjectTable) -> Any:
-        if not owned(record, table):
+        if "delete" not in table.permitted(record):
             return ""
         return super().render(value, bound_column, record)
