@@ -106,6 +106,28 @@ def test_a_worker_killed_mid_operation_ends_it_once_without_a_twin(
         assert Network.objects.filter(pk=made[0], project_id=account.project.id).exists()
 
 
+def assert_retrying_while_pages_answer(signed_in: Client, patient_id: str, *, down: str) -> None:
+    """While `down` cannot be reached, the operation is retried (still running after a second
+    attempt) and the pages keep answering from the mirror: the lists, the Activity page saying
+    why, and the status box still polling."""
+    retrying = wait_until(
+        lambda: Operation.objects.filter(pk=patient_id, attempts__gte=2).first(),
+        timeout=30,
+        what="a second attempt",
+    )
+    assert retrying.status == Status.RUNNING
+
+    networks_page = signed_in.get("/network/networks/")
+    activity_page = signed_in.get("/activity/")
+    status_box = signed_in.get(f"/operations/{patient_id}/", headers={"HX-Request": "true"})
+    assert networks_page.status_code == 200
+    assert "steady" in networks_page.content.decode()
+    assert activity_page.status_code == 200
+    assert f"{down} cannot be reached" in activity_page.content.decode()
+    assert status_box.status_code == 200
+    assert 'hx-trigger="load delay:2s"' in status_box.content.decode()
+
+
 def test_neutron_stopped_during_operations(
     celery_worker: Any,
     signed_in: Client,
@@ -136,22 +158,7 @@ def test_neutron_stopped_during_operations(
         settings.OPERATION_MAX_RETRIES = 60
         settings.OPERATION_RETRY_BACKOFF = settings.OPERATION_RETRY_BACKOFF_MAX = 1.0
         patient_id = start_network_create(signed_in, "patient")
-        retrying = wait_until(
-            lambda: Operation.objects.filter(pk=patient_id, attempts__gte=2).first(),
-            timeout=30,
-            what="a second attempt",
-        )
-        assert retrying.status == Status.RUNNING
-
-        networks_page = signed_in.get("/network/networks/")
-        activity_page = signed_in.get("/activity/")
-        status_box = signed_in.get(f"/operations/{patient_id}/", headers={"HX-Request": "true"})
-        assert networks_page.status_code == 200
-        assert "steady" in networks_page.content.decode()
-        assert activity_page.status_code == 200
-        assert "Neutron cannot be reached" in activity_page.content.decode()
-        assert status_box.status_code == 200
-        assert 'hx-trigger="load delay:2s"' in status_box.content.decode()
+        assert_retrying_while_pages_answer(signed_in, patient_id, down="Neutron")
 
         neutron.restore()
         patient = operation_finished(patient_id, timeout=60)
@@ -255,22 +262,7 @@ def test_nova_stopped_during_operations(
         settings.OPERATION_MAX_RETRIES = 60
         settings.OPERATION_RETRY_BACKOFF = settings.OPERATION_RETRY_BACKOFF_MAX = 1.0
         patient_id = start_keypair_import(signed_in, "patient", public_key)
-        retrying = wait_until(
-            lambda: Operation.objects.filter(pk=patient_id, attempts__gte=2).first(),
-            timeout=30,
-            what="a second attempt",
-        )
-        assert retrying.status == Status.RUNNING
-
-        networks_page = signed_in.get("/network/networks/")
-        activity_page = signed_in.get("/activity/")
-        status_box = signed_in.get(f"/operations/{patient_id}/", headers={"HX-Request": "true"})
-        assert networks_page.status_code == 200
-        assert "steady" in networks_page.content.decode()
-        assert activity_page.status_code == 200
-        assert "Nova cannot be reached" in activity_page.content.decode()
-        assert status_box.status_code == 200
-        assert 'hx-trigger="load delay:2s"' in status_box.content.decode()
+        assert_retrying_while_pages_answer(signed_in, patient_id, down="Nova")
 
         nova.restore()
         patient = operation_finished(patient_id, timeout=60)
