@@ -9,6 +9,7 @@ project, so another project's object is a 404; a change the session may not make
 
 from collections.abc import Callable, Iterable
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
@@ -144,13 +145,18 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
         table.attrs["tbody"] = AttributeDict({**table.attrs.get("tbody", {}), "hx-boost": "false"})
         return table
 
+    @cached_property
+    def allowed_by_policy(self) -> frozenset[str]:
+        """The list's model's actions the cloud's policy allows the session (checked once)."""
+        return allowed_by_policy(self.session, self.table_class._meta.model)
+
     def may(self, action: str) -> bool:
         """Whether the list offers `action` (create, delete): the session may take it on this
         model (`dashboard.web.permissions`), or the model declares no form for it."""
         model = self.table_class._meta.model
         if model is None or action not in action_forms(model):
             return True
-        return action in allowed_by_policy(self.session, model)
+        return action in self.allowed_by_policy
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         group, interval = self.freshness
