@@ -260,10 +260,28 @@ stop_redis() {
 
 # --- Chromium -----------------------------------------------------------------------------------
 
+# Chinese pages need a CJK font, or every glyph renders as a box in the browser tests' screenshots.
 ensure_chromium() {
+    ensure_apt_package fonts-noto-cjk
     [ -x /usr/bin/chromium ] && return 0
     ensure_apt_package chromium
     [ -x /usr/bin/chromium ] || die "apt installed chromium, but /usr/bin/chromium is missing."
+}
+
+# --- Translations -------------------------------------------------------------------------------
+
+# compile_messages: GNU gettext (msgfmt for the compiled catalogs, xgettext for the catalog check),
+# then the .mo files from locale/*/LC_MESSAGES/*.po when a .po is newer than its .mo.
+compile_messages() {
+    command -v msgfmt >/dev/null 2>&1 && command -v xgettext >/dev/null 2>&1 ||
+        ensure_apt_package gettext
+    local po stale=""
+    for po in "$ROOT"/locale/*/LC_MESSAGES/*.po; do
+        [ -e "$po" ] || continue
+        [ "${po%.po}.mo" -nt "$po" ] || stale=1
+    done
+    [ -z "$stale" ] || (cd "$ROOT" && "$ROOT/.venv/bin/python" manage.py compilemessages -v 0 --ignore ".venv" --ignore "node_modules") ||
+        die "compilemessages failed (see above)."
 }
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
@@ -428,6 +446,7 @@ setup_all() {
     local started=$SECONDS
     ensure_venv
     ensure_redis_installed
+    compile_messages
     if [ "${1:-}" = "--chromium" ]; then
         ensure_chromium
     fi

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "dashboard.web.middleware.FullPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -215,7 +216,11 @@ TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 IpWare(proxy_list=TRUSTED_PROXIES or None)  # refuses, at start, an entry it could never match
 AXES_CLIENT_IP_CALLABLE = "tenants.auth.client_address"
 
-LANGUAGE_CODE = "en-us"
+# English is the default; a browser's Accept-Language, or the user's own setting, chooses.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+# One catalog for the whole project (locale/GLOSSARY.md keeps its terms consistent).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

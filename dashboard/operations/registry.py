@@ -21,6 +21,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
 from dashboard.cloud.connection import Connection
+from dashboard.i18n import Message
 from dashboard.operations.models import Operation
 
 Service = Callable[..., None]
@@ -78,7 +79,7 @@ class OperationRequest:
     target, and the service's keyword arguments (JSON values: the Operation row keeps them)."""
 
     service: Service
-    description: str
+    description: Message | str
     target_type: str
     target_id: str = ""
     target_name: str = ""

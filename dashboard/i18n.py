@@ -1,0 +1,78 @@
+"""Texts kept now and read later, each time in the reader's language.
+
+Most text is translated where it is shown (`gettext` in views and forms, `{% translate %}` in
+templates). A text that is stored and read later, by someone who may read another language (an
+Operation's description and its failure), is kept as a `Message`: the English msgid, marked for
+the catalog with `gettext_noop` (or `ngettext_noop` for plurals), and its parameters. `str()`
+renders it in the language active when it is read. Parameters are kept as given: object names,
+ids and OpenStack's own error text are never translated; a parameter that is itself a Message is
+rendered in the same language.
+
+    Message(gettext_noop("Create router “%(name)s”"), {"name": name})
+    Message.plural(ngettext_noop("Delete %(count)s port", "Delete %(count)s ports"), count=n)
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from django.utils.translation import gettext, gettext_noop, ngettext
+
+__all__ = ["Message", "gettext_noop", "ngettext_noop"]
+
+type Param = str | int | float | Message | None
+
+
+def ngettext_noop(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural pair for the catalog without translating it (like `gettext_noop`);
+    `makemessages` (dashboard/web/management/commands/makemessages.py) extracts both forms."""
+    return singular, plural
+
+
+@dataclass(frozen=True)
+class Message:
+    msgid: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+    # The plural msgid; its form is chosen by params["count"].
+    msgid_plural: str = ""
+
+    @classmethod
+    def plural(cls, forms: tuple[str, str], /, *, count: int, **params: Param) -> Self:
+        return cls(forms[0], {"count": count, **params}, msgid_plural=forms[1])
+
+    def __str__(self) -> str:
+        if self.msgid_plural:
+            count = self.params["count"]
+            text = ngettext(self.msgid, self.msgid_plural, count if isinstance(count, int) else 0)
+        else:
+            text = gettext(self.msgid) if self.msgid else ""
+        if not self.params:
+            return text
+        return text % {
+            key: str(value) if isinstance(value, Message) else value
+            for key, value in self.params.items()
+        }
+
+    def as_json(self) -> dict[str, Any]:
+        """What a JSONField keeps; `from_json` reads it back."""
+        data: dict[str, Any] = {"msgid": self.msgid}
+        if self.params:
+            data["params"] = {
+                key: value.as_json() if isinstance(value, Message) else value
+                for key, value in self.params.items()
+            }
+        if self.msgid_plural:
+            data["msgid_plural"] = self.msgid_plural
+        return data
+
+    @classmethod
+    def from_json(cls, data: "Mapping[str, Any] | str") -> "Message":
+        """A Message from `as_json()`; a plain string (text kept before messages were) is kept
+        as it is, and shown in the catalog's language when it is one of its msgids."""
+        if isinstance(data, str):
+            return cls(data)
+        params = {
+            key: cls.from_json(value) if isinstance(value, Mapping) else value
+            for key, value in data.get("params", {}).items()
+        }
+        return cls(data["msgid"], params, msgid_plural=data.get("msgid_plural", ""))
