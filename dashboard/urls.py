@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dashboard.web.views import favicon, healthz
@@ -23,6 +24,8 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api_schema", title="Dashboard API"),
         name="api_reference",
     ),
+    # The djangojs catalog for static/js (gettext() in scripts), in the request's language.
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
 ]
