@@ -13,7 +13,7 @@ rendered in the same language.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Self
 
 from django.utils.translation import gettext, gettext_noop, ngettext
@@ -35,12 +35,30 @@ class Message:
     params: Mapping[str, Param] = field(default_factory=dict)
     # The plural msgid; its form is chosen by params["count"].
     msgid_plural: str = ""
+    # Rendered inside another sentence: its first letter in lower case (see `lowered`).
+    lower_first: bool = False
 
     @classmethod
     def plural(cls, forms: tuple[str, str], /, *, count: int, **params: Param) -> Self:
         return cls(forms[0], {"count": count, **params}, msgid_plural=forms[1])
 
+    @classmethod
+    def of(cls, text: "Message | str") -> "Message":
+        """`text` as a Message: a plain string becomes the msgid of one without parameters
+        (shown in the catalog's language when it is one of its msgids, else as it is)."""
+        return cls(text) if isinstance(text, str) else text
+
+    def lowered(self) -> Self:
+        """This message inside another sentence, its first letter in lower case: an operation's
+        description "Create network “x”" in "Could not create network “x”: …" (a language
+        without letter case reads it unchanged)."""
+        return replace(self, lower_first=True)
+
     def __str__(self) -> str:
+        text = self._rendered()
+        return text[:1].lower() + text[1:] if self.lower_first else text
+
+    def _rendered(self) -> str:
         if self.msgid_plural:
             count = self.params["count"]
             text = ngettext(self.msgid, self.msgid_plural, count if isinstance(count, int) else 0)
@@ -63,6 +81,8 @@ class Message:
             }
         if self.msgid_plural:
             data["msgid_plural"] = self.msgid_plural
+        if self.lower_first:
+            data["lower_first"] = True
         return data
 
     @classmethod
@@ -75,4 +95,9 @@ class Message:
             key: cls.from_json(value) if isinstance(value, Mapping) else value
             for key, value in data.get("params", {}).items()
         }
-        return cls(data["msgid"], params, msgid_plural=data.get("msgid_plural", ""))
+        return cls(
+            data["msgid"],
+            params,
+            msgid_plural=data.get("msgid_plural", ""),
+            lower_first=data.get("lower_first", False),
+        )

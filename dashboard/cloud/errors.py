@@ -3,7 +3,9 @@
 Failures are classified by HTTP status code (and, for Neutron, its error `type`), never by
 matching English text. Connection failures have no status code, so they are told apart by the
 keystoneauth base class that raised them. Each message says what failed, why and what to do, and
-ends with the OpenStack request id when the cloud gave one.
+ends with the OpenStack request id when the cloud gave one. Messages are `Message`s, rendered in
+the reader's language when read (an operation keeps its failure); what the cloud said, service
+names and request ids are parameters, never translated.
 """
 
 from collections.abc import Iterator, Mapping
@@ -13,25 +15,33 @@ from typing import Any
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.logging import mask_tokens
+
+# What the dashboard was doing: a Message ("create router “%(name)s”"), or a text without
+# parameters (marked with gettext_noop; shown as it is when the catalog has no translation).
+type Doing = Message | str
 
 
 class CloudError(Exception):
-    """A failed cloud call; `str()` is the message to show the user."""
+    """A failed cloud call; `message` says it in any language, `str()` in the active one."""
 
     def __init__(
         self,
-        message: str,
+        message: Message | str,
         *,
         status_code: int | None = None,
         request_id: str | None = None,
         error_type: str | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.message = Message.of(message)
+        super().__init__(self.message.msgid)
         self.status_code = status_code
         self.request_id = request_id
         self.error_type = error_type
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class CloudTransientError(CloudError):
@@ -67,63 +77,139 @@ class CloudConflict(CloudPermanentError):
 
 
 _PERMANENT_BY_STATUS: dict[int, tuple[type[CloudPermanentError], str]] = {
-    401: (CloudUnauthorized, "the cloud did not accept your credentials. Sign in again"),
+    401: (
+        CloudUnauthorized,
+        gettext_noop("the cloud did not accept your credentials. Sign in again"),
+    ),
     403: (
         CloudForbidden,
-        "the cloud's policy does not allow this for your role. Ask a cloud administrator",
+        gettext_noop(
+            "the cloud's policy does not allow this for your role. Ask a cloud administrator"
+        ),
     ),
-    404: (CloudNotFound, "it no longer exists or is not visible to this project. Reload the page"),
-    409: (CloudConflict, "it conflicts with the object's current state"),
+    404: (
+        CloudNotFound,
+        gettext_noop("it no longer exists or is not visible to this project. Reload the page"),
+    ),
+    409: (CloudConflict, gettext_noop("it conflicts with the object's current state")),
 }
 
 
 # Neutron's error types that deserve their own advice (its `NeutronError.type`).
-_ADVICE_BY_NEUTRON_TYPE = {
-    "OverQuota": "your project's quota for it is used up. Delete what you no longer need, "
-    "or ask a cloud administrator for a larger quota (the Overview shows usage)",
-    "IpAddressAlreadyAllocated": "the address is taken. Choose another address, or give only "
-    "the subnet to get a free one",
+_ADVICE_BY_NEUTRON_TYPE: dict[str, str] = {
+    "OverQuota": gettext_noop(
+        "your project's quota for it is used up. Delete what you no longer need, "
+        "or ask a cloud administrator for a larger quota (the Overview shows usage)"
+    ),
+    "IpAddressAlreadyAllocated": gettext_noop(
+        "the address is taken. Choose another address, or give only the subnet to get a free one"
+    ),
     # Neutron answers 404 for it: it is the external network that is not found from the port.
-    "ExternalGatewayForFloatingIPNotFound": "the port's subnet is not reachable from the "
-    "floating IP's external network. Add the subnet as an interface of a router whose gateway "
-    "is on that external network, then try again",
-    "FloatingIPPortAlreadyAssociated": "that address of the port already has a floating IP. "
-    "Disassociate that floating IP first, or choose another address",
-    "FipInUseByPortForwarding": "the floating IP has port forwarding rules, and Neutron maps a "
-    "floating IP either to one port or through port forwardings, not both. Delete its port "
-    "forwardings first",
-    "PortHasBindingFloatingIP": "that address of the port already has a floating IP of its own. "
-    "Disassociate that floating IP first, or forward to another port",
-    "RevisionNumberConstraintFailed": "it was changed by someone else since the page showed it. "
-    "Reload the page and make the change again",
-    "NetworkInUse": "ports are still in use on it. Delete them, or detach them from their "
-    "instances and routers (the network's page lists its ports), then try again",
-    "SubnetInUse": "ports still have addresses on it (router interfaces or instances). Remove "
-    "those interfaces and ports first (the network's page lists them), then try again",
-    "GatewayIpInUse": "a port already uses that gateway address. Choose another gateway "
-    "address, or delete that port first",
-    "GatewayConflictWithAllocationPools": "the gateway address lies in an allocation pool. Move "
-    "the gateway out of the pools, or shrink the pools",
-    "OverlappingAllocationPools": "two allocation pools overlap. Make them separate ranges",
-    "SecurityGroupInUse": "ports still use the security group. Remove it from those ports (or "
-    "delete them) first, then try again",
-    "SecurityGroupCannotRemoveDefault": "Neutron keeps a default security group in every "
-    "project and it cannot be deleted. Remove the rules you do not want from it instead",
-    "SecurityGroupCannotUpdateDefault": "the default security group cannot be renamed. Change "
-    "only its description",
-    "SecurityGroupRuleExists": "the security group already has this rule (the cloud gives its "
-    "id). Keep that rule, or change this one so it differs",
-    "RouterInUse": "it still has interfaces. Remove them on the router's page first, then "
-    "delete it",
-    "RouterExternalGatewayInUseByFloatingIp": "floating IPs reach their ports through this "
-    "gateway. Disassociate them on the Floating IPs page first, then change the gateway",
-    "RouterInterfaceInUseByFloatingIP": "floating IPs reach ports on that subnet through this "
-    "router. Disassociate them on the Floating IPs page first, then remove the interface",
-    "RouterInterfaceInUseByRoute": "a static route of the router has its next hop on that "
-    "subnet. Remove that route first (the router's page lists them), then the interface",
-    "InvalidRoutes": "Neutron does not accept the route: the next hop must be an address on "
-    "one of the router's interface subnets, and not the router's own address",
+    "ExternalGatewayForFloatingIPNotFound": gettext_noop(
+        "the port's subnet is not reachable from the "
+        "floating IP's external network. Add the subnet as an interface of a router whose gateway "
+        "is on that external network, then try again"
+    ),
+    "FloatingIPPortAlreadyAssociated": gettext_noop(
+        "that address of the port already has a floating IP. "
+        "Disassociate that floating IP first, or choose another address"
+    ),
+    "FipInUseByPortForwarding": gettext_noop(
+        "the floating IP has port forwarding rules, and Neutron maps a "
+        "floating IP either to one port or through port forwardings, not both. Delete its port "
+        "forwardings first"
+    ),
+    "PortHasBindingFloatingIP": gettext_noop(
+        "that address of the port already has a floating IP of its own. "
+        "Disassociate that floating IP first, or forward to another port"
+    ),
+    "RevisionNumberConstraintFailed": gettext_noop(
+        "it was changed by someone else since the page showed it. "
+        "Reload the page and make the change again"
+    ),
+    "NetworkInUse": gettext_noop(
+        "ports are still in use on it. Delete them, or detach them from their "
+        "instances and routers (the network's page lists its ports), then try again"
+    ),
+    "SubnetInUse": gettext_noop(
+        "ports still have addresses on it (router interfaces or instances). Remove "
+        "those interfaces and ports first (the network's page lists them), then try again"
+    ),
+    "GatewayIpInUse": gettext_noop(
+        "a port already uses that gateway address. Choose another gateway "
+        "address, or delete that port first"
+    ),
+    "GatewayConflictWithAllocationPools": gettext_noop(
+        "the gateway address lies in an allocation pool. Move "
+        "the gateway out of the pools, or shrink the pools"
+    ),
+    "OverlappingAllocationPools": gettext_noop(
+        "two allocation pools overlap. Make them separate ranges"
+    ),
+    "SecurityGroupInUse": gettext_noop(
+        "ports still use the security group. Remove it from those ports (or "
+        "delete them) first, then try again"
+    ),
+    "SecurityGroupCannotRemoveDefault": gettext_noop(
+        "Neutron keeps a default security group in every "
+        "project and it cannot be deleted. Remove the rules you do not want from it instead"
+    ),
+    "SecurityGroupCannotUpdateDefault": gettext_noop(
+        "the default security group cannot be renamed. Change only its description"
+    ),
+    "SecurityGroupRuleExists": gettext_noop(
+        "the security group already has this rule (the cloud gives its "
+        "id). Keep that rule, or change this one so it differs"
+    ),
+    "RouterInUse": gettext_noop(
+        "it still has interfaces. Remove them on the router's page first, then delete it"
+    ),
+    "RouterExternalGatewayInUseByFloatingIp": gettext_noop(
+        "floating IPs reach their ports through this "
+        "gateway. Disassociate them on the Floating IPs page first, then change the gateway"
+    ),
+    "RouterInterfaceInUseByFloatingIP": gettext_noop(
+        "floating IPs reach ports on that subnet through this "
+        "router. Disassociate them on the Floating IPs page first, then remove the interface"
+    ),
+    "RouterInterfaceInUseByRoute": gettext_noop(
+        "a static route of the router has its next hop on that "
+        "subnet. Remove that route first (the router's page lists them), then the interface"
+    ),
+    "InvalidRoutes": gettext_noop(
+        "Neutron does not accept the route: the next hop must be an address on "
+        "one of the router's interface subnets, and not the router's own address"
+    ),
 }
+
+
+# Translators: the one shape of a cloud failure. %(doing)s says what (“create router “web””),
+# %(why)s why and what to do; %(cloud_says)s is empty or the cloud's own words (“ The cloud says:
+# …”), %(suffix)s empty or “ (Neutron 409, req-…)”.
+_FAILED = gettext_noop("Could not %(doing)s: %(why)s.%(cloud_says)s%(suffix)s")
+# Translators: follows a sentence; %(detail)s is the cloud's own message, in English.
+_CLOUD_SAYS = gettext_noop(" The cloud says: %(detail)s")
+# Translators: stands for the service's name when it is not known.
+_THE_CLOUD = gettext_noop("the cloud")
+
+
+def could_not(doing: Doing, why: Message | str, *, detail: str = "", suffix: str = "") -> Message:
+    """The one shape of a failure: what failed, why and what to do (`why`), then the cloud's
+    own words (`detail`) and who answered with the request id (`suffix`), both verbatim."""
+    cloud_says = Message(_CLOUD_SAYS, {"detail": detail}) if detail else ""
+    return Message(
+        _FAILED,
+        {
+            "doing": Message.of(doing),
+            "why": Message.of(why),
+            "cloud_says": cloud_says,
+            "suffix": suffix,
+        },
+    )
+
+
+def _service(service: str | None) -> Message | str:
+    return service or Message(_THE_CLOUD)
 
 
 def _suffix(service: str | None, status_code: int | None, request_id: str | None) -> str:
@@ -158,55 +244,60 @@ def _http_details(exc: Exception) -> tuple[int | None, str | None, str | None, s
 def translate(
     exc: Exception,
     *,
-    doing: str,
+    doing: Doing,
     service: str | None = None,
-    advice: Mapping[int, str] | None = None,
+    advice: Mapping[int, Message | str] | None = None,
 ) -> CloudError:
     """The CloudError for an SDK or keystoneauth exception raised while `doing` something;
     `advice` replaces the reason of a status code that means one thing at the call site (Nova
     answers a server create that exceeds the quota with 403, as it does a policy refusal)."""
-    what = f"Could not {doing}"
     if isinstance(exc, ksa_exceptions.ConnectTimeout):
-        return CloudTimeout(
-            f"{what}: {service or 'the cloud'} did not answer in time. "
-            "It may be overloaded; try again in a moment."
+        why = gettext_noop(
+            "%(service)s did not answer in time. It may be overloaded; try again in a moment"
         )
+        return CloudTimeout(could_not(doing, Message(why, {"service": _service(service)})))
     if isinstance(exc, ksa_exceptions.ConnectionError):
-        return CloudUnreachable(
-            f"{what}: {service or 'the cloud'} cannot be reached. "
-            "Try again later, or ask the cloud's operators whether it is down."
+        why = gettext_noop(
+            "%(service)s cannot be reached. Try again later, or ask the cloud's operators "
+            "whether it is down"
         )
+        return CloudUnreachable(could_not(doing, Message(why, {"service": _service(service)})))
     if isinstance(exc, sdk_exceptions.HttpException | ksa_exceptions.HttpError):
         status, request_id, error_type, detail = _http_details(exc)
         suffix = _suffix(service, status, request_id)
-        cloud_says = f" The cloud says: {detail}" if detail else ""
         if status is not None and status >= 500:
+            why = gettext_noop("%(service)s failed on its side. Try again in a moment")
             return CloudTransientError(
-                f"{what}: {service or 'the cloud'} failed on its side. Try again in a moment."
-                f"{cloud_says}{suffix}",
+                could_not(
+                    doing,
+                    Message(why, {"service": _service(service)}),
+                    detail=detail,
+                    suffix=suffix,
+                ),
                 status_code=status,
                 request_id=request_id,
                 error_type=error_type,
             )
-        error_class, why = _PERMANENT_BY_STATUS.get(
-            status or 400, (CloudPermanentError, "the cloud refused the request")
+        error_class, reason = _PERMANENT_BY_STATUS.get(
+            status or 400, (CloudPermanentError, gettext_noop("the cloud refused the request"))
         )
-        why = (advice or {}).get(status or 400, why)
-        why = _ADVICE_BY_NEUTRON_TYPE.get(error_type or "", why)
+        because = (advice or {}).get(status or 400, reason)
+        because = _ADVICE_BY_NEUTRON_TYPE.get(error_type or "", because)
         return error_class(
-            f"{what}: {why}.{cloud_says}{suffix}",
+            could_not(doing, because, detail=detail, suffix=suffix),
             status_code=status,
             request_id=request_id,
             error_type=error_type,
         )
-    return CloudError(f"{what}: unexpected error from the cloud ({type(exc).__name__}).")
+    unexpected = gettext_noop("unexpected error from the cloud (%(error)s)")
+    return CloudError(could_not(doing, Message(unexpected, {"error": type(exc).__name__})))
 
 
 def restated(
     error: CloudError,
     *,
-    doing: str,
-    why: str,
+    doing: Doing,
+    why: Message | str,
     service: str | None = None,
     error_class: type[CloudError] | None = None,
 ) -> CloudError:
@@ -214,7 +305,7 @@ def restated(
     state read after the refusal (Nova's 409s carry no error type); keeps its status code and
     request id. `error_class` changes how it is handled (a busy server is worth a retry)."""
     return (error_class or type(error))(
-        f"Could not {doing}: {why}.{_suffix(service, error.status_code, error.request_id)}",
+        could_not(doing, why, suffix=_suffix(service, error.status_code, error.request_id)),
         status_code=error.status_code,
         request_id=error.request_id,
         error_type=error.error_type,
@@ -223,7 +314,7 @@ def restated(
 
 @contextmanager
 def translated(
-    *, doing: str, service: str | None = None, advice: Mapping[int, str] | None = None
+    *, doing: Doing, service: str | None = None, advice: Mapping[int, Message | str] | None = None
 ) -> Iterator[None]:
     """Run cloud calls, re-raising their failures as CloudError with an actionable message."""
     try:

@@ -16,6 +16,7 @@ from openstack.identity.v3._proxy import Proxy as IdentityProxy
 
 from dashboard.cloud.connection import keystone_session, service_connection
 from dashboard.cloud.errors import CloudError, translated
+from dashboard.i18n import Message, gettext_noop
 
 KEYSTONE = "Keystone"
 
@@ -74,7 +75,11 @@ def _catalog(access: AccessInfoV3) -> tuple[Endpoint, ...]:
 
 def _token(access: AccessInfoV3) -> Token:
     if access.auth_token is None or access.expires is None or access.user_id is None:
-        raise CloudError("Keystone answered without a complete token. Try signing in again.")
+        raise CloudError(
+            Message(
+                gettext_noop("Keystone answered without a complete token. Try signing in again.")
+            )
+        )
     return Token(
         token=access.auth_token,
         expires_at=access.expires,
@@ -99,7 +104,7 @@ def password_login(*, username: str, password: str, domain: str) -> Token:
         user_domain_name=domain,
         unscoped=True,
     )
-    with translated(doing="sign you in", service=KEYSTONE):
+    with translated(doing=gettext_noop("sign you in"), service=KEYSTONE):
         access = auth.get_access(keystone_session())
     assert isinstance(access, AccessInfoV3)
     return _token(access)
@@ -112,7 +117,7 @@ def _identity_url(path: str) -> str:
 def user_projects(*, token: str) -> list[Project]:
     """The enabled projects the token's user may scope to, sorted by name."""
     # An unscoped token has no service catalog, so Keystone is addressed by its auth URL.
-    with translated(doing="list your projects", service=KEYSTONE):
+    with translated(doing=gettext_noop("list your projects"), service=KEYSTONE):
         response = keystone_session().get(
             _identity_url("auth/projects"), headers={"X-Auth-Token": token}
         )
@@ -127,7 +132,7 @@ def user_projects(*, token: str) -> list[Project]:
 def scoped_token(*, token: str, project_id: str) -> Token:
     """A token for `project_id`, obtained with the user's (unscoped) token."""
     auth = v3.Token(auth_url=settings.OPENSTACK_AUTH_URL, token=token, project_id=project_id)
-    with translated(doing="open the project", service=KEYSTONE):
+    with translated(doing=gettext_noop("open the project"), service=KEYSTONE):
         access = auth.get_access(keystone_session())
     assert isinstance(access, AccessInfoV3)
     return _token(access)
@@ -135,7 +140,7 @@ def scoped_token(*, token: str, project_id: str) -> Token:
 
 def revoke_token(*, token: str) -> None:
     """Revoke the token with itself (users may revoke their own); an expired one is no error."""
-    with translated(doing="revoke your token", service=KEYSTONE):
+    with translated(doing=gettext_noop("revoke your token"), service=KEYSTONE):
         response = keystone_session().delete(
             _identity_url("auth/tokens"),
             headers={"X-Auth-Token": token, "X-Subject-Token": token},
@@ -165,7 +170,7 @@ def validate_token(*, token: str) -> Token | None:
     """The token as Keystone sees it now, roles re-read (asked with the service account); None
     when Keystone no longer accepts it: revoked, expired, its user disabled or deleted, or no
     role left on its project."""
-    with translated(doing="check your access", service=KEYSTONE):
+    with translated(doing=gettext_noop("check your access"), service=KEYSTONE):
         response = _service_get(
             "auth/tokens", params={"nocatalog": "1"}, headers={"X-Subject-Token": token}
         )
@@ -177,7 +182,7 @@ def validate_token(*, token: str) -> Token | None:
 
 def user_enabled(*, user_id: str) -> bool:
     """Whether the user exists and is enabled (asked with the service account)."""
-    with translated(doing="look up your account", service=KEYSTONE):
+    with translated(doing=gettext_noop("look up your account"), service=KEYSTONE):
         response = _service_get(f"users/{user_id}")
         if response.status_code == 404:
             return False
@@ -187,7 +192,7 @@ def user_enabled(*, user_id: str) -> bool:
 
 def user_has_project_role(*, user_id: str, project_id: str) -> bool:
     """Whether the user has any role on the project, directly or through a group."""
-    with translated(doing="look up your roles", service=KEYSTONE):
+    with translated(doing=gettext_noop("look up your roles"), service=KEYSTONE):
         response = _service_get(
             "role_assignments",
             params={"user.id": user_id, "scope.project.id": project_id, "effective": "1"},

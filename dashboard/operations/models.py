@@ -4,11 +4,15 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dashboard.i18n import Message
 
 # Params the worker needs but users never read back, and that are not kept once the operation
 # ends: Nova shows a server's user data only to admins, and cloud-init user data often carries
 # passwords.
 PRIVATE_PARAMS = frozenset({"user_data"})
+# A value of the API's `params` (data, not a sentence: not translated).
 NOT_SHOWN = "(not shown)"
 
 
@@ -22,18 +26,18 @@ class Operation(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     UNFINISHED = (Status.PENDING, Status.RUNNING)
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     task_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     action = models.CharField(max_length=100)
-    # Says what and which objects, by name (up to 255 characters each): no fixed length.
-    description = models.TextField()
+    # What and which objects, by name: a Message's `as_json()` (read through `description`).
+    description_json = models.JSONField()
     target_type = models.CharField(max_length=50)
     # Ids up to a key pair's "<user id>:<name>" (64 + 1 + 255).
     target_id = models.CharField(max_length=320, blank=True)
@@ -43,7 +47,8 @@ class Operation(models.Model):
     user_name = models.CharField(max_length=255)
     params = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
-    error_message = models.TextField(blank=True)
+    # Why it failed (what, why, what to do): a Message's `as_json()`, None unless it failed.
+    failure_json = models.JSONField(null=True, blank=True)
     request_id = models.CharField(max_length=128, blank=True)
     result_id = models.CharField(max_length=320, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -64,6 +69,29 @@ class Operation(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def description_message(self) -> Message:
+        return Message.from_json(self.description_json)
+
+    @property
+    def description(self) -> str:
+        """What the operation does, in the active language (object names as they are)."""
+        return str(self.description_message)
+
+    @description.setter
+    def description(self, message: Message | str) -> None:
+        self.description_json = Message.of(message).as_json()
+
+    @property
+    def failure_message(self) -> Message | None:
+        return Message.from_json(self.failure_json) if self.failure_json else None
+
+    @property
+    def error_message(self) -> str:
+        """Why it failed, in the active language (OpenStack's own text as it said it); "" when
+        it did not fail."""
+        return str(self.failure_message or "")
 
     @property
     def shown_params(self) -> dict[str, object]:

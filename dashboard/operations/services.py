@@ -11,8 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dashboard.cloud.errors import CloudError
+from dashboard.i18n import Message, ngettext_noop
 from dashboard.mirror.live import mirror_changed
 from dashboard.mirror.scopes import project_scope
 from dashboard.operations import credentials
@@ -70,15 +72,18 @@ def operation_start(*, actor: Actor, request: OperationRequest) -> Operation:
     size = len(json.dumps(params, ensure_ascii=False).encode())
     if size > settings.OPERATION_MAX_PARAMS_BYTES:
         raise OperationRefused(
-            f"This change carries {size // 1024} KiB of values, more than the "
-            f"{settings.OPERATION_MAX_PARAMS_BYTES // 1024} KiB an operation keeps: shorten the "
-            "longest fields (user data, metadata, lists) and try again."
+            _(
+                "This change carries %(size)s KiB of values, more than the %(limit)s KiB an "
+                "operation keeps: shorten the longest fields (user data, metadata, lists) and "
+                "try again."
+            )
+            % {"size": size // 1024, "limit": settings.OPERATION_MAX_PARAMS_BYTES // 1024}
         )
     try:
         with transaction.atomic():
             operation = Operation.objects.create(
                 action=action,
-                description=request.description,
+                description_json=Message.of(request.description).as_json(),
                 target_type=target_type,
                 target_id=target_id,
                 target_name=target_name,
@@ -88,10 +93,13 @@ def operation_start(*, actor: Actor, request: OperationRequest) -> Operation:
                 params=params,
             )
     except IntegrityError:
-        label = target_name or target_id
         raise OperationRefused(
-            f"An operation on {target_type} “{label}” is already running; "
-            "wait for it to finish, then try again."
+            # Translators: %(type)s is the object's type as the code names it (router, port).
+            _(
+                "An operation on %(type)s “%(name)s” is already running; wait for it to finish, "
+                "then try again."
+            )
+            % {"type": target_type, "name": target_name or target_id}
         ) from None
     credentials.token_store(
         operation_id=operation.id, token=actor.token, expires_at=actor.expires_at
@@ -145,17 +153,18 @@ def operation_succeed(*, operation: Operation) -> None:
     _finish(operation=operation, status=Status.SUCCEEDED)
 
 
-def operation_fail(*, operation: Operation, error: CloudError | str) -> None:
-    """End the operation as failed, with a message that says what failed, why, what to do."""
+def operation_fail(*, operation: Operation, error: CloudError | Message) -> None:
+    """End the operation as failed, with a message that says what failed, why, what to do; it
+    is kept as a Message, read in each reader's language."""
     if isinstance(error, CloudError):
         _finish(
             operation=operation,
             status=Status.FAILED,
-            error_message=str(error),
+            failure_json=error.message.as_json(),
             request_id=error.request_id or "",
         )
     else:
-        _finish(operation=operation, status=Status.FAILED, error_message=error)
+        _finish(operation=operation, status=Status.FAILED, failure_json=error.as_json())
 
 
 def operations_fail_stuck(*, older_than: timedelta | None = None) -> int:
@@ -170,17 +179,24 @@ def operations_fail_stuck(*, older_than: timedelta | None = None) -> int:
     minutes = int(limit.total_seconds() // 60)
     for operation in stuck:
         if operation.attempts == 0:
-            error = (
-                f"No worker picked this operation up within {minutes} minutes, so the cloud "
-                "was never asked to make the change. Try again; if this happens again, ask the "
-                "dashboard's operators to check that its workers are running."
+            error = ngettext_noop(
+                "No worker picked this operation up within %(count)s minute, so the cloud was "
+                "never asked to make the change. Try again; if this happens again, ask the "
+                "dashboard's operators to check that its workers are running.",
+                "No worker picked this operation up within %(count)s minutes, so the cloud was "
+                "never asked to make the change. Try again; if this happens again, ask the "
+                "dashboard's operators to check that its workers are running.",
             )
         else:
-            error = (
-                f"A worker started this operation but none finished it within {minutes} "
-                "minutes (the worker was probably stopped while running it), so the dashboard "
-                "cannot tell whether the cloud made the change. Check the object's current "
-                "state on its page, then try again if the change is not there."
+            error = ngettext_noop(
+                "A worker started this operation but none finished it within %(count)s minute "
+                "(the worker was probably stopped while running it), so the dashboard cannot "
+                "tell whether the cloud made the change. Check the object's current state on "
+                "its page, then try again if the change is not there.",
+                "A worker started this operation but none finished it within %(count)s minutes "
+                "(the worker was probably stopped while running it), so the dashboard cannot "
+                "tell whether the cloud made the change. Check the object's current state on "
+                "its page, then try again if the change is not there.",
             )
-        operation_fail(operation=operation, error=error)
+        operation_fail(operation=operation, error=Message.plural(error, count=minutes))
     return len(stuck)

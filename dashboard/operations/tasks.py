@@ -16,7 +16,8 @@ from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 
 from dashboard.cloud.connection import user_connection
-from dashboard.cloud.errors import CloudError, CloudTransientError
+from dashboard.cloud.errors import CloudError, CloudTransientError, could_not
+from dashboard.i18n import Message, gettext_noop, ngettext_noop
 from dashboard.operations import credentials
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import run_action
@@ -29,27 +30,38 @@ from dashboard.operations.services import (
 
 log = structlog.get_logger(__name__)
 
-SIGNED_OUT = (
-    "Your sign-in ended before this operation could run, so it was not attempted. "
-    "Sign in again and retry."
+SIGNED_OUT = Message(
+    gettext_noop(
+        "Your sign-in ended before this operation could run, so it was not attempted. "
+        "Sign in again and retry."
+    )
+)
+CRASHED = Message(
+    gettext_noop(
+        "The dashboard failed unexpectedly while running this operation; the cloud may or may "
+        "not have made the change. Check the object's page, then retry."
+    )
 )
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float) -> Message:
     whole = round(seconds)
     if whole >= 60 and whole % 60 == 0:
-        return f"{whole // 60} minute{'s' if whole > 60 else ''}"
-    return f"{whole} second{'s' if whole != 1 else ''}"
+        return Message.plural(
+            ngettext_noop("%(count)s minute", "%(count)s minutes"), count=whole // 60
+        )
+    return Message.plural(ngettext_noop("%(count)s second", "%(count)s seconds"), count=whole)
 
 
-def too_slow(operation: Operation, *, limit: float) -> str:
+def too_slow(operation: Operation, *, limit: float) -> Message:
     """The message of an operation interrupted at its time limit (`limit` seconds)."""
-    doing = operation.description[:1].lower() + operation.description[1:]
-    return (
-        f"Could not {doing}: the cloud had not finished it after {_duration(limit)}, the "
-        "longest an operation may take, so the dashboard stopped waiting; the cloud may be "
-        "overloaded. It may or may not have made the change: check the object's page, then "
-        "try again if the change is not there."
+    why = gettext_noop(
+        "the cloud had not finished it after %(duration)s, the longest an operation may take, "
+        "so the dashboard stopped waiting; the cloud may be overloaded. It may or may not have "
+        "made the change: check the object's page, then try again if the change is not there"
+    )
+    return could_not(
+        operation.description_message.lowered(), Message(why, {"duration": _duration(limit)})
     )
 
 
@@ -114,11 +126,7 @@ def run_operation_task(self: Task[Any, Any], operation_id: str) -> None:
         operation_fail(operation=operation, error=too_slow(operation, limit=limit))
     except Exception:
         log.exception("operation.crashed")
-        operation_fail(
-            operation=operation,
-            error="The dashboard failed unexpectedly while running this operation; the "
-            "cloud may or may not have made the change. Check the object's page, then retry.",
-        )
+        operation_fail(operation=operation, error=CRASHED)
     else:
         operation_succeed(operation=operation)
     finally:

@@ -15,6 +15,7 @@ from celery.exceptions import TimeLimitExceeded
 from django.test import Client
 
 from dashboard.cloud.errors import CloudConflict, CloudUnreachable
+from dashboard.i18n import Message
 from dashboard.operations import credentials, registry
 from dashboard.operations.models import Operation
 from dashboard.operations.services import (
@@ -79,7 +80,7 @@ def start(service: registry.Service = record, target_id: str = "net-1", **params
         actor=FakeActor(),
         request=registry.OperationRequest(
             service=service,
-            description="Do the thing",
+            description=Message("Do the thing"),
             target_type="network",
             target_id=target_id,
             target_name="blue",
@@ -265,7 +266,7 @@ def test_status_box_polls_until_finished_then_tells_the_page(
     keystone = signed_in.session["keystone"]
     operation = Operation.objects.create(
         action="networks.network_create",
-        description="Create network “blue”",
+        description_json=Message("Create network “blue”").as_json(),
         target_type="network",
         project_id=keystone["project_id"],
         user_id="u",
@@ -287,7 +288,7 @@ def test_status_box_polls_until_finished_then_tells_the_page(
 def test_operations_of_other_projects_are_invisible(signed_in: Client) -> None:
     foreign = Operation.objects.create(
         action="networks.network_create",
-        description="Create network “secret”",
+        description_json=Message("Create network “secret”").as_json(),
         target_type="network",
         project_id="another-project",
         user_id="u",
