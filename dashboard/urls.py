@@ -1,8 +1,7 @@
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from dashboard.web.views import favicon, healthz
+from dashboard.web.views import JavaScriptCatalogView, favicon, healthz
 
 handler404 = "dashboard.web.views.not_found"
 
@@ -24,8 +23,13 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api_schema", title="Dashboard API"),
         name="api_reference",
     ),
-    # The djangojs catalog for static/js (gettext() in scripts), in the request's language.
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
+    # The djangojs catalog for static/js (gettext() in scripts): base.html names the page's
+    # language and the catalog's version, so browsers cache it (dashboard.web.views).
+    path(
+        "jsi18n/<str:language>/<str:version>.js",
+        JavaScriptCatalogView.as_view(),
+        name="javascript_catalog",
+    ),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
 ]
