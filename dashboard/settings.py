@@ -16,6 +16,7 @@ import environ
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy
 from python_ipware import IpWare
 
 from dashboard.logging import logging_config
@@ -123,6 +124,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dashboard.web.context_processors.navigation",
@@ -134,7 +136,7 @@ TEMPLATES = [
 FORM_RENDERER = "dashboard.web.forms.BootstrapRenderer"
 DJANGO_TABLES2_TEMPLATE = "web/table.html"
 # A filter's empty choice when it names none itself (django-filter's default is "---------").
-FILTERS_EMPTY_CHOICE_LABEL = "Any"
+FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("Any")
 
 # SQLite in WAL mode by default (the demo and the tests); PostgreSQL through DATABASE_URL.
 DATABASES = {

@@ -1,6 +1,7 @@
 """The endpoint open pages poll to learn whether the mirror changed under them."""
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from redis.exceptions import RedisError
@@ -20,15 +21,22 @@ def version(request: HttpRequest) -> HttpResponse:
     reloads). 401 without a signed-in session, 503 while Redis is unreachable."""
     keystone = getattr(request, "keystone", None)
     if keystone is None:
-        return JsonResponse({"error": "Sign in to follow the mirror."}, status=401)
+        return JsonResponse({"error": _("Sign in to follow the mirror.")}, status=401)
     groups = {group for group in request.GET.get("groups", "").split(",") if group}
     if len(groups) > MAX_GROUPS:
-        return JsonResponse({"error": f"Ask for at most {MAX_GROUPS} sync groups."}, status=400)
+        return JsonResponse(
+            {"error": _("Ask for at most %(count)s sync groups.") % {"count": MAX_GROUPS}},
+            status=400,
+        )
     try:
         current = session_mirror_version(keystone)
     except RedisError:
         return JsonResponse(
-            {"error": "Live updates are paused: the dashboard cannot reach Redis. Reload later."},
+            {
+                "error": _(
+                    "Live updates are paused: the dashboard cannot reach Redis. Reload later."
+                )
+            },
             status=503,
         )
     freshness = freshness_version(groups=groups)

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect, retarget, trigger_client_event
 
 from dashboard.operations.filtersets import OperationFilterSet
@@ -47,7 +48,9 @@ def render_operation(request: HttpRequest, operation: Operation) -> HttpResponse
     whose object the operation deleted goes to that object's list, which says so."""
     list_url = page_of_deleted_target(request, operation)
     if list_url:
-        messages.success(request, f"Done: {operation.description}.")
+        messages.success(
+            request, _("Done: %(description)s.") % {"description": operation.description}
+        )
         return HttpResponseClientRedirect(list_url)
     response = render(request, "operations/operation_status.html", {"operation": operation})
     if operation.is_finished:
@@ -78,7 +81,11 @@ def answer_started(request: HttpRequest, operation: Operation, *, redirect_to: s
     post is redirected back with a message."""
     if request.htmx:  # type: ignore[attr-defined]
         return render_operation(request, operation)
-    messages.info(request, f"Started: {operation.description}. Follow it on the Activity page.")
+    messages.info(
+        request,
+        _("Started: %(description)s. Follow it on the Activity page.")
+        % {"description": operation.description},
+    )
     return redirect(redirect_to)
 
 
@@ -86,7 +93,7 @@ def answer_started(request: HttpRequest, operation: Operation, *, redirect_to: s
 def operation_status(request: HttpRequest, operation_id: UUID) -> HttpResponse:
     operation = operation_get(operation_id=operation_id, project_id=visible_project(request))
     if operation is None:
-        raise Http404("No such operation in this project.")
+        raise Http404(_("No such operation in this project."))
     return render_operation(request, operation)
 
 

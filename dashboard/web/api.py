@@ -10,6 +10,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -99,7 +101,7 @@ class ProjectViewSet(
         model, action = form_class.model, form_class.action
         if model is not None and action not in permitted_actions(self.session, model, obj):
             raise PermissionDenied(
-                "You may not do this: your role in the project, or the object's state."
+                _("You may not do this: your role in the project, or the object's state.")
             )
         form = form_class(data, files, project_id=self.project_id, obj=obj, keystone=self.session)
         validated_form(form)
@@ -297,8 +299,12 @@ def body_errors(form: forms.Form) -> dict[str, list[dict[str, str]]]:
         allowed = ", ".join(sorted(set(form.fields)))
         errors["__all__"] = [
             {
-                "message": f"Unknown field{'s' if len(unknown) > 1 else ''}: "
-                f"{', '.join(unknown)}. This takes: {allowed}.",
+                "message": ngettext(
+                    "Unknown field: %(unknown)s. This takes: %(allowed)s.",
+                    "Unknown fields: %(unknown)s. This takes: %(allowed)s.",
+                    len(unknown),
+                )
+                % {"unknown": ", ".join(unknown), "allowed": allowed},
                 "code": "unknown_field",
             }
         ]
@@ -324,7 +330,9 @@ def _given(data: Any, name: str) -> Any:
 class LinesApiField(serializers.Field[Any, Any, Any, Any]):
     """Text of one item per line, or the list of those items."""
 
-    default_error_messages = {"invalid": "Give a string of lines, or a list of strings."}
+    default_error_messages = {
+        "invalid": gettext_lazy("Give a string of lines, or a list of strings.")
+    }
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str) or (

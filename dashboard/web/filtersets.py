@@ -6,6 +6,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
 
 from dashboard.sessions import request_session
@@ -17,7 +18,7 @@ class AnyBooleanWidget(BooleanWidget):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
-        self.choices = [("", "Any"), ("true", "Yes"), ("false", "No")]
+        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
 class ProjectChoiceFilter(django_filters.ModelChoiceFilter):
@@ -44,8 +45,8 @@ class ProjectFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         method="search",
-        label="Search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Search"}),
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search")}),
     )
     search_fields: tuple[str, ...] = ("name", "id", "description")
 

@@ -17,6 +17,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django_stubs_ext import StrOrPromise
 from rest_framework import serializers
 
 from dashboard.operations.registry import OperationRequest
@@ -57,8 +60,11 @@ def form_errors_text(form: forms.Form) -> str:
     from a button whose page does not show the form's fields."""
     parts: list[str] = []
     for name, errors in form.errors.items():
-        prefix = f"{form[name].label}: " if name in form.fields else ""
-        parts.extend(f"{prefix}{error}" for error in errors)
+        for error in errors:
+            if name in form.fields:
+                # Translators: an error away from its field: “Name: This field is required.”
+                error = _("%(label)s: %(error)s") % {"label": form[name].label, "error": error}
+            parts.append(str(error))
     return " ".join(dict.fromkeys(parts))
 
 
@@ -81,12 +87,18 @@ def validate_cloud_name(value: str) -> None:
     if refused := sorted({char for char in value if not printable_for_the_cloud(char)}):
         shown = ", ".join(f"U+{ord(char):04X}" for char in refused)
         raise ValidationError(
-            f"The cloud does not take these characters in a name: {shown}. Use letters, digits, "
-            "spaces and punctuation (emoji and control characters are refused).",
+            _(
+                "The cloud does not take these characters in a name: %(characters)s. Use "
+                "letters, digits, spaces and punctuation (emoji and control characters are "
+                "refused)."
+            )
+            % {"characters": shown},
             code="invalid_characters",
         )
     if value[:1].isspace() or value[-1:].isspace():
-        raise ValidationError("A name cannot start or end with a space.", code="surrounding_space")
+        raise ValidationError(
+            _("A name cannot start or end with a space."), code="surrounding_space"
+        )
 
 
 class NameField(forms.CharField):
@@ -104,8 +116,11 @@ def validate_storable(value: str) -> None:
     if refused := sorted({char for char in value if ord(char) > 0xFFFF}):
         shown = ", ".join(f"U+{ord(char):04X}" for char in refused)
         raise ValidationError(
-            f"The cloud cannot store these characters: {shown} (emoji and other characters "
-            "beyond U+FFFF). Leave them out.",
+            _(
+                "The cloud cannot store these characters: %(characters)s (emoji and other "
+                "characters beyond U+FFFF). Leave them out."
+            )
+            % {"characters": shown},
             code="unstorable_characters",
         )
 
@@ -149,7 +164,12 @@ class LinesField(forms.CharField):
         limit = self.max_lines
         if limit is not None and len(self.lines(value)) > limit:
             raise ValidationError(
-                f"Give at most {limit} lines here: the cloud takes no more.",
+                ngettext(
+                    "Give at most %(limit)s line here: the cloud takes no more.",
+                    "Give at most %(limit)s lines here: the cloud takes no more.",
+                    limit,
+                )
+                % {"limit": limit},
                 code="max_lines",
             )
 
@@ -190,7 +210,9 @@ def quota_checks() -> QuotaChecks:
 class OnOffField(forms.TypedChoiceField):
     """A yes/no setting as a select; the API may send true or false; left out means `default`."""
 
-    def __init__(self, *, on: str, off: str, default: bool | None, **kwargs: Any) -> None:
+    def __init__(
+        self, *, on: StrOrPromise, off: StrOrPromise, default: bool | None, **kwargs: Any
+    ) -> None:
         super().__init__(
             choices=[("on", on), ("off", off)],
             coerce=lambda value: value == "on",
@@ -213,8 +235,8 @@ class AdminStateField(OnOffField):
     """A resource's administrative state, Up or Down (Up when left out)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "Administrative state")
-        super().__init__(on="Up", off="Down", default=True, **kwargs)
+        kwargs.setdefault("label", gettext_lazy("Administrative state"))
+        super().__init__(on=gettext_lazy("Up"), off=gettext_lazy("Down"), default=True, **kwargs)
 
 
 class ProjectForm(forms.Form):
@@ -232,11 +254,11 @@ class ProjectForm(forms.Form):
     action: ClassVar[str] = ""
     # (service, rule) of the cloud's policy the action needs; None: no rule of its own.
     policy: ClassVar[tuple[str, str] | None] = None
-    label: ClassVar[str] = ""
+    label: ClassVar[StrOrPromise] = ""
     # Whether the action is on an existing object (False for a create).
     on_object: ClassVar[bool] = True
     # A POST without fields (delete, clear the gateway) asks this first ({obj}: the object's name).
-    confirm: ClassVar[str] = ""
+    confirm: ClassVar[StrOrPromise] = ""
     # Fields the cloud's policy may refuse the session's user: name -> (service, rule), as in
     # `dashboard.policy`. A refused field is left out of the form, and posting it anyway is an
     # error on that field. Without `keystone` (the session) every such field is refused.
@@ -329,10 +351,10 @@ class ProjectForm(forms.Form):
         for name in self.refused_fields:
             if name in self.data:
                 service, rule = self.policy_fields[name]
-                message = (
-                    f"Your cloud's {service} policy ({rule}) does not let you set {name}; "
+                message = _(
+                    "Your cloud's %(service)s policy (%(rule)s) does not let you set %(field)s; "
                     "leave it out, or ask the cloud's administrators."
-                )
+                ) % {"service": service, "rule": rule, "field": name}
                 # On the field for API clients; for the page too, which does not show the field.
                 self.errors[name] = self.error_class([message], renderer=self.renderer)
                 self.add_error(None, message)

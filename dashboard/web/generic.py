@@ -20,6 +20,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
@@ -98,7 +99,7 @@ class ProjectMixin(LoginRequiredMixin):
         object."""
         obj = self.lookup(getter, self.kwargs[self.url_kwarg])
         if obj is None:
-            raise Http404("Nothing with this id exists in this project.")
+            raise Http404(_("Nothing with this id exists in this project."))
         return obj
 
 
@@ -290,7 +291,7 @@ class OperationFormView(ProjectMixin, View):
         if model is None or not action:
             return
         if action not in permitted_actions(self.session, model, obj):
-            raise PermissionDenied("You may not do this here: your role, or the object's state.")
+            raise PermissionDenied(_("You may not do this here: your role, or the object's state."))
 
     def get_initial(self, obj: Any) -> dict[str, Any]:
         return self.form_class.initial_for(obj)
@@ -420,13 +421,15 @@ class BulkActionView(ProjectMixin, View):
                 refused.append(str(exc))
         if not self.htmx:
             for operation in started:
-                messages.info(request, f"Started: {operation.description}.")
-            for message in refused or ([] if started else ["Select at least one row first."]):
+                messages.info(
+                    request, _("Started: %(description)s.") % {"description": operation.description}
+                )
+            for message in refused or ([] if started else [_("Select at least one row first.")]):
                 messages.error(request, message)
             return redirect(reverse(self.success_url_name))
         parts = [render_operation(request, operation).content.decode() for operation in started]
         parts += [
             render(request, "operations/refused.html", {"message": message}).content.decode()
-            for message in refused or ([] if started else ["Select at least one row first."])
+            for message in refused or ([] if started else [_("Select at least one row first.")])
         ]
         return HttpResponse("".join(parts))

@@ -2,46 +2,49 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: StrOrPromise
     url_name: str
     admin_only: bool = False
 
 
 @dataclass(frozen=True)
 class NavSection:
-    label: str
+    label: StrOrPromise
     items: tuple[NavItem, ...] = field(default_factory=tuple)
     admin_only: bool = False
 
 
 NAVIGATION = (
-    NavSection("Overview", (NavItem("Overview", "tenants:overview"),)),
+    NavSection(_("Overview"), (NavItem(_("Overview"), "tenants:overview"),)),
     NavSection(
         "Network",
         (
-            NavItem("Networks", "networks:network_list"),
-            NavItem("Subnets", "networks:subnet_list"),
-            NavItem("Ports", "networks:port_list"),
-            NavItem("Routers", "networks:router_list"),
-            NavItem("Floating IPs", "networks:floating_ip_list"),
-            NavItem("Security Groups", "networks:security_group_list"),
-            NavItem("Topology", "networks:topology"),
+            NavItem(_("Networks"), "networks:network_list"),
+            NavItem(_("Subnets"), "networks:subnet_list"),
+            NavItem(_("Ports"), "networks:port_list"),
+            NavItem(_("Routers"), "networks:router_list"),
+            NavItem(_("Floating IPs"), "networks:floating_ip_list"),
+            NavItem(_("Security Groups"), "networks:security_group_list"),
+            NavItem(_("Topology"), "networks:topology"),
         ),
     ),
     NavSection(
         "Compute",
         (
-            NavItem("Instances", "instances:server_list"),
-            NavItem("Key Pairs", "instances:keypair_list"),
+            NavItem(_("Instances"), "instances:server_list"),
+            NavItem(_("Key Pairs"), "instances:keypair_list"),
         ),
     ),
-    NavSection("Activity", (NavItem("Activity", "operations:activity"),)),
-    NavSection("Project", (NavItem("API Access", "tenants:api_access"),)),
+    NavSection(_("Activity"), (NavItem(_("Activity"), "operations:activity"),)),
+    NavSection(_("Project"), (NavItem(_("API Access"), "tenants:api_access"),)),
     NavSection(
-        "Admin", (NavItem("Quotas", "tenants:admin_quotas", admin_only=True),), admin_only=True
+        "Admin", (NavItem(_("Quotas"), "tenants:admin_quotas", admin_only=True),), admin_only=True
     ),
 )
 

@@ -8,6 +8,8 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from dashboard.web.permissions import action_url_name, allowed_by_policy, permitted_actions
 from dashboard.web.text import isolated_text
@@ -46,7 +48,7 @@ class ProjectTable(tables.Table):
 
     class Meta:
         attrs = {"class": "table table-sm align-middle"}
-        empty_text = "Nothing here yet."
+        empty_text: StrOrPromise = _("Nothing here yet.")
         row_attrs = {"id": lambda record: f"{record._meta.model_name}-{record.pk}"}
 
 
@@ -67,10 +69,10 @@ class RowAction:
     permitted action cannot work on this row now: the button is then shown disabled, with it.
     """
 
-    label: str
+    label: StrOrPromise
     action: str
     post: bool = True
-    confirm: str = ""
+    confirm: StrOrPromise = ""
     danger: bool = False
     refusal: Callable[[Any], str] | None = None
 
@@ -98,7 +100,8 @@ class ActionsColumn(tables.Column):
                 "post": action.post,
                 "confirm": action.confirm.format(obj=isolated_text(label)),
                 "danger": action.danger,
-                "aria_label": f"{action.label} {label}",
+                # Translators: a row button's name for screen readers: “Delete web”.
+                "aria_label": _("%(action)s %(name)s") % {"action": action.label, "name": label},
                 "refusal": action.refusal(record) if action.refusal else "",
             }
             for action in self.actions
@@ -113,7 +116,7 @@ class SelectColumn(tables.CheckBoxColumn):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("accessor", "pk")
-        kwargs.setdefault("attrs", {"input": {"form": "bulk-form", "aria-label": "Select"}})
+        kwargs.setdefault("attrs", {"input": {"form": "bulk-form", "aria-label": _("Select")}})
         super().__init__(**kwargs)
 
     def render(self, value: Any, bound_column: Any, record: Any, table: ProjectTable) -> Any:

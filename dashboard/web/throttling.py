@@ -10,6 +10,8 @@ from math import ceil
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy, ngettext
+from django_stubs_ext import StrOrPromise
 from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 
@@ -17,7 +19,7 @@ from rest_framework.throttling import UserRateThrottle
 class UserActionThrottle(UserRateThrottle):
     """At most the `scope`'s rate of requests per Keystone user; `doing` words the refusal."""
 
-    doing = ""
+    doing: StrOrPromise = ""
 
     def get_rate(self) -> str | None:
         # DRF reads the rates once, at import; reading them here lets settings changes apply.
@@ -33,16 +35,19 @@ class UserActionThrottle(UserRateThrottle):
     def refusal(self) -> str:
         """What the user reads when over the limit: which limit, and when to try again."""
         wait = ceil(self.wait() or 1)
-        return (
-            f"You have {self.doing} too often (at most {self.rate}). Try again in {wait} seconds."
-        )
+        return ngettext(
+            # Translators: %(doing)s: “generated key pairs”; %(rate)s as in the settings: 5/minute.
+            "You have %(doing)s too often (at most %(rate)s). Try again in %(seconds)s second.",
+            "You have %(doing)s too often (at most %(rate)s). Try again in %(seconds)s seconds.",
+            wait,
+        ) % {"doing": self.doing, "rate": self.rate, "seconds": wait}
 
 
 class KeyPairGenerateThrottle(UserActionThrottle):
     """Generating a key pair (RSA 4096 costs the web process about a second of CPU)."""
 
     scope = "keypair_generate"
-    doing = "generated key pairs"
+    doing = gettext_lazy("generated key pairs")
 
 
 class ServerLiveThrottle(UserActionThrottle):
@@ -50,7 +55,7 @@ class ServerLiveThrottle(UserActionThrottle):
     answers (a console link also makes Nova issue a console token)."""
 
     scope = "server_live"
-    doing = "asked Nova for consoles and logs"
+    doing = gettext_lazy("asked Nova for consoles and logs")
 
 
 def throttle_refusal(request: HttpRequest, throttle_class: type[UserActionThrottle]) -> str | None:
