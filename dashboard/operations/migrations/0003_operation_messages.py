@@ -44,6 +44,15 @@ class Migration(migrations.Migration):
             field=models.JSONField(blank=True, null=True),
         ),
         migrations.RunPython(texts_to_messages, messages_to_texts),
+        # Defaults for the way back only: the columns come back empty, then get the texts.
+        migrations.AlterField(
+            model_name="operation", name="description", field=models.TextField(default="")
+        ),
+        migrations.AlterField(
+            model_name="operation",
+            name="error_message",
+            field=models.TextField(blank=True, default=""),
+        ),
         migrations.RemoveField(model_name="operation", name="description"),
         migrations.RemoveField(model_name="operation", name="error_message"),
     ]
