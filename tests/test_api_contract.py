@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from drf_spectacular.checks import schema_check
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import OperationRefused, operation_start
@@ -98,7 +99,7 @@ def keypair_import(*, user_id: str, name: str, public_key: str) -> OperationRequ
     """The request of a key pair import, as the key pair forms make it."""
     return OperationRequest(
         service=keypair_create,
-        description=f"Import key pair “{name}”",
+        description=Message(gettext_noop("Import key pair “%(name)s”"), {"name": name}),
         target_type="keypair",
         target_id=keypair_id(user_id=user_id, name=name),
         target_name=name,

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import operation_start
@@ -215,7 +216,7 @@ def start_keypair_import(client: Client, name: str, public_key: str) -> str:
         actor=keystone,
         request=OperationRequest(
             service=keypair_create,
-            description=f"Import key pair “{name}”",
+            description=Message(gettext_noop("Import key pair “%(name)s”"), {"name": name}),
             target_type="keypair",
             target_name=name,
             params={"name": name, "public_key": public_key},
