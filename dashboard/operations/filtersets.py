@@ -1,12 +1,14 @@
 """One filterset for the Activity page and the operations API."""
 
 import django_filters
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from dashboard.operations.models import Operation
 
 
 class OperationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(
         choices=Operation.Status.choices, empty_label=_("Any status"), label=_("Status")
     )
@@ -23,4 +25,15 @@ class OperationFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Operation
-        fields = ["status", "action", "user", "since", "until"]
+        fields = ["q", "status", "action", "user", "since", "until"]
+
+    def search(self, queryset: QuerySet[Operation], name: str, value: str) -> QuerySet[Operation]:
+        """Operations on an object found by its name or id (as typed, in any script), or by
+        the English wording of what they do (the description's msgid: "router" finds every
+        router operation; the wording in another language is not searched)."""
+        value = value.strip()
+        return queryset.filter(
+            Q(target_name__icontains=value)
+            | Q(target_id__icontains=value)
+            | Q(description_json__msgid__icontains=value)
+        )

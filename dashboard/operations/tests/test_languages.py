@@ -166,3 +166,34 @@ def test_an_operation_request_refuses_a_plain_string_description() -> None:
         OperationRequest(
             service=operation_fail, description="Create network “x”", target_type="network"
         )
+
+
+@pytest.mark.django_db
+def test_activity_search_finds_operations_by_name_or_english_wording(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    for target_name, msgid in (
+        (NAME, gettext_noop("Create network “%(name)s”")),
+        ("edge", gettext_noop("Delete router “%(name)s”")),
+    ):
+        Operation.objects.create(
+            action="networks.x",
+            description_json=Message(msgid, {"name": target_name}).as_json(),
+            target_type="network",
+            target_name=target_name,
+            project_id=account.project.id,
+            user_id="u-1",
+            user_name="alice",
+        )
+
+    def found(query: str) -> list[str]:
+        answer = signed_in.get("/api/operations/", {"q": query}, headers=CHINESE)
+        return [operation["target_name"] for operation in answer.json()["results"]]
+
+    assert found("蓝") == [NAME]
+    assert found("ROUTER") == ["edge"]
+    assert sorted(found("e")) == sorted([NAME, "edge"])
+    assert found("删除") == []  # the wording is searched in English only
+    page = signed_in.get("/activity/", {"q": "edg"}, headers=CHINESE).content.decode()
+    assert "edge" in page
+    assert NAME not in page
