@@ -9,6 +9,7 @@ from typing import Protocol, cast
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
 
@@ -45,5 +46,5 @@ def request_session(request: object) -> CloudSession:
     """The signed-in session a request (Django's or DRF's) carries; 403 when there is none."""
     session: CloudSession | None = getattr(request, "keystone", None)
     if session is None:
-        raise PermissionDenied("Sign in first.")
+        raise PermissionDenied(_("Sign in first."))
     return session

@@ -23,7 +23,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from dashboard.cloud.errors import CloudNotFound, translated
+from dashboard.cloud.errors import CloudNotFound, Doing, translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.mirror.models import MirrorModel
 from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
 
@@ -74,7 +75,8 @@ def fetch_each(
     gone: list[str] = []
     for object_id in dict.fromkeys(ids):
         try:
-            with translated(doing=f"read {noun} {object_id}", service=service):
+            reading = Message(gettext_noop("read %(noun)s %(id)s"), {"noun": noun, "id": object_id})
+            with translated(doing=reading, service=service):
                 found[object_id] = fetch(object_id)
         except CloudNotFound:
             gone.append(object_id)
@@ -102,7 +104,7 @@ def reconcile_listing(
     model: type[MirrorModel],
     list_objects: Callable[..., Iterable[Any]],
     fields_from_cloud: FieldsFromCloud,
-    doing: str,
+    doing: Doing,
     service: str,
     project_id: str | None = None,
     page_size: int | None = None,
@@ -147,7 +149,14 @@ def reconcile_objects(
             noun=noun,
             service=service,
         )
-    doing = f"list {plural}" if project_id is None else f"list {plural} of project {project_id}"
+    doing = (
+        Message(gettext_noop("list %(objects)s"), {"objects": plural})
+        if project_id is None
+        else Message(
+            gettext_noop("list %(objects)s of project %(project)s"),
+            {"objects": plural, "project": project_id},
+        )
+    )
     return reconcile_listing(
         model=model,
         list_objects=list_objects,
