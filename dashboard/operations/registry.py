@@ -75,8 +75,10 @@ def discover_services() -> None:
 
 @dataclass(frozen=True, kw_only=True)
 class OperationRequest:
-    """One change as a form asks for it: the service that makes it, what it does in words, its
-    target, and the service's keyword arguments (JSON values: the Operation row keeps them)."""
+    """One change as a form asks for it: the service that makes it, what it does in words (a
+    `Message`, read later in each reader's language; a plain string only until every app's
+    forms give Messages), its target, and the service's keyword arguments (JSON values: the
+    Operation row keeps them)."""
 
     service: Service
     description: Message | str
