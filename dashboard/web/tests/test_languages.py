@@ -5,8 +5,11 @@ import json
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
+from dashboard.web.forms import DescriptionField, LinesField, NameField
 from dashboard.web.views import javascript_catalog_version
 
 CHINESE = {"Accept-Language": "zh-hans"}
@@ -64,3 +67,21 @@ def test_the_layout_and_a_missing_page_read_in_chinese(signed_in: Client) -> Non
     assert "此地址没有内容，或它属于您当前未使用的项目。" in html
     assert "Sign out" not in html
     assert "Not found" not in html
+
+
+def test_shared_fields_refuse_in_the_readers_language() -> None:
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as control:
+            NameField().clean("we\u0007b")
+        with pytest.raises(ValidationError) as emoji:
+            DescriptionField().clean("web 🙂")
+        with pytest.raises(ValidationError) as long:
+            LinesField(max_lines=2).clean("a\nb\nc")
+
+    assert control.value.messages == [
+        "云端不接受名称中的这些字符：U+0007。请使用字母、数字、空格和标点（不接受表情符号和控制字符）。"
+    ]
+    assert emoji.value.messages == [
+        "云端无法保存这些字符：U+1F642（表情符号及其他超出 U+FFFF 的字符）。请删除它们。"
+    ]
+    assert long.value.messages == ["此处最多填写 2 行：云端不接受更多。"]
