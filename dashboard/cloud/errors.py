@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from django.utils import translation
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 
@@ -35,7 +36,8 @@ class CloudError(Exception):
         error_type: str | None = None,
     ) -> None:
         self.message = Message.of(message)
-        super().__init__(self.message.msgid)
+        with translation.override(None):  # the English text, for logs and pickled copies
+            super().__init__(str(self.message))
         self.status_code = status_code
         self.request_id = request_id
         self.error_type = error_type

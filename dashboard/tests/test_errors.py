@@ -5,9 +5,11 @@ own behaviour is covered by the tests that call it.
 """
 
 import json
+import pickle
 
 import pytest
 import requests
+from django.utils import translation
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
 
@@ -89,3 +91,27 @@ def test_quota_exhaustion_says_what_to_do() -> None:
     assert isinstance(error, CloudConflict)
     assert "quota for it is used up" in str(error)
     assert "Quota exceeded for resources: ['network']." in str(error)
+
+
+def test_a_cloud_error_reads_in_each_language_and_pickles_in_english() -> None:
+    response = neutron_response(409, "RouterInUse", "Router r1 still has ports.")
+    exc = sdk_exceptions.ConflictException(response=response)
+
+    with translation.override("zh-hans"):
+        error = translate(exc, doing="sign you in", service="Neutron")
+        chinese = str(error)
+    copy = pickle.loads(pickle.dumps(error))
+
+    assert chinese == (
+        "无法为您登录：它仍有接口。请先在路由器页面移除这些接口，然后再删除它。"
+        "云端返回：Router r1 still has ports. (Neutron 409, req-1234)"
+    )
+    assert (
+        str(copy)
+        == str(error)
+        == (
+            "Could not sign you in: it still has interfaces. Remove them on the router's page "
+            "first, then delete it. The cloud says: Router r1 still has ports. "
+            "(Neutron 409, req-1234)"
+        )
+    )
