@@ -21,11 +21,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
+from django_stubs_ext import StrOrPromise
 from django_tables2 import SingleTableMixin
 from django_tables2.utils import AttributeDict
 
@@ -113,10 +115,10 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
     """
 
     selector: Callable[..., QuerySet[Any]]
-    title = ""
+    title: StrOrPromise = ""
     create_url_name = ""
     create_action = "create"
-    create_label = "Create"
+    create_label: StrOrPromise = gettext_lazy("Create")
     bulk_delete_url_name = ""
     # The mirror sync group and interval whose freshness the page reports.
     freshness: tuple[str, timedelta]
@@ -188,7 +190,8 @@ class ObjectDetailView(ProjectMixin, TemplateView):
     getter: Callable[..., Model | None]
     # The event that reloads the page's body (by default its object's app's).
     changed_event = ""
-    noun = ""
+    # The object in the "gone" banner; apps name it in the reader's language (gettext_lazy).
+    noun: StrOrPromise = ""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
@@ -272,8 +275,8 @@ class OperationFormView(ProjectMixin, View):
 
     form_class: type[ProjectForm] = ProjectForm
     template_name = "web/object_form.html"
-    title = ""
-    submit_label = "Save"
+    title: StrOrPromise = ""
+    submit_label: StrOrPromise = gettext_lazy("Save")
     success_url_name = ""
     getter: Callable[..., Model | None] | None = None
     # A form on no object (a create) comes back empty once its operation is queued; one that

@@ -32,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
 from django.views.generic import TemplateView
 from django.views.i18n import JavaScriptCatalog
+from django_stubs_ext import StrOrPromise
 
 from dashboard.celery import app as celery_app
 
@@ -55,8 +56,8 @@ class PlannedSectionView(LoginRequiredMixin, TemplateView):
     """A section whose pages are not built yet: it says what is coming instead of a 404."""
 
     template_name = "web/planned.html"
-    title = ""
-    summary = ""
+    title: StrOrPromise = ""
+    summary: StrOrPromise = ""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(title=self.title, summary=self.summary, **kwargs)
