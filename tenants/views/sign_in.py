@@ -21,6 +21,7 @@ from tenants.forms.sign_in import LOCKED_OUT_MESSAGE, LoginForm, lockout_minutes
 from tenants.models import User
 from tenants.revalidation import token_confirmed
 from tenants.session import KeystoneSession, request_keystone
+from tenants.views.user_settings import remember_language
 
 log = structlog.get_logger(__name__)
 
@@ -48,7 +49,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         form.login.user.last_project_id = keystone.project_id
         form.login.user.save(update_fields=["last_project_id"])
         log.info("login.succeeded", user=keystone.user_name, project=keystone.project_name)
-        return redirect(_next_url(request))
+        response = redirect(_next_url(request))
+        if form.login.user.language:
+            # The sign-in page of this browser follows the user's language from now on.
+            remember_language(response, form.login.user.language)
+        return response
     return render(request, "tenants/login.html", {"form": form, "next": _next_url(request)})
 
 
