@@ -59,6 +59,8 @@ def test_settings_are_saved_and_apply_to_every_page(
         10,
         "dark",
     )
+    # The confirmation is in the new language.
+    assert "设置已保存。" in shown(signed_in.get(response["Location"]))
     # The browser asks for English; the user's own language wins.
     overview = signed_in.get("/", HTTP_ACCEPT_LANGUAGE="en")
     page = shown(overview)
@@ -78,8 +80,6 @@ def test_settings_are_saved_and_apply_to_every_page(
     listing = signed_in.get("/network/networks/")
     assert listing.context["table"].paginator.per_page == 10
     assert signed_in.get("/network/networks/?per_page=50").context["table"].paginator.per_page == 50
-    # The confirmation is in the new language.
-    assert "设置已保存" in shown(signed_in.get(SETTINGS_URL))
 
 
 def test_settings_are_kept_across_sign_out_and_sign_in(
