@@ -27,14 +27,12 @@ def quota_refusal(*, noun: str, headroom: Headroom, adding: int) -> str | None:
         return None
     figures = {"noun": noun, "in_use": headroom.in_use, "limit": headroom.limit}
     if headroom.left == 0:
-        # Translators: %(noun)s is a kind of resource in the plural ("networks", "MiB of RAM").
-        return (
-            _(
-                "You have used %(in_use)s of %(limit)s %(noun)s; delete one or ask an "
-                "administrator for a larger quota. See the Overview."
-            )
-            % figures
+        used_up = _(
+            # Translators: %(noun)s is a kind of resource in the plural ("networks", "MiB of RAM").
+            "You have used %(in_use)s of %(limit)s %(noun)s; delete one or ask an "
+            "administrator for a larger quota. See the Overview."
         )
+        return used_up % figures
     return _(
         "This needs %(adding)s %(noun)s, but only %(left)s of your %(limit)s are left; free some "
         "or ask an administrator for a larger quota. See the Overview."

@@ -86,15 +86,12 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     failure = _revoke([keystone.token, keystone.unscoped_token]) if keystone else None
     auth_logout(request)
     if failure:
-        messages.warning(
-            request,
+        not_revoked = _(
             # Translators: %(failure)s is the cloud's error message, already a sentence.
-            _(
-                "You are signed out of the dashboard, but your token could not be revoked: "
-                "%(failure)s It stops working when it expires."
-            )
-            % {"failure": failure},
+            "You are signed out of the dashboard, but your token could not be revoked: "
+            "%(failure)s It stops working when it expires."
         )
+        messages.warning(request, not_revoked % {"failure": failure})
     else:
         messages.success(request, _("You are signed out, and your Keystone token is revoked."))
     return redirect("tenants:login")
