@@ -41,7 +41,20 @@ def test_settings_page_shows_the_defaults(signed_in: Client) -> None:
     assert '<option value="25" selected>25</option>' in page
     assert '<option value="auto" selected>Follow the system</option>' in page
     assert 'data-bs-theme="auto"' in page
+    # The colour mode is set by a static script, first in <head> and not deferred (no flash).
+    head = page.split("</head>")[0]
+    assert head.index('src="/static/js/theme.js"') < head.index("stylesheet")
+    assert "<script>" not in page
     assert 'href="/settings/"' in signed_in.get("/").content.decode()
+
+
+def test_settings_posted_by_htmx_reload_the_whole_page(signed_in: Client) -> None:
+    response = signed_in.post(SETTINGS_URL, {**CHINESE, "theme": "light"}, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == SETTINGS_URL
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+    assert 'data-bs-theme="light"' in signed_in.get(SETTINGS_URL).content.decode()
 
 
 def test_settings_are_saved_and_apply_to_every_page(
