@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in user's language (over the browser's) and time zone.
+    "tenants.middleware.UserSettingsMiddleware",
     "dashboard.web.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "tenants.middleware.KeystoneSessionMiddleware",
@@ -223,6 +225,11 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 # One catalog for the whole project (locale/GLOSSARY.md keeps its terms consistent).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language chosen on the sign-in page or in a user's settings (set_language, the settings
+# page); the server reads it, scripts need not.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

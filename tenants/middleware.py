@@ -1,8 +1,9 @@
-"""Exposes the Keystone session to views, and ends it, saying why, when its token expired or
-Keystone no longer accepts it (revoked, user disabled, no role left on the project); a browser
-whose session already ended is told so too."""
+"""Applies the signed-in user's language and time zone; exposes the Keystone session to views,
+and ends it, saying why, when its token expired or Keystone no longer accepts it (revoked, user
+disabled, no role left on the project); a browser whose session already ended is told so too."""
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import structlog
 from django.conf import settings
@@ -11,15 +12,47 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
+from django.utils import timezone, translation
 from django_htmx.http import HttpResponseClientRedirect
 
 from dashboard.sessions import SessionRequest
+from tenants.models import User
 from tenants.revalidation import SignOut, session_revalidate
 from tenants.session import KeystoneSession
 
 log = structlog.get_logger(__name__)
 
 API_PREFIX = "/api/"
+
+
+class UserSettingsMiddleware:
+    """Applies the signed-in user's own language and time zone (their settings) to the request.
+
+    Comes after AuthenticationMiddleware and LocaleMiddleware: a user who chose a language
+    overrides the browser's (Accept-Language, or the sign-in page's choice in the language
+    cookie), which LocaleMiddleware activated; "from the browser" leaves that one. Before
+    sign-in, LocaleMiddleware alone decides, and times are in UTC.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if not isinstance(user, User):
+            return self.get_response(request)
+        if user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        try:
+            timezone.activate(ZoneInfo(user.time_zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            # A zone the system no longer knows (tzdata changed): times stay in UTC.
+            log.warning("settings.unknown_time_zone", time_zone=user.time_zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class KeystoneSessionMiddleware:

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.mirror.models import MirrorModel
 
@@ -21,13 +22,49 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
+PAGE_SIZES = (10, 25, 50, 100)
+# The lists' own default (dashboard.web.generic.PAGE_SIZE).
+DEFAULT_PAGE_SIZE = 25
+
+
+class Language(models.TextChoices):
+    """The user's language; blank follows the browser (its Accept-Language, or the language
+    chosen on the sign-in page). Each language is named in itself."""
+
+    BROWSER = "", _("From the browser")
+    ENGLISH = "en", "English"
+    CHINESE_SIMPLIFIED = "zh-hans", "简体中文"
+
+
+class Theme(models.TextChoices):
+    """Bootstrap's colour mode (`data-bs-theme`); `auto` follows the system's
+    (static/js/theme.js)."""
+
+    AUTO = "auto", _("Follow the system")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
 class User(AbstractBaseUser):
-    """A Keystone user who has signed in; authentication is Keystone's, never a local password."""
+    """A Keystone user who has signed in; authentication is Keystone's, never a local password.
+    The user's own settings (language, time zone, page size, theme) are kept here, across
+    sessions; `tenants.middleware.UserSettingsMiddleware` applies them to every request."""
 
     keystone_id = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=255)
     domain_name = models.CharField(max_length=255)
     last_project_id = models.CharField(max_length=64, blank=True)
+    language = models.CharField(
+        _("language"), max_length=16, blank=True, choices=Language.choices, default=Language.BROWSER
+    )
+    # An IANA name (zoneinfo.available_timezones()), checked by the settings form.
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    page_size = models.PositiveSmallIntegerField(
+        _("page size"),
+        choices=[(size, str(size)) for size in PAGE_SIZES],
+        default=DEFAULT_PAGE_SIZE,
+    )
+    theme = models.CharField(_("theme"), max_length=8, choices=Theme.choices, default=Theme.AUTO)
 
     USERNAME_FIELD = "keystone_id"
 
@@ -58,8 +95,8 @@ class Quota(MirrorModel):
     """
 
     class Service(models.TextChoices):
-        COMPUTE = "compute", "Compute"
-        NETWORK = "network", "Network"
+        COMPUTE = "compute", _("Compute")
+        NETWORK = "network", _("Network")
 
     id = models.CharField(primary_key=True, max_length=160)
     service = models.CharField(max_length=16, choices=Service.choices)

@@ -15,6 +15,7 @@ passes here may still be refused by Nova or Neutron when the mirror is behind.
 """
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from tenants.resources import BY_KEY
 from tenants.selectors.quotas import Headroom, quota_headroom
@@ -24,22 +25,25 @@ def quota_refusal(*, noun: str, headroom: Headroom, adding: int) -> str | None:
     """The refusal of adding `adding` of a resource with this headroom; None when it fits."""
     if headroom.limit is None or headroom.left is None or adding <= headroom.left:
         return None
+    figures = {"noun": noun, "in_use": headroom.in_use, "limit": headroom.limit}
     if headroom.left == 0:
-        return (
-            f"You have used {headroom.in_use} of {headroom.limit} {noun}; delete one or ask an "
+        used_up = _(
+            # Translators: %(noun)s is a kind of resource in the plural ("networks", "MiB of RAM").
+            "You have used %(in_use)s of %(limit)s %(noun)s; delete one or ask an "
             "administrator for a larger quota. See the Overview."
         )
-    return (
-        f"This needs {adding} {noun}, but only {headroom.left} of your {headroom.limit} are left; "
-        "free some or ask an administrator for a larger quota. See the Overview."
-    )
+        return used_up % figures
+    return _(
+        "This needs %(adding)s %(noun)s, but only %(left)s of your %(limit)s are left; free some "
+        "or ask an administrator for a larger quota. See the Overview."
+    ) % {**figures, "adding": adding, "left": headroom.left}
 
 
 def require_quota(*, project_id: str, service: str, resource: str, adding: int = 1) -> None:
     """Raise forms.ValidationError (code "over_quota") when adding `adding` of the resource
     would exceed the project's quota as mirrored; unlimited and not yet mirrored quotas pass."""
     entry = BY_KEY.get(f"{service}_{resource}")
-    noun = entry.noun if entry else resource.replace("_", " ")
+    noun = str(entry.noun) if entry else resource.replace("_", " ")
     headroom = quota_headroom(project_id=project_id, service=service, resource=resource)
     refusal = quota_refusal(noun=noun, headroom=headroom, adding=adding)
     if refusal is not None:
@@ -49,8 +53,16 @@ def require_quota(*, project_id: str, service: str, resource: str, adding: int =
 def quota_line(*, project_id: str, service: str, resource: str) -> str:
     """ "Networks: 3 of 10 used, 7 left": what a create form says of a quota it uses."""
     entry = BY_KEY.get(f"{service}_{resource}")
-    noun = entry.label if entry else resource.replace("_", " ").capitalize()
+    label = str(entry.label) if entry else resource.replace("_", " ").capitalize()
     headroom = quota_headroom(project_id=project_id, service=service, resource=resource)
     if headroom.limit is None:
-        return f"{noun}: {headroom.in_use} used, no limit"
-    return f"{noun}: {headroom.in_use} of {headroom.limit} used, {headroom.left} left"
+        return _("%(label)s: %(in_use)s used, no limit") % {
+            "label": label,
+            "in_use": headroom.in_use,
+        }
+    return _("%(label)s: %(in_use)s of %(limit)s used, %(left)s left") % {
+        "label": label,
+        "in_use": headroom.in_use,
+        "limit": headroom.limit,
+        "left": headroom.left,
+    }

@@ -5,8 +5,14 @@ the quota mirror stores them.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
 
 from tenants.models import Quota
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 COMPUTE = Quota.Service.COMPUTE.value
 NETWORK = Quota.Service.NETWORK.value
@@ -14,12 +20,13 @@ NETWORK = Quota.Service.NETWORK.value
 
 @dataclass(frozen=True)
 class QuotaResource:
-    """One quota: `label` for headings, `noun` for sentences ("10 of 10 networks")."""
+    """One quota: `label` for headings, `noun` for sentences ("10 of 10 networks"); both
+    translated when shown."""
 
     service: str
     resource: str
-    label: str
-    noun: str
+    label: "StrOrPromise"
+    noun: "StrOrPromise"
 
     @property
     def key(self) -> str:
@@ -28,20 +35,22 @@ class QuotaResource:
 
 
 COMPUTE_RESOURCES = (
-    QuotaResource(COMPUTE, "instances", "Instances", "instances"),
-    QuotaResource(COMPUTE, "cores", "vCPUs", "vCPUs"),
-    QuotaResource(COMPUTE, "ram", "RAM (MiB)", "MiB of RAM"),
-    QuotaResource(COMPUTE, "key_pairs", "Key pairs", "key pairs"),
-    QuotaResource(COMPUTE, "server_groups", "Server groups", "server groups"),
+    QuotaResource(COMPUTE, "instances", _("Instances"), _("instances")),
+    QuotaResource(COMPUTE, "cores", _("vCPUs"), _("vCPUs")),
+    QuotaResource(COMPUTE, "ram", _("RAM (MiB)"), _("MiB of RAM")),
+    QuotaResource(COMPUTE, "key_pairs", _("Key pairs"), _("key pairs")),
+    QuotaResource(COMPUTE, "server_groups", _("Server groups"), _("server groups")),
 )
 NETWORK_RESOURCES = (
-    QuotaResource(NETWORK, "network", "Networks", "networks"),
-    QuotaResource(NETWORK, "subnet", "Subnets", "subnets"),
-    QuotaResource(NETWORK, "port", "Ports", "ports"),
-    QuotaResource(NETWORK, "router", "Routers", "routers"),
-    QuotaResource(NETWORK, "floatingip", "Floating IPs", "floating IPs"),
-    QuotaResource(NETWORK, "security_group", "Security groups", "security groups"),
-    QuotaResource(NETWORK, "security_group_rule", "Security group rules", "security group rules"),
+    QuotaResource(NETWORK, "network", _("Networks"), _("networks")),
+    QuotaResource(NETWORK, "subnet", _("Subnets"), _("subnets")),
+    QuotaResource(NETWORK, "port", _("Ports"), _("ports")),
+    QuotaResource(NETWORK, "router", _("Routers"), _("routers")),
+    QuotaResource(NETWORK, "floatingip", _("Floating IPs"), _("floating IPs")),
+    QuotaResource(NETWORK, "security_group", _("Security groups"), _("security groups")),
+    QuotaResource(
+        NETWORK, "security_group_rule", _("Security group rules"), _("security group rules")
+    ),
 )
 ALL_RESOURCES = COMPUTE_RESOURCES + NETWORK_RESOURCES
 BY_KEY = {resource.key: resource for resource in ALL_RESOURCES}

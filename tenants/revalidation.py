@@ -14,6 +14,7 @@ from enum import StrEnum
 import structlog
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.cloud import identity
 from dashboard.cloud.errors import CloudError
@@ -35,34 +36,34 @@ class SignOut(StrEnum):
     UNCONFIRMED = "unconfirmed"
 
     def message(self, *, project_name: str) -> str:
-        return SIGN_OUT_MESSAGES[self].format(
-            project=project_name,
-            minutes=int(settings.KEYSTONE_REVALIDATE_GRACE.total_seconds() // 60),
-        )
+        return SIGN_OUT_MESSAGES[self] % {
+            "project": project_name,
+            "minutes": int(settings.KEYSTONE_REVALIDATE_GRACE.total_seconds() // 60),
+        }
 
 
 SIGN_OUT_MESSAGES = {
-    SignOut.EXPIRED: (
+    SignOut.EXPIRED: _(
         "Your session has ended because its Keystone token expired. Please sign in again."
     ),
-    SignOut.LAPSED: (
+    SignOut.LAPSED: _(
         "Your session has ended: sessions end shortly before their Keystone token expires. "
         "Please sign in again."
     ),
-    SignOut.REVOKED: (
+    SignOut.REVOKED: _(
         "You were signed out because your Keystone token was revoked (you signed out elsewhere, "
         "or an administrator revoked it). Please sign in again."
     ),
-    SignOut.DISABLED: (
+    SignOut.DISABLED: _(
         "You were signed out because your Keystone account is disabled. Ask your cloud "
         "administrator to enable it."
     ),
-    SignOut.ROLE_REMOVED: (
-        "You were signed out because you no longer have a role on project “{project}”. Sign in "
+    SignOut.ROLE_REMOVED: _(
+        "You were signed out because you no longer have a role on project “%(project)s”. Sign in "
         "again to work in another of your projects, or ask your cloud administrator for access."
     ),
-    SignOut.UNCONFIRMED: (
-        "You were signed out because Keystone could not confirm your access for {minutes} "
+    SignOut.UNCONFIRMED: _(
+        "You were signed out because Keystone could not confirm your access for %(minutes)s "
         "minutes. Sign in again once the cloud answers."
     ),
 }

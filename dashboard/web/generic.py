@@ -141,6 +141,12 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
     def get_table_kwargs(self) -> dict[str, Any]:
         return {"project_id": self.project_id, "request": self.request}
 
+    def get_table_pagination(self, table: Any) -> dict[str, Any]:
+        """Pages of the user's own page size (their settings), else PAGE_SIZE; `?per_page=` still
+        overrides it."""
+        per_page = getattr(self.request.user, "page_size", None) or PAGE_SIZE
+        return {**super().get_table_pagination(table), "per_page": per_page}
+
     def get_table(self, **kwargs: Any) -> Any:
         table = super().get_table(**kwargs)
         # The table's sort and page links reload it in place (hx-boost in object_list.html); the

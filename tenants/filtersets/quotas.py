@@ -4,6 +4,8 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.filtersets import ProjectFilterSet
 from tenants.models import Project
@@ -15,7 +17,8 @@ class ProjectQuotaFilterSet(ProjectFilterSet):
     above WARNING_PERCENT of its limit."""
 
     near_limit = django_filters.BooleanFilter(
-        method="filter_near_limit", label=f"Near limit (≥ {WARNING_PERCENT} %)"
+        method="filter_near_limit",
+        label=format_lazy(_("Near limit (≥ {percent} %)"), percent=WARNING_PERCENT),
     )
     search_fields = ("project_name", "project_id")
 

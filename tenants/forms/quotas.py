@@ -12,7 +12,10 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.forms import BoundField
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest
 from dashboard.web.forms import ProjectForm
 from tenants.models import Project
@@ -20,7 +23,7 @@ from tenants.resources import ALL_RESOURCES, BY_KEY, COMPUTE, NETWORK, QuotaReso
 from tenants.selectors.quotas import QuotaUsage, quota_default_list, quota_usage_list
 from tenants.services import quotas as services
 
-BELOW_USAGE_EFFECT = (
+BELOW_USAGE_EFFECT = _(
     "Nothing that exists is removed: existing instances keep running and existing network "
     "resources keep working, but new ones are refused until usage drops below the limit."
 )
@@ -85,7 +88,9 @@ class QuotaLimitsForm(ProjectForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not self.errors and not self.given_limits():
-            raise forms.ValidationError("Give at least one limit to set.", code="no_limits")
+            raise forms.ValidationError(
+                gettext("Give at least one limit to set."), code="no_limits"
+            )
         return cleaned
 
 
@@ -97,7 +102,7 @@ class ProjectQuotasForm(QuotaLimitsForm):
 
     confirm_below_usage = forms.BooleanField(
         required=False,
-        label="Apply limits below current usage",
+        label=_("Apply limits below current usage"),
         help_text=BELOW_USAGE_EFFECT,
     )
 
@@ -115,19 +120,24 @@ class ProjectQuotasForm(QuotaLimitsForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         below = [
-            f"{u.resource.noun} {cleaned[u.resource.key]} ({u.in_use} in use)"
+            # Translators: one limit below usage, e.g. "networks 2 (5 in use)".
+            gettext("%(noun)s %(limit)s (%(in_use)s in use)")
+            % {"noun": u.resource.noun, "limit": cleaned[u.resource.key], "in_use": u.in_use}
             for u in self.usage
             if cleaned.get(u.resource.key) is not None and 0 <= cleaned[u.resource.key] < u.in_use
         ]
         if below and not cleaned.get("confirm_below_usage"):
+            message = gettext(
+                "These limits are below what project “%(name)s” already uses: %(below)s. "
+                "%(effect)s Tick “Apply limits below current usage” to set them anyway."
+            ) % {
+                "name": self.obj.name_or_id,
+                # Translators: the separator between limits in a list of them.
+                "below": gettext("; ").join(below),
+                "effect": BELOW_USAGE_EFFECT,
+            }
             self.add_error(
-                "confirm_below_usage",
-                forms.ValidationError(
-                    f"These limits are below what project “{self.obj.name_or_id}” already "
-                    f"uses: {'; '.join(below)}. {BELOW_USAGE_EFFECT} Tick “Apply limits below "
-                    "current usage” to set them anyway.",
-                    code="below_usage",
-                ),
+                "confirm_below_usage", forms.ValidationError(message, code="below_usage")
             )
         return cleaned
 
@@ -135,7 +145,9 @@ class ProjectQuotasForm(QuotaLimitsForm):
         project = self.obj
         return OperationRequest(
             service=services.project_quotas_update,
-            description=f"Set the quotas of project “{project.name_or_id}”",
+            description=Message(
+                gettext_noop("Set the quotas of project “%(name)s”"), {"name": project.name_or_id}
+            ),
             target_type="project",
             target_id=project.id,
             target_name=project.name,
@@ -161,7 +173,7 @@ class ComputeDefaultQuotasForm(QuotaLimitsForm):
     def operation_request(self) -> OperationRequest:
         return OperationRequest(
             service=services.compute_default_quotas_update,
-            description="Set the default compute quotas",
+            description=Message(gettext_noop("Set the default compute quotas")),
             target_type="quota defaults",
             target_id=COMPUTE,
             target_name="compute",

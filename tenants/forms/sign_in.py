@@ -6,24 +6,27 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.cloud.errors import CloudError
 from tenants.auth import Login, LoginFailure
 
 FAILURE_MESSAGES = {
-    LoginFailure.BAD_CREDENTIALS: (
+    # One message for a wrong password, an unknown user and an unknown domain: it must not tell
+    # which (no enumeration of accounts).
+    LoginFailure.BAD_CREDENTIALS: _(
         "The user name, password or domain is not right. Check all three (most users are in "
-        "domain “{default}”) and try again; after {limit} failed attempts, sign-in for this user "
-        "from your address pauses for {minutes} minutes."
+        "domain “%(default)s”) and try again; after %(limit)s failed attempts, sign-in for this "
+        "user from your address pauses for %(minutes)s minutes."
     ),
-    LoginFailure.NO_PROJECTS: (
+    LoginFailure.NO_PROJECTS: _(
         "Your password is right, but you have no role on any project, so there is nothing to "
         "show. Ask your cloud administrator to add you to a project."
     ),
 }
-LOCKED_OUT_MESSAGE = (
+LOCKED_OUT_MESSAGE = _(
     "Too many failed sign-in attempts for this user from your address. Sign-in is paused for "
-    "{minutes} minutes to protect the account; try again later or ask your administrator."
+    "%(minutes)s minutes to protect the account; try again later or ask your administrator."
 )
 
 
@@ -31,11 +34,15 @@ def lockout_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
+def locked_out_message() -> str:
+    return LOCKED_OUT_MESSAGE % {"minutes": lockout_minutes()}
+
+
 class LoginForm(forms.Form):
-    username = forms.CharField(label="User name", max_length=255)
-    password = forms.CharField(label="Password", strip=False, widget=forms.PasswordInput)
+    username = forms.CharField(label=_("User name"), max_length=255)
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
     domain = forms.CharField(
-        label="Domain", max_length=255, initial=settings.OPENSTACK_DEFAULT_DOMAIN
+        label=_("Domain"), max_length=255, initial=settings.OPENSTACK_DEFAULT_DOMAIN
     )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
@@ -66,10 +73,10 @@ class LoginForm(forms.Form):
 
     def _failure_message(self) -> str:
         if getattr(self.request, "axes_locked_out", False):
-            return LOCKED_OUT_MESSAGE.format(minutes=lockout_minutes())
+            return locked_out_message()
         failure = getattr(self.request, "keystone_login", LoginFailure.BAD_CREDENTIALS)
-        return FAILURE_MESSAGES[failure].format(
-            default=settings.OPENSTACK_DEFAULT_DOMAIN,
-            limit=settings.AXES_FAILURE_LIMIT,
-            minutes=lockout_minutes(),
-        )
+        return FAILURE_MESSAGES[failure] % {
+            "default": settings.OPENSTACK_DEFAULT_DOMAIN,
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": lockout_minutes(),
+        }

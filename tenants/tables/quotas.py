@@ -5,7 +5,9 @@ from typing import Any
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tenants.resources import MAIN_RESOURCES, QuotaResource
 from tenants.selectors.quotas import QuotaUsage, quota_resource_usage, usage_level
@@ -14,20 +16,24 @@ from tenants.selectors.quotas import QuotaUsage, quota_resource_usage, usage_lev
 def usage_cell(usage: QuotaUsage) -> SafeString:
     """ "used / limit" over a thin bar coloured by how full the quota is."""
     if usage.limit is None:
-        return mark_safe('<span class="text-body-secondary">not synced</span>')
+        return format_html('<span class="text-body-secondary">{}</span>', _("not synced"))
     if usage.unlimited:
-        return format_html('{} / <span class="text-body-secondary">unlimited</span>', usage.in_use)
+        return format_html(
+            '{} / <span class="text-body-secondary">{}</span>', usage.in_use, _("unlimited")
+        )
+    in_use_label = _("%(label)s: %(percent)s %% of the limit in use") % {
+        "label": usage.resource.label,
+        "percent": usage.percent,
+    }
     return format_html(
         '<span class="text-nowrap">{} / {}</span>'
-        '<div class="progress usage-bar-thin" role="progressbar" '
-        'aria-label="{}: {} % of the limit in use" '
+        '<div class="progress usage-bar-thin" role="progressbar" aria-label="{}" '
         'aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100">'
         '<svg class="usage-fill" aria-hidden="true">'
         '<rect class="usage-fill-{}" width="{}%" height="100%"/></svg></div>',
         usage.in_use,
         usage.limit,
-        usage.resource.label,
-        usage.percent,
+        in_use_label,
         usage.bar_percent,
         usage.level,
         usage.bar_percent,
@@ -51,8 +57,8 @@ class UsageColumn(tables.Column):
 class ProjectQuotaTable(tables.Table):
     """A row per project (dicts of `all_projects_quota_list`), its name linking to its edit."""
 
-    project_name = tables.Column(verbose_name="Project")
-    highest_use = tables.Column(verbose_name="Highest use")
+    project_name = tables.Column(verbose_name=gettext_lazy("Project"))
+    highest_use = tables.Column(verbose_name=gettext_lazy("Highest use"))
     edit = tables.Column(empty_values=(), orderable=False, verbose_name="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -68,15 +74,18 @@ class ProjectQuotaTable(tables.Table):
 
     def render_edit(self, record: dict[str, Any]) -> SafeString:
         url = reverse("tenants:admin_quota_edit", kwargs={"project_id": record["project_id"]})
-        label = f"Edit the quotas of {record['project_name']}"
+        label = _("Edit the quotas of %(name)s") % {"name": record["project_name"]}
         return format_html(
-            '<a class="btn btn-sm btn-outline-primary" href="{}" aria-label="{}">Edit</a>',
+            '<a class="btn btn-sm btn-outline-primary" href="{}" aria-label="{}">{}</a>',
             url,
             label,
+            _("Edit"),
         )
 
     class Meta:
         attrs = {"class": "table table-sm align-middle"}
-        empty_text = "No project's quotas are mirrored yet; they appear after the next sync."
+        empty_text = gettext_lazy(
+            "No project's quotas are mirrored yet; they appear after the next sync."
+        )
         row_attrs = {"id": lambda record: f"project-{record['project_id']}"}
         sequence = ("project_name", "...", "highest_use", "edit")

@@ -1,7 +1,12 @@
 """Every tenants route, listed per area in `tenants.urls.<area>`."""
 
-from tenants.urls import projects, quotas, sign_in
+from tenants.urls import projects, quotas, sign_in, user_settings
 
 app_name = "tenants"
 
-urlpatterns = [*projects.urlpatterns, *sign_in.urlpatterns, *quotas.urlpatterns]
+urlpatterns = [
+    *projects.urlpatterns,
+    *sign_in.urlpatterns,
+    *quotas.urlpatterns,
+    *user_settings.urlpatterns,
+]

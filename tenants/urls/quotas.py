@@ -1,6 +1,7 @@
 """The administrators' quota pages, each change as its form's page."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from tenants.forms import quotas as forms
 from tenants.views import quotas as views
@@ -12,8 +13,8 @@ urlpatterns = [
         views.AdminQuotaFormView.as_view(
             form_class=forms.ComputeDefaultQuotasForm,
             template_name="tenants/admin_quota_defaults.html",
-            title="Default quotas",
-            submit_label="Set compute defaults",
+            title=_("Default quotas"),
+            submit_label=_("Set compute defaults"),
             # The form sets the defaults, not a new object: it keeps what it sent.
             empties_after_start=False,
         ),
@@ -24,8 +25,9 @@ urlpatterns = [
         views.AdminProjectQuotasView.as_view(
             form_class=forms.ProjectQuotasForm,
             template_name="tenants/admin_quota_form.html",
-            title="Quotas of project “{obj.name_or_id}”",
-            submit_label="Set quotas",
+            # Translators: {obj.name_or_id} is the project's name; keep it as it is.
+            title=_("Quotas of project “{obj.name_or_id}”"),
+            submit_label=_("Set quotas"),
         ),
         name="admin_quota_edit",
     ),

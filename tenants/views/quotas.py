@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.generic import ObjectListView, OperationFormView
 from dashboard.web.views import AdminRequiredMixin
@@ -28,7 +30,7 @@ class AdminQuotaListView(AdminRequiredMixin, ObjectListView):
     filterset_class = ProjectQuotaFilterSet
     table_class = ProjectQuotaTable
     template_name = "tenants/admin_quota_list.html"
-    title = "Quotas"
+    title = _("Quotas")  # type: ignore[assignment]  # the core types titles `str`
     freshness = QUOTA_FRESHNESS
     changed_event = "tenants:changed"
 
@@ -63,5 +65,5 @@ class AdminProjectQuotasView(AdminQuotaFormView):
     def get_object(self) -> Project:
         project = project_get(project_id=self.kwargs["project_id"])
         if project is None:
-            raise Http404("No project with this id is known; it may not be synced yet.")
+            raise Http404(gettext("No project with this id is known; it may not be synced yet."))
         return project

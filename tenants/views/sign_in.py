@@ -11,16 +11,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from dashboard.cloud import identity
 from dashboard.cloud.errors import CloudError
-from tenants.forms.sign_in import LOCKED_OUT_MESSAGE, LoginForm, lockout_minutes
+from tenants.forms.sign_in import LoginForm, locked_out_message
 from tenants.models import User
 from tenants.revalidation import token_confirmed
 from tenants.session import KeystoneSession, request_keystone
+from tenants.views.user_settings import remember_language
 
 log = structlog.get_logger(__name__)
 
@@ -48,7 +50,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         form.login.user.last_project_id = keystone.project_id
         form.login.user.save(update_fields=["last_project_id"])
         log.info("login.succeeded", user=keystone.user_name, project=keystone.project_name)
-        return redirect(_next_url(request))
+        response = redirect(_next_url(request))
+        if form.login.user.language:
+            # The sign-in page of this browser follows the user's language from now on.
+            remember_language(response, form.login.user.language)
+        return response
     return render(request, "tenants/login.html", {"form": form, "next": _next_url(request)})
 
 
@@ -58,7 +64,7 @@ def login_locked_out(
     """django-axes answers with this while the (user, address) pair is locked out."""
     context = {
         "form": LoginForm(request, initial={"username": credentials.get("username", "")}),
-        "lockout_message": LOCKED_OUT_MESSAGE.format(minutes=lockout_minutes()),
+        "lockout_message": locked_out_message(),
     }
     return render(request, "tenants/login.html", context, status=429)
 
@@ -80,13 +86,14 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     failure = _revoke([keystone.token, keystone.unscoped_token]) if keystone else None
     auth_logout(request)
     if failure:
-        messages.warning(
-            request,
-            f"You are signed out of the dashboard, but your token could not be revoked: {failure} "
-            "It stops working when it expires.",
+        not_revoked = _(
+            # Translators: %(failure)s is the cloud's error message, already a sentence.
+            "You are signed out of the dashboard, but your token could not be revoked: "
+            "%(failure)s It stops working when it expires."
         )
+        messages.warning(request, not_revoked % {"failure": failure})
     else:
-        messages.success(request, "You are signed out, and your Keystone token is revoked.")
+        messages.success(request, _("You are signed out, and your Keystone token is revoked."))
     return redirect("tenants:login")
 
 
@@ -95,7 +102,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 def switch_project(request: HttpRequest, project_id: str) -> HttpResponse:
     keystone = request_keystone(request)
     if not keystone.has_project(project_id):
-        messages.error(request, "You have no role on that project. Choose one from the list.")
+        messages.error(request, _("You have no role on that project. Choose one from the list."))
         return redirect(_next_url(request))
     try:
         scoped = identity.scoped_token(token=keystone.unscoped_token, project_id=project_id)
@@ -109,5 +116,8 @@ def switch_project(request: HttpRequest, project_id: str) -> HttpResponse:
     assert isinstance(user, User)  # login_required
     user.last_project_id = project_id
     user.save(update_fields=["last_project_id"])
-    messages.success(request, f"You are now working in project “{keystone.project_name}”.")
+    messages.success(
+        request,
+        _("You are now working in project “%(name)s”.") % {"name": keystone.project_name},
+    )
     return redirect(_next_url(request))

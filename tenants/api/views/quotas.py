@@ -5,6 +5,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -24,7 +26,7 @@ from tenants.selectors.quotas import all_projects_quota_list, project_overview
 class IsKeystoneAdmin(BasePermission):
     """Holders of Keystone's admin role in the session's project."""
 
-    message = "This is for cloud administrators."
+    message = _("This is for cloud administrators.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         keystone = getattr(request, "keystone", None)
@@ -66,7 +68,7 @@ class AdminQuotaViewSet(ProjectViewSet):
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         project = project_get(project_id=self.kwargs["project_id"])
         if project is None:
-            raise Http404("No project with this id is known; it may not be synced yet.")
+            raise Http404(gettext("No project with this id is known; it may not be synced yet."))
         return self.start_form(ProjectQuotasForm, request.data, project)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
