@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from dashboard.cloud import identity
 from dashboard.cloud.connection import service_connection, user_connection
@@ -22,6 +23,14 @@ from dashboard.mirror.listener import NotificationListener
 
 NAME_PREFIX = "test-"
 DEFAULT_DOMAIN = "Default"
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_the_test() -> Iterator[None]:
+    """A request leaves its language (the browser's, or the user's setting) active in the
+    thread; the tests after it read texts in the default language, whatever ran before."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.conf import settings
 from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudError, CloudPermanentError, translated
 from dashboard.cloud.identity import identity_proxy
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
 from tenants.reconcile import (
@@ -35,8 +36,13 @@ def _unified_name(resource: str) -> str:
         return UNIFIED_NAMES[resource]
     except KeyError:
         raise CloudPermanentError(
-            f"Could not set the compute quota “{resource}”: Nova has no unified limit for it. "
-            "Leave it out."
+            Message(
+                gettext_noop(
+                    "Could not set the compute quota “%(resource)s”: Nova has no unified limit "
+                    "for it. Leave it out."
+                ),
+                {"resource": resource},
+            )
         ) from None
 
 
@@ -48,7 +54,10 @@ def _unified_limits_set(
     identity = identity_proxy(conn)
     service_id = compute_service_id(conn=conn)
     registered = nova_registered_limits(conn=conn, service_id=service_id)
-    with translated(doing=f"read the compute limits of project “{label}”", service=KEYSTONE):
+    reading = Message(
+        gettext_noop("read the compute limits of project “%(project)s”"), {"project": label}
+    )
+    with translated(doing=reading, service=KEYSTONE):
         existing = {
             limit.resource_name: limit
             for limit in identity.limits(service_id=service_id, project_id=project_id)
@@ -57,12 +66,25 @@ def _unified_limits_set(
         name = _unified_name(resource)
         if name not in registered:
             raise CloudPermanentError(
-                f"Could not set the compute limit “{name}” of project “{label}”: Keystone has "
-                "no registered limit for it, so it cannot hold a project limit and Nova does "
-                "not enforce it. Ask the cloud's operators to register it "
-                f"(openstack registered limit create --service nova --default-limit <n> {name})."
+                Message(
+                    gettext_noop(
+                        "Could not set the compute limit “%(name)s” of project “%(project)s”: "
+                        "Keystone has no registered limit for it, so it cannot hold a project "
+                        "limit and Nova does not enforce it. Ask the cloud's operators to "
+                        "register it (%(command)s)."
+                    ),
+                    {
+                        "name": name,
+                        "project": label,
+                        "command": "openstack registered limit create --service nova "
+                        f"--default-limit <n> {name}",
+                    },
+                )
             )
-        doing = f"set the compute limit “{name}” of project “{label}” to {value}"
+        doing = Message(
+            gettext_noop("set the compute limit “%(name)s” of project “%(project)s” to %(value)s"),
+            {"name": name, "project": label, "value": value},
+        )
         with translated(doing=doing, service=KEYSTONE):
             if name in existing:
                 if existing[name].resource_limit != value:
@@ -83,7 +105,10 @@ def _compute_quotas_set(
     if settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS:
         _unified_limits_set(conn=conn, project_id=project_id, label=label, limits=limits)
         return
-    with translated(doing=f"update the compute quotas of project “{label}”", service=NOVA):
+    updating = Message(
+        gettext_noop("update the compute quotas of project “%(project)s”"), {"project": label}
+    )
+    with translated(doing=updating, service=NOVA):
         # `force` lets Nova take a limit below what the project already uses.
         attrs: dict[str, Any] = {"force": force, **limits}
         conn.compute.update_quota_set(project_id, **attrs)
@@ -95,7 +120,10 @@ def _network_quotas_set(
     # openstacksdk's Quota has no `force`, which Neutron needs to take a limit below usage
     # (https://docs.openstack.org/api-ref/network/v2/#update-quota-for-a-project).
     body = {"quota": {**limits, **({"force": True} if force else {})}}
-    with translated(doing=f"update the network quotas of project “{label}”", service=NEUTRON):
+    updating = Message(
+        gettext_noop("update the network quotas of project “%(project)s”"), {"project": label}
+    )
+    with translated(doing=updating, service=NEUTRON):
         conn.network.put(f"/quotas/{project_id}", json=body, raise_exc=True)
 
 
@@ -129,7 +157,13 @@ def project_quotas_update(
                 raise
             reconcile_quotas(conn=service_connection(), project_id=project_id)
             raise type(exc)(
-                f"Compute quotas of project “{label}” updated; network quotas not. {exc}",
+                Message(
+                    gettext_noop(
+                        "Compute quotas of project “%(project)s” updated; network quotas not. "
+                        "%(error)s"
+                    ),
+                    {"project": label, "error": exc.message},
+                ),
                 status_code=exc.status_code,
                 request_id=exc.request_id,
                 error_type=exc.error_type,
@@ -150,7 +184,10 @@ def compute_default_quotas_update(
         registered = nova_registered_limits(conn=conn, service_id=service_id)
         for resource, value in compute.items():
             name = _unified_name(resource)
-            doing = f"set the registered compute limit “{name}” to {value}"
+            doing = Message(
+                gettext_noop("set the registered compute limit “%(name)s” to %(value)s"),
+                {"name": name, "value": value},
+            )
             with translated(doing=doing, service=KEYSTONE):
                 if name in registered:
                     if registered[name].default_limit != value:
@@ -160,7 +197,7 @@ def compute_default_quotas_update(
                         service_id=service_id, resource_name=name, default_limit=value
                     )
     else:
-        with translated(doing="update the default compute quotas", service=NOVA):
+        with translated(doing=gettext_noop("update the default compute quotas"), service=NOVA):
             conn.compute.update_quota_class_set("default", **compute)
     reconcile_quota_defaults(conn=service_connection())
     reconcile_quotas_task.delay()

@@ -30,7 +30,7 @@ class AdminQuotaListView(AdminRequiredMixin, ObjectListView):
     filterset_class = ProjectQuotaFilterSet
     table_class = ProjectQuotaTable
     template_name = "tenants/admin_quota_list.html"
-    title = _("Quotas")  # type: ignore[assignment]  # the core types titles `str`
+    title = _("Quotas")
     freshness = QUOTA_FRESHNESS
     changed_event = "tenants:changed"
 

@@ -22,12 +22,14 @@ from tenants.services.user_settings import user_settings_update
 def remember_language(response: HttpResponse, language: str) -> HttpResponse:
     """Set (or, for "from the browser", clear) the language cookie, which the sign-in page of
     this browser follows (as Django's `set_language` view sets it)."""
+    # django-stubs types the setting `str`, set_cookie a Literal; Django's view passes it as is.
+    samesite: Any = settings.LANGUAGE_COOKIE_SAMESITE
     if not language:
         response.delete_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             path=settings.LANGUAGE_COOKIE_PATH,
             domain=settings.LANGUAGE_COOKIE_DOMAIN,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            samesite=samesite,
         )
         return response
     response.set_cookie(
@@ -38,7 +40,7 @@ def remember_language(response: HttpResponse, language: str) -> HttpResponse:
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite=samesite,
     )
     return response
 

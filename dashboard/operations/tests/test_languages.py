@@ -75,7 +75,7 @@ def test_activity_shows_an_operation_in_the_readers_language(
     page = signed_in.get("/activity/", headers=CHINESE).content.decode()
 
     assert "<title>操作记录 · 自助云平台</title>" in page
-    assert '<html lang="zh-hans">' in page
+    assert '<html lang="zh-hans"' in page
     assert "创建网络“<bdi>蓝-net</bdi>”" in page
     assert ">失败</span>" in page
     assert "无法创建网络“<bdi>蓝-net</bdi>”：它已不存在，或对此项目不可见。请刷新页面。" in page

@@ -61,7 +61,7 @@ def test_the_layout_and_a_missing_page_read_in_chinese(signed_in: Client) -> Non
 
     assert page.status_code == 404
     assert "<title>未找到 · 自助云平台</title>" in html
-    assert '<html lang="zh-hans">' in html
+    assert '<html lang="zh-hans"' in html
     for label in ("概览", "网络", "浮动 IP", "安全组", "实例", "密钥对", "操作记录", "退出登录"):
         assert f">{label}<" in html, label
     assert "此地址没有内容，或它属于您当前未使用的项目。" in html

@@ -1,8 +1,8 @@
 """Django's makemessages with this project's settings, so everyone (and the catalog check) runs
 the same extraction: `manage.py makemessages` updates the zh_Hans catalog from the project's own
 code (not tests, benches, the local cloud or vendored files), extracts `ngettext_noop` plurals
-(dashboard/i18n.py) and writes file-only locations, so a line moving does not change the catalog.
-`-d djangojs` does the same for static/js."""
+(dashboard/i18n.py), never guesses fuzzy translations, and writes file-only locations, so a line
+moving does not change the catalog. `-d djangojs` does the same for static/js."""
 
 from typing import Any
 
@@ -26,6 +26,8 @@ IGNORED = [
 
 class Command(makemessages.Command):
     xgettext_options = [*makemessages.Command.xgettext_options, "--keyword=ngettext_noop:1,2"]
+    # A new msgid starts untranslated rather than with a guessed, "fuzzy" neighbour's translation.
+    msgmerge_options = [*makemessages.Command.msgmerge_options, "--no-fuzzy-matching"]
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not (options.get("locale") or options.get("all") or options.get("exclude")):
