@@ -24,6 +24,7 @@ from dashboard.cloud.errors import (
     restated,
     translated,
 )
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
 from dashboard.operations.services import operation_record_result
@@ -56,7 +57,9 @@ def _state(server: Any) -> ServerState:
 
 
 def _doing(action: str, operation: Operation) -> str:
-    return f"{RULES[action].verb} server “{operation.target_label}”"
+    # A Message once the cloud errors take them (dashboard.cloud.errors, issue 15); rendered in
+    # the worker's language (English) until then.
+    return str(Message(RULES[action].doing, {"name": operation.target_label}))
 
 
 def _mirror(server_id: str, *, follow_up: bool = False) -> None:
@@ -73,7 +76,7 @@ def _nova_shows(
     wait the operation still succeeds: the follow-up reconcile picks the change up later."""
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        with translated(doing="read the server", service=NOVA):
+        with translated(doing=gettext_noop("read the server"), service=NOVA):
             server = conn.compute.get_server(server_id)
         if shown(server):
             return
@@ -112,7 +115,7 @@ def _refused(error: CloudError | None, *, action: str, server: Any, doing: str) 
     """The error for an action the server's state does not allow: busy ones are retried."""
     found = refusal(action, _state(server))
     assert found is not None
-    why = f"the server {found.state}; {found.advice}"
+    why = str(found.reason())
     error_class = CloudTransientError if found.busy else CloudConflict
     if error is None:
         return error_class(f"Could not {doing}: {why}.")
@@ -426,7 +429,12 @@ def _snapshot_made_before(*, conn: Connection, operation: Operation, name: str) 
 @operation_service
 def server_snapshot(*, conn: Connection, operation: Operation, server_id: str, name: str) -> None:
     """Create an image of the server named `name` (once, even when retried); mirror it."""
-    doing = f"create snapshot “{name}” of server “{operation.target_label}”"
+    doing = str(
+        Message(
+            gettext_noop("create snapshot “%(snapshot)s” of server “%(name)s”"),
+            {"name": operation.target_label, "snapshot": name},
+        )
+    )
     with translated(doing=doing, service=NOVA):
         made = _snapshot_made_before(conn=conn, operation=operation, name=name)
 
