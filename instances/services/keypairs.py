@@ -59,10 +59,21 @@ def keypair_import_once(*, conn: Connection, name: str, public_key: str) -> None
             existing = conn.compute.get_keypair(name)
         if not _same_key(existing, public_key):
             request = f", {taken.request_id}" if taken.request_id else ""
+            message = Message(
+                gettext_noop(
+                    "Could not %(doing)s: you already have a key pair named “%(name)s” with "
+                    "another public key (fingerprint %(fingerprint)s). Choose another name, or "
+                    "delete that key pair first. (Nova 409%(request)s)"
+                ),
+                {
+                    "doing": doing,
+                    "name": name,
+                    "fingerprint": existing.fingerprint,
+                    "request": request,
+                },
+            )
             raise CloudConflict(
-                f"Could not {doing}: you already have a key pair named “{name}” with another "
-                f"public key (fingerprint {existing.fingerprint}). Choose another name, or "
-                f"delete that key pair first. (Nova 409{request})",
+                str(message),
                 status_code=409,
                 request_id=taken.request_id,
             ) from taken

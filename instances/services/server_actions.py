@@ -115,11 +115,15 @@ def _refused(error: CloudError | None, *, action: str, server: Any, doing: str) 
     """The error for an action the server's state does not allow: busy ones are retried."""
     found = refusal(action, _state(server))
     assert found is not None
-    why = str(found.reason())
+    why = found.reason()
     error_class = CloudTransientError if found.busy else CloudConflict
     if error is None:
-        return error_class(f"Could not {doing}: {why}.")
-    return restated(error, doing=doing, why=why, service=NOVA, error_class=error_class)
+        # Rendered until the cloud errors take Messages (dashboard.cloud.errors, issue 15).
+        failed = Message(
+            gettext_noop("Could not %(doing)s: %(why)s."), {"doing": doing, "why": why}
+        )
+        return error_class(str(failed))
+    return restated(error, doing=doing, why=str(why), service=NOVA, error_class=error_class)
 
 
 def _requested_since(
@@ -466,16 +470,31 @@ def server_security_groups(
         ports = list(conn.network.ports(device_id=server_id))
     if not ports:
         raise CloudPermanentError(
-            f"Could not {doing}: the server has no network interface. Attach one first."
+            str(
+                Message(
+                    gettext_noop(
+                        "Could not %(doing)s: the server has no network interface. Attach one "
+                        "first."
+                    ),
+                    {"doing": doing},
+                )
+            )
         )
     for port in ports:
         if sorted(port.security_group_ids or []) == wanted:
             continue
         if port.is_port_security_enabled is False and wanted:
             raise CloudPermanentError(
-                f"Could not {doing}: port “{port.name or port.id}” has port security turned "
-                "off, so it cannot have security groups. Turn port security on for that port "
-                "first, or choose no groups."
+                str(
+                    Message(
+                        gettext_noop(
+                            "Could not %(doing)s: port “%(port)s” has port security turned off, "
+                            "so it cannot have security groups. Turn port security on for that "
+                            "port first, or choose no groups."
+                        ),
+                        {"doing": doing, "port": port.name or port.id},
+                    )
+                )
             )
         try:
             with translated(doing=doing, service=NEUTRON):
@@ -488,7 +507,7 @@ def server_security_groups(
             raise restated(
                 exc,
                 doing=doing,
-                why="a port of the server changed meanwhile; trying again",
+                why=gettext_noop("a port of the server changed meanwhile; trying again"),
                 service=NEUTRON,
                 error_class=CloudTransientError,
             ) from exc
