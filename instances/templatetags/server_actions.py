@@ -29,21 +29,26 @@ def _action_url(action: str) -> str:
 
 
 @cache
-def _labels(language: str | None) -> dict[str, str]:
-    """The actions' button labels in `language`, translated once, not once per row."""
-    return {action: gettext(rule.label) for action, rule in RULES.items()}
-
-
-@cache
-def _menu_words(language: str | None) -> dict[str, str]:
-    """The menu's own words in `language`, translated once, not once per row."""
+def _words(language: str | None) -> dict[str, Any]:
+    """The menu's words in `language` (the actions' labels under "actions"), translated once,
+    not once per row; the sentences naming the server are formats, filled in per row."""
     return {
+        "actions": {action: gettext(rule.label) for action, rule in RULES.items()},
         "locked": gettext("Locked"),
         "locked_title": gettext(
             "Locked: unlock it to start, stop, reboot, resize, rebuild or delete it"
         ),
         "more": gettext("More"),
-        "actions": gettext("Actions"),
+        "actions_menu": gettext("Actions"),
+        # Translators: a confirmation, as in "Shut off server “web-1”?".
+        "confirm": gettext("%(action)s server “%(name)s”?"),
+        # Translators: a button's label for screen readers, as in "Start web-1".
+        "aria_label": gettext("%(action)s %(name)s"),
+        "confirm_delete": gettext(
+            "Delete server “%(name)s”? Its disk is lost; this cannot be undone."
+        ),
+        "menu_aria_label": gettext("Actions on %(name)s"),
+        "more_aria_label": gettext("More actions on %(name)s"),
     }
 
 
@@ -60,19 +65,17 @@ def server_action_menu(server: Server, may: Collection[str]) -> dict[str, Any]:
     """The buttons of the actions the session may take on the server now."""
     name, state = server.name_or_id, mirror_state(server)
     forms = action_forms(Server)
-    labels = _labels(get_language())
+    words = _words(get_language())
+    labels = words["actions"]
     buttons = {
         action: {
             "label": labels[action],
             "url": _action_url(action).replace(_ANY_ID, str(server.pk)),
             "post": not forms[action].base_fields,
-            # Translators: a confirmation, as in "Shut off server “web-1”?".
-            "confirm": gettext("%(action)s server “%(name)s”?")
-            % {"action": labels[action], "name": name}
+            "confirm": words["confirm"] % {"action": labels[action], "name": name}
             if rule.destructive
             else "",
-            # Translators: a button's label for screen readers, as in "Start web-1".
-            "aria_label": gettext("%(action)s %(name)s") % {"action": labels[action], "name": name},
+            "aria_label": words["aria_label"] % {"action": labels[action], "name": name},
         }
         for action, rule in RULES.items()
         if _offered(state, action, may)
@@ -80,14 +83,12 @@ def server_action_menu(server: Server, may: Collection[str]) -> dict[str, Any]:
     primary = next((action for action in PRIMARY if action in buttons), None)
     delete = buttons.pop("delete", None)
     if delete is not None:
-        delete["confirm"] = gettext(
-            "Delete server “%(name)s”? Its disk is lost; this cannot be undone."
-        ) % {"name": name}
+        delete["confirm"] = words["confirm_delete"] % {"name": name}
     return {
         "primary": [buttons.pop(primary)] if primary else [],
         "more": list(buttons.values()),
         "delete": delete,
-        "words": _menu_words(get_language()),
-        "aria_label": gettext("Actions on %(name)s") % {"name": name},
-        "more_aria_label": gettext("More actions on %(name)s") % {"name": name},
+        "words": words,
+        "aria_label": words["menu_aria_label"] % {"name": name},
+        "more_aria_label": words["more_aria_label"] % {"name": name},
     }
