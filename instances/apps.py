@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class InstancesConfig(AppConfig):
     name = "instances"
-    verbose_name = "Instances"
+    verbose_name = _("Instances")
 
     def ready(self) -> None:
         """Fill in the hooks of the apps below, which import nothing of this one: how servers

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy
 
 from dashboard.cloud.connection import Connection, user_connection
 from dashboard.cloud.errors import CloudPermanentError, translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.policy import policy_allows
 from dashboard.sessions import CloudSession
 from instances.models import Server
@@ -35,15 +37,23 @@ from instances.reconcile import NOVA
 LIVE_READ_TIMEOUT = 10.0
 # Console types, in the order they are tried: the first the cloud has enabled wins.
 CONSOLE_TYPES = ("novnc", "spice-html5", "serial")
-CONSOLE_LABELS = {"novnc": "noVNC", "spice-html5": "SPICE", "serial": "Serial console"}
+CONSOLE_LABELS = {
+    "novnc": "noVNC",
+    "spice-html5": "SPICE",
+    "serial": gettext_lazy("Serial console"),
+}
 # Nova answers 400 for a console type the cloud has not enabled and 409 for a server that has
 # no console now; either way the next type is tried, and the last answer explains the failure.
 FALLBACK_STATUSES = (400, 409)
 CONSOLE_ADVICE = {
-    400: "none of the console types the dashboard offers (noVNC, SPICE, serial) is enabled "
-    "in this cloud. Ask the cloud's operators to enable one",
-    409: "the server has no console in its current state (it must be running). Start it, "
-    "then try again",
+    400: gettext_noop(
+        "none of the console types the dashboard offers (noVNC, SPICE, serial) is enabled "
+        "in this cloud. Ask the cloud's operators to enable one"
+    ),
+    409: gettext_noop(
+        "the server has no console in its current state (it must be running). Start it, "
+        "then try again"
+    ),
 }
 # How much of the console log the page shows; the download has all of it.
 CONSOLE_LOG_LINES = 200
@@ -58,7 +68,7 @@ class ConsoleLink:
 
     @property
     def label(self) -> str:
-        return CONSOLE_LABELS.get(self.type, self.type)
+        return str(CONSOLE_LABELS.get(self.type, self.type))
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,11 @@ def _utc(value: str | None) -> datetime | None:
     return moment
 
 
+def _doing(msgid: str, server: Server) -> str:
+    # A Message once the cloud errors take them (dashboard.cloud.errors, issue 15).
+    return str(Message(msgid, {"name": server.name_or_id}))
+
+
 def live_connection(keystone: CloudSession) -> Connection:
     """The signed-in user's connection to their project, with the short live-read timeout."""
     return user_connection(
@@ -116,7 +131,7 @@ def console_link_create(
     for console_type in console_types:
         try:
             with translated(
-                doing=f"open a console on server “{server.name_or_id}”",
+                doing=_doing(gettext_noop("open a console on server “%(name)s”"), server),
                 service=NOVA,
                 advice=CONSOLE_ADVICE,
             ):
@@ -135,14 +150,16 @@ def console_link_create(
 
 def console_log_read(*, conn: Connection, server: Server, lines: int | None = None) -> str:
     """The server's console output: its last `lines` lines, or all of it."""
-    with translated(doing=f"read the console log of server “{server.name_or_id}”", service=NOVA):
+    doing = _doing(gettext_noop("read the console log of server “%(name)s”"), server)
+    with translated(doing=doing, service=NOVA):
         output = conn.compute.get_server_console_output(server.id, length=lines)
     return str(output.get("output") or "")
 
 
 def action_log_list(*, conn: Connection, server: Server) -> list[ActionLogEntry]:
     """Nova's action log of the server, newest first."""
-    with translated(doing=f"read the action log of server “{server.name_or_id}”", service=NOVA):
+    doing = _doing(gettext_noop("read the action log of server “%(name)s”"), server)
+    with translated(doing=doing, service=NOVA):
         actions = list(conn.compute.server_actions(server.id))
     return [
         ActionLogEntry(

@@ -1,6 +1,7 @@
 """Key pair filters."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.filtersets import ProjectFilterSet
 from instances.models import KeyPair
@@ -9,7 +10,7 @@ from instances.models import KeyPair
 class KeyPairFilterSet(ProjectFilterSet):
     search_fields = ("name", "fingerprint")
     type = django_filters.ChoiceFilter(
-        choices=[("ssh", "SSH"), ("x509", "X.509")], empty_label="Any type", label="Type"
+        choices=[("ssh", "SSH"), ("x509", "X.509")], empty_label=_("Any type"), label=_("Type")
     )
 
     class Meta:

@@ -4,14 +4,17 @@ from typing import Any
 
 import django_filters
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
+from instances.lifecycle import STATUS_LABELS
 from instances.models import Server
 from instances.selectors.servers import launch_flavor_list, launch_image_list
 from networks.models import FloatingIP
 
+# The statuses people filter by: Nova's raw value, shown with its label.
 STATUSES = [
-    (status, status.replace("_", " ").capitalize())
+    (status, STATUS_LABELS[status])
     for status in (
         "ACTIVE",
         "BUILD",
@@ -31,19 +34,23 @@ STATUSES = [
 
 class ServerFilterSet(ProjectFilterSet):
     search_fields = ("name", "id")
-    status = django_filters.ChoiceFilter(choices=STATUSES, empty_label="Any status", label="Status")
+    status = django_filters.ChoiceFilter(
+        choices=STATUSES, empty_label=_("Any status"), label=_("Status")
+    )
     ip = django_filters.CharFilter(
         method="filter_ip",
-        label="IP address",
-        help_text="A fixed or floating address, or its beginning.",
+        label=_("IP address"),
+        help_text=_("A fixed or floating address, or its beginning."),
     )
     # Related choices are scoped to what the session's project may see.
-    image = ProjectChoiceFilter(selector=launch_image_list, empty_label="Any image", label="Image")
+    image = ProjectChoiceFilter(
+        selector=launch_image_list, empty_label=_("Any image"), label=_("Image")
+    )
     flavor = ProjectChoiceFilter(
         selector=launch_flavor_list,
         method="filter_flavor",
-        empty_label="Any flavor",
-        label="Flavor",
+        empty_label=_("Any flavor"),
+        label=_("Flavor"),
     )
 
     class Meta:

@@ -15,7 +15,10 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest
 from dashboard.web.forms import NameField, ProjectForm
 from instances.models import KeyPair
@@ -25,7 +28,7 @@ from instances.services import keypairs as services
 
 # Nova's key pair names since microversion 2.92.
 NAME = re.compile(r"^[_\-@. a-zA-Z0-9]+$")
-KEY_TYPES = [("ed25519", "Ed25519 (recommended)"), ("rsa", "RSA 4096")]
+KEY_TYPES = [("ed25519", _("Ed25519 (recommended)")), ("rsa", "RSA 4096")]
 RSA_BITS = 4096
 
 
@@ -62,12 +65,15 @@ def clean_keypair_name(name: str, *, user_id: str) -> str:
     """A new key pair's name: Nova's characters, and not one the user already has."""
     if not NAME.match(name):
         raise forms.ValidationError(
-            "Use only letters, digits, spaces and the characters - _ . @ in the name."
+            gettext("Use only letters, digits, spaces and the characters - _ . @ in the name.")
         )
     if keypair_name_taken(user_id=user_id, name=name):
         raise forms.ValidationError(
-            f"You already have a key pair named “{name}”. Choose another name, or delete "
-            "that key pair first."
+            gettext(
+                "You already have a key pair named “%(name)s”. Choose another name, or delete "
+                "that key pair first."
+            )
+            % {"name": name}
         )
     return name
 
@@ -79,8 +85,10 @@ def clean_public_key(text: str) -> str:
         serialization.load_ssh_public_key(public_key.encode())
     except (ValueError, UnsupportedAlgorithm):
         raise forms.ValidationError(
-            "This is not an OpenSSH public key. Paste the single line of your .pub file "
-            "(it starts with ssh-ed25519, ssh-rsa or ecdsa-sha2-…), not the private key."
+            gettext(
+                "This is not an OpenSSH public key. Paste the single line of your .pub file "
+                "(it starts with ssh-ed25519, ssh-rsa or ecdsa-sha2-…), not the private key."
+            )
         ) from None
     return public_key
 
@@ -103,13 +111,14 @@ class KeyPairNameForm(UserForm):
     policy = ("nova", "os_compute_api:os-keypairs:create")
 
     name = NameField(
-        help_text="Letters, digits, spaces and - _ . @; unique among your key pairs.",
+        label=_("Name"),
+        help_text=_("Letters, digits, spaces and - _ . @; unique among your key pairs."),
     )
 
     def clean_name(self) -> str:
         return clean_keypair_name(self.cleaned_data["name"], user_id=self.user_id)
 
-    def import_request(self, public_key: str, *, description: str) -> OperationRequest:
+    def import_request(self, public_key: str, *, description: Message) -> OperationRequest:
         """Import `public_key` as the user's key pair of the form's name."""
         name = self.cleaned_data["name"]
         return OperationRequest(
@@ -127,9 +136,12 @@ class KeyPairImportForm(KeyPairNameForm):
     action = "import"
 
     public_key = forms.CharField(
+        label=_("Public key"),
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text="The whole line of an OpenSSH public key (the contents of a .pub file), "
-        "such as “ssh-ed25519 AAAA… you@laptop”.",
+        help_text=_(
+            "The whole line of an OpenSSH public key (the contents of a .pub file), "
+            "such as “ssh-ed25519 AAAA… you@laptop”."
+        ),
     )
 
     def clean_public_key(self) -> str:
@@ -138,7 +150,8 @@ class KeyPairImportForm(KeyPairNameForm):
     def operation_request(self) -> OperationRequest:
         name = self.cleaned_data["name"]
         return self.import_request(
-            self.cleaned_data["public_key"], description=f"Import key pair “{name}”"
+            self.cleaned_data["public_key"],
+            description=Message(gettext_noop("Import key pair “%(name)s”"), {"name": name}),
         )
 
 
@@ -149,11 +162,13 @@ class KeyPairCreateForm(KeyPairNameForm):
     action = "create"
 
     key_type = forms.ChoiceField(
-        label="Key type",
+        label=_("Key type"),
         choices=KEY_TYPES,
         initial="ed25519",
-        help_text="The dashboard generates the key pair and gives Nova only its public key. "
-        "The private key is shown to you once, right after you create it: save it then.",
+        help_text=_(
+            "The dashboard generates the key pair and gives Nova only its public key. "
+            "The private key is shown to you once, right after you create it: save it then."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -165,7 +180,8 @@ class KeyPairCreateForm(KeyPairNameForm):
         if self.generated is None:
             self.generated = keypair_generate(key_type=self.cleaned_data["key_type"], comment=name)
         return self.import_request(
-            self.generated.public_key, description=f"Create key pair “{name}”"
+            self.generated.public_key,
+            description=Message(gettext_noop("Create key pair “%(name)s”"), {"name": name}),
         )
 
 
@@ -178,7 +194,7 @@ class KeyPairDeleteForm(UserForm):
         keypair: KeyPair = self.obj
         return OperationRequest(
             service=services.keypair_delete,
-            description=f"Delete key pair “{keypair.name}”",
+            description=Message(gettext_noop("Delete key pair “%(name)s”"), {"name": keypair.name}),
             target_type="keypair",
             target_id=keypair.id,
             target_name=keypair.name,

@@ -11,10 +11,15 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import NameField, ProjectForm
+from instances.forms.servers import flavor_label
 from instances.lifecycle import RULES, mirror_state, refusal
 from instances.models import Flavor, Image, Server
 from instances.selectors.server_actions import (
@@ -58,7 +63,7 @@ class ServerActionForm(ProjectForm):
     model = Server
     template_name = "instances/server_action_form.html"
     obj: Server
-    intro = ""  # what the action does, shown above the fields
+    intro: str | Promise = ""  # what the action does, shown above the fields
 
     @classmethod
     def refusal_for(cls, server: Server) -> str:
@@ -74,14 +79,19 @@ class ServerActionForm(ProjectForm):
         return data
 
     def server_request(
-        self, service: Service, params: dict[str, Any] | None = None, *, description: str = ""
+        self,
+        service: Service,
+        params: dict[str, Any] | None = None,
+        *,
+        description: Message | None = None,
     ) -> OperationRequest:
         """The operation of `service` on the server, with its options; described by default as
-        the action's verb and the server's name ("Start server “web-1”")."""
-        server, verb = self.obj, RULES[self.action].verb
+        the action's rule says, with the server's name ("Start server “web-1”")."""
+        server = self.obj
         return OperationRequest(
             service=service,
-            description=description or f"{verb[:1].upper()}{verb[1:]} server “{server.name_or_id}”",
+            description=description
+            or Message(RULES[self.action].description, {"name": server.name_or_id}),
             target_type="server",
             target_id=server.id,
             target_name=server.name,
@@ -233,18 +243,18 @@ class ServerDeleteForm(ServerActionForm):
 
 class FlavorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Flavor) -> str:
-        return f"{obj.name} ({obj.vcpus} vCPU, {obj.ram} MiB RAM, {obj.disk} GiB disk)"
+        return flavor_label(obj)
 
 
 class ResizeForm(ServerActionForm):
     action = "resize"
     policy = nova("servers:resize")
-    intro = (
+    intro = _(
         "The server restarts with the new flavor's vCPUs, RAM and disk, then waits for you to "
         "confirm the resize (or revert it) on its page."
     )
 
-    flavor = FlavorChoiceField(queryset=Flavor.objects.none(), empty_label=None)
+    flavor = FlavorChoiceField(queryset=Flavor.objects.none(), empty_label=None, label=_("Flavor"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -256,9 +266,12 @@ class ResizeForm(ServerActionForm):
         flavor: Flavor = self.cleaned_data["flavor"]
         if 0 < flavor.disk < self.obj.disk:
             raise forms.ValidationError(
-                f"{flavor.name} has a {flavor.disk} GiB disk, smaller than the server's "
-                f"{self.obj.disk} GiB, and Nova cannot shrink a disk. Choose a flavor with at "
-                f"least {self.obj.disk} GiB."
+                gettext(
+                    "%(flavor)s has a %(disk)s GiB disk, smaller than the server's "
+                    "%(server_disk)s GiB, and Nova cannot shrink a disk. Choose a flavor with at "
+                    "least %(server_disk)s GiB."
+                )
+                % {"flavor": flavor.name, "disk": flavor.disk, "server_disk": self.obj.disk}
             )
         return flavor
 
@@ -267,22 +280,28 @@ class ResizeForm(ServerActionForm):
         return self.server_request(
             services.server_resize,
             {"flavor_id": flavor.id, "flavor_name": flavor.name},
-            description=f"Resize server “{self.obj.name_or_id}” to {flavor.name}",
+            description=Message(
+                gettext_noop("Resize server “%(name)s” to %(flavor)s"),
+                {"name": self.obj.name_or_id, "flavor": flavor.name},
+            ),
         )
 
 
 class RebuildForm(ServerActionForm):
     action = "rebuild"
     policy = nova("servers:rebuild")
-    intro = (
+    intro = _(
         "Rebuilding replaces the server's disk with a fresh copy of the image: everything "
         "written to the disk is lost. Its addresses, flavor and ID stay."
     )
 
-    image = forms.ModelChoiceField(queryset=Image.objects.none(), empty_label=None)
+    image = forms.ModelChoiceField(
+        queryset=Image.objects.none(), empty_label=None, label=_("Image")
+    )
     name = NameField(
         required=False,
-        help_text="A new name for the server; leave empty to keep its name.",
+        label=_("Name"),
+        help_text=_("A new name for the server; leave empty to keep its name."),
     )
 
     @classmethod
@@ -300,7 +319,10 @@ class RebuildForm(ServerActionForm):
         return self.server_request(
             services.server_rebuild,
             {"image_id": image.id, "name": self.cleaned_data["name"]},
-            description=(f"Rebuild server “{self.obj.name_or_id}” from image “{image.name_or_id}”"),
+            description=Message(
+                gettext_noop("Rebuild server “%(name)s” from image “%(image)s”"),
+                {"name": self.obj.name_or_id, "image": image.name_or_id},
+            ),
         )
 
 
@@ -308,7 +330,7 @@ class RenameForm(ServerActionForm):
     action = "rename"
     policy = nova("servers:update")
 
-    name = NameField()
+    name = NameField(label=_("Name"))
 
     @classmethod
     def initial_for(cls, obj: Server) -> dict[str, Any]:
@@ -319,16 +341,19 @@ class RenameForm(ServerActionForm):
         return self.server_request(
             services.server_rename,
             {"name": name},
-            description=f"Rename server “{self.obj.name_or_id}” to “{name}”",
+            description=Message(
+                gettext_noop("Rename server “%(name)s” to “%(new_name)s”"),
+                {"name": self.obj.name_or_id, "new_name": name},
+            ),
         )
 
 
 class SnapshotForm(ServerActionForm):
     action = "snapshot"
     policy = nova("servers:create_image")
-    intro = "The snapshot becomes an image of your project that new servers can boot from."
+    intro = _("The snapshot becomes an image of your project that new servers can boot from.")
 
-    name = NameField(label="Snapshot name")
+    name = NameField(label=_("Snapshot name"))
 
     @classmethod
     def initial_for(cls, obj: Server) -> dict[str, Any]:
@@ -339,7 +364,10 @@ class SnapshotForm(ServerActionForm):
         return self.server_request(
             services.server_snapshot,
             {"name": name},
-            description=f"Create snapshot “{name}” of server “{self.obj.name_or_id}”",
+            description=Message(
+                gettext_noop("Create snapshot “%(snapshot)s” of server “%(name)s”"),
+                {"name": self.obj.name_or_id, "snapshot": name},
+            ),
         )
 
 
@@ -352,7 +380,8 @@ class SecurityGroupsForm(ServerActionForm):
         queryset=SecurityGroup.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Every interface of the server gets exactly the groups checked here.",
+        label=_("Security groups"),
+        help_text=_("Every interface of the server gets exactly the groups checked here."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -364,17 +393,30 @@ class SecurityGroupsForm(ServerActionForm):
 
     def operation_request(self) -> OperationRequest:
         groups: list[SecurityGroup] = list(self.cleaned_data["security_groups"])
-        names = ", ".join(f"“{group.name_or_id}”" for group in groups) or "none"
+        names = ", ".join(f"“{group.name_or_id}”" for group in groups)
+        description = (
+            Message(
+                gettext_noop("Set the security groups of server “%(name)s” to %(groups)s"),
+                {"name": self.obj.name_or_id, "groups": names},
+            )
+            if groups
+            else Message(
+                gettext_noop("Remove every security group of server “%(name)s”"),
+                {"name": self.obj.name_or_id},
+            )
+        )
         return self.server_request(
             services.server_security_groups,
             {"security_group_ids": [group.id for group in groups]},
-            description=f"Set the security groups of server “{self.obj.name_or_id}” to {names}",
+            description=description,
         )
 
 
 class PortChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Port) -> str:
-        addresses = ", ".join(fixed["ip_address"] for fixed in obj.fixed_ips) or "no address"
+        addresses = ", ".join(fixed["ip_address"] for fixed in obj.fixed_ips) or gettext(
+            "no address"
+        )
         network = obj.network.name_or_id if obj.network else obj.network_id
         return f"{obj.name_or_id} ({network}: {addresses})"
 
@@ -386,13 +428,14 @@ class InterfaceAttachForm(ServerActionForm):
     network = forms.ModelChoiceField(
         queryset=Network.objects.none(),
         required=False,
-        help_text="Nova makes a new port on this network.",
+        label=_("Network"),
+        help_text=_("Nova makes a new port on this network."),
     )
     port = PortChoiceField(
         queryset=Port.objects.none(),
         required=False,
-        label="Or an existing port",
-        help_text="One of your ports that nothing uses yet.",
+        label=_("Or an existing port"),
+        help_text=_("One of your ports that nothing uses yet."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -406,29 +449,36 @@ class InterfaceAttachForm(ServerActionForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if bool(data.get("network")) == bool(data.get("port")):
-            raise forms.ValidationError("Choose either a network or a port, not both.")
+            raise forms.ValidationError(gettext("Choose either a network or a port, not both."))
         return data
 
     def operation_request(self) -> OperationRequest:
         port: Port | None = self.cleaned_data.get("port")
+        name = self.obj.name_or_id
         if port is not None:
-            params, onto = {"port_id": port.id}, f"port “{port.name_or_id}”"
+            params = {"port_id": port.id}
+            description = Message(
+                gettext_noop("Attach server “%(name)s” to port “%(port)s”"),
+                {"name": name, "port": port.name_or_id},
+            )
         else:
             network: Network = self.cleaned_data["network"]
-            params, onto = {"network_id": network.id}, f"network “{network.name_or_id}”"
+            params = {"network_id": network.id}
+            description = Message(
+                gettext_noop("Attach server “%(name)s” to network “%(network)s”"),
+                {"name": name, "network": network.name_or_id},
+            )
         return self.server_request(
-            services.server_interface_attach,
-            params,
-            description=f"Attach server “{self.obj.name_or_id}” to {onto}",
+            services.server_interface_attach, params, description=description
         )
 
 
 class InterfaceDetachForm(ServerActionForm):
     action = "interface_detach"
     policy = nova("os-attach-interfaces:delete")
-    intro = "A port Nova made for the server is deleted with the interface; your own ports stay."
+    intro = _("A port Nova made for the server is deleted with the interface; your own ports stay.")
 
-    port = PortChoiceField(queryset=Port.objects.none(), empty_label=None)
+    port = PortChoiceField(queryset=Port.objects.none(), empty_label=None, label=_("Port"))
 
     @classmethod
     def applies_to(cls, obj: Server) -> bool:
@@ -446,7 +496,10 @@ class InterfaceDetachForm(ServerActionForm):
         return self.server_request(
             services.server_interface_detach,
             {"port_id": port.id},
-            description=f"Detach port “{port.name_or_id}” from server “{self.obj.name_or_id}”",
+            description=Message(
+                gettext_noop("Detach port “%(port)s” from server “%(name)s”"),
+                {"name": self.obj.name_or_id, "port": port.name_or_id},
+            ),
         )
 
 
@@ -467,7 +520,7 @@ class ServerFloatingIPForm(ServerActionForm, FloatingIPForm):
         return super().target_ports().filter(device_id=self.obj.id)
 
     def device_label(self) -> str:
-        return f"server “{self.obj.name_or_id}”"
+        return gettext("server “%(name)s”") % {"name": self.obj.name_or_id}
 
     def operation_request(self) -> OperationRequest:
         server = self.obj
@@ -490,7 +543,9 @@ class ServerFloatingIPAssociateForm(ServerFloatingIPForm, FloatingIPAssociateFor
 
 class ServerFloatingIPDisassociateForm(ServerFloatingIPForm, FloatingIPDisassociateForm):
     action = "floating_ip_disassociate"
-    intro = "The floating IP stays allocated to your project; release it on the Floating IPs page."
+    intro = _(
+        "The floating IP stays allocated to your project; release it on the Floating IPs page."
+    )
 
     @classmethod
     def applies_to(cls, obj: Any) -> bool:

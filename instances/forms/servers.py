@@ -7,10 +7,15 @@ import re
 from typing import Any
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest
 from dashboard.web.forms import NameField
 from instances.forms.keypairs import (
@@ -65,8 +70,21 @@ def launch_names(name: str, count: int) -> list[str]:
     return [name] if count == 1 else [f"{name}-{index}" for index in range(1, count + 1)]
 
 
+MiB = 1024**2
+
+
 def _size(amount: int) -> str:
-    return f"{amount / 1024:.1f} KiB"
+    return str(filesizeformat(amount))
+
+
+def flavor_label(flavor: Flavor) -> str:
+    """A flavor as choices show it: “m1.tiny — 1 vCPU, 512.0 MB RAM, 1.0 GB disk”."""
+    return gettext("%(name)s — %(vcpus)s vCPU, %(ram)s RAM, %(disk)s disk") % {
+        "name": flavor.name,
+        "vcpus": flavor.vcpus,
+        "ram": filesizeformat(flavor.ram * MiB),
+        "disk": filesizeformat(flavor.disk * GiB),
+    }
 
 
 class OrderedChoices(forms.SelectMultiple):
@@ -99,7 +117,7 @@ class OrderedChoices(forms.SelectMultiple):
                 **attrs,
                 "class": "form-select",
                 "id": f"{attrs.get('id', name)}_{index + 1}",
-                "aria-label": f"Interface {index + 1}",
+                "aria-label": gettext("Interface %(number)s") % {"number": index + 1},
             }
             chosen = values[index] if index < len(values) else ""
             parts.append(
@@ -115,12 +133,8 @@ class OrderedChoices(forms.SelectMultiple):
 
 def _port_label(port: Any) -> str:
     addresses = ", ".join(entry.get("ip_address", "") for entry in port.fixed_ips)
-    network = port.network.name_or_id if port.network else "unknown network"
+    network = port.network.name_or_id if port.network else gettext("unknown network")
     return f"{port.name_or_id} ({network}{', ' if addresses else ''}{addresses})"
-
-
-def _flavor_label(flavor: Flavor) -> str:
-    return f"{flavor.name} — {flavor.vcpus} vCPU, {flavor.ram} MiB RAM, {flavor.disk} GiB disk"
 
 
 class ServerLaunchForm(UserForm):
@@ -132,62 +146,77 @@ class ServerLaunchForm(UserForm):
     on_object = False
     policy = ("nova", "os_compute_api:servers:create")
 
-    name = NameField()
+    name = NameField(label=_("Name"))
     count = forms.IntegerField(
+        label=_("Count"),
         min_value=1,
         max_value=MAX_LAUNCH_COUNT,
         initial=1,
-        help_text=f"1 to {MAX_LAUNCH_COUNT}; several servers are named name-1, name-2, …",
+        help_text=format_lazy(
+            _("1 to {count}; several servers are named name-1, name-2, …"), count=MAX_LAUNCH_COUNT
+        ),
         error_messages={
-            "min_value": "Launch at least 1 server.",
-            "max_value": f"Launch at most {MAX_LAUNCH_COUNT} servers at once.",
+            "min_value": _("Launch at least 1 server."),
+            "max_value": format_lazy(
+                _("Launch at most {count} servers at once."), count=MAX_LAUNCH_COUNT
+            ),
         },
     )
-    image_id = forms.ChoiceField(label="Image")
-    flavor_id = forms.ChoiceField(label="Flavor")
+    image_id = forms.ChoiceField(label=_("Image"))
+    flavor_id = forms.ChoiceField(label=_("Flavor"))
     nics = forms.MultipleChoiceField(
-        label="Networks and ports, in order",
+        label=_("Networks and ports, in order"),
         widget=OrderedChoices,
-        help_text="The first choice becomes the server's first interface. A network gets a new "
-        "port; a port of yours that nothing uses is plugged in as it is.",
-        error_messages={"required": "Choose at least one network or port for the server."},
+        help_text=_(
+            "The first choice becomes the server's first interface. A network gets a new "
+            "port; a port of yours that nothing uses is plugged in as it is."
+        ),
+        error_messages={"required": _("Choose at least one network or port for the server.")},
     )
     security_groups = forms.MultipleChoiceField(
+        label=_("Security groups"),
         required=False,
-        help_text="Applied to the ports made on the chosen networks.",
+        help_text=_("Applied to the ports made on the chosen networks."),
     )
-    key_name = forms.ChoiceField(label="Key pair", required=False)
+    key_name = forms.ChoiceField(label=_("Key pair"), required=False)
     new_key_name = NameField(
-        label="Or a new key pair",
+        label=_("Or a new key pair"),
         required=False,
-        help_text="Name one to make it with this launch: paste its public key below to import "
-        "it, or leave that empty and the dashboard generates one (its private key is shown "
-        "once, with the launch).",
+        help_text=_(
+            "Name one to make it with this launch: paste its public key below to import "
+            "it, or leave that empty and the dashboard generates one (its private key is shown "
+            "once, with the launch)."
+        ),
     )
     new_public_key = forms.CharField(
-        label="Its public key",
+        label=_("Its public key"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
-        help_text="The line of an OpenSSH .pub file, such as “ssh-ed25519 AAAA… you@laptop”.",
+        help_text=_("The line of an OpenSSH .pub file, such as “ssh-ed25519 AAAA… you@laptop”."),
     )
     availability_zone = forms.CharField(
+        label=_("Availability zone"),
         max_length=255,
         required=False,
         widget=forms.TextInput(attrs={"list": "availability-zones"}),
-        help_text="Leave empty to let Nova choose.",
+        help_text=_("Leave empty to let Nova choose."),
     )
     user_data = forms.CharField(
+        label=_("User data"),
         required=False,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
-        help_text="A cloud-init script or cloud-config, as text or as a file below; at most 64 "
-        "KiB once base64-encoded (about 48 KiB).",
+        help_text=_(
+            "A cloud-init script or cloud-config, as text or as a file below; at most 64 "
+            "KiB once base64-encoded (about 48 KiB)."
+        ),
     )
-    user_data_file = forms.FileField(label="User data file", required=False)
+    user_data_file = forms.FileField(label=_("User data file"), required=False)
     metadata = forms.CharField(
+        label=_("Metadata"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
-        help_text="One key=value per line.",
+        help_text=_("One key=value per line."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -198,12 +227,12 @@ class ServerLaunchForm(UserForm):
         self.images = {image.id: image for image in launch_image_list(project_id=project_id)}
         self.flavors = {flavor.id: flavor for flavor in launch_flavor_list(project_id=project_id)}
         self.choice("image_id").choices = [
-            ("", "Choose an image"),
+            ("", gettext("Choose an image")),
             *((image.id, image.name_or_id) for image in self.images.values()),
         ]
         self.choice("flavor_id").choices = [
-            ("", "Choose a flavor"),
-            *((flavor.id, _flavor_label(flavor)) for flavor in self.flavors.values()),
+            ("", gettext("Choose a flavor")),
+            *((flavor.id, flavor_label(flavor)) for flavor in self.flavors.values()),
         ]
         networks = [
             (f"{NETWORK}:{network.id}", network.name_or_id)
@@ -213,26 +242,40 @@ class ServerLaunchForm(UserForm):
             (f"{PORT}:{port.id}", _port_label(port))
             for port in launch_port_list(project_id=project_id)
         ]
-        self.choice("nics").choices = [("Networks", networks), ("Unused ports", ports)]
+        self.choice("nics").choices = [
+            (gettext("Networks"), networks),
+            (gettext("Unused ports"), ports),
+        ]
         groups = list(launch_security_group_list(project_id=project_id))
         self.choice("security_groups").choices = [(group.id, group.name) for group in groups]
         self.fields["security_groups"].initial = [g.id for g in groups if g.name == "default"]
         self.choice("key_name").choices = [
-            ("", "No key pair"),
+            ("", gettext("No key pair")),
             *((keypair.name, keypair.name) for keypair in keypair_list(user_id=self.user_id)),
         ]
         self.fields["key_name"].help_text = format_html(
-            'Its public key is installed for SSH. Your key pairs are on <a href="{}">Key '
-            "Pairs</a>; or make one with this launch, below.",
+            gettext(
+                'Its public key is installed for SSH. Your key pairs are on <a href="{}">Key '
+                "Pairs</a>; or make one with this launch, below."
+            ),
             reverse("instances:keypair_list"),
         )
         self.availability_zones = availability_zone_names()
         for name, message in (
-            ("image_id", "This image is not available to your project; choose one of the list."),
-            ("flavor_id", "This flavor is not available to your project; choose one of the list."),
-            ("nics", "Choose networks and ports of the list (yours or shared)."),
-            ("security_groups", "Choose security groups of your project."),
-            ("key_name", "This is not one of your key pairs; pick one, or name a new one."),
+            (
+                "image_id",
+                gettext("This image is not available to your project; choose one of the list."),
+            ),
+            (
+                "flavor_id",
+                gettext("This flavor is not available to your project; choose one of the list."),
+            ),
+            ("nics", gettext("Choose networks and ports of the list (yours or shared).")),
+            ("security_groups", gettext("Choose security groups of your project.")),
+            (
+                "key_name",
+                gettext("This is not one of your key pairs; pick one, or name a new one."),
+            ),
         ):
             self.fields[name].error_messages["invalid_choice"] = message
 
@@ -254,7 +297,9 @@ class ServerLaunchForm(UserForm):
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"]
         if not name.isprintable():
-            raise forms.ValidationError("Use printable characters only (no tabs or newlines).")
+            raise forms.ValidationError(
+                gettext("Use printable characters only (no tabs or newlines).")
+            )
         return name
 
     def clean_nics(self) -> list[dict[str, str]]:
@@ -262,7 +307,7 @@ class ServerLaunchForm(UserForm):
         for value in self.cleaned_data["nics"]:
             kind, _, object_id = value.partition(":")
             if kind == PORT and {"port": object_id} in nics:
-                raise forms.ValidationError("A port can be chosen once only.")
+                raise forms.ValidationError(gettext("A port can be chosen once only."))
             nics.append({"uuid": object_id} if kind == NETWORK else {"port": object_id})
         return nics
 
@@ -275,16 +320,25 @@ class ServerLaunchForm(UserForm):
             key, value = key.strip(), value.strip()
             if not separator or not METADATA_KEY.match(key):
                 raise forms.ValidationError(
-                    f"Line {number} is not key=value with a key of letters, digits, spaces "
-                    "and - _ : . (at most 255 characters)."
+                    gettext(
+                        "Line %(number)s is not key=value with a key of letters, digits, spaces "
+                        "and - _ : . (at most 255 characters)."
+                    )
+                    % {"number": number}
                 )
             if key == OPERATION_METADATA_KEY:
-                raise forms.ValidationError(f"The key {key} is reserved for the dashboard.")
+                raise forms.ValidationError(
+                    gettext("The key %(key)s is reserved for the dashboard.") % {"key": key}
+                )
             if len(value) > MAX_METADATA_VALUE:
-                raise forms.ValidationError(f"The value of {key} is longer than 255 characters.")
+                raise forms.ValidationError(
+                    gettext("The value of %(key)s is longer than 255 characters.") % {"key": key}
+                )
             metadata[key] = value
         if len(metadata) > MAX_METADATA_ITEMS:
-            raise forms.ValidationError(f"At most {MAX_METADATA_ITEMS} metadata items.")
+            raise forms.ValidationError(
+                gettext("At most %(count)s metadata items.") % {"count": MAX_METADATA_ITEMS}
+            )
         return metadata
 
     # ---- the whole launch -----------------------------------------------------------------
@@ -293,7 +347,9 @@ class ServerLaunchForm(UserForm):
         data = super().clean()
         name, count = data.get("name"), data.get("count")
         if name and count and count > 1 and len(f"{name}-{count}") > MAX_NAME_LENGTH:
-            self.add_error("name", "Shorten the name: with the -N suffix it is too long (255).")
+            self.add_error(
+                "name", gettext("Shorten the name: with the -N suffix it is too long (255).")
+            )
         data["user_data"] = self._user_data(data)
         data["public_key"] = self._new_keypair(data)
         image = self.images.get(data.get("image_id", ""))
@@ -310,10 +366,12 @@ class ServerLaunchForm(UserForm):
         name, public_key = data.pop("new_key_name", ""), data.pop("new_public_key", "")
         if not name:
             if public_key:
-                self.add_error("new_key_name", "Name the new key pair this public key is for.")
+                self.add_error(
+                    "new_key_name", gettext("Name the new key pair this public key is for.")
+                )
             return ""
         if data.get("key_name"):
-            self.add_error("new_key_name", "Pick a key pair or name a new one, not both.")
+            self.add_error("new_key_name", gettext("Pick a key pair or name a new one, not both."))
             return ""
         data["key_name"] = name
         if public_key:
@@ -326,7 +384,9 @@ class ServerLaunchForm(UserForm):
         text, upload = data.get("user_data") or "", data.get("user_data_file")
         data.pop("user_data_file", None)
         if text and upload:
-            self.add_error("user_data_file", "Give the user data as text or as a file, not both.")
+            self.add_error(
+                "user_data_file", gettext("Give the user data as text or as a file, not both.")
+            )
             return ""
         field = "user_data_file" if upload else "user_data"
         raw = upload.read(MAX_USER_DATA + 1) if upload else text.encode()
@@ -334,9 +394,12 @@ class ServerLaunchForm(UserForm):
         if len(encoded) > MAX_USER_DATA:
             self.add_error(
                 field,
-                f"The user data is {_size(len(encoded))} or more once base64-encoded; Nova "
-                f"accepts at most {_size(MAX_USER_DATA)} (about 48 KiB before encoding). "
-                "Shorten it, or have it download the rest when the server boots.",
+                gettext(
+                    "The user data is %(size)s or more once base64-encoded; Nova accepts at "
+                    "most %(limit)s (about 48 KiB before encoding). Shorten it, or have it "
+                    "download the rest when the server boots."
+                )
+                % {"size": _size(len(encoded)), "limit": _size(MAX_USER_DATA)},
             )
             return ""
         return encoded
@@ -344,16 +407,32 @@ class ServerLaunchForm(UserForm):
     def _check_flavor_fits(self, image: Image, flavor: Flavor) -> None:
         problems = []
         if image.min_ram and flavor.ram < image.min_ram:
-            problems.append(f"the image needs at least {image.min_ram} MiB of RAM")
+            problems.append(
+                gettext("the image needs at least %(ram)s MiB of RAM") % {"ram": image.min_ram}
+            )
         if flavor.disk and image.min_disk and flavor.disk < image.min_disk:
-            problems.append(f"the image needs a disk of at least {image.min_disk} GiB")
+            problems.append(
+                gettext("the image needs a disk of at least %(disk)s GiB")
+                % {"disk": image.min_disk}
+            )
         if flavor.disk and image.size and image.size > flavor.disk * GiB:
-            problems.append(f"the image ({image.size / GiB:.1f} GiB) is larger than its disk")
+            problems.append(
+                gettext("the image (%(size)s) is larger than its disk")
+                % {"size": filesizeformat(image.size)}
+            )
         if problems:
             self.add_error(
                 "flavor_id",
-                f"Flavor {flavor.name} is too small for image {image.name_or_id}: "
-                f"{'; '.join(problems)}. Choose a larger flavor.",
+                gettext(
+                    "Flavor %(flavor)s is too small for image %(image)s: %(problems)s. Choose a "
+                    "larger flavor."
+                )
+                % {
+                    "flavor": flavor.name,
+                    "image": image.name_or_id,
+                    # Translators: separates the reasons a flavor is too small.
+                    "problems": gettext("; ").join(problems),
+                },
             )
 
     def _check_quota(self, flavor: Flavor, count: int) -> None:
@@ -365,16 +444,24 @@ class ServerLaunchForm(UserForm):
             if not line.fits
         ]
         if exceeded:
+            shortfalls = gettext("; ").join(
+                gettext("it needs %(needed)s %(unit)s but only %(left)s of %(limit)s are left")
+                % {
+                    "needed": line.needed,
+                    "unit": gettext(line.unit),
+                    "left": line.left,
+                    "limit": line.limit,
+                }
+                for line in exceeded
+            )
             self.add_error(
                 None,
-                "This launch does not fit your project's compute quota: "
-                + "; ".join(
-                    f"it needs {line.needed} {line.unit} but only {line.left} of "
-                    f"{line.limit} are left"
-                    for line in exceeded
+                gettext(
+                    "This launch does not fit your project's compute quota: %(shortfalls)s. "
+                    "Launch fewer or smaller servers, delete servers you no longer need, or ask "
+                    "a cloud administrator for a larger quota (the Overview shows your quotas)."
                 )
-                + ". Launch fewer or smaller servers, delete servers you no longer need, or ask "
-                "a cloud administrator for a larger quota (the Overview shows your quotas).",
+                % {"shortfalls": shortfalls},
             )
 
     def operation_requests(self) -> list[OperationRequest]:
@@ -384,7 +471,7 @@ class ServerLaunchForm(UserForm):
         return [
             OperationRequest(
                 service=server_create,
-                description=f"Launch server “{name}”",
+                description=Message(gettext_noop("Launch server “%(name)s”"), {"name": name}),
                 target_type="server",
                 target_name=name,
                 params={**params, "name": name},

@@ -8,17 +8,19 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
+from dashboard.i18n import gettext_noop
 from instances.models import Flavor, Image, ImageMember, Server
 from networks.models import FloatingIP, Network, Port, SecurityGroup
 from networks.selectors.access import shared_with
 from tenants.models import Quota
 from tenants.selectors.quotas import mirror_usage
 
-# The compute quotas a launch consumes, as Nova names them: (table label, unit in a sentence).
+# The compute quotas a launch consumes, as Nova names them: (table label, unit in a sentence),
+# msgids the pages translate.
 LAUNCH_QUOTAS = {
-    "instances": ("Instances", "instances"),
-    "cores": ("vCPUs", "vCPUs"),
-    "ram": ("RAM (MiB)", "MiB of RAM"),
+    "instances": (gettext_noop("Instances"), gettext_noop("instances")),
+    "cores": (gettext_noop("vCPUs"), gettext_noop("vCPUs")),
+    "ram": (gettext_noop("RAM (MiB)"), gettext_noop("MiB of RAM")),
 }
 
 

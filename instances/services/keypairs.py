@@ -12,17 +12,22 @@ from typing import Any
 
 from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudConflict, translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
 from dashboard.operations.services import operation_record_result
 from instances.reconcile import NOVA, keypair_id, reconcile_keypairs
 
 IMPORT_ADVICE = {
-    400: "the name or the public key is not valid. Use letters, digits, spaces, '-', '_' and "
-    "'.' in the name, and paste the whole line of an OpenSSH public key (a .pub file)",
+    400: gettext_noop(
+        "the name or the public key is not valid. Use letters, digits, spaces, '-', '_' and "
+        "'.' in the name, and paste the whole line of an OpenSSH public key (a .pub file)"
+    ),
     # Nova answers an exceeded key pair quota with 403, as it does a policy refusal.
-    403: "you have as many key pairs as the cloud allows, or its policy does not let you import "
-    "one. Delete a key pair you no longer need, or ask a cloud administrator",
+    403: gettext_noop(
+        "you have as many key pairs as the cloud allows, or its policy does not let you import "
+        "one. Delete a key pair you no longer need, or ask a cloud administrator"
+    ),
 }
 
 
@@ -44,7 +49,8 @@ def keypair_import_once(*, conn: Connection, name: str, public_key: str) -> None
     """Import `public_key` as the connection's user's key pair `name`; finding that key pair
     already holding the same key (an earlier attempt, or another operation of the same launch)
     is done, holding another key a conflict."""
-    doing = f"import key pair “{name}”"
+    # A Message once the cloud errors take them (dashboard.cloud.errors, issue 15).
+    doing = str(Message(gettext_noop("import key pair “%(name)s”"), {"name": name}))
     try:
         with translated(doing=doing, service=NOVA, advice=IMPORT_ADVICE):
             conn.compute.create_keypair(name=name, public_key=public_key.strip())
@@ -53,10 +59,21 @@ def keypair_import_once(*, conn: Connection, name: str, public_key: str) -> None
             existing = conn.compute.get_keypair(name)
         if not _same_key(existing, public_key):
             request = f", {taken.request_id}" if taken.request_id else ""
+            message = Message(
+                gettext_noop(
+                    "Could not %(doing)s: you already have a key pair named “%(name)s” with "
+                    "another public key (fingerprint %(fingerprint)s). Choose another name, or "
+                    "delete that key pair first. (Nova 409%(request)s)"
+                ),
+                {
+                    "doing": doing,
+                    "name": name,
+                    "fingerprint": existing.fingerprint,
+                    "request": request,
+                },
+            )
             raise CloudConflict(
-                f"Could not {doing}: you already have a key pair named “{name}” with another "
-                f"public key (fingerprint {existing.fingerprint}). Choose another name, or "
-                f"delete that key pair first. (Nova 409{request})",
+                str(message),
                 status_code=409,
                 request_id=taken.request_id,
             ) from taken
@@ -84,6 +101,7 @@ def _same_key(existing: Any, public_key: str) -> bool:
 def keypair_delete(*, conn: Connection, operation: Operation, name: str) -> None:
     """Delete the operation's user's key pair `name` (already gone counts as done); remove it
     from the mirror."""
-    with translated(doing=f"delete key pair “{name}”", service=NOVA):
+    doing = str(Message(gettext_noop("delete key pair “%(name)s”"), {"name": name}))
+    with translated(doing=doing, service=NOVA):
         conn.compute.delete_keypair(name, ignore_missing=True)
     reconcile_keypairs(conn=service_connection(), user_id=operation.user_id, names=[name])

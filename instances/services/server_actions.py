@@ -24,6 +24,7 @@ from dashboard.cloud.errors import (
     restated,
     translated,
 )
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
 from dashboard.operations.services import operation_record_result
@@ -56,7 +57,9 @@ def _state(server: Any) -> ServerState:
 
 
 def _doing(action: str, operation: Operation) -> str:
-    return f"{RULES[action].verb} server “{operation.target_label}”"
+    # A Message once the cloud errors take them (dashboard.cloud.errors, issue 15); rendered in
+    # the worker's language (English) until then.
+    return str(Message(RULES[action].doing, {"name": operation.target_label}))
 
 
 def _mirror(server_id: str, *, follow_up: bool = False) -> None:
@@ -73,7 +76,7 @@ def _nova_shows(
     wait the operation still succeeds: the follow-up reconcile picks the change up later."""
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
-        with translated(doing="read the server", service=NOVA):
+        with translated(doing=gettext_noop("read the server"), service=NOVA):
             server = conn.compute.get_server(server_id)
         if shown(server):
             return
@@ -112,11 +115,15 @@ def _refused(error: CloudError | None, *, action: str, server: Any, doing: str) 
     """The error for an action the server's state does not allow: busy ones are retried."""
     found = refusal(action, _state(server))
     assert found is not None
-    why = f"the server {found.state}; {found.advice}"
+    why = found.reason()
     error_class = CloudTransientError if found.busy else CloudConflict
     if error is None:
-        return error_class(f"Could not {doing}: {why}.")
-    return restated(error, doing=doing, why=why, service=NOVA, error_class=error_class)
+        # Rendered until the cloud errors take Messages (dashboard.cloud.errors, issue 15).
+        failed = Message(
+            gettext_noop("Could not %(doing)s: %(why)s."), {"doing": doing, "why": why}
+        )
+        return error_class(str(failed))
+    return restated(error, doing=doing, why=str(why), service=NOVA, error_class=error_class)
 
 
 def _requested_since(
@@ -426,7 +433,12 @@ def _snapshot_made_before(*, conn: Connection, operation: Operation, name: str) 
 @operation_service
 def server_snapshot(*, conn: Connection, operation: Operation, server_id: str, name: str) -> None:
     """Create an image of the server named `name` (once, even when retried); mirror it."""
-    doing = f"create snapshot “{name}” of server “{operation.target_label}”"
+    doing = str(
+        Message(
+            gettext_noop("create snapshot “%(snapshot)s” of server “%(name)s”"),
+            {"name": operation.target_label, "snapshot": name},
+        )
+    )
     with translated(doing=doing, service=NOVA):
         made = _snapshot_made_before(conn=conn, operation=operation, name=name)
 
@@ -458,16 +470,31 @@ def server_security_groups(
         ports = list(conn.network.ports(device_id=server_id))
     if not ports:
         raise CloudPermanentError(
-            f"Could not {doing}: the server has no network interface. Attach one first."
+            str(
+                Message(
+                    gettext_noop(
+                        "Could not %(doing)s: the server has no network interface. Attach one "
+                        "first."
+                    ),
+                    {"doing": doing},
+                )
+            )
         )
     for port in ports:
         if sorted(port.security_group_ids or []) == wanted:
             continue
         if port.is_port_security_enabled is False and wanted:
             raise CloudPermanentError(
-                f"Could not {doing}: port “{port.name or port.id}” has port security turned "
-                "off, so it cannot have security groups. Turn port security on for that port "
-                "first, or choose no groups."
+                str(
+                    Message(
+                        gettext_noop(
+                            "Could not %(doing)s: port “%(port)s” has port security turned off, "
+                            "so it cannot have security groups. Turn port security on for that "
+                            "port first, or choose no groups."
+                        ),
+                        {"doing": doing, "port": port.name or port.id},
+                    )
+                )
             )
         try:
             with translated(doing=doing, service=NEUTRON):
@@ -480,7 +507,7 @@ def server_security_groups(
             raise restated(
                 exc,
                 doing=doing,
-                why="a port of the server changed meanwhile; trying again",
+                why=gettext_noop("a port of the server changed meanwhile; trying again"),
                 service=NEUTRON,
                 error_class=CloudTransientError,
             ) from exc

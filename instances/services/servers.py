@@ -5,6 +5,7 @@ from typing import Any
 
 from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
 from dashboard.operations.services import operation_record_result
@@ -18,9 +19,11 @@ OPERATION_METADATA_KEY = "dashboard-operation"
 LOOKBACK = timedelta(minutes=5)
 # Nova refuses a create that exceeds the project's quota with 403, as it does a policy refusal.
 LAUNCH_ADVICE = {
-    403: "your project's compute quota (instances, vCPUs or RAM) is used up, or the cloud's "
-    "policy does not let you launch servers. Delete servers you no longer need or ask a cloud "
-    "administrator for a larger quota (the Overview shows usage)",
+    403: gettext_noop(
+        "your project's compute quota (instances, vCPUs or RAM) is used up, or the cloud's "
+        "policy does not let you launch servers. Delete servers you no longer need or ask a "
+        "cloud administrator for a larger quota (the Overview shows usage)"
+    ),
 }
 
 
@@ -65,7 +68,8 @@ def server_create(
     accepted the server: the mirror's follow-ups watch the build, and a server that ends in
     ERROR shows Nova's fault on its page.
     """
-    doing = f"launch server “{name}”"
+    # A Message once the cloud errors take them (dashboard.cloud.errors, issue 15).
+    doing = str(Message(gettext_noop("launch server “%(name)s”"), {"name": name}))
     with translated(doing=doing, service=NOVA):
         server = _launched_before(conn=conn, operation=operation)
     if server is None:

@@ -4,20 +4,24 @@ delete (`instances.forms.keypairs`)."""
 import django_tables2 as tables
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn
+from instances.i18n import gettext_lazy as _
 from instances.models import KeyPair
 
 
 class KeyPairTable(ProjectTable):
     pk = SelectColumn()
-    name = tables.Column()
-    type = tables.Column(verbose_name="Type")
-    fingerprint = tables.Column(attrs={"td": {"class": "font-monospace small"}})
+    name = tables.Column(verbose_name=_("Name"))
+    type = tables.Column(verbose_name=_("Type"))
+    fingerprint = tables.Column(
+        verbose_name=_("Fingerprint"), attrs={"td": {"class": "font-monospace small"}}
+    )
     actions = ActionsColumn(
         [
             RowAction(
-                "Delete",
+                _("Delete"),
                 "delete",
-                confirm="Delete key pair {obj}? Servers that use it keep their copy.",
+                # Translators: {obj} is the key pair's name; keep it as it is.
+                confirm=_("Delete key pair {obj}? Servers that use it keep their copy."),
                 danger=True,
             )
         ]
@@ -26,4 +30,4 @@ class KeyPairTable(ProjectTable):
     class Meta(ProjectTable.Meta):
         model = KeyPair
         fields = ("pk", "name", "type", "fingerprint")
-        empty_text = "No key pairs yet. Create one, or import your public key."
+        empty_text = _("No key pairs yet. Create one, or import your public key.")

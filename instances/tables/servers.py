@@ -2,7 +2,8 @@
 mirror every 2 s (`hx-trigger="load delay:2s"` on the row) until they settle."""
 
 from collections.abc import Callable
-from functools import cached_property
+from datetime import datetime
+from functools import cache, cached_property
 from typing import Any
 
 import django_tables2 as tables
@@ -10,8 +11,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, pgettext_lazy
 
 from dashboard.web.tables import STATUS_COLOURS, ProjectTable, SelectColumn
+from dashboard.web.templatetags.clock import when
+from instances.i18n import gettext_lazy as _
+from instances.lifecycle import STATUS_LABELS, TASK_LABELS, status_label, task_words
 from instances.models import Server
 from instances.reconcile import server_is_transitional
 from instances.selectors.servers import server_floating_ips
@@ -19,13 +24,23 @@ from instances.selectors.servers import server_floating_ips
 ROW_RELOAD_DELAY = "2s"
 # Nova's power states (`OS-EXT-STS:power_state`).
 POWER_STATES = {
-    0: "No state",
-    1: "Running",
-    3: "Paused",
-    4: "Shut down",
-    6: "Crashed",
-    7: "Suspended",
+    0: pgettext_lazy("power state", "No state"),
+    1: pgettext_lazy("power state", "Running"),
+    3: pgettext_lazy("power state", "Paused"),
+    4: pgettext_lazy("power state", "Shut down"),
+    6: pgettext_lazy("power state", "Crashed"),
+    7: pgettext_lazy("power state", "Suspended"),
 }
+
+
+@cache
+def _state_labels(language: str | None) -> dict[str, dict[Any, str]]:
+    """The status, task and power state labels in `language`, translated once, not per row."""
+    return {
+        "status": {status: str(label) for status, label in STATUS_LABELS.items()},
+        "task": {task: gettext(msgid) for task, msgid in TASK_LABELS.items()},
+        "power": {state: str(label) for state, label in POWER_STATES.items()},
+    }
 
 
 def is_transitional(server: Server) -> bool:
@@ -44,22 +59,24 @@ def _while_transitional(value: str | Callable[[Server], str]) -> Callable[[Serve
 
 
 def render_status(server: Server) -> SafeString:
-    """The status badge, the task under way (with a spinner) and the power state."""
+    """The status badge, the task under way (with a spinner) and the power state, in the
+    active language."""
+    labels = _state_labels(get_language())
     badge = format_html(
         '<span class="badge text-bg-{}">{}</span>',
         STATUS_COLOURS.get(server.status, "secondary"),
-        server.status or "UNKNOWN",
+        labels["status"].get(server.status) or status_label(server.status),
     )
     task = (
         format_html(
             ' <span class="small text-body-secondary"><span class="spinner-border '
             'spinner-border-sm" aria-hidden="true"></span> {}</span>',
-            server.task_state.replace("_", " "),
+            labels["task"].get(server.task_state) or str(task_words(server.task_state)),
         )
         if server.task_state
         else ""
     )
-    power = POWER_STATES.get(server.power_state) if server.power_state is not None else None
+    power = labels["power"].get(server.power_state) if server.power_state is not None else None
     fault = (
         format_html(
             '<div class="small text-danger text-truncate fault-message" title="{}">{}</div>',
@@ -78,8 +95,9 @@ def _with_floating_ips(address: str, floating_ips: list[str]) -> SafeString:
     if not floating_ips:
         return format_html("{}", address)
     return format_html(
-        '{} <span class="badge text-bg-light border" title="Floating IP">{}</span>',
+        '{} <span class="badge text-bg-light border" title="{}">{}</span>',
         address,
+        gettext("Floating IP"),
         ", ".join(floating_ips),
     )
 
@@ -115,19 +133,20 @@ class ServerStatusColumn(tables.Column):
 class ServerTable(ProjectTable):
     pk = SelectColumn()
     name = tables.Column(
+        verbose_name=_("Name"),
         accessor="name_or_id",
         order_by=("name", "id"),
         linkify=("instances:server_detail", {"pk": tables.A("pk")}),
     )
-    status = ServerStatusColumn(order_by=("status", "task_state"))
-    addresses = tables.Column(verbose_name="Addresses", orderable=False, empty_values=())
-    flavor_name = tables.Column(verbose_name="Flavor")
+    status = ServerStatusColumn(verbose_name=_("Status"), order_by=("status", "task_state"))
+    addresses = tables.Column(verbose_name=_("Addresses"), orderable=False, empty_values=())
+    flavor_name = tables.Column(verbose_name=_("Flavor"))
     image = tables.Column(
-        accessor="image_id", verbose_name="Image", order_by=("image__name",), empty_values=()
+        accessor="image_id", verbose_name=_("Image"), order_by=("image__name",), empty_values=()
     )
-    key_name = tables.Column(verbose_name="Key pair", default="—")
-    security_groups = tables.Column(verbose_name="Security groups", orderable=False)
-    created_at = tables.DateTimeColumn(verbose_name="Created", format="Y-m-d H:i")
+    key_name = tables.Column(verbose_name=_("Key pair"), default="—")
+    security_groups = tables.Column(verbose_name=_("Security groups"), orderable=False)
+    created_at = tables.Column(verbose_name=_("Created"))
     actions = tables.Column(
         verbose_name="",
         empty_values=(),
@@ -147,10 +166,13 @@ class ServerTable(ProjectTable):
     def render_image(self, record: Server) -> str:
         if record.image is not None:
             return record.image.name_or_id
-        return str(record.image_id or "Booted from a volume")
+        return str(record.image_id or gettext("Booted from a volume"))
 
     def render_security_groups(self, value: list[str]) -> str:
         return ", ".join(value) or "—"
+
+    def render_created_at(self, value: datetime) -> SafeString | str:
+        return when(value, "SHORT_DATETIME_FORMAT")
 
     def render_actions(self, record: Server) -> str:
         context = {"server": record, "may": self.permitted(record)}
@@ -171,7 +193,7 @@ class ServerTable(ProjectTable):
             "actions",
         )
         sequence = fields
-        empty_text = "No instances yet. Launch one."
+        empty_text = _("No instances yet. Launch one.")
         row_attrs: dict[str, Any] = {
             **ProjectTable.Meta.row_attrs,
             "data-status": lambda record: record.status,

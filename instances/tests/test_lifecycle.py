@@ -173,5 +173,8 @@ def test_already_done(action: str, server: ServerState, done: bool) -> None:
     assert already_done(action, server) is done
 
 
-def test_every_rule_has_a_label_and_a_verb() -> None:
-    assert all(rule.label and rule.verb for rule in RULES.values())
+def test_every_rule_has_a_label_a_description_and_what_failed() -> None:
+    assert all(
+        rule.label and "%(name)s" in rule.description and "%(name)s" in rule.doing
+        for rule in RULES.values()
+    )

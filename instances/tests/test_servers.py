@@ -293,7 +293,7 @@ def test_launch_form_offers_only_what_the_project_may_use(
     page = signed_in.get(LAUNCH_URL).content.decode()
 
     assert f'value="{data["image_id"]}"' in page
-    assert "m1.test — 1 vCPU, 64 MiB RAM, 1 GiB disk" in page
+    assert "m1.test — 1 vCPU, 64.0\xa0MB RAM, 1.0\xa0GB disk" in page
     assert "free-port" in page
     assert ">my-key<" in page
     for hidden in (
@@ -397,7 +397,7 @@ def test_user_data_over_novas_limit_is_refused_with_the_limit(
 
     body = response.content.decode()
     assert response["HX-Retarget"] == "#object-form"
-    assert "Nova accepts at most 64.0 KiB" in body
+    assert "Nova accepts at most 64.0\xa0KB" in body
     assert not Operation.objects.exists()
 
 

@@ -1,6 +1,7 @@
 """Key pair pages; each change declares its form here (`instances/forms/keypairs.py`)."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.generic import OperationFormView
 from instances.forms.keypairs import KeyPairImportForm
@@ -13,8 +14,8 @@ urlpatterns = [
         "key-pairs/import/",
         OperationFormView.as_view(
             form_class=KeyPairImportForm,
-            title="Import key pair",
-            submit_label="Import",
+            title=_("Import key pair"),
+            submit_label=_("Import"),
             success_url_name=views.LIST_URL_NAME,
         ),
         name="keypair_import",

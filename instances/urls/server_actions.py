@@ -2,6 +2,7 @@
 page per action with options; each route declares its form."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from instances.forms import server_actions as forms
 from instances.views import server_actions as views
@@ -119,8 +120,8 @@ urlpatterns = [
         "instances/<uuid:pk>/resize/",
         views.ServerActionFormView.as_view(
             form_class=forms.ResizeForm,
-            title="Resize server “{obj.name_or_id}”",
-            submit_label="Resize",
+            title=_("Resize server “{obj.name_or_id}”"),
+            submit_label=_("Resize"),
         ),
         name="server_resize",
     ),
@@ -128,8 +129,8 @@ urlpatterns = [
         "instances/<uuid:pk>/rebuild/",
         views.ServerActionFormView.as_view(
             form_class=forms.RebuildForm,
-            title="Rebuild server “{obj.name_or_id}”",
-            submit_label="Rebuild",
+            title=_("Rebuild server “{obj.name_or_id}”"),
+            submit_label=_("Rebuild"),
         ),
         name="server_rebuild",
     ),
@@ -137,8 +138,8 @@ urlpatterns = [
         "instances/<uuid:pk>/rename/",
         views.ServerActionFormView.as_view(
             form_class=forms.RenameForm,
-            title="Rename server “{obj.name_or_id}”",
-            submit_label="Rename",
+            title=_("Rename server “{obj.name_or_id}”"),
+            submit_label=_("Rename"),
         ),
         name="server_rename",
     ),
@@ -146,8 +147,8 @@ urlpatterns = [
         "instances/<uuid:pk>/snapshot/",
         views.ServerActionFormView.as_view(
             form_class=forms.SnapshotForm,
-            title="Create a snapshot of server “{obj.name_or_id}”",
-            submit_label="Create snapshot",
+            title=_("Create a snapshot of server “{obj.name_or_id}”"),
+            submit_label=_("Create snapshot"),
         ),
         name="server_snapshot",
     ),
@@ -155,8 +156,8 @@ urlpatterns = [
         "instances/<uuid:pk>/security-groups/",
         views.ServerActionFormView.as_view(
             form_class=forms.SecurityGroupsForm,
-            title="Security groups of server “{obj.name_or_id}”",
-            submit_label="Apply",
+            title=_("Security groups of server “{obj.name_or_id}”"),
+            submit_label=_("Apply"),
         ),
         name="server_security_groups",
     ),
@@ -164,8 +165,8 @@ urlpatterns = [
         "instances/<uuid:pk>/interfaces/attach/",
         views.ServerActionFormView.as_view(
             form_class=forms.InterfaceAttachForm,
-            title="Attach an interface to server “{obj.name_or_id}”",
-            submit_label="Attach",
+            title=_("Attach an interface to server “{obj.name_or_id}”"),
+            submit_label=_("Attach"),
         ),
         name="server_interface_attach",
     ),
@@ -173,8 +174,8 @@ urlpatterns = [
         "instances/<uuid:pk>/interfaces/detach/",
         views.ServerActionFormView.as_view(
             form_class=forms.InterfaceDetachForm,
-            title="Detach an interface from server “{obj.name_or_id}”",
-            submit_label="Detach",
+            title=_("Detach an interface from server “{obj.name_or_id}”"),
+            submit_label=_("Detach"),
         ),
         name="server_interface_detach",
     ),
@@ -182,8 +183,8 @@ urlpatterns = [
         "instances/<uuid:pk>/floating-ips/associate/",
         views.ServerActionFormView.as_view(
             form_class=forms.ServerFloatingIPAssociateForm,
-            title="Associate a floating IP to server “{obj.name_or_id}”",
-            submit_label="Associate",
+            title=_("Associate a floating IP to server “{obj.name_or_id}”"),
+            submit_label=_("Associate"),
         ),
         name="server_floating_ip_associate",
     ),
@@ -191,8 +192,8 @@ urlpatterns = [
         "instances/<uuid:pk>/floating-ips/disassociate/",
         views.ServerActionFormView.as_view(
             form_class=forms.ServerFloatingIPDisassociateForm,
-            title="Disassociate a floating IP from server “{obj.name_or_id}”",
-            submit_label="Disassociate",
+            title=_("Disassociate a floating IP from server “{obj.name_or_id}”"),
+            submit_label=_("Disassociate"),
         ),
         name="server_floating_ip_disassociate",
     ),

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 
 from dashboard.operations.services import OperationRefused
 from dashboard.operations.views import render_operation, show_refusal
@@ -26,6 +27,7 @@ from dashboard.web.generic import (
 from dashboard.web.throttling import KeyPairGenerateThrottle, throttle_refusal
 from instances.filtersets.keypairs import KeyPairFilterSet
 from instances.forms.keypairs import GeneratedKeyPair, KeyPairCreateForm, KeyPairDeleteForm
+from instances.i18n import gettext_lazy as _
 from instances.models import KeyPair
 from instances.selectors.keypairs import keypair_get, keypair_list
 from instances.tables.keypairs import KeyPairTable
@@ -75,9 +77,9 @@ class KeyPairListView(UserMixin, ObjectListView):
     filterset_class = KeyPairFilterSet
     table_class = KeyPairTable
     template_name = "instances/keypair_list.html"
-    title = "Key Pairs"
+    title = _("Key Pairs")
     create_url_name = "instances:keypair_create"
-    create_label = "Create key pair"
+    create_label = _("Create key pair")
     bulk_delete_url_name = "instances:keypair_bulk_delete"
     freshness = ("keypairs", timedelta(minutes=5))
 
@@ -94,8 +96,8 @@ class KeyPairCreateView(OperationFormView):
     key once (see `instances.forms.keypairs`)."""
 
     form_class = KeyPairCreateForm
-    title = "Create key pair"
-    submit_label = "Create"
+    title = _("Create key pair")
+    submit_label = _("Create")
     success_url_name = LIST_URL_NAME
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -117,7 +119,7 @@ class KeyPairCreateView(OperationFormView):
             name=form.cleaned_data["name"],
             generated=form.generated,
             title=self.title,
-            back_to=(reverse(LIST_URL_NAME), "Back to key pairs"),
+            back_to=(reverse(LIST_URL_NAME), gettext("Back to key pairs")),
         )
 
 

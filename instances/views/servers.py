@@ -8,9 +8,11 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views import View
 
 from dashboard.cloud.errors import CloudError
@@ -32,7 +34,9 @@ from instances.console import (
     live_reads_allowed,
 )
 from instances.filtersets.servers import ServerFilterSet
-from instances.forms.servers import ServerLaunchForm, launch_quota_preview
+from instances.forms.servers import GiB, MiB, ServerLaunchForm, launch_quota_preview
+from instances.i18n import gettext_lazy as _
+from instances.lifecycle import task_words
 from instances.models import Server
 from instances.selectors.servers import (
     launch_flavor_list,
@@ -53,7 +57,11 @@ from instances.views.keypairs import private_key_answer
 FRESHNESS = ("servers", timedelta(seconds=10))
 DETAIL_TEMPLATE = "instances/server_detail.html"
 # The bulk actions besides delete (instances.urls.server_actions), as the list offers them.
-BULK_ACTIONS = [("start", "Start"), ("stop", "Stop"), ("reboot", "Reboot")]
+BULK_ACTIONS = [
+    ("start", _("Start selected")),
+    ("stop", _("Stop selected")),
+    ("reboot", _("Reboot selected")),
+]
 
 
 class ServerListView(ObjectListView):
@@ -61,10 +69,10 @@ class ServerListView(ObjectListView):
     filterset_class = ServerFilterSet
     table_class = ServerTable
     template_name = "instances/server_list.html"
-    title = "Instances"
+    title = _("Instances")
     create_url_name = "instances:server_launch"
     create_action = "launch"
-    create_label = "Launch instance"
+    create_label = _("Launch instance")
     bulk_delete_url_name = "instances:server_bulk_delete"
     freshness = FRESHNESS
 
@@ -87,7 +95,7 @@ class ServerObjectMixin(ProjectMixin):
     def get_server(self) -> Server:
         server = server_get(project_id=self.project_id, pk=str(self.kwargs["pk"]))
         if server is None:
-            raise Http404("No such server in this project.")
+            raise Http404(gettext("No such server in this project."))
         return server
 
 
@@ -101,7 +109,7 @@ class ServerRowView(ServerObjectMixin, View):
 
 class ServerDetailView(ObjectDetailView):
     getter = staticmethod(server_get)
-    noun = "instance"
+    noun = _("instance")
     template_name = DETAIL_TEMPLATE
 
     def get_related(self, obj: Server) -> dict[str, Any]:
@@ -121,7 +129,10 @@ class ServerDetailView(ObjectDetailView):
             "ports": ports,
             "floating_ips": by_address,
             "transitional": is_transitional(obj),
-            "title": f"Instance {obj.name_or_id}",
+            "task": task_words(obj.task_state) if obj.task_state else "",
+            "ram": filesizeformat(obj.ram * MiB),
+            "disk": filesizeformat(obj.disk * GiB),
+            "title": gettext("Instance “%(name)s”") % {"name": obj.name_or_id},
             "live_reads": live_reads_allowed(self.session),
         }
 
@@ -131,8 +142,8 @@ class ServerLaunchView(OperationFormView):
 
     form_class = ServerLaunchForm
     template_name = "instances/server_launch.html"
-    title = "Launch instance"
-    submit_label = "Launch"
+    title = _("Launch instance")
+    submit_label = _("Launch")
     success_url_name = "instances:server_list"
 
     def get_form(self, obj: Any, data: Any = None) -> ServerLaunchForm:
@@ -166,11 +177,14 @@ class ServerLaunchView(OperationFormView):
                 name=form.cleaned_data["key_name"],
                 generated=form.generated_keypair,
                 title=self.title,
-                back_to=(redirect_to, "Back to instances"),
+                back_to=(redirect_to, gettext("Back to instances")),
             )
         if not self.htmx:
             for operation in started:
-                messages.info(request, f"Started: {operation.description}.")
+                messages.info(
+                    request,
+                    gettext("Started: %(description)s.") % {"description": operation.description},
+                )
             return redirect(redirect_to)
         return self.with_fresh_form(HttpResponse(statuses), None)
 

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -43,7 +44,7 @@ class KeyPairViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectV
                 {
                     "operation": OperationSerializer(),
                     "private_key": serializers.CharField(
-                        help_text="The private key, shown this once: save it."
+                        help_text=_("The private key, shown this once: save it.")
                     ),
                 },
             )

@@ -2,6 +2,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -37,13 +38,13 @@ LAUNCH_STARTED = inline_serializer(
     {
         "operations": OperationSerializer(many=True),
         "private_key": serializers.CharField(
-            required=False, help_text="The generated key pair's private key, shown this once."
+            required=False, help_text=_("The generated key pair's private key, shown this once.")
         ),
     },
 )
 CLOUD_FAILED = OpenApiResponse(
     inline_serializer("CloudFailure", {"detail": serializers.CharField()}),
-    description="Nova failed to answer: the reason, and what to do.",
+    description=_("Nova failed to answer: the reason, and what to do."),
 )
 
 
@@ -151,7 +152,7 @@ class ServerViewSet(mixins.CreateModelMixin, ProjectViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("lines", int, description="Only the last N lines (all by default).")
+            OpenApiParameter("lines", int, description=_("Only the last N lines (all by default)."))
         ],
         responses={
             200: inline_serializer("ConsoleLog", {"output": serializers.CharField()}),
