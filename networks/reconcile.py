@@ -9,7 +9,10 @@ There is no incremental pass: Neutron's list calls have no filter for recently c
 `revision_number` filters by equality only; `changed_since` exists in Neutron's timestamp code
 but its filter validation (the `filter-validation` extension, on by default) answers 400
 "['changed_since'] is invalid attribute for filtering", as it does for `updated_at` filters and
-sort keys. The full sweep is the level-driven fallback; targeted passes keep operations fresh.
+sort keys. So the full sweep of a resource with revision numbers lists ids and revisions only
+and fetches the objects whose revision moved (`dashboard.mirror.reconcile.reconcile_revisions`):
+the level-driven fallback, which costs one call per resource when nothing changed; targeted
+passes and notifications keep the mirror fresh.
 
 Mappers are pure and normalise what Neutron returns in no set order (tags, fixed IPs, routes,
 pools), so an unchanged object maps to equal values and `sync_rows` writes nothing for it. Every
@@ -268,8 +271,9 @@ def security_group_rule_fields_from_cloud(rule: Any) -> Fields:
     }
 
 
-# A full sweep of one resource (all projects, or one) in pages, or a targeted pass over `ids`.
-_reconcile = partial(reconcile_objects, service=NEUTRON, page_size=PAGE_SIZE)
+# A full sweep of one resource (all projects, or one) by revision numbers, or a targeted pass
+# over `ids`.
+_reconcile = partial(reconcile_objects, service=NEUTRON, page_size=PAGE_SIZE, revisions=True)
 
 
 def reconcile_networks(
@@ -322,6 +326,8 @@ def reconcile_subnet_pools(
         fields_from_cloud=subnet_pool_fields_from_cloud,
         project_id=project_id,
         ids=ids,
+        # openstacksdk's subnet pool listing has no `id` filter (it would filter client-side).
+        id_filter=False,
     )
     if ids:
         reconcile_rbac_policies(conn=conn, object_ids=ids)
