@@ -300,8 +300,9 @@ NEUTRON_LIMITS = {
     "max_allowed_address_pair": env.int("NEUTRON_MAX_ALLOWED_ADDRESS_PAIR", default=10),
 }
 
-# Nova's and Neutron's notifications (oslo.messaging on RabbitMQ) keep the mirror fresh within a
-# second; empty: the mirror follows the cloud by beat's polling alone. One listener per queue.
+# Nova's, Neutron's and Glance's notifications (oslo.messaging on RabbitMQ) keep the mirror fresh
+# within a second; empty: the mirror follows the cloud by beat's polling alone. One listener per
+# queue.
 OPENSTACK_NOTIFICATIONS_URL = env.str("OPENSTACK_NOTIFICATIONS_URL", default="")
 OPENSTACK_NOTIFICATIONS_QUEUE = env.str("OPENSTACK_NOTIFICATIONS_QUEUE", default="dashboard-mirror")
 OPENSTACK_NOTIFICATIONS_TOPIC = env.str("OPENSTACK_NOTIFICATIONS_TOPIC", default="notifications")

@@ -445,3 +445,19 @@ def reconcile_keypairs(*, conn: Any, user_id: str, names: list[str] | None = Non
         for keypair in keypairs
     }
     return sync_listing(model=KeyPair, observed=observed, started=started, scope=Q(user_id=user_id))
+
+
+def reconcile_keypairs_by_id(*, conn: Any, ids: list[str]) -> SyncResult:
+    """Mirror the key pairs of these mirror ids (`keypair_id`), each user's with one targeted
+    pass (404 deletes that row); idempotent."""
+    names_by_user: dict[str, list[str]] = {}
+    for each in ids:
+        user_id, _, name = each.partition(":")  # Keystone ids hold no colon; names may
+        names_by_user.setdefault(user_id, []).append(name)
+    return sum(
+        (
+            reconcile_keypairs(conn=conn, user_id=user_id, names=names)
+            for user_id, names in names_by_user.items()
+        ),
+        SyncResult(),
+    )
