@@ -132,8 +132,11 @@ def reconcile_listing(
 
 # The field of the models whose rows `reconcile_revisions` writes (not every mirror table has it).
 REVISION: str = "revision_number"
-# Ids and revisions per page of a revision listing: about 80 bytes each in the answer.
-REVISION_PAGE_SIZE = 5000
+# Objects per page of a revision listing; None asks for no `limit`, so Neutron answers in one
+# call (about 80 bytes an object) unless its `pagination_max_limit` pages the answer, whose next
+# links the SDK follows. With a `limit`, Neutron adds a next link to every page and the SDK asks
+# once more even when the first page held everything.
+REVISION_PAGE_SIZE: int | None = None
 # Ids per `id=` filter when fetching the objects that changed: 50 keep the request line near
 # 2 KB, under the smallest limit in front of an API (uWSGI's 4 KB buffer holds the headers too;
 # eventlet and Apache answer 414 past 8 KB).
@@ -166,7 +169,9 @@ def reconcile_revisions(
     `id_filter` (the listing cannot filter by id) the changed objects are read one by one.
     Idempotent."""
     started = timezone.now()
-    query: dict[str, Any] = {"fields": ["id", REVISION], "limit": REVISION_PAGE_SIZE}
+    query: dict[str, Any] = {"fields": ["id", REVISION]}
+    if REVISION_PAGE_SIZE is not None:
+        query["limit"] = REVISION_PAGE_SIZE
     if project_id is not None:
         query["project_id"] = project_id
     with translated(doing=doing, service=service):
