@@ -18,8 +18,9 @@ directly:
   revision numbers);
 - the idle load as beat schedules these passes (intervals read from CELERY_BEAT_SCHEDULE;
   the quota sweep as beat runs it, rolling over Nova's per-project quotas): cloud calls a
-  minute by service and resource type, each marked whether its answer holds whole objects or
-  only ids and revisions (Neutron's `fields=`).
+  minute by service and resource type, each marked whether its answer holds whole objects,
+  only ids and revisions (Neutron's `fields=`, Nova's plain server listing) or only what changed
+  (Neutron's `id=` fetches of changed objects, Nova's `changes-since`: nothing when idle).
 
 API calls are counted by wrapping keystoneauth's `Session.request` (every SDK call goes through
 it), in this script only. Everything created is deleted at the end, on failure and on Ctrl-C,
@@ -72,6 +73,7 @@ Call = tuple[str, str, str]
 calls: Counter[Call] = Counter()
 WHOLE = "whole objects"
 IDS = "ids and revisions"
+CHANGED = "only what changed"
 VERSION = re.compile(r"^v\d+(\.\d+)?$")
 
 
@@ -103,7 +105,12 @@ def _count_requests() -> None:
         if not service:
             service = PORTS.get(parts.port or 0, parts.netloc or "?")
         query = {**parse_qs(parts.query), **(kwargs.get("params") or {})}
-        shape = IDS if "fields" in query else WHOLE
+        if "fields" in query or (service == "compute" and parts.path.endswith("/servers")):
+            shape = IDS  # Neutron's `fields=`, Nova's plain server listing (ids and names)
+        elif "id" in query or "changes-since" in query:
+            shape = CHANGED  # whole objects, but only of what changed (none when idle)
+        else:
+            shape = WHOLE
         calls[(str(service), _resource_type(parts.path), shape)] += 1
         return original(self, url, method, **kwargs)
 
@@ -533,6 +540,7 @@ def idle_per_minute(figures: list[Figure]) -> None:
             per_minute[call] += count * runs
     total = sum(per_minute.values())
     whole = sum(count for (_, _, shape), count in per_minute.items() if shape == WHOLE)
+    changed = sum(count for (_, _, shape), count in per_minute.items() if shape == CHANGED)
     every = ", ".join(
         f"{figure.label} every {float(schedule[figure.label]['schedule']):.0f} s"
         for figure in figures
@@ -541,8 +549,8 @@ def idle_per_minute(figures: list[Figure]) -> None:
     for (service, resource, shape), count in sorted(per_minute.items(), key=lambda i: -i[1]):
         print(f"  {service:<10}{resource:<32}{count:6.1f} a minute  ({shape})")
     print(
-        f"  total {total:.1f} cloud API calls a minute, {whole:.1f} of them answered with "
-        "whole objects"
+        f"  total {total:.1f} cloud API calls a minute: {whole:.1f} answered with whole "
+        f"objects, {changed:.1f} read what changed meanwhile (on a shared cloud, others' changes)"
     )
 
 

@@ -27,6 +27,7 @@ from instances.reconcile import (
     reconcile_server_ports,
     reconcile_servers,
     reconcile_servers_incremental,
+    reconcile_servers_present,
 )
 from tenants.models import User
 
@@ -122,14 +123,15 @@ def reconcile_servers_incremental_task(project_id: str | None = None) -> None:
 
 @shared_task
 def reconcile_servers_task(project_id: str | None = None) -> None:
-    """Full sweep of the servers of one project or all; skips when locked."""
+    """Sweep of the servers of one project or all, by their ids (`reconcile_servers_present`);
+    skips when locked."""
     _follow_up(
         run_sweep(
             group=SERVERS,
             project_id=project_id,
             lock_ttl=SWEEP_LOCK_TTL,
             sweep=lambda: {
-                SERVERS: reconcile_servers(conn=service_connection(), project_id=project_id)
+                SERVERS: reconcile_servers_present(conn=service_connection(), project_id=project_id)
             },
         )
     )

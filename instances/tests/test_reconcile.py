@@ -30,6 +30,7 @@ from instances.reconcile import (
     reconcile_keypairs,
     reconcile_servers,
     reconcile_servers_incremental,
+    reconcile_servers_present,
     server_is_transitional,
 )
 from instances.selectors.servers import launch_image_list
@@ -160,6 +161,27 @@ def test_incremental_pass_without_watermark_is_a_full_sweep_then_deletes_nothing
     result = reconcile_servers_incremental(conn=cloud, project_id=project_id)
     assert result.deleted == 0
     assert Server.objects.filter(pk=unreported.pk).exists()
+
+
+def test_the_periodic_sweep_lists_ids_reads_only_missing_servers_and_deletes_vanished_ones(
+    cloud: Any, account: KeystoneAccount, boot: Callable[[], Any]
+) -> None:
+    project_id = account.project.id
+    server = boot()
+    stale = ServerFactory(project_id=project_id)
+    elsewhere = ServerFactory(project_id=other_project())
+
+    first = reconcile_servers_present(conn=cloud, project_id=project_id)
+
+    assert (first.created, first.deleted) == (1, 1)
+    assert Server.objects.get(pk=server.id).name == "mirror-server"
+    assert not Server.objects.filter(pk=stale.pk).exists()
+    assert Server.objects.filter(pk=elsewhere.pk).exists()
+    # Nothing missing: the plain listing alone, and nothing written.
+    Server.objects.filter(pk=server.id).update(name="the changes-since pass's business")
+    again = reconcile_servers_present(conn=cloud, project_id=project_id)
+    assert (again.created, again.updated, again.deleted, again.unchanged) == (0, 0, 0, 1)
+    assert Server.objects.get(pk=server.id).name == "the changes-since pass's business"
 
 
 def test_project_scoped_sweep_deletes_only_within_its_project(
