@@ -401,7 +401,11 @@ def clean(cloud: Any) -> None:
 
 
 def full_sweep(conn: Any, title: str) -> list[Figure]:
-    from instances.reconcile import reconcile_flavors, reconcile_images, reconcile_servers
+    from instances.reconcile import (
+        reconcile_flavors,
+        reconcile_images,
+        reconcile_servers_present,
+    )
     from networks.reconcile import reconcile_all
     from tenants.reconcile import reconcile_projects
 
@@ -409,7 +413,7 @@ def full_sweep(conn: Any, title: str) -> list[Figure]:
     # Labelled as beat's entries (settings.CELERY_BEAT_SCHEDULE), whose intervals weigh them.
     return [
         measure("reconcile-networking", lambda: reconcile_all(conn=conn)),
-        measure("servers-sweep", lambda: reconcile_servers(conn=conn)),
+        measure("servers-sweep", lambda: reconcile_servers_present(conn=conn)),
         measure("flavors-sweep", lambda: reconcile_flavors(conn=conn)),
         measure("images-sweep", lambda: reconcile_images(conn=conn)),
         measure("projects-sweep", lambda: reconcile_projects(conn=conn)),
