@@ -86,12 +86,14 @@ def _other_cycle(conn: Any, project_id: str, record: Callable[[str, float], None
     conn.compute.delete_keypair(keypair)
     record("key pair delete", _wait(lambda: not KeyPair.objects.filter(pk=row_id).exists()))
     group = conn.network.find_security_group("default", project_id=project_id)
+    port = 20000 + secrets.randbelow(40000)
     rule = conn.network.create_security_group_rule(
         security_group_id=group.id,
         direction="ingress",
         ethertype="IPv4",
         protocol="tcp",
-        port_range_min=20000 + secrets.randbelow(40000),
+        port_range_min=port,
+        port_range_max=port,
     )
     record("rule create", _wait(lambda: SecurityGroupRule.objects.filter(pk=rule.id).exists()))
     conn.network.delete_security_group_rule(rule)

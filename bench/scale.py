@@ -72,7 +72,7 @@ PORTS = {5000: "identity", 9696: "network", 8774: "compute", 9292: "image", 8778
 Call = tuple[str, str, str]
 calls: Counter[Call] = Counter()
 WHOLE = "whole objects"
-IDS = "ids and revisions"
+IDS = "ids and revisions or names"
 CHANGED = "only what changed"
 VERSION = re.compile(r"^v\d+(\.\d+)?$")
 
