@@ -233,3 +233,15 @@ def test_an_empty_revision_listing_deletes_only_rows_the_cloud_calls_gone_by_id(
     assert set(Network.objects.values_list("pk", flat=True)) == {"still-there"}
     assert Network.objects.get(pk="still-there").revision_number == 2
     assert result == SyncResult(updated=1, deleted=1)
+
+
+def test_without_an_id_filter_a_revision_sweep_reads_the_changed_objects_one_by_one() -> None:
+    """openstacksdk's subnet pool listing has no `id` filter (it would filter client-side)."""
+    _mirrored("unchanged", revision=1)
+    _mirrored("changed", revision=1)
+    cloud = RevisionCloud([_cloud_network("unchanged"), _cloud_network("changed", revision=2)])
+
+    result = _sweep_by_revision(cloud, id_filter=False)
+
+    assert cloud.asked[1:] == [{"get": "changed"}]
+    assert result == SyncResult(updated=1, unchanged=1)

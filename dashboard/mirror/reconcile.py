@@ -199,14 +199,16 @@ def reconcile_revisions(
             project_id=project_id,
             page_size=page_size,
         )
-    observed: Observed = {}
-    for batch in batched(changed, ID_BATCH):
-        with translated(doing=doing, service=service):
-            observed.update(
-                (obj.id, fields_from_cloud(obj)) for obj in list_objects(id=list(batch))
-            )
-    # An object deleted between the two listings is missing from `observed`: the next pass
+    found: dict[str, Any] = {}
+    if id_filter:
+        for batch in batched(changed, ID_BATCH):
+            with translated(doing=doing, service=service):
+                found.update((obj.id, obj) for obj in list_objects(id=list(batch)))
+    else:
+        found, _ = fetch_each(ids=changed, fetch=get_object, noun=noun, service=service)
+    # An object deleted between the two listings is missing from `found`: the next pass
     # deletes its row, its delete event sooner.
+    observed = {object_id: fields_from_cloud(obj) for object_id, obj in found.items()}
     result = sync_rows(model=model, observed=observed, complete=False, observed_at=started)
     vanished = (
         model._default_manager.filter(scope, synced_at__lt=started)
