@@ -1,13 +1,19 @@
 """Freshness: how long after a change made with the SDK the mirror row shows it.
 
-    .venv/bin/python bench/freshness.py [--changes 100] [--servers 0] [--no-listener]
+    .venv/bin/python bench/freshness.py [--changes 100] [--servers 0] [--others 0]
+                                        [--images 0] [--no-listener]
 
 Makes networks and ports in the local cloud's `demo` project with the dashboard's admin
 connection, in cycles of six changes (create network, create port, rename port, rename network,
 delete port, delete network), and times each from the moment the API answered until the mirror
 row (in the database the settings name) is created, renamed or gone. With --servers N it also
 boots N servers one by one: created (from the API's answer), ACTIVE (from the moment a tight
-poll of Nova first sees it ACTIVE) and deleted (from Nova's 404). Nothing calls reconcile: a
+poll of Nova first sees it ACTIVE) and deleted (from Nova's 404). With --others N, N cycles of
+a key pair imported and deleted (as the dashboard's service user) and a security group rule
+added and deleted in the demo project's default group; with --images N, N cycles of an image
+created, renamed, shared with the admin project and deleted (Glance's notifications, which a
+cloud started before devcloud enabled them sends only after `python3 -m devcloud up`
+restarted Glance). Nothing calls reconcile: a
 notification listener runs in this process on a queue of its own, or, with --no-listener, the
 one `bin/run` started must do the work. Prints p50/p95/max per kind of change and overall.
 """
@@ -33,8 +39,10 @@ from common import start_listener  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from dashboard.cloud.connection import service_connection  # noqa: E402
-from instances.models import Server  # noqa: E402
-from networks.models import Network, Port  # noqa: E402
+from instances.models import Image, ImageMember, KeyPair, Server  # noqa: E402
+from instances.reconcile import keypair_id  # noqa: E402
+from instances.tests.keys import new_public_key  # noqa: E402
+from networks.models import Network, Port, SecurityGroupRule  # noqa: E402
 
 TIMEOUT = 30.0
 POLL = 0.005
@@ -67,6 +75,52 @@ def _cycle(conn: Any, project_id: str, record: Callable[[str, float], None]) -> 
     record("port delete", _wait(lambda: not Port.objects.filter(pk=port.id).exists()))
     conn.network.delete_network(network)
     record("network delete", _wait(lambda: not Network.objects.filter(pk=network.id).exists()))
+
+
+def _other_cycle(conn: Any, project_id: str, record: Callable[[str, float], None]) -> None:
+    """A key pair imported and deleted, a rule added to and removed from the default group."""
+    name = f"bench-{secrets.token_hex(4)}"
+    keypair = conn.compute.create_keypair(name=name, public_key=new_public_key())
+    row_id = keypair_id(user_id=conn.current_user_id, name=name)
+    record("key pair create", _wait(lambda: KeyPair.objects.filter(pk=row_id).exists()))
+    conn.compute.delete_keypair(keypair)
+    record("key pair delete", _wait(lambda: not KeyPair.objects.filter(pk=row_id).exists()))
+    group = conn.network.find_security_group("default", project_id=project_id)
+    port = 20000 + secrets.randbelow(40000)
+    rule = conn.network.create_security_group_rule(
+        security_group_id=group.id,
+        direction="ingress",
+        ethertype="IPv4",
+        protocol="tcp",
+        port_range_min=port,
+        port_range_max=port,
+    )
+    record("rule create", _wait(lambda: SecurityGroupRule.objects.filter(pk=rule.id).exists()))
+    conn.network.delete_security_group_rule(rule)
+    record("rule delete", _wait(lambda: not SecurityGroupRule.objects.filter(pk=rule.id).exists()))
+
+
+def _image_cycle(conn: Any, record: Callable[[str, float], None]) -> None:
+    """An image (no data) created, renamed, shared and deleted."""
+    name = f"bench-{secrets.token_hex(4)}"
+    image = conn.image.create_image(
+        name=name, disk_format="raw", container_format="bare", visibility="shared"
+    )
+    try:
+        record("image create", _wait(lambda: Image.objects.filter(pk=image.id).exists()))
+        conn.image.update_image(image, name=f"{name}-r")
+        record(
+            "image update",
+            _wait(lambda: Image.objects.filter(pk=image.id, name=f"{name}-r").exists()),
+        )
+        conn.image.add_member(image, member_id=conn.current_project_id)
+        record(
+            "image member",
+            _wait(lambda: ImageMember.objects.filter(image_id=image.id).exists()),
+        )
+    finally:
+        conn.image.delete_image(image, ignore_missing=True)
+    record("image delete", _wait(lambda: not Image.objects.filter(pk=image.id).exists()))
 
 
 def _until_cloud(check: Callable[[], bool]) -> None:
@@ -125,6 +179,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--changes", type=int, default=100, help="at least this many (default 100)")
     parser.add_argument("--servers", type=int, default=0, help="servers to boot (default 0)")
+    parser.add_argument("--others", type=int, default=0, help="key pair and rule cycles")
+    parser.add_argument("--images", type=int, default=0, help="image cycles (Glance's events)")
     parser.add_argument(
         "--no-listener", action="store_true", help="rely on a listener running elsewhere"
     )
@@ -147,6 +203,10 @@ def main() -> None:
             _cycle(conn, project_id, record)
         if args.servers:
             _servers(conn, args.servers, record)
+        for _ in range(args.others):
+            _other_cycle(conn, project_id, record)
+        for _ in range(args.images):
+            _image_cycle(conn, record)
     finally:
         if listener is not None:
             listener.stop()

@@ -14,7 +14,13 @@ directly:
   images, projects, quotas (key pairs: no user has signed in to this mirror, so nothing);
 - the same full sweep again, nothing changed;
 - the idle incremental cycle: Nova's changes-since pass over servers, run when nothing
-  changed for longer than its margin (Neutron has no changes-since filter: beat sweeps it).
+  changed for longer than its margin (Neutron has no changes-since filter: beat sweeps it by
+  revision numbers);
+- the idle load as beat schedules these passes (intervals read from CELERY_BEAT_SCHEDULE;
+  the quota sweep as beat runs it, rolling over Nova's per-project quotas): cloud calls a
+  minute by service and resource type, each marked whether its answer holds whole objects,
+  only ids and revisions (Neutron's `fields=`, Nova's plain server listing) or only what changed
+  (Neutron's `id=` fetches of changed objects, Nova's `changes-since`: nothing when idle).
 
 API calls are counted by wrapping keystoneauth's `Session.request` (every SDK call goes through
 it), in this script only. Everything created is deleted at the end, on failure and on Ctrl-C,
@@ -26,6 +32,7 @@ instead of failing it.
 
 import argparse
 import os
+import re
 import secrets
 import signal
 import sys
@@ -37,7 +44,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_FILE = ROOT / "var" / "bench-scale-password"
@@ -55,30 +62,56 @@ PORT_THREADS = 2
 # Ports per bulk create request: one request for 90 took over 20 s on a busy 2-core machine.
 PORT_BATCH = 30
 BARE_PORT = f"{PREFIX}-port"
-# Beat's intervals (settings.CELERY_BEAT_SCHEDULE), seconds: the idle cost per minute.
-SERVERS_INCREMENTAL_EVERY = 10.0
-NETWORKING_SWEEP_EVERY = 30.0
-OTHER_SWEEPS_EVERY = 300.0
 # Services by port on the local cloud, for requests that name no service type.
 PORTS = {5000: "identity", 9696: "network", 8774: "compute", 9292: "image", 8778: "placement"}
 
 
 # ---- counting API calls -------------------------------------------------------------------------
 
-calls: Counter[str] = Counter()
+# One request: (service type, resource type as the URL names it, what the answer holds).
+Call = tuple[str, str, str]
+calls: Counter[Call] = Counter()
+WHOLE = "whole objects"
+IDS = "ids and revisions or names"
+CHANGED = "only what changed"
+VERSION = re.compile(r"^v\d+(\.\d+)?$")
+
+
+def _resource_type(path: str) -> str:
+    """The collection a request's path names: `/v2.0/ports` and `/v2.0/ports/<id>` -> ports,
+    `/v2.1/os-quota-sets/<project>` -> os-quota-sets, `/v2/images/<id>/members` ->
+    images/members."""
+    parts = [part for part in path.split("/") if part]
+    while parts and (VERSION.match(parts[0]) or parts[0] in ("compute", "identity", "image")):
+        parts = parts[1:]
+    names = [
+        part
+        for part in parts
+        if not (part.isdigit() or re.search(r"[0-9a-f]{8}-?[0-9a-f]{4}", part))
+    ]
+    return "/".join(name for name in names[:2] if name != "detail") or "/"
 
 
 def _count_requests() -> None:
-    """Wrap keystoneauth's Session.request: one count per HTTP request, by service type."""
+    """Wrap keystoneauth's Session.request: one count per HTTP request, by service type,
+    resource type, and whether it asked for ids and revisions only (`fields=`)."""
     from keystoneauth1 import session as ks_session
 
     original = ks_session.Session.request
 
     def request(self: Any, url: str, method: str, **kwargs: Any) -> Any:
+        parts = urlsplit(url)
         service = (kwargs.get("endpoint_filter") or {}).get("service_type")
         if not service:
-            service = PORTS.get(urlsplit(url).port or 0, urlsplit(url).netloc or "?")
-        calls[str(service)] += 1
+            service = PORTS.get(parts.port or 0, parts.netloc or "?")
+        query = {**parse_qs(parts.query), **(kwargs.get("params") or {})}
+        if "fields" in query or (service == "compute" and parts.path.endswith("/servers")):
+            shape = IDS  # Neutron's `fields=`, Nova's plain server listing (ids and names)
+        elif "id" in query or "changes-since" in query:
+            shape = CHANGED  # whole objects, but only of what changed (none when idle)
+        else:
+            shape = WHOLE
+        calls[(str(service), _resource_type(parts.path), shape)] += 1
         return original(self, url, method, **kwargs)
 
     ks_session.Session.request = request  # type: ignore[method-assign,assignment]
@@ -88,7 +121,7 @@ def _count_requests() -> None:
 class Figure:
     label: str
     seconds: float
-    calls: Counter[str]
+    calls: Counter[Call]
     changes: str = ""
 
     @property
@@ -96,7 +129,10 @@ class Figure:
         return sum(self.calls.values())
 
     def line(self) -> str:
-        services = ", ".join(f"{name} {count}" for name, count in sorted(self.calls.items()))
+        by_service: Counter[str] = Counter()
+        for (service, _, _), count in self.calls.items():
+            by_service[service] += count
+        services = ", ".join(f"{name} {count}" for name, count in sorted(by_service.items()))
         return (
             f"  {self.label:<24}{self.seconds:8.2f} s {self.total:6d} calls  ({services})"
             f"{'  ' + self.changes if self.changes else ''}"
@@ -365,18 +401,23 @@ def clean(cloud: Any) -> None:
 
 
 def full_sweep(conn: Any, title: str) -> list[Figure]:
-    from instances.reconcile import reconcile_flavors, reconcile_images, reconcile_servers
+    from instances.reconcile import (
+        reconcile_flavors,
+        reconcile_images,
+        reconcile_servers_present,
+    )
     from networks.reconcile import reconcile_all
     from tenants.reconcile import reconcile_projects
 
     print(title, flush=True)
+    # Labelled as beat's entries (settings.CELERY_BEAT_SCHEDULE), whose intervals weigh them.
     return [
-        measure("networking", lambda: reconcile_all(conn=conn)),
-        measure("servers", lambda: reconcile_servers(conn=conn)),
-        measure("flavors", lambda: reconcile_flavors(conn=conn)),
-        measure("images", lambda: reconcile_images(conn=conn)),
-        measure("projects", lambda: reconcile_projects(conn=conn)),
-        measure("quotas", lambda: _quotas(conn)),
+        measure("reconcile-networking", lambda: reconcile_all(conn=conn)),
+        measure("servers-sweep", lambda: reconcile_servers_present(conn=conn)),
+        measure("flavors-sweep", lambda: reconcile_flavors(conn=conn)),
+        measure("images-sweep", lambda: reconcile_images(conn=conn)),
+        measure("projects-sweep", lambda: reconcile_projects(conn=conn)),
+        measure("quotas-sweep", lambda: _quotas(conn)),
     ]
 
 
@@ -386,11 +427,15 @@ def _quotas(conn: Any) -> dict[str, Any]:
     skips since 6136105; kept for older checkouts. Retries are counted in the calls."""
     from dashboard.cloud.errors import CloudPermanentError
     from tenants.reconcile import reconcile_quota_defaults, reconcile_quotas
+    from tenants.tasks import COMPUTE_QUOTA_PROJECTS_PER_SWEEP
 
     for attempt in range(1, 6):
         try:
             return {
-                "quotas": reconcile_quotas(conn=conn),
+                # As beat runs it: every project unread yet, then a few each time.
+                "quotas": reconcile_quotas(
+                    conn=conn, compute_projects_at_most=COMPUTE_QUOTA_PROJECTS_PER_SWEEP
+                ),
                 "defaults": reconcile_quota_defaults(conn=conn),
             }
         except CloudPermanentError as exc:
@@ -471,7 +516,7 @@ def main() -> None:
         time.sleep(max(0.0, quiet - time.monotonic()))
         warm = full_sweep(cloud, "full sweep again, nothing changed")
         print("idle incremental cycle", flush=True)
-        idle = [measure("servers changes-since", lambda: reconcile_servers_incremental(conn=cloud))]
+        idle = [measure("servers-incremental", lambda: reconcile_servers_incremental(conn=cloud))]
     except KeyboardInterrupt:
         print("interrupted")
         raise
@@ -483,19 +528,33 @@ def main() -> None:
     report("full sweep, empty mirror", cold)
     report("full sweep again, nothing changed", warm)
     report("idle incremental cycle", idle)
-    by_label = {figure.label: figure for figure in warm}
-    per_minute = (
-        60 / SERVERS_INCREMENTAL_EVERY * idle[0].total
-        + 60 / NETWORKING_SWEEP_EVERY * by_label["networking"].total
-        + 60
-        / OTHER_SWEEPS_EVERY
-        * sum(f.total for label, f in by_label.items() if label != "networking")
+    idle_per_minute(warm + idle)
+
+
+def idle_per_minute(figures: list[Figure]) -> None:
+    """Beat's idle load: each pass's calls (nothing changed) times its runs a minute, by service
+    and resource type, and whether each answer holds whole objects."""
+    from django.conf import settings
+
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    per_minute: Counter[Call] = Counter()
+    for figure in figures:
+        runs = 60 / float(schedule[figure.label]["schedule"])
+        for call, count in figure.calls.items():
+            per_minute[call] += count * runs
+    total = sum(per_minute.values())
+    whole = sum(count for (_, _, shape), count in per_minute.items() if shape == WHOLE)
+    changed = sum(count for (_, _, shape), count in per_minute.items() if shape == CHANGED)
+    every = ", ".join(
+        f"{figure.label} every {float(schedule[figure.label]['schedule']):.0f} s"
+        for figure in figures
     )
+    print(f"idle, as beat schedules these passes ({every}):")
+    for (service, resource, shape), count in sorted(per_minute.items(), key=lambda i: -i[1]):
+        print(f"  {service:<10}{resource:<32}{count:6.1f} a minute  ({shape})")
     print(
-        f"idle, as beat schedules these passes: {per_minute:.0f} cloud API calls per minute "
-        f"(servers changes-since every {SERVERS_INCREMENTAL_EVERY:.0f} s, networking sweep "
-        f"every {NETWORKING_SWEEP_EVERY:.0f} s, the other sweeps every "
-        f"{OTHER_SWEEPS_EVERY:.0f} s)"
+        f"  total {total:.1f} cloud API calls a minute: {whole:.1f} answered with whole "
+        f"objects, {changed:.1f} read what changed meanwhile (on a shared cloud, others' changes)"
     )
 
 

@@ -309,8 +309,9 @@ NEUTRON_LIMITS = {
     "max_allowed_address_pair": env.int("NEUTRON_MAX_ALLOWED_ADDRESS_PAIR", default=10),
 }
 
-# Nova's and Neutron's notifications (oslo.messaging on RabbitMQ) keep the mirror fresh within a
-# second; empty: the mirror follows the cloud by beat's polling alone. One listener per queue.
+# Nova's, Neutron's and Glance's notifications (oslo.messaging on RabbitMQ) keep the mirror fresh
+# within a second; empty: the mirror follows the cloud by beat's polling alone. One listener per
+# queue.
 OPENSTACK_NOTIFICATIONS_URL = env.str("OPENSTACK_NOTIFICATIONS_URL", default="")
 OPENSTACK_NOTIFICATIONS_QUEUE = env.str("OPENSTACK_NOTIFICATIONS_QUEUE", default="dashboard-mirror")
 OPENSTACK_NOTIFICATIONS_TOPIC = env.str("OPENSTACK_NOTIFICATIONS_TOPIC", default="notifications")
@@ -379,20 +380,26 @@ if _redelivered_by >= OPERATION_STUCK_AFTER:
         f"{CELERY_BROKER_TRANSPORT_OPTIONS['visibility_timeout'] + OPERATION_TIME_LIMIT} "
         "seconds (the broker's visibility timeout plus OPERATION_TIME_LIMIT)."
     )
+# Seconds between beat's passes that follow changes: with notifications flowing they are only
+# the safety net for lost events (bench/scale.py: about 12 cloud calls a minute in all when
+# nothing changes, the same at any size); without, they are how the mirror follows the cloud.
+NETWORKING_SWEEP_SECONDS = 120.0 if OPENSTACK_NOTIFICATIONS_URL else 30.0
+SERVERS_INCREMENTAL_SECONDS = 30.0 if OPENSTACK_NOTIFICATIONS_URL else 10.0
 CELERY_BEAT_SCHEDULE = {
-    # The safety net behind targeted reconciles: a full sweep of Neutron (it has no usable
-    # changed-since filter), under a Redis lock that expires before the next run.
+    # The safety net behind notifications and targeted reconciles: a sweep of Neutron by revision
+    # numbers (it has no usable changed-since filter), under a Redis lock that expires before the
+    # next run.
     "reconcile-networking": {
         "task": "networks.tasks.reconcile_networking_task",
-        "schedule": 30.0,  # networks.tasks.SWEEP_INTERVAL
-        "options": {"expires": 30},
+        "schedule": NETWORKING_SWEEP_SECONDS,
+        "options": {"expires": NETWORKING_SWEEP_SECONDS},
     },
     # Nova lists what changed since a watermark, so servers are polled often and cheaply; full
     # sweeps (which alone may delete rows) run every few minutes.
     "servers-incremental": {
         "task": "instances.tasks.reconcile_servers_incremental_task",
-        "schedule": 10.0,
-        "options": {"expires": 10},
+        "schedule": SERVERS_INCREMENTAL_SECONDS,
+        "options": {"expires": SERVERS_INCREMENTAL_SECONDS},
     },
     **{
         f"{name}-sweep": {"task": task, "schedule": 300.0, "options": {"expires": 300}}
@@ -402,8 +409,15 @@ CELERY_BEAT_SCHEDULE = {
             ("images", "instances.tasks.reconcile_images_task"),
             ("keypairs", "instances.tasks.reconcile_keypairs_task"),
             ("projects", "tenants.tasks.reconcile_projects_task"),
-            ("quotas", "tenants.tasks.reconcile_quotas_task"),
         ]
+    },
+    # Every project's network limits, and the compute quotas of a few projects each time
+    # (tenants.tasks.COMPUTE_QUOTA_PROJECTS_PER_SWEEP): Nova lists none across projects.
+    "quotas-sweep": {
+        "task": "tenants.tasks.reconcile_quotas_task",
+        "schedule": 300.0,
+        "kwargs": {"rolling": True},
+        "options": {"expires": 300},
     },
     "fail-stuck-operations": {
         "task": "dashboard.operations.tasks.fail_stuck_operations_task",

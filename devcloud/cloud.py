@@ -56,7 +56,7 @@ class Prepared:
     venv: Path
     db: MariaDB
     credentials: dict[str, str]
-    # Nova and Neutron send notifications (their vhost is ready).
+    # Nova, Neutron and Glance send notifications (their vhost is ready).
     notifications: bool
     # The services whose config files or drivers changed.
     changed: list[str]

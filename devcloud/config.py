@@ -63,7 +63,7 @@ def make_data_dirs(layout: Layout) -> None:
 def write_service_configs(
     layout: Layout, venv: Path, credentials: dict[str, str], *, notifications: bool
 ) -> None:
-    """Write the config files of all services from the templates; Nova and Neutron send
+    """Write the config files of all services from the templates; Nova, Neutron and Glance send
     notifications only if `notifications` (the vhost is ready)."""
     password = credentials["service"]
     etc = layout.etc

@@ -15,8 +15,8 @@ from devcloud.ports import port_open
 PORT = 5672
 EPMD_PORT = 4369
 _FRAME_END = b"\xce"
-# Nova and Neutron send their notifications to a vhost of their own, where a policy bounds every
-# queue: the notifier declares `notifications.info` itself and, with nothing draining it, it
+# Nova, Neutron and Glance send their notifications to a vhost of their own, where a policy bounds
+# every queue: the notifier declares `notifications.info` itself and, with nothing draining it, it
 # would grow for ever (devcloud notes, section 11). Oldest messages go first when one is full.
 NOTIFICATIONS_VHOST = "devcloud-notifications"
 NOTIFICATIONS_POLICY = "devcloud-bounded"

@@ -8,7 +8,7 @@ rows written after they started, so a targeted reconcile that ran meanwhile is n
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,7 +24,7 @@ from dashboard.mirror.reconcile import (
     sync_listing,
     sync_targeted,
 )
-from dashboard.mirror.sync import SyncResult, sync_rows
+from dashboard.mirror.sync import SyncResult, delete_rows, sync_rows
 from instances.models import (
     Flavor,
     FlavorAccess,
@@ -191,6 +191,41 @@ def _reconcile_servers_by_id(*, conn: Any, ids: list[str]) -> ServerSyncResult:
         else:
             observed[server_id] = fields
     return _server_result(sync_targeted(model=Server, observed=observed, gone=gone), observed)
+
+
+# Past this many servers the mirror lacks (an empty mirror), one detailed listing is cheaper
+# than reading them one by one.
+READ_MISSING_SERVERS_AT_MOST = 50
+
+
+def reconcile_servers_present(*, conn: Any, project_id: str | None = None) -> ServerSyncResult:
+    """The periodic sweep of servers (of one project or all), without their details: Nova's
+    plain listing (ids and names) against the mirror. Rows of servers it lacks are deleted
+    (not rows written since it began), servers the mirror lacks are read by id, or all with one
+    detailed listing when there are many; changes to the others are the changes-since pass's.
+    An empty listing deletes no row before reading it by id (a 404 deletes it). Idempotent;
+    raises CloudError when Nova cannot be read."""
+    started = timezone.now()
+    query: dict[str, Any] = {"all_projects": True}
+    if project_id is not None:
+        query["project_id"] = project_id
+    scope = in_project(project_id)
+    with translated(doing="list the servers' ids", service=NOVA):
+        listed = {server.id for server in conn.compute.servers(details=False, **query)}
+    mirrored = set(Server.objects.filter(scope).values_list("pk", flat=True))
+    if not listed:
+        return _reconcile_servers_by_id(conn=conn, ids=sorted(mirrored))
+    missing = sorted(listed - mirrored)
+    if len(missing) > READ_MISSING_SERVERS_AT_MOST:
+        return reconcile_servers(conn=conn, project_id=project_id)
+    result = _reconcile_servers_by_id(conn=conn, ids=missing)
+    vanished = Server.objects.filter(scope, synced_at__lt=started).exclude(pk__in=listed)
+    gone = delete_rows(model=Server, ids=list(vanished.values_list("pk", flat=True)))
+    return replace(
+        result,
+        unchanged=result.unchanged + len(listed) - len(missing),
+        deleted=result.deleted + gone,
+    )
 
 
 def reconcile_server_ports(*, conn: Any, server_ids: list[str]) -> SyncResult:
@@ -445,3 +480,19 @@ def reconcile_keypairs(*, conn: Any, user_id: str, names: list[str] | None = Non
         for keypair in keypairs
     }
     return sync_listing(model=KeyPair, observed=observed, started=started, scope=Q(user_id=user_id))
+
+
+def reconcile_keypairs_by_id(*, conn: Any, ids: list[str]) -> SyncResult:
+    """Mirror the key pairs of these mirror ids (`keypair_id`), each user's with one targeted
+    pass (404 deletes that row); idempotent."""
+    names_by_user: dict[str, list[str]] = {}
+    for each in ids:
+        user_id, _, name = each.partition(":")  # Keystone ids hold no colon; names may
+        names_by_user.setdefault(user_id, []).append(name)
+    return sum(
+        (
+            reconcile_keypairs(conn=conn, user_id=user_id, names=names)
+            for user_id, names in names_by_user.items()
+        ),
+        SyncResult(),
+    )

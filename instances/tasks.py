@@ -27,6 +27,7 @@ from instances.reconcile import (
     reconcile_server_ports,
     reconcile_servers,
     reconcile_servers_incremental,
+    reconcile_servers_present,
 )
 from tenants.models import User
 
@@ -122,14 +123,15 @@ def reconcile_servers_incremental_task(project_id: str | None = None) -> None:
 
 @shared_task
 def reconcile_servers_task(project_id: str | None = None) -> None:
-    """Full sweep of the servers of one project or all; skips when locked."""
+    """Sweep of the servers of one project or all, by their ids (`reconcile_servers_present`);
+    skips when locked."""
     _follow_up(
         run_sweep(
             group=SERVERS,
             project_id=project_id,
             lock_ttl=SWEEP_LOCK_TTL,
             sweep=lambda: {
-                SERVERS: reconcile_servers(conn=service_connection(), project_id=project_id)
+                SERVERS: reconcile_servers_present(conn=service_connection(), project_id=project_id)
             },
         )
     )
@@ -158,22 +160,39 @@ def reconcile_images_task(project_id: str | None = None) -> None:
     )
 
 
+# Users whose key pairs beat's sweep reads each time: Nova lists key pairs per user only, so the
+# sweep takes the users the dashboard knows in turn (by Keystone id, where the last one ended),
+# a bounded number of calls however many have signed in; Nova's key pair notifications carry
+# the changes meanwhile.
+KEYPAIR_USERS_PER_SWEEP = 10
+KEYPAIR_SWEEP_CURSOR = "mirror:keypairs:last-user"
+
+
+def keypair_users_due(*, at_most: int) -> list[str]:
+    """The next `at_most` users (Keystone ids) in turn after the last one swept, wrapping."""
+    last = _redis().get(KEYPAIR_SWEEP_CURSOR) or b""
+    last = last.decode() if isinstance(last, bytes) else last
+    users = User.objects.order_by("keystone_id").values_list("keystone_id", flat=True)
+    due = list(users.filter(keystone_id__gt=last)[:at_most])
+    if len(due) < at_most:  # round again from the first, up to the ones already due
+        due += [user for user in users[: at_most - len(due)] if user not in due]
+    return due
+
+
 @shared_task
 def reconcile_keypairs_task() -> None:
-    """Full sweep of the key pairs of every user who has signed in to the dashboard.
-
-    Nova has no listing across users, and pages show only the signed-in user's key pairs, so
-    the users the dashboard knows are the ones worth the one call each.
-    """
+    """Sweep of the key pairs of the next KEYPAIR_USERS_PER_SWEEP users who have signed in to
+    the dashboard (pages show only the signed-in user's key pairs); skips when locked."""
 
     def sweep() -> Mapping[str, SyncResult]:
         conn = service_connection()
-        user_ids = User.objects.values_list("keystone_id", flat=True)
-        return {
-            "keypairs": sum(
-                (reconcile_keypairs(conn=conn, user_id=user_id) for user_id in user_ids),
-                SyncResult(),
-            )
-        }
+        user_ids = keypair_users_due(at_most=KEYPAIR_USERS_PER_SWEEP)
+        result = sum(
+            (reconcile_keypairs(conn=conn, user_id=user_id) for user_id in user_ids),
+            SyncResult(),
+        )
+        if user_ids:
+            _redis().set(KEYPAIR_SWEEP_CURSOR, user_ids[-1])
+        return {"keypairs": result}
 
     run_sweep(group="keypairs", lock_ttl=SWEEP_LOCK_TTL, sweep=sweep)

@@ -9,7 +9,10 @@ There is no incremental pass: Neutron's list calls have no filter for recently c
 `revision_number` filters by equality only; `changed_since` exists in Neutron's timestamp code
 but its filter validation (the `filter-validation` extension, on by default) answers 400
 "['changed_since'] is invalid attribute for filtering", as it does for `updated_at` filters and
-sort keys. The full sweep is the level-driven fallback; targeted passes keep operations fresh.
+sort keys. So the full sweep of a resource with revision numbers lists ids and revisions only
+and fetches the objects whose revision moved (`dashboard.mirror.reconcile.reconcile_revisions`):
+the level-driven fallback, which costs one call per resource when nothing changed; targeted
+passes and notifications keep the mirror fresh.
 
 Mappers are pure and normalise what Neutron returns in no set order (tags, fixed IPs, routes,
 pools), so an unchanged object maps to equal values and `sync_rows` writes nothing for it. Every
@@ -27,6 +30,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dashboard.cloud.errors import CloudNotFound, translated
+from dashboard.cloud.listing import neutron_listing
 from dashboard.mirror.models import SyncState
 from dashboard.mirror.reconcile import (
     Fields,
@@ -268,8 +272,9 @@ def security_group_rule_fields_from_cloud(rule: Any) -> Fields:
     }
 
 
-# A full sweep of one resource (all projects, or one) in pages, or a targeted pass over `ids`.
-_reconcile = partial(reconcile_objects, service=NEUTRON, page_size=PAGE_SIZE)
+# A full sweep of one resource (all projects, or one) by revision numbers, or a targeted pass
+# over `ids`.
+_reconcile = partial(reconcile_objects, service=NEUTRON, page_size=PAGE_SIZE, revisions=True)
 
 
 def reconcile_networks(
@@ -322,6 +327,8 @@ def reconcile_subnet_pools(
         fields_from_cloud=subnet_pool_fields_from_cloud,
         project_id=project_id,
         ids=ids,
+        # openstacksdk's subnet pool listing has no `id` filter (it would filter client-side).
+        id_filter=False,
     )
     if ids:
         reconcile_rbac_policies(conn=conn, object_ids=ids)
@@ -469,15 +476,67 @@ def _record_port_forwarding_support(*, supported: bool) -> None:
     SyncState.objects.update_or_create(group=PORT_FORWARDING_STATE, defaults=fields)
 
 
+# Neutron's extension that shows each floating IP's port forwardings in its body (their ids,
+# ports, protocol and internal address): one listing then tells which floating IPs' rules changed.
+EXPOSED_IN_FLOATING_IPS = "expose-port-forwarding-in-fip"
+
+
+def _port_forwarding_summary(
+    rule: Mapping[str, Any],
+) -> tuple[str, str, int | None, int | None, str]:
+    return (
+        _text(rule.get("internal_port_id")),
+        _text(rule.get("internal_ip_address")),
+        rule.get("internal_port"),
+        rule.get("external_port"),
+        _text(rule.get("protocol")),
+    )
+
+
+def _floating_ips_with_changed_port_forwardings(
+    *, conn: Any, project_id: str | None
+) -> tuple[list[str], list[str]]:
+    """(the floating IPs whose port forwardings differ from the mirror's, every floating IP
+    listed) from one listing of the floating IPs' `port_forwardings` (`fields=`; Neutron's
+    EXPOSED_IN_FLOATING_IPS extension). A change of a rule's description or port ranges alone
+    is not seen here (its event is)."""
+    query: dict[str, Any] = {"fields": ["id", "port_forwardings"]}
+    if project_id is not None:
+        query["project_id"] = project_id
+    with translated(doing="list the port forwardings of the floating IPs", service=NEUTRON):
+        listed = neutron_listing(conn=conn, collection="floatingips", **query)
+    mirrored: dict[str, dict[str, tuple[str, str, int | None, int | None, str]]] = {}
+    for rule in PortForwarding.objects.filter(in_project(project_id)):
+        mirrored.setdefault(_text(rule.floating_ip_id), {})[rule.pk] = (
+            _text(rule.internal_port_id),
+            rule.internal_ip_address,
+            rule.internal_port_number,
+            rule.external_port_number,
+            rule.protocol,
+        )
+    changed = [
+        floating_ip["id"]
+        for floating_ip in listed
+        if mirrored.get(floating_ip["id"], {})
+        != {
+            str(rule["id"]): _port_forwarding_summary(rule)
+            for rule in floating_ip.get("port_forwardings") or []
+        }
+    ]
+    return changed, [floating_ip["id"] for floating_ip in listed]
+
+
 def reconcile_port_forwardings(
     *, conn: Any, project_id: str | None = None, floating_ip_ids: list[str] | None = None
 ) -> SyncResult:
     """Mirror the port forwardings of floating IPs: a full sweep (all projects or one), or a
     complete listing of those of `floating_ip_ids`; idempotent.
 
-    Neutron lists them per floating IP only, so the sweep asks for each floating IP without a
-    port in the (freshly reconciled) mirror: one with a port cannot have any. The sweep also
-    records whether Neutron has the extension; without it, the table is emptied.
+    Neutron lists them per floating IP only. Where it shows them in the floating IPs' bodies,
+    the sweep lists those once and asks only for the floating IPs whose rules differ from the
+    mirror's; otherwise it asks for each floating IP without a port in the (freshly reconciled)
+    mirror: one with a port cannot have any. The sweep also records whether Neutron has the
+    extension; without it, the table is emptied.
     """
     started = timezone.now()
     floating_ips = FloatingIP.objects.all()
@@ -487,11 +546,22 @@ def reconcile_port_forwardings(
         scope &= Q(floating_ip_id__in=floating_ip_ids)
     else:
         with translated(doing="list Neutron's extensions", service=NEUTRON):
-            supported = conn.network.find_extension(PORT_FORWARDING_EXTENSION) is not None
+            extensions = {extension.alias for extension in conn.network.extensions()}
+        supported = PORT_FORWARDING_EXTENSION in extensions
         _record_port_forwarding_support(supported=supported)
-        floating_ips = (
-            floating_ips.filter(port_id__isnull=True) if supported else floating_ips.none()
-        )
+        if supported and EXPOSED_IN_FLOATING_IPS in extensions:
+            changed, listed = _floating_ips_with_changed_port_forwardings(
+                conn=conn, project_id=project_id
+            )
+            floating_ips = floating_ips.filter(pk__in=changed)
+            # Those of the changed floating IPs, and of floating IPs gone (if the listing held
+            # any: an empty one proves nothing).
+            gone = ~Q(floating_ip_id__in=listed) if listed else Q(pk__in=[])
+            scope &= Q(floating_ip_id__in=changed) | gone
+        else:
+            floating_ips = (
+                floating_ips.filter(port_id__isnull=True) if supported else floating_ips.none()
+            )
     if project_id is not None:
         floating_ips = floating_ips.filter(project_id=project_id)
     observed: Observed = {}

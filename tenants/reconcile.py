@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from dashboard.cloud.errors import CloudNotFound, CloudPermanentError, translated
@@ -106,38 +106,46 @@ def compute_quota_fields_from_cloud(quota_set: Any, *, project_id: str) -> Obser
 
 
 def network_quota_fields_from_cloud(quota: Any, *, project_id: str) -> Observed:
-    """Quota rows (id -> fields) from an SDK network QuotaDetails (`/quotas/{id}/details`).
-
-    Resources are named as Neutron names them (`floatingip`, `security_group_rule`); those of
-    extensions the cloud does not run (Octavia's) are absent from the answer and skipped.
-    """
-    details = quota.to_dict(
-        body=True, headers=False, computed=False, ignore_none=True, original_names=True
-    )
+    """Quota rows (id -> fields) of the limits in an SDK network Quota (a project's, or
+    the defaults), named as Neutron names them (`floatingip`, `security_group_rule`). Their use
+    is counted from the mirror (`tenants.usage`: every network resource the pages show), so
+    `in_use` stays 0 and the rows change only when a limit does."""
     return dict(
         _quota_row(
             project_id=project_id,
             service=NETWORK,
             resource=resource,
-            limit=int(value["limit"]),
-            in_use=int(value.get("used") or 0),
-            reserved=int(value.get("reserved") or 0),
+            limit=limit,
+            in_use=0,
+            reserved=0,
         )
-        for resource, value in details.items()
-        if isinstance(value, dict) and "limit" in value
+        for resource, limit in _integer_fields(quota).items()
     )
 
 
-def _project_quotas(*, conn: Any, project_id: str, services: Iterable[str]) -> Observed:
+def _compute_quotas(*, conn: Any, project_id: str) -> Observed:
+    with translated(doing=f"read the compute quotas of project {project_id}", service=NOVA):
+        quota_set = conn.compute.get_quota_set(project_id, usage=True)
+    return compute_quota_fields_from_cloud(quota_set, project_id=project_id)
+
+
+def _network_quotas(*, conn: Any, project_ids: list[str]) -> Observed:
+    """The network limits of these projects: one's in one call; of more, Neutron lists the
+    projects whose limits differ from the defaults all at once, and the rest have the defaults
+    (two calls in all)."""
+    if len(project_ids) == 1:
+        [only] = project_ids
+        with translated(doing=f"read the network quotas of project {only}", service=NEUTRON):
+            return network_quota_fields_from_cloud(conn.network.get_quota(only), project_id=only)
+    with translated(doing="list the network quotas of every project", service=NEUTRON):
+        overrides = {quota.project_id: quota for quota in conn.network.quotas()}
+    # Neutron answers a project's defaults, which are the same for every project.
+    with translated(doing="read the default network quotas", service=NEUTRON):
+        defaults = conn.network.get_quota_default(conn.current_project_id)
     observed: Observed = {}
-    if COMPUTE in services:
-        with translated(doing=f"read the compute quotas of project {project_id}", service=NOVA):
-            quota_set = conn.compute.get_quota_set(project_id, usage=True)
-        observed.update(compute_quota_fields_from_cloud(quota_set, project_id=project_id))
-    if NETWORK in services:
-        with translated(doing=f"read the network quotas of project {project_id}", service=NEUTRON):
-            quota = conn.network.get_quota(project_id, details=True)
-        observed.update(network_quota_fields_from_cloud(quota, project_id=project_id))
+    for each in project_ids:
+        quota = overrides.get(each, defaults)
+        observed.update(network_quota_fields_from_cloud(quota, project_id=each))
     return observed
 
 
@@ -150,16 +158,35 @@ def _project_exists(*, conn: Any, project_id: str) -> bool:
     return True
 
 
+def compute_quotas_due(*, project_ids: list[str], at_most: int | None) -> list[str]:
+    """The projects whose compute quotas a sweep reads: those the mirror has none of, and of the
+    others the `at_most` read longest ago (None: all)."""
+    read = dict(
+        Quota.objects.filter(service=COMPUTE, project_id__in=project_ids)
+        .values("project_id")
+        .annotate(oldest=Min("synced_at"))
+        .values_list("project_id", "oldest")
+    )
+    unread = [each for each in project_ids if each not in read]
+    oldest_first = sorted(read, key=lambda each: read[each])
+    return unread + (oldest_first if at_most is None else oldest_first[:at_most])
+
+
 def reconcile_quotas(
     *,
     conn: Any,
     project_id: str | None = None,
     services: Iterable[str] = ALL_SERVICES,
+    compute_projects_at_most: int | None = None,
 ) -> SyncResult:
-    """Mirror the limits and usage of `services` quotas of one project, or of every project.
+    """Mirror the limits (and Nova's usage) of `services` quotas of one project, or of every
+    project; the rows of projects Keystone no longer has are deleted.
 
-    Neither Nova nor Neutron lists quotas across projects, so a sweep of every project lists the
-    projects, then makes one call per project and service. Idempotent; raises CloudError.
+    Neutron lists every project's limits in one call. Nova has no such listing (its legacy
+    quota driver; unified limits would be Keystone's `/v3/limits`), so a sweep of every project
+    makes one call per project read: all of them, or with `compute_projects_at_most` the
+    projects the mirror has no compute quotas of and that many of the others, those read
+    longest ago. Idempotent; raises CloudError.
     """
     services = tuple(services)
     started = timezone.now()
@@ -169,19 +196,24 @@ def reconcile_quotas(
         with translated(doing="list the projects", service=KEYSTONE):
             project_ids = [project.id for project in conn.identity.projects()]
     observed: Observed = {}
-    for each in project_ids:
-        try:
-            observed.update(_project_quotas(conn=conn, project_id=each, services=services))
-        except CloudPermanentError:
-            # Deleted since it was listed (Nova answers 400, Neutron 404): its rows go with
-            # this sweep. Anything else about a project that still exists is an error.
-            if project_id is not None or _project_exists(conn=conn, project_id=each):
-                raise
+    scope = Q(pk__in=[])
+    if NETWORK in services:
+        observed.update(_network_quotas(conn=conn, project_ids=project_ids))
+        scope |= Q(service=NETWORK)
+    if COMPUTE in services:
+        due = compute_quotas_due(project_ids=project_ids, at_most=compute_projects_at_most)
+        for each in due:
+            try:
+                observed.update(_compute_quotas(conn=conn, project_id=each))
+            except CloudPermanentError:
+                # Deleted since it was listed (Nova answers 400): its rows go with this sweep.
+                # Anything else about a project that still exists is an error.
+                if project_id is not None or _project_exists(conn=conn, project_id=each):
+                    raise
+        # The projects read, and those Keystone no longer has.
+        scope |= Q(service=COMPUTE) & (Q(project_id__in=due) | ~Q(project_id__in=project_ids))
     return sync_listing(
-        model=Quota,
-        observed=observed,
-        started=started,
-        scope=Q(service__in=services) & in_project(project_id),
+        model=Quota, observed=observed, started=started, scope=scope & in_project(project_id)
     )
 
 

@@ -12,8 +12,13 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from dashboard.cloud.errors import CloudNotFound
-from dashboard.mirror.reconcile import reconcile_ids, reconcile_listing
+from dashboard.cloud.errors import CloudNotFound, CloudTransientError
+from dashboard.mirror.reconcile import (
+    ID_BATCH,
+    reconcile_ids,
+    reconcile_listing,
+    reconcile_revisions,
+)
 from dashboard.mirror.sync import SyncResult
 from networks.models import Network
 
@@ -93,3 +98,150 @@ def test_results_of_two_writes_add_up() -> None:
     assert first + SyncResult(created=10, deleted=1) == SyncResult(
         created=11, updated=2, unchanged=3, deleted=5
     )
+
+
+class RevisionCloud:
+    """Neutron's two listings as `reconcile_revisions` asks them: ids and revision numbers
+    (`fields=`), and whole objects by `id=` filter; every query is recorded."""
+
+    def __init__(
+        self, objects: list[SimpleNamespace], *, failing: bool = False, empty: bool = False
+    ) -> None:
+        self.objects = {obj.id: obj for obj in objects}
+        self.failing = failing
+        self.empty = empty  # the revision listing answers nothing
+        self.asked: list[dict[str, Any]] = []
+
+    def list(self, **query: Any) -> list[Any]:
+        self.asked.append(query)
+        if self.failing:
+            raise CloudTransientError("Could not list networks: Neutron did not answer.")
+        if "id" in query:
+            return [self.objects[pk] for pk in query["id"] if pk in self.objects]
+        if self.empty:
+            return []
+        return [
+            SimpleNamespace(id=obj.id, revision_number=obj.revision)
+            for obj in self.objects.values()
+        ]
+
+    def get(self, object_id: str) -> Any:
+        self.asked.append({"get": object_id})
+        if object_id not in self.objects:
+            raise CloudNotFound(f"Could not read network {object_id}: it no longer exists.")
+        return self.objects[object_id]
+
+
+def _cloud_network(pk: str, *, name: str = "blue", revision: int = 1) -> SimpleNamespace:
+    return SimpleNamespace(id=pk, project_id="p1", name=name, revision=revision)
+
+
+def _revision_fields(obj: Any) -> dict[str, Any]:
+    return {"project_id": obj.project_id, "name": obj.name, "revision_number": obj.revision}
+
+
+def _sweep_by_revision(cloud: RevisionCloud, **options: Any) -> SyncResult:
+    return reconcile_revisions(
+        model=Network,
+        list_objects=cloud.list,
+        get_object=cloud.get,
+        fields_from_cloud=_revision_fields,
+        noun="network",
+        doing="list networks",
+        service="Neutron",
+        **options,
+    )
+
+
+def _mirrored(pk: str, *, revision: int, name: str = "blue", age: int = 60) -> None:
+    Network.objects.create(
+        id=pk,
+        project_id="p1",
+        name=name,
+        revision_number=revision,
+        synced_at=timezone.now() - timedelta(seconds=age),
+    )
+
+
+def test_a_revision_sweep_fetches_only_what_changed_and_deletes_what_is_gone() -> None:
+    _mirrored("unchanged", revision=3)
+    _mirrored("changed", revision=1)
+    _mirrored("gone", revision=2)
+    _mirrored("written-meanwhile", revision=1, age=-60)  # by a targeted pass after it began
+    cloud = RevisionCloud(
+        [
+            _cloud_network("unchanged", revision=3, name="not read"),
+            _cloud_network("changed", name="renamed", revision=2),
+            _cloud_network("new", revision=1),
+        ]
+    )
+
+    result = _sweep_by_revision(cloud)
+
+    listing, fetch = cloud.asked
+    assert listing["fields"] == ["id", "revision_number"]
+    assert sorted(fetch["id"]) == ["changed", "new"]
+    assert dict(Network.objects.values_list("pk", "name")) == {
+        "unchanged": "blue",
+        "changed": "renamed",
+        "new": "blue",
+        "written-meanwhile": "blue",
+    }
+    assert result == SyncResult(created=1, updated=1, unchanged=1, deleted=1)
+
+
+def test_a_revision_sweep_with_nothing_changed_makes_one_call_and_writes_nothing() -> None:
+    _mirrored("a", revision=1)
+    _mirrored("b", revision=7)
+    before = dict(Network.objects.values_list("pk", "synced_at"))
+    cloud = RevisionCloud([_cloud_network("a"), _cloud_network("b", revision=7)])
+
+    result = _sweep_by_revision(cloud)
+
+    assert len(cloud.asked) == 1
+    assert result == SyncResult(unchanged=2)
+    assert dict(Network.objects.values_list("pk", "synced_at")) == before
+
+
+def test_a_revision_sweep_asks_for_changed_objects_in_batches_the_api_accepts() -> None:
+    cloud = RevisionCloud([_cloud_network(f"n-{index:03d}") for index in range(ID_BATCH + 1)])
+
+    result = _sweep_by_revision(cloud)
+
+    assert [len(query["id"]) for query in cloud.asked[1:]] == [ID_BATCH, 1]
+    assert result.created == ID_BATCH + 1
+
+
+def test_a_failed_revision_listing_writes_and_deletes_nothing() -> None:
+    _mirrored("kept", revision=1)
+
+    with pytest.raises(CloudTransientError):
+        _sweep_by_revision(RevisionCloud([], failing=True))
+
+    assert Network.objects.filter(pk="kept").exists()
+
+
+def test_an_empty_revision_listing_deletes_only_rows_the_cloud_calls_gone_by_id() -> None:
+    """Neutron answering an empty listing (a wrong policy, an empty database) must not empty the
+    mirror: each row is read by id first, and only a 404 deletes it."""
+    _mirrored("gone", revision=1)
+    _mirrored("still-there", revision=1)
+    cloud = RevisionCloud([_cloud_network("still-there", revision=2)], empty=True)
+
+    result = _sweep_by_revision(cloud)
+
+    assert set(Network.objects.values_list("pk", flat=True)) == {"still-there"}
+    assert Network.objects.get(pk="still-there").revision_number == 2
+    assert result == SyncResult(updated=1, deleted=1)
+
+
+def test_without_an_id_filter_a_revision_sweep_reads_the_changed_objects_one_by_one() -> None:
+    """openstacksdk's subnet pool listing has no `id` filter (it would filter client-side)."""
+    _mirrored("unchanged", revision=1)
+    _mirrored("changed", revision=1)
+    cloud = RevisionCloud([_cloud_network("unchanged"), _cloud_network("changed", revision=2)])
+
+    result = _sweep_by_revision(cloud, id_filter=False)
+
+    assert cloud.asked[1:] == [{"get": "changed"}]
+    assert result == SyncResult(updated=1, unchanged=1)

@@ -1,5 +1,5 @@
-"""The mirror follows networks, subnets, ports, routers, floating IPs, port forwardings and
-servers changed outside the dashboard.
+"""The mirror follows networks, subnets, ports, routers, floating IPs, port forwardings, security
+group rules, servers, key pairs and images changed outside the dashboard.
 
 A notification listener thread runs on a queue of its own against the local cloud's RabbitMQ,
 the test changes the cloud directly with openstacksdk (as the CLI would), never calling
@@ -16,8 +16,19 @@ import pytest
 from dashboard.mirror.listener import NotificationListener
 from dashboard.testing.fixtures import NAME_PREFIX, KeystoneAccount
 from dashboard.testing.waiting import wait_until
-from instances.models import Server
-from networks.models import FloatingIP, Network, Port, PortForwarding, Router, Subnet
+from instances.models import Image, ImageMember, KeyPair, Server
+from instances.reconcile import keypair_id
+from instances.tests.keys import delete_user_keypairs, new_public_key
+from networks.models import (
+    FloatingIP,
+    Network,
+    Port,
+    PortForwarding,
+    Router,
+    SecurityGroup,
+    SecurityGroupRule,
+    Subnet,
+)
 from networks.reconcile import reconcile_networks
 
 pytestmark = [pytest.mark.cloud]
@@ -283,3 +294,95 @@ def test_the_mirror_follows_a_server_changed_outside_the_dashboard(
 def _delete_server(conn: Any, server: Any) -> None:
     conn.compute.delete_server(server, ignore_missing=True)
     conn.compute.wait_for_delete(server, interval=0.5, wait=60)
+
+
+def test_the_mirror_follows_a_security_group_rule_changed_outside_the_dashboard(
+    listener: NotificationListener,
+    tenant_connection: Any,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    conn = tenant_connection
+    group = conn.network.create_security_group(name=f"outside-{secrets.token_hex(3)}")
+    cleanup(lambda: conn.network.delete_security_group(group, ignore_missing=True))
+    eventually(lambda: SecurityGroup.objects.filter(pk=group.id).exists(), "security group row")
+
+    rule = conn.network.create_security_group_rule(
+        security_group_id=group.id,
+        direction="ingress",
+        ethertype="IPv4",
+        protocol="tcp",
+        port_range_min=22,
+        port_range_max=22,
+    )
+    eventually(
+        lambda: SecurityGroupRule.objects.filter(
+            pk=rule.id, security_group_id=group.id, port_range_min=22
+        ).exists(),
+        "security group rule row",
+    )
+
+    conn.network.delete_security_group_rule(rule)
+    eventually(
+        lambda: not SecurityGroupRule.objects.filter(pk=rule.id).exists(),
+        "security group rule row removal",
+    )
+
+
+def test_the_mirror_follows_a_key_pair_changed_outside_the_dashboard(
+    listener: NotificationListener,
+    cloud: Any,
+    tenant_connection: Any,
+    account: KeystoneAccount,
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    """Nova's `keypair.*` notifications name the user and the key pair's name."""
+    conn = tenant_connection
+    cleanup(lambda: delete_user_keypairs(cloud, account.user_id))
+    name = f"outside-{secrets.token_hex(3)}"
+    row_id = keypair_id(user_id=account.user_id, name=name)
+
+    conn.compute.create_keypair(name=name, public_key=new_public_key())
+    eventually(
+        lambda: KeyPair.objects.filter(pk=row_id, user_id=account.user_id).exists(),
+        "key pair row",
+    )
+
+    conn.compute.delete_keypair(name)
+    eventually(lambda: not KeyPair.objects.filter(pk=row_id).exists(), "key pair row removal")
+
+
+def test_the_mirror_follows_an_image_and_its_members_changed_outside_the_dashboard(
+    listener: NotificationListener,
+    tenant_connection: Any,
+    make_account: Callable[..., KeystoneAccount],
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    """Glance's `image.*` notifications (enabled in devcloud's glance-api.conf: a cloud started
+    before that change sends none until `python3 -m devcloud up` restarts Glance)."""
+    conn = tenant_connection
+    image = conn.image.create_image(
+        name=f"outside-{secrets.token_hex(3)}",
+        disk_format="raw",
+        container_format="bare",
+        visibility="shared",
+    )
+    cleanup(lambda: conn.image.delete_image(image, ignore_missing=True))
+    eventually(lambda: Image.objects.filter(pk=image.id, status="queued").exists(), "image row")
+
+    conn.image.update_image(image, name="outside-renamed")
+    eventually(
+        lambda: Image.objects.filter(pk=image.id, name="outside-renamed").exists(), "image rename"
+    )
+
+    other = make_account()
+    conn.image.add_member(image, member_id=other.project.id)
+    eventually(
+        lambda: ImageMember.objects.filter(image_id=image.id, project_id=other.project.id).exists(),
+        "image member row",
+    )
+
+    conn.image.delete_image(image)
+    eventually(lambda: not Image.objects.filter(pk=image.id).exists(), "image row removal")
+    eventually(
+        lambda: not ImageMember.objects.filter(image_id=image.id).exists(), "member row removal"
+    )

@@ -1,13 +1,13 @@
-"""Nova and Neutron notifications turned into targeted reconciles of the objects they name.
+"""Nova, Neutron and Glance notifications turned into targeted reconciles of the objects they name.
 
-Nova and Neutron publish an event after each change (oslo.messaging `messagingv2` notifications:
-`network.create.end`, `port.update.end`, `compute.instance.update`, ...) to their topic
-exchanges (`nova`, `neutron`) with routing key `<topic>.<priority>`. The listener binds a queue
-of its own to both, so it takes nothing from other consumers (Ceilometer reads the notifier's
-`notifications.info`), maps each event to (resource, ids) and reconciles those ids by fetching
-them from the cloud with the service account. A fetch that answers 404 deletes the row. Which
-exchanges, what an event names and how each resource is reconciled, the apps declare in their
-`events` modules (`dashboard.mirror.notifications`); the listener imports no app.
+They publish an event after each change (oslo.messaging `messagingv2` notifications:
+`network.create.end`, `port.update.end`, `compute.instance.update`, `image.update`, ...) to their
+topic exchanges (`nova`, `neutron`, `glance`) with routing key `<topic>.<priority>`. The listener
+binds a queue of its own to them, so it takes nothing from other consumers (Ceilometer reads the
+notifier's `notifications.info`), maps each event to (resource, ids) and reconciles those ids by
+fetching them from the cloud with the service account. A fetch that answers 404 deletes the row.
+Which exchanges, what an event names and how each resource is reconciled, the apps declare in
+their `events` modules (`dashboard.mirror.notifications`); the listener imports no app.
 
 Events are hints, never data: the mirror is written only from what the cloud answers, so an
 event that is late, repeated or out of order does no harm, and one that is lost is caught by
@@ -210,8 +210,8 @@ class NotificationListener:
         return Connection(self.url).as_uri()  # the password masked
 
     def queue(self) -> Queue:
-        """Our queue, bound to every priority of the topic on the apps' exchanges (Nova's and
-        Neutron's)."""
+        """Our queue, bound to every priority of the topic on the apps' exchanges (Nova's,
+        Neutron's and Glance's)."""
         bindings = [
             # Declared (if need be) by `_ensure_exchanges`, with the notifier's own settings.
             binding(Exchange(name, type="topic", no_declare=True), routing_key=f"{self.topic}.*")

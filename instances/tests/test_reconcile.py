@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from dashboard.mirror.sweep import sweep_lock
+from dashboard.mirror.sync import SyncResult
 from dashboard.testing.fixtures import KeystoneAccount
 from instances.factories import KeyPairFactory, ServerFactory
 from instances.models import (
@@ -30,14 +31,18 @@ from instances.reconcile import (
     reconcile_keypairs,
     reconcile_servers,
     reconcile_servers_incremental,
+    reconcile_servers_present,
     server_is_transitional,
 )
 from instances.selectors.servers import launch_image_list
 from instances.tasks import (
+    keypair_users_due,
+    reconcile_keypairs_task,
     reconcile_servers_followup_task,
     reconcile_servers_task,
     server_followup_schedule,
 )
+from tenants.models import User
 
 pytestmark = [pytest.mark.cloud, pytest.mark.django_db]
 
@@ -160,6 +165,27 @@ def test_incremental_pass_without_watermark_is_a_full_sweep_then_deletes_nothing
     result = reconcile_servers_incremental(conn=cloud, project_id=project_id)
     assert result.deleted == 0
     assert Server.objects.filter(pk=unreported.pk).exists()
+
+
+def test_the_periodic_sweep_lists_ids_reads_only_missing_servers_and_deletes_vanished_ones(
+    cloud: Any, account: KeystoneAccount, boot: Callable[[], Any]
+) -> None:
+    project_id = account.project.id
+    server = boot()
+    stale = ServerFactory(project_id=project_id)
+    elsewhere = ServerFactory(project_id=other_project())
+
+    first = reconcile_servers_present(conn=cloud, project_id=project_id)
+
+    assert (first.created, first.deleted) == (1, 1)
+    assert Server.objects.get(pk=server.id).name == "mirror-server"
+    assert not Server.objects.filter(pk=stale.pk).exists()
+    assert Server.objects.filter(pk=elsewhere.pk).exists()
+    # Nothing missing: the plain listing alone, and nothing written.
+    Server.objects.filter(pk=server.id).update(name="the changes-since pass's business")
+    again = reconcile_servers_present(conn=cloud, project_id=project_id)
+    assert (again.created, again.updated, again.deleted, again.unchanged) == (0, 0, 0, 1)
+    assert Server.objects.get(pk=server.id).name == "the changes-since pass's business"
 
 
 def test_project_scoped_sweep_deletes_only_within_its_project(
@@ -350,3 +376,26 @@ def test_key_pairs_are_mirrored_per_user_and_leave_when_deleted(
     assert result.deleted == 1
     assert not KeyPair.objects.filter(pk=row.pk).exists()
     assert KeyPair.objects.filter(pk=another_users.pk).exists()
+
+
+def test_the_key_pair_sweep_takes_the_known_users_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("instances.tasks.KEYPAIR_SWEEP_CURSOR", f"test:keypairs:{uuid.uuid4().hex}")
+    users = sorted(uuid.uuid4().hex for _ in range(3))
+    for keystone_id in users:
+        User.objects.upsert_from_keystone(keystone_id=keystone_id, name=keystone_id, domain_name="")
+    recorded: list[str] = []
+
+    def reconcile_keypairs(*, conn: Any, user_id: str) -> SyncResult:
+        recorded.append(user_id)
+        return SyncResult()
+
+    monkeypatch.setattr("instances.tasks.reconcile_keypairs", reconcile_keypairs)
+    monkeypatch.setattr("instances.tasks.KEYPAIR_USERS_PER_SWEEP", 2)
+    monkeypatch.setattr("instances.tasks.service_connection", lambda: None)
+
+    assert keypair_users_due(at_most=2) == users[:2]
+    reconcile_keypairs_task.apply()
+    assert keypair_users_due(at_most=2) == [users[2], users[0]]
+    reconcile_keypairs_task.apply()
+
+    assert recorded == [*users[:2], users[2], users[0]]

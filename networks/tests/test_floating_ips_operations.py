@@ -312,6 +312,68 @@ def test_add_and_delete_a_port_forwarding(
     assert list(cloud.network.port_forwardings(floating_ip.id)) == []
 
 
+class RecordingNetwork:
+    """The service connection's network proxy, recording which floating IPs' port forwardings
+    are listed one by one."""
+
+    def __init__(self, network: Any) -> None:
+        self.network = network
+        self.listed_one_by_one: list[str] = []
+
+    def port_forwardings(self, floating_ip_id: str) -> Any:
+        self.listed_one_by_one.append(floating_ip_id)
+        return self.network.port_forwardings(floating_ip_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.network, name)
+
+
+def test_the_sweep_lists_port_forwardings_only_of_floating_ips_whose_rules_changed(
+    db: None,
+    tenant_connection: Any,
+    cloud: Any,
+    cleanup: Cleanup,
+    external_network: Network,
+    routed_port: SimpleNamespace,
+) -> None:
+    """Neutron shows each floating IP's rules in its body (`expose-port-forwarding-in-fip`): one
+    listing of them tells which floating IPs to ask for their rules."""
+    floating_ip = allocated(tenant_connection, cloud, cleanup, external_network)
+    unchanged = allocated(tenant_connection, cloud, cleanup, external_network)
+    project_id = floating_ip.project_id
+    recording = RecordingNetwork(cloud.network)
+    conn = SimpleNamespace(network=recording)
+    reconcile_port_forwardings(conn=conn, project_id=project_id)
+    rule = tenant_connection.network.create_port_forwarding(
+        floatingip_id=floating_ip.id,
+        protocol="tcp",
+        external_port=2222,
+        internal_port_id=routed_port.port.id,
+        internal_ip_address=routed_port.address,
+        internal_port=22,
+    )
+    cleanup(
+        lambda: cloud.network.delete_port_forwarding(rule.id, floating_ip.id, ignore_missing=True)
+    )
+    recording.listed_one_by_one.clear()
+
+    added = reconcile_port_forwardings(conn=conn, project_id=project_id)
+
+    assert recording.listed_one_by_one == [floating_ip.id]
+    assert unchanged.pk not in recording.listed_one_by_one
+    assert added.created == 1
+    assert PortForwarding.objects.get(pk=rule.id).external_port_number == 2222
+    recording.listed_one_by_one.clear()
+    assert reconcile_port_forwardings(conn=conn, project_id=project_id).created == 0
+    assert recording.listed_one_by_one == []
+
+    cloud.network.delete_port_forwarding(rule.id, floating_ip.id)
+    removed = reconcile_port_forwardings(conn=conn, project_id=project_id)
+
+    assert removed.deleted == 1
+    assert not PortForwarding.objects.filter(pk=rule.id).exists()
+
+
 def test_a_floating_ip_with_a_port_forwarding_is_not_released_and_neutron_agrees(
     db: None,
     signed_in: Client,

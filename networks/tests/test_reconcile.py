@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -298,12 +299,39 @@ def test_second_sweep_reports_everything_unchanged_and_writes_nothing(
         assert result.unchanged == first[resource].created, resource
     statements = [query["sql"] for query in queries.captured_queries]
     assert not [sql for sql in statements if sql.startswith("INSERT")]
-    # Only `synced_at` is refreshed; the stale-row DELETE of a complete listing matched nothing.
-    # (The sweep also records whether Neutron has port forwarding, in its SyncState row.)
+    # Revision sweeps write nothing for unchanged objects; the listings without revisions (RBAC
+    # entries, port forwardings) refresh `synced_at` only. (The sweep also records whether
+    # Neutron has port forwarding, in its SyncState row.)
     updates = [s for s in statements if s.startswith("UPDATE") and "mirror_syncstate" not in s]
-    assert updates
     assert all(sql.split(" SET ")[1].startswith('"synced_at"') for sql in updates)
+    assert not [s for s in updates if "networks_port" in s or "networks_network" in s]
     assert len(statements) <= 5 * len(second) + 2  # + reading and writing that SyncState row
+
+
+def test_a_revision_sweep_fetches_only_the_object_changed_outside(
+    cloud: Any, tenant: Tenant, topology: Topology
+) -> None:
+    """The safety sweep lists ids and revisions and reads only the port whose revision moved."""
+    reconcile_ports(conn=cloud, project_id=tenant.project_id)
+    tenant.conn.network.update_port(topology.port.id, description="changed outside")
+    fetched: list[list[str]] = []
+
+    def ports(**query: Any) -> Any:
+        if "id" in query:
+            fetched.append(list(query["id"]))
+        return cloud.network.ports(**query)
+
+    # The service connection, its port listing recorded.
+    recording = SimpleNamespace(
+        network=SimpleNamespace(ports=ports, get_port=cloud.network.get_port)
+    )
+
+    result = reconcile_ports(conn=recording, project_id=tenant.project_id)
+
+    assert fetched == [[topology.port.id]]
+    assert (result.updated, result.created, result.deleted) == (1, 0, 0)
+    assert result.unchanged == Port.objects.filter(project_id=tenant.project_id).count() - 1
+    assert Port.objects.get(pk=topology.port.id).description == "changed outside"
 
 
 def test_targeted_reconcile_follows_a_change_and_a_deletion(
@@ -353,7 +381,7 @@ def test_sweep_follows_every_page_of_a_listing(
 ) -> None:
     """A sweep that stopped after one page would delete the rows of the pages it missed."""
     assert reconcile_ports(conn=cloud, project_id=tenant.project_id).created >= 2
-    monkeypatch.setattr("networks.reconcile.PAGE_SIZE", 1)
+    monkeypatch.setattr("dashboard.mirror.reconcile.REVISION_PAGE_SIZE", 1)
 
     paged = reconcile_ports(conn=cloud, project_id=tenant.project_id)
 

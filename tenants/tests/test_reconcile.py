@@ -4,6 +4,7 @@ Each test acts in a fresh Keystone project (the `account` fixture) and removes w
 """
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -11,7 +12,12 @@ from django.utils import timezone
 
 from dashboard.testing.fixtures import KeystoneAccount
 from tenants.models import Project, Quota, QuotaDefault
-from tenants.reconcile import reconcile_projects, reconcile_quota_defaults, reconcile_quotas
+from tenants.reconcile import (
+    compute_quotas_due,
+    reconcile_projects,
+    reconcile_quota_defaults,
+    reconcile_quotas,
+)
 
 pytestmark = [pytest.mark.cloud, pytest.mark.django_db]
 
@@ -72,7 +78,7 @@ def test_targeted_project_reconcile_follows_a_change_and_a_deletion(cloud: Any) 
     assert not Project.objects.filter(pk=project.id).exists()
 
 
-def test_quotas_equal_the_clouds_and_follow_network_usage(
+def test_quotas_equal_the_clouds_limits_and_novas_usage(
     cloud: Any, tenant_connection: Any, account: KeystoneAccount
 ) -> None:
     project_id = account.project.id
@@ -85,24 +91,62 @@ def test_quotas_equal_the_clouds_and_follow_network_usage(
         for resource, used in compute.usage.items()
     }
     assert {"cores", "instances", "ram", "key_pairs"} <= quotas_of(project_id, "compute").keys()
-    network = cloud.network.get_quota(project_id, details=True).to_dict(
+    # Network use is counted from the mirror's rows (tenants.usage), so only limits are kept.
+    network = cloud.network.get_quota(project_id).to_dict(
         computed=False, ignore_none=True, original_names=True
     )
-    assert quotas_of(project_id, "network") == {
-        resource: (value["limit"], value["used"], value["reserved"])
-        for resource, value in network.items()
-        if isinstance(value, dict) and "limit" in value
+    expected = {
+        resource: (limit, 0, 0)
+        for resource, limit in network.items()
+        if isinstance(limit, int) and not isinstance(limit, bool)
     }
-    networks_before = quotas_of(project_id, "network")["network"]
+    assert quotas_of(project_id, "network") == expected
+    assert {"network", "port", "floatingip", "security_group_rule"} <= expected.keys()
     assert reconcile_quotas(conn=cloud, project_id=project_id).updated == 0
 
-    created = tenant_connection.network.create_network(name="quota-net")
+
+def test_a_sweep_of_every_project_reads_network_limits_in_one_listing(
+    cloud: Any, account: KeystoneAccount
+) -> None:
+    """Neutron lists the projects whose limits differ from the defaults; the rest have those."""
+    project_id = account.project.id
+    cloud.network.update_quota(project_id, networks=7)
     try:
-        reconcile_quotas(conn=cloud, project_id=project_id, services=["network"])
+        reconcile_quotas(conn=cloud, services=["network"])
     finally:
-        tenant_connection.network.delete_network(created, ignore_missing=True)
-    limit, in_use, reserved = quotas_of(project_id, "network")["network"]
-    assert (limit, in_use, reserved) == (networks_before[0], networks_before[1] + 1, 0)
+        cloud.network.delete_quota(project_id, ignore_missing=True)
+    default = cloud.network.get_quota_default(project_id)
+
+    assert quotas_of(project_id, "network")["network"] == (7, 0, 0)
+    others = Quota.objects.filter(service="network", resource="network").exclude(
+        project_id=project_id
+    )
+    assert others.exists()
+    listed = {quota.project_id: quota.networks for quota in cloud.network.quotas()}
+    for row in others:
+        assert row.limit == listed.get(row.project_id, default.networks), row.project_id
+
+
+def test_a_rolling_sweep_reads_unread_projects_and_the_oldest_few_compute_quotas(
+    cloud: Any, account: KeystoneAccount
+) -> None:
+    project_ids = [project.id for project in cloud.identity.projects()]
+    reconcile_quotas(conn=cloud, services=["compute"])  # every project, once
+    assert Quota.objects.filter(project_id=account.project.id).exists()
+    long_ago = timezone.now() - timedelta(hours=1)
+    oldest = sorted(project_ids)[:2]
+    Quota.objects.filter(project_id__in=oldest).update(synced_at=long_ago)
+    Quota.objects.filter(project_id=account.project.id).delete()  # as if never read
+
+    due = compute_quotas_due(project_ids=project_ids, at_most=2)
+    reconcile_quotas(conn=cloud, services=["compute"], compute_projects_at_most=2)
+
+    # Projects made by other tests meanwhile are unread too.
+    assert account.project.id in due[:-2]
+    assert sorted(due[-2:]) == oldest
+    read_now = Quota.objects.filter(synced_at__gt=long_ago + timedelta(minutes=30))
+    assert account.project.id in set(read_now.values_list("project_id", flat=True))
+    assert not Quota.objects.filter(project_id__in=oldest, synced_at=long_ago).exists()
 
 
 def test_project_scoped_quota_sweep_deletes_only_within_its_project_and_services(

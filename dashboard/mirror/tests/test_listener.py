@@ -1,10 +1,12 @@
 """The notification listener: events mapped to objects, and the mirror following outside changes.
 
 The JSON files in `notifications/` are real notifications captured from the local cloud (Nova's
-legacy format, Neutron's), with the request context (`_context_*`, which holds the caller's
-token) left out; the apps' `events` modules read them. The live tests run a listener thread on a
-queue of their own against the local cloud's RabbitMQ vhost. The mirror following changes made
-outside the dashboard is tested in `tests/test_outside_changes.py`.
+legacy format, Neutron's), with the request context (`_context_*`, which holds the caller's token)
+left out; the apps' `events` modules read them. The `image.*` ones are written from Glance's
+notifier (`format_image_notification`, `format_image_member_notification` in glance/notifier.py),
+until the local cloud's Glance sends notifications and they are captured. The live tests run a
+listener thread on a queue of their own against the local cloud's RabbitMQ vhost. The mirror
+following changes made outside the dashboard is tested in `tests/test_outside_changes.py`.
 """
 
 import json
@@ -80,6 +82,14 @@ def _server(payload: dict[str, Any]) -> list[Target]:
     return [Target("servers", payload["instance_id"])]
 
 
+def _keypair(payload: dict[str, Any]) -> list[Target]:
+    return [Target("keypairs", f"{payload['user_id']}:{payload['key_name']}")]
+
+
+def _image(payload: dict[str, Any]) -> list[Target]:
+    return [Target("images", payload.get("image_id") or payload["id"])]
+
+
 EXPECTED: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
     "network.create.start": lambda payload: [],
     "network.create.end": _object("network"),
@@ -111,6 +121,14 @@ EXPECTED: dict[str, Callable[[dict[str, Any]], list[Target]]] = {
     "compute.instance.update": _server,
     "compute.instance.create.end": _server,
     "compute.instance.delete.end": _server,
+    "keypair.import.start": lambda payload: [],
+    "keypair.import.end": _keypair,
+    "keypair.delete.end": _keypair,
+    "image.create": _image,
+    "image.update": _image,
+    "image.delete": _image,
+    "image.member.create": _image,
+    "image.send": lambda payload: [],
 }
 
 

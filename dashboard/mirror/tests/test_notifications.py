@@ -94,7 +94,7 @@ def test_the_installed_apps_reconcile_every_resource_before_its_dependents() -> 
     registry = event_registry()
     order = list(registry.resources)
 
-    assert set(registry.exchanges) == {"nova", "neutron"}
+    assert set(registry.exchanges) == {"nova", "neutron", "glance"}
     for name, resource in registry.resources.items():
         for dependent in resource.dependents:
             assert order.index(name) < order.index(dependent.resource)
