@@ -81,8 +81,8 @@ class NetworkForm(ProjectForm):
 class NetworkFields(NetworkForm):
     """What create and edit share."""
 
-    name = NameField()
-    description = DescriptionField()
+    name = NameField(label=_("Name"))
+    description = DescriptionField(label=_("Description"))
     admin_state_up = forms.BooleanField(
         label=_("Enabled (admin state up)"), required=False, initial=True
     )
