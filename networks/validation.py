@@ -89,8 +89,8 @@ def parse_address(text: str, *, version: int | None = None, what: str = "") -> I
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
-        # Translators: %(what)s is a kind of address: "address", "gateway address", "next hop".
         raise ValueError(
+            # Translators: %(what)s is a kind of address: "address", "gateway address", "next hop".
             _("“%(text)s” is not an IP %(what)s.") % {"text": text, "what": what}
         ) from None
     if version is not None and address.version != version:

@@ -99,7 +99,7 @@ class PortRow:
     def label(self) -> str:
         """How a message names the port: its owner, then its name or addresses."""
         params = {
-            # Translators: a port's device owner as Neutron names it (network:dhcp, compute:nova).
+            # Translators: in place of a port's device owner (network:dhcp) when it has none.
             "owner": self.port.device_owner or _("unattached"),
             "name": self.port.name,
             "where": ", ".join(self.addresses) or self.port.id,
