@@ -245,6 +245,8 @@ def test_operation_descriptions_are_messages_read_in_each_language(
     assert Message.from_json(deleting_network.as_json()) == deleting_network
     assert _in("en", deleting_network) == f"Delete network “{CHINESE_NAME}”"
     assert _in("zh-hans", deleting_network) == f"删除网络“{CHINESE_NAME}”"
-    # The rule's summary is a Message inside the description, read in the same language.
+    # The rule's summary is a Message inside the description, kept and read in the same language.
+    assert isinstance(deleting_rule, Message)
+    assert Message.from_json(json.loads(json.dumps(deleting_rule.as_json()))) == deleting_rule
     assert _in("en", deleting_rule) == "Delete rule “ingress IPv4 TCP 22 from 0.0.0.0/0”"
     assert _in("zh-hans", deleting_rule) == "删除规则“入方向 IPv4 TCP 22，来源：0.0.0.0/0”"
