@@ -9,6 +9,7 @@ ignored, protocols compared by number, "any address" alike however written.
 from collections.abc import Mapping
 from typing import Any
 
+from dashboard.i18n import Message, gettext_noop
 from networks.models import SecurityGroupRule
 
 # The attributes that make a rule (Neutron's create-rule request, description aside).
@@ -101,51 +102,71 @@ def rule_key(rule: Mapping[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def protocol_label(protocol: str | None) -> str:
-    """ "TCP", "ICMPv6", "GRE", "protocol 47", or "any protocol"."""
+def direction_label(direction: str) -> str:
+    """ "ingress" or "egress" in the reader's language (any other value as it is)."""
+    return str(DIRECTION_LABELS.get(direction, Message(direction))) if direction else ""
+
+
+def protocol_label(protocol: str | None) -> Message | str:
+    """ "TCP", "ICMPv6", "GRE", "protocol 47", or "any protocol" (a Message where the words are
+    ours, rendered in the reader's language)."""
     if not protocol or protocol == "any":
-        return "any protocol"
+        return Message(gettext_noop("any protocol"))
     if protocol.isdigit():
-        return f"protocol {protocol}"
+        return Message(gettext_noop("protocol %(number)s"), {"number": protocol})
     return PROTOCOL_LABELS.get(protocol, protocol.upper())
 
 
-def port_range_label(rule: Mapping[str, Any]) -> str:
+def port_range_label(rule: Mapping[str, Any]) -> Message | str:
     """ "22", "8000-8080", "type 8 code 0" for ICMP, or "" when the rule covers all of them."""
     low, high = rule.get("port_range_min"), rule.get("port_range_max")
     if low is None and high is None:
         return ""
     if protocol_number(rule.get("protocol"), rule["ethertype"]) in ICMP_PROTOCOLS:
-        return f"type {low}" + ("" if high is None else f" code {high}")
+        if high is None:
+            return Message(gettext_noop("type %(type)s"), {"type": low})
+        return Message(gettext_noop("type %(type)s code %(code)s"), {"type": low, "code": high})
     return str(low) if low == high else f"{low}-{high}"
 
 
-def remote_label(rule: Mapping[str, Any], remote_group_name: str = "") -> str:
+def remote_label(rule: Mapping[str, Any], remote_group_name: str = "") -> Message | str:
     """Where the traffic may come from (or go to): a CIDR, a group, or anywhere."""
     if rule.get("remote_group_id"):
-        return f"group “{remote_group_name or rule['remote_group_id']}”"
-    return rule.get("remote_ip_prefix") or "anywhere"
+        name = remote_group_name or rule["remote_group_id"]
+        return Message(gettext_noop("group “%(name)s”"), {"name": name})
+    return rule.get("remote_ip_prefix") or Message(gettext_noop("anywhere"))
 
 
-def rule_summary(rule: Mapping[str, Any], remote_group_name: str = "") -> str:
-    """How the user names a rule: "ingress IPv4 TCP 22 from anywhere"."""
+# The summary of a rule, by direction and whether it has a port range.
+SUMMARIES = {
+    ("ingress", True): gettext_noop("ingress %(ethertype)s %(protocol)s %(ports)s from %(remote)s"),
+    ("ingress", False): gettext_noop("ingress %(ethertype)s %(protocol)s from %(remote)s"),
+    ("egress", True): gettext_noop("egress %(ethertype)s %(protocol)s %(ports)s to %(remote)s"),
+    ("egress", False): gettext_noop("egress %(ethertype)s %(protocol)s to %(remote)s"),
+}
+DIRECTION_LABELS = {
+    "ingress": Message(gettext_noop("ingress")),
+    "egress": Message(gettext_noop("egress")),
+}
+
+
+def rule_summary(rule: Mapping[str, Any], remote_group_name: str = "") -> Message:
+    """How the user names a rule: "ingress IPv4 TCP 22 from anywhere", kept as a Message (an
+    operation's description holds it) and rendered in the reader's language."""
     ports = port_range_label(rule)
-    towards = "from" if rule["direction"] == "ingress" else "to"
-    return " ".join(
-        part
-        for part in (
-            rule["direction"],
-            rule["ethertype"],
-            protocol_label(rule.get("protocol")),
-            ports,
-            towards,
-            remote_label(rule, remote_group_name),
-        )
-        if part
+    direction = "egress" if rule["direction"] == "egress" else "ingress"
+    return Message(
+        SUMMARIES[direction, bool(ports)],
+        {
+            "ethertype": rule["ethertype"],
+            "protocol": protocol_label(rule.get("protocol")),
+            "ports": ports,
+            "remote": remote_label(rule, remote_group_name),
+        },
     )
 
 
-def row_summary(rule: SecurityGroupRule) -> str:
+def row_summary(rule: SecurityGroupRule) -> Message:
     """The summary of a mirror row (its remote group's name read from the mirror)."""
     remote = rule.remote_group.name_or_id if rule.remote_group_id and rule.remote_group else ""
     return rule_summary(rule_attributes(rule), remote)

@@ -2,14 +2,17 @@
 
 Each function takes text as a user typed it (or values parsed by another function here) and
 returns Neutron-ready values, or raises `ValueError` whose message says what is wrong and what
-to type instead. Forms turn those messages into field errors; Neutron's own rules are followed
-(an IPv4 gateway or pool may not hold the network or broadcast address; SLAAC needs a /64).
+to type instead, in the active language. Forms turn those messages into field errors;
+Neutron's own rules are followed (an IPv4 gateway or pool may not hold the network or
+broadcast address; SLAAC needs a /64).
 """
 
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
+
+from django.utils.translation import gettext as _
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -54,33 +57,47 @@ def parse_cidr(text: str) -> IPNetwork:
     text = text.strip()
     if "/" not in text:
         raise ValueError(
-            f"“{text}” has no prefix length: write it as 10.0.0.0/24 or 2001:db8::/64."
+            _("“%(text)s” has no prefix length: write it as 10.0.0.0/24 or 2001:db8::/64.")
+            % {"text": text}
         )
     try:
         interface = ipaddress.ip_interface(text)
     except ValueError:
         raise ValueError(
-            f"“{text}” is not a CIDR: write it as 10.0.0.0/24 or 2001:db8::/64."
+            _("“%(text)s” is not a CIDR: write it as 10.0.0.0/24 or 2001:db8::/64.")
+            % {"text": text}
         ) from None
     network = interface.network
     if interface.ip != network.network_address:
         raise ValueError(
-            f"{text} has host bits set: the network is {network}. Use that, or another prefix."
+            _(
+                "%(text)s has host bits set: the network is %(network)s. Use that, or another "
+                "prefix."
+            )
+            % {"text": text, "network": network}
         )
     if network.prefixlen == 0:
-        raise ValueError("A subnet cannot span every address (prefix length 0).")
+        raise ValueError(_("A subnet cannot span every address (prefix length 0)."))
     return network
 
 
-def parse_address(text: str, *, version: int | None = None, what: str = "address") -> IPAddress:
-    """One IP address, of `version` when given."""
+def parse_address(text: str, *, version: int | None = None, what: str = "") -> IPAddress:
+    """One IP address, of `version` when given; `what` names it in the reader's language
+    ("gateway address"; by default "address")."""
     text = text.strip()
+    what = what or _("address")
     try:
         address = ipaddress.ip_address(text)
     except ValueError:
-        raise ValueError(f"“{text}” is not an IP {what}.") from None
+        raise ValueError(
+            # Translators: %(what)s is a kind of address: "address", "gateway address", "next hop".
+            _("“%(text)s” is not an IP %(what)s.") % {"text": text, "what": what}
+        ) from None
     if version is not None and address.version != version:
-        raise ValueError(f"{text} is an IPv{address.version} {what}; this subnet is IPv{version}.")
+        raise ValueError(
+            _("%(text)s is an IPv%(own)s %(what)s; this subnet is IPv%(version)s.")
+            % {"text": text, "own": address.version, "what": what, "version": version}
+        )
     return address
 
 
@@ -101,15 +118,27 @@ def check_gateway(gateway: IPAddress, cidr: IPNetwork) -> None:
     """The gateway must lie inside the subnet; in IPv4, not on its network or broadcast address."""
     if gateway.version != cidr.version:
         raise ValueError(
-            f"{gateway} is IPv{gateway.version}; the subnet {cidr} is IPv{cidr.version}."
+            _("%(gateway)s is IPv%(own)s; the subnet %(cidr)s is IPv%(version)s.")
+            % {"gateway": gateway, "own": gateway.version, "cidr": cidr, "version": cidr.version}
         )
     if gateway not in cidr:
-        raise ValueError(f"{gateway} is outside the subnet {cidr}: choose an address inside it.")
-    if cidr.version == 4 and gateway in (cidr.network_address, cidr.broadcast_address):
-        kind = "network" if gateway == cidr.network_address else "broadcast"
         raise ValueError(
-            f"{gateway} is the {kind} address of {cidr}; choose a host address, such as "
-            f"{default_gateway(cidr)}."
+            _("%(gateway)s is outside the subnet %(cidr)s: choose an address inside it.")
+            % {"gateway": gateway, "cidr": cidr}
+        )
+    if cidr.version == 4 and gateway in (cidr.network_address, cidr.broadcast_address):
+        if gateway == cidr.network_address:
+            message = _(
+                "%(gateway)s is the network address of %(cidr)s; choose a host address, such as "
+                "%(example)s."
+            )
+        else:
+            message = _(
+                "%(gateway)s is the broadcast address of %(cidr)s; choose a host address, such "
+                "as %(example)s."
+            )
+        raise ValueError(
+            message % {"gateway": gateway, "cidr": cidr, "example": default_gateway(cidr)}
         )
 
 
@@ -120,13 +149,16 @@ def parse_pools(text: str, *, version: int | None = None) -> list[Pool]:
         start, dash, end = line.partition("-")
         if not dash:
             raise ValueError(
-                f"“{line}” is not a range: write one per line, as 10.0.0.10-10.0.0.50."
+                _("“%(line)s” is not a range: write one per line, as 10.0.0.10-10.0.0.50.")
+                % {"line": line}
             )
         pool = Pool(parse_address(start, version=version), parse_address(end, version=version))
         if pool.start.version != pool.end.version:
-            raise ValueError(f"{line} mixes IPv4 and IPv6.")
+            raise ValueError(_("%(line)s mixes IPv4 and IPv6.") % {"line": line})
         if int(pool.start) > int(pool.end):
-            raise ValueError(f"{line} ends before it starts: write the lower address first.")
+            raise ValueError(
+                _("%(line)s ends before it starts: write the lower address first.") % {"line": line}
+            )
         pools.append(pool)
     return pools
 
@@ -139,25 +171,37 @@ def check_pools(pools: list[Pool], cidr: IPNetwork, gateway: IPAddress | None) -
             int(first) <= int(pool.start) and int(pool.end) <= int(last)
         ):
             raise ValueError(
-                f"The pool {pool} is not within {cidr}: pools must lie between {first} and {last}."
+                _(
+                    "The pool %(pool)s is not within %(cidr)s: pools must lie between %(first)s "
+                    "and %(last)s."
+                )
+                % {"pool": pool, "cidr": cidr, "first": first, "last": last}
             )
     ordered = sorted(pools, key=lambda pool: pool.start)
     for before, after in pairwise(ordered):
         if before.overlaps(after):
-            raise ValueError(f"The pools {before} and {after} overlap: make them separate ranges.")
+            raise ValueError(
+                _("The pools %(before)s and %(after)s overlap: make them separate ranges.")
+                % {"before": before, "after": after}
+            )
     if gateway is not None:
         for pool in pools:
             if gateway in pool:
                 raise ValueError(
-                    f"The gateway {gateway} is inside the pool {pool}: leave it out of the pools."
+                    _(
+                        "The gateway %(gateway)s is inside the pool %(pool)s: leave it out of the "
+                        "pools."
+                    )
+                    % {"gateway": gateway, "pool": pool}
                 )
 
 
 def parse_dns_servers(text: str) -> list[str]:
     """DNS name servers, one IP address per line, in the order clients should try them."""
-    servers = [str(parse_address(line, what="address of a DNS server")) for line in lines(text)]
+    what = _("address of a DNS server")
+    servers = [str(parse_address(line, what=what)) for line in lines(text)]
     if duplicates := sorted({s for s in servers if servers.count(s) > 1}):
-        raise ValueError(f"{', '.join(duplicates)} is listed twice.")
+        raise ValueError(_("%(addresses)s is listed twice.") % {"addresses": ", ".join(duplicates)})
     return servers
 
 
@@ -168,13 +212,15 @@ def parse_host_routes(text: str, *, version: int | None = None) -> list[dict[str
         destination, comma, nexthop = line.partition(",")
         if not comma:
             raise ValueError(
-                f"“{line}” is not a route: write one per line, as 192.168.0.0/24,10.0.0.1."
+                _("“%(line)s” is not a route: write one per line, as 192.168.0.0/24,10.0.0.1.")
+                % {"line": line}
             )
         network = parse_cidr(destination)
-        hop = parse_address(nexthop, version=network.version, what="next hop")
+        hop = parse_address(nexthop, version=network.version, what=_("next hop"))
         if version is not None and network.version != version:
             raise ValueError(
-                f"The route to {network} is IPv{network.version}; the subnet is IPv{version}."
+                _("The route to %(network)s is IPv%(own)s; the subnet is IPv%(version)s.")
+                % {"network": network, "own": network.version, "version": version}
             )
         routes.append({"destination": str(network), "nexthop": str(hop)})
     return routes
@@ -188,17 +234,23 @@ def check_ipv6_modes(
     if version == 4:
         if ra_mode or address_mode:
             raise ValueError(
-                "IPv6 router advertisement and address modes apply to IPv6 subnets only."
+                _("IPv6 router advertisement and address modes apply to IPv6 subnets only.")
             )
         return
     if ra_mode and address_mode and ra_mode != address_mode:
         raise ValueError(
-            f"Router advertisement mode {ra_mode} does not go with address mode {address_mode}: "
-            "when both are set they must be the same."
+            _(
+                "Router advertisement mode %(ra_mode)s does not go with address mode "
+                "%(address_mode)s: when both are set they must be the same."
+            )
+            % {"ra_mode": ra_mode, "address_mode": address_mode}
         )
     autoconfig = {ra_mode, address_mode} & set(IPV6_AUTOCONFIG_MODES)
     if autoconfig and prefixlen is not None and prefixlen != 64:
-        raise ValueError(f"{', '.join(sorted(autoconfig))} needs a /64 subnet (EUI-64 addresses).")
+        raise ValueError(
+            _("%(modes)s needs a /64 subnet (EUI-64 addresses).")
+            % {"modes": ", ".join(sorted(autoconfig))}
+        )
 
 
 def first_overlap(cidr: IPNetwork, others: Iterable[tuple[str, str]]) -> tuple[str, str] | None:

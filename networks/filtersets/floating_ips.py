@@ -3,6 +3,7 @@
 import django_filters
 
 from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
+from networks.i18n import gettext_lazy as _
 from networks.models import FloatingIP, PortForwarding
 from networks.selectors.floating_ips import floating_ip_list
 from networks.selectors.networks import external_network_list
@@ -11,18 +12,18 @@ from networks.selectors.networks import external_network_list
 class FloatingIPFilterSet(ProjectFilterSet):
     search_fields = ("floating_ip_address", "fixed_ip_address", "id", "description")
     status = django_filters.ChoiceFilter(
-        choices=[("ACTIVE", "Active"), ("DOWN", "Down"), ("ERROR", "Error")],
-        empty_label="Any status",
-        label="Status",
+        choices=[("ACTIVE", _("Active")), ("DOWN", _("Down")), ("ERROR", _("Error"))],
+        empty_label=_("Any status"),
+        label=_("Status"),
     )
     associated = django_filters.BooleanFilter(
-        field_name="port", lookup_expr="isnull", exclude=True, label="Associated"
+        field_name="port", lookup_expr="isnull", exclude=True, label=_("Associated")
     )
     # Related choices are always scoped: the external networks the project sees.
     floating_network = ProjectChoiceFilter(
         selector=external_network_list,
-        label="External network",
-        empty_label="Any external network",
+        label=_("External network"),
+        empty_label=_("Any external network"),
     )
 
     class Meta:
@@ -33,13 +34,13 @@ class FloatingIPFilterSet(ProjectFilterSet):
 class PortForwardingFilterSet(ProjectFilterSet):
     search_fields = ("internal_ip_address", "id", "description")
     protocol = django_filters.ChoiceFilter(
-        choices=[("tcp", "TCP"), ("udp", "UDP")], empty_label="Any protocol", label="Protocol"
+        choices=[("tcp", "TCP"), ("udp", "UDP")], empty_label=_("Any protocol"), label=_("Protocol")
     )
     # Scoped: only the project's own floating IPs are choices.
     floating_ip = ProjectChoiceFilter(
         selector=floating_ip_list,
-        label="Floating IP",
-        empty_label="Any floating IP",
+        label=_("Floating IP"),
+        empty_label=_("Any floating IP"),
     )
 
     class Meta:

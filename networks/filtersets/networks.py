@@ -3,18 +3,24 @@
 import django_filters
 
 from dashboard.web.filtersets import ProjectFilterSet
+from networks.i18n import gettext_lazy as _
 from networks.models import Network
 
 
 class NetworkFilterSet(ProjectFilterSet):
     status = django_filters.ChoiceFilter(
-        choices=[("ACTIVE", "Active"), ("DOWN", "Down"), ("BUILD", "Build"), ("ERROR", "Error")],
-        empty_label="Any status",
-        label="Status",
+        choices=[
+            ("ACTIVE", _("Active")),
+            ("DOWN", _("Down")),
+            ("BUILD", _("Build")),
+            ("ERROR", _("Error")),
+        ],
+        empty_label=_("Any status"),
+        label=_("Status"),
     )
     # Neutron's `shared` as the project reads it (see `network_list`).
-    shared = django_filters.BooleanFilter(field_name="shared_with_project", label="Shared")
-    router_external = django_filters.BooleanFilter(label="External")
+    shared = django_filters.BooleanFilter(field_name="shared_with_project", label=_("Shared"))
+    router_external = django_filters.BooleanFilter(label=_("External"))
 
     class Meta:
         model = Network

@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
+from networks.i18n import gettext_lazy as _
 from networks.models import Port
 from networks.selectors.ports import port_network_choices
 
@@ -11,24 +12,29 @@ from networks.selectors.ports import port_network_choices
 class PortFilterSet(ProjectFilterSet):
     search_fields = ("name", "id", "description", "mac_address", "fixed_ips", "device_id")
     status = django_filters.ChoiceFilter(
-        choices=[("ACTIVE", "Active"), ("DOWN", "Down"), ("BUILD", "Build"), ("ERROR", "Error")],
-        empty_label="Any status",
-        label="Status",
+        choices=[
+            ("ACTIVE", _("Active")),
+            ("DOWN", _("Down")),
+            ("BUILD", _("Build")),
+            ("ERROR", _("Error")),
+        ],
+        empty_label=_("Any status"),
+        label=_("Status"),
     )
     used_by = django_filters.ChoiceFilter(
         method="filter_used_by",
-        label="Used by",
-        empty_label="Any use",
+        label=_("Used by"),
+        empty_label=_("Any use"),
         choices=[
-            ("instance", "Instances"),
-            ("router", "Routers"),
-            ("network", "Neutron (DHCP, floating IPs)"),
-            ("none", "Nothing"),
+            ("instance", _("Instances")),
+            ("router", _("Routers")),
+            ("network", _("Neutron (DHCP, floating IPs)")),
+            ("none", _("Nothing")),
         ],
     )
     # Related choices are always scoped: the project's own and shared networks.
     network = ProjectChoiceFilter(
-        selector=port_network_choices, label="Network", empty_label="Any network"
+        selector=port_network_choices, label=_("Network"), empty_label=_("Any network")
     )
 
     def filter_used_by(self, queryset: QuerySet[Port], name: str, value: str) -> QuerySet[Port]:

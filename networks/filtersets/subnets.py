@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
+from networks.i18n import gettext_lazy as _
 from networks.models import Network, Subnet, SubnetPool
 from networks.selectors.networks import subnet_network_list
 
@@ -16,10 +17,12 @@ def own_networks(*, project_id: str) -> QuerySet[Network]:
 class SubnetFilterSet(ProjectFilterSet):
     search_fields = ("name", "id", "description", "cidr", "gateway_ip")
     ip_version = django_filters.ChoiceFilter(
-        choices=[(4, "IPv4"), (6, "IPv6")], empty_label="Any IP version", label="IP version"
+        choices=[(4, "IPv4"), (6, "IPv6")], empty_label=_("Any IP version"), label=_("IP version")
     )
-    network = ProjectChoiceFilter(selector=own_networks, label="Network", empty_label="Any network")
-    enable_dhcp = django_filters.BooleanFilter(label="DHCP")
+    network = ProjectChoiceFilter(
+        selector=own_networks, label=_("Network"), empty_label=_("Any network")
+    )
+    enable_dhcp = django_filters.BooleanFilter(label=_("DHCP"))
 
     class Meta:
         model = Subnet
@@ -28,10 +31,10 @@ class SubnetFilterSet(ProjectFilterSet):
 
 class SubnetPoolFilterSet(ProjectFilterSet):
     ip_version = django_filters.ChoiceFilter(
-        choices=[(4, "IPv4"), (6, "IPv6")], empty_label="Any IP version", label="IP version"
+        choices=[(4, "IPv4"), (6, "IPv6")], empty_label=_("Any IP version"), label=_("IP version")
     )
     # Neutron's `shared` as the project reads it (see `subnet_pool_list`).
-    shared = django_filters.BooleanFilter(field_name="shared_with_project", label="Shared")
+    shared = django_filters.BooleanFilter(field_name="shared_with_project", label=_("Shared"))
 
     class Meta:
         model = SubnetPool

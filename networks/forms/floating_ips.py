@@ -13,10 +13,13 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext, ngettext
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import DescriptionField, ProjectForm
+from networks.i18n import gettext_lazy as _
 from networks.models import FloatingIP, Network, Port, PortForwarding
 from networks.selectors.floating_ips import (
     floating_ip_holding_address,
@@ -49,12 +52,13 @@ def forwarding_count(floating_ip: FloatingIP) -> int:
 
 def release_refusal(floating_ip: FloatingIP, forwardings: int) -> str:
     """Why a floating IP with `forwardings` port forwardings cannot be released."""
-    rules = "a port forwarding" if forwardings == 1 else f"{forwardings} port forwardings"
-    return (
-        f"Floating IP {floating_ip.floating_ip_address} has {rules}, and Neutron releases only "
-        "a floating IP without any. Delete its port forwardings on its page first, then "
-        "release it."
-    )
+    return ngettext(
+        "Floating IP %(address)s has a port forwarding, and Neutron releases only a floating IP "
+        "without any. Delete its port forwardings on its page first, then release it.",
+        "Floating IP %(address)s has %(count)s port forwardings, and Neutron releases only a "
+        "floating IP without any. Delete its port forwardings on its page first, then release it.",
+        forwardings,
+    ) % {"address": floating_ip.floating_ip_address, "count": forwardings}
 
 
 class FloatingIPForm(ProjectForm):
@@ -88,12 +92,13 @@ class FloatingIPForm(ProjectForm):
         """The ports a floating IP may map to here: the project's, or the device's."""
         return floating_ip_target_ports(project_id=self.project_id)
 
-    def device_label(self) -> str:
-        """The device the page is about, as descriptions name it ("" on a floating IP's)."""
+    def device_label(self) -> Message | str:
+        """The device the page is about, as descriptions name it ("" on a floating IP's); a
+        Message (“server “web””) is rendered in the reader's language with the description."""
         return ""
 
     def floating_ip_request(
-        self, service: Service, description: str, params: Mapping[str, Any] | None = None
+        self, service: Service, description: Message, params: Mapping[str, Any] | None = None
     ) -> OperationRequest:
         """The operation on the floating IP `obj`, its id the service's `floating_ip_id`."""
         floating_ip: FloatingIP = self.obj
@@ -116,17 +121,17 @@ class FloatingIPCreateForm(FloatingIPForm):
     policy_fields = {"floating_ip_address": ("neutron", "create_floatingip:floating_ip_address")}
     quotas = (("network", "floatingip"),)
 
-    floating_network_id = forms.ChoiceField(label="External network")
+    floating_network_id = forms.ChoiceField(label=_("External network"))
     subnet_id = forms.ChoiceField(
-        label="Subnet", required=False, help_text="Optional: allocate from this subnet."
+        label=_("Subnet"), required=False, help_text=_("Optional: allocate from this subnet.")
     )
     floating_ip_address = forms.GenericIPAddressField(
-        label="Address",
+        label=_("Address"),
         required=False,
         protocol="IPv4",
-        help_text="Optional: this exact address.",
+        help_text=_("Optional: this exact address."),
     )
-    description = DescriptionField()
+    description = DescriptionField(label=_("Description"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,13 +139,13 @@ class FloatingIPCreateForm(FloatingIPForm):
         field = self.fields["floating_network_id"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(n.id, n.name_or_id) for n in networks]
-        field.error_messages["invalid_choice"] = (
+        field.error_messages["invalid_choice"] = _(
             "This is not an external network. Choose one of the external networks, "
             "for example “public”."
         )
         subnet = self.fields["subnet_id"]
         assert isinstance(subnet, forms.ChoiceField)
-        subnet.choices = [("", "Any")] + [
+        subnet.choices = [("", gettext("Any"))] + [
             (s.id, f"{s.cidr} ({network.name_or_id})")
             for network in networks
             for s in external_subnet_list(project_id=self.project_id, network_id=network.id)
@@ -159,7 +164,11 @@ class FloatingIPCreateForm(FloatingIPForm):
         if data.get("subnet_id"):
             subnets = [s for s in subnets if s.id == data["subnet_id"]]
             if not subnets:
-                self.add_error("subnet_id", f"This subnet is not on “{network.name_or_id}”.")
+                self.add_error(
+                    "subnet_id",
+                    gettext("This subnet is not on “%(network)s”.")
+                    % {"network": network.name_or_id},
+                )
                 return data
         address = data.get("floating_ip_address")
         if address:
@@ -168,34 +177,44 @@ class FloatingIPCreateForm(FloatingIPForm):
 
     def _check_address(self, address: str, network: Network, subnets: list[Any]) -> None:
         ip = ipaddress.ip_address(address)
-        where = (
-            f"subnet {subnets[0].cidr}"
-            if self.cleaned_data.get("subnet_id")
-            else f"network “{network.name_or_id}”"
-        )
+        params = {"address": address, "cidr": subnets[0].cidr, "network": network.name_or_id}
+        on_subnet = bool(self.cleaned_data.get("subnet_id"))
         if not any(ip in ipaddress.ip_network(s.cidr) for s in subnets):
-            self.add_error("floating_ip_address", f"{address} is not inside {where}.")
+            if on_subnet:
+                message = gettext("%(address)s is not inside subnet %(cidr)s.")
+            else:
+                message = gettext("%(address)s is not inside network “%(network)s”.")
+            self.add_error("floating_ip_address", message % params)
         elif any(address == s.gateway_ip for s in subnets):
-            self.add_error("floating_ip_address", f"{address} is the gateway of {where}.")
+            if on_subnet:
+                message = gettext("%(address)s is the gateway of subnet %(cidr)s.")
+            else:
+                message = gettext("%(address)s is the gateway of network “%(network)s”.")
+            self.add_error("floating_ip_address", message % params)
         elif (taken := floating_ip_holding_address(network_id=network.id, address=address)) or (
             port_holding_address(network_id=network.id, ip_address=address)
         ):
-            owner = (
-                " to this project"
-                if taken is not None and taken.project_id == self.project_id
-                else ""
-            )
-            self.add_error(
-                "floating_ip_address",
-                f"{address} is already in use{owner} on “{network.name_or_id}”. Choose another "
-                "address, or leave it empty for any free one.",
-            )
+            if taken is not None and taken.project_id == self.project_id:
+                message = gettext(
+                    "%(address)s is already in use to this project on “%(network)s”. Choose "
+                    "another address, or leave it empty for any free one."
+                )
+            else:
+                message = gettext(
+                    "%(address)s is already in use on “%(network)s”. Choose another address, or "
+                    "leave it empty for any free one."
+                )
+            self.add_error("floating_ip_address", message % params)
 
     def operation_request(self) -> OperationRequest:
         address = self.cleaned_data.get("floating_ip_address")
         return OperationRequest(
             service=services.floating_ip_create,
-            description=f"Allocate floating IP {address}" if address else "Allocate a floating IP",
+            description=Message(
+                gettext_noop("Allocate floating IP %(address)s"), {"address": address}
+            )
+            if address
+            else Message(gettext_noop("Allocate a floating IP")),
             target_type="floating_ip",
             target_name=address or "",
             params=self.cleaned_data,
@@ -216,7 +235,7 @@ class _TargetAddressForm(FloatingIPForm):
         field.choices = [
             (port.id, _port_label(port)) for port in self.target_ports() if ipv4_addresses(port)
         ]
-        field.error_messages["invalid_choice"] = (
+        field.error_messages["invalid_choice"] = _(
             "Choose one of this project's ports that has an IPv4 address."
         )
 
@@ -224,8 +243,8 @@ class _TargetAddressForm(FloatingIPForm):
         """How a refusal names a floating IP mapped to the port: by address when it is the
         project's; an administrator may have mapped another project's, which is not named."""
         if floating_ip.project_id == self.project_id:
-            return f"floating IP {floating_ip.floating_ip_address}"
-        return "a floating IP"
+            return gettext("floating IP %(address)s") % {"address": floating_ip.floating_ip_address}
+        return gettext("a floating IP")
 
     def target(self, data: dict[str, Any], external: Network | None) -> tuple[Port, str] | None:
         """The chosen port and address, checked against the `external` network the floating
@@ -238,12 +257,17 @@ class _TargetAddressForm(FloatingIPForm):
         if not address and len(addresses) == 1:
             address = addresses[0]
         if address not in addresses:
-            listed = ", ".join(addresses)
+            if address:
+                message = gettext(
+                    "Port “%(port)s” has the IPv4 addresses %(addresses)s: choose one of them."
+                )
+            else:
+                message = gettext(
+                    "Port “%(port)s” has several IPv4 addresses (%(addresses)s): choose one."
+                )
             self.add_error(
                 self.address_field,
-                f"Port “{port.name_or_id}” has the IPv4 addresses {listed}: choose one of them."
-                if address
-                else f"Port “{port.name_or_id}” has several IPv4 addresses ({listed}): choose one.",
+                message % {"port": port.name_or_id, "addresses": ", ".join(addresses)},
             )
             return None
         subnet_id = next(f["subnet_id"] for f in port.fixed_ips if f["ip_address"] == address)
@@ -251,7 +275,9 @@ class _TargetAddressForm(FloatingIPForm):
             project_id=self.project_id,
             subnet_id=subnet_id,
             external_network_id=external.id if external else "",
-            external_network_name=external.name_or_id if external else "the external network",
+            external_network_name=external.name_or_id
+            if external
+            else gettext("the external network"),
         )
         if reason:
             self.add_error(self.port_field, reason)
@@ -260,8 +286,14 @@ class _TargetAddressForm(FloatingIPForm):
 
 
 def _port_label(port: Any) -> str:
-    owner = f"instance “{port.server_name}” · " if getattr(port, "server_name", None) else ""
-    return f"{owner}{port.name_or_id} ({', '.join(ipv4_addresses(port))})"
+    params = {
+        "server": getattr(port, "server_name", None),
+        "port": port.name_or_id,
+        "addresses": ", ".join(ipv4_addresses(port)),
+    }
+    if params["server"]:
+        return gettext("instance “%(server)s” · %(port)s (%(addresses)s)") % params
+    return f"{params['port']} ({params['addresses']})"
 
 
 class FloatingIPAssociateForm(_TargetAddressForm):
@@ -270,16 +302,16 @@ class FloatingIPAssociateForm(_TargetAddressForm):
 
     action = "associate"
     policy = ("neutron", "update_floatingip")
-    label = "Associate"
+    label = _("Associate")
     port_field = "port_id"
     address_field = "fixed_ip_address"
 
-    port_id = forms.ChoiceField(label="Port", help_text="An instance's port, or any port.")
+    port_id = forms.ChoiceField(label=_("Port"), help_text=_("An instance's port, or any port."))
     fixed_ip_address = forms.GenericIPAddressField(
-        label="Fixed IP",
+        label=_("Fixed IP"),
         protocol="IPv4",
         required=False,
-        help_text="Only needed when the port has several IPv4 addresses.",
+        help_text=_("Only needed when the port has several IPv4 addresses."),
     )
 
     @classmethod
@@ -293,13 +325,13 @@ class FloatingIPAssociateForm(_TargetAddressForm):
             "floating_ip": FloatingIPChoiceField(
                 queryset=FloatingIP.objects.none(),
                 required=False,
-                label="Floating IP",
-                help_text="One of your project's floating IPs that is mapped to nothing.",
+                label=_("Floating IP"),
+                help_text=_("One of your project's floating IPs that is mapped to nothing."),
             ),
             "floating_network": forms.ModelChoiceField(
                 queryset=Network.objects.none(),
                 required=False,
-                label="Or allocate a new one from",
+                label=_("Or allocate a new one from"),
             ),
         }
 
@@ -319,9 +351,12 @@ class FloatingIPAssociateForm(_TargetAddressForm):
         floating_ip, external = self._floating_ip_or_network(data)
         if floating_ip is not None and forwarding_count(floating_ip):
             raise OperationRefused(
-                f"Floating IP {floating_ip.floating_ip_address} has port forwardings; Neutron "
-                "maps a floating IP either to one port or through port forwardings. Delete its "
-                "port forwardings first."
+                gettext(
+                    "Floating IP %(address)s has port forwardings; Neutron maps a floating IP "
+                    "either to one port or through port forwardings. Delete its port forwardings "
+                    "first."
+                )
+                % {"address": floating_ip.floating_ip_address}
             )
         target = self.target(data, external)
         if target is None:
@@ -331,8 +366,15 @@ class FloatingIPAssociateForm(_TargetAddressForm):
         if taken is not None:
             self.add_error(
                 self.address_field,
-                f"{address} of port “{port.name_or_id}” already has "
-                f"{self.floating_ip_label(taken)}. Disassociate that one first.",
+                gettext(
+                    "%(address)s of port “%(port)s” already has %(floating_ip)s. Disassociate "
+                    "that one first."
+                )
+                % {
+                    "address": address,
+                    "port": port.name_or_id,
+                    "floating_ip": self.floating_ip_label(taken),
+                },
             )
             return data
         chosen = {name: data.get(name) for name in self.choosing_fields() if name in self.fields}
@@ -347,32 +389,49 @@ class FloatingIPAssociateForm(_TargetAddressForm):
         floating_ip, network = data.get("floating_ip"), data.get("floating_network")
         if bool(floating_ip) == bool(network):
             raise forms.ValidationError(
-                "Choose either one of your floating IPs or an external network to allocate a "
-                "new one from, not both."
+                gettext(
+                    "Choose either one of your floating IPs or an external network to allocate a "
+                    "new one from, not both."
+                )
             )
         return (floating_ip, floating_ip.floating_network) if floating_ip else (None, network)
 
     def operation_request(self) -> OperationRequest:
         data = self.cleaned_data
         port = data["port_name"] or data["port_id"]
-        onto = f"{self.device_label() or f'port “{port}”'} ({data['fixed_ip_address']})"
+        onto = {
+            "target": self.device_label()
+            or Message(gettext_noop("port “%(port)s”"), {"port": port}),
+            "fixed_ip": data["fixed_ip_address"],
+        }
         params = {name: data[name] for name in ("port_id", "fixed_ip_address", "port_name")}
         if not self.chooses_floating_ip:
             floating_ip: FloatingIP = self.obj
             return self.floating_ip_request(
                 services.floating_ip_associate,
-                f"Associate floating IP {floating_ip.floating_ip_address} to {onto}",
+                Message(
+                    gettext_noop("Associate floating IP %(address)s to %(target)s (%(fixed_ip)s)"),
+                    {"address": floating_ip.floating_ip_address, **onto},
+                ),
                 params,
             )
         if (chosen := data["floating_ip"]) is not None:
             params["floating_ip_id"] = chosen.id
-            which = f"floating IP {chosen.floating_ip_address}"
+            description = Message(
+                gettext_noop("Associate floating IP %(address)s to %(target)s (%(fixed_ip)s)"),
+                {"address": chosen.floating_ip_address, **onto},
+            )
         else:
             params["floating_network_id"] = data["floating_network"].id
-            which = f"a new floating IP from “{data['floating_network'].name_or_id}”"
+            description = Message(
+                gettext_noop(
+                    "Associate a new floating IP from “%(network)s” to %(target)s (%(fixed_ip)s)"
+                ),
+                {"network": data["floating_network"].name_or_id, **onto},
+            )
         return OperationRequest(
             service=services.floating_ip_associate,
-            description=f"Associate {which} to {onto}",
+            description=description,
             target_type="floating_ip",
             target_id=chosen.id if chosen else "",
             target_name=chosen.floating_ip_address if chosen else "",
@@ -386,8 +445,8 @@ class FloatingIPDisassociateForm(FloatingIPForm):
 
     action = "disassociate"
     policy = ("neutron", "update_floatingip")
-    label = "Disassociate"
-    confirm = "Disassociate floating IP {obj}?"
+    label = _("Disassociate")
+    confirm = _("Disassociate floating IP {obj}?")
 
     @classmethod
     def applies_to(cls, obj: FloatingIP) -> bool:
@@ -397,7 +456,7 @@ class FloatingIPDisassociateForm(FloatingIPForm):
     def choosing_fields(cls) -> dict[str, forms.Field]:
         return {
             "floating_ip": FloatingIPChoiceField(
-                queryset=FloatingIP.objects.none(), empty_label=None, label="Floating IP"
+                queryset=FloatingIP.objects.none(), empty_label=None, label=_("Floating IP")
             )
         }
 
@@ -415,13 +474,17 @@ class FloatingIPDisassociateForm(FloatingIPForm):
             floating_ip: FloatingIP = self.obj
             return self.floating_ip_request(
                 services.floating_ip_disassociate,
-                f"Disassociate floating IP {floating_ip.floating_ip_address}",
+                Message(
+                    gettext_noop("Disassociate floating IP %(address)s"),
+                    {"address": floating_ip.floating_ip_address},
+                ),
             )
         chosen: FloatingIP = self.cleaned_data["floating_ip"]
         return OperationRequest(
             service=services.floating_ip_disassociate,
-            description=(
-                f"Disassociate floating IP {chosen.floating_ip_address} from {self.device_label()}"
+            description=Message(
+                gettext_noop("Disassociate floating IP %(address)s from %(target)s"),
+                {"address": chosen.floating_ip_address, "target": self.device_label()},
             ),
             target_type="floating_ip",
             target_id=chosen.id,
@@ -436,8 +499,8 @@ class FloatingIPReleaseForm(FloatingIPForm):
 
     action = "delete"
     policy = ("neutron", "delete_floatingip")
-    label = "Release"
-    confirm = "Release floating IP {obj}?"
+    label = _("Release")
+    confirm = _("Release floating IP {obj}?")
 
     def clean(self) -> dict[str, Any]:
         if forwardings := forwarding_count(self.obj):
@@ -447,7 +510,8 @@ class FloatingIPReleaseForm(FloatingIPForm):
     def operation_request(self) -> OperationRequest:
         address = self.obj.floating_ip_address
         return self.floating_ip_request(
-            services.floating_ip_delete, f"Release floating IP {address}"
+            services.floating_ip_delete,
+            Message(gettext_noop("Release floating IP %(address)s"), {"address": address}),
         )
 
 
@@ -461,31 +525,33 @@ class PortForwardingForm(_TargetAddressForm):
     # port": the labels say which is which.
     port_field = "internal_port_id"
     address_field = "internal_ip_address"
-    protocol = forms.ChoiceField(label="Protocol", choices=[("tcp", "TCP"), ("udp", "UDP")])
+    protocol = forms.ChoiceField(label=_("Protocol"), choices=[("tcp", "TCP"), ("udp", "UDP")])
     external_port = forms.IntegerField(
-        label="External port number",
-        help_text="The port number on the floating IP that clients connect to, e.g. 2222.",
+        label=_("External port number"),
+        help_text=_("The port number on the floating IP that clients connect to, e.g. 2222."),
         min_value=1,
         max_value=65535,
     )
     internal_port_id = forms.ChoiceField(
-        label="Forward to (instance or port)",
-        help_text="The instance's network port (or any port of this project) that receives "
-        "the traffic; it needs an IPv4 address on a subnet routed to the floating IP's network.",
+        label=_("Forward to (instance or port)"),
+        help_text=_(
+            "The instance's network port (or any port of this project) that receives the "
+            "traffic; it needs an IPv4 address on a subnet routed to the floating IP's network."
+        ),
     )
     internal_ip_address = forms.GenericIPAddressField(
-        label="Destination address",
+        label=_("Destination address"),
         protocol="IPv4",
         required=False,
-        help_text="Only needed when that port has several IPv4 addresses.",
+        help_text=_("Only needed when that port has several IPv4 addresses."),
     )
     internal_port = forms.IntegerField(
-        label="Destination port number",
-        help_text="The port number the service listens on at that address, e.g. 22 for SSH.",
+        label=_("Destination port number"),
+        help_text=_("The port number the service listens on at that address, e.g. 22 for SSH."),
         min_value=1,
         max_value=65535,
     )
-    description = DescriptionField()
+    description = DescriptionField(label=_("Description"))
 
     @classmethod
     def applies_to(cls, obj: FloatingIP) -> bool:
@@ -496,7 +562,7 @@ class PortForwardingForm(_TargetAddressForm):
         data = super().clean() or {}
         floating_ip: FloatingIP = self.obj
         if not port_forwarding_supported():
-            raise OperationRefused("This cloud does not offer port forwarding.")
+            raise OperationRefused(gettext("This cloud does not offer port forwarding."))
         clash = (
             port_forwarding_list(project_id=self.project_id, floating_ip_id=floating_ip.id)
             .filter(protocol=data.get("protocol"), external_port_number=data.get("external_port"))
@@ -505,8 +571,16 @@ class PortForwardingForm(_TargetAddressForm):
         if clash is not None:
             self.add_error(
                 "external_port",
-                f"{clash.protocol.upper()} port {clash.external_port_number} is already "
-                f"forwarded to {clash.internal_ip_address}:{clash.internal_port_number}.",
+                gettext(
+                    "%(protocol)s port %(external)s is already forwarded to "
+                    "%(address)s:%(internal)s."
+                )
+                % {
+                    "protocol": clash.protocol.upper(),
+                    "external": clash.external_port_number,
+                    "address": clash.internal_ip_address,
+                    "internal": clash.internal_port_number,
+                },
             )
         target = self.target(data, floating_ip.floating_network)
         if target is None or clash is not None:
@@ -517,18 +591,29 @@ class PortForwardingForm(_TargetAddressForm):
         ) is not None:
             self.add_error(
                 "internal_ip_address",
-                f"{address} already has {self.floating_ip_label(bound)} of its own; Neutron "
-                "forwards only to addresses without one.",
+                gettext(
+                    "%(address)s already has %(floating_ip)s of its own; Neutron forwards only to "
+                    "addresses without one."
+                )
+                % {"address": address, "floating_ip": self.floating_ip_label(bound)},
             )
             return data
         return {**data, "internal_port_id": port.id, "internal_ip_address": address}
 
     def operation_request(self) -> OperationRequest:
         data = self.cleaned_data
-        description = (
-            f"Forward {data['protocol']} port {data['external_port']} of floating IP "
-            f"{self.obj.floating_ip_address} to {data['internal_ip_address']}:"
-            f"{data['internal_port']}"
+        description = Message(
+            gettext_noop(
+                "Forward %(protocol)s port %(external)s of floating IP %(address)s to "
+                "%(internal_address)s:%(internal)s"
+            ),
+            {
+                "protocol": data["protocol"],
+                "external": data["external_port"],
+                "address": self.obj.floating_ip_address,
+                "internal_address": data["internal_ip_address"],
+                "internal": data["internal_port"],
+            },
         )
         return self.floating_ip_request(services.port_forwarding_create, description, data)
 
@@ -539,7 +624,7 @@ class PortForwardingDeleteForm(ProjectForm):
     model = PortForwarding
     action = "delete"
     policy = ("neutron", "delete_floatingip_port_forwarding")
-    confirm = "Delete this port forwarding?"
+    confirm = _("Delete this port forwarding?")
 
     def operation_request(self) -> OperationRequest:
         rule: PortForwarding = self.obj
@@ -548,8 +633,11 @@ class PortForwardingDeleteForm(ProjectForm):
         external = rule.external_port_number or rule.external_port_range
         return OperationRequest(
             service=services.port_forwarding_delete,
-            description=(
-                f"Stop forwarding {rule.protocol} port {external} of floating IP {address}"
+            description=Message(
+                gettext_noop(
+                    "Stop forwarding %(protocol)s port %(external)s of floating IP %(address)s"
+                ),
+                {"protocol": rule.protocol, "external": external, "address": address},
             ),
             target_type="floating_ip",
             target_id=rule.floating_ip_id or "",

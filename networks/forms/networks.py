@@ -8,17 +8,20 @@ is refused while the mirror shows ports in use on the network.
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import DescriptionField, NameField, ProjectForm
 from networks.forms.subnets import SubnetSourceFields, subnet_create_attributes
+from networks.i18n import gettext_lazy as _
 from networks.models import Network
 from networks.selectors.networks import ports_in_use, ports_in_use_label
 from networks.services import networks as services
 
 PROVIDER_NETWORK_TYPES = [
-    ("", "Cloud default"),
+    ("", _("Cloud default")),
     ("flat", "flat"),
     ("vlan", "vlan"),
     ("vxlan", "vxlan"),
@@ -63,7 +66,7 @@ class NetworkForm(ProjectForm):
         return network
 
     def network_request(
-        self, service: Service, description: str, params: dict[str, Any] | None = None
+        self, service: Service, description: Message, params: dict[str, Any] | None = None
     ) -> OperationRequest:
         return OperationRequest(
             service=service,
@@ -78,23 +81,23 @@ class NetworkForm(ProjectForm):
 class NetworkFields(NetworkForm):
     """What create and edit share."""
 
-    name = NameField()
-    description = DescriptionField()
+    name = NameField(label=_("Name"))
+    description = DescriptionField(label=_("Description"))
     admin_state_up = forms.BooleanField(
-        label="Enabled (admin state up)", required=False, initial=True
+        label=_("Enabled (admin state up)"), required=False, initial=True
     )
     mtu = forms.IntegerField(
-        label="MTU",
+        label=_("MTU"),
         required=False,
         min_value=68,
         max_value=9216,
-        help_text="Empty: the largest the cloud allows for this kind of network.",
+        help_text=_("Empty: the largest the cloud allows for this kind of network."),
     )
     port_security_enabled = forms.BooleanField(
-        label="Port security on new ports", required=False, initial=True
+        label=_("Port security on new ports"), required=False, initial=True
     )
-    shared = forms.BooleanField(label="Shared with every project", required=False)
-    router_external = forms.BooleanField(label="External (router:external)", required=False)
+    shared = forms.BooleanField(label=_("Shared with every project"), required=False)
+    router_external = forms.BooleanField(label=_("External (router:external)"), required=False)
 
 
 class NetworkCreateForm(SubnetSourceFields, NetworkFields):
@@ -111,19 +114,19 @@ class NetworkCreateForm(SubnetSourceFields, NetworkFields):
     }
 
     provider_network_type = forms.ChoiceField(
-        label="Provider network type", required=False, choices=PROVIDER_NETWORK_TYPES
+        label=_("Provider network type"), required=False, choices=PROVIDER_NETWORK_TYPES
     )
     provider_physical_network = forms.CharField(
-        label="Provider physical network", required=False, max_length=64
+        label=_("Provider physical network"), required=False, max_length=64
     )
     provider_segmentation_id = forms.IntegerField(
-        label="Provider segmentation id",
+        label=_("Provider segmentation id"),
         required=False,
         min_value=1,
         max_value=16_777_215,
-        help_text="The VLAN id, or the tunnel's VNI.",
+        help_text=_("The VLAN id, or the tunnel's VNI."),
     )
-    subnet_name = NameField(label="Subnet name", required=False)
+    subnet_name = NameField(label=_("Subnet name"), required=False)
 
     field_order = (
         "name",
@@ -143,7 +146,7 @@ class NetworkCreateForm(SubnetSourceFields, NetworkFields):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cidr"].help_text = (
+        self.fields["cidr"].help_text = _(
             "The first subnet, as 10.0.0.0/24 or 2001:db8::/64, or choose a subnet pool below. "
             "Leave both empty for a network without a subnet."
         )
@@ -160,11 +163,14 @@ class NetworkCreateForm(SubnetSourceFields, NetworkFields):
             for name in (*self.subnet_fields, "subnet_name")
             if name not in ("cidr", "subnetpool_id", "no_gateway") and cleaned_data.get(name)
         ]:
-            labels = ", ".join(str(self[name].label) for name in filled)
+            labels = gettext(", ").join(str(self[name].label) for name in filled)
             self.add_error(
                 "cidr",
-                f"These settings need a subnet: {labels}. "
-                "Give its CIDR or choose a subnet pool, or leave them empty.",
+                gettext(
+                    "These settings need a subnet: %(labels)s. "
+                    "Give its CIDR or choose a subnet pool, or leave them empty."
+                )
+                % {"labels": labels},
             )
         return cleaned_data
 
@@ -185,21 +191,29 @@ class NetworkCreateForm(SubnetSourceFields, NetworkFields):
             if physical or segment is not None:
                 self.add_error(
                     "provider_network_type",
-                    "Choose the network type these provider values are for.",
+                    gettext("Choose the network type these provider values are for."),
                 )
             return
         if physical and kind not in PHYSICAL_NETWORK_TYPES:
             self.add_error(
-                "provider_physical_network", f"A {kind} network has no physical network."
+                "provider_physical_network",
+                gettext("A %(kind)s network has no physical network.") % {"kind": kind},
             )
         if kind in PHYSICAL_NETWORK_TYPES and not physical:
             self.add_error(
-                "provider_physical_network", f"A {kind} network needs its physical network."
+                "provider_physical_network",
+                gettext("A %(kind)s network needs its physical network.") % {"kind": kind},
             )
         if segment is not None and kind in ("flat", "local"):
-            self.add_error("provider_segmentation_id", f"A {kind} network has no segmentation id.")
+            self.add_error(
+                "provider_segmentation_id",
+                gettext("A %(kind)s network has no segmentation id.") % {"kind": kind},
+            )
         if segment is not None and kind == "vlan" and segment > MAX_VLAN_ID:
-            self.add_error("provider_segmentation_id", f"VLAN ids go from 1 to {MAX_VLAN_ID}.")
+            self.add_error(
+                "provider_segmentation_id",
+                gettext("VLAN ids go from 1 to %(max)s.") % {"max": MAX_VLAN_ID},
+            )
 
     def operation_request(self) -> OperationRequest:
         data = self.cleaned_data
@@ -210,10 +224,13 @@ class NetworkCreateForm(SubnetSourceFields, NetworkFields):
         }
         if data.get("with_subnet"):
             params["subnet"] = subnet_create_attributes(data, name=data["subnet_name"])
-        with_subnet = " with a subnet" if "subnet" in params else ""
+        if "subnet" in params:
+            description = gettext_noop("Create network “%(name)s” with a subnet")
+        else:
+            description = gettext_noop("Create network “%(name)s”")
         return OperationRequest(
             service=services.network_create,
-            description=f"Create network “{data['name']}”{with_subnet}",
+            description=Message(description, {"name": data["name"]}),
             target_type="network",
             target_name=data["name"],
             params=params,
@@ -223,7 +240,7 @@ class NetworkCreateForm(SubnetSourceFields, NetworkFields):
 class NetworkEditForm(NetworkFields):
     action = "edit"
     policy = ("neutron", "update_network")
-    label = "Edit"
+    label = _("Edit")
     policy_fields = {
         "shared": ("neutron", "update_network:shared"),
         "router_external": ("neutron", "update_network:router:external"),
@@ -250,7 +267,7 @@ class NetworkEditForm(NetworkFields):
         }
         return self.network_request(
             services.network_update,
-            f"Edit network “{self.network.name_or_id}”",
+            Message(gettext_noop("Edit network “%(name)s”"), {"name": self.network.name_or_id}),
             {"revision_number": self.network.revision_number, "changes": changes},
         )
 
@@ -260,20 +277,23 @@ class NetworkDeleteForm(NetworkForm):
 
     action = "delete"
     policy = ("neutron", "delete_network")
-    label = "Delete"
-    confirm = "Delete network {obj} and its subnets?"
+    label = _("Delete")
+    confirm = _("Delete network {obj} and its subnets?")
 
     def clean(self) -> dict[str, Any]:
         network = self.network
         if blocking := ports_in_use(project_id=network.project_id, network_id=network.id):
             raise OperationRefused(
-                f"Network “{network.name_or_id}” still has ports in use: "
-                f"{ports_in_use_label(blocking)}. Delete those ports, or detach them "
-                "from their instances and routers, then delete the network."
+                gettext(
+                    "Network “%(name)s” still has ports in use: %(ports)s. Delete those ports, "
+                    "or detach them from their instances and routers, then delete the network."
+                )
+                % {"name": network.name_or_id, "ports": ports_in_use_label(blocking)}
             )
         return super().clean()
 
     def operation_request(self) -> OperationRequest:
         return self.network_request(
-            services.network_delete, f"Delete network “{self.network.name_or_id}”"
+            services.network_delete,
+            Message(gettext_noop("Delete network “%(name)s”"), {"name": self.network.name_or_id}),
         )

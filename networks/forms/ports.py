@@ -6,10 +6,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import DescriptionField, LinesField, NameField, ProjectForm, neutron_limit
+from networks.i18n import gettext_lazy as _
 from networks.models import Network, Port, Subnet
 from networks.selectors.ports import (
     port_delete_refusal,
@@ -31,7 +34,7 @@ def boolean_select(choices: list[tuple[str, str]]) -> forms.NullBooleanSelect:
 
 
 def port_request(
-    port: Port, service: Service, description: str, params: dict[str, Any] | None = None
+    port: Port, service: Service, description: Message, params: dict[str, Any] | None = None
 ) -> OperationRequest:
     """An operation on `port`: it is the target, and the service gets its id and `params`."""
     return OperationRequest(
@@ -50,38 +53,44 @@ class PortForm(ProjectForm):
     model = Port
     quotas = (("network", "port"),)
 
-    name = NameField(required=False)
-    network_id = forms.ChoiceField(label="Network")
+    name = NameField(label=_("Name"), required=False)
+    network_id = forms.ChoiceField(label=_("Network"))
     fixed_ips = LinesField(
         max_lines=neutron_limit("max_fixed_ips_per_port"),
         required=False,
-        label="Fixed IPs",
-        help_text="One per line: an address (10.0.0.5), a subnet by name or CIDR for any free "
-        "address of it, or both (“10.0.0.0/24 10.0.0.5”). Empty: Neutron picks one.",
+        label=_("Fixed IPs"),
+        help_text=_(
+            "One per line: an address (10.0.0.5), a subnet by name or CIDR for any free "
+            "address of it, or both (“10.0.0.0/24 10.0.0.5”). Empty: Neutron picks one."
+        ),
     )
     security_group_ids = forms.MultipleChoiceField(
         required=False,
-        label="Security groups",
-        help_text="None chosen on a new port: the project's default group.",
+        label=_("Security groups"),
+        help_text=_("None chosen on a new port: the project's default group."),
     )
     port_security_enabled = forms.NullBooleanField(
         required=False,
-        label="Port security",
-        widget=boolean_select([("unknown", "Network's default"), ("true", "On"), ("false", "Off")]),
+        label=_("Port security"),
+        widget=boolean_select(
+            [("unknown", _("Network's default")), ("true", _("On")), ("false", _("Off"))]
+        ),
     )
     allowed_address_pairs = LinesField(
         max_lines=neutron_limit("max_allowed_address_pair"),
         required=False,
-        label="Allowed address pairs",
-        help_text="One per line: an IP address or CIDR, optionally with a MAC "
-        "(“10.0.0.100/32, fa:16:3e:00:00:01”). Needs port security on.",
+        label=_("Allowed address pairs"),
+        help_text=_(
+            "One per line: an IP address or CIDR, optionally with a MAC "
+            "(“10.0.0.100/32, fa:16:3e:00:00:01”). Needs port security on."
+        ),
     )
     admin_state_up = forms.NullBooleanField(
         required=False,
-        label="Admin state",
-        widget=boolean_select([("true", "Up"), ("false", "Down")]),
+        label=_("Admin state"),
+        widget=boolean_select([("true", _("Up")), ("false", _("Down"))]),
     )
-    description = DescriptionField()
+    description = DescriptionField(label=_("Description"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,7 +110,7 @@ class PortForm(ProjectForm):
         network.choices = [
             (n.id, n.name_or_id) for n in port_network_choices(project_id=self.project_id)
         ]
-        network.error_messages["invalid_choice"] = (
+        network.error_messages["invalid_choice"] = _(
             "Choose one of this project's networks or a shared network."
         )
 
@@ -126,7 +135,7 @@ class PortForm(ProjectForm):
         ]
         addresses = [fixed["ip_address"] for fixed in fixed_ips if "ip_address" in fixed]
         if len(set(addresses)) != len(addresses):
-            raise forms.ValidationError("The same address is given twice.")
+            raise forms.ValidationError(gettext("The same address is given twice."))
         return fixed_ips
 
     def _fixed_ip(self, line: str, network: Network, subnets: list[Subnet]) -> dict[str, str]:
@@ -142,14 +151,15 @@ class PortForm(ProjectForm):
             subnet = next((s for s in subnets if token in (s.id, s.name, s.cidr)), None)
             if subnet is None:
                 raise forms.ValidationError(
-                    f"“{token}” is neither an address nor a subnet of network "
-                    f"“{network.name_or_id}”."
+                    gettext("“%(token)s” is neither an address nor a subnet of network “%(name)s”.")
+                    % {"token": token, "name": network.name_or_id}
                 )
         if address and subnet is None:
             subnet = next((s for s in subnets if _inside(address, s.cidr)), None)
             if subnet is None:
                 raise forms.ValidationError(
-                    f"No subnet of network “{network.name_or_id}” contains {address}."
+                    gettext("No subnet of network “%(name)s” contains %(address)s.")
+                    % {"name": network.name_or_id, "address": address}
                 )
         assert subnet is not None
         fixed = {"subnet_id": subnet.id}
@@ -159,11 +169,16 @@ class PortForm(ProjectForm):
         return fixed
 
     def _check_address(self, address: str, subnet: Subnet, network: Network) -> None:
-        label = f"subnet {subnet.cidr} (“{subnet.name_or_id}”)"
+        params = {"address": address, "cidr": subnet.cidr, "name": subnet.name_or_id}
         if not _inside(address, subnet.cidr):
-            raise forms.ValidationError(f"{address} is not inside {label}.")
+            raise forms.ValidationError(
+                gettext("%(address)s is not inside subnet %(cidr)s (“%(name)s”).") % params
+            )
         if address == subnet.gateway_ip:
-            raise forms.ValidationError(f"{address} is the gateway address of {label}.")
+            raise forms.ValidationError(
+                gettext("%(address)s is the gateway address of subnet %(cidr)s (“%(name)s”).")
+                % params
+            )
         holder = port_holding_address(
             network_id=network.id,
             ip_address=address,
@@ -171,15 +186,17 @@ class PortForm(ProjectForm):
         )
         if holder is not None:
             # Another project's port on a shared network is not the user's to know of.
-            used = (
-                f"already used by port “{holder.name_or_id}”"
-                if holder.project_id == self.project_id
-                else "already in use"
-            )
-            raise forms.ValidationError(
-                f"{address} is {used}. Choose another address, or give only the subnet to get "
-                "a free one."
-            )
+            if holder.project_id == self.project_id:
+                message = gettext(
+                    "%(address)s is already used by port “%(port)s”. Choose another address, or "
+                    "give only the subnet to get a free one."
+                )
+            else:
+                message = gettext(
+                    "%(address)s is already in use. Choose another address, or give only the "
+                    "subnet to get a free one."
+                )
+            raise forms.ValidationError(message % {"address": address, "port": holder.name_or_id})
 
     def clean_allowed_address_pairs(self) -> list[dict[str, str]]:
         field = self.fields["allowed_address_pairs"]
@@ -191,13 +208,18 @@ class PortForm(ProjectForm):
                 ipaddress.ip_network(address, strict=False)
             except ValueError:
                 raise forms.ValidationError(
-                    f"“{address}” is not an IP address or CIDR (line “{line}”)."
+                    gettext("“%(address)s” is not an IP address or CIDR (line “%(line)s”).")
+                    % {"address": address, "line": line}
                 ) from None
             pair = {"ip_address": address}
             if mac:
                 if not MAC.match(mac):
                     raise forms.ValidationError(
-                        f"“{mac}” is not a MAC address such as fa:16:3e:00:00:01 (line “{line}”)."
+                        gettext(
+                            "“%(mac)s” is not a MAC address such as fa:16:3e:00:00:01 "
+                            "(line “%(line)s”)."
+                        )
+                        % {"mac": mac, "line": line}
                     )
                 pair["mac_address"] = mac.lower().replace("-", ":")
             pairs.append(pair)
@@ -213,13 +235,17 @@ class PortForm(ProjectForm):
             if data.get("security_group_ids"):
                 self.add_error(
                     "security_group_ids",
-                    "A port without port security has no security groups. Turn port security "
-                    "on, or choose no group.",
+                    gettext(
+                        "A port without port security has no security groups. Turn port "
+                        "security on, or choose no group."
+                    ),
                 )
             if data.get("allowed_address_pairs"):
                 self.add_error(
                     "allowed_address_pairs",
-                    "Allowed address pairs need port security. Turn it on, or leave this empty.",
+                    gettext(
+                        "Allowed address pairs need port security. Turn it on, or leave this empty."
+                    ),
                 )
         return data
 
@@ -240,7 +266,9 @@ class PortCreateForm(PortForm):
         name = self.cleaned_data["name"]
         return OperationRequest(
             service=services.port_create,
-            description=f"Create port “{name or '(unnamed)'}”",
+            description=Message(gettext_noop("Create port “%(name)s”"), {"name": name})
+            if name
+            else Message(gettext_noop("Create an unnamed port")),
             target_type="port",
             target_name=name,
             params=self.cleaned_data,
@@ -252,7 +280,7 @@ class PortEditForm(PortForm):
 
     action = "update"
     policy = ("neutron", "update_port")
-    label = "Edit"
+    label = _("Edit")
 
     @classmethod
     def initial_for(cls, obj: Port) -> dict[str, Any]:
@@ -276,7 +304,7 @@ class PortEditForm(PortForm):
         return port_request(
             port,
             services.port_update,
-            f"Change port “{port.name_or_id}”",
+            Message(gettext_noop("Change port “%(name)s”"), {"name": port.name_or_id}),
             {
                 **self.cleaned_data,
                 "network_id": port.network_id,
@@ -291,9 +319,9 @@ class PortRenameForm(ProjectForm):
     model = Port
     action = "rename"
     policy = ("neutron", "update_port")
-    label = "Rename"
+    label = _("Rename")
 
-    name = NameField()
+    name = NameField(label=_("Name"))
 
     @classmethod
     def initial_for(cls, obj: Port) -> dict[str, Any]:
@@ -302,7 +330,10 @@ class PortRenameForm(ProjectForm):
     def operation_request(self) -> OperationRequest:
         port: Port = self.obj
         name = self.cleaned_data["name"]
-        description = f"Rename port “{port.name_or_id}” to “{name}”"
+        description = Message(
+            gettext_noop("Rename port “%(name)s” to “%(new_name)s”"),
+            {"name": port.name_or_id, "new_name": name},
+        )
         return port_request(port, services.port_rename, description, {"name": name})
 
 
@@ -312,8 +343,8 @@ class PortDeleteForm(ProjectForm):
     model = Port
     action = "delete"
     policy = ("neutron", "delete_port")
-    label = "Delete"
-    confirm = "Delete port {obj}?"
+    label = _("Delete")
+    confirm = _("Delete port {obj}?")
 
     def clean(self) -> dict[str, Any]:
         if refusal := port_delete_refusal(port=self.obj):
@@ -322,4 +353,8 @@ class PortDeleteForm(ProjectForm):
 
     def operation_request(self) -> OperationRequest:
         port: Port = self.obj
-        return port_request(port, services.port_delete, f"Delete port “{port.name_or_id}”")
+        return port_request(
+            port,
+            services.port_delete,
+            Message(gettext_noop("Delete port “%(name)s”"), {"name": port.name_or_id}),
+        )

@@ -11,7 +11,9 @@ from dataclasses import replace
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import (
@@ -21,6 +23,7 @@ from dashboard.web.forms import (
     OnOffField,
     ProjectForm,
 )
+from networks.i18n import gettext_lazy as _
 from networks.models import Router, Subnet
 from networks.selectors.networks import external_network_list, external_subnet_list
 from networks.selectors.routers import (
@@ -60,23 +63,23 @@ class RouterGatewayFields(ProjectForm):
 
     gateway_network_required = True
 
-    external_network_id = forms.ChoiceField(label="External network")
+    external_network_id = forms.ChoiceField(label=_("External network"))
     enable_snat = OnOffField(
         label="SNAT",
-        on="On: instances without a floating IP reach outside through the gateway's address",
-        off="Off",
+        on=_("On: instances without a floating IP reach outside through the gateway's address"),
+        off=_("Off"),
         default=None,
         initial="on",
     )
     fixed_ip_subnet_id = forms.ChoiceField(
-        label="Gateway subnet",
+        label=_("Gateway subnet"),
         required=False,
-        help_text="The external subnet the gateway's address comes from (any, if left empty).",
+        help_text=_("The external subnet the gateway's address comes from (any, if left empty)."),
     )
     fixed_ip_address = forms.GenericIPAddressField(
-        label="Gateway address",
+        label=_("Gateway address"),
         required=False,
-        help_text="A specific free address in the external subnet (any free one, if empty).",
+        help_text=_("A specific free address in the external subnet (any free one, if empty)."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -90,11 +93,13 @@ class RouterGatewayFields(ProjectForm):
             self,
             "external_network_id",
             networks,
-            "No gateway" if not self.gateway_network_required else "Choose an external network",
+            gettext("Choose an external network")
+            if self.gateway_network_required
+            else gettext("No gateway"),
         )
         field = self.fields["external_network_id"]
         assert isinstance(field, forms.ChoiceField)
-        field.error_messages["invalid_choice"] = (
+        field.error_messages["invalid_choice"] = _(
             "This is not an external network. Choose one of the external networks, "
             "for example “public”."
         )
@@ -102,7 +107,7 @@ class RouterGatewayFields(ProjectForm):
             s.id: s for s in external_subnet_list(project_id=self.project_id).order_by("cidr")
         }
         subnets = [(s.id, f"{s.name_or_id} ({s.cidr})") for s in self.external_subnets.values()]
-        _set_choices(self, "fixed_ip_subnet_id", subnets, "Any subnet of the network")
+        _set_choices(self, "fixed_ip_subnet_id", subnets, gettext("Any subnet of the network"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -111,7 +116,9 @@ class RouterGatewayFields(ProjectForm):
         if not network_id:
             for name in ("fixed_ip_subnet_id", "fixed_ip_address"):
                 if data.get(name):
-                    self.add_error(name, "Choose the external network of the gateway first.")
+                    self.add_error(
+                        name, gettext("Choose the external network of the gateway first.")
+                    )
             return {"external_gateway_info": None}
         info: dict[str, Any] = {"network_id": network_id}
         if data.get("enable_snat") is not None:
@@ -131,8 +138,11 @@ class RouterGatewayFields(ProjectForm):
             network = self.external_networks[network_id].name_or_id
             self.add_error(
                 "fixed_ip_subnet_id",
-                f"{subnet.name_or_id} ({subnet.cidr}) is not a subnet of “{network}”. "
-                "Choose one of its subnets, or another network.",
+                gettext(
+                    "%(subnet)s (%(cidr)s) is not a subnet of “%(network)s”. "
+                    "Choose one of its subnets, or another network."
+                )
+                % {"subnet": subnet.name_or_id, "cidr": subnet.cidr, "network": network},
             )
             return None
         if not address:
@@ -144,12 +154,21 @@ class RouterGatewayFields(ProjectForm):
         )
         holding = subnet_of_address(candidates, address)
         if holding is None:
-            where = f"{subnet.cidr}" if subnet else "any subnet of that network"
-            self.add_error(
-                "fixed_ip_address",
-                f"{address} is outside {where}. Choose an address inside "
-                + ", ".join(s.cidr for s in candidates),
-            )
+            params = {
+                "address": address,
+                "cidr": subnet.cidr if subnet else "",
+                "inside": ", ".join(s.cidr for s in candidates),
+            }
+            if subnet:
+                message = gettext(
+                    "%(address)s is outside %(cidr)s. Choose an address inside %(inside)s"
+                )
+            else:
+                message = gettext(
+                    "%(address)s is outside any subnet of that network. Choose an address inside "
+                    "%(inside)s"
+                )
+            self.add_error("fixed_ip_address", message % params)
             return None
         problem = _unusable_gateway_address(holding, address)
         if problem:
@@ -163,12 +182,11 @@ class RouterForm(ProjectForm):
 
     model = Router
 
-    @property
-    def router(self) -> str:
-        """The router as descriptions name it."""
-        return f"router “{self.obj.name_or_id}”"
+    def describe(self, msgid: str, **params: str) -> Message:
+        """The operation's description, `msgid` naming the router as %(router)s."""
+        return Message(msgid, {"router": self.obj.name_or_id, **params})
 
-    def router_request(self, service: Service, description: str) -> OperationRequest:
+    def router_request(self, service: Service, description: Message) -> OperationRequest:
         router: Router = self.obj
         params = {"router_id": router.id, **self.cleaned_data}
         return OperationRequest(
@@ -186,13 +204,15 @@ def _unusable_gateway_address(subnet: Subnet, address: str) -> str:
     ip = ipaddress.ip_address(address)
     cidr = ipaddress.ip_network(subnet.cidr, strict=False)
     if subnet.gateway_ip and ip == ipaddress.ip_address(subnet.gateway_ip):
-        return (
-            f"{address} is the gateway address of {subnet.cidr} (the upstream router's). "
+        return gettext(
+            "%(address)s is the gateway address of %(cidr)s (the upstream router's). "
             "Choose another address."
-        )
+        ) % {"address": address, "cidr": subnet.cidr}
     first, last = usable_range(cidr)
     if not int(first) <= int(ip) <= int(last):
-        return f"{address} is not a host address of {subnet.cidr}; choose one from {first}."
+        return gettext(
+            "%(address)s is not a host address of %(cidr)s; choose one from %(first)s."
+        ) % {"address": address, "cidr": subnet.cidr, "first": first}
     return ""
 
 
@@ -205,8 +225,8 @@ class RouterCreateForm(RouterGatewayFields):
     policy_fields = _gateway_policy("create")
     quotas = (("network", "router"),)
 
-    name = NameField()
-    description = DescriptionField()
+    name = NameField(label=_("Name"))
+    description = DescriptionField(label=_("Description"))
     admin_state_up = AdminStateField()
     field_order = ["name", "description", "admin_state_up"]
 
@@ -223,7 +243,7 @@ class RouterCreateForm(RouterGatewayFields):
         name = self.cleaned_data["name"]
         return OperationRequest(
             service=services.router_create,
-            description=f"Create router “{name}”",
+            description=Message(gettext_noop("Create router “%(name)s”"), {"name": name}),
             target_type="router",
             target_name=name,
             params=self.cleaned_data,
@@ -257,13 +277,16 @@ class RouterGatewayForm(RouterGatewayFields, RouterForm):
         if changing and (addresses := _addresses_using_gateway(router)):
             self.add_error(
                 "external_network_id",
-                f"Floating IPs {addresses} reach their ports through the current gateway. "
-                "Disassociate them on the Floating IPs page first, then change the network.",
+                gettext(
+                    "Floating IPs %(addresses)s reach their ports through the current gateway. "
+                    "Disassociate them on the Floating IPs page first, then change the network."
+                )
+                % {"addresses": addresses},
             )
         return data
 
     def operation_request(self) -> OperationRequest:
-        description = f"Set the external gateway of {self.router}"
+        description = self.describe(gettext_noop("Set the external gateway of router “%(router)s”"))
         return self.router_request(services.router_set_gateway, description)
 
 
@@ -280,7 +303,7 @@ class RouterGatewayClearForm(RouterForm):
 
     action = "gateway_clear"
     policy = ("neutron", "update_router:external_gateway_info")
-    confirm = "Clear the gateway of router {obj}?"
+    confirm = _("Clear the gateway of router {obj}?")
 
     @classmethod
     def applies_to(cls, obj: Router) -> bool:
@@ -290,24 +313,29 @@ class RouterGatewayClearForm(RouterForm):
         router: Router = self.obj
         if addresses := _addresses_using_gateway(router):
             raise OperationRefused(
-                f"Floating IPs {addresses} reach their ports through the gateway of router "
-                f"“{router.name_or_id}”. Disassociate them on the Floating IPs page first, "
-                "then clear the gateway."
+                gettext(
+                    "Floating IPs %(addresses)s reach their ports through the gateway of router "
+                    "“%(router)s”. Disassociate them on the Floating IPs page first, then clear "
+                    "the gateway."
+                )
+                % {"addresses": addresses, "router": router.name_or_id}
             )
         return super().clean()
 
     def operation_request(self) -> OperationRequest:
-        description = f"Clear the external gateway of {self.router}"
+        description = self.describe(
+            gettext_noop("Clear the external gateway of router “%(router)s”")
+        )
         return self.router_request(services.router_clear_gateway, description)
 
 
 class RouterEditForm(RouterForm):
     action = "edit"
     policy = ("neutron", "update_router")
-    label = "Edit"
+    label = _("Edit")
 
-    name = NameField(required=False)
-    description = DescriptionField()
+    name = NameField(label=_("Name"), required=False)
+    description = DescriptionField(label=_("Description"))
     admin_state_up = AdminStateField()
 
     @classmethod
@@ -316,7 +344,8 @@ class RouterEditForm(RouterForm):
         return {"name": obj.name, "description": obj.description, "admin_state_up": state}
 
     def operation_request(self) -> OperationRequest:
-        request = self.router_request(services.router_update, f"Edit {self.router}")
+        description = self.describe(gettext_noop("Edit router “%(router)s”"))
+        request = self.router_request(services.router_update, description)
         params = {**request.params, "revision_number": self.obj.revision_number}
         return replace(request, params=params)
 
@@ -326,22 +355,26 @@ class RouterDeleteForm(RouterForm):
 
     action = "delete"
     policy = ("neutron", "delete_router")
-    label = "Delete"
-    confirm = "Delete router {obj}?"
+    label = _("Delete")
+    confirm = _("Delete router {obj}?")
 
     def clean(self) -> dict[str, Any]:
         router: Router = self.obj
         interfaces = router_interface_list(project_id=router.project_id, router_id=router.id)
         if interfaces:
-            names = "; ".join(interface.label for interface in interfaces)
+            names = gettext("; ").join(interface.label for interface in interfaces)
             raise OperationRefused(
-                f"Router “{router.name_or_id}” still has interfaces on {names}. "
-                "Remove them on the router's page first, then delete it."
+                gettext(
+                    "Router “%(router)s” still has interfaces on %(names)s. "
+                    "Remove them on the router's page first, then delete it."
+                )
+                % {"router": router.name_or_id, "names": names}
             )
         return super().clean()
 
     def operation_request(self) -> OperationRequest:
-        return self.router_request(services.router_delete, f"Delete {self.router}")
+        description = self.describe(gettext_noop("Delete router “%(router)s”"))
+        return self.router_request(services.router_delete, description)
 
 
 class RouterInterfaceAddForm(RouterForm):
@@ -351,14 +384,14 @@ class RouterInterfaceAddForm(RouterForm):
     policy = ("neutron", "add_router_interface")
 
     subnet_id = forms.ChoiceField(
-        label="Subnet",
+        label=_("Subnet"),
         required=False,
-        help_text="The router takes the subnet's gateway address.",
+        help_text=_("The router takes the subnet's gateway address."),
     )
     port_id = forms.ChoiceField(
-        label="Or a port",
+        label=_("Or a port"),
         required=False,
-        help_text="A free port of yours: the router takes its address.",
+        help_text=_("A free port of yours: the router takes its address."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -372,7 +405,7 @@ class RouterInterfaceAddForm(RouterForm):
                 (s.id, f"{s.network.name_or_id if s.network else ''}: {s.name_or_id} ({s.cidr})")
                 for s in self.subnets.values()
             ],
-            "Choose a subnet",
+            gettext("Choose a subnet"),
         )
         _set_choices(
             self,
@@ -381,26 +414,30 @@ class RouterInterfaceAddForm(RouterForm):
                 (p.id, f"{p.name_or_id} ({', '.join(ip['ip_address'] for ip in p.fixed_ips)})")
                 for p in self.ports.values()
             ],
-            "No port",
+            gettext("No port"),
         )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         subnet_id, port_id = data.get("subnet_id"), data.get("port_id")
         if bool(subnet_id) == bool(port_id):
-            raise forms.ValidationError("Choose either a subnet or a port, not both.")
+            raise forms.ValidationError(gettext("Choose either a subnet or a port, not both."))
         router: Router = self.obj
         attached = router_interface_list(project_id=self.project_id, router_id=router.id)
         routed = router_routed_subnets(project_id=self.project_id, router=router)
         if subnet_id:
             subnet = self.subnets[subnet_id]
             label = f"{subnet.name_or_id} ({subnet.cidr})"
+            params = {"subnet": label, "gateway": subnet.gateway_ip}
             self._check_subnet(subnet, attached=attached, routed=routed, field="subnet_id")
             if not subnet.gateway_ip:
                 self.add_error(
                     "subnet_id",
-                    f"{label} has no gateway address for the router to take. Give the "
-                    "subnet a gateway IP, or attach the router by a port on it.",
+                    gettext(
+                        "%(subnet)s has no gateway address for the router to take. Give the "
+                        "subnet a gateway IP, or attach the router by a port on it."
+                    )
+                    % params,
                 )
             elif isinstance(
                 holder := gateway_address_holder(project_id=self.project_id, subnet=subnet),
@@ -408,15 +445,21 @@ class RouterInterfaceAddForm(RouterForm):
             ):
                 self.add_error(
                     "subnet_id",
-                    f"{label} already has a router: router “{holder.name_or_id}” holds its "
-                    f"gateway address {subnet.gateway_ip}. Attach this router by a port on the "
-                    "subnet instead, or remove that interface first.",
+                    gettext(
+                        "%(subnet)s already has a router: router “%(router)s” holds its gateway "
+                        "address %(gateway)s. Attach this router by a port on the subnet "
+                        "instead, or remove that interface first."
+                    )
+                    % {**params, "router": holder.name_or_id},
                 )
             elif holder:
                 self.add_error(
                     "subnet_id",
-                    f"The gateway address {subnet.gateway_ip} of {label} is already in use. "
-                    "Attach this router by a port on the subnet instead.",
+                    gettext(
+                        "The gateway address %(gateway)s of %(subnet)s is already in use. "
+                        "Attach this router by a port on the subnet instead."
+                    )
+                    % params,
                 )
             return {"subnet_id": subnet_id, "label": label}
         port = self.ports[str(port_id)]
@@ -427,8 +470,17 @@ class RouterInterfaceAddForm(RouterForm):
         return {"port_id": port_id, "label": f"port {port.name_or_id}"}
 
     def operation_request(self) -> OperationRequest:
-        label = self.cleaned_data["label"]
-        description = f"Add an interface on {label} to {self.router}"
+        data = self.cleaned_data
+        if data.get("subnet_id"):
+            description = self.describe(
+                gettext_noop("Add an interface on %(subnet)s to router “%(router)s”"),
+                subnet=data["label"],
+            )
+        else:
+            description = self.describe(
+                gettext_noop("Add an interface on port %(port)s to router “%(router)s”"),
+                port=self.ports[str(data["port_id"])].name_or_id,
+            )
         return self.router_request(services.router_add_interface, description)
 
     def _check_subnet(
@@ -442,15 +494,21 @@ class RouterInterfaceAddForm(RouterForm):
         """Neutron's own checks: one interface per subnet, no overlapping subnets routed."""
         label = f"{subnet.name_or_id} ({subnet.cidr})"
         if any(interface.subnet_id == subnet.id for interface in attached):
-            self.add_error(field, f"The router already has an interface on {label}.")
+            self.add_error(
+                field,
+                gettext("The router already has an interface on %(subnet)s.") % {"subnet": label},
+            )
             return
         others = [(f"{s.name_or_id} ({s.cidr})", s.cidr) for s in routed if s.id != subnet.id]
         overlap = first_overlap(ipaddress.ip_network(subnet.cidr, strict=False), others)
         if overlap:
             self.add_error(
                 field,
-                f"{label} overlaps {overlap[0]}, which the router already routes. A router "
-                "cannot route overlapping subnets: use another router, or another subnet.",
+                gettext(
+                    "%(subnet)s overlaps %(other)s, which the router already routes. A router "
+                    "cannot route overlapping subnets: use another router, or another subnet."
+                )
+                % {"subnet": label, "other": overlap[0]},
             )
 
 
@@ -460,8 +518,8 @@ class RouterInterfaceRemoveForm(RouterForm):
     action = "interface_remove"
     policy = ("neutron", "remove_router_interface")
 
-    subnet_id = forms.ChoiceField(label="Subnet", required=False)
-    port_id = forms.ChoiceField(label="Or the interface port", required=False)
+    subnet_id = forms.ChoiceField(label=_("Subnet"), required=False)
+    port_id = forms.ChoiceField(label=_("Or the interface port"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -470,18 +528,18 @@ class RouterInterfaceRemoveForm(RouterForm):
             self,
             "subnet_id",
             list({i.subnet_id: i.subnet_label for i in self.interfaces}.items()),
-            "Choose a subnet",
+            gettext("Choose a subnet"),
         )
         _set_choices(
             self,
             "port_id",
             [(i.port.id, f"{i.port.id} ({i.ip_address})") for i in self.interfaces],
-            "No port",
+            gettext("No port"),
         )
         for name in ("subnet_id", "port_id"):
             field = self.fields[name]
             assert isinstance(field, forms.ChoiceField)
-            field.error_messages["invalid_choice"] = (
+            field.error_messages["invalid_choice"] = _(
                 "The router has no interface there (already removed?). Reload the page."
             )
 
@@ -489,7 +547,7 @@ class RouterInterfaceRemoveForm(RouterForm):
         data = super().clean()
         subnet_id, port_id = data.get("subnet_id"), data.get("port_id")
         if bool(subnet_id) == bool(port_id):
-            raise forms.ValidationError("Choose either a subnet or a port, not both.")
+            raise forms.ValidationError(gettext("Choose either a subnet or a port, not both."))
         leaving = [i for i in self.interfaces if i.subnet_id == subnet_id or i.port.id == port_id]
         self._refuse_what_needs(leaving)
         if subnet_id:
@@ -503,22 +561,38 @@ class RouterInterfaceRemoveForm(RouterForm):
         return {"port_id": port_id, "label": interface.label}
 
     def operation_request(self) -> OperationRequest:
-        label = self.cleaned_data["label"]
-        description = f"Remove the interface on {label} from {self.router}"
+        data = self.cleaned_data
+        if not data.get("subnet_id"):
+            interface = next(i for i in self.interfaces if i.port.id == data["port_id"])
+            description = self.describe(
+                gettext_noop(
+                    "Remove the interface on %(subnet)s at %(address)s from router “%(router)s”"
+                ),
+                subnet=interface.subnet_label,
+                address=interface.ip_address,
+            )
+        else:
+            description = self.describe(
+                gettext_noop("Remove the interface on %(subnet)s from router “%(router)s”"),
+                subnet=data["label"],
+            )
         return self.router_request(services.router_remove_interface, description)
 
     def _refuse_what_needs(self, leaving: list[RouterInterface]) -> None:
         """Neutron keeps an interface that a static route's next hop or a floating IP needs."""
         subnets = [i.subnet for i in leaving if i.subnet is not None]
         routes = [
-            f"{route['destination']} via {route['nexthop']}"
+            gettext("%(destination)s via %(nexthop)s") % route
             for route in self.obj.routes
             if subnet_of_address(subnets, route["nexthop"])
         ]
         if routes:
             raise forms.ValidationError(
-                f"Static routes {', '.join(routes)} go through this interface. Remove them "
-                "first, then the interface."
+                gettext(
+                    "Static routes %(routes)s go through this interface. Remove them first, then "
+                    "the interface."
+                )
+                % {"routes": ", ".join(routes)}
             )
         floating_ips = [
             ip.floating_ip_address
@@ -527,8 +601,11 @@ class RouterInterfaceRemoveForm(RouterForm):
         ]
         if floating_ips:
             raise forms.ValidationError(
-                f"Floating IPs {', '.join(floating_ips)} reach their ports through this "
-                "interface. Disassociate them on the Floating IPs page first."
+                gettext(
+                    "Floating IPs %(addresses)s reach their ports through this interface. "
+                    "Disassociate them on the Floating IPs page first."
+                )
+                % {"addresses": ", ".join(floating_ips)}
             )
 
 
@@ -539,12 +616,14 @@ class RouterRouteForm(RouterForm):
     policy = ("neutron", "add_extraroutes")
 
     destination = forms.CharField(
-        max_length=64, help_text="A CIDR, such as 192.168.50.0/24 (0.0.0.0/0 for everything)."
+        label=_("Destination"),
+        max_length=64,
+        help_text=_("A CIDR, such as 192.168.50.0/24 (0.0.0.0/0 for everything)."),
     )
     nexthop = forms.CharField(
-        label="Next hop",
+        label=_("Next hop"),
         max_length=64,
-        help_text="An address on one of the router's interface subnets.",
+        help_text=_("An address on one of the router's interface subnets."),
     )
 
     def clean_destination(self) -> str:
@@ -553,7 +632,10 @@ class RouterRouteForm(RouterForm):
             return str(ipaddress.ip_network(text, strict=True))
         except ValueError:
             raise forms.ValidationError(
-                f"“{text}” is not a CIDR with its host bits clear, such as 192.168.50.0/24."
+                gettext(
+                    "“%(text)s” is not a CIDR with its host bits clear, such as 192.168.50.0/24."
+                )
+                % {"text": text}
             ) from None
 
     def clean_nexthop(self) -> str:
@@ -561,7 +643,9 @@ class RouterRouteForm(RouterForm):
         try:
             return str(ipaddress.ip_address(text))
         except ValueError:
-            raise forms.ValidationError(f"“{text}” is not an IP address.") from None
+            raise forms.ValidationError(
+                gettext("“%(text)s” is not an IP address.") % {"text": text}
+            ) from None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -569,31 +653,38 @@ class RouterRouteForm(RouterForm):
         if not destination or not nexthop:
             return data
         if ipaddress.ip_network(destination).version != ipaddress.ip_address(nexthop).version:
-            self.add_error("nexthop", "The next hop and the destination are different IP versions.")
+            self.add_error(
+                "nexthop", gettext("The next hop and the destination are different IP versions.")
+            )
             return data
         self.check_route({"destination": destination, "nexthop": nexthop})
         return {"destination": destination, "nexthop": nexthop}
 
-    def route(self) -> str:
-        return f"route {self.cleaned_data['destination']} via {self.cleaned_data['nexthop']}"
-
     def operation_request(self) -> OperationRequest:
-        description = f"Add {self.route()} to {self.router}"
+        description = self.describe(
+            gettext_noop("Add route %(destination)s via %(nexthop)s to router “%(router)s”"),
+            **self.cleaned_data,
+        )
         return self.router_request(services.router_add_route, description)
 
     def check_route(self, route: dict[str, str]) -> None:
         """A new route: its next hop is on an interface subnet, and it is not there already."""
         router: Router = self.obj
         if route in router.routes:
-            self.add_error(None, "The router already has this route.")
+            self.add_error(None, gettext("The router already has this route."))
             return
         subnets = router_interface_subnets(project_id=self.project_id, router=router)
         if subnet_of_address(subnets, route["nexthop"]) is None:
-            where = ", ".join(s.cidr for s in subnets) or "none yet: add an interface first"
+            where = ", ".join(s.cidr for s in subnets) or gettext(
+                "none yet: add an interface first"
+            )
             self.add_error(
                 "nexthop",
-                f"{route['nexthop']} is not on any of the router's interface subnets ({where}). "
-                "The next hop must be an address the router reaches directly.",
+                gettext(
+                    "%(nexthop)s is not on any of the router's interface subnets (%(subnets)s). "
+                    "The next hop must be an address the router reaches directly."
+                )
+                % {"nexthop": route["nexthop"], "subnets": where},
             )
             return
         own = {
@@ -601,7 +692,10 @@ class RouterRouteForm(RouterForm):
             for i in router_interface_list(project_id=self.project_id, router_id=router.id)
         }
         if route["nexthop"] in own:
-            self.add_error("nexthop", f"{route['nexthop']} is the router's own address.")
+            self.add_error(
+                "nexthop",
+                gettext("%(nexthop)s is the router's own address.") % {"nexthop": route["nexthop"]},
+            )
 
 
 class RouterRouteRemoveForm(RouterRouteForm):
@@ -613,9 +707,12 @@ class RouterRouteRemoveForm(RouterRouteForm):
     def check_route(self, route: dict[str, str]) -> None:
         if route not in self.obj.routes:
             self.add_error(
-                None, "The router has no such route (already removed?). Reload the page."
+                None, gettext("The router has no such route (already removed?). Reload the page.")
             )
 
     def operation_request(self) -> OperationRequest:
-        description = f"Remove {self.route()} from {self.router}"
+        description = self.describe(
+            gettext_noop("Remove route %(destination)s via %(nexthop)s from router “%(router)s”"),
+            **self.cleaned_data,
+        )
         return self.router_request(services.router_remove_route, description)

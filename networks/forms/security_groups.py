@@ -10,11 +10,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, ngettext
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import OperationRefused
 from dashboard.sessions import CloudSession
 from dashboard.web.forms import DescriptionField, NameField, ProjectForm, quota_checks
+from networks.i18n import gettext_lazy as _
 from networks.models import SecurityGroup, SecurityGroupRule
 from networks.security_group_rules import (
     ICMP_PROTOCOLS,
@@ -38,12 +41,12 @@ from networks.services import security_groups as services
 RESERVED_NAME = "default"
 
 PROTOCOL_CHOICES = [
-    ("", "Any"),
+    ("", _("Any")),
     ("tcp", "TCP"),
     ("udp", "UDP"),
     ("icmp", "ICMP"),
     ("icmpv6", "ICMPv6"),
-    ("other", "Other (by number)"),
+    ("other", _("Other (by number)")),
 ]
 # What Neutron is sent for each named choice ("icmpv6" is its legacy name for "ipv6-icmp").
 NEUTRON_PROTOCOLS = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "icmpv6": "ipv6-icmp"}
@@ -52,12 +55,12 @@ PRESETS: dict[str, tuple[str, str, int | None]] = {
     "ssh": ("SSH (TCP 22)", "tcp", 22),
     "http": ("HTTP (TCP 80)", "tcp", 80),
     "https": ("HTTPS (TCP 443)", "tcp", 443),
-    "icmp": ("ICMP (ping)", "icmp", None),
-    "all": ("All traffic", "", None),
+    "icmp": (_("ICMP (ping)"), "icmp", None),
+    "all": (_("All traffic"), "", None),
 }
 
 
-DEFAULT_GROUP_REFUSAL = (
+DEFAULT_GROUP_REFUSAL = _(
     "The default security group cannot be deleted: Neutron keeps one in every project. "
     "Remove the rules you do not want from it instead."
 )
@@ -69,8 +72,8 @@ class SecurityGroupForm(ProjectForm):
 
     model = SecurityGroup
 
-    name = NameField()
-    description = DescriptionField()
+    name = NameField(label=_("Name"))
+    description = DescriptionField(label=_("Description"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -78,15 +81,17 @@ class SecurityGroupForm(ProjectForm):
             # Neutron refuses to rename the default group; its description may change.
             self.fields["name"].disabled = True
             self.fields["name"].initial = RESERVED_NAME
-            self.fields["name"].help_text = "The default group keeps its name."
+            self.fields["name"].help_text = _("The default group keeps its name.")
 
     def clean_name(self) -> str:
         name: str = (self.cleaned_data["name"] or "").strip()
         renaming = self.obj is None or self.obj.name != RESERVED_NAME
         if renaming and name == RESERVED_NAME:
             raise forms.ValidationError(
-                "“default” is the name of the group Neutron makes in every project. "
-                "Choose another name."
+                gettext(
+                    "“default” is the name of the group Neutron makes in every project. "
+                    "Choose another name."
+                )
             )
         return name
 
@@ -98,19 +103,23 @@ class SecurityGroupCreateForm(SecurityGroupForm):
     quotas = (("network", "security_group"),)
     # A choice rather than a checkbox, so that leaving it out (the API) means stateful.
     stateful = forms.TypedChoiceField(
-        choices=[(True, "Stateful: replies to allowed traffic are allowed"), (False, "Stateless")],
+        label=_("Stateful"),
+        choices=[
+            (True, _("Stateful: replies to allowed traffic are allowed")),
+            (False, _("Stateless")),
+        ],
         coerce=lambda value: value in (True, "True"),
         empty_value=True,  # type: ignore[arg-type]  # the stubs take text only
         required=False,
         initial=True,
-        help_text="Stateless groups need the cloud's stateful-security-group extension.",
+        help_text=_("Stateless groups need the cloud's stateful-security-group extension."),
     )
 
     def operation_request(self) -> OperationRequest:
         name = self.cleaned_data["name"]
         return OperationRequest(
             service=services.security_group_create,
-            description=f"Create security group “{name}”",
+            description=Message(gettext_noop("Create security group “%(name)s”"), {"name": name}),
             target_type="security_group",
             target_name=name,
             params=self.cleaned_data,
@@ -122,7 +131,7 @@ class SecurityGroupEditForm(SecurityGroupForm):
 
     action = "edit"
     policy = ("neutron", "update_security_group")
-    label = "Edit"
+    label = _("Edit")
 
     @classmethod
     def initial_for(cls, obj: SecurityGroup) -> dict[str, Any]:
@@ -140,7 +149,9 @@ class SecurityGroupEditForm(SecurityGroupForm):
             params["name"] = self.cleaned_data["name"]
         return OperationRequest(
             service=services.security_group_update,
-            description=f"Edit security group “{group.name_or_id}”",
+            description=Message(
+                gettext_noop("Edit security group “%(name)s”"), {"name": group.name_or_id}
+            ),
             target_type="security_group",
             target_id=group.id,
             target_name=group.name,
@@ -151,7 +162,7 @@ class SecurityGroupEditForm(SecurityGroupForm):
 def default_group_refusal(group: SecurityGroup) -> str:
     """Why the group cannot be deleted when it is the default one, which its row alone tells
     (a list asks this for every row); "" for any other group."""
-    return DEFAULT_GROUP_REFUSAL if group.name == RESERVED_NAME else ""
+    return str(DEFAULT_GROUP_REFUSAL) if group.name == RESERVED_NAME else ""
 
 
 def security_group_delete_refusal(group: SecurityGroup) -> str:
@@ -166,23 +177,35 @@ def security_group_delete_refusal(group: SecurityGroup) -> str:
     # Instances by name (each once, whatever its number of ports); other ports only counted.
     servers = {device: name or device for device, name in users if name is not None}
     others = len([device for device, name in users if name is None])
-    parts = []
-    if servers:
-        names = ", ".join(f"“{name}”" for name in sorted(servers.values()))
-        parts.append(f"instance{'s' if len(servers) > 1 else ''} {names}")
-    if others:
-        parts.append(f"{others} {'other ' if servers else ''}port{'s' if others > 1 else ''}")
-    if parts:
-        return (
-            f"Security group “{group.name_or_id}” is in use by {' and '.join(parts)}. Remove "
-            "the group from them (or delete them) first, then delete it."
-        )
+    users_text = _users_text(sorted(servers.values()), others)
+    if users_text:
+        return gettext(
+            "Security group “%(name)s” is in use by %(users)s. Remove the group from them (or "
+            "delete them) first, then delete it."
+        ) % {"name": group.name_or_id, "users": users_text}
     if security_group_used_unseen(**scope):
-        return (
-            f"Security group “{group.name_or_id}” is in use by other projects it is shared with. "
-            "It can be deleted once none of their ports uses it."
-        )
+        return gettext(
+            "Security group “%(name)s” is in use by other projects it is shared with. It can be "
+            "deleted once none of their ports uses it."
+        ) % {"name": group.name_or_id}
     return ""
+
+
+def _users_text(servers: list[str], others: int) -> str:
+    """The instances (by name) and other ports (counted) that use a group, as a refusal says
+    them: “instance “web”” , “2 ports”, “instances “a”, “b” and 1 other port”; "" for none."""
+    # Translators: a list of names, each in the dashboard's quotes: “web”, “db”.
+    names = gettext(", ").join(gettext("“%(name)s”") % {"name": name} for name in servers)
+    instances = ngettext("instance %(names)s", "instances %(names)s", len(servers)) % {
+        "names": names
+    }
+    if not others:
+        return instances if servers else ""
+    if not servers:
+        return ngettext("%(count)s port", "%(count)s ports", others) % {"count": others}
+    ports = ngettext("%(count)s other port", "%(count)s other ports", others) % {"count": others}
+    # Translators: who uses a security group: “instance “web” and 2 other ports”.
+    return gettext("%(instances)s and %(ports)s") % {"instances": instances, "ports": ports}
 
 
 class SecurityGroupDeleteForm(ProjectForm):
@@ -191,7 +214,7 @@ class SecurityGroupDeleteForm(ProjectForm):
     model = SecurityGroup
     action = "delete"
     policy = ("neutron", "delete_security_group")
-    confirm = "Delete security group {obj} and its rules?"
+    confirm = _("Delete security group {obj} and its rules?")
 
     def clean(self) -> dict[str, Any]:
         if refusal := security_group_delete_refusal(self.obj):
@@ -202,7 +225,9 @@ class SecurityGroupDeleteForm(ProjectForm):
         group: SecurityGroup = self.obj
         return OperationRequest(
             service=services.security_group_delete,
-            description=f"Delete security group “{group.name_or_id}”",
+            description=Message(
+                gettext_noop("Delete security group “%(name)s”"), {"name": group.name_or_id}
+            ),
             target_type="security_group",
             target_id=group.id,
             target_name=group.name,
@@ -214,7 +239,7 @@ def _rule_params(data: Mapping[str, Any]) -> dict[str, Any]:
     return {name: data.get(name) for name in (*RULE_ATTRIBUTES, "description")}
 
 
-def _summary(project_id: str, data: Mapping[str, Any]) -> str:
+def _summary(project_id: str, data: Mapping[str, Any]) -> Message:
     """A new rule's summary, its remote group named from the mirror."""
     remote = data.get("remote_group_id")
     group = security_group_get(project_id=project_id, pk=remote) if remote else None
@@ -230,47 +255,58 @@ class SecurityGroupRuleForm(ProjectForm):
 
     # Left out (the API, a common rule), they are ingress and IPv4, as in openstack's CLI.
     direction = forms.ChoiceField(
-        choices=[("ingress", "Ingress (incoming)"), ("egress", "Egress (outgoing)")],
+        label=_("Direction"),
+        choices=[("ingress", _("Ingress (incoming)")), ("egress", _("Egress (outgoing)"))],
         initial="ingress",
         required=False,
     )
     ethertype = forms.ChoiceField(
-        choices=[("IPv4", "IPv4"), ("IPv6", "IPv6")], initial="IPv4", required=False
+        label=_("Ethertype"),
+        choices=[("IPv4", "IPv4"), ("IPv6", "IPv6")],
+        initial="IPv4",
+        required=False,
     )
-    protocol = forms.ChoiceField(choices=PROTOCOL_CHOICES, required=False)
+    protocol = forms.ChoiceField(label=_("Protocol"), choices=PROTOCOL_CHOICES, required=False)
     protocol_number = forms.IntegerField(
-        min_value=0, max_value=255, required=False, help_text="0-255, for “Other” only."
+        label=_("Protocol number"),
+        min_value=0,
+        max_value=255,
+        required=False,
+        help_text=_("0-255, for “Other” only."),
     )
     port_range_min = forms.IntegerField(
         required=False,
-        label="From port (or ICMP type)",
-        help_text="TCP/UDP: the first port, 1-65535; empty for all. ICMP: the type, 0-255.",
+        label=_("From port (or ICMP type)"),
+        help_text=_("TCP/UDP: the first port, 1-65535; empty for all. ICMP: the type, 0-255."),
     )
     port_range_max = forms.IntegerField(
         required=False,
-        label="To port (or ICMP code)",
-        help_text="TCP/UDP: the last port; empty for just the first one. ICMP: the code.",
+        label=_("To port (or ICMP code)"),
+        help_text=_("TCP/UDP: the last port; empty for just the first one. ICMP: the code."),
     )
     remote_ip_prefix = forms.CharField(
         max_length=64,
         required=False,
-        label="Remote CIDR",
-        help_text="Where traffic comes from (ingress) or goes to (egress), e.g. 203.0.113.0/24.",
+        label=_("Remote CIDR"),
+        help_text=_("Where traffic comes from (ingress) or goes to (egress), e.g. 203.0.113.0/24."),
     )
     remote_group_id = forms.ChoiceField(
         required=False,
-        label="Remote security group",
-        help_text="Or: the ports in this group. Leave both empty for anywhere.",
+        label=_("Remote security group"),
+        help_text=_("Or: the ports in this group. Leave both empty for anywhere."),
     )
-    description = DescriptionField()
+    description = DescriptionField(label=_("Description"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.groups = {group.id: group for group in security_group_list(project_id=self.project_id)}
         field = self.fields["remote_group_id"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "None"), *((pk, g.name_or_id) for pk, g in self.groups.items())]
-        field.error_messages["invalid_choice"] = (
+        field.choices = [
+            ("", gettext("None")),
+            *((pk, g.name_or_id) for pk, g in self.groups.items()),
+        ]
+        field.error_messages["invalid_choice"] = _(
             "This is not one of your security groups. Choose one of them, or none."
         )
 
@@ -289,9 +325,12 @@ class SecurityGroupRuleForm(ProjectForm):
         summary = _summary(group.project_id, self.cleaned_data)
         return OperationRequest(
             service=services.security_group_rule_create,
-            description=f"Add rule “{summary}” to security group “{group.name_or_id}”",
+            description=Message(
+                gettext_noop("Add rule “%(rule)s” to security group “%(name)s”"),
+                {"rule": summary, "name": group.name_or_id},
+            ),
             target_type="security_group_rule",
-            target_name=summary,
+            target_name=str(summary),
             params={"security_group_id": group.id, "rule": _rule_params(self.cleaned_data)},
         )
 
@@ -313,7 +352,9 @@ class SecurityGroupRuleForm(ProjectForm):
             "description": data.get("description", ""),
         }
         if rule["remote_ip_prefix"] and rule["remote_group_id"]:
-            self.add_error("remote_group_id", "Choose a remote CIDR or a remote group, not both.")
+            self.add_error(
+                "remote_group_id", gettext("Choose a remote CIDR or a remote group, not both.")
+            )
         group = self.security_group()
         if group is not None and not self.errors:
             self._refuse_duplicate(group, rule)
@@ -330,14 +371,14 @@ class SecurityGroupRuleForm(ProjectForm):
         choice, number = data.get("protocol") or "", data.get("protocol_number")
         if choice != "other":
             if number is not None:
-                self.add_error("protocol_number", "A number goes with “Other” only.")
+                self.add_error("protocol_number", gettext("A number goes with “Other” only."))
             if choice == "icmp" and data["ethertype"] == "IPv6":
-                self.add_error("protocol", "ICMP is for IPv4. For IPv6, choose ICMPv6.")
+                self.add_error("protocol", gettext("ICMP is for IPv4. For IPv6, choose ICMPv6."))
             if choice == "icmpv6" and data["ethertype"] == "IPv4":
-                self.add_error("protocol", "ICMPv6 is for IPv6. For IPv4, choose ICMP.")
+                self.add_error("protocol", gettext("ICMPv6 is for IPv6. For IPv4, choose ICMP."))
             return NEUTRON_PROTOCOLS.get(choice)
         if number is None:
-            self.add_error("protocol_number", "Give the protocol's number, 0-255.")
+            self.add_error("protocol_number", gettext("Give the protocol's number, 0-255."))
             return None
         return str(number)
 
@@ -347,11 +388,14 @@ class SecurityGroupRuleForm(ProjectForm):
             return {"port_range_min": None, "port_range_max": None}
         if number in PORT_PROTOCOLS:
             if low is None:
-                self.add_error("port_range_min", "Give the first port of the range too.")
+                self.add_error("port_range_min", gettext("Give the first port of the range too."))
             elif not 1 <= low <= 65535:
-                self.add_error("port_range_min", "Ports are 1-65535.")
+                self.add_error("port_range_min", gettext("Ports are 1-65535."))
             elif high is not None and not low <= high <= 65535:
-                self.add_error("port_range_max", f"Give a port from {low} to 65535.")
+                self.add_error(
+                    "port_range_max",
+                    gettext("Give a port from %(low)s to 65535.") % {"low": low},
+                )
             high = low if high is None else high
             # Neutron stores the whole range as "no range": so is it compared.
             if (low, high) == (1, 65535):
@@ -359,15 +403,17 @@ class SecurityGroupRuleForm(ProjectForm):
             return {"port_range_min": low, "port_range_max": high}
         if number in ICMP_PROTOCOLS:
             if low is None:
-                self.add_error("port_range_min", "An ICMP code needs its type too.")
+                self.add_error("port_range_min", gettext("An ICMP code needs its type too."))
             for name, value in (("port_range_min", low), ("port_range_max", high)):
                 if value is not None and not 0 <= value <= 255:
-                    self.add_error(name, "ICMP types and codes are 0-255.")
+                    self.add_error(name, gettext("ICMP types and codes are 0-255."))
             return {"port_range_min": low, "port_range_max": high}
         self.add_error(
             "port_range_min",
-            "Ports apply to TCP, UDP, DCCP, SCTP and UDP-Lite (types and codes to ICMP) only. "
-            "Leave them empty, or choose one of those protocols.",
+            gettext(
+                "Ports apply to TCP, UDP, DCCP, SCTP and UDP-Lite (types and codes to ICMP) "
+                "only. Leave them empty, or choose one of those protocols."
+            ),
         )
         return {"port_range_min": None, "port_range_max": None}
 
@@ -379,14 +425,19 @@ class SecurityGroupRuleForm(ProjectForm):
             network = ipaddress.ip_network(text, strict=False)
         except ValueError:
             self.add_error(
-                "remote_ip_prefix", f"“{text}” is not a CIDR. Write one like 203.0.113.0/24."
+                "remote_ip_prefix",
+                gettext("“%(text)s” is not a CIDR. Write one like 203.0.113.0/24.")
+                % {"text": text},
             )
             return None
         if f"IPv{network.version}" != ethertype:
             self.add_error(
                 "remote_ip_prefix",
-                f"{network} is an IPv{network.version} CIDR, but the rule is {ethertype}. "
-                "Change one of them.",
+                gettext(
+                    "%(network)s is an IPv%(version)s CIDR, but the rule is %(ethertype)s. "
+                    "Change one of them."
+                )
+                % {"network": network, "version": network.version, "ethertype": ethertype},
             )
         return str(network)
 
@@ -400,12 +451,23 @@ class SecurityGroupRuleForm(ProjectForm):
                 existing.pk != getattr(replaced, "pk", None)
                 and rule_key(rule_attributes(existing)) == key
             ):
-                described = f", “{existing.description}”" if existing.description else ""
-                raise forms.ValidationError(
-                    f"Security group “{group.name_or_id}” already has this rule: "
-                    f"{row_summary(existing)} (rule {existing.id}{described}). "
-                    "Keep that one, or change this rule so it differs."
-                )
+                params = {
+                    "name": group.name_or_id,
+                    "rule": row_summary(existing),
+                    "id": existing.id,
+                    "description": existing.description,
+                }
+                if existing.description:
+                    message = gettext(
+                        "Security group “%(name)s” already has this rule: %(rule)s (rule %(id)s, "
+                        "“%(description)s”). Keep that one, or change this rule so it differs."
+                    )
+                else:
+                    message = gettext(
+                        "Security group “%(name)s” already has this rule: %(rule)s (rule %(id)s). "
+                        "Keep that one, or change this rule so it differs."
+                    )
+                raise forms.ValidationError(message % params)
 
 
 class SecurityGroupRuleAddForm(SecurityGroupRuleForm):
@@ -417,10 +479,14 @@ class SecurityGroupRuleAddForm(SecurityGroupRuleForm):
 
     preset = forms.ChoiceField(
         required=False,
-        label="Common rule",
-        choices=[("", "None: as below"), *((key, label) for key, (label, _, _) in PRESETS.items())],
-        help_text="Allows this traffic in, from the remote CIDR (or anywhere); "
-        "IPv6 when the CIDR is.",
+        label=_("Common rule"),
+        choices=[
+            ("", _("None: as below")),
+            *((key, label) for key, (label, _protocol, _port) in PRESETS.items()),
+        ],
+        help_text=_(
+            "Allows this traffic in, from the remote CIDR (or anywhere); IPv6 when the CIDR is."
+        ),
     )
     field_order = ["preset"]
 
@@ -431,7 +497,7 @@ class SecurityGroupRuleAddForm(SecurityGroupRuleForm):
     def clean(self) -> dict[str, Any]:
         preset = self.cleaned_data.get("preset")
         if preset:
-            _, protocol, port = PRESETS[preset]
+            _label, protocol, port = PRESETS[preset]
             prefix = (self.cleaned_data.get("remote_ip_prefix") or "").strip()
             ethertype = "IPv6" if ":" in prefix else "IPv4"
             if protocol == "icmp" and ethertype == "IPv6":
@@ -455,7 +521,7 @@ class SecurityGroupRuleCreateForm(SecurityGroupRuleForm):
     on_object = False
     policy = ("neutron", "create_security_group_rule")
 
-    security_group_id = forms.ChoiceField(label="Security group")
+    security_group_id = forms.ChoiceField(label=_("Security group"))
     field_order = ["security_group_id"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -463,7 +529,7 @@ class SecurityGroupRuleCreateForm(SecurityGroupRuleForm):
         field = self.fields["security_group_id"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(pk, g.name_or_id) for pk, g in self.groups.items()]
-        field.error_messages["invalid_choice"] = (
+        field.error_messages["invalid_choice"] = _(
             "This is not one of your security groups. Choose one of them."
         )
 
@@ -521,15 +587,18 @@ class SecurityGroupRuleEditForm(SecurityGroupRuleForm):
         summary = _summary(group.project_id, self.cleaned_data)
         return OperationRequest(
             service=services.security_group_rule_replace,
-            description=f"Replace rule “{old_summary}” with “{summary}”",
+            description=Message(
+                gettext_noop("Replace rule “%(old)s” with “%(new)s”"),
+                {"old": old_summary, "new": summary},
+            ),
             target_type="security_group_rule",
             target_id=rule.id,
-            target_name=old_summary,
+            target_name=str(old_summary),
             params={
                 "security_group_id": rule.security_group_id,
                 "old_rule": {"id": rule.id, **rule_attributes(rule)},
                 "rule": _rule_params(self.cleaned_data),
-                "label": summary,
+                "label": str(summary),
             },
         )
 
@@ -540,17 +609,17 @@ class SecurityGroupRuleDeleteForm(ProjectForm):
     model = SecurityGroupRule
     action = "delete"
     policy = ("neutron", "delete_security_group_rule")
-    confirm = "Delete this rule?"
+    confirm = _("Delete this rule?")
 
     def operation_request(self) -> OperationRequest:
         rule: SecurityGroupRule = self.obj
         summary = row_summary(rule)
         return OperationRequest(
             service=services.security_group_rule_delete,
-            description=f"Delete rule “{summary}”",
+            description=Message(gettext_noop("Delete rule “%(rule)s”"), {"rule": summary}),
             target_type="security_group_rule",
             target_id=rule.id,
-            target_name=summary,
+            target_name=str(summary),
             params={
                 "security_group_id": rule.security_group_id,
                 "security_group_rule_id": rule.id,

@@ -10,11 +10,14 @@ ports that keep a subnet from being deleted.
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils.translation import gettext
 
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import DescriptionField, LinesField, NameField, ProjectForm, neutron_limit
 from networks import validation
+from networks.i18n import gettext_lazy as _
 from networks.models import Subnet
 from networks.selectors.networks import ports_in_use, ports_in_use_label, subnet_network_list
 from networks.selectors.subnets import (
@@ -24,7 +27,7 @@ from networks.selectors.subnets import (
 )
 from networks.services import subnets as services
 
-IPV6_MODE_CHOICES = [("", "Not set"), *((mode, mode) for mode in validation.IPV6_MODES)]
+IPV6_MODE_CHOICES = [("", _("Not set")), *((mode, mode) for mode in validation.IPV6_MODES)]
 
 
 class SubnetAddressFields(forms.Form):
@@ -38,28 +41,28 @@ class SubnetAddressFields(forms.Form):
     gateway_required = False
 
     gateway_ip = forms.CharField(
-        label="Gateway IP",
+        label=_("Gateway IP"),
         required=False,
-        help_text="Empty: the first address (IPv4) or the network address (IPv6).",
+        help_text=_("Empty: the first address (IPv4) or the network address (IPv6)."),
     )
-    no_gateway = forms.BooleanField(label="No gateway", required=False)
-    enable_dhcp = forms.BooleanField(label="DHCP enabled", required=False, initial=True)
+    no_gateway = forms.BooleanField(label=_("No gateway"), required=False)
+    enable_dhcp = forms.BooleanField(label=_("DHCP enabled"), required=False, initial=True)
     allocation_pools = LinesField(
-        label="Allocation pools",
+        label=_("Allocation pools"),
         required=False,
-        help_text="One range per line, as 10.0.0.10-10.0.0.50. Empty: every free host address.",
+        help_text=_("One range per line, as 10.0.0.10-10.0.0.50. Empty: every free host address."),
     )
     dns_nameservers = LinesField(
         max_lines=neutron_limit("max_dns_nameservers"),
-        label="DNS name servers",
+        label=_("DNS name servers"),
         required=False,
-        help_text="One address per line, in the order hosts should ask them.",
+        help_text=_("One address per line, in the order hosts should ask them."),
     )
     host_routes = LinesField(
         max_lines=neutron_limit("max_subnet_host_routes"),
-        label="Host routes",
+        label=_("Host routes"),
         required=False,
-        help_text="One destination,next hop per line, as 192.168.0.0/24,10.0.0.1.",
+        help_text=_("One destination,next hop per line, as 192.168.0.0/24,10.0.0.1."),
     )
 
     def clean_addresses(self, *, cidr: validation.IPNetwork | None, version: int) -> None:
@@ -68,7 +71,7 @@ class SubnetAddressFields(forms.Form):
         try:
             pools = validation.parse_pools(data.get("allocation_pools", ""), version=version)
             if pools and cidr is None:
-                raise ValueError("The CIDR comes from the pool: leave the pools empty.")
+                raise ValueError(gettext("The CIDR comes from the pool: leave the pools empty."))
             if cidr is not None:
                 validation.check_pools(pools, cidr, gateway)
             data["allocation_pools"] = [pool.as_neutron() for pool in pools]
@@ -93,21 +96,29 @@ class SubnetAddressFields(forms.Form):
         text = data.get("gateway_ip", "").strip()
         if data.get("no_gateway"):
             if text:
-                self.add_error("gateway_ip", "Give a gateway, or tick “No gateway”; not both.")
+                self.add_error(
+                    "gateway_ip", gettext("Give a gateway, or tick “No gateway”; not both.")
+                )
             return None
         if not text:
             if self.gateway_required:
-                self.add_error("gateway_ip", "Give the gateway's address, or tick “No gateway”.")
+                self.add_error(
+                    "gateway_ip", gettext("Give the gateway's address, or tick “No gateway”.")
+                )
             return None if cidr is None else validation.default_gateway(cidr)
         if cidr is None:
             self.add_error(
                 "gateway_ip",
-                "The CIDR comes from the pool: leave the gateway empty (Neutron chooses it) "
-                "or tick “No gateway”.",
+                gettext(
+                    "The CIDR comes from the pool: leave the gateway empty (Neutron chooses it) "
+                    "or tick “No gateway”."
+                ),
             )
             return None
         try:
-            gateway = validation.parse_address(text, version=version, what="gateway address")
+            gateway = validation.parse_address(
+                text, version=version, what=gettext("gateway address")
+            )
             validation.check_gateway(gateway, cidr)
         except ValueError as exc:
             self.add_error("gateway_ip", str(exc))
@@ -136,38 +147,46 @@ class SubnetSourceFields(SubnetAddressFields):
     )
 
     cidr = forms.CharField(
-        label="CIDR",
+        label=_("CIDR"),
         required=False,
-        help_text="As 10.0.0.0/24 or 2001:db8::/64; or leave empty and choose a subnet pool.",
+        help_text=_("As 10.0.0.0/24 or 2001:db8::/64; or leave empty and choose a subnet pool."),
     )
-    subnetpool_id = forms.ChoiceField(label="Subnet pool", required=False)
+    subnetpool_id = forms.ChoiceField(label=_("Subnet pool"), required=False)
     prefixlen = forms.IntegerField(
-        label="Prefix length",
+        label=_("Prefix length"),
         required=False,
         min_value=1,
         max_value=128,
-        help_text="With a pool: the size of the subnet taken from it (empty: the pool's default).",
+        help_text=_(
+            "With a pool: the size of the subnet taken from it (empty: the pool's default)."
+        ),
     )
     ipv6_ra_mode = forms.ChoiceField(
-        label="IPv6 router advertisement mode", required=False, choices=IPV6_MODE_CHOICES
+        label=_("IPv6 router advertisement mode"), required=False, choices=IPV6_MODE_CHOICES
     )
     ipv6_address_mode = forms.ChoiceField(
-        label="IPv6 address mode", required=False, choices=IPV6_MODE_CHOICES
+        label=_("IPv6 address mode"), required=False, choices=IPV6_MODE_CHOICES
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pools = self.fields["subnetpool_id"]
         assert isinstance(pools, forms.ChoiceField)
-        pools.choices = [("", "None: give a CIDR")] + [
+        pools.choices = [("", gettext("None: give a CIDR"))] + [
             (
                 pool.id,
-                f"{pool.name_or_id} (IPv{pool.ip_version}: {', '.join(pool.prefixes)}; "
-                f"/{pool.min_prefixlen} to /{pool.max_prefixlen})",
+                gettext("%(name)s (IPv%(version)s: %(prefixes)s; /%(min)s to /%(max)s)")
+                % {
+                    "name": pool.name_or_id,
+                    "version": pool.ip_version,
+                    "prefixes": ", ".join(pool.prefixes),
+                    "min": pool.min_prefixlen,
+                    "max": pool.max_prefixlen,
+                },
             )
             for pool in subnet_pool_list(project_id=self.project_id)
         ]
-        pools.error_messages["invalid_choice"] = (
+        pools.error_messages["invalid_choice"] = _(
             "This is not a subnet pool of your project or a shared one: choose one of the list."
         )
 
@@ -178,7 +197,9 @@ class SubnetSourceFields(SubnetAddressFields):
         cidr: validation.IPNetwork | None = None
         version: int
         if cidr_text and pool_id:
-            self.add_error("subnetpool_id", "Give a CIDR or choose a subnet pool; not both.")
+            self.add_error(
+                "subnetpool_id", gettext("Give a CIDR or choose a subnet pool; not both.")
+            )
             return
         if cidr_text:
             try:
@@ -187,7 +208,9 @@ class SubnetSourceFields(SubnetAddressFields):
                 self.add_error("cidr", str(exc))
                 return
             if data.get("prefixlen") is not None:
-                self.add_error("prefixlen", "A prefix length goes with a pool; leave it empty.")
+                self.add_error(
+                    "prefixlen", gettext("A prefix length goes with a pool; leave it empty.")
+                )
             version, prefixlen = cidr.version, cidr.prefixlen
         elif pool_id:
             pool = subnet_pool_get(project_id=self.project_id, pk=pool_id)
@@ -197,13 +220,14 @@ class SubnetSourceFields(SubnetAddressFields):
             if not low <= prefixlen <= high:
                 self.add_error(
                     "prefixlen",
-                    f"The pool “{pool.name_or_id}” gives prefix lengths from /{low} to /{high}.",
+                    gettext("The pool “%(name)s” gives prefix lengths from /%(low)s to /%(high)s.")
+                    % {"name": pool.name_or_id, "low": low, "high": high},
                 )
                 return
             version = pool.ip_version
             data["prefixlen"] = prefixlen
         else:
-            self.add_error("cidr", "Give the subnet's CIDR, or choose a subnet pool.")
+            self.add_error("cidr", gettext("Give the subnet's CIDR, or choose a subnet pool."))
             return
         data["cidr"] = str(cidr) if cidr else ""
         data["ip_version"] = version
@@ -233,15 +257,18 @@ class SubnetSourceFields(SubnetAddressFields):
         if overlap is None:
             return
         subnet = neighbours[overlap[0]]
-        where = (
-            "on this network"
-            if subnet.network_id == network_id
-            else "on a router this network is attached to"
-        )
+        if subnet.network_id == network_id:
+            message = gettext(
+                "%(cidr)s overlaps subnet “%(name)s” (%(other)s) on this network. "
+                "Choose a CIDR that does not overlap it."
+            )
+        else:
+            message = gettext(
+                "%(cidr)s overlaps subnet “%(name)s” (%(other)s) on a router this network is "
+                "attached to. Choose a CIDR that does not overlap it."
+            )
         self.add_error(
-            "cidr",
-            f"{cidr} overlaps subnet “{subnet.name_or_id}” ({subnet.cidr}) {where}. "
-            "Choose a CIDR that does not overlap it.",
+            "cidr", message % {"cidr": cidr, "name": subnet.name_or_id, "other": subnet.cidr}
         )
 
 
@@ -291,7 +318,7 @@ class SubnetForm(ProjectForm):
         return subnet
 
     def subnet_request(
-        self, service: Service, description: str, params: dict[str, Any] | None = None
+        self, service: Service, description: Message, params: dict[str, Any] | None = None
     ) -> OperationRequest:
         return OperationRequest(
             service=service,
@@ -309,9 +336,9 @@ class SubnetCreateForm(SubnetSourceFields, SubnetForm):
     policy = ("neutron", "create_subnet")
     quotas = (("network", "subnet"),)
 
-    network_id = forms.ChoiceField(label="Network")
-    name = NameField(required=False)
-    description = DescriptionField()
+    network_id = forms.ChoiceField(label=_("Network"))
+    name = NameField(label=_("Name"), required=False)
+    description = DescriptionField(label=_("Description"))
 
     field_order = ("network_id", "name", "description", *SubnetSourceFields.subnet_fields)
 
@@ -327,7 +354,7 @@ class SubnetCreateForm(SubnetSourceFields, SubnetForm):
                 project_id=self.project_id, include_shared=include_shared
             )
         ]
-        networks.error_messages["invalid_choice"] = (
+        networks.error_messages["invalid_choice"] = _(
             "This is not a network of your project: choose one of your networks."
         )
 
@@ -340,10 +367,17 @@ class SubnetCreateForm(SubnetSourceFields, SubnetForm):
     def operation_request(self) -> OperationRequest:
         data = self.cleaned_data
         # Before Neutron gives it a CIDR, a new subnet goes by its name, CIDR or pool.
-        label = str(data["name"] or data["cidr"] or f"a /{data['prefixlen']} from a pool")
+        label = str(data["name"] or data["cidr"] or f"/{data['prefixlen']}")
+        if data["name"] or data["cidr"]:
+            description = Message(gettext_noop("Create subnet “%(name)s”"), {"name": label})
+        else:
+            description = Message(
+                gettext_noop("Create subnet “a /%(prefixlen)s from a pool”"),
+                {"prefixlen": data["prefixlen"]},
+            )
         return OperationRequest(
             service=services.subnet_create,
-            description=f"Create subnet “{label}”",
+            description=description,
             target_type="subnet",
             target_name=label,
             params={
@@ -357,11 +391,11 @@ class SubnetCreateForm(SubnetSourceFields, SubnetForm):
 class SubnetEditForm(SubnetAddressFields, SubnetForm):
     action = "edit"
     policy = ("neutron", "update_subnet")
-    label = "Edit"
+    label = _("Edit")
     gateway_required = True
 
-    name = NameField(required=False)
-    description = DescriptionField()
+    name = NameField(label=_("Name"), required=False)
+    description = DescriptionField(label=_("Description"))
 
     field_order = ("name", "description")
 
@@ -397,7 +431,7 @@ class SubnetEditForm(SubnetAddressFields, SubnetForm):
         }
         return self.subnet_request(
             services.subnet_update,
-            f"Edit subnet “{self.subnet.name_or_id}”",
+            Message(gettext_noop("Edit subnet “%(name)s”"), {"name": self.subnet.name_or_id}),
             {"revision_number": self.subnet.revision_number, "changes": changes},
         )
 
@@ -407,8 +441,8 @@ class SubnetDeleteForm(SubnetForm):
 
     action = "delete"
     policy = ("neutron", "delete_subnet")
-    label = "Delete"
-    confirm = "Delete subnet {obj}?"
+    label = _("Delete")
+    confirm = _("Delete subnet {obj}?")
 
     def clean(self) -> dict[str, Any]:
         subnet = self.subnet
@@ -418,12 +452,18 @@ class SubnetDeleteForm(SubnetForm):
             )
         ):
             raise OperationRefused(
-                f"Subnet “{subnet.name or subnet.cidr}” still has addresses in use by "
-                f"{ports_in_use_label(blocking)}. Delete those ports, or remove the "
-                "router interfaces and instances' addresses on it, then delete the subnet."
+                gettext(
+                    "Subnet “%(name)s” still has addresses in use by %(ports)s. Delete those "
+                    "ports, or remove the router interfaces and instances' addresses on it, then "
+                    "delete the subnet."
+                )
+                % {"name": subnet.name or subnet.cidr, "ports": ports_in_use_label(blocking)}
             )
         return super().clean()
 
     def operation_request(self) -> OperationRequest:
         name = self.subnet.name or self.subnet.cidr
-        return self.subnet_request(services.subnet_delete, f"Delete subnet “{name}”")
+        return self.subnet_request(
+            services.subnet_delete,
+            Message(gettext_noop("Delete subnet “%(name)s”"), {"name": name}),
+        )

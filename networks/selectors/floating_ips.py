@@ -4,6 +4,8 @@ import ipaddress
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dashboard.mirror.models import SyncState
 from networks.models import FloatingIP, Port, PortForwarding, Router, Subnet
@@ -73,7 +75,13 @@ def unreachable_reason(
     Any project's router on the subnet may carry the traffic (Neutron looks for one), but the
     message speaks only of the project's own routers: others' stay unmentioned."""
     subnet = Subnet.objects.filter(pk=subnet_id).first()
-    subnet_label = f"subnet {subnet.cidr} (“{subnet.name_or_id}”)" if subnet else "its subnet"
+    if subnet is not None:
+        subnet_label = _("subnet %(cidr)s (“%(name)s”)") % {
+            "cidr": subnet.cidr,
+            "name": subnet.name_or_id,
+        }
+    else:
+        subnet_label = _("its subnet")
     router_ids = (
         Port.objects.router_interfaces()
         .filter(fixed_ips__icontains=f'"{subnet_id}"')
@@ -84,16 +92,18 @@ def unreachable_reason(
         return ""
     own = [router for router in routers if router.project_id == project_id]
     if not own:
-        return (
-            f"No router of this project is attached to {subnet_label}. Add the subnet as an "
-            f"interface of a router whose gateway is on “{external_network_name}”."
-        )
-    names = ", ".join(f"“{router.name_or_id}”" for router in own)
-    return (
-        f"The router{'s' if len(own) > 1 else ''} {names} on {subnet_label} "
-        f"{'have' if len(own) > 1 else 'has'} no gateway on “{external_network_name}”. Set the "
-        "router's external gateway to that network first."
-    )
+        return _(
+            "No router of this project is attached to %(subnet)s. Add the subnet as an "
+            "interface of a router whose gateway is on “%(network)s”."
+        ) % {"subnet": subnet_label, "network": external_network_name}
+    names = _(", ").join(_("“%(name)s”") % {"name": router.name_or_id} for router in own)
+    return ngettext(
+        "The router %(names)s on %(subnet)s has no gateway on “%(network)s”. Set the router's "
+        "external gateway to that network first.",
+        "The routers %(names)s on %(subnet)s have no gateway on “%(network)s”. Set the router's "
+        "external gateway to that network first.",
+        len(own),
+    ) % {"names": names, "subnet": subnet_label, "network": external_network_name}
 
 
 def ipv4_addresses(port: Port) -> list[str]:

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from networks.devices import instance_reads
 from networks.models import Network, Port, Router, Subnet
@@ -85,13 +87,35 @@ class PortRow:
         return [ip["ip_address"] for ip in self.port.fixed_ips]
 
     @property
+    def attached_label(self) -> str:
+        """What the port attaches, as the page names it ("Instance “web”"); "" for nothing."""
+        if self.attached_kind == "instance":
+            return _("Instance “%(name)s”") % {"name": self.attached_name}
+        if self.attached_kind == "router":
+            return _("Router “%(name)s”") % {"name": self.attached_name}
+        return ""
+
+    @property
     def label(self) -> str:
         """How a message names the port: its owner, then its name or addresses."""
-        owner = self.port.device_owner or "unattached"
-        what = f"“{self.port.name}”" if self.port.name else "port"
-        where = ", ".join(self.addresses) or self.port.id
-        attached = f" of {self.attached_kind} “{self.attached_name}”" if self.attached_name else ""
-        return f"{owner} {what} ({where}){attached}"
+        params = {
+            # Translators: in place of a port's device owner (network:dhcp) when it has none.
+            "owner": self.port.device_owner or _("unattached"),
+            "name": self.port.name,
+            "where": ", ".join(self.addresses) or self.port.id,
+            "attached": self.attached_name,
+        }
+        if self.attached_kind == "instance":
+            if self.port.name:
+                return _("%(owner)s “%(name)s” (%(where)s) of instance “%(attached)s”") % params
+            return _("%(owner)s port (%(where)s) of instance “%(attached)s”") % params
+        if self.attached_kind == "router":
+            if self.port.name:
+                return _("%(owner)s “%(name)s” (%(where)s) of router “%(attached)s”") % params
+            return _("%(owner)s port (%(where)s) of router “%(attached)s”") % params
+        if self.port.name:
+            return _("%(owner)s “%(name)s” (%(where)s)") % params
+        return _("%(owner)s port (%(where)s)") % params
 
 
 def network_port_rows(*, project_id: str, network_id: str) -> list[PortRow]:
@@ -145,5 +169,11 @@ def ports_in_use_label(rows: list[PortRow]) -> str:
     named = [row.label for row in rows if row.own]
     others = len(rows) - len(named)
     if others:
-        named.append(f"{others} port{'s' if others > 1 else ''} of other projects")
-    return "; ".join(named)
+        named.append(
+            ngettext(
+                "%(count)s port of other projects", "%(count)s ports of other projects", others
+            )
+            % {"count": others}
+        )
+    # Translators: separates the ports a refusal lists.
+    return _("; ").join(named)

@@ -2,30 +2,33 @@
 address, and what a port may be created on."""
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from networks.models import ROUTER_INTERFACE_OWNERS, Network, Port, Router, SecurityGroup, Subnet
 from networks.selectors.access import own_server_name, shared_with
 
 # Device owners Neutron or Nova manage: such a port is removed through its owner, not deleted.
-_OWNER_LABELS = {
-    "network:router_interface": "Router interface",
-    "network:router_interface_distributed": "Router interface (distributed)",
-    "network:ha_router_replicated_interface": "Router interface (HA)",
-    "network:router_gateway": "Router gateway",
-    "network:router_centralized_snat": "Router SNAT",
+_OWNER_LABELS: dict[str, str | Promise] = {
+    "network:router_interface": gettext_lazy("Router interface"),
+    "network:router_interface_distributed": gettext_lazy("Router interface (distributed)"),
+    "network:ha_router_replicated_interface": gettext_lazy("Router interface (HA)"),
+    "network:router_gateway": gettext_lazy("Router gateway"),
+    "network:router_centralized_snat": gettext_lazy("Router SNAT"),
     "network:dhcp": "DHCP",
-    "network:floatingip": "Floating IP",
-    "network:distributed": "Metadata",
+    "network:floatingip": gettext_lazy("Floating IP"),
+    "network:distributed": gettext_lazy("Metadata"),
 }
 
 
 def device_owner_label(device_owner: str) -> str:
     """What the port is for, as a user says it ("Instance", "Router interface", "DHCP", ...)."""
     if device_owner.startswith("compute:"):
-        return "Instance"
+        return _("Instance")
     if not device_owner:
-        return "Unattached"
-    return _OWNER_LABELS.get(device_owner, device_owner)
+        return _("Unattached")
+    return str(_OWNER_LABELS.get(device_owner, device_owner))
 
 
 def port_list(*, project_id: str) -> QuerySet[Port]:
@@ -56,27 +59,27 @@ def port_delete_refusal(*, port: Port) -> str:
     label = port.name_or_id
     if owner.startswith("compute:"):
         server = getattr(port, "server_name", None) or port.device_id
-        return (
-            f"Port “{label}” is attached to instance “{server}”. Detach the interface from the "
+        return _(
+            "Port “%(name)s” is attached to instance “%(server)s”. Detach the interface from the "
             "instance (or delete the instance) instead."
-        )
+        ) % {"name": label, "server": server}
     if owner in ROUTER_INTERFACE_OWNERS:
         router = getattr(port, "router_name", None) or port.device_id
-        return (
-            f"Port “{label}” is an interface of router “{router}”. Remove the interface from the "
-            "router instead."
-        )
+        return _(
+            "Port “%(name)s” is an interface of router “%(router)s”. Remove the interface from "
+            "the router instead."
+        ) % {"name": label, "router": router}
     if owner == "network:router_gateway":
         router = getattr(port, "router_name", None) or port.device_id
-        return (
-            f"Port “{label}” is the gateway of router “{router}”. Clear the router's gateway "
+        return _(
+            "Port “%(name)s” is the gateway of router “%(router)s”. Clear the router's gateway "
             "instead."
-        )
+        ) % {"name": label, "router": router}
     if owner.startswith("network:"):
-        return (
-            f"Port “{label}” is managed by Neutron ({device_owner_label(owner)}); it goes away "
-            "with what it serves (for DHCP: turn DHCP off on the subnet)."
-        )
+        return _(
+            "Port “%(name)s” is managed by Neutron (%(owner)s); it goes away with what it serves "
+            "(for DHCP: turn DHCP off on the subnet)."
+        ) % {"name": label, "owner": device_owner_label(owner)}
     return ""
 
 

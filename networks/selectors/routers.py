@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from networks.models import FloatingIP, Port, Router, Subnet
 
@@ -55,7 +56,10 @@ class RouterInterface:
     @property
     def label(self) -> str:
         """How a message names the interface: its subnet and address."""
-        return f"{self.subnet_label} at {self.ip_address}"
+        return _("%(subnet)s at %(address)s") % {
+            "subnet": self.subnet_label,
+            "address": self.ip_address,
+        }
 
 
 def router_interface_list(*, project_id: str, router_id: str) -> list[RouterInterface]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from networks.devices import instance_reads
 from networks.models import FloatingIP, Network, Port, Router, Subnet
@@ -138,7 +139,7 @@ def topology_graph(*, project_id: str) -> list[Element]:
             _node(
                 "subnet",
                 subnet.id,
-                f"{subnet.name or 'subnet'} {subnet.cidr}",
+                " ".join((subnet.name or _("subnet"), subnet.cidr)),
                 parent=f"network:{subnet.network_id}",
                 cidr=subnet.cidr,
                 url=_url("networks:subnet_detail", subnet.id),

@@ -4,9 +4,11 @@ from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
 from networks.forms.floating_ips import forwarding_count, release_refusal
+from networks.i18n import gettext_lazy as _
 from networks.models import FloatingIP, PortForwarding
 
 
@@ -21,37 +23,44 @@ def mapped_to(record: Any) -> str:
     or how many port forwardings it has ("" when neither)."""
     if not record.port_id:
         count = getattr(record, "port_forwarding_count", 0)
-        return f"Port forwardings ({count})" if count else ""
+        return gettext("Port forwardings (%(count)s)") % {"count": count} if count else ""
     server = getattr(record, "server_name", None)
     port = record.port.name_or_id if record.port else record.port_id
-    owner = f"instance “{server}”" if server else f"port “{port}”"
-    return f"{record.fixed_ip_address} ({owner})"
+    if server:
+        return gettext("%(address)s (instance “%(name)s”)") % {
+            "address": record.fixed_ip_address,
+            "name": server,
+        }
+    return gettext("%(address)s (port “%(name)s”)") % {
+        "address": record.fixed_ip_address,
+        "name": port,
+    }
 
 
 class FloatingIPTable(ProjectTable):
     pk = SelectColumn()
     floating_ip_address = tables.Column(
-        verbose_name="Address",
+        verbose_name=_("Address"),
         linkify=lambda record: reverse("networks:floating_ip_detail", kwargs={"pk": record.pk}),
     )
     floating_network = tables.Column(
-        accessor="floating_network__name", verbose_name="External network", default="—"
+        accessor="floating_network__name", verbose_name=_("External network"), default="—"
     )
-    fixed_ip_address = tables.Column(verbose_name="Mapped to", empty_values=())
-    status = StatusColumn()
-    description = tables.Column()
+    fixed_ip_address = tables.Column(verbose_name=_("Mapped to"), empty_values=())
+    status = StatusColumn(verbose_name=_("Status"))
+    description = tables.Column(verbose_name=_("Description"))
     actions = ActionsColumn(
         [
-            RowAction("Associate", "associate", post=False),
+            RowAction(_("Associate"), "associate", post=False),
             RowAction(
-                "Disassociate",
+                _("Disassociate"),
                 "disassociate",
-                confirm="Disassociate floating IP {obj}?",
+                confirm=_("Disassociate floating IP {obj}?"),
             ),
             RowAction(
-                "Release",
+                _("Release"),
                 "delete",
-                confirm="Release floating IP {obj}?",
+                confirm=_("Release floating IP {obj}?"),
                 danger=True,
                 refusal=release_refused,
             ),
@@ -59,7 +68,7 @@ class FloatingIPTable(ProjectTable):
     )
 
     def render_fixed_ip_address(self, record: FloatingIP) -> str:
-        return mapped_to(record) or "Not associated"
+        return mapped_to(record) or gettext("Not associated")
 
     class Meta(ProjectTable.Meta):
         model = FloatingIP
@@ -71,20 +80,20 @@ class FloatingIPTable(ProjectTable):
             "status",
             "description",
         )
-        empty_text = "No floating IPs yet. Allocate one."
+        empty_text = _("No floating IPs yet. Allocate one.")
 
 
 class PortForwardingTable(ProjectTable):
-    protocol = tables.Column(orderable=False)
-    external = tables.Column(empty_values=(), orderable=False, verbose_name="External port")
-    internal = tables.Column(empty_values=(), orderable=False, verbose_name="Forwarded to")
-    description = tables.Column(orderable=False)
+    protocol = tables.Column(verbose_name=_("Protocol"), orderable=False)
+    external = tables.Column(empty_values=(), orderable=False, verbose_name=_("External port"))
+    internal = tables.Column(empty_values=(), orderable=False, verbose_name=_("Forwarded to"))
+    description = tables.Column(verbose_name=_("Description"), orderable=False)
     actions = ActionsColumn(
         [
             RowAction(
-                "Delete",
+                _("Delete"),
                 "delete",
-                confirm="Delete this port forwarding?",
+                confirm=_("Delete this port forwarding?"),
                 danger=True,
             )
         ]
@@ -99,10 +108,14 @@ class PortForwardingTable(ProjectTable):
     def render_internal(self, record: PortForwarding) -> str:
         port = record.internal_port.name_or_id if record.internal_port else record.internal_port_id
         number = record.internal_port_number or record.internal_port_range
-        return f"{record.internal_ip_address}:{number} (port “{port}”)"
+        return gettext("%(address)s:%(number)s (port “%(port)s”)") % {
+            "address": record.internal_ip_address,
+            "number": number,
+            "port": port,
+        }
 
     class Meta(ProjectTable.Meta):
         model = PortForwarding
         fields = ("protocol", "external", "internal", "description")
-        empty_text = "No port forwardings."
+        empty_text = _("No port forwardings.")
         row_attrs = {"id": lambda record: f"portforwarding-{record.pk}"}

@@ -5,8 +5,10 @@ from typing import Any
 import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
+from networks.i18n import gettext_lazy as _
 from networks.models import Port
 from networks.selectors.ports import device_owner_label, port_delete_refusal
 
@@ -22,13 +24,13 @@ def url_if_routed(name: str, pk: str) -> str:
 def attachment(port: Any) -> tuple[str, str]:
     """What the port is attached to, as (label, link or "")."""
     if getattr(port, "server_name", None):
-        return f"Instance “{port.server_name}”", url_if_routed(
+        return gettext("Instance “%(name)s”") % {"name": port.server_name}, url_if_routed(
             "instances:server_detail", port.device_id
         )
     if getattr(port, "router_name", None) is not None:
-        return f"Router “{port.router_name or port.device_id}”", url_if_routed(
-            "networks:router_detail", port.device_id
-        )
+        return gettext("Router “%(name)s”") % {
+            "name": port.router_name or port.device_id
+        }, url_if_routed("networks:router_detail", port.device_id)
     return (port.device_id, "") if port.device_id else ("", "")
 
 
@@ -36,22 +38,23 @@ class PortTable(ProjectTable):
     pk = SelectColumn()
     name = tables.Column(
         accessor="name_or_id",
+        verbose_name=_("Name"),
         order_by=("name", "id"),
         linkify=lambda record: reverse("networks:port_detail", kwargs={"pk": record.pk}),
     )
-    network = tables.Column(accessor="network__name", verbose_name="Network", default="—")
-    fixed_ips = tables.Column(verbose_name="Fixed IPs", orderable=False)
-    mac_address = tables.Column(verbose_name="MAC")
-    device_owner = tables.Column(verbose_name="Used by")
-    attached = tables.Column(empty_values=(), orderable=False, verbose_name="Attached to")
-    status = StatusColumn()
+    network = tables.Column(accessor="network__name", verbose_name=_("Network"), default="—")
+    fixed_ips = tables.Column(verbose_name=_("Fixed IPs"), orderable=False)
+    mac_address = tables.Column(verbose_name=_("MAC"))
+    device_owner = tables.Column(verbose_name=_("Used by"))
+    attached = tables.Column(empty_values=(), orderable=False, verbose_name=_("Attached to"))
+    status = StatusColumn(verbose_name=_("Status"))
     actions = ActionsColumn(
         [
-            RowAction("Edit", "update", post=False),
+            RowAction(_("Edit"), "update", post=False),
             RowAction(
-                "Delete",
+                _("Delete"),
                 "delete",
-                confirm="Delete port {obj}?",
+                confirm=_("Delete port {obj}?"),
                 danger=True,
                 refusal=lambda port: port_delete_refusal(port=port),
             ),
@@ -80,4 +83,4 @@ class PortTable(ProjectTable):
             "attached",
             "status",
         )
-        empty_text = "No ports yet. Create one."
+        empty_text = _("No ports yet. Create one.")

@@ -5,6 +5,7 @@ from typing import Any
 import django_tables2 as tables
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
+from networks.i18n import gettext_lazy as _
 from networks.models import Router
 
 
@@ -12,21 +13,22 @@ class RouterTable(ProjectTable):
     pk = SelectColumn()
     name = tables.Column(
         accessor="name_or_id",
+        verbose_name=_("Name"),
         order_by=("name", "id"),
         linkify=("networks:router_detail", {"pk": tables.A("pk")}),
     )
-    status = StatusColumn()
+    status = StatusColumn(verbose_name=_("Status"))
     external_network = tables.Column(
-        accessor="external_network__name", verbose_name="External network", default="—"
+        accessor="external_network__name", verbose_name=_("External network"), default="—"
     )
-    enable_snat = tables.BooleanColumn(verbose_name="SNAT", null=True, default="—")
-    interface_count = tables.Column(verbose_name="Interfaces")
+    enable_snat = tables.BooleanColumn(verbose_name=_("SNAT"), null=True, default="—")
+    interface_count = tables.Column(verbose_name=_("Interfaces"))
     route_count = tables.Column(
-        accessor="routes", verbose_name="Static routes", orderable=False, empty_values=()
+        accessor="routes", verbose_name=_("Static routes"), orderable=False, empty_values=()
     )
     actions = ActionsColumn(
         [
-            RowAction("Delete", "delete", confirm="Delete router {obj}?", danger=True),
+            RowAction(_("Delete"), "delete", confirm=_("Delete router {obj}?"), danger=True),
         ]
     )
 
@@ -44,4 +46,4 @@ class RouterTable(ProjectTable):
             "interface_count",
             "route_count",
         )
-        empty_text = "No routers yet. Create one."
+        empty_text = _("No routers yet. Create one.")

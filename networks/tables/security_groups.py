@@ -3,11 +3,14 @@
 from typing import Any
 
 import django_tables2 as tables
+from django.utils.translation import gettext
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn
 from networks.forms.security_groups import default_group_refusal
+from networks.i18n import gettext_lazy as _
 from networks.models import SecurityGroup, SecurityGroupRule
 from networks.security_group_rules import (
+    direction_label,
     port_range_label,
     protocol_label,
     remote_label,
@@ -19,19 +22,20 @@ class SecurityGroupTable(ProjectTable):
     pk = SelectColumn()
     name = tables.Column(
         accessor="name_or_id",
+        verbose_name=_("Name"),
         order_by=("name", "id"),
         linkify=("networks:security_group_detail", {"pk": tables.A("pk")}),
     )
-    description = tables.Column()
-    rule_count = tables.Column(verbose_name="Rules")
-    stateful = tables.BooleanColumn()
+    description = tables.Column(verbose_name=_("Description"))
+    rule_count = tables.Column(verbose_name=_("Rules"))
+    stateful = tables.BooleanColumn(verbose_name=_("Stateful"))
     actions = ActionsColumn(
         [
-            RowAction("Edit", "edit", post=False),
+            RowAction(_("Edit"), "edit", post=False),
             RowAction(
-                "Delete",
+                _("Delete"),
                 "delete",
-                confirm="Delete security group {obj} and its rules?",
+                confirm=_("Delete security group {obj} and its rules?"),
                 danger=True,
                 refusal=default_group_refusal,
             ),
@@ -41,42 +45,45 @@ class SecurityGroupTable(ProjectTable):
     class Meta(ProjectTable.Meta):
         model = SecurityGroup
         fields = ("pk", "name", "description", "rule_count", "stateful")
-        empty_text = "No security groups yet. Create one."
+        empty_text = _("No security groups yet. Create one.")
 
 
 class SecurityGroupRuleTable(ProjectTable):
     """The rules of one group, all on one page (a group holds a few dozen at most)."""
 
     pk = SelectColumn()
-    direction = tables.Column()
-    ethertype = tables.Column()
-    protocol = tables.Column(empty_values=())
-    port_range = tables.Column(empty_values=(), verbose_name="Port range")
-    remote = tables.Column(empty_values=(), verbose_name="Remote")
-    description = tables.Column()
+    direction = tables.Column(verbose_name=_("Direction"))
+    ethertype = tables.Column(verbose_name=_("Ethertype"))
+    protocol = tables.Column(verbose_name=_("Protocol"), empty_values=())
+    port_range = tables.Column(empty_values=(), verbose_name=_("Port range"))
+    remote = tables.Column(empty_values=(), verbose_name=_("Remote"))
+    description = tables.Column(verbose_name=_("Description"))
     actions = ActionsColumn(
         [
-            RowAction("Edit", "edit", post=False),
+            RowAction(_("Edit"), "edit", post=False),
             RowAction(
-                "Delete",
+                _("Delete"),
                 "delete",
-                confirm="Delete this rule?",
+                confirm=_("Delete this rule?"),
                 danger=True,
             ),
         ]
     )
 
+    def render_direction(self, value: str) -> str:
+        return direction_label(value)
+
     def render_protocol(self, record: SecurityGroupRule) -> str:
-        return protocol_label(record.protocol)
+        return str(protocol_label(record.protocol))
 
     def render_port_range(self, record: SecurityGroupRule) -> str:
-        return port_range_label(rule_attributes(record)) or "any"
+        return str(port_range_label(rule_attributes(record)) or gettext("any"))
 
     def render_remote(self, record: SecurityGroupRule) -> str:
         group: Any = record.remote_group
         # A remote group of another project (set by an admin) is named by its id only.
         name = group.name_or_id if group is not None and group.project_id == self.project_id else ""
-        return remote_label(rule_attributes(record), name)
+        return str(remote_label(rule_attributes(record), name))
 
     class Meta(ProjectTable.Meta):
         model = SecurityGroupRule
@@ -90,4 +97,4 @@ class SecurityGroupRuleTable(ProjectTable):
             "description",
         )
         orderable = False
-        empty_text = "No rules: this group lets no traffic through. Add one."
+        empty_text = _("No rules: this group lets no traffic through. Add one.")

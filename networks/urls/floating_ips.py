@@ -5,6 +5,7 @@ from django.urls import path
 
 from dashboard.web.generic import ObjectActionView, OperationFormView
 from networks.forms import floating_ips as forms
+from networks.i18n import gettext_lazy as _
 from networks.selectors.floating_ips import port_forwarding_get
 from networks.views import floating_ips as views
 
@@ -14,8 +15,8 @@ urlpatterns = [
         "floating-ips/allocate/",
         OperationFormView.as_view(
             form_class=forms.FloatingIPCreateForm,
-            title="Allocate floating IP",
-            submit_label="Allocate",
+            title=_("Allocate floating IP"),
+            submit_label=_("Allocate"),
             success_url_name="networks:floating_ip_list",
         ),
         name="floating_ip_create",
@@ -30,8 +31,8 @@ urlpatterns = [
         "floating-ips/<str:pk>/associate/",
         views.FloatingIPFormView.as_view(
             form_class=forms.FloatingIPAssociateForm,
-            title="Associate floating IP {obj.floating_ip_address}",
-            submit_label="Associate",
+            title=_("Associate floating IP {obj.floating_ip_address}"),
+            submit_label=_("Associate"),
         ),
         name="floating_ip_associate",
     ),
@@ -49,8 +50,8 @@ urlpatterns = [
         "floating-ips/<str:pk>/port-forwardings/add/",
         views.FloatingIPFormView.as_view(
             form_class=forms.PortForwardingForm,
-            title="Add a port forwarding to floating IP {obj.floating_ip_address}",
-            submit_label="Add port forwarding",
+            title=_("Add a port forwarding to floating IP {obj.floating_ip_address}"),
+            submit_label=_("Add port forwarding"),
         ),
         name="port_forwarding_create",
     ),

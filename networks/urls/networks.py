@@ -4,6 +4,7 @@ from django.urls import path
 
 from dashboard.web.generic import OperationFormView
 from networks.forms import networks as forms
+from networks.i18n import gettext_lazy as _
 from networks.views import networks as views
 
 urlpatterns = [
@@ -12,8 +13,8 @@ urlpatterns = [
         "networks/create/",
         OperationFormView.as_view(
             form_class=forms.NetworkCreateForm,
-            title="Create network",
-            submit_label="Create network",
+            title=_("Create network"),
+            submit_label=_("Create network"),
             success_url_name="networks:network_list",
         ),
         name="network_create",
@@ -23,7 +24,7 @@ urlpatterns = [
     path(
         "networks/<str:pk>/edit/",
         views.NetworkFormView.as_view(
-            form_class=forms.NetworkEditForm, title="Edit network {obj.name_or_id}"
+            form_class=forms.NetworkEditForm, title=_("Edit network {obj.name_or_id}")
         ),
         name="network_edit",
     ),

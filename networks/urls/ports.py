@@ -4,6 +4,7 @@ from django.urls import path
 
 from dashboard.web.generic import OperationFormView
 from networks.forms import ports as forms
+from networks.i18n import gettext_lazy as _
 from networks.views import ports as views
 
 urlpatterns = [
@@ -12,8 +13,8 @@ urlpatterns = [
         "ports/create/",
         OperationFormView.as_view(
             form_class=forms.PortCreateForm,
-            title="Create port",
-            submit_label="Create port",
+            title=_("Create port"),
+            submit_label=_("Create port"),
             success_url_name="networks:port_list",
         ),
         name="port_create",
@@ -23,7 +24,7 @@ urlpatterns = [
     path(
         "ports/<str:pk>/edit/",
         views.PortFormView.as_view(
-            form_class=forms.PortEditForm, title="Edit port “{obj.name_or_id}”"
+            form_class=forms.PortEditForm, title=_("Edit port “{obj.name_or_id}”")
         ),
         name="port_update",
     ),
@@ -31,8 +32,8 @@ urlpatterns = [
         "ports/<str:pk>/rename/",
         views.PortFormView.as_view(
             form_class=forms.PortRenameForm,
-            title="Rename port “{obj.name_or_id}”",
-            submit_label="Rename",
+            title=_("Rename port “{obj.name_or_id}”"),
+            submit_label=_("Rename"),
         ),
         name="port_rename",
     ),

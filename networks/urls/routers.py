@@ -4,6 +4,7 @@ from django.urls import path
 
 from dashboard.web.generic import OperationFormView
 from networks.forms import routers as forms
+from networks.i18n import gettext_lazy as _
 from networks.views import routers as views
 
 urlpatterns = [
@@ -12,8 +13,8 @@ urlpatterns = [
         "routers/create/",
         OperationFormView.as_view(
             form_class=forms.RouterCreateForm,
-            title="Create router",
-            submit_label="Create router",
+            title=_("Create router"),
+            submit_label=_("Create router"),
             success_url_name="networks:router_list",
         ),
         name="router_create",
@@ -23,7 +24,7 @@ urlpatterns = [
     path(
         "routers/<str:pk>/edit/",
         views.RouterFormView.as_view(
-            form_class=forms.RouterEditForm, title="Edit router “{obj.name_or_id}”"
+            form_class=forms.RouterEditForm, title=_("Edit router “{obj.name_or_id}”")
         ),
         name="router_edit",
     ),
@@ -32,8 +33,8 @@ urlpatterns = [
         "routers/<str:pk>/gateway/",
         views.RouterFormView.as_view(
             form_class=forms.RouterGatewayForm,
-            title="External gateway of router “{obj.name_or_id}”",
-            submit_label="Set gateway",
+            title=_("External gateway of router “{obj.name_or_id}”"),
+            submit_label=_("Set gateway"),
         ),
         name="router_gateway",
     ),
@@ -46,8 +47,8 @@ urlpatterns = [
         "routers/<str:pk>/interfaces/add/",
         views.RouterFormView.as_view(
             form_class=forms.RouterInterfaceAddForm,
-            title="Add an interface to router “{obj.name_or_id}”",
-            submit_label="Add interface",
+            title=_("Add an interface to router “{obj.name_or_id}”"),
+            submit_label=_("Add interface"),
         ),
         name="router_interface_add",
     ),
@@ -55,8 +56,8 @@ urlpatterns = [
         "routers/<str:pk>/interfaces/remove/",
         views.RouterFormView.as_view(
             form_class=forms.RouterInterfaceRemoveForm,
-            title="Remove an interface from router “{obj.name_or_id}”",
-            submit_label="Remove interface",
+            title=_("Remove an interface from router “{obj.name_or_id}”"),
+            submit_label=_("Remove interface"),
         ),
         name="router_interface_remove",
     ),
@@ -64,8 +65,8 @@ urlpatterns = [
         "routers/<str:pk>/routes/add/",
         views.RouterFormView.as_view(
             form_class=forms.RouterRouteForm,
-            title="Add a static route to router “{obj.name_or_id}”",
-            submit_label="Add route",
+            title=_("Add a static route to router “{obj.name_or_id}”"),
+            submit_label=_("Add route"),
         ),
         name="router_route_add",
     ),
@@ -73,8 +74,8 @@ urlpatterns = [
         "routers/<str:pk>/routes/remove/",
         views.RouterFormView.as_view(
             form_class=forms.RouterRouteRemoveForm,
-            title="Remove a static route from router “{obj.name_or_id}”",
-            submit_label="Remove route",
+            title=_("Remove a static route from router “{obj.name_or_id}”"),
+            submit_label=_("Remove route"),
         ),
         name="router_route_remove",
     ),

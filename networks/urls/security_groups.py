@@ -4,6 +4,7 @@ from django.urls import path
 
 from dashboard.web.generic import OperationFormView
 from networks.forms import security_groups as forms
+from networks.i18n import gettext_lazy as _
 from networks.views import security_groups as views
 
 urlpatterns = [
@@ -12,8 +13,8 @@ urlpatterns = [
         "security-groups/create/",
         OperationFormView.as_view(
             form_class=forms.SecurityGroupCreateForm,
-            title="Create security group",
-            submit_label="Create security group",
+            title=_("Create security group"),
+            submit_label=_("Create security group"),
             success_url_name="networks:security_group_list",
         ),
         name="security_group_create",
@@ -32,7 +33,7 @@ urlpatterns = [
         "security-groups/<str:pk>/edit/",
         views.SecurityGroupFormView.as_view(
             form_class=forms.SecurityGroupEditForm,
-            title="Edit security group “{obj.name_or_id}”",
+            title=_("Edit security group “{obj.name_or_id}”"),
         ),
         name="security_group_edit",
     ),
@@ -45,8 +46,8 @@ urlpatterns = [
         "security-groups/<str:pk>/rules/add/",
         views.SecurityGroupFormView.as_view(
             form_class=forms.SecurityGroupRuleAddForm,
-            title="Add a rule to security group “{obj.name_or_id}”",
-            submit_label="Add rule",
+            title=_("Add a rule to security group “{obj.name_or_id}”"),
+            submit_label=_("Add rule"),
         ),
         name="security_group_rule_add",
     ),
@@ -59,8 +60,8 @@ urlpatterns = [
         "security-group-rules/<str:pk>/edit/",
         views.SecurityGroupRuleFormView.as_view(
             form_class=forms.SecurityGroupRuleEditForm,
-            title="Edit a rule of security group “{obj.security_group.name_or_id}”",
-            submit_label="Replace rule",
+            title=_("Edit a rule of security group “{obj.security_group.name_or_id}”"),
+            submit_label=_("Replace rule"),
         ),
         name="security_group_rule_edit",
     ),

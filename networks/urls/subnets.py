@@ -3,6 +3,7 @@
 from django.urls import path
 
 from networks.forms import subnets as forms
+from networks.i18n import gettext_lazy as _
 from networks.views import subnets as views
 
 urlpatterns = [
@@ -11,8 +12,8 @@ urlpatterns = [
         "subnets/create/",
         views.SubnetCreateView.as_view(
             form_class=forms.SubnetCreateForm,
-            title="Create subnet",
-            submit_label="Create subnet",
+            title=_("Create subnet"),
+            submit_label=_("Create subnet"),
             success_url_name="networks:subnet_list",
         ),
         name="subnet_create",
@@ -22,7 +23,7 @@ urlpatterns = [
     path(
         "subnets/<str:pk>/edit/",
         views.SubnetFormView.as_view(
-            form_class=forms.SubnetEditForm, title="Edit subnet {obj.name_or_id} ({obj.cidr})"
+            form_class=forms.SubnetEditForm, title=_("Edit subnet {obj.name_or_id} ({obj.cidr})")
         ),
         name="subnet_edit",
     ),

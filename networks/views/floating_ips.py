@@ -15,6 +15,7 @@ from dashboard.web.generic import (
 )
 from networks.filtersets.floating_ips import FloatingIPFilterSet
 from networks.forms.floating_ips import FloatingIPReleaseForm
+from networks.i18n import gettext_lazy as _
 from networks.models import FloatingIP
 from networks.selectors.floating_ips import (
     floating_ip_get,
@@ -33,15 +34,15 @@ class FloatingIPListView(ObjectListView):
     filterset_class = FloatingIPFilterSet
     table_class = FloatingIPTable
     template_name = "web/object_list.html"
-    title = "Floating IPs"
+    title = _("Floating IPs")
     create_url_name = "networks:floating_ip_create"
-    create_label = "Allocate floating IP"
+    create_label = _("Allocate floating IP")
     bulk_delete_url_name = "networks:floating_ip_bulk_delete"
 
 
 class FloatingIPDetailView(ObjectDetailView):
     getter = staticmethod(floating_ip_get)
-    noun = "floating IP"
+    noun = _("floating IP")
     template_name = "networks/floating_ip_detail.html"
 
     def get_related(self, obj: FloatingIP) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from dashboard.web.generic import (
 from dashboard.web.permissions import allowed_by_policy, permitted_actions
 from networks.filtersets.networks import NetworkFilterSet
 from networks.forms.networks import NetworkDeleteForm
+from networks.i18n import gettext_lazy as _
 from networks.models import Network, Subnet
 from networks.selectors.networks import (
     network_get,
@@ -34,14 +35,15 @@ class NetworkListView(ObjectListView):
     filterset_class = NetworkFilterSet
     table_class = NetworkTable
     template_name = "web/object_list.html"
-    title = "Networks"
+    title = _("Networks")
     create_url_name = "networks:network_create"
-    create_label = "Create network"
+    create_label = _("Create network")
     bulk_delete_url_name = "networks:network_bulk_delete"
 
 
 class NetworkDetailView(ObjectDetailView):
     getter = staticmethod(network_get)
+    noun = _("network")
     template_name = "networks/network_detail.html"
 
     def get_related(self, obj: Network) -> dict[str, Any]:

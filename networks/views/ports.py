@@ -14,6 +14,7 @@ from dashboard.web.generic import (
 )
 from networks.filtersets.ports import PortFilterSet
 from networks.forms.ports import PortDeleteForm
+from networks.i18n import gettext_lazy as _
 from networks.models import FloatingIP, Port, SecurityGroup, Subnet
 from networks.selectors.ports import device_owner_label, port_delete_refusal, port_get, port_list
 from networks.tables.ports import PortTable, attachment
@@ -26,14 +27,15 @@ class PortListView(ObjectListView):
     filterset_class = PortFilterSet
     table_class = PortTable
     template_name = "web/object_list.html"
-    title = "Ports"
+    title = _("Ports")
     create_url_name = "networks:port_create"
-    create_label = "Create port"
+    create_label = _("Create port")
     bulk_delete_url_name = "networks:port_bulk_delete"
 
 
 class PortDetailView(ObjectDetailView):
     getter = staticmethod(port_get)
+    noun = _("port")
     template_name = "networks/port_detail.html"
 
     def get_related(self, obj: Port) -> dict[str, Any]:

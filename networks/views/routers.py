@@ -14,6 +14,7 @@ from dashboard.web.generic import (
 )
 from networks.filtersets.routers import RouterFilterSet
 from networks.forms.routers import RouterDeleteForm
+from networks.i18n import gettext_lazy as _
 from networks.models import Router, Subnet
 from networks.selectors.routers import (
     router_floating_ips,
@@ -31,14 +32,15 @@ class RouterListView(ObjectListView):
     filterset_class = RouterFilterSet
     table_class = RouterTable
     template_name = "web/object_list.html"
-    title = "Routers"
-    create_label = "Create router"
+    title = _("Routers")
+    create_label = _("Create router")
     create_url_name = "networks:router_create"
     bulk_delete_url_name = "networks:router_bulk_delete"
 
 
 class RouterDetailView(ObjectDetailView):
     getter = staticmethod(router_get)
+    noun = _("router")
     template_name = "networks/router_detail.html"
 
     def get_related(self, obj: Router) -> dict[str, Any]:

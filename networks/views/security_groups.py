@@ -21,6 +21,7 @@ from networks.forms.security_groups import (
     SecurityGroupRuleDeleteForm,
     security_group_delete_refusal,
 )
+from networks.i18n import gettext_lazy as _
 from networks.models import SecurityGroup, SecurityGroupRule
 from networks.selectors.security_groups import (
     security_group_get,
@@ -42,14 +43,15 @@ class SecurityGroupListView(ObjectListView):
     filterset_class = SecurityGroupFilterSet
     table_class = SecurityGroupTable
     template_name = "web/object_list.html"
-    title = "Security Groups"
-    create_label = "Create security group"
+    title = _("Security Groups")
+    create_label = _("Create security group")
     create_url_name = "networks:security_group_create"
     bulk_delete_url_name = "networks:security_group_bulk_delete"
 
 
 class SecurityGroupDetailView(ObjectDetailView):
     getter = staticmethod(security_group_get)
+    noun = _("security group")
     template_name = "networks/security_group_detail.html"
 
     def get_related(self, obj: SecurityGroup) -> dict[str, Any]:

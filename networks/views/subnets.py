@@ -14,6 +14,7 @@ from dashboard.web.generic import (
 )
 from networks.filtersets.subnets import SubnetFilterSet
 from networks.forms.subnets import SubnetDeleteForm
+from networks.i18n import gettext_lazy as _
 from networks.models import Subnet
 from networks.selectors.subnets import subnet_get, subnet_list, subnet_pool_get
 from networks.tables.subnets import SubnetTable
@@ -26,14 +27,15 @@ class SubnetListView(ObjectListView):
     filterset_class = SubnetFilterSet
     table_class = SubnetTable
     template_name = "web/object_list.html"
-    title = "Subnets"
+    title = _("Subnets")
     create_url_name = "networks:subnet_create"
-    create_label = "Create subnet"
+    create_label = _("Create subnet")
     bulk_delete_url_name = "networks:subnet_bulk_delete"
 
 
 class SubnetDetailView(ObjectDetailView):
     getter = staticmethod(subnet_get)
+    noun = _("subnet")
     template_name = "networks/subnet_detail.html"
 
     def get_related(self, obj: Subnet) -> dict[str, Any]:

@@ -4,6 +4,7 @@ mirror changes, from the mirror."""
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from dashboard.mirror.sweep import sync_freshness
@@ -20,7 +21,7 @@ class TopologyView(ProjectMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         if not self.request.htmx:  # type: ignore[attr-defined]
             # The picture fetches the graph itself; the list view loads right after the page.
-            return super().get_context_data(title="Topology", **kwargs)
+            return super().get_context_data(title=_("Topology"), **kwargs)
         elements = topology_graph(project_id=self.project_id)
         nodes = [element["data"] for element in elements if element["group"] == "nodes"]
         labels = {node["id"]: node["label"] for node in nodes}
@@ -44,7 +45,7 @@ class TopologyView(ProjectMixin, TemplateView):
             if node["kind"] in ("router", "server", "port")
         ]
         return super().get_context_data(
-            title="Topology",
+            title=_("Topology"),
             networks=networks,
             attached=attached,
             freshness=sync_freshness(group=GROUP, interval=SWEEP_INTERVAL),
@@ -65,5 +66,5 @@ def _grouped(items: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, 
 def topology_data(request: HttpRequest) -> JsonResponse:
     """The graph's elements; the page diffs them against what it shows."""
     if not request.user.is_authenticated:
-        return JsonResponse({"detail": "Sign in first."}, status=401)
+        return JsonResponse({"detail": _("Sign in first.")}, status=401)
     return JsonResponse({"elements": topology_graph(project_id=session_project_id(request))})

@@ -223,11 +223,25 @@
     return anchor;
   }
 
+  // Labels come from the JavaScript catalog (/jsi18n/, loaded before this script).
   const ACTIONS = {
-    router: [["Add interface", "#interfaces"], ["Static routes", "#routes"]],
-    server: [["Console", "#console"], ["Associate floating IP", "#floating-ips"]],
-    port: [["Associate floating IP", "#floating-ips"]],
-    network: [["Subnets", "#subnets"]],
+    router: [[gettext("Add interface"), "#interfaces"], [gettext("Static routes"), "#routes"]],
+    server: [[gettext("Console"), "#console"], [gettext("Associate floating IP"), "#floating-ips"]],
+    port: [[gettext("Associate floating IP"), "#floating-ips"]],
+    network: [[gettext("Subnets"), "#subnets"]],
+  };
+
+  // What each kind of element is called in its summary (the graph's own `kind` values).
+  const KIND_NAMES = {
+    network: gettext("Network"),
+    subnet: gettext("Subnet"),
+    router: gettext("Router"),
+    server: gettext("Instance"),
+    port: gettext("Port"),
+    nic: gettext("Instance port"),
+    interface: gettext("Router interface"),
+    gateway: gettext("External gateway"),
+    attachment: gettext("Port attachment"),
   };
 
   function showDetails(data) {
@@ -235,11 +249,11 @@
     body.className = "card-body";
     const title = document.createElement("h2");
     title.className = "h6 card-title";
-    title.textContent = `${data.kind}: ${data.label}`;
+    title.textContent = interpolate(gettext("%(kind)s: %(label)s"), { kind: KIND_NAMES[data.kind] || data.kind, label: data.label }, true);
     body.append(title);
     const facts = document.createElement("dl");
     facts.className = "mb-2";
-    for (const [name, value] of [["Status", data.status], ["CIDR", data.cidr], ["Addresses", data.kind === "nic" || data.kind === "interface" ? data.label : ""], ["Floating IPs", (data.floating_ips || []).join(", ")]]) {
+    for (const [name, value] of [[gettext("Status"), data.status], ["CIDR", data.cidr], [gettext("Addresses"), data.kind === "nic" || data.kind === "interface" ? data.label : ""], [gettext("Floating IPs"), (data.floating_ips || []).join(", ")]]) {
       if (value) {
         const term = document.createElement("dt");
         term.textContent = name;
@@ -250,7 +264,7 @@
     }
     body.append(facts);
     if (data.url) {
-      body.append(link("Open", data.url));
+      body.append(link(gettext("Open"), data.url));
       for (const [text, anchor] of ACTIONS[data.kind] || []) {
         body.append(link(text, data.url + anchor));
       }

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from rest_framework import mixins
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -21,6 +22,7 @@ from networks.forms.floating_ips import (
     PortForwardingDeleteForm,
     PortForwardingForm,
 )
+from networks.i18n import gettext_lazy as _
 from networks.selectors.floating_ips import (
     floating_ip_get,
     floating_ip_list,
@@ -31,7 +33,7 @@ from networks.selectors.floating_ips import (
 class PortForwardingCreateForm(PortForwardingForm):
     """The page's form, and in the API the floating IP it is for (the page's URL names it)."""
 
-    floating_ip_id = forms.CharField(label="Floating IP", max_length=36)
+    floating_ip_id = forms.CharField(label=_("Floating IP"), max_length=36)
 
 
 class FloatingIPViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, ProjectViewSet):
@@ -70,7 +72,7 @@ class PortForwardingViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, P
             project_id=self.project_id, pk=str(data.get("floating_ip_id", ""))
         )
         if floating_ip is None:
-            message = "Choose one of this project's floating IPs."
+            message = gettext("Choose one of this project's floating IPs.")
             raise ValidationError({"floating_ip_id": [{"message": message, "code": "invalid"}]})
         return self.start_form(PortForwardingCreateForm, request.data, floating_ip)
 
