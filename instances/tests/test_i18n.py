@@ -2,8 +2,6 @@
 Chinese (`Accept-Language: zh-hans`): our words in Chinese, object names as they are. From the
 mirror only (no worker runs here)."""
 
-# ruff: noqa: RUF001  (Chinese sentences use full-width punctuation)
-
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
