@@ -25,7 +25,8 @@ from common import percentile, signed_in_client, start_django
 _spec = importlib.util.spec_from_file_location(
     "bench_instances", Path(__file__).with_name("instances.py")
 )
-assert _spec is not None and _spec.loader is not None
+if _spec is None or _spec.loader is None:
+    raise ImportError("bench/instances.py is missing")
 bench_instances = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench_instances)
 

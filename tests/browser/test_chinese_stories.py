@@ -9,6 +9,7 @@ each step goes to var/test-artifacts/zh-stories/ (bin/test prints where), to loo
 """
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -35,11 +36,13 @@ SETTLES = 90_000  # ms a server may take to build
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _chinese_font() -> None:
-    """Without a CJK font every Chinese glyph is drawn as a box, and no test would notice."""
+def _chinese_font_and_fresh_screenshots() -> None:
+    """Without a CJK font every Chinese glyph is drawn as a box, and no test would notice; the
+    screenshots of an earlier run are removed, so the directory shows this run's."""
     fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False)
     if not fonts.stdout.strip():
         pytest.fail("No Chinese font (fc-list :lang=zh): run bin/setup --tests (fonts-noto-cjk).")
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
 
 
 @pytest.fixture
