@@ -237,6 +237,9 @@ def _make_world(
         flavor.name,
         *(f.name for f in cloud.compute.flavors()),
         *(i.name for i in cloud.image.images()),
+        # Descriptions the cloud wrote itself ("Default security group").
+        *(g.description for g in net.security_groups(project_id=project) if g.description),
+        *(r.description for r in net.security_group_rules(project_id=project) if r.description),
     }
     return world
 
@@ -332,6 +335,7 @@ FORM_ACTIONS = (
     "floating_ip_disassociate",
     "admin_quota_edit",
     "admin_quota_defaults",
+    "settings",
 )
 # Invalid data with an error of the form's own (not only "required"), where one is easy to make.
 INVALID = {
@@ -345,6 +349,13 @@ INVALID = {
     },
     "instances:keypair_import": {"name": "k", "public_key": "not a key"},
     "instances:server_launch": {"name": "x", "count": "0"},
+    # The user's own settings (issue 15): values none of its fields takes.
+    "tenants:settings": {
+        "language": "xx",
+        "time_zone": "Mars/Olympus_Mons",
+        "page_size": "7",
+        "theme": "plaid",
+    },
 }
 # Refusals: a change the world's state refuses (the router has an interface, the network
 # ports, the floating IP no port): sent from the button, the answer goes to the messages area.
