@@ -4,7 +4,9 @@
 textarea) and the title, placeholder, aria-label, alt, hx-confirm attributes and button values.
 `english_runs(text, allowed=...)` finds runs of two or more English words in it, once the
 allowed phrases (object names, OpenStack's own texts) are taken out and the allowed words
-(brands, protocols, units) skipped. One English word alone (a status, "UTC") is not a sentence.
+(brands, protocols, units) skipped. One English word alone (a status, "UTC") is not a sentence,
+except when it is the whole of a label (a `Label`: a column heading, a button, a form label, a
+heading, an attribute a screen reader reads): "Action" there is a label left in English.
 """
 
 import re
@@ -103,6 +105,18 @@ INLINE_ELEMENTS = frozenset(
     }
 )
 READ_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt", "hx-confirm")
+# Elements whose whole text is a label: one English word there is already a leftover.
+LABEL_ELEMENTS = frozenset(
+    {"th", "button", "label", "legend", "caption", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
+
+
+class Label(str):
+    """A text that is a whole label (see LABEL_ELEMENTS, READ_ATTRIBUTES)."""
+
+    __slots__ = ()
+
+
 VOID_ELEMENTS = frozenset(
     {
         "area",
@@ -132,19 +146,21 @@ class _Reader(HTMLParser):
         self.texts: list[str] = []
         self.line: list[str] = []
         self.skipping: list[str] = []
+        self.open: list[str] = []  # the block elements the text is in
 
     def _end_line(self) -> None:
         if text := " ".join("".join(self.line).split()):
-            self.texts.append(text)
+            labelled = bool(self.open) and self.open[-1] in LABEL_ELEMENTS
+            self.texts.append(Label(text) if labelled else text)
         self.line = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
         for name in READ_ATTRIBUTES:
             if values.get(name):
-                self.texts.append(str(values[name]))
+                self.texts.append(Label(values[name]))
         if tag == "input" and values.get("type") in {"submit", "button"} and values.get("value"):
-            self.texts.append(str(values["value"]))
+            self.texts.append(Label(values["value"]))
         if tag in VOID_ELEMENTS:
             if tag not in INLINE_ELEMENTS:
                 self._end_line()
@@ -153,12 +169,16 @@ class _Reader(HTMLParser):
             self.skipping.append(tag)
         if tag not in INLINE_ELEMENTS:
             self._end_line()
+            self.open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if self.skipping and self.skipping[-1] == tag:
             self.skipping.pop()
         if tag not in INLINE_ELEMENTS:
             self._end_line()
+            if tag in self.open:  # HTML lets some end tags be left out (</p>, </li>)
+                while self.open.pop() != tag:
+                    pass
 
     def handle_data(self, data: str) -> None:
         if not self.skipping:
@@ -188,6 +208,7 @@ def json_texts(body: Any) -> Iterator[str]:
 
 def english_runs(text: str, *, allowed: Iterable[str] = ()) -> list[str]:
     """Runs of two or more English words in `text`, outside the `allowed` phrases."""
+    shortest = 1 if isinstance(text, Label) and len(text.split()) == 1 else 2
     for phrase in sorted(allowed, key=len, reverse=True):
         if phrase:
             text = text.replace(phrase, " \0 ")
@@ -200,7 +221,7 @@ def english_runs(text: str, *, allowed: Iterable[str] = ()) -> list[str]:
         if word:
             run.append(token)
             continue
-        if len(run) >= 2:
+        if len(run) >= shortest:
             runs.append(" ".join(run))
         run = []
     return runs
