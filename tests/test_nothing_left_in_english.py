@@ -86,7 +86,7 @@ def _newest_operation() -> str:
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any, cloud: Any) -> Iterator[World]:
     """The module's objects, in the cloud and in the (committed) mirror; all gone at the end."""
-    undo: list[Callable[[], Any]] = []
+    undo: list[tuple[str, Callable[[], Any]]] = []
     with django_db_blocker.unblock(), _accounts(cloud) as make:
         account = make()
         admin_account = make(roles=("admin", "member"))
@@ -94,22 +94,29 @@ def world(django_db_setup: None, django_db_blocker: Any, cloud: Any) -> Iterator
         try:
             yield _make_world(cloud, account, admin_account, undo)
         finally:
-            for step in reversed(undo):
-                step()
+            # Last made, first gone; every step is tried, and any that failed is reported.
+            failures = []
+            for what, step in reversed(undo):
+                try:
+                    step()
+                except Exception as error:  # the rest must still be undone
+                    failures.append(f"{what}: {error}")
             delete_user_keypairs(cloud, account.user_id)
             call_command("flush", interactive=False, verbosity=0)
-            for ip in cloud.network.ips(project_id=project):
-                cloud.network.delete_ip(ip, ignore_missing=True)
+            assert not failures, f"The world of project {project} was not all deleted: {failures}"
 
 
 def _make_world(
-    cloud: Any, account: KeystoneAccount, admin_account: KeystoneAccount, undo: list[Any]
+    cloud: Any,
+    account: KeystoneAccount,
+    admin_account: KeystoneAccount,
+    undo: list[tuple[str, Callable[[], Any]]],
 ) -> World:
     project = account.project.id
     net = cloud.network
     public = net.find_network("public", ignore_missing=False)
     network = net.create_network(name=NETWORK_NAME, project_id=project)
-    undo.append(lambda: net.delete_network(network, ignore_missing=True))
+    undo.append(("delete the network", lambda: net.delete_network(network, ignore_missing=True)))
     subnet = net.create_subnet(
         name="测试子网",
         network_id=network.id,
@@ -120,13 +127,25 @@ def _make_world(
     router = net.create_router(
         name="测试路由器", project_id=project, external_gateway_info={"network_id": public.id}
     )
-    undo.append(lambda: net.delete_router(router, ignore_missing=True))
+    undo.append(("delete the router", lambda: net.delete_router(router, ignore_missing=True)))
     net.add_interface_to_router(router, subnet_id=subnet.id)
-    undo.append(lambda: net.remove_interface_from_router(router, subnet_id=subnet.id))
+    undo.append(
+        (
+            "remove the router interface",
+            lambda: net.remove_interface_from_router(router, subnet_id=subnet.id),
+        )
+    )
     port = net.create_port(name="测试端口", network_id=network.id, project_id=project)
-    undo.append(lambda: net.delete_port(port, ignore_missing=True))
+    undo.append(("delete the port", lambda: net.delete_port(port, ignore_missing=True)))
     floating_ip = net.create_ip(floating_network_id=public.id, project_id=project)
+    undo.append(("release a floating IP", lambda: net.delete_ip(floating_ip, ignore_missing=True)))
     forwarded_ip = net.create_ip(floating_network_id=public.id, project_id=project)
+    undo.append(
+        (
+            "release the forwarded floating IP",
+            lambda: net.delete_ip(forwarded_ip, ignore_missing=True),
+        )
+    )
     forwarding = net.create_port_forwarding(
         floatingip_id=forwarded_ip.id,
         internal_port_id=port.id,
@@ -135,8 +154,16 @@ def _make_world(
         external_port=2222,
         protocol="tcp",
     )
+    undo.append(
+        (
+            "delete the port forwarding",
+            lambda: net.delete_port_forwarding(forwarding, forwarded_ip.id, ignore_missing=True),
+        )
+    )
     group = net.create_security_group(name="测试安全组", project_id=project)
-    undo.append(lambda: net.delete_security_group(group, ignore_missing=True))
+    undo.append(
+        ("delete the security group", lambda: net.delete_security_group(group, ignore_missing=True))
+    )
     rule = net.create_security_group_rule(
         security_group_id=group.id,
         direction="ingress",
@@ -156,7 +183,12 @@ def _make_world(
     server = tenant_compute.create_server(
         name="测试实例", image_id=image.id, flavor_id=flavor.id, networks=[{"uuid": network.id}]
     )
-    undo.append(lambda: cloud.compute.delete_server(server.id, ignore_missing=True))
+    undo.append(
+        ("wait for the server to go", lambda: cloud.compute.wait_for_delete(server, wait=120))
+    )
+    undo.append(
+        ("delete the server", lambda: cloud.compute.delete_server(server.id, ignore_missing=True))
+    )
     wait_until(
         lambda: cloud.compute.get_server(server.id).status == "ACTIVE" or None,
         timeout=120,
