@@ -11,6 +11,7 @@ each step goes to var/test-artifacts/zh-stories/ (bin/test prints where), to loo
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from tests.english import english_in, visible_texts
 
 pytestmark = [pytest.mark.browser, pytest.mark.cloud, pytest.mark.django_db(transaction=True)]
 
+Cleanup = Callable[[Callable[[], Any]], None]
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "test-artifacts" / "zh-stories"
 NETWORK_NAME = "测试网络"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -52,6 +54,23 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
         "locale": "zh-CN",
         "extra_http_headers": {"Accept-Language": "zh-Hans"},
     }
+
+
+def delete_what_the_story_made(cloud: Any, project_id: str) -> None:
+    """Everything a story made in its project, whatever step it stopped at."""
+    for server in cloud.compute.servers(all_projects=True, project_id=project_id):
+        cloud.compute.delete_server(server)
+        cloud.compute.wait_for_delete(server, wait=SETTLES // 1000)
+    for ip in cloud.network.ips(project_id=project_id):
+        cloud.network.delete_ip(ip)
+    for router in cloud.network.routers(project_id=project_id):
+        for port in cloud.network.ports(
+            device_id=router.id, device_owner="network:router_interface"
+        ):
+            cloud.network.remove_interface_from_router(router, port_id=port.id)
+        cloud.network.delete_router(router)
+    for network in cloud.network.networks(project_id=project_id):
+        cloud.network.delete_network(network)
 
 
 def reads_chinese(page: Page, step: str, *, names: tuple[str, ...] = ()) -> None:
@@ -83,8 +102,14 @@ def submit(page: Page) -> None:
 
 
 def test_the_l3_story_in_chinese_and_a_chinese_network_name_everywhere(
-    page: Page, live_server: Any, celery_worker: Any, account: KeystoneAccount, cloud: Any
+    page: Page,
+    live_server: Any,
+    celery_worker: Any,
+    account: KeystoneAccount,
+    cloud: Any,
+    cleanup: Cleanup,
 ) -> None:
+    cleanup(lambda: delete_what_the_story_made(cloud, account.project.id))
     public = cloud.network.find_network("public", ignore_missing=False)
     reconcile_networks(conn=cloud, ids=[public.id])
     reconcile_subnets(conn=cloud, project_id=public.project_id)
@@ -143,12 +168,6 @@ def test_the_l3_story_in_chinese_and_a_chinese_network_name_everywhere(
     expect(page.locator("main")).to_contain_text(NETWORK_NAME)
     reads_chinese(page, "10-activity", names=names)
 
-    for ip in cloud.network.ips(project_id=project):
-        cloud.network.delete_ip(ip)
-    cloud.network.remove_interface_from_router(router.id, subnet_id=subnet.id)
-    cloud.network.delete_router(router.id)
-    cloud.network.delete_network(network.id)
-
 
 def test_the_launch_story_in_chinese(
     page: Page,
@@ -157,7 +176,10 @@ def test_the_launch_story_in_chinese(
     account: KeystoneAccount,
     tenant_connection: Any,
     cloud: Any,
+    cleanup: Cleanup,
 ) -> None:
+    cleanup(lambda: delete_what_the_story_made(cloud, account.project.id))
+    cleanup(lambda: delete_user_keypairs(cloud, account.user_id))
     net = tenant_connection.network
     network = net.create_network(name=NETWORK_NAME)
     subnet = net.create_subnet(network_id=network.id, cidr="10.62.0.0/24", ip_version=4)
@@ -168,34 +190,26 @@ def test_the_launch_story_in_chinese(
     reconcile_flavors(conn=cloud)
     names = (NETWORK_NAME, "测试实例", "zh-key-1", account.username, account.project.name)
     url = live_server.url
-    try:
-        sign_in_zh(page, url, account)
-        page.goto(f"{url}/compute/instances/launch/")
-        reads_chinese(page, "20-launch", names=(*names, image.name, "m1.nano"))
-        form = page.locator("#object-form")
-        form.locator("[name=name]").fill("测试实例")
-        form.locator("[name=image_id]").select_option(image.id)
-        form.locator("[name=flavor_id]").select_option(cloud.compute.find_flavor("m1.nano").id)
-        page.locator("#id_nics_1").select_option(f"network:{network.id}")
-        form.locator("[name=new_key_name]").fill("zh-key-1")
-        form.locator("[type=submit]").last.click()
-        expect(page.locator("#private-key")).to_contain_text("BEGIN OPENSSH PRIVATE KEY")
-        status = page.locator(".operation-status").first
-        expect(status).to_have_attribute("data-status", "succeeded", timeout=DONE)
-        reads_chinese(page, "21-launched", names=names)
+    sign_in_zh(page, url, account)
+    page.goto(f"{url}/compute/instances/launch/")
+    reads_chinese(page, "20-launch", names=(*names, image.name, "m1.nano"))
+    form = page.locator("#object-form")
+    form.locator("[name=name]").fill("测试实例")
+    form.locator("[name=image_id]").select_option(image.id)
+    form.locator("[name=flavor_id]").select_option(cloud.compute.find_flavor("m1.nano").id)
+    page.locator("#id_nics_1").select_option(f"network:{network.id}")
+    form.locator("[name=new_key_name]").fill("zh-key-1")
+    form.locator("[type=submit]").last.click()
+    expect(page.locator("#private-key")).to_contain_text("BEGIN OPENSSH PRIVATE KEY")
+    status = page.locator(".operation-status").first
+    expect(status).to_have_attribute("data-status", "succeeded", timeout=DONE)
+    reads_chinese(page, "21-launched", names=names)
 
-        server = Server.objects.get(project_id=account.project.id, name="测试实例")
-        page.goto(f"{url}/compute/instances/{server.id}/")
-        body = page.locator("#object-body")
-        expect(body).to_have_attribute("data-status", "ACTIVE", timeout=SETTLES)
-        expect(body).to_contain_text(NETWORK_NAME, timeout=SETTLES)
-        reads_chinese(page, "22-instance-detail", names=(*names, image.name, "m1.nano"))
-        page.goto(f"{url}/compute/instances/")
-        reads_chinese(page, "23-instance-list", names=(*names, image.name, "m1.nano"))
-    finally:
-        for server in tenant_connection.compute.servers():
-            tenant_connection.compute.delete_server(server)
-            tenant_connection.compute.wait_for_delete(server, wait=SETTLES // 1000)
-        delete_user_keypairs(cloud, account.user_id)
-        net.delete_subnet(subnet, ignore_missing=True)
-        net.delete_network(network, ignore_missing=True)
+    server = Server.objects.get(project_id=account.project.id, name="测试实例")
+    page.goto(f"{url}/compute/instances/{server.id}/")
+    body = page.locator("#object-body")
+    expect(body).to_have_attribute("data-status", "ACTIVE", timeout=SETTLES)
+    expect(body).to_contain_text(NETWORK_NAME, timeout=SETTLES)
+    reads_chinese(page, "22-instance-detail", names=(*names, image.name, "m1.nano"))
+    page.goto(f"{url}/compute/instances/")
+    reads_chinese(page, "23-instance-list", names=(*names, image.name, "m1.nano"))
