@@ -78,7 +78,8 @@ def reads_chinese(page: Page, step: str, *, names: tuple[str, ...] = ()) -> None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     # caret="initial": hiding the caret injects a style the Content Security Policy refuses.
     page.screenshot(path=SCREENSHOTS / f"{step}.png", full_page=True, caret="initial")
-    expect(page.locator("h1").first).to_have_text(CHINESE)
+    heading = page.locator("h1").first
+    expect(heading, f"{step}: the heading of {page.url} is not Chinese").to_have_text(CHINESE)
     english = english_in(visible_texts(page.content()), allowed={*names, "public"})
     assert not english, f"{step}: {page.url} still shows English: {english}"
 
@@ -95,7 +96,7 @@ def sign_in_zh(page: Page, base_url: str, account: KeystoneAccount) -> None:
 def submit(page: Page) -> None:
     """Send the page's form (its button is Chinese) and wait for the operation to succeed."""
     button = page.locator("#object-form [type=submit]").last
-    expect(button).to_have_text(CHINESE)
+    expect(button, f"the button of {page.url} is not Chinese").to_have_text(CHINESE)
     page.once("dialog", lambda dialog: dialog.accept())
     button.click()
     status = page.locator(".operation-status").first
