@@ -101,3 +101,8 @@ class Message:
             msgid_plural=data.get("msgid_plural", ""),
             lower_first=data.get("lower_first", False),
         )
+
+
+# Django's own texts that its zh_Hans catalog does not have yet (new in Django 6.1); ours, which
+# comes first, translates them (makemessages extracts them from here).
+DJANGO_TEXTS_MISSING_IN_ITS_CATALOG = (gettext_noop("- Select an option -"),)

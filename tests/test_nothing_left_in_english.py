@@ -267,6 +267,8 @@ def _make_world(
         "default",
         image.name,
         flavor.name,
+        # Keystone's role names (the overview lists the session's roles).
+        *(role.name for role in cloud.identity.roles()),
         *(f.name for f in cloud.compute.flavors()),
         *(i.name for i in cloud.image.images()),
         # Descriptions the cloud wrote itself ("Default security group").

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -18,7 +18,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as viewset_action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -347,7 +347,11 @@ class LinesApiField(serializers.Field[Any, Any, Any, Any]):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's answer for `exc`, with every 400 in the one error shape (ERROR_SCHEMA): a list of
-    {message, code} per field, whoever raised it (a form, a filterset, a serializer)."""
+    {message, code} per field, whoever raised it (a form, a filterset, a serializer). A 404 says
+    so in the request's language (Django's names the model class: "No Port matches the given
+    query.")."""
+    if isinstance(exc, Http404):
+        exc = NotFound(_("Not found: it does not exist, or it is not visible to this project."))
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(exc, ValidationError):
         data = response.data if isinstance(response.data, dict) else {"__all__": response.data}
