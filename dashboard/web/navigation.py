@@ -23,7 +23,7 @@ class NavSection:
 NAVIGATION = (
     NavSection(_("Overview"), (NavItem(_("Overview"), "tenants:overview"),)),
     NavSection(
-        "Network",
+        _("Network"),
         (
             NavItem(_("Networks"), "networks:network_list"),
             NavItem(_("Subnets"), "networks:subnet_list"),
@@ -35,7 +35,7 @@ NAVIGATION = (
         ),
     ),
     NavSection(
-        "Compute",
+        _("Compute"),
         (
             NavItem(_("Instances"), "instances:server_list"),
             NavItem(_("Key Pairs"), "instances:keypair_list"),
@@ -44,7 +44,9 @@ NAVIGATION = (
     NavSection(_("Activity"), (NavItem(_("Activity"), "operations:activity"),)),
     NavSection(_("Project"), (NavItem(_("API Access"), "tenants:api_access"),)),
     NavSection(
-        "Admin", (NavItem(_("Quotas"), "tenants:admin_quotas", admin_only=True),), admin_only=True
+        _("Admin"),
+        (NavItem(_("Quotas"), "tenants:admin_quotas", admin_only=True),),
+        admin_only=True,
     ),
 )
 

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from dashboard.web.permissions import action_url_name, allowed_by_policy, permitted_actions
@@ -23,6 +24,23 @@ STATUS_COLOURS = {
     "PENDING_UPDATE": "info",
     "ERROR": "danger",
 }
+# Neutron's object statuses as people read them; filters, the API and `data-status` keep the raw
+# value, and one Neutron does not list here is shown as Neutron says it.
+STATUS_LABELS: dict[str, StrOrPromise] = {
+    "ACTIVE": pgettext_lazy("network object status", "Active"),
+    "UP": pgettext_lazy("network object status", "Up"),
+    "DOWN": pgettext_lazy("network object status", "Down"),
+    "BUILD": pgettext_lazy("network object status", "Building"),
+    "PENDING_CREATE": pgettext_lazy("network object status", "Being created"),
+    "PENDING_UPDATE": pgettext_lazy("network object status", "Being updated"),
+    "ERROR": pgettext_lazy("network object status", "Error"),
+}
+
+
+def status_label(status: str) -> str:
+    """A status as people read it ("Active" for ACTIVE); one not listed as the cloud says it."""
+    label = STATUS_LABELS.get(status)
+    return str(label) if label is not None else status
 
 
 class ProjectTable(tables.Table):
@@ -57,7 +75,12 @@ class StatusColumn(tables.Column):
 
     def render(self, value: str) -> str:
         colour = STATUS_COLOURS.get(value, "secondary")
-        return format_html('<span class="badge text-bg-{}">{}</span>', colour, value)
+        return format_html(
+            '<span class="badge text-bg-{}" data-status="{}">{}</span>',
+            colour,
+            value,
+            status_label(value),
+        )
 
 
 @dataclass(frozen=True)

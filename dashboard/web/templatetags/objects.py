@@ -4,6 +4,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from dashboard.operations.models import Operation
+from dashboard.web.tables import status_label
 from dashboard.web.text import isolated, isolated_text
 
 register = template.Library()
@@ -23,5 +24,6 @@ def operation_result_url(operation: Operation) -> str:
         return ""
 
 
+register.filter("status_label", status_label)
 register.filter("isolated", isolated)
 register.filter("isolated_text", isolated_text)
