@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from dashboard.i18n import Message
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import operation_start
@@ -198,14 +199,14 @@ def test_interfaces_added_or_removed_twice_end_the_same(
     keystone = KeystoneSession.load(signed_in.session)
     assert keystone is not None
 
-    params = {"router_id": router.id, "subnet_id": subnet.id, "label": "app"}
+    params = {"router_id": router.id, "subnet_id": subnet.id}
 
     def operation(service: Service) -> Operation:
         return operation_start(
             actor=keystone,
             request=OperationRequest(
                 service=service,
-                description=service.__name__,
+                description=Message(service.__name__),
                 target_type="router",
                 target_id=router.id,
                 target_name="twice",
@@ -220,7 +221,6 @@ def test_interfaces_added_or_removed_twice_end_the_same(
             operation=adding,
             router_id=router.id,
             subnet_id=subnet.id,
-            label="app",
         )
     assert len(list(cloud.network.ports(device_id=router.id))) == 1
     adding.delete()
@@ -232,7 +232,6 @@ def test_interfaces_added_or_removed_twice_end_the_same(
             operation=removing,
             router_id=router.id,
             subnet_id=subnet.id,
-            label="app",
         )
     assert list(cloud.network.ports(device_id=router.id)) == []
 
