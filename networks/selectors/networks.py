@@ -183,10 +183,8 @@ def ports_in_use_label(rows: list[PortRow]) -> Message:
                 count=others,
             )
         )
-    # Translators: separates the ports a refusal lists ("port a; port b").
-    return reduce(
-        lambda first, then: Message(
-            gettext_noop("%(first)s; %(then)s"), {"first": first, "then": then}
-        ),
-        named,
+    separated = gettext_noop(
+        # Translators: separates the ports a refusal lists ("port a; port b").
+        "%(first)s; %(then)s"
     )
+    return reduce(lambda first, then: Message(separated, {"first": first, "then": then}), named)

@@ -61,14 +61,14 @@ def _without_the_network(
         with translated(doing=doing, service=NEUTRON):
             conn.network.delete_network(network_id, ignore_missing=True)
     except CloudError:
-        # Translators: %(failure)s is the sentence saying why the subnet was refused.
         outcome = gettext_noop(
+            # Translators: %(failure)s is the sentence saying why the subnet was refused.
             "Network “%(name)s” was created but its subnet was not, and it could not be deleted "
             "again: add a subnet to it from its page, or delete it. %(failure)s"
         )
     else:
-        # Translators: %(failure)s is the sentence saying why the subnet was refused.
         outcome = gettext_noop(
+            # Translators: %(failure)s is the sentence saying why the subnet was refused.
             "Nothing was created: network “%(name)s” was deleted again as its subnet failed. "
             "%(failure)s"
         )

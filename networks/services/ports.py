@@ -66,9 +66,11 @@ def _naming_address_holder(
             if holder is not None:
                 raise translate(
                     cause,
-                    # Translators: %(doing)s is what failed ("create port “p”").
                     doing=Message(
-                        gettext_noop("%(doing)s: port “%(port)s” has %(address)s"),
+                        gettext_noop(
+                            # Translators: %(doing)s is what failed ("create port “p”").
+                            "%(doing)s: port “%(port)s” has %(address)s"
+                        ),
                         {"doing": doing, "port": holder.name or holder.id, "address": address},
                     ),
                     service=NEUTRON,

@@ -43,9 +43,12 @@ def _gateway_change(*, conn: Connection, router_id: str, doing: Message) -> Iter
             raise
         with translated(doing=doing, service=NEUTRON):
             addresses = [ip.floating_ip_address for ip in conn.network.ips(router_id=router_id)]
-        # Translators: %(doing)s is what failed ("clear the external gateway of router “r”").
         named = Message(
-            gettext_noop("%(doing)s (floating IPs %(addresses)s use it)"),
+            gettext_noop(
+                # Translators: %(doing)s is what failed ("clear the external gateway of router
+                # “r”").
+                "%(doing)s (floating IPs %(addresses)s use it)"
+            ),
             {"doing": doing, "addresses": ", ".join(sorted(addresses))},
         )
         raise translate(cause, doing=named, service=NEUTRON) from cause
