@@ -106,9 +106,8 @@ def _utc(value: str | None) -> datetime | None:
     return moment
 
 
-def _doing(msgid: str, server: Server) -> str:
-    # A Message once the cloud errors take them (dashboard.cloud.errors, issue 15).
-    return str(Message(msgid, {"name": server.name_or_id}))
+def _doing(msgid: str, server: Server) -> Message:
+    return Message(msgid, {"name": server.name_or_id})
 
 
 def live_connection(keystone: CloudSession) -> Connection:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from dashboard.cloud.errors import CloudNotFound, translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.mirror.reconcile import (
     Observed,
     fetch_each,
@@ -151,8 +152,11 @@ def _watermark_key(project_id: str | None) -> str:
 def _list_servers(*, conn: Any, project_id: str | None, **query: Any) -> list[Any]:
     if project_id is not None:
         query["project_id"] = project_id
-    scope = f"project {project_id}" if project_id else "all projects"
-    with translated(doing=f"list the servers of {scope}", service=NOVA):
+    if project_id:
+        doing = Message(gettext_noop("list the servers of project %(id)s"), {"id": project_id})
+    else:
+        doing = Message(gettext_noop("list the servers of all projects"))
+    with translated(doing=doing, service=NOVA):
         return list(conn.compute.servers(details=True, all_projects=True, **query))
 
 
@@ -210,7 +214,7 @@ def reconcile_servers_present(*, conn: Any, project_id: str | None = None) -> Se
     if project_id is not None:
         query["project_id"] = project_id
     scope = in_project(project_id)
-    with translated(doing="list the servers' ids", service=NOVA):
+    with translated(doing=gettext_noop("list the servers' ids"), service=NOVA):
         listed = {server.id for server in conn.compute.servers(details=False, **query)}
     mirrored = set(Server.objects.filter(scope).values_list("pk", flat=True))
     if not listed:
@@ -235,7 +239,8 @@ def reconcile_server_ports(*, conn: Any, server_ids: list[str]) -> SyncResult:
     exists)."""
     observed: Observed = {}
     for server_id in server_ids:
-        with translated(doing=f"list the ports of server {server_id}", service=NEUTRON):
+        doing = Message(gettext_noop("list the ports of server %(id)s"), {"id": server_id})
+        with translated(doing=doing, service=NEUTRON):
             observed.update(
                 (port.id, port_fields_from_cloud(port))
                 for port in conn.network.ports(device_id=server_id)
@@ -302,7 +307,10 @@ def _flavor_access(*, conn: Any, flavors: Iterable[Any]) -> Observed:
         if flavor.is_public:
             continue
         try:
-            with translated(doing=f"list the projects of flavor {flavor.name}", service=NOVA):
+            doing = Message(
+                gettext_noop("list the projects of flavor %(name)s"), {"name": flavor.name}
+            )
+            with translated(doing=doing, service=NOVA):
                 entries = conn.compute.get_flavor_access(flavor.id)
         except CloudNotFound:
             continue  # deleted since it was listed; the next sweep removes its row
@@ -319,7 +327,7 @@ def reconcile_flavors(*, conn: Any, ids: list[str] | None = None) -> SyncResult:
     started = timezone.now()
     gone: list[str] = []
     if ids is None:
-        with translated(doing="list the flavors", service=NOVA):
+        with translated(doing=gettext_noop("list the flavors"), service=NOVA):
             flavors = list(conn.compute.flavors(details=True, is_public=None))
     else:
         found, gone = fetch_each(
@@ -380,7 +388,10 @@ def _image_members(*, conn: Any, images: Iterable[Any]) -> Observed:
         if image.visibility != "shared":
             continue
         try:
-            with translated(doing=f"list the members of image {image.name}", service=GLANCE):
+            doing = Message(
+                gettext_noop("list the members of image %(name)s"), {"name": image.name}
+            )
+            with translated(doing=doing, service=GLANCE):
                 members = list(conn.image.members(image.id))
         except CloudNotFound:
             continue  # deleted since it was listed; the next sweep removes its rows
@@ -403,7 +414,7 @@ def reconcile_images(
             query["owner"] = project_id
         # Glance leaves hidden images out of a listing unless asked for them alone: two listings.
         for hidden in (False, True):
-            with translated(doing="list the images", service=GLANCE):
+            with translated(doing=gettext_noop("list the images"), service=GLANCE):
                 images.extend(conn.image.images(is_hidden=hidden, **query))
     else:
         found, gone = fetch_each(ids=ids, fetch=conn.image.get_image, noun="image", service=GLANCE)
@@ -471,7 +482,8 @@ def reconcile_keypairs(*, conn: Any, user_id: str, names: list[str] | None = Non
             gone=[keypair_id(user_id=user_id, name=name) for name in gone],
         )
     started = timezone.now()
-    with translated(doing=f"list the key pairs of user {user_id}", service=NOVA):
+    doing = Message(gettext_noop("list the key pairs of user %(id)s"), {"id": user_id})
+    with translated(doing=doing, service=NOVA):
         keypairs = list(conn.compute.keypairs(user_id=user_id))
     observed = {
         keypair_id(user_id=user_id, name=keypair.name): keypair_fields_from_cloud(

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from dashboard.cloud.errors import CloudNotFound, translated
 from dashboard.cloud.listing import neutron_listing
+from dashboard.i18n import Message, gettext_noop
 from dashboard.mirror.models import SyncState
 from dashboard.mirror.reconcile import (
     Fields,
@@ -454,7 +455,7 @@ def reconcile_rbac_policies(
         scope = Q(project_id=project_id) | Q(target_project_id__in=[project_id, "*"])
     observed: Observed = {}
     for query in queries:
-        with translated(doing="list RBAC policies", service=NEUTRON):
+        with translated(doing=gettext_noop("list RBAC policies"), service=NEUTRON):
             for policy in conn.network.rbac_policies(**query):
                 observed[policy.id] = rbac_policy_fields_from_cloud(policy)
     return sync_listing(model=RBACPolicy, observed=observed, started=started, scope=scope)
@@ -470,9 +471,13 @@ def _record_port_forwarding_support(*, supported: bool) -> None:
     now = timezone.now()
     fields: dict[str, Any] = {"last_attempt_at": now}
     if supported:
-        fields.update(last_success_at=now, error="")
+        fields.update(last_success_at=now, **SyncState.error_fields(None))
     else:
-        fields["error"] = f"Neutron has no “{PORT_FORWARDING_EXTENSION}” extension."
+        missing = Message(
+            gettext_noop("Neutron has no “%(extension)s” extension."),
+            {"extension": PORT_FORWARDING_EXTENSION},
+        )
+        fields.update(SyncState.error_fields(missing))
     SyncState.objects.update_or_create(group=PORT_FORWARDING_STATE, defaults=fields)
 
 
@@ -503,7 +508,9 @@ def _floating_ips_with_changed_port_forwardings(
     query: dict[str, Any] = {"fields": ["id", "port_forwardings"]}
     if project_id is not None:
         query["project_id"] = project_id
-    with translated(doing="list the port forwardings of the floating IPs", service=NEUTRON):
+    with translated(
+        doing=gettext_noop("list the port forwardings of the floating IPs"), service=NEUTRON
+    ):
         listed = neutron_listing(conn=conn, collection="floatingips", **query)
     mirrored: dict[str, dict[str, tuple[str, str, int | None, int | None, str]]] = {}
     for rule in PortForwarding.objects.filter(in_project(project_id)):
@@ -545,7 +552,7 @@ def reconcile_port_forwardings(
         floating_ips = floating_ips.filter(pk__in=floating_ip_ids)
         scope &= Q(floating_ip_id__in=floating_ip_ids)
     else:
-        with translated(doing="list Neutron's extensions", service=NEUTRON):
+        with translated(doing=gettext_noop("list Neutron's extensions"), service=NEUTRON):
             extensions = {extension.alias for extension in conn.network.extensions()}
         supported = PORT_FORWARDING_EXTENSION in extensions
         _record_port_forwarding_support(supported=supported)
@@ -567,7 +574,11 @@ def reconcile_port_forwardings(
     observed: Observed = {}
     for floating_ip_id, owner in floating_ips.values_list("pk", "project_id"):
         try:
-            with translated(doing=f"list port forwardings of {floating_ip_id}", service=NEUTRON):
+            doing = Message(
+                gettext_noop("list the port forwardings of floating IP %(id)s"),
+                {"id": floating_ip_id},
+            )
+            with translated(doing=doing, service=NEUTRON):
                 rules = list(conn.network.port_forwardings(floating_ip_id))
         except CloudNotFound:
             continue  # the floating IP is gone, and its rules with it

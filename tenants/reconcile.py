@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from dashboard.cloud.errors import CloudNotFound, CloudPermanentError, translated
+from dashboard.cloud.errors import CloudNotFound, CloudPermanentError, could_not, translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.mirror.reconcile import Observed, in_project, reconcile_objects, sync_listing
 from dashboard.mirror.sync import SyncResult
 from tenants.models import Project, Quota, QuotaDefault
@@ -124,7 +125,8 @@ def network_quota_fields_from_cloud(quota: Any, *, project_id: str) -> Observed:
 
 
 def _compute_quotas(*, conn: Any, project_id: str) -> Observed:
-    with translated(doing=f"read the compute quotas of project {project_id}", service=NOVA):
+    doing = Message(gettext_noop("read the compute quotas of project %(id)s"), {"id": project_id})
+    with translated(doing=doing, service=NOVA):
         quota_set = conn.compute.get_quota_set(project_id, usage=True)
     return compute_quota_fields_from_cloud(quota_set, project_id=project_id)
 
@@ -135,12 +137,15 @@ def _network_quotas(*, conn: Any, project_ids: list[str]) -> Observed:
     (two calls in all)."""
     if len(project_ids) == 1:
         [only] = project_ids
-        with translated(doing=f"read the network quotas of project {only}", service=NEUTRON):
+        doing = Message(gettext_noop("read the network quotas of project %(id)s"), {"id": only})
+        with translated(doing=doing, service=NEUTRON):
             return network_quota_fields_from_cloud(conn.network.get_quota(only), project_id=only)
-    with translated(doing="list the network quotas of every project", service=NEUTRON):
+    with translated(
+        doing=gettext_noop("list the network quotas of every project"), service=NEUTRON
+    ):
         overrides = {quota.project_id: quota for quota in conn.network.quotas()}
     # Neutron answers a project's defaults, which are the same for every project.
-    with translated(doing="read the default network quotas", service=NEUTRON):
+    with translated(doing=gettext_noop("read the default network quotas"), service=NEUTRON):
         defaults = conn.network.get_quota_default(conn.current_project_id)
     observed: Observed = {}
     for each in project_ids:
@@ -151,7 +156,8 @@ def _network_quotas(*, conn: Any, project_ids: list[str]) -> Observed:
 
 def _project_exists(*, conn: Any, project_id: str) -> bool:
     try:
-        with translated(doing=f"read project {project_id}", service=KEYSTONE):
+        doing = Message(gettext_noop("read project %(id)s"), {"id": project_id})
+        with translated(doing=doing, service=KEYSTONE):
             conn.identity.get_project(project_id)
     except CloudNotFound:
         return False
@@ -193,7 +199,7 @@ def reconcile_quotas(
     if project_id is not None:
         project_ids = [project_id]
     else:
-        with translated(doing="list the projects", service=KEYSTONE):
+        with translated(doing=gettext_noop("list the projects"), service=KEYSTONE):
             project_ids = [project.id for project in conn.identity.projects()]
     observed: Observed = {}
     scope = Q(pk__in=[])
@@ -235,19 +241,24 @@ NOVA_UNIFIED_LIMITS = {
 def compute_service_id(*, conn: Any) -> str:
     """Keystone's id of the compute service, which owns Nova's unified limits; raises
     CloudNotFound when the catalog has none."""
-    with translated(doing="find the compute service in Keystone", service=KEYSTONE):
+    with translated(doing=gettext_noop("find the compute service in Keystone"), service=KEYSTONE):
         services = list(conn.identity.services(type="compute"))
     if not services:
         raise CloudNotFound(
-            "Could not find the compute service in Keystone's catalog, which unified limits "
-            "belong to. Ask the cloud's operators whether Nova is registered."
+            could_not(
+                gettext_noop("find the compute service in Keystone's catalog"),
+                gettext_noop(
+                    "unified limits belong to it, and the catalog has none. Ask the cloud's "
+                    "operators whether Nova is registered"
+                ),
+            )
         )
     return str(services[0].id)
 
 
 def nova_registered_limits(*, conn: Any, service_id: str) -> dict[str, Any]:
     """Keystone's registered limits of the compute service, by resource name."""
-    with translated(doing="read Nova's registered limits", service=KEYSTONE):
+    with translated(doing=gettext_noop("read Nova's registered limits"), service=KEYSTONE):
         return {
             limit.resource_name: limit
             for limit in conn.identity.registered_limits(service_id=service_id)
@@ -283,10 +294,10 @@ def reconcile_quota_defaults(*, conn: Any) -> SyncResult:
             if name in NOVA_UNIFIED_LIMITS
         }
     else:
-        with translated(doing="read the default compute quotas", service=NOVA):
+        with translated(doing=gettext_noop("read the default compute quotas"), service=NOVA):
             compute = _integer_fields(conn.compute.get_quota_class_set("default"))
     # Neutron answers a project's defaults, which are the same for every project.
-    with translated(doing="read the default network quotas", service=NEUTRON):
+    with translated(doing=gettext_noop("read the default network quotas"), service=NEUTRON):
         network = _integer_fields(conn.network.get_quota_default(conn.current_project_id))
     for service, limits in ((COMPUTE, compute), (NETWORK, network)):
         observed.update(

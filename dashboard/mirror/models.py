@@ -4,7 +4,9 @@ from collections.abc import Sequence
 from typing import Self
 
 from django.db import models
+from django.utils import translation
 
+from dashboard.i18n import Message
 from dashboard.mirror.scopes import SHARED, project_scope
 
 
@@ -45,7 +47,26 @@ class SyncState(models.Model):
     group = models.CharField(primary_key=True, max_length=32)
     last_success_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Why the last sweep failed, in English ("" when it succeeded): what code tests and logs read.
     error = models.TextField(blank=True)
+    # The same failure as a Message's `as_json()`, shown in each reader's language.
+    error_json = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return self.group
+
+    @staticmethod
+    def error_fields(failure: Message | None) -> dict[str, object]:
+        """The fields that record `failure` (None: no failure), for `update_or_create`."""
+        if failure is None:
+            return {"error": "", "error_json": None}
+        with translation.override(None):
+            english = str(failure)
+        return {"error": english, "error_json": failure.as_json()}
+
+    @property
+    def error_message(self) -> str:
+        """Why the last sweep failed, in the active language; "" when it succeeded."""
+        if not self.error:
+            return ""
+        return str(Message.from_json(self.error_json or self.error))

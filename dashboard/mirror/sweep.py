@@ -17,6 +17,7 @@ from redis.exceptions import LockError
 from redis.lock import Lock
 
 from dashboard.cloud.errors import CloudError
+from dashboard.i18n import Message
 from dashboard.mirror.models import SyncState
 from dashboard.mirror.sync import SyncResult
 
@@ -46,14 +47,14 @@ def run_sweep(
         results = sweep()
     except CloudError as exc:
         # Beat runs the sweep again at its next interval: a retry here would only pile up.
-        _record(group=group, project_id=project_id, attempt=started, error=str(exc))
+        _record(group=group, project_id=project_id, attempt=started, failure=exc.message)
         log.warning("reconcile.failed", group=group, project_id=project_id, error=str(exc))
         return None
     finally:
         # The lock may have expired during a long sweep (and been taken by the next one).
         with suppress(LockError):
             lock.release()
-    _record(group=group, project_id=project_id, attempt=started, error="")
+    _record(group=group, project_id=project_id, attempt=started, failure=None)
     changes = {
         resource: f"+{r.created} ~{r.updated} -{r.deleted}"
         for resource, r in results.items()
@@ -64,11 +65,13 @@ def run_sweep(
     return results
 
 
-def _record(*, group: str, project_id: str | None, attempt: datetime, error: str) -> None:
+def _record(
+    *, group: str, project_id: str | None, attempt: datetime, failure: Message | None
+) -> None:
     if project_id is not None:
         return  # the page banner speaks of the all-projects sweeps beat runs
-    fields: dict[str, object] = {"last_attempt_at": attempt, "error": error}
-    if not error:
+    fields = {"last_attempt_at": attempt, **SyncState.error_fields(failure)}
+    if failure is None:
         fields["last_success_at"] = attempt
     SyncState.objects.update_or_create(group=group, defaults=fields)
 
@@ -92,6 +95,6 @@ def sync_freshness(*, group: str, interval: timedelta) -> Freshness:
     return Freshness(
         group=group,
         last_success_at=state.last_success_at,
-        error=state.error,
+        error=state.error_message,
         is_behind=late or bool(state.error),
     )

@@ -76,16 +76,19 @@ def discover_services() -> None:
 @dataclass(frozen=True, kw_only=True)
 class OperationRequest:
     """One change as a form asks for it: the service that makes it, what it does in words (a
-    `Message`, read later in each reader's language; a plain string only until every app's
-    forms give Messages), its target, and the service's keyword arguments (JSON values: the
-    Operation row keeps them)."""
+    `Message`, read later in each reader's language), its target, and the service's keyword
+    arguments (JSON values: the Operation row keeps them)."""
 
     service: Service
-    description: Message | str
+    description: Message
     target_type: str
     target_id: str = ""
     target_name: str = ""
     params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.description, Message):
+            raise TypeError("An operation's description is a Message (dashboard.i18n).")
 
     @property
     def action(self) -> str:

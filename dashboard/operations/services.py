@@ -83,7 +83,7 @@ def operation_start(*, actor: Actor, request: OperationRequest) -> Operation:
         with transaction.atomic():
             operation = Operation.objects.create(
                 action=action,
-                description_json=Message.of(request.description).as_json(),
+                description_json=request.description.as_json(),
                 target_type=target_type,
                 target_id=target_id,
                 target_name=target_name,

@@ -7,13 +7,14 @@ page of their own. Each names Nova's (or Neutron's) policy rule it needs.
 """
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
@@ -513,8 +514,8 @@ class ServerFloatingIPForm(ServerActionForm, FloatingIPForm):
 
     model = Server
     chooses_floating_ip = True
-    label = ""
-    confirm = ""
+    label: ClassVar[StrOrPromise] = ""
+    confirm: ClassVar[StrOrPromise] = ""
 
     def target_ports(self) -> QuerySet[Port]:
         return super().target_ports().filter(device_id=self.obj.id)

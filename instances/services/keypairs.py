@@ -11,7 +11,7 @@ import hashlib
 from typing import Any
 
 from dashboard.cloud.connection import Connection, service_connection
-from dashboard.cloud.errors import CloudConflict, translated
+from dashboard.cloud.errors import CloudConflict, restated, translated
 from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
@@ -49,8 +49,7 @@ def keypair_import_once(*, conn: Connection, name: str, public_key: str) -> None
     """Import `public_key` as the connection's user's key pair `name`; finding that key pair
     already holding the same key (an earlier attempt, or another operation of the same launch)
     is done, holding another key a conflict."""
-    # A Message once the cloud errors take them (dashboard.cloud.errors, issue 15).
-    doing = str(Message(gettext_noop("import key pair “%(name)s”"), {"name": name}))
+    doing = Message(gettext_noop("import key pair “%(name)s”"), {"name": name})
     try:
         with translated(doing=doing, service=NOVA, advice=IMPORT_ADVICE):
             conn.compute.create_keypair(name=name, public_key=public_key.strip())
@@ -58,25 +57,15 @@ def keypair_import_once(*, conn: Connection, name: str, public_key: str) -> None
         with translated(doing=doing, service=NOVA):
             existing = conn.compute.get_keypair(name)
         if not _same_key(existing, public_key):
-            request = f", {taken.request_id}" if taken.request_id else ""
-            message = Message(
+            why = Message(
                 gettext_noop(
-                    "Could not %(doing)s: you already have a key pair named “%(name)s” with "
-                    "another public key (fingerprint %(fingerprint)s). Choose another name, or "
-                    "delete that key pair first. (Nova 409%(request)s)"
+                    "you already have a key pair named “%(name)s” with another public key "
+                    "(fingerprint %(fingerprint)s). Choose another name, or delete that key "
+                    "pair first"
                 ),
-                {
-                    "doing": doing,
-                    "name": name,
-                    "fingerprint": existing.fingerprint,
-                    "request": request,
-                },
+                {"name": name, "fingerprint": existing.fingerprint},
             )
-            raise CloudConflict(
-                str(message),
-                status_code=409,
-                request_id=taken.request_id,
-            ) from taken
+            raise restated(taken, doing=doing, why=why, service=NOVA) from taken
 
 
 @operation_service
@@ -101,7 +90,7 @@ def _same_key(existing: Any, public_key: str) -> bool:
 def keypair_delete(*, conn: Connection, operation: Operation, name: str) -> None:
     """Delete the operation's user's key pair `name` (already gone counts as done); remove it
     from the mirror."""
-    doing = str(Message(gettext_noop("delete key pair “%(name)s”"), {"name": name}))
+    doing = Message(gettext_noop("delete key pair “%(name)s”"), {"name": name})
     with translated(doing=doing, service=NOVA):
         conn.compute.delete_keypair(name, ignore_missing=True)
     reconcile_keypairs(conn=service_connection(), user_id=operation.user_id, names=[name])

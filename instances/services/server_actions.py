@@ -21,6 +21,7 @@ from dashboard.cloud.errors import (
     CloudNotFound,
     CloudPermanentError,
     CloudTransientError,
+    could_not,
     restated,
     translated,
 )
@@ -56,10 +57,8 @@ def _state(server: Any) -> ServerState:
     )
 
 
-def _doing(action: str, operation: Operation) -> str:
-    # A Message once the cloud errors take them (dashboard.cloud.errors, issue 15); rendered in
-    # the worker's language (English) until then.
-    return str(Message(RULES[action].doing, {"name": operation.target_label}))
+def _doing(action: str, operation: Operation) -> Message:
+    return Message(RULES[action].doing, {"name": operation.target_label})
 
 
 def _mirror(server_id: str, *, follow_up: bool = False) -> None:
@@ -101,7 +100,7 @@ def _addresses_show(
     )
 
 
-def _read(*, conn: Connection, server_id: str, doing: str) -> Any:
+def _read(*, conn: Connection, server_id: str, doing: Message) -> Any:
     """The server as Nova shows it now; a server that is gone leaves the mirror too."""
     try:
         with translated(doing=doing, service=NOVA):
@@ -111,19 +110,15 @@ def _read(*, conn: Connection, server_id: str, doing: str) -> Any:
         raise
 
 
-def _refused(error: CloudError | None, *, action: str, server: Any, doing: str) -> CloudError:
+def _refused(error: CloudError | None, *, action: str, server: Any, doing: Message) -> CloudError:
     """The error for an action the server's state does not allow: busy ones are retried."""
     found = refusal(action, _state(server))
     assert found is not None
     why = found.reason()
     error_class = CloudTransientError if found.busy else CloudConflict
     if error is None:
-        # Rendered until the cloud errors take Messages (dashboard.cloud.errors, issue 15).
-        failed = Message(
-            gettext_noop("Could not %(doing)s: %(why)s."), {"doing": doing, "why": why}
-        )
-        return error_class(str(failed))
-    return restated(error, doing=doing, why=str(why), service=NOVA, error_class=error_class)
+        return error_class(could_not(doing, why))
+    return restated(error, doing=doing, why=why, service=NOVA, error_class=error_class)
 
 
 def _requested_since(
@@ -433,11 +428,9 @@ def _snapshot_made_before(*, conn: Connection, operation: Operation, name: str) 
 @operation_service
 def server_snapshot(*, conn: Connection, operation: Operation, server_id: str, name: str) -> None:
     """Create an image of the server named `name` (once, even when retried); mirror it."""
-    doing = str(
-        Message(
-            gettext_noop("create snapshot “%(snapshot)s” of server “%(name)s”"),
-            {"name": operation.target_label, "snapshot": name},
-        )
+    doing = Message(
+        gettext_noop("create snapshot “%(snapshot)s” of server “%(name)s”"),
+        {"name": operation.target_label, "snapshot": name},
     )
     with translated(doing=doing, service=NOVA):
         made = _snapshot_made_before(conn=conn, operation=operation, name=name)
@@ -470,31 +463,18 @@ def server_security_groups(
         ports = list(conn.network.ports(device_id=server_id))
     if not ports:
         raise CloudPermanentError(
-            str(
-                Message(
-                    gettext_noop(
-                        "Could not %(doing)s: the server has no network interface. Attach one "
-                        "first."
-                    ),
-                    {"doing": doing},
-                )
-            )
+            could_not(doing, gettext_noop("the server has no network interface. Attach one first"))
         )
     for port in ports:
         if sorted(port.security_group_ids or []) == wanted:
             continue
         if port.is_port_security_enabled is False and wanted:
+            why = gettext_noop(
+                "port “%(port)s” has port security turned off, so it cannot have security "
+                "groups. Turn port security on for that port first, or choose no groups"
+            )
             raise CloudPermanentError(
-                str(
-                    Message(
-                        gettext_noop(
-                            "Could not %(doing)s: port “%(port)s” has port security turned off, "
-                            "so it cannot have security groups. Turn port security on for that "
-                            "port first, or choose no groups."
-                        ),
-                        {"doing": doing, "port": port.name or port.id},
-                    )
-                )
+                could_not(doing, Message(why, {"port": port.name or port.id}))
             )
         try:
             with translated(doing=doing, service=NEUTRON):

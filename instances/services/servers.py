@@ -68,8 +68,7 @@ def server_create(
     accepted the server: the mirror's follow-ups watch the build, and a server that ends in
     ERROR shows Nova's fault on its page.
     """
-    # A Message once the cloud errors take them (dashboard.cloud.errors, issue 15).
-    doing = str(Message(gettext_noop("launch server “%(name)s”"), {"name": name}))
+    doing = Message(gettext_noop("launch server “%(name)s”"), {"name": name})
     with translated(doing=doing, service=NOVA):
         server = _launched_before(conn=conn, operation=operation)
     if server is None:

@@ -2,9 +2,9 @@
 delete (`instances.forms.keypairs`)."""
 
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn
-from instances.i18n import gettext_lazy as _
 from instances.models import KeyPair
 
 

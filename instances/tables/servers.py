@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.tables import STATUS_COLOURS, ProjectTable, SelectColumn
 from dashboard.web.templatetags.clock import when
-from instances.i18n import gettext_lazy as _
 from instances.lifecycle import STATUS_LABELS, TASK_LABELS, status_label, task_words
 from instances.models import Server
 from instances.reconcile import server_is_transitional

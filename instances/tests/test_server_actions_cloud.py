@@ -13,6 +13,7 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import activity
 from dashboard.testing.waiting import operation_finished, wait_until
 from instances.models import Image, Server
 from instances.reconcile import reconcile_flavors, reconcile_images, reconcile_servers
@@ -143,6 +144,7 @@ def test_power_lock_rescue_shelve_rebuild_rename_snapshot_and_delete(
     assert failed.error_message == (
         "Could not shut off server “cycle”: the server is locked; unlock it first."
     )
+    assert "无法关闭实例“cycle”：实例已锁定；请先解锁。" in activity(signed_in, "zh-hans")
     act(signed_in, server_id, "unlock")
     settled(server_id, lambda server: not server.locked, "the server unlocked")
 

@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from dashboard.operations.services import OperationRefused
 from dashboard.operations.views import render_operation, show_refusal
@@ -27,7 +29,6 @@ from dashboard.web.generic import (
 from dashboard.web.throttling import KeyPairGenerateThrottle, throttle_refusal
 from instances.filtersets.keypairs import KeyPairFilterSet
 from instances.forms.keypairs import GeneratedKeyPair, KeyPairCreateForm, KeyPairDeleteForm
-from instances.i18n import gettext_lazy as _
 from instances.models import KeyPair
 from instances.selectors.keypairs import keypair_get, keypair_list
 from instances.tables.keypairs import KeyPairTable
@@ -41,7 +42,7 @@ def private_key_answer(
     status: str,
     name: str,
     generated: GeneratedKeyPair,
-    title: str,
+    title: StrOrPromise,
     back_to: tuple[str, str],
 ) -> HttpResponse:
     """The operations' status boxes and the private key of the key pair they import, shown this

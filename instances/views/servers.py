@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from dashboard.cloud.errors import CloudError
@@ -35,7 +36,6 @@ from instances.console import (
 )
 from instances.filtersets.servers import ServerFilterSet
 from instances.forms.servers import GiB, MiB, ServerLaunchForm, launch_quota_preview
-from instances.i18n import gettext_lazy as _
 from instances.lifecycle import task_words
 from instances.models import Server
 from instances.selectors.servers import (

@@ -1,9 +1,9 @@
 """Network filters."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.filtersets import ProjectFilterSet
-from networks.i18n import gettext_lazy as _
 from networks.models import Network
 
 

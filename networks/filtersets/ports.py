@@ -2,9 +2,9 @@
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
-from networks.i18n import gettext_lazy as _
 from networks.models import Port
 from networks.selectors.ports import port_network_choices
 

@@ -1,9 +1,9 @@
 """Router filters."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
-from networks.i18n import gettext_lazy as _
 from networks.models import Router
 from networks.selectors.networks import external_network_list
 

@@ -1,9 +1,9 @@
 """Security group and rule filters."""
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.filtersets import ProjectChoiceFilter, ProjectFilterSet
-from networks.i18n import gettext_lazy as _
 from networks.models import SecurityGroup, SecurityGroupRule
 from networks.selectors.security_groups import security_group_list
 

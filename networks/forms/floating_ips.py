@@ -14,12 +14,13 @@ from typing import Any, ClassVar
 from django import forms
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import DescriptionField, ProjectForm
-from networks.i18n import gettext_lazy as _
 from networks.models import FloatingIP, Network, Port, PortForwarding
 from networks.selectors.floating_ips import (
     floating_ip_holding_address,
@@ -302,7 +303,7 @@ class FloatingIPAssociateForm(_TargetAddressForm):
 
     action = "associate"
     policy = ("neutron", "update_floatingip")
-    label = _("Associate")
+    label: ClassVar[StrOrPromise] = _("Associate")
     port_field = "port_id"
     address_field = "fixed_ip_address"
 
@@ -445,8 +446,8 @@ class FloatingIPDisassociateForm(FloatingIPForm):
 
     action = "disassociate"
     policy = ("neutron", "update_floatingip")
-    label = _("Disassociate")
-    confirm = _("Disassociate floating IP {obj}?")
+    label: ClassVar[StrOrPromise] = _("Disassociate")
+    confirm: ClassVar[StrOrPromise] = _("Disassociate floating IP {obj}?")
 
     @classmethod
     def applies_to(cls, obj: FloatingIP) -> bool:

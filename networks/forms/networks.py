@@ -9,13 +9,13 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import DescriptionField, NameField, ProjectForm
 from networks.forms.subnets import SubnetSourceFields, subnet_create_attributes
-from networks.i18n import gettext_lazy as _
 from networks.models import Network
 from networks.selectors.networks import ports_in_use, ports_in_use_label
 from networks.services import networks as services

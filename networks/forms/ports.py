@@ -7,12 +7,13 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import DescriptionField, LinesField, NameField, ProjectForm, neutron_limit
-from networks.i18n import gettext_lazy as _
 from networks.models import Network, Port, Subnet
 from networks.selectors.ports import (
     port_delete_refusal,
@@ -26,7 +27,7 @@ from networks.services import ports as services
 MAC = re.compile(r"^([0-9a-f]{2}[:-]){5}[0-9a-f]{2}$", re.IGNORECASE)
 
 
-def boolean_select(choices: list[tuple[str, str]]) -> forms.NullBooleanSelect:
+def boolean_select(choices: list[tuple[str, StrOrPromise]]) -> forms.NullBooleanSelect:
     """A select for a NullBooleanField with our labels ("unknown": Neutron's default)."""
     widget = forms.NullBooleanSelect()
     widget.choices = choices

@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
@@ -23,7 +24,6 @@ from dashboard.web.forms import (
     OnOffField,
     ProjectForm,
 )
-from networks.i18n import gettext_lazy as _
 from networks.models import Router, Subnet
 from networks.selectors.networks import external_network_list, external_subnet_list
 from networks.selectors.routers import (
@@ -197,6 +197,11 @@ class RouterForm(ProjectForm):
             target_name=router.name,
             params=params,
         )
+
+
+def _subnet_label(subnet: Subnet) -> str:
+    """How a message names a subnet: its name and CIDR."""
+    return f"{subnet.name_or_id} ({subnet.cidr})"
 
 
 def _unusable_gateway_address(subnet: Subnet, address: str) -> str:
@@ -427,8 +432,7 @@ class RouterInterfaceAddForm(RouterForm):
         routed = router_routed_subnets(project_id=self.project_id, router=router)
         if subnet_id:
             subnet = self.subnets[subnet_id]
-            label = f"{subnet.name_or_id} ({subnet.cidr})"
-            params = {"subnet": label, "gateway": subnet.gateway_ip}
+            params = {"subnet": _subnet_label(subnet), "gateway": subnet.gateway_ip}
             self._check_subnet(subnet, attached=attached, routed=routed, field="subnet_id")
             if not subnet.gateway_ip:
                 self.add_error(
@@ -461,20 +465,21 @@ class RouterInterfaceAddForm(RouterForm):
                     )
                     % params,
                 )
-            return {"subnet_id": subnet_id, "label": label}
+            return {"subnet_id": subnet_id}
         port = self.ports[str(port_id)]
         for ip in port.fixed_ips:
             on_subnet = Subnet.objects.filter(pk=ip["subnet_id"]).first()
             if on_subnet is not None:
                 self._check_subnet(on_subnet, attached=attached, routed=routed, field="port_id")
-        return {"port_id": port_id, "label": f"port {port.name_or_id}"}
+        return {"port_id": port_id}
 
     def operation_request(self) -> OperationRequest:
         data = self.cleaned_data
         if data.get("subnet_id"):
+            subnet = self.subnets[data["subnet_id"]]
             description = self.describe(
                 gettext_noop("Add an interface on %(subnet)s to router “%(router)s”"),
-                subnet=data["label"],
+                subnet=_subnet_label(subnet),
             )
         else:
             description = self.describe(
@@ -492,7 +497,7 @@ class RouterInterfaceAddForm(RouterForm):
         field: str,
     ) -> None:
         """Neutron's own checks: one interface per subnet, no overlapping subnets routed."""
-        label = f"{subnet.name_or_id} ({subnet.cidr})"
+        label = _subnet_label(subnet)
         if any(interface.subnet_id == subnet.id for interface in attached):
             self.add_error(
                 field,
@@ -552,18 +557,13 @@ class RouterInterfaceRemoveForm(RouterForm):
         self._refuse_what_needs(leaving)
         if subnet_id:
             interface = next(i for i in self.interfaces if i.subnet_id == subnet_id)
-            return {
-                "subnet_id": subnet_id,
-                "port_id": interface.port.id,
-                "label": interface.subnet_label,
-            }
-        interface = next(i for i in self.interfaces if i.port.id == port_id)
-        return {"port_id": port_id, "label": interface.label}
+            return {"subnet_id": subnet_id, "port_id": interface.port.id}
+        return {"port_id": port_id}
 
     def operation_request(self) -> OperationRequest:
         data = self.cleaned_data
+        interface = next(i for i in self.interfaces if i.port.id == data["port_id"])
         if not data.get("subnet_id"):
-            interface = next(i for i in self.interfaces if i.port.id == data["port_id"])
             description = self.describe(
                 gettext_noop(
                     "Remove the interface on %(subnet)s at %(address)s from router “%(router)s”"
@@ -574,7 +574,7 @@ class RouterInterfaceRemoveForm(RouterForm):
         else:
             description = self.describe(
                 gettext_noop("Remove the interface on %(subnet)s from router “%(router)s”"),
-                subnet=data["label"],
+                subnet=interface.subnet_label,
             )
         return self.router_request(services.router_remove_interface, description)
 

@@ -11,13 +11,14 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import OperationRefused
 from dashboard.sessions import CloudSession
 from dashboard.web.forms import DescriptionField, NameField, ProjectForm, quota_checks
-from networks.i18n import gettext_lazy as _
 from networks.models import SecurityGroup, SecurityGroupRule
 from networks.security_group_rules import (
     ICMP_PROTOCOLS,
@@ -51,7 +52,7 @@ PROTOCOL_CHOICES = [
 # What Neutron is sent for each named choice ("icmpv6" is its legacy name for "ipv6-icmp").
 NEUTRON_PROTOCOLS = {"tcp": "tcp", "udp": "udp", "icmp": "icmp", "icmpv6": "ipv6-icmp"}
 # Common rules: each allows ingress of the given protocol and ports from a CIDR (or anywhere).
-PRESETS: dict[str, tuple[str, str, int | None]] = {
+PRESETS: dict[str, tuple[StrOrPromise, str, int | None]] = {
     "ssh": ("SSH (TCP 22)", "tcp", 22),
     "http": ("HTTP (TCP 80)", "tcp", 80),
     "https": ("HTTPS (TCP 443)", "tcp", 443),

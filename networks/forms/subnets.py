@@ -11,13 +11,13 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import OperationRefused
 from dashboard.web.forms import DescriptionField, LinesField, NameField, ProjectForm, neutron_limit
 from networks import validation
-from networks.i18n import gettext_lazy as _
 from networks.models import Subnet
 from networks.selectors.networks import ports_in_use, ports_in_use_label, subnet_network_list
 from networks.selectors.subnets import (

@@ -1,11 +1,12 @@
 """Networks a project sees: its own, shared ones and external ones; and the ports on them."""
 
 from dataclasses import dataclass
+from functools import reduce
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from dashboard.i18n import Message, Param, gettext_noop, ngettext_noop
 from networks.devices import instance_reads
 from networks.models import Network, Port, Router, Subnet
 from networks.selectors.access import (
@@ -96,26 +97,31 @@ class PortRow:
         return ""
 
     @property
-    def label(self) -> str:
-        """How a message names the port: its owner, then its name or addresses."""
-        params = {
+    def label(self) -> Message:
+        """How a message names the port: its owner, then its name or addresses (a Message, as a
+        refusal that names it may be kept and read later)."""
+        params: dict[str, Param] = {
             # Translators: in place of a port's device owner (network:dhcp) when it has none.
-            "owner": self.port.device_owner or _("unattached"),
+            "owner": self.port.device_owner or Message(gettext_noop("unattached")),
             "name": self.port.name,
             "where": ", ".join(self.addresses) or self.port.id,
             "attached": self.attached_name,
         }
         if self.attached_kind == "instance":
             if self.port.name:
-                return _("%(owner)s “%(name)s” (%(where)s) of instance “%(attached)s”") % params
-            return _("%(owner)s port (%(where)s) of instance “%(attached)s”") % params
-        if self.attached_kind == "router":
+                msgid = gettext_noop("%(owner)s “%(name)s” (%(where)s) of instance “%(attached)s”")
+            else:
+                msgid = gettext_noop("%(owner)s port (%(where)s) of instance “%(attached)s”")
+        elif self.attached_kind == "router":
             if self.port.name:
-                return _("%(owner)s “%(name)s” (%(where)s) of router “%(attached)s”") % params
-            return _("%(owner)s port (%(where)s) of router “%(attached)s”") % params
-        if self.port.name:
-            return _("%(owner)s “%(name)s” (%(where)s)") % params
-        return _("%(owner)s port (%(where)s)") % params
+                msgid = gettext_noop("%(owner)s “%(name)s” (%(where)s) of router “%(attached)s”")
+            else:
+                msgid = gettext_noop("%(owner)s port (%(where)s) of router “%(attached)s”")
+        elif self.port.name:
+            msgid = gettext_noop("%(owner)s “%(name)s” (%(where)s)")
+        else:
+            msgid = gettext_noop("%(owner)s port (%(where)s)")
+        return Message(msgid, params)
 
 
 def network_port_rows(*, project_id: str, network_id: str) -> list[PortRow]:
@@ -163,17 +169,22 @@ def ports_in_use(*, project_id: str, network_id: str, subnet_id: str = "") -> li
     ]
 
 
-def ports_in_use_label(rows: list[PortRow]) -> str:
+def ports_in_use_label(rows: list[PortRow]) -> Message:
     """How a refusal names the ports in use: the project's own one by one, other projects'
     ports only counted (never whose they are)."""
     named = [row.label for row in rows if row.own]
     others = len(rows) - len(named)
     if others:
         named.append(
-            ngettext(
-                "%(count)s port of other projects", "%(count)s ports of other projects", others
+            Message.plural(
+                ngettext_noop(
+                    "%(count)s port of other projects", "%(count)s ports of other projects"
+                ),
+                count=others,
             )
-            % {"count": others}
         )
-    # Translators: separates the ports a refusal lists.
-    return _("; ").join(named)
+    separated = gettext_noop(
+        # Translators: separates the ports a refusal lists ("port a; port b").
+        "%(first)s; %(then)s"
+    )
+    return reduce(lambda first, then: Message(separated, {"first": first, "then": then}), named)

@@ -10,7 +10,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from dashboard.cloud.connection import Connection, service_connection
-from dashboard.cloud.errors import CloudConflict, translated
+from dashboard.cloud.errors import CloudConflict, could_not, translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
 from networks.reconcile import reconcile_floating_ips, reconcile_port_forwardings
@@ -55,10 +56,10 @@ def _follow_device(*, conn: Connection, port: Any, floating_ip_address: str, map
             )
 
 
-def _doing(operation: Operation) -> str:
+def _doing(operation: Operation) -> Message:
     """What the operation does, as the page that started it described it (a floating IP's page
     names the port, a server's page the server): "associate floating IP ... to ..."."""
-    return operation.description[:1].lower() + operation.description[1:]
+    return operation.description_message.lowered()
 
 
 @operation_service
@@ -78,11 +79,12 @@ def floating_ip_create(
         choices["subnet_id"] = subnet_id
     if floating_ip_address:
         choices["floating_ip_address"] = floating_ip_address
-    doing = (
-        f"allocate floating IP {floating_ip_address}"
-        if floating_ip_address
-        else ("allocate a floating IP")
-    )
+    if floating_ip_address:
+        doing = Message(
+            gettext_noop("allocate floating IP %(address)s"), {"address": floating_ip_address}
+        )
+    else:
+        doing = Message(gettext_noop("allocate a floating IP"))
     with translated(doing=doing, service=NEUTRON):
         floating_ip = create_once(
             conn=conn,
@@ -116,10 +118,12 @@ def floating_ip_associate(
         if floating_ip_id:
             floating_ip = conn.network.get_ip(floating_ip_id)
             if floating_ip.port_id not in (None, port_id):
+                why = gettext_noop(
+                    "floating IP %(address)s is already associated with another address. "
+                    "Disassociate it there first, or choose another floating IP"
+                )
                 raise CloudConflict(
-                    f"Could not {doing}: floating IP {floating_ip.floating_ip_address} is "
-                    "already associated with another address. Disassociate it there first, "
-                    "or choose another floating IP."
+                    could_not(doing, Message(why, {"address": floating_ip.floating_ip_address}))
                 )
             if (floating_ip.port_id, floating_ip.fixed_ip_address) != (port_id, fixed_ip_address):
                 floating_ip = conn.network.update_ip(
@@ -174,7 +178,10 @@ def floating_ip_disassociate(
 def floating_ip_delete(*, conn: Connection, operation: Operation, floating_ip_id: str) -> None:
     """Release the floating IP (already released counts as done); remove it, and its port
     forwardings, from the mirror."""
-    with translated(doing=f"release floating IP {operation.target_label}", service=NEUTRON):
+    doing = Message(
+        gettext_noop("release floating IP %(address)s"), {"address": operation.target_label}
+    )
+    with translated(doing=doing, service=NEUTRON):
         conn.network.delete_ip(floating_ip_id, ignore_missing=True)
     admin = service_connection()
     reconcile_floating_ips(conn=admin, ids=[floating_ip_id])
@@ -196,9 +203,18 @@ def port_forwarding_create(
 ) -> None:
     """Forward the floating IP's external port to a port's internal address and port (once,
     even when retried: the rule is found by its external port); mirror it."""
-    doing = (
-        f"forward {protocol} port {external_port} of floating IP {operation.target_label} "
-        f"to {internal_ip_address}:{internal_port}"
+    doing = Message(
+        gettext_noop(
+            "forward %(protocol)s port %(external_port)s of floating IP %(address)s to "
+            "%(internal_address)s:%(internal_port)s"
+        ),
+        {
+            "protocol": protocol,
+            "external_port": external_port,
+            "address": operation.target_label,
+            "internal_address": internal_ip_address,
+            "internal_port": internal_port,
+        },
     )
     with translated(doing=doing, service=NEUTRON):
         existing = conn.network.port_forwardings(
@@ -223,8 +239,10 @@ def port_forwarding_delete(
     *, conn: Connection, operation: Operation, floating_ip_id: str, port_forwarding_id: str
 ) -> None:
     """Delete the port forwarding (already gone counts as done); mirror the floating IP's rules."""
-    with translated(
-        doing=f"delete a port forwarding of floating IP {operation.target_label}", service=NEUTRON
-    ):
+    doing = Message(
+        gettext_noop("delete a port forwarding of floating IP %(address)s"),
+        {"address": operation.target_label},
+    )
+    with translated(doing=doing, service=NEUTRON):
         conn.network.delete_port_forwarding(port_forwarding_id, floating_ip_id, ignore_missing=True)
     reconcile_port_forwardings(conn=service_connection(), floating_ip_ids=[floating_ip_id])

@@ -4,6 +4,7 @@ from typing import Any
 
 from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudConflict, CloudError, CloudPermanentError, translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
 from networks.reconcile import reconcile_networks
@@ -24,7 +25,8 @@ def network_create(
 ) -> None:
     """Create the network in the operation's project (once, even when retried), then its first
     subnet when asked; a subnet Neutron refuses takes the network away again. Mirror both."""
-    with translated(doing=f"create network “{name}”", service=NEUTRON):
+    doing = Message(gettext_noop("create network “%(name)s”"), {"name": name})
+    with translated(doing=doing, service=NEUTRON):
         network = create_once(
             conn=conn,
             operation=operation,
@@ -55,18 +57,24 @@ def _without_the_network(
 ) -> CloudPermanentError:
     """Delete the network whose first subnet Neutron refused; the error then says what exists."""
     try:
-        with translated(doing=f"delete network “{name}” again", service=NEUTRON):
+        doing = Message(gettext_noop("delete network “%(name)s” again"), {"name": name})
+        with translated(doing=doing, service=NEUTRON):
             conn.network.delete_network(network_id, ignore_missing=True)
     except CloudError:
-        outcome = (
-            f"Network “{name}” was created but its subnet was not, and it could not be deleted "
-            "again: add a subnet to it from its page, or delete it."
+        outcome = gettext_noop(
+            # Translators: %(failure)s is the sentence saying why the subnet was refused.
+            "Network “%(name)s” was created but its subnet was not, and it could not be deleted "
+            "again: add a subnet to it from its page, or delete it. %(failure)s"
         )
     else:
-        outcome = f"Nothing was created: network “{name}” was deleted again as its subnet failed."
+        outcome = gettext_noop(
+            # Translators: %(failure)s is the sentence saying why the subnet was refused.
+            "Nothing was created: network “%(name)s” was deleted again as its subnet failed. "
+            "%(failure)s"
+        )
     reconcile_networks(conn=service_connection(), ids=[network_id])
     return type(refused)(
-        f"{outcome} {refused.message}",
+        Message(outcome, {"name": name, "failure": refused.message}),
         status_code=refused.status_code,
         request_id=refused.request_id,
         error_type=refused.error_type,
@@ -83,7 +91,8 @@ def network_update(
     revision_number: int | None = None,
 ) -> None:
     """Change the network's attributes, unless someone changed it since the page showed it."""
-    with translated(doing=f"edit network “{operation.target_label}”", service=NEUTRON):
+    doing = Message(gettext_noop("edit network “%(name)s”"), {"name": operation.target_label})
+    with translated(doing=doing, service=NEUTRON):
         conn.network.update_network(network_id, if_revision=revision_number, **changes)
     reconcile_networks(conn=service_connection(), ids=[network_id])
 
@@ -92,7 +101,7 @@ def network_update(
 def network_delete(*, conn: Connection, operation: Operation, network_id: str) -> None:
     """Delete the network (already gone counts as done); remove it from the mirror. Ports that
     keep it in use are named."""
-    doing = f"delete network “{operation.target_label}”"
+    doing = Message(gettext_noop("delete network “%(name)s”"), {"name": operation.target_label})
     try:
         with translated(doing=doing, service=NEUTRON):
             conn.network.delete_network(network_id, ignore_missing=True)

@@ -6,6 +6,7 @@ from typing import Any
 
 from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudConflict, translate, translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
 from networks.reconcile import reconcile_ports
@@ -39,7 +40,7 @@ def _port_attributes(
 def _naming_address_holder(
     *,
     conn: Connection,
-    doing: str,
+    doing: Message,
     network_id: str,
     fixed_ips: list[dict[str, str]],
     port_id: str = "",
@@ -54,7 +55,10 @@ def _naming_address_holder(
         if exc.error_type != ADDRESS_TAKEN or not isinstance(cause, Exception):
             raise
         for address in (fixed["ip_address"] for fixed in fixed_ips if fixed.get("ip_address")):
-            with translated(doing=f"look up who has address {address}", service=NEUTRON):
+            looking_up = Message(
+                gettext_noop("look up who has address %(address)s"), {"address": address}
+            )
+            with translated(doing=looking_up, service=NEUTRON):
                 holders = conn.network.ports(
                     network_id=network_id, fixed_ips=[f"ip_address={address}"]
                 )
@@ -62,7 +66,13 @@ def _naming_address_holder(
             if holder is not None:
                 raise translate(
                     cause,
-                    doing=f"{doing}: port “{holder.name or holder.id}” has {address}",
+                    doing=Message(
+                        gettext_noop(
+                            # Translators: %(doing)s is what failed ("create port “p”").
+                            "%(doing)s: port “%(port)s” has %(address)s"
+                        ),
+                        {"doing": doing, "port": holder.name or holder.id, "address": address},
+                    ),
                     service=NEUTRON,
                 ) from cause
         raise
@@ -93,7 +103,10 @@ def port_create(
     )
     if fixed_ips:
         attributes["fixed_ips"] = fixed_ips
-    doing = f"create port “{name or '(unnamed)'}”"
+    if name:
+        doing = Message(gettext_noop("create port “%(name)s”"), {"name": name})
+    else:
+        doing = Message(gettext_noop("create an unnamed port"))
     with _naming_address_holder(
         conn=conn, doing=doing, network_id=network_id, fixed_ips=fixed_ips or []
     ):
@@ -136,7 +149,7 @@ def port_update(
     )
     if fixed_ips:
         attributes["fixed_ips"] = fixed_ips
-    doing = f"change port “{operation.target_label}”"
+    doing = Message(gettext_noop("change port “%(name)s”"), {"name": operation.target_label})
     with _naming_address_holder(
         conn=conn, doing=doing, network_id=network_id, fixed_ips=fixed_ips or [], port_id=port_id
     ):
@@ -164,7 +177,8 @@ def _matches(have: Any, want: Any) -> bool:
 @operation_service
 def port_rename(*, conn: Connection, operation: Operation, port_id: str, name: str) -> None:
     """Give the port this name (a rerun sets it again, which changes nothing); mirror it."""
-    with translated(doing=f"rename port “{operation.target_label}”", service=NEUTRON):
+    doing = Message(gettext_noop("rename port “%(name)s”"), {"name": operation.target_label})
+    with translated(doing=doing, service=NEUTRON):
         conn.network.update_port(port_id, name=name)
     reconcile_ports(conn=service_connection(), ids=[port_id])
 
@@ -172,6 +186,7 @@ def port_rename(*, conn: Connection, operation: Operation, port_id: str, name: s
 @operation_service
 def port_delete(*, conn: Connection, operation: Operation, port_id: str) -> None:
     """Delete the port (already gone counts as done); remove it from the mirror."""
-    with translated(doing=f"delete port “{operation.target_label}”", service=NEUTRON):
+    doing = Message(gettext_noop("delete port “%(name)s”"), {"name": operation.target_label})
+    with translated(doing=doing, service=NEUTRON):
         conn.network.delete_port(port_id, ignore_missing=True)
     reconcile_ports(conn=service_connection(), ids=[port_id])

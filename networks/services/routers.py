@@ -11,6 +11,7 @@ from typing import Any
 
 from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudConflict, CloudNotFound, translate, translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
 from networks.reconcile import reconcile_ports, reconcile_routers
@@ -19,10 +20,6 @@ from networks.services.common import NEUTRON, create_once
 # Neutron's answers to removing an interface that is not there (any more): nothing to do.
 ALREADY_DETACHED = {"RouterInterfaceNotFound", "RouterInterfaceNotFoundForSubnet", "RouterNotFound"}
 GATEWAY_IN_USE = "RouterExternalGatewayInUseByFloatingIp"
-
-
-def _router(operation: Operation) -> str:
-    return f"router “{operation.target_label}”"
 
 
 def _mirror(router_id: str, port_ids: list[str] | None = None) -> None:
@@ -34,7 +31,7 @@ def _mirror(router_id: str, port_ids: list[str] | None = None) -> None:
 
 
 @contextmanager
-def _gateway_change(*, conn: Connection, router_id: str, doing: str) -> Iterator[None]:
+def _gateway_change(*, conn: Connection, router_id: str, doing: Message) -> Iterator[None]:
     """Cloud calls that change a gateway; when floating IPs still need the old one, the
     message names them."""
     try:
@@ -46,7 +43,14 @@ def _gateway_change(*, conn: Connection, router_id: str, doing: str) -> Iterator
             raise
         with translated(doing=doing, service=NEUTRON):
             addresses = [ip.floating_ip_address for ip in conn.network.ips(router_id=router_id)]
-        named = f"{doing} (floating IPs {', '.join(sorted(addresses))} use it)"
+        named = Message(
+            gettext_noop(
+                # Translators: %(doing)s is what failed ("clear the external gateway of router
+                # “r”").
+                "%(doing)s (floating IPs %(addresses)s use it)"
+            ),
+            {"doing": doing, "addresses": ", ".join(sorted(addresses))},
+        )
         raise translate(cause, doing=named, service=NEUTRON) from cause
 
 
@@ -64,7 +68,8 @@ def router_create(
     attrs: dict[str, Any] = {"name": name, "admin_state_up": admin_state_up}
     if external_gateway_info:
         attrs["external_gateway_info"] = external_gateway_info
-    with translated(doing=f"create router “{name}”", service=NEUTRON):
+    doing = Message(gettext_noop("create router “%(name)s”"), {"name": name})
+    with translated(doing=doing, service=NEUTRON):
         router = create_once(
             conn=conn,
             operation=operation,
@@ -89,7 +94,8 @@ def router_update(
 ) -> None:
     """Rename, describe, enable or disable the router, unless it already is as asked; the
     update carries the revision the user saw, so a change made since is not overwritten."""
-    with translated(doing=f"edit {_router(operation)}", service=NEUTRON):
+    doing = Message(gettext_noop("edit router “%(name)s”"), {"name": operation.target_label})
+    with translated(doing=doing, service=NEUTRON):
         router = conn.network.get_router(router_id)
         wanted = (name, description, admin_state_up)
         if (router.name, router.description, router.is_admin_state_up) != wanted:
@@ -106,7 +112,8 @@ def router_update(
 @operation_service
 def router_delete(*, conn: Connection, operation: Operation, router_id: str) -> None:
     """Delete the router (already gone counts as done); remove it from the mirror."""
-    with translated(doing=f"delete {_router(operation)}", service=NEUTRON):
+    doing = Message(gettext_noop("delete router “%(name)s”"), {"name": operation.target_label})
+    with translated(doing=doing, service=NEUTRON):
         conn.network.delete_router(router_id, ignore_missing=True)
     _mirror(router_id)
 
@@ -116,7 +123,10 @@ def router_set_gateway(
     *, conn: Connection, operation: Operation, router_id: str, external_gateway_info: dict[str, Any]
 ) -> None:
     """Give the router this external gateway (network, SNAT, fixed IP as chosen)."""
-    doing = f"set the external gateway of {_router(operation)}"
+    doing = Message(
+        gettext_noop("set the external gateway of router “%(name)s”"),
+        {"name": operation.target_label},
+    )
     with _gateway_change(conn=conn, router_id=router_id, doing=doing):
         conn.network.update_router(router_id, external_gateway_info=external_gateway_info)
     _mirror(router_id)
@@ -125,7 +135,10 @@ def router_set_gateway(
 @operation_service
 def router_clear_gateway(*, conn: Connection, operation: Operation, router_id: str) -> None:
     """Remove the router's external gateway (none already counts as done)."""
-    doing = f"clear the external gateway of {_router(operation)}"
+    doing = Message(
+        gettext_noop("clear the external gateway of router “%(name)s”"),
+        {"name": operation.target_label},
+    )
     with _gateway_change(conn=conn, router_id=router_id, doing=doing):
         conn.network.update_router(router_id, external_gateway_info={})
     _mirror(router_id)
@@ -148,13 +161,12 @@ def router_add_interface(
     conn: Connection,
     operation: Operation,
     router_id: str,
-    label: str,
     subnet_id: str | None = None,
     port_id: str | None = None,
 ) -> None:
     """Attach the router to the subnet (at its gateway address) or to the port; an interface
     already there from an earlier attempt counts as done."""
-    with translated(doing=f"add an interface on {label} to {_router(operation)}", service=NEUTRON):
+    with translated(doing=operation.description_message.lowered(), service=NEUTRON):
         attached = _interface_port_id(
             conn, router_id=router_id, subnet_id=subnet_id, port_id=port_id
         )
@@ -173,15 +185,13 @@ def router_remove_interface(
     conn: Connection,
     operation: Operation,
     router_id: str,
-    label: str,
     subnet_id: str | None = None,
     port_id: str | None = None,
 ) -> None:
     """Detach the router from the subnet, or remove its interface port; an interface already
     gone counts as done."""
-    doing = f"remove the interface on {label} from {_router(operation)}"
     try:
-        with translated(doing=doing, service=NEUTRON):
+        with translated(doing=operation.description_message.lowered(), service=NEUTRON):
             if subnet_id:
                 conn.network.remove_interface_from_router(router_id, subnet=subnet_id)
             else:
@@ -202,7 +212,10 @@ def router_add_route(
 ) -> None:
     """Add one static route atomically (Neutron's extraroute-atomic): routes added meanwhile
     by anyone else stay; adding a route that is there already changes nothing."""
-    doing = f"add route {destination} via {nexthop} to {_router(operation)}"
+    doing = Message(
+        gettext_noop("add route %(destination)s via %(nexthop)s to router “%(name)s”"),
+        {"destination": destination, "nexthop": nexthop, "name": operation.target_label},
+    )
     with translated(doing=doing, service=NEUTRON):
         conn.network.add_extra_routes_to_router(router_id, _routes_body(destination, nexthop))
     _mirror(router_id)
@@ -213,7 +226,10 @@ def router_remove_route(
     *, conn: Connection, operation: Operation, router_id: str, destination: str, nexthop: str
 ) -> None:
     """Remove one static route atomically; a route already gone changes nothing."""
-    doing = f"remove route {destination} via {nexthop} from {_router(operation)}"
+    doing = Message(
+        gettext_noop("remove route %(destination)s via %(nexthop)s from router “%(name)s”"),
+        {"destination": destination, "nexthop": nexthop, "name": operation.target_label},
+    )
     with translated(doing=doing, service=NEUTRON):
         conn.network.remove_extra_routes_from_router(router_id, _routes_body(destination, nexthop))
     _mirror(router_id)

@@ -13,7 +13,8 @@ from datetime import datetime
 from typing import Any
 
 from dashboard.cloud.connection import Connection, service_connection
-from dashboard.cloud.errors import CloudConflict, CloudPermanentError, translated
+from dashboard.cloud.errors import CloudConflict, CloudPermanentError, could_not, translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
 from dashboard.operations.services import operation_record_result
@@ -46,7 +47,8 @@ def security_group_create(
 
     `stateful` is sent only when off, so clouds without the extension create stateful groups."""
     optional = {} if stateful else {"stateful": False}
-    with translated(doing=f"create security group “{name}”", service=NEUTRON):
+    doing = Message(gettext_noop("create security group “%(name)s”"), {"name": name})
+    with translated(doing=doing, service=NEUTRON):
         group = create_once(
             conn=conn,
             operation=operation,
@@ -74,7 +76,10 @@ def security_group_update(
 ) -> None:
     """Change the group's name and description, if the revision the user saw is still current
     (a retry after success finds nothing left to change); mirror it."""
-    with translated(doing=f"edit security group “{operation.target_label}”", service=NEUTRON):
+    doing = Message(
+        gettext_noop("edit security group “%(name)s”"), {"name": operation.target_label}
+    )
+    with translated(doing=doing, service=NEUTRON):
         group = conn.network.get_security_group(security_group_id)
         wanted = {"name": name, "description": description}
         changes = {k: v for k, v in wanted.items() if v is not None and getattr(group, k) != v}
@@ -92,7 +97,10 @@ def security_group_delete(
         project_id=operation.project_id, security_group_id=security_group_id
     )
     rule_ids = list(rules.values_list("id", flat=True))
-    with translated(doing=f"delete security group “{operation.target_label}”", service=NEUTRON):
+    doing = Message(
+        gettext_noop("delete security group “%(name)s”"), {"name": operation.target_label}
+    )
+    with translated(doing=doing, service=NEUTRON):
         conn.network.delete_security_group(security_group_id, ignore_missing=True)
     _mirror(group_ids=[security_group_id], rule_ids=rule_ids)
 
@@ -127,11 +135,19 @@ def _made_by_earlier_attempt(operation: Operation, rule: Any) -> bool:
     return datetime.fromisoformat(rule.created_at) >= started.replace(microsecond=0)
 
 
-def _rule_exists(*, doing: str, existing: Any) -> CloudConflict:
-    named = f", “{existing.description}”" if existing.description else ""
+def _rule_exists(*, doing: Message, existing: Any) -> CloudConflict:
+    if existing.description:
+        why = gettext_noop(
+            "the security group already has this rule (rule %(id)s, “%(description)s”). "
+            "Keep that one, or change this rule so it differs"
+        )
+    else:
+        why = gettext_noop(
+            "the security group already has this rule (rule %(id)s). "
+            "Keep that one, or change this rule so it differs"
+        )
     return CloudConflict(
-        f"Could not {doing}: the security group already has this rule (rule {existing.id}"
-        f"{named}). Keep that one, or change this rule so it differs.",
+        could_not(doing, Message(why, {"id": existing.id, "description": existing.description})),
         status_code=409,
         error_type=RULE_EXISTS,
     )
@@ -143,7 +159,7 @@ def _create_rule_once(
     operation: Operation,
     security_group_id: str,
     rule: Mapping[str, Any],
-    doing: str,
+    doing: Message,
 ) -> Any:
     """The operation's rule: the one an earlier attempt made, or a new one; raises CloudConflict
     naming the equal rule that was there before. Run inside `translated(doing=...)`."""
@@ -178,7 +194,7 @@ def security_group_rule_create(
 ) -> None:
     """Add the rule to the group (once, even when retried); mirror it. An equal rule that was
     there before fails the operation, naming that rule."""
-    doing = f"add rule “{operation.target_name}”"
+    doing = Message(gettext_noop("add rule “%(rule)s”"), {"rule": operation.target_name})
     with translated(doing=doing, service=NEUTRON):
         made = _create_rule_once(
             conn=conn,
@@ -204,7 +220,10 @@ def security_group_rule_replace(
     rule in place. Idempotent; nothing to do when the new rule is the old one."""
     old_id, old_label = old_rule["id"], operation.target_name
     if rule_key(rule) != rule_key(old_rule):
-        doing = f"add rule “{label}” in place of rule “{old_label}”, which is unchanged"
+        doing = Message(
+            gettext_noop("add rule “%(rule)s” in place of rule “%(old)s”, which is unchanged"),
+            {"rule": label, "old": old_label},
+        )
         with translated(doing=doing, service=NEUTRON):
             made = _create_rule_once(
                 conn=conn,
@@ -213,7 +232,10 @@ def security_group_rule_replace(
                 rule=rule,
                 doing=doing,
             )
-        doing = f"delete rule “{old_label}” (its replacement “{label}” is in place)"
+        doing = Message(
+            gettext_noop("delete rule “%(old)s” (its replacement “%(rule)s” is in place)"),
+            {"rule": label, "old": old_label},
+        )
         with translated(doing=doing, service=NEUTRON):
             conn.network.delete_security_group_rule(old_id, ignore_missing=True)
         _mirror(group_ids=[security_group_id], rule_ids=[made.id, old_id])
@@ -241,9 +263,13 @@ def _replace_description(
     """A new description for an unchanged rule. Neutron neither updates rules nor takes two
     equal ones, so the old rule goes first; if the new one then fails, the old is put back."""
     old_id, old_label = old_rule["id"], operation.target_name
-    with translated(doing=f"change the description of rule “{old_label}”", service=NEUTRON):
+    doing = Message(gettext_noop("change the description of rule “%(rule)s”"), {"rule": old_label})
+    with translated(doing=doing, service=NEUTRON):
         conn.network.delete_security_group_rule(old_id, ignore_missing=True)
-    doing = f"change the description of rule “{old_label}” (the rule was put back unchanged)"
+    doing = Message(
+        gettext_noop("change the description of rule “%(rule)s” (the rule was put back unchanged)"),
+        {"rule": old_label},
+    )
     try:
         with translated(doing=doing, service=NEUTRON):
             made = _create_rule_once(
@@ -254,7 +280,12 @@ def _replace_description(
                 doing=doing,
             )
     except CloudPermanentError:
-        restore = f"put back rule “{old_label}” after its description change failed: add it again"
+        restore = Message(
+            gettext_noop(
+                "put back rule “%(rule)s” after its description change failed: add it again"
+            ),
+            {"rule": old_label},
+        )
         with translated(doing=restore, service=NEUTRON):
             restored = _create_rule_once(
                 conn=conn,
@@ -273,6 +304,7 @@ def security_group_rule_delete(
     *, conn: Connection, operation: Operation, security_group_id: str, security_group_rule_id: str
 ) -> None:
     """Delete the rule (already gone counts as done); mirror that."""
-    with translated(doing=f"delete rule “{operation.target_label}”", service=NEUTRON):
+    doing = Message(gettext_noop("delete rule “%(rule)s”"), {"rule": operation.target_label})
+    with translated(doing=doing, service=NEUTRON):
         conn.network.delete_security_group_rule(security_group_rule_id, ignore_missing=True)
     _mirror(group_ids=[security_group_id], rule_ids=[security_group_rule_id])

@@ -4,6 +4,7 @@ from typing import Any
 
 from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudConflict, translated
+from dashboard.i18n import Message, gettext_noop
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import operation_service
 from networks.models import Subnet
@@ -25,7 +26,8 @@ def subnet_create(
     """Create the subnet on the network (once, even when retried); mirror it, its network and
     the network's ports (Neutron adds a DHCP port)."""
     label = attributes.get("name") or attributes.get("cidr") or operation.target_label
-    with translated(doing=f"create subnet “{label}”", service=NEUTRON):
+    doing = Message(gettext_noop("create subnet “%(name)s”"), {"name": label})
+    with translated(doing=doing, service=NEUTRON):
         subnet = create_once(
             conn=conn,
             operation=operation,
@@ -53,7 +55,8 @@ def subnet_update(
     revision_number: int | None = None,
 ) -> None:
     """Change the subnet's attributes, unless someone changed it since the page showed it."""
-    with translated(doing=f"edit subnet “{operation.target_label}”", service=NEUTRON):
+    doing = Message(gettext_noop("edit subnet “%(name)s”"), {"name": operation.target_label})
+    with translated(doing=doing, service=NEUTRON):
         conn.network.update_subnet(subnet_id, if_revision=revision_number, **changes)
     reconcile_subnets(conn=service_connection(), ids=[subnet_id])
 
@@ -62,7 +65,7 @@ def subnet_update(
 def subnet_delete(*, conn: Connection, operation: Operation, subnet_id: str) -> None:
     """Delete the subnet (already gone counts as done); remove it from the mirror. Ports that
     still have addresses on it are named."""
-    doing = f"delete subnet “{operation.target_label}”"
+    doing = Message(gettext_noop("delete subnet “%(name)s”"), {"name": operation.target_label})
     network_id = Subnet.objects.filter(pk=subnet_id).values_list("network_id", flat=True).first()
     try:
         with translated(doing=doing, service=NEUTRON):

@@ -5,10 +5,10 @@ from typing import Any
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
 from networks.forms.floating_ips import forwarding_count, release_refusal
-from networks.i18n import gettext_lazy as _
 from networks.models import FloatingIP, PortForwarding
 
 

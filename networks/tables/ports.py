@@ -6,9 +6,9 @@ import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
-from networks.i18n import gettext_lazy as _
 from networks.models import Port
 from networks.selectors.ports import device_owner_label, port_delete_refusal
 

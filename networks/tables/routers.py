@@ -3,9 +3,9 @@
 from typing import Any
 
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
-from networks.i18n import gettext_lazy as _
 from networks.models import Router
 
 

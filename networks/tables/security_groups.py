@@ -4,10 +4,10 @@ from typing import Any
 
 import django_tables2 as tables
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn
 from networks.forms.security_groups import default_group_refusal
-from networks.i18n import gettext_lazy as _
 from networks.models import SecurityGroup, SecurityGroupRule
 from networks.security_group_rules import (
     direction_label,

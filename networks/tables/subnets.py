@@ -1,9 +1,9 @@
 """The subnets table."""
 
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn
-from networks.i18n import gettext_lazy as _
 from networks.models import Subnet
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
-from dashboard.testing.pages import shown
+from dashboard.testing.pages import activity, shown
 from dashboard.testing.waiting import operation_finished
 from networks.models import Network, Subnet, SubnetPool
 from networks.reconcile import reconcile_networks, reconcile_subnet_pools, reconcile_subnets
@@ -200,6 +200,15 @@ def test_delete_while_a_port_is_in_use_names_it(
         )
         assert "(Neutron 409, req-" in operation.error_message
         assert operation.request_id.startswith("req-")
+        # Read later, each reader sees it in their own language; the port's name stays as it is.
+        assert (
+            "Could not delete network “blue”: compute:nova “web-nic” (10.64.0.5) still use it."
+            in activity(signed_in)
+        )
+        assert (
+            "无法删除网络“blue”：compute:nova “web-nic”（10.64.0.5）仍在使用它。请删除这些端口，"
+            "或将它们从所属的实例和路由器上断开，然后重试。 (Neutron 409, req-"
+        ) in activity(signed_in, "zh-hans")
 
         # Now the mirror knows the port: the next attempt is refused before any cloud call.
         again = signed_in.post(

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from dashboard.i18n import Message
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import operation_start
@@ -92,7 +93,7 @@ def test_creating_twice_for_one_operation_makes_one_network(
         actor=keystone,
         request=OperationRequest(
             service=network_create,
-            description="Create network “once”",
+            description=Message("Create network “%(name)s”", {"name": "once"}),
             target_type="network",
             params={"name": "once"},
         ),

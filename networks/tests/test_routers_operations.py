@@ -7,11 +7,14 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
+from dashboard.i18n import Message
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest, Service
 from dashboard.operations.services import operation_start
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import activity
 from dashboard.testing.waiting import operation_finished
 from networks.models import Network, Port, Router
 from networks.reconcile import (
@@ -198,14 +201,14 @@ def test_interfaces_added_or_removed_twice_end_the_same(
     keystone = KeystoneSession.load(signed_in.session)
     assert keystone is not None
 
-    params = {"router_id": router.id, "subnet_id": subnet.id, "label": "app"}
+    params = {"router_id": router.id, "subnet_id": subnet.id}
 
     def operation(service: Service) -> Operation:
         return operation_start(
             actor=keystone,
             request=OperationRequest(
                 service=service,
-                description=service.__name__,
+                description=Message(service.__name__),
                 target_type="router",
                 target_id=router.id,
                 target_name="twice",
@@ -220,7 +223,6 @@ def test_interfaces_added_or_removed_twice_end_the_same(
             operation=adding,
             router_id=router.id,
             subnet_id=subnet.id,
-            label="app",
         )
     assert len(list(cloud.network.ports(device_id=router.id))) == 1
     adding.delete()
@@ -232,7 +234,6 @@ def test_interfaces_added_or_removed_twice_end_the_same(
             operation=removing,
             router_id=router.id,
             subnet_id=subnet.id,
-            label="app",
         )
     assert list(cloud.network.ports(device_id=router.id)) == []
 
@@ -273,4 +274,11 @@ def test_a_gateway_floating_ips_need_is_kept_and_they_are_named(
         "this gateway. Disassociate them"
     )
     assert "(Neutron 409, req-" in operation.error_message
+    neutron_says = operation.error_message.split(" The cloud says: ", 1)[1].split(" (Neutron")[0]
+    address = floating_ip.floating_ip_address
+    assert (
+        f"无法清除路由器“needed”的外部网关（浮动 IP {address} 正在使用它）："
+        "有浮动 IP 通过此网关到达其端口。请先在“浮动 IP”页面解除关联它们，然后再修改网关。"
+        f"云端返回：{escape(neutron_says)} (Neutron 409, req-"
+    ) in activity(signed_in, "zh-hans")
     assert cloud.network.get_router(router.id).external_gateway_info["network_id"] == public.id

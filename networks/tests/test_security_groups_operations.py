@@ -9,6 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from dashboard.cloud.errors import CloudConflict
+from dashboard.i18n import Message
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import operation_start
@@ -202,7 +203,7 @@ def test_adding_a_rule_twice_for_one_operation_makes_one_rule(
         actor=KeystoneSession.load(signed_in.session),
         request=OperationRequest(
             service=security_group_rule_create,
-            description="Add a rule",
+            description=Message("Add a rule"),
             target_type="security_group_rule",
             target_name="ingress IPv4 TCP 443 from 198.51.100.0/24",
             params={"security_group_id": group.id, "rule": rule},
@@ -248,7 +249,7 @@ def test_neutrons_refusals_to_delete_are_explained(
             actor=actor,
             request=OperationRequest(
                 service=security_group_delete,
-                description=f"Delete security group “{name}”",
+                description=Message("Delete security group “%(name)s”", {"name": name}),
                 target_type="security_group",
                 target_id=group_id,
                 target_name=name,
@@ -288,7 +289,7 @@ def test_a_retry_adopts_the_rule_its_first_attempt_made_but_a_first_attempt_does
         actor=KeystoneSession.load(signed_in.session),
         request=OperationRequest(
             service=security_group_rule_create,
-            description="Add a rule",
+            description=Message("Add a rule"),
             target_type="security_group_rule",
             target_name="egress IPv4 UDP 123 to anywhere",
             params={"security_group_id": group.id, "rule": rule},

@@ -2,10 +2,10 @@
 page or button."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.generic import ObjectActionView, OperationFormView
 from networks.forms import floating_ips as forms
-from networks.i18n import gettext_lazy as _
 from networks.selectors.floating_ips import port_forwarding_get
 from networks.views import floating_ips as views
 

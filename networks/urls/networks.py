@@ -1,10 +1,10 @@
 """Network pages, and each change of a network as its form's page or button."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.generic import OperationFormView
 from networks.forms import networks as forms
-from networks.i18n import gettext_lazy as _
 from networks.views import networks as views
 
 urlpatterns = [

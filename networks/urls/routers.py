@@ -1,10 +1,10 @@
 """Router pages, and each change of a router as its form's page or button."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.generic import OperationFormView
 from networks.forms import routers as forms
-from networks.i18n import gettext_lazy as _
 from networks.views import routers as views
 
 urlpatterns = [

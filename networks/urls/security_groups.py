@@ -1,10 +1,10 @@
 """Security group pages, and each change of a group or its rules as its form's page or button."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.generic import OperationFormView
 from networks.forms import security_groups as forms
-from networks.i18n import gettext_lazy as _
 from networks.views import security_groups as views
 
 urlpatterns = [

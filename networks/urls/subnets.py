@@ -1,9 +1,9 @@
 """Subnet pages, and each change of a subnet as its form's page or button."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from networks.forms import subnets as forms
-from networks.i18n import gettext_lazy as _
 from networks.views import subnets as views
 
 urlpatterns = [

@@ -5,6 +5,7 @@ is a form's page or button, declared in `networks/urls/floating_ips.py` with its
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.generic import (
     BulkActionView,
@@ -15,7 +16,6 @@ from dashboard.web.generic import (
 )
 from networks.filtersets.floating_ips import FloatingIPFilterSet
 from networks.forms.floating_ips import FloatingIPReleaseForm
-from networks.i18n import gettext_lazy as _
 from networks.models import FloatingIP
 from networks.selectors.floating_ips import (
     floating_ip_get,

@@ -4,6 +4,7 @@
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.sessions import request_session
 from dashboard.web.generic import (
@@ -16,7 +17,6 @@ from dashboard.web.generic import (
 from dashboard.web.permissions import allowed_by_policy, permitted_actions
 from networks.filtersets.networks import NetworkFilterSet
 from networks.forms.networks import NetworkDeleteForm
-from networks.i18n import gettext_lazy as _
 from networks.models import Network, Subnet
 from networks.selectors.networks import (
     network_get,

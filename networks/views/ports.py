@@ -4,6 +4,7 @@
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.generic import (
     BulkActionView,
@@ -14,7 +15,6 @@ from dashboard.web.generic import (
 )
 from networks.filtersets.ports import PortFilterSet
 from networks.forms.ports import PortDeleteForm
-from networks.i18n import gettext_lazy as _
 from networks.models import FloatingIP, Port, SecurityGroup, Subnet
 from networks.selectors.ports import device_owner_label, port_delete_refusal, port_get, port_list
 from networks.tables.ports import PortTable, attachment

@@ -4,6 +4,7 @@
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.generic import (
     BulkActionView,
@@ -14,7 +15,6 @@ from dashboard.web.generic import (
 )
 from networks.filtersets.routers import RouterFilterSet
 from networks.forms.routers import RouterDeleteForm
-from networks.i18n import gettext_lazy as _
 from networks.models import Router, Subnet
 from networks.selectors.routers import (
     router_floating_ips,

@@ -5,6 +5,7 @@ page or button, declared in `networks/urls/security_groups.py` with its form
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.generic import (
     BulkActionView,
@@ -21,7 +22,6 @@ from networks.forms.security_groups import (
     SecurityGroupRuleDeleteForm,
     security_group_delete_refusal,
 )
-from networks.i18n import gettext_lazy as _
 from networks.models import SecurityGroup, SecurityGroupRule
 from networks.selectors.security_groups import (
     security_group_get,

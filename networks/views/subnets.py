@@ -4,6 +4,7 @@
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.generic import (
     BulkActionView,
@@ -14,7 +15,6 @@ from dashboard.web.generic import (
 )
 from networks.filtersets.subnets import SubnetFilterSet
 from networks.forms.subnets import SubnetDeleteForm
-from networks.i18n import gettext_lazy as _
 from networks.models import Subnet
 from networks.selectors.subnets import subnet_get, subnet_list, subnet_pool_get
 from networks.tables.subnets import SubnetTable

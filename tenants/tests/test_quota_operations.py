@@ -12,6 +12,7 @@ from django.test import Client
 
 from dashboard.cloud.connection import user_connection
 from dashboard.cloud.errors import CloudError
+from dashboard.i18n import Message
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest
 from dashboard.operations.services import operation_start
@@ -222,7 +223,7 @@ def test_a_network_refusal_after_the_compute_step_says_what_was_applied(
         actor=keystone,
         request=OperationRequest(
             service=project_quotas_update,
-            description=f"Set the quotas of project “{target.name}”",
+            description=Message("Set the quotas of project “%(name)s”", {"name": target.name}),
             target_type="project",
             target_id=target.id,
             target_name=target.name,

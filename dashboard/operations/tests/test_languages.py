@@ -155,16 +155,12 @@ def test_drf_and_django_answer_in_the_requests_language(client: Client, signed_i
     assert nowhere.json() == {"detail": "此地址没有对应的接口：请查看 /api/schema/ 中的路径。"}
 
 
-@pytest.mark.xfail(
-    reason="OperationRequest.description takes Message | str until every app's forms give "
-    "Messages; after the merge it takes Message only (and refuses a str): delete this mark",
-    raises=pytest.fail.Exception,
-    strict=True,
-)
 def test_an_operation_request_refuses_a_plain_string_description() -> None:
     with pytest.raises(TypeError, match="Message"):
         OperationRequest(
-            service=operation_fail, description="Create network “x”", target_type="network"
+            service=operation_fail,
+            description="Create network “x”",  # type: ignore[arg-type]  # what is refused
+            target_type="network",
         )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -22,7 +23,6 @@ from networks.forms.floating_ips import (
     PortForwardingDeleteForm,
     PortForwardingForm,
 )
-from networks.i18n import gettext_lazy as _
 from networks.selectors.floating_ips import (
     floating_ip_get,
     floating_ip_list,
