@@ -107,7 +107,22 @@ INLINE_ELEMENTS = frozenset(
 READ_ATTRIBUTES = ("title", "placeholder", "aria-label", "alt", "hx-confirm")
 # Elements whose whole text is a label: one English word there is already a leftover.
 LABEL_ELEMENTS = frozenset(
-    {"th", "button", "label", "legend", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "a", "dt", "summary"}
+    {
+        "th",
+        "button",
+        "label",
+        "legend",
+        "caption",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "a",
+        "dt",
+        "summary",
+    }
 )
 
 
