@@ -25,7 +25,7 @@ def test_a_message_inside_another_keeps_its_form_through_json() -> None:
     with translation.override("en"):
         assert str(kept) == "Could not create network “Web”: 3 minutes. (Neutron 409)"
     with translation.override("zh-hans"):
-        assert str(kept) == "无法create network “Web”：3 分钟。 (Neutron 409)"
+        assert str(kept) == "无法创建网络“Web”：3 分钟。 (Neutron 409)"
 
 
 def test_a_plain_string_is_a_message_of_its_own() -> None:
