@@ -2,14 +2,16 @@
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
+from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from dashboard.web.permissions import action_url_name, allowed_by_policy, permitted_actions
@@ -39,8 +41,14 @@ STATUS_LABELS: dict[str, StrOrPromise] = {
 
 def status_label(status: str) -> str:
     """A status as people read it ("Active" for ACTIVE); one not listed as the cloud says it."""
-    label = STATUS_LABELS.get(status)
-    return str(label) if label is not None else status
+    return _status_labels(get_language()).get(status, status)
+
+
+@cache
+def _status_labels(language: str) -> dict[str, str]:
+    """STATUS_LABELS in `language` (lists show a status in every row: translated once)."""
+    with override(language):
+        return {status: str(label) for status, label in STATUS_LABELS.items()}
 
 
 class ProjectTable(tables.Table):
@@ -100,8 +108,23 @@ class RowAction:
     refusal: Callable[[Any], str] | None = None
 
 
+@dataclass(frozen=True)
+class _RowActionTexts:
+    """A table's row-action words in the request's language, translated once per page."""
+
+    labels: dict[str, str]
+    confirms: dict[str, str]
+    named: str
+    not_possible: str
+    csrf_token: str
+
+
 class ActionsColumn(tables.Column):
-    """The row's permitted actions; nothing at all for rows the session may not change."""
+    """The row's permitted actions; nothing at all for rows the session may not change.
+
+    A list renders this for every row: the words are translated once per page
+    (`_RowActionTexts`) and each button is formatted here, with no template per row.
+    """
 
     def __init__(self, actions: Sequence[RowAction], **kwargs: Any) -> None:
         kwargs.setdefault("empty_values", ())
@@ -111,26 +134,72 @@ class ActionsColumn(tables.Column):
         super().__init__(**kwargs)
         self.actions = actions
 
-    def render(self, record: Any, table: ProjectTable) -> str:
-        label = getattr(record, "name_or_id", record.pk)
-        may = table.permitted(record)
-        permitted = [
-            {
-                "label": action.label,
-                "url": reverse(
-                    action_url_name(type(record), action.action), kwargs={"pk": record.pk}
-                ),
-                "post": action.post,
-                "confirm": action.confirm.format(obj=isolated_text(label)),
-                "danger": action.danger,
+    def _texts(self, table: ProjectTable) -> _RowActionTexts:
+        texts: _RowActionTexts | None = getattr(table, "_row_action_texts", None)
+        if texts is None:
+            texts = _RowActionTexts(
+                labels={action.action: str(action.label) for action in self.actions},
+                confirms={action.action: str(action.confirm) for action in self.actions},
                 # Translators: a row button's name for screen readers: “Delete web”.
-                "aria_label": _("%(action)s %(name)s") % {"action": action.label, "name": label},
-                "refusal": action.refusal(record) if action.refusal else "",
-            }
-            for action in self.actions
-            if action.action in may
-        ]
-        return render_to_string("web/row_actions.html", {"actions": permitted}, table.request)
+                named=gettext("%(action)s %(name)s"),
+                not_possible=gettext("%(action)s: not possible now. %(refusal)s"),
+                csrf_token=get_token(table.request) if table.request is not None else "",
+            )
+            table._row_action_texts = texts
+        return texts
+
+    def render(self, record: Any, table: ProjectTable) -> SafeString:
+        name = getattr(record, "name_or_id", record.pk)
+        texts = self._texts(table)
+        may = table.permitted(record)
+        buttons = []
+        for action in self.actions:
+            if action.action not in may:
+                continue
+            label = texts.labels[action.action]
+            url = reverse(action_url_name(type(record), action.action), kwargs={"pk": record.pk})
+            aria_label = texts.named % {"action": label, "name": name}
+            refusal = action.refusal(record) if action.refusal else ""
+            if refusal:
+                buttons.append(
+                    format_html(
+                        '<span class="d-inline-block" tabindex="0" title="{}"><button '
+                        'class="btn btn-sm btn-outline-secondary" type="button" disabled '
+                        'aria-label="{}">{}</button></span>',
+                        refusal,
+                        texts.not_possible % {"action": aria_label, "refusal": refusal},
+                        label,
+                    )
+                )
+            elif action.post:
+                confirm = texts.confirms[action.action].format(obj=isolated_text(name))
+                buttons.append(
+                    format_html(
+                        '<form class="d-inline" method="post" action="{url}" hx-post="{url}" '
+                        'hx-target="#operations" hx-swap="afterbegin" hx-push-url="false"'
+                        "{confirm}>"
+                        '<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+                        '<button class="btn btn-sm {style}" type="submit" aria-label="{aria}">'
+                        "{label}</button></form>",
+                        url=url,
+                        confirm=format_html(' hx-confirm="{}"', confirm) if confirm else "",
+                        token=texts.csrf_token,
+                        style="btn-outline-danger" if action.danger else "btn-outline-secondary",
+                        aria=aria_label,
+                        label=label,
+                    )
+                )
+            else:
+                buttons.append(
+                    format_html(
+                        '<a class="btn btn-sm btn-outline-secondary" href="{}" hx-boost="false" '
+                        'aria-label="{}">{}</a>',
+                        url,
+                        aria_label,
+                        label,
+                    )
+                )
+        return format_html_join("\n", "{}", ((button,) for button in buttons))
 
 
 class SelectColumn(tables.CheckBoxColumn):
