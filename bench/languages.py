@@ -14,7 +14,6 @@ import argparse
 import importlib.util
 import statistics
 import time
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -72,21 +71,11 @@ def main() -> None:
 
     start_django("languages")
     from django.urls import reverse
-    from django.utils import timezone
-
-    from networks.models import Network
 
     client = signed_in_client("demo")
     project_id = client.session["keystone"]["project_id"]
-    external = Network.objects.create(
-        id=str(uuid.uuid4()),
-        name="public",
-        project_id="admin",
-        router_external=True,
-        status="ACTIVE",
-        synced_at=timezone.now(),
-    )
-    pages.fill_mirror(project_id, external.id, prefix=0)
+    external_id = pages.external_network()
+    pages.fill_mirror(project_id, external_id, prefix=0)
     bench_instances.fill_mirror(project_id, prefix=100)
     bench_instances.fill_catalog()
 

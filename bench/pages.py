@@ -108,19 +108,13 @@ def fill_mirror(project_id: str, external_id: str, prefix: int) -> None:
         model.objects.bulk_create(rows, batch_size=500)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=50)
-    args = parser.parse_args()
-
-    start_django("pages")
-    from django.urls import NoReverseMatch, reverse
+def external_network() -> str:
+    """The shared external network every project sees (through the RBAC entry Neutron makes
+    for an external network), in the mirror; its id."""
     from django.utils import timezone
 
     from networks.models import Network, RBACPolicy
 
-    client = signed_in_client("demo")
-    project_id = client.session["keystone"]["project_id"]
     external = Network.objects.create(
         id=str(uuid.uuid4()),
         name="public",
@@ -139,9 +133,23 @@ def main() -> None:
         target_project_id="*",
         synced_at=timezone.now(),
     )
+    return str(external.id)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+
+    start_django("pages")
+    from django.urls import NoReverseMatch, reverse
+
+    client = signed_in_client("demo")
+    project_id = client.session["keystone"]["project_id"]
+    external_id = external_network()
     started = time.perf_counter()
-    fill_mirror(project_id, external.id, prefix=0)
-    fill_mirror(uuid.uuid4().hex, external.id, prefix=100)
+    fill_mirror(project_id, external_id, prefix=0)
+    fill_mirror(uuid.uuid4().hex, external_id, prefix=100)
     print(f"mirror filled in {time.perf_counter() - started:.1f} s (two projects)")
 
     print_header("page", 24)
