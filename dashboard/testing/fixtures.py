@@ -16,10 +16,12 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from openstack.exceptions import ConflictException
 
 from dashboard.cloud import identity
 from dashboard.cloud.connection import service_connection, user_connection
 from dashboard.mirror.listener import NotificationListener
+from dashboard.testing.waiting import wait_until
 
 NAME_PREFIX = "test-"
 DEFAULT_DOMAIN = "Default"
@@ -97,8 +99,22 @@ def _accounts(cloud: Any) -> Iterator[Callable[..., KeystoneAccount]]:
         for project in created_projects:
             # Neutron made a default security group for each project that used networking.
             for group in cloud.network.security_groups(project_id=project.id):
-                cloud.network.delete_security_group(group, ignore_missing=True)
+                _delete_security_group(cloud, group)
             cloud.identity.delete_project(project, ignore_missing=True)
+
+
+def _delete_security_group(cloud: Any, group: Any) -> None:
+    """Delete `group`, waiting while a port of a server deleted a moment ago still uses it (Nova
+    has forgotten the server; Neutron deletes its port a little later)."""
+
+    def deleted() -> bool | None:
+        try:
+            cloud.network.delete_security_group(group, ignore_missing=True)
+        except ConflictException:
+            return None
+        return True
+
+    wait_until(deleted, timeout=30, interval=0.5, what=f"deleting security group {group.id}")
 
 
 @pytest.fixture
