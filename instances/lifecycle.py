@@ -169,12 +169,11 @@ def mirror_state(server: Server) -> ServerState:
 @dataclass(frozen=True)
 class Rule:
     """When Nova accepts an action, and how people read it (msgids, translated where shown): its
-    button, the description of its operation and what failed when it fails (both naming the
-    server as `%(name)s`)."""
+    button and the description of its operation, which also says what failed when it fails
+    (naming the server as `%(name)s`)."""
 
     label: str  # a button: "Start"
-    description: str  # "Start server “%(name)s”"
-    doing: str  # after "Could not": "start server “%(name)s”"
+    description: str  # "Start server “%(name)s”"; lowered after "Could not" when it fails
     vm_states: frozenset[str]
     locked_refused: bool = True
     task_states: frozenset[str] = frozenset()  # accepted besides "no task under way"
@@ -190,27 +189,23 @@ RULES: dict[str, Rule] = {
     "start": Rule(
         gettext_noop("Start"),
         gettext_noop("Start server “%(name)s”"),
-        gettext_noop("start server “%(name)s”"),
         _states(STOPPED),
     ),
     "stop": Rule(
         gettext_noop("Shut off"),
         gettext_noop("Shut off server “%(name)s”"),
-        gettext_noop("shut off server “%(name)s”"),
         _states(ACTIVE, RESCUED, ERROR),
         destructive=True,
     ),
     "reboot": Rule(
         gettext_noop("Reboot"),
         gettext_noop("Reboot server “%(name)s”"),
-        gettext_noop("reboot server “%(name)s”"),
         _states(ACTIVE),
         destructive=True,
     ),
     "reboot_hard": Rule(
         gettext_noop("Hard reboot"),
         gettext_noop("Hard-reboot server “%(name)s”"),
-        gettext_noop("hard-reboot server “%(name)s”"),
         _states(ACTIVE, STOPPED, PAUSED, SUSPENDED, ERROR),
         task_states=REBOOT_TASKS,
         destructive=True,
@@ -218,31 +213,26 @@ RULES: dict[str, Rule] = {
     "pause": Rule(
         gettext_noop("Pause"),
         gettext_noop("Pause server “%(name)s”"),
-        gettext_noop("pause server “%(name)s”"),
         _states(ACTIVE),
     ),
     "unpause": Rule(
         gettext_noop("Unpause"),
         gettext_noop("Unpause server “%(name)s”"),
-        gettext_noop("unpause server “%(name)s”"),
         _states(PAUSED),
     ),
     "suspend": Rule(
         gettext_noop("Suspend"),
         gettext_noop("Suspend server “%(name)s”"),
-        gettext_noop("suspend server “%(name)s”"),
         _states(ACTIVE),
     ),
     "resume": Rule(
         gettext_noop("Resume"),
         gettext_noop("Resume server “%(name)s”"),
-        gettext_noop("resume server “%(name)s”"),
         _states(SUSPENDED),
     ),
     "lock": Rule(
         gettext_noop("Lock"),
         gettext_noop("Lock server “%(name)s”"),
-        gettext_noop("lock server “%(name)s”"),
         ANY,
         locked_refused=False,
         any_task=True,
@@ -250,7 +240,6 @@ RULES: dict[str, Rule] = {
     "unlock": Rule(
         gettext_noop("Unlock"),
         gettext_noop("Unlock server “%(name)s”"),
-        gettext_noop("unlock server “%(name)s”"),
         ANY,
         locked_refused=False,
         any_task=True,
@@ -258,52 +247,44 @@ RULES: dict[str, Rule] = {
     "rescue": Rule(
         gettext_noop("Rescue"),
         gettext_noop("Rescue server “%(name)s”"),
-        gettext_noop("rescue server “%(name)s”"),
         _states(ACTIVE, STOPPED, ERROR),
         destructive=True,
     ),
     "unrescue": Rule(
         gettext_noop("Unrescue"),
         gettext_noop("Unrescue server “%(name)s”"),
-        gettext_noop("unrescue server “%(name)s”"),
         _states(RESCUED),
     ),
     "shelve": Rule(
         gettext_noop("Shelve"),
         gettext_noop("Shelve server “%(name)s”"),
-        gettext_noop("shelve server “%(name)s”"),
         _states(ACTIVE, STOPPED, PAUSED, SUSPENDED),
         destructive=True,
     ),
     "unshelve": Rule(
         gettext_noop("Unshelve"),
         gettext_noop("Unshelve server “%(name)s”"),
-        gettext_noop("unshelve server “%(name)s”"),
         _states(SHELVED, SHELVED_OFFLOADED),
     ),
     "resize": Rule(
         gettext_noop("Resize"),
         gettext_noop("Resize server “%(name)s”"),
-        gettext_noop("resize server “%(name)s”"),
         _states(ACTIVE, STOPPED),
     ),
     "resize_confirm": Rule(
         gettext_noop("Confirm resize"),
         gettext_noop("Confirm the resize of server “%(name)s”"),
-        gettext_noop("confirm the resize of server “%(name)s”"),
         _states(RESIZED),
     ),
     "resize_revert": Rule(
         gettext_noop("Revert resize"),
         gettext_noop("Revert the resize of server “%(name)s”"),
-        gettext_noop("revert the resize of server “%(name)s”"),
         _states(RESIZED),
         destructive=True,
     ),
     "rebuild": Rule(
         gettext_noop("Rebuild"),
         gettext_noop("Rebuild server “%(name)s”"),
-        gettext_noop("rebuild server “%(name)s”"),
         _states(ACTIVE, STOPPED, ERROR),
         destructive=True,
     ),
@@ -311,7 +292,6 @@ RULES: dict[str, Rule] = {
     "rename": Rule(
         gettext_noop("Rename"),
         gettext_noop("Rename server “%(name)s”"),
-        gettext_noop("rename server “%(name)s”"),
         ANY,
         locked_refused=False,
         any_task=True,
@@ -319,27 +299,23 @@ RULES: dict[str, Rule] = {
     "snapshot": Rule(
         gettext_noop("Create snapshot"),
         gettext_noop("Snapshot server “%(name)s”"),
-        gettext_noop("snapshot server “%(name)s”"),
         _states(ACTIVE, STOPPED, PAUSED, SUSPENDED),
         locked_refused=False,
     ),
     "security_groups": Rule(
         gettext_noop("Security groups"),
         gettext_noop("Change the security groups of server “%(name)s”"),
-        gettext_noop("change the security groups of server “%(name)s”"),
         ANY - {BUILDING, ERROR},
         locked_refused=False,
     ),
     "interface_attach": Rule(
         gettext_noop("Attach interface"),
         gettext_noop("Attach an interface to server “%(name)s”"),
-        gettext_noop("attach an interface to server “%(name)s”"),
         _states(ACTIVE, PAUSED, STOPPED),
     ),
     "interface_detach": Rule(
         gettext_noop("Detach interface"),
         gettext_noop("Detach an interface from server “%(name)s”"),
-        gettext_noop("detach an interface from server “%(name)s”"),
         _states(ACTIVE, PAUSED, STOPPED),
         destructive=True,
     ),
@@ -347,7 +323,6 @@ RULES: dict[str, Rule] = {
     "floating_ip_associate": Rule(
         gettext_noop("Associate floating IP"),
         gettext_noop("Associate a floating IP to server “%(name)s”"),
-        gettext_noop("associate a floating IP to server “%(name)s”"),
         ANY - {BUILDING},
         locked_refused=False,
         any_task=True,
@@ -355,7 +330,6 @@ RULES: dict[str, Rule] = {
     "floating_ip_disassociate": Rule(
         gettext_noop("Disassociate floating IP"),
         gettext_noop("Disassociate a floating IP from server “%(name)s”"),
-        gettext_noop("disassociate a floating IP from server “%(name)s”"),
         ANY - {BUILDING},
         locked_refused=False,
         any_task=True,
@@ -365,7 +339,6 @@ RULES: dict[str, Rule] = {
     "delete": Rule(
         gettext_noop("Delete"),
         gettext_noop("Delete server “%(name)s”"),
-        gettext_noop("delete server “%(name)s”"),
         ANY,
         any_task=True,
         destructive=True,

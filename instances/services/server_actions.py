@@ -58,7 +58,7 @@ def _state(server: Any) -> ServerState:
 
 
 def _doing(action: str, operation: Operation) -> Message:
-    return Message(RULES[action].doing, {"name": operation.target_label})
+    return Message(RULES[action].description, {"name": operation.target_label}).lowered()
 
 
 def _mirror(server_id: str, *, follow_up: bool = False) -> None:

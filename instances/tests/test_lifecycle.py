@@ -3,6 +3,7 @@ refused, and when asking again is a no-op. Pure functions: no database, no cloud
 
 import pytest
 
+from dashboard.i18n import Message
 from instances.lifecycle import RULES, ServerState, already_done, refusal
 
 
@@ -174,7 +175,13 @@ def test_already_done(action: str, server: ServerState, done: bool) -> None:
 
 
 def test_every_rule_has_a_label_a_description_and_what_failed() -> None:
+    # What failed is the description, lowered after "Could not": it names the server too.
     assert all(
-        rule.label and "%(name)s" in rule.description and "%(name)s" in rule.doing
+        rule.label
+        and "%(name)s" in rule.description
+        and str(Message(rule.description, {"name": "web"}).lowered()).startswith(
+            rule.description[0].lower()
+        )
+        and "web" in str(Message(rule.description, {"name": "web"}).lowered())
         for rule in RULES.values()
     )
