@@ -268,6 +268,30 @@ OPENSTACK_SERVICE_PROJECT_DOMAIN_NAME = env.str(
     "OPENSTACK_SERVICE_PROJECT_DOMAIN_NAME", default="Default"
 )
 OPENSTACK_DEFAULT_DOMAIN = env.str("OPENSTACK_DEFAULT_DOMAIN", default="Default")
+# The try-out cloud's own account (tenants' sign-up, trials and their clean-up): the only account
+# besides an admin's own token that writes to the cloud, and only inside operations on the record
+# (approvals without an admin present, invitations, set-password links, the expiry clean-up). It
+# needs the admin role on its project. Unset: those steps wait for an admin (the pages say so).
+TRIAL_ACCOUNT_USERNAME = env.str("TRIAL_ACCOUNT_USERNAME", default="")
+TRIAL_ACCOUNT_PASSWORD = env.str("TRIAL_ACCOUNT_PASSWORD", default="")
+TRIAL_ACCOUNT_PROJECT_NAME = env.str("TRIAL_ACCOUNT_PROJECT_NAME", default="admin")
+TRIAL_ACCOUNT_USER_DOMAIN_NAME = env.str("TRIAL_ACCOUNT_USER_DOMAIN_NAME", default="Default")
+TRIAL_ACCOUNT_PROJECT_DOMAIN_NAME = env.str("TRIAL_ACCOUNT_PROJECT_DOMAIN_NAME", default="Default")
+
+# Email: SMTP through Django's backend (`EMAIL_URL`, e.g. smtp+tls://user:pass@mail.example:587;
+# `bin/run` starts a local sink on 127.0.0.1:1025, tests a real SMTP server on loopback).
+# `SITE_URL` is how links in mails address the dashboard.
+_email = env.email_url("EMAIL_URL", default="smtp://127.0.0.1:1025")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "")
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="dashboard@localhost")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Whether Nova takes its compute quotas from Keystone's unified limits (nova.conf `[quota]
 # driver = nova.quota.UnifiedLimitsDriver`) instead of its own database. Nova's API does not say
 # which, so the operator tells the dashboard: the admin quota pages then edit Keystone's limits

@@ -17,6 +17,10 @@ from devcloud.paths import REPO_ROOT, Layout
 from devcloud.services import NOVA_WORKERS, Service, base_env
 
 COMPUTE_NODE_TIMEOUT = 120.0
+# The version of what `seed_identity` seeds, kept in the data directory once seeded: bump it when
+# the seed adds users or projects, so a cloud bootstrapped earlier is seeded again at its next up.
+SEED_VERSION = "2"
+SEED_STAMP = "seed-version"
 
 
 def _migration_chains(
@@ -174,6 +178,7 @@ def bootstrap(
         runtime.wait_answering(layout, progress, [keystone])
     with progress.step("register the catalog and the users"):
         run_seed(layout, venv, "identity")
+        (layout.data / SEED_STAMP).write_text(SEED_VERSION + "\n")
     with progress.step("start placement, glance, nova and neutron"):
         since = runtime.database_now(db)
         runtime.start(layout, others)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from devcloud import health, runtime, snapshot
-from devcloud.bootstrap import bootstrap
+from devcloud.bootstrap import SEED_STAMP, SEED_VERSION, bootstrap, run_seed
 from devcloud.config import make_data_dirs, write_service_configs, write_user_files
 from devcloud.console import DevcloudError, Progress
 from devcloud.credentials import load_or_create
@@ -144,12 +144,33 @@ def _finish(
 ) -> None:
     write_user_files(layout, credentials, notifications=notifications)
     progress.say(f"devcloud is up. Dashboard env file: {layout.dashboard_env}")
-    progress.say("keystone: http://127.0.0.1:5000/v3 (users admin, demo, other, dashboard)")
+    progress.say(
+        "keystone: http://127.0.0.1:5000/v3 (users admin, demo, other, dashboard, trials)"
+    )
+
+
+def _seed_current(layout: Layout) -> bool:
+    """Whether the cloud holds everything this version of `seed_identity` seeds. The stamp lives
+    in the data directory, so a restored snapshot brings back its own."""
+    stamp = layout.data / SEED_STAMP
+    return stamp.exists() and stamp.read_text().strip() == SEED_VERSION
+
+
+def _seed_again(layout: Layout, progress: Progress, venv: Path) -> None:
+    """Seed the identity of a cloud bootstrapped by an older version (idempotent)."""
+    with progress.step("register the users this version adds"):
+        run_seed(layout, venv, "identity")
+    (layout.data / SEED_STAMP).write_text(SEED_VERSION + "\n")
 
 
 def up(layout: Layout, progress: Progress, *, fresh: bool = False) -> None:
     """Bootstrap on first use, otherwise start warm; `fresh` restores the snapshot first."""
-    if not fresh and snapshot.exists(layout) and health.all_healthy(health.collect(layout)):
+    if (
+        not fresh
+        and snapshot.exists(layout)
+        and _seed_current(layout)
+        and health.all_healthy(health.collect(layout))
+    ):
         restarted = _apply_config(layout, progress)
         state = (
             f"up; restarted {', '.join(restarted)} with their new config or driver"
@@ -171,6 +192,8 @@ def up(layout: Layout, progress: Progress, *, fresh: bool = False) -> None:
             # change too, as on a healthy cloud.
             _stop_changed(layout, progress, prepared.changed)
         _warm_start(layout, progress, prepared.db, services)
+        if not _seed_current(layout):
+            _seed_again(layout, progress, prepared.venv)
     _finish(layout, progress, prepared.credentials, notifications=prepared.notifications)
 
 

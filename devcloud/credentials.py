@@ -5,7 +5,7 @@ import secrets
 import string
 from pathlib import Path
 
-NAMES = ("admin", "service", "dashboard", "demo", "other", "database")
+NAMES = ("admin", "service", "dashboard", "trials", "demo", "other", "database")
 # Letters and digits only: the passwords go into URLs, command lines, YAML and env files.
 _ALPHABET = string.ascii_letters + string.digits
 

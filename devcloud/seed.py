@@ -98,7 +98,7 @@ def ensure_endpoints(conn: Connection, service_type: str, name: str, url: str) -
 
 
 def seed_identity(conn: Connection, credentials: dict[str, str]) -> None:
-    """Service project and users, catalog, dashboard account, demo and other."""
+    """Service project and users, catalog, the dashboard's and the try-out accounts, demo, other."""
     admin = conn.identity.find_user("admin", domain_id="default", ignore_missing=False)
     if not admin.options.get("ignore_lockout_failure_attempts"):
         conn.identity.update_user(admin, options=NO_LOCKOUT)
@@ -108,6 +108,9 @@ def seed_identity(conn: Connection, credentials: dict[str, str]) -> None:
     for service_type, (name, url) in CATALOG.items():
         ensure_endpoints(conn, service_type, name, url)
     ensure_user(conn, "dashboard", credentials["dashboard"], service, ("admin",), NO_LOCKOUT)
+    # The try-out cloud's own account (TRIAL_ACCOUNT_*): sign-up, trials and their clean-up.
+    admin_project = conn.identity.find_project("admin", domain_id="default", ignore_missing=False)
+    ensure_user(conn, "trials", credentials["trials"], admin_project, ("admin",), NO_LOCKOUT)
     for name in ("demo", "other"):
         project = ensure_project(conn, name, f"devcloud project {name}")
         ensure_user(conn, name, credentials[name], project, ("member",))

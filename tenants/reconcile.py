@@ -38,6 +38,7 @@ def project_fields_from_cloud(project: Any) -> dict[str, Any]:
         "parent_id": project.parent_id or "",
         "enabled": bool(project.is_enabled),
         "description": project.description or "",
+        "tags": sorted(project.tags or []),
     }
 
 

@@ -207,3 +207,28 @@ def identity_proxy(conn: Connection) -> IdentityProxy:
     proxy = conn.identity
     assert isinstance(proxy, IdentityProxy), "connections authenticate with Keystone v3"
     return proxy
+
+
+def trial_account_configured() -> bool:
+    """Whether the try-out cloud's own account is configured (settings.TRIAL_ACCOUNT_*)."""
+    return bool(settings.TRIAL_ACCOUNT_USERNAME and settings.TRIAL_ACCOUNT_PASSWORD)
+
+
+def trial_account_token() -> Token:
+    """A project-scoped token of the try-out cloud's own account (settings.TRIAL_ACCOUNT_*).
+
+    Only ever handed to `operation_start` as the actor of an operation, so every use of the
+    account is an operation on the record; raises CloudError when Keystone refuses it.
+    """
+    auth = v3.Password(
+        auth_url=settings.OPENSTACK_AUTH_URL,
+        username=settings.TRIAL_ACCOUNT_USERNAME,
+        password=settings.TRIAL_ACCOUNT_PASSWORD,
+        user_domain_name=settings.TRIAL_ACCOUNT_USER_DOMAIN_NAME,
+        project_name=settings.TRIAL_ACCOUNT_PROJECT_NAME,
+        project_domain_name=settings.TRIAL_ACCOUNT_PROJECT_DOMAIN_NAME,
+    )
+    with translated(doing=gettext_noop("sign in as the try-out cloud's account"), service=KEYSTONE):
+        access = auth.get_access(keystone_session())
+    assert isinstance(access, AccessInfoV3)
+    return _token(access)

@@ -43,6 +43,9 @@ class Operation(models.Model):
     target_id = models.CharField(max_length=320, blank=True)
     target_name = models.CharField(max_length=255, blank=True)
     project_id = models.CharField(max_length=64, db_index=True)
+    # The project the actor's token is scoped to, when it is not `project_id`: an admin's (or the
+    # try-out cloud's account's) change recorded in the project it acts on. Blank: `project_id`.
+    acting_project_id = models.CharField(max_length=64, blank=True)
     user_id = models.CharField(max_length=64)
     user_name = models.CharField(max_length=255)
     params = models.JSONField(default=dict, blank=True)
@@ -99,6 +102,11 @@ class Operation(models.Model):
         return {
             key: NOT_SHOWN if key in PRIVATE_PARAMS else value for key, value in self.params.items()
         }
+
+    @property
+    def scope_project_id(self) -> str:
+        """The project the worker's connection is scoped to."""
+        return self.acting_project_id or self.project_id
 
     @property
     def is_finished(self) -> bool:

@@ -53,8 +53,14 @@ class Actor(Protocol):
     expires_at: datetime
 
 
-def operation_start(*, actor: Actor, request: OperationRequest) -> Operation:
+def operation_start(
+    *, actor: Actor, request: OperationRequest, project_id: str | None = None
+) -> Operation:
     """Record the operation and send its task once the transaction commits.
+
+    It is recorded in the actor's project, or in `project_id` when an admin's (or the try-out
+    cloud's account's) token acts on another project: that project's Activity shows it, and the
+    worker's connection stays scoped to the actor's project.
 
     Raises OperationRefused while another operation on the same target is unfinished, or when
     its params are larger than settings.OPERATION_MAX_PARAMS_BYTES as JSON; UnknownAction or
@@ -87,7 +93,10 @@ def operation_start(*, actor: Actor, request: OperationRequest) -> Operation:
                 target_type=target_type,
                 target_id=target_id,
                 target_name=target_name,
-                project_id=actor.project_id,
+                project_id=project_id or actor.project_id,
+                acting_project_id=(
+                    actor.project_id if project_id and project_id != actor.project_id else ""
+                ),
                 user_id=actor.user_id,
                 user_name=actor.user_name,
                 params=params,

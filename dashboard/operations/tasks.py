@@ -106,7 +106,7 @@ def run_operation_task(self: Task[Any, Any], operation_id: str) -> None:
             return
         run_action(
             operation=operation,
-            conn=user_connection(token=token, project_id=operation.project_id),
+            conn=user_connection(token=token, project_id=operation.scope_project_id),
         )
     except CloudTransientError as exc:
         max_retries = settings.OPERATION_MAX_RETRIES
