@@ -120,7 +120,9 @@ def write_service_configs(
 def write_user_files(layout: Layout, credentials: dict[str, str], *, notifications: bool) -> None:
     """Write dashboard.env and clouds.yaml (both hold passwords: mode 600). The env file names
     the notifications vhost only if `notifications` (the cloud sends them)."""
-    passwords = {name: credentials[name] for name in ("admin", "dashboard", "trials", "demo", "other")}
+    passwords = {
+        name: credentials[name] for name in ("admin", "dashboard", "trials", "demo", "other")
+    }
     url = notifications_url() if notifications else ""
     for template, target in (
         ("dashboard.env", layout.dashboard_env),
