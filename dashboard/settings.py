@@ -278,6 +278,23 @@ TRIAL_ACCOUNT_PROJECT_NAME = env.str("TRIAL_ACCOUNT_PROJECT_NAME", default="admi
 TRIAL_ACCOUNT_USER_DOMAIN_NAME = env.str("TRIAL_ACCOUNT_USER_DOMAIN_NAME", default="Default")
 TRIAL_ACCOUNT_PROJECT_DOMAIN_NAME = env.str("TRIAL_ACCOUNT_PROJECT_DOMAIN_NAME", default="Default")
 
+# The try-out cloud's trials. A trial project lives TRIAL_PROJECT_LIFETIME_DAYS (0: no end) and
+# starts with TRIAL_QUOTAS ("<service>:<resource>=<limit>", as `tenants.Quota` names them; the
+# default is trystack's: 3 instances, 6 vCPUs, 12 GB RAM, 4 floating IPs).
+TRIAL_PROJECT_LIFETIME_DAYS = env.int("TRIAL_PROJECT_LIFETIME_DAYS", default=0)
+TRIAL_QUOTAS: dict[str, int] = {
+    key: int(value)
+    for key, value in env.dict(
+        "TRIAL_QUOTAS",
+        default={
+            "compute:instances": "3",
+            "compute:cores": "6",
+            "compute:ram": "12288",
+            "network:floatingip": "4",
+        },
+    ).items()
+}
+
 # Email: SMTP through Django's backend (`EMAIL_URL`, e.g. smtp+tls://user:pass@mail.example:587;
 # `bin/run` starts a local sink on 127.0.0.1:1025, tests a real SMTP server on loopback).
 # `SITE_URL` is how links in mails address the dashboard.

@@ -144,9 +144,7 @@ def _finish(
 ) -> None:
     write_user_files(layout, credentials, notifications=notifications)
     progress.say(f"devcloud is up. Dashboard env file: {layout.dashboard_env}")
-    progress.say(
-        "keystone: http://127.0.0.1:5000/v3 (users admin, demo, other, dashboard, trials)"
-    )
+    progress.say("keystone: http://127.0.0.1:5000/v3 (users admin, demo, other, dashboard, trials)")
 
 
 def _seed_current(layout: Layout) -> bool:

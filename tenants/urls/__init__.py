@@ -1,6 +1,6 @@
 """Every tenants route, listed per area in `tenants.urls.<area>`."""
 
-from tenants.urls import projects, quotas, sign_in, user_settings
+from tenants.urls import links, projects, quotas, sign_in, user_settings
 
 app_name = "tenants"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *sign_in.urlpatterns,
     *quotas.urlpatterns,
     *user_settings.urlpatterns,
+    *links.urlpatterns,
 ]
