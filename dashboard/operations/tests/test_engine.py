@@ -249,6 +249,24 @@ def test_whole_path_through_a_real_worker(celery_worker: Any) -> None:
     assert [call["size"] for call in calls_made] == [1]
 
 
+def test_an_operation_on_another_project_is_recorded_there_and_runs_scoped_to_the_actors(
+    celery_worker: Any,
+) -> None:
+    """An admin's (or the try-out account's) change to a tenant's project shows in that
+    project's Activity, while the token stays scoped to the project it was issued for."""
+    operation = operation_start(
+        actor=FakeActor(),
+        request=registry.OperationRequest(
+            service=record, description=Message("Do the thing"), target_type="project"
+        ),
+        project_id="p-tenant",
+    )
+
+    assert (operation.project_id, operation.acting_project_id) == ("p-tenant", "p-1")
+    assert operation_finished(operation.pk, timeout=20).status == Status.SUCCEEDED
+    assert calls_made[0]["conn"]["project_id"] == "p-1"
+
+
 def test_transient_faults_are_retried_by_the_worker(celery_worker: Any) -> None:
     operation = start(fail_transiently_once)
 
