@@ -195,7 +195,9 @@ _CLOUD_SAYS = gettext_noop(" The cloud says: %(detail)s")
 _THE_CLOUD = gettext_noop("the cloud")
 
 
-def could_not(doing: Doing, why: Message | str, *, detail: str = "", suffix: str = "") -> Message:
+def could_not(
+    doing: Doing, why: Message | str, *, detail: str = "", suffix: Message | str = ""
+) -> Message:
     """The one shape of a failure: what failed, why and what to do (`why`), then the cloud's
     own words (`detail`) and who answered with the request id (`suffix`), both verbatim."""
     cloud_says = Message(_CLOUD_SAYS, {"detail": detail}) if detail else ""
@@ -214,11 +216,16 @@ def _service(service: str | None) -> Message | str:
     return service or Message(_THE_CLOUD)
 
 
-def _suffix(service: str | None, status_code: int | None, request_id: str | None) -> str:
+# Translators: follows a sentence; %(answer)s is who answered what and the request id, as they
+# are (“Neutron 409, req-…”).
+_ANSWERED = gettext_noop(" (%(answer)s)")
+
+
+def _suffix(service: str | None, status_code: int | None, request_id: str | None) -> Message | str:
     """ " (Neutron 409, req-...)": who answered what, and the request id to quote to operators."""
     label = " ".join(part for part in (service, str(status_code) if status_code else "") if part)
     parts = [part for part in (label, request_id) if part]
-    return f" ({', '.join(parts)})" if parts else ""
+    return Message(_ANSWERED, {"answer": ", ".join(parts)}) if parts else ""
 
 
 def _http_details(exc: Exception) -> tuple[int | None, str | None, str | None, str]:

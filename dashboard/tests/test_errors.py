@@ -104,7 +104,7 @@ def test_a_cloud_error_reads_in_each_language_and_pickles_in_english() -> None:
 
     assert chinese == (
         "无法为您登录：它仍有接口。请先在路由器页面移除这些接口，然后再删除它。"
-        "云端返回：Router r1 still has ports. (Neutron 409, req-1234)"
+        "云端返回：Router r1 still has ports.（Neutron 409, req-1234）"
     )
     assert (
         str(copy)

@@ -132,7 +132,7 @@ def test_an_invalid_public_key_is_refused_saying_what_to_paste(
     assert escape(
         "无法导入密钥对“broken”：名称或公钥无效。名称请使用字母、数字、空格、'-'、'_' 和 '.'，"
         "并粘贴 OpenSSH 公钥（.pub 文件）的完整一行。"
-        f"云端返回：{nova_says} (Nova 400, req-"
+        f"云端返回：{nova_says}（Nova 400, req-"
     ) in activity(signed_in, "zh-hans")
 
 

@@ -279,6 +279,6 @@ def test_a_gateway_floating_ips_need_is_kept_and_they_are_named(
     assert (
         f"无法清除路由器“needed”的外部网关（浮动 IP {address} 正在使用它）："
         "有浮动 IP 通过此网关到达其端口。请先在“浮动 IP”页面解除关联它们，然后再修改网关。"
-        f"云端返回：{escape(neutron_says)} (Neutron 409, req-"
+        f"云端返回：{escape(neutron_says)}（Neutron 409, req-"
     ) in activity(signed_in, "zh-hans")
     assert cloud.network.get_router(router.id).external_gateway_info["network_id"] == public.id

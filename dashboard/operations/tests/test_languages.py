@@ -79,7 +79,7 @@ def test_activity_shows_an_operation_in_the_readers_language(
     assert "创建网络“<bdi>蓝-net</bdi>”" in page
     assert ">失败</span>" in page
     assert "无法创建网络“<bdi>蓝-net</bdi>”：它已不存在，或对此项目不可见。请刷新页面。" in page
-    assert f"云端返回：{neutron_says} (Neutron 404, {operation.request_id})" in page
+    assert f"云端返回：{neutron_says}（Neutron 404, {operation.request_id}）" in page
     assert "Could not" not in page
     assert "Activity" not in page
 
