@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 
 from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudError, CloudTransientError, translated
@@ -102,16 +103,20 @@ def _kind(request: Request) -> str:
     return "quota" if isinstance(request, QuotaRequest) else "extension"
 
 
-def quota_values_shown(request: QuotaRequest) -> list[tuple[str, int | None, int]]:
-    """(label, current limit, wanted) of each value the request asks for, in the active
-    language."""
-    shown = []
+def quota_values_shown(request: QuotaRequest) -> list[tuple[StrOrPromise, int | None, int]]:
+    """(label, current limit, wanted) of each value the request asks for; the label is
+    translated where it is shown."""
+    shown: list[tuple[StrOrPromise, int | None, int]] = []
     for key, wanted in request.values.items():
         resource = BY_KEY.get(key.replace(":", "_", 1))
-        label = str(resource.label) if resource else key
+        label = resource.label if resource else key
         current = request.current.get(key, {}).get("limit")
         shown.append((label, current, int(wanted)))
     return shown
+
+
+def _values(request: Request) -> list[tuple[StrOrPromise, int | None, int]]:
+    return quota_values_shown(request) if isinstance(request, QuotaRequest) else []
 
 
 def _mail_admins_of_arrival(request: Request) -> bool:
@@ -125,7 +130,7 @@ def _mail_admins_of_arrival(request: Request) -> bool:
             to=address,
             language=settings.LANGUAGE_CODE,
             template="mail/request_arrived",
-            context={"request": request, "kind": kind, "url": url},
+            context={"request": request, "kind": kind, "url": url, "values": _values(request)},
         )
     return sent
 
@@ -143,6 +148,7 @@ def _mail_tenant_of_decision(request: Request) -> bool:
             "request": request,
             "kind": _kind(request),
             "url": absolute_url(reverse("tenants:requests")),
+            "values": _values(request),
         },
     )
 
