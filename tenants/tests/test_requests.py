@@ -304,3 +304,26 @@ def test_a_create_forms_quota_refusal_links_to_the_prefilled_request(
     row = form.split('id="wanted-network_network"')[1].split("</tr>")[0]
     assert 'class="table-warning"' in form.split('id="wanted-network_network"')[1][:40]
     assert 'name="network_network" value="1"' in row
+
+
+@pytest.mark.django_db
+def test_the_tenant_is_answered_in_the_language_they_asked_in(
+    mailbox: Mailbox, signed_in: Client, admin_client: Client, target: Any
+) -> None:
+    signed_in.post(
+        "/requests/quota/",
+        {"compute_cores": cores_limit(target.id) + 1, "reason": "测试", "email": TENANT_EMAIL},
+        headers={"Accept-Language": "zh-hans"},
+    )
+    request = QuotaRequest.objects.get(project_id=target.id)
+    assert request.language == "zh-hans"
+
+    admin_client.post(
+        f"/admin/requests/quota/{request.pk}/", {"decision": "reject", "reason": "配额不足"}
+    )
+
+    mail = mailbox.wait_for(TENANT_EMAIL)
+    assert str(mail["Subject"]) == "你的配额申请被拒绝"
+    body = Mailbox.body(mail)
+    assert "管理员拒绝了你为项目" in body
+    assert "配额不足" in body
