@@ -361,8 +361,9 @@ KEYSTONE_VALIDATE_READ_TIMEOUT = 5.0
 OPENSTACK_POLICY_DIR = Path(
     env.str("OPENSTACK_POLICY_DIR", default="") or BASE_DIR / "dashboard" / "policies"
 )
-# The module whose `quota_line` and `require_quota` every create form's quota checks use
-# (`dashboard.web.forms.QuotaChecks`): the app that mirrors quotas provides it.
+# The module whose `quota_line` and `require_quota` every create form's quota checks use, and
+# whose `quota_request_url` a quota refusal links to (`dashboard.web.forms.QuotaChecks`): the app
+# that mirrors quotas provides it.
 QUOTA_CHECKS = "tenants.quotas"
 
 # Neutron's per-resource limits (neutron.conf `[DEFAULT]`), which its API does not tell: forms
