@@ -4,6 +4,7 @@ recorded in the tenant's project), a rejection is mailed with its reason, small 
 through automatically once per period with the try-out account, an extension moves Keystone's
 tag and the trial's end; and every refusal."""
 
+import socket
 import uuid
 from collections.abc import Callable
 from datetime import UTC, timedelta
@@ -327,3 +328,57 @@ def test_the_tenant_is_answered_in_the_language_they_asked_in(
     body = Mailbox.body(mail)
     assert "管理员拒绝了你为项目" in body
     assert "配额不足" in body
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_fails_is_reported_not_a_500(
+    settings: Any, admins_mailed: None, signed_in: Client, target: Any
+) -> None:
+    """Nothing listens on the mail server's port: the request is kept and the tenant told."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+
+    asked = signed_in.post(
+        "/requests/quota/",
+        {"compute_cores": cores_limit(target.id) + 1, "reason": "x", "email": TENANT_EMAIL},
+        follow=True,
+    )
+
+    assert asked.status_code == 200
+    assert "The administrators could not be emailed" in asked.content.decode()
+    assert QuotaRequest.objects.filter(project_id=target.id).exists()
+
+
+def test_a_failed_approval_marks_the_request_failed_with_the_operations_reason(
+    celery_worker: Any, admin_client: Client, signed_in: Client
+) -> None:
+    """A trial whose Keystone project is gone: Keystone really answers 404 to the tag move."""
+    missing = uuid.uuid4().hex
+    Trial.objects.create(
+        project_id=missing, project_name="gone", ends_at=timezone.now() + timedelta(days=1)
+    )
+    request = ExtensionRequest.objects.create(
+        project_id=missing,
+        project_name="gone",
+        requested_by_user_id="u",
+        requested_by_name="someone",
+        reason="more",
+        days=3,
+    )
+
+    admin_client.post(f"/admin/requests/extension/{request.pk}/", {"decision": "approve"})
+
+    request.refresh_from_db()
+    assert request.operation_id is not None
+    operation = operation_finished(request.operation_id)
+    assert operation.status == Operation.Status.FAILED
+    assert operation.project_id == missing
+    request.refresh_from_db()
+    assert request.status == ExtensionRequest.Status.FAILED
+    page = admin_client.get(f"/admin/requests/extension/{request.pk}/").content.decode()
+    assert 'data-status="failed"' in page
+    assert "it no longer exists or is not visible to this project" in page
