@@ -32,6 +32,7 @@ from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest, operation_service
 from dashboard.operations.services import Actor, OperationRefused, operation_start
 from dashboard.web.forms import form_errors_text
+from tenants.forms.quotas import ProjectQuotasForm
 from tenants.models import ExpiryWarning, ExtensionRequest, QuotaRequest, Request, Trial
 from tenants.reconcile import KEYSTONE, reconcile_projects
 from tenants.resources import BY_KEY
@@ -275,8 +276,6 @@ def quota_request_approve(
     service), recorded in the tenant's project, as `actor`; the request is then approving.
     Raises OperationRefused when it no longer waits, the project is not mirrored, or the form or
     `operation_start` refuses."""
-    from tenants.forms.quotas import ProjectQuotasForm
-
     project = project_get(project_id=request.project_id)
     if project is None:
         raise OperationRefused(
