@@ -295,6 +295,30 @@ TRIAL_QUOTAS: dict[str, int] = {
     ).items()
 }
 
+# Tenants' requests: more quota, a longer trial (the admin queue at /admin/requests/). ADMIN_EMAILS
+# are told when a request arrives (empty: nobody is mailed; the queue still shows it). A quota
+# request may ask for at most QUOTA_REQUEST_MAX_VALUE of any resource, an extension for at most
+# EXTENSION_REQUEST_MAX_DAYS more days. Automatic approval is off unless
+# QUOTA_REQUEST_AUTO_APPROVE_DAYS is set: then a quota request whose every value is within the
+# next of QUOTA_REQUEST_SIZE_{SMALL,MEDIUM,LARGE} above the project's current size ("one step";
+# "<service>:<resource>=<limit>" as TRIAL_QUOTAS; small is the trial quotas unless set, medium and
+# large none) is approved with the try-out account (TRIAL_ACCOUNT_*), at most once in that many
+# days per project; any other waits for an administrator.
+ADMIN_EMAILS: list[str] = env.list("ADMIN_EMAILS", default=[])
+QUOTA_REQUEST_MAX_VALUE = env.int("QUOTA_REQUEST_MAX_VALUE", default=10_000_000)
+EXTENSION_REQUEST_MAX_DAYS = env.int("EXTENSION_REQUEST_MAX_DAYS", default=30)
+QUOTA_REQUEST_AUTO_APPROVE_DAYS = env.int("QUOTA_REQUEST_AUTO_APPROVE_DAYS", default=0)
+QUOTA_REQUEST_SIZES: dict[str, dict[str, int]] = {
+    size: {
+        key: int(value)
+        for key, value in env.dict(
+            f"QUOTA_REQUEST_SIZE_{size.upper()}",
+            default={k: str(v) for k, v in TRIAL_QUOTAS.items()} if size == "small" else {},
+        ).items()
+    }
+    for size in ("small", "medium", "large")
+}
+
 # Email: SMTP through Django's backend (`EMAIL_URL`, e.g. smtp+tls://user:pass@mail.example:587;
 # `bin/run` starts a local sink on 127.0.0.1:1025, tests a real SMTP server on loopback).
 # `SITE_URL` is how links in mails address the dashboard.
@@ -337,8 +361,9 @@ KEYSTONE_VALIDATE_READ_TIMEOUT = 5.0
 OPENSTACK_POLICY_DIR = Path(
     env.str("OPENSTACK_POLICY_DIR", default="") or BASE_DIR / "dashboard" / "policies"
 )
-# The module whose `quota_line` and `require_quota` every create form's quota checks use
-# (`dashboard.web.forms.QuotaChecks`): the app that mirrors quotas provides it.
+# The module whose `quota_line` and `require_quota` every create form's quota checks use, and
+# whose `quota_request_url` a quota refusal links to (`dashboard.web.forms.QuotaChecks`): the app
+# that mirrors quotas provides it.
 QUOTA_CHECKS = "tenants.quotas"
 
 # Neutron's per-resource limits (neutron.conf `[DEFAULT]`), which its API does not tell: forms

@@ -349,6 +349,15 @@ class ExtensionRequest(Request):
 
     days = models.PositiveIntegerField(_("days"))
 
+    class Meta(Request.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project_id"],
+                condition=models.Q(status__in=["pending", "approving"]),
+                name="one_open_extension_request_per_project",
+            )
+        ]
+
     def __str__(self) -> str:
         return f"{self.days} more days for {self.project_name}"
 
@@ -360,6 +369,15 @@ class QuotaRequest(Request):
 
     values = models.JSONField()
     current = models.JSONField(default=dict)
+
+    class Meta(Request.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project_id"],
+                condition=models.Q(status__in=["pending", "approving"]),
+                name="one_open_quota_request_per_project",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"more quota for {self.project_name}"

@@ -14,7 +14,10 @@ an administrator for a larger quota. See the Overview." It reads the quota mirro
 passes here may still be refused by Nova or Neutron when the mirror is behind.
 """
 
+from urllib.parse import urlencode
+
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tenants.resources import BY_KEY
@@ -66,3 +69,9 @@ def quota_line(*, project_id: str, service: str, resource: str) -> str:
         "limit": headroom.limit,
         "left": headroom.left,
     }
+
+
+def quota_request_url(*, service: str, resource: str) -> str:
+    """The page that asks for more of a quota, that quota's field prefilled (a create form's
+    refusal links to it)."""
+    return f"{reverse('tenants:quota_request')}?{urlencode({'resource': f'{service}_{resource}'})}"

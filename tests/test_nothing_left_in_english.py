@@ -35,6 +35,7 @@ from instances.reconcile import (
 )
 from instances.tests.keys import delete_user_keypairs, new_public_key
 from networks.reconcile import reconcile_all, reconcile_networks, reconcile_subnets
+from tenants.models import ExtensionRequest, QuotaRequest
 from tenants.reconcile import reconcile_projects, reconcile_quota_defaults, reconcile_quotas
 from tests.english import english_in, json_texts, visible_texts
 
@@ -256,6 +257,22 @@ def _make_world(
     failed = _run(_newest_operation())
     assert failed.status == Operation.Status.FAILED, failed.error_message
     world.ids["failed_operation"] = str(failed.pk)
+    # A tenant's requests, one of each kind, for the tenant's pages and the admin queue.
+    asked = {
+        "project_id": project,
+        "project_name": account.project.name,
+        "requested_by_user_id": account.user_id,
+        "requested_by_name": account.username,
+        "reason": "需要更多资源做测试",
+    }
+    world.ids["quota_request"] = str(
+        QuotaRequest.objects.create(
+            **asked,
+            values={"compute:cores": 99},
+            current={"compute:cores": {"limit": 20, "in_use": 1}},
+        ).pk
+    )
+    world.ids["extension_request"] = str(ExtensionRequest.objects.create(**asked, days=10).pk)
     assert world.ids.keys() == WORLD_KINDS
 
     world.allowed |= {
@@ -370,6 +387,11 @@ FORM_ACTIONS = (
     "admin_quota_edit",
     "admin_quota_defaults",
     "settings",
+    # Tenants' requests, and an administrator's decision on one (issue 16).
+    "quota_request",
+    "extension_request",
+    "admin_request_quota",
+    "admin_request_extension",
 )
 # Invalid data with an error of the form's own (not only "required"), where one is easy to make.
 INVALID = {
@@ -383,6 +405,11 @@ INVALID = {
     },
     "instances:keypair_import": {"name": "k", "public_key": "not a key"},
     "instances:server_launch": {"name": "x", "count": "0"},
+    # A limit not above the current one, an email that is none (issue 16).
+    "tenants:quota_request": {"compute_cores": "0", "email": "nobody"},
+    # Rejecting without saying why.
+    "tenants:admin_request_quota": {"decision": "reject"},
+    "tenants:admin_request_extension": {"decision": "reject"},
     # The user's own settings (issue 15): values none of its fields takes.
     "tenants:settings": {
         "language": "xx",
@@ -401,6 +428,8 @@ ARGUMENT_KINDS = {
     "networks:port_forwarding_create": "floating_ip_forwarded",
     "networks:security_group_rule_add": "security_group",
     "networks:floating_ip_delete": "floating_ip_forwarded",
+    "tenants:admin_request_quota": "quota_request",
+    "tenants:admin_request_extension": "extension_request",
 }
 # Kinds the world has none of: only their 404 is read.
 ABSENT_KINDS = {"subnet_pool"}
@@ -420,6 +449,8 @@ WORLD_KINDS = {
     "server",
     "operation",
     "failed_operation",
+    "quota_request",
+    "extension_request",
 }
 
 

@@ -232,3 +232,16 @@ def trial_account_token() -> Token:
         access = auth.get_access(keystone_session())
     assert isinstance(access, AccessInfoV3)
     return _token(access)
+
+
+def user_email(*, user_id: str) -> str:
+    """The user's email as Keystone keeps it (the user's `email` attribute; asked with the
+    service account); "" when it has none or Keystone cannot tell now."""
+    try:
+        with translated(doing=gettext_noop("look up your account"), service=KEYSTONE):
+            response = _service_get(f"users/{user_id}")
+    except CloudError:
+        return ""
+    if response.status_code >= 400:
+        return ""
+    return str(response.json().get("user", {}).get("email") or "")

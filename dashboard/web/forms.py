@@ -199,6 +199,8 @@ class QuotaChecks(Protocol):
         self, *, project_id: str, service: str, resource: str, adding: int = 1
     ) -> None: ...
 
+    def quota_request_url(self, *, service: str, resource: str) -> str: ...
+
 
 @cache
 def quota_checks() -> QuotaChecks:
@@ -285,6 +287,8 @@ class ProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.project_id = project_id
         self.obj = obj
+        # A quota refusal's message -> the page that asks for more of that quota.
+        self.quota_refusal_links: dict[str, str] = {}
         self.keystone = keystone
         self.refused_fields = [
             name
@@ -348,6 +352,9 @@ class ProjectForm(forms.Form):
                     )
                 except forms.ValidationError as refusal:
                     self.add_error(None, refusal)
+                    # Where the refusal offers to ask for more of that quota.
+                    url = checks.quota_request_url(service=service, resource=resource)
+                    self.quota_refusal_links.update(dict.fromkeys(refusal.messages, url))
         for name in self.refused_fields:
             if name in self.data:
                 service, rule = self.policy_fields[name]

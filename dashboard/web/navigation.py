@@ -42,10 +42,19 @@ NAVIGATION = (
         ),
     ),
     NavSection(_("Activity"), (NavItem(_("Activity"), "operations:activity"),)),
-    NavSection(_("Project"), (NavItem(_("API Access"), "tenants:api_access"),)),
+    NavSection(
+        _("Project"),
+        (
+            NavItem(_("API Access"), "tenants:api_access"),
+            NavItem(_("Requests"), "tenants:requests"),
+        ),
+    ),
     NavSection(
         _("Admin"),
-        (NavItem(_("Quotas"), "tenants:admin_quotas", admin_only=True),),
+        (
+            NavItem(_("Quotas"), "tenants:admin_quotas", admin_only=True),
+            NavItem(_("Requests"), "tenants:admin_requests", admin_only=True),
+        ),
         admin_only=True,
     ),
 )

@@ -11,6 +11,7 @@ from dashboard.mirror.sweep import sync_freshness
 from dashboard.web.generic import session_project_id
 from tenants import api_access as access_files
 from tenants.selectors.quotas import project_overview
+from tenants.selectors.requests import recently_decided, trial_get
 from tenants.session import request_keystone
 from tenants.tasks import quota_refresh_soon
 from tenants.views.quotas import QUOTA_FRESHNESS
@@ -18,7 +19,14 @@ from tenants.views.quotas import QUOTA_FRESHNESS
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    return render(request, "tenants/overview.html")
+    project_id = session_project_id(request)
+    trial = trial_get(project_id=project_id)
+    context = {
+        # Requests decided lately (a notice), and whether the trial has an end to move.
+        "decided_requests": recently_decided(project_id=project_id),
+        "may_extend": trial is not None and trial.ends_at is not None,
+    }
+    return render(request, "tenants/overview.html", context)
 
 
 @login_required

@@ -1,5 +1,7 @@
 """Template helpers shared by every page."""
 
+from typing import Any
+
 from django import template
 from django.urls import NoReverseMatch, reverse
 
@@ -22,6 +24,14 @@ def operation_result_url(operation: Operation) -> str:
         return reverse(f"{app_label}:{operation.target_type}_detail", kwargs={"pk": pk})
     except NoReverseMatch:
         return ""
+
+
+@register.filter
+def quota_request_link(form: Any, error: str) -> str:
+    """The page that asks for more of the quota whose refusal `error` is (a create form's,
+    `ProjectForm.quota_refusal_links`), or ""."""
+    links: dict[str, str] = getattr(form, "quota_refusal_links", {})
+    return links.get(str(error), "")
 
 
 register.filter("status_label", status_label)
