@@ -295,6 +295,12 @@ TRIAL_QUOTAS: dict[str, int] = {
     ).items()
 }
 
+# Invitations into a project (issue 16): the roles a project member may give a colleague
+# (Keystone role names; an inviter gives only roles they hold themselves) and how many days the
+# mailed link stays usable.
+INVITATION_ROLES: list[str] = env.list("INVITATION_ROLES", default=["member", "reader"])
+INVITATION_LIFETIME_DAYS = env.int("INVITATION_LIFETIME_DAYS", default=7)
+
 # Email: SMTP through Django's backend (`EMAIL_URL`, e.g. smtp+tls://user:pass@mail.example:587;
 # `bin/run` starts a local sink on 127.0.0.1:1025, tests a real SMTP server on loopback).
 # `SITE_URL` is how links in mails address the dashboard.

@@ -42,7 +42,13 @@ NAVIGATION = (
         ),
     ),
     NavSection(_("Activity"), (NavItem(_("Activity"), "operations:activity"),)),
-    NavSection(_("Project"), (NavItem(_("API Access"), "tenants:api_access"),)),
+    NavSection(
+        _("Project"),
+        (
+            NavItem(_("Members"), "tenants:members"),
+            NavItem(_("API Access"), "tenants:api_access"),
+        ),
+    ),
     NavSection(
         _("Admin"),
         (NavItem(_("Quotas"), "tenants:admin_quotas", admin_only=True),),

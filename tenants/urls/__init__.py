@@ -1,6 +1,6 @@
 """Every tenants route, listed per area in `tenants.urls.<area>`."""
 
-from tenants.urls import links, projects, quotas, sign_in, user_settings
+from tenants.urls import invitations, links, projects, quotas, sign_in, user_settings
 
 app_name = "tenants"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *quotas.urlpatterns,
     *user_settings.urlpatterns,
     *links.urlpatterns,
+    *invitations.urlpatterns,
 ]
