@@ -10,6 +10,7 @@ reader, who may only read, may not bring others in. An inviter offers only the r
 settings.INVITATION_ROLES that they hold themselves, so nobody gives more than they have.
 """
 
+from types import SimpleNamespace
 from typing import Any
 
 from django import forms
@@ -116,10 +117,11 @@ class InvitationAcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def __init__(self, *args: Any, taken: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, taken: Any = None, email: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # `taken(name) -> bool`: whether Keystone already has a user of this name.
         self.taken = taken
+        self.email = email
 
     def clean_username(self) -> str:
         name = str(self.cleaned_data["username"]).strip()
@@ -153,7 +155,9 @@ class InvitationAcceptForm(forms.Form):
             )
         elif first:
             try:
-                password_validation.validate_password(first)
+                # The similarity validator compares the password with the name and email.
+                person = SimpleNamespace(username=cleaned.get("username", ""), email=self.email)
+                password_validation.validate_password(first, user=person)  # type: ignore[arg-type]
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned

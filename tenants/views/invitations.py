@@ -202,7 +202,7 @@ def invitation_accept(request: HttpRequest, link: OneTimeLink) -> HttpResponse:
         if session is not None and request.POST.get("as") == "signed_in":
             accepted = _start(request, link, invitation, user_id=session.user_id)
         else:
-            form = InvitationAcceptForm(request.POST, taken=taken)
+            form = InvitationAcceptForm(request.POST, taken=taken, email=invitation.email)
             if not form.is_valid():
                 return _accept_page(request, invitation, form, session, status=400)
             data = form.cleaned_data
@@ -229,7 +229,7 @@ def invitation_accept(request: HttpRequest, link: OneTimeLink) -> HttpResponse:
         existing, error = None, error or str(exc)
     if form is None:
         initial = {"username": "" if existing is not None else invitation.email}
-        form = InvitationAcceptForm(initial=initial, taken=taken)
+        form = InvitationAcceptForm(initial=initial, taken=taken, email=invitation.email)
     return _accept_page(
         request,
         invitation,
