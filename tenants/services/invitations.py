@@ -264,7 +264,9 @@ def invitation_accept(
     doing = Message(gettext_noop("give the role “%(role)s” on project “%(project)s”"), label)
     try:
         with translated(doing=doing, service=KEYSTONE):
-            identity.assign_project_role_to_user(project, user, role)
+            # openstacksdk's assign_project_role_to_user answers False for Keystone's refusal
+            # and drops its reason; the request itself raises it, to be classified.
+            identity.put(f"/projects/{project.id}/users/{user.id}/roles/{role.id}", raise_exc=True)
     except CloudPermanentError:
         if created or operation.result_id:
             _user_undo(conn=conn, user=user)

@@ -274,3 +274,36 @@ def test_expired_and_reused_links_and_password_errors(account: KeystoneAccount) 
     expired = Client().get(expiring)
     assert expired.status_code == 400
     assert "expired" in shown(expired)
+
+
+def test_a_role_keystone_refuses_for_good_leaves_no_user_behind(
+    celery_worker: Any, account: KeystoneAccount, cloud: Any, cleanup: Cleanup
+) -> None:
+    """A role of another domain: Keystone finds it by id but refuses it on this project (403,
+    a domain-specific role's mismatch), after the user was made; the user is deleted again."""
+    domain = cloud.identity.create_domain(name=f"test-{secrets.token_hex(4)}")
+    cleanup(lambda: cloud.identity.delete_domain(domain, ignore_missing=True))
+    cleanup(lambda: cloud.identity.update_domain(domain, is_enabled=False))
+    role = cloud.identity.create_role(name=f"test-{secrets.token_hex(4)}", domain_id=domain.id)
+    cleanup(lambda: cloud.identity.delete_role(role, ignore_missing=True))
+    email = new_email()
+    cleanup(delete_user_named(cloud, email))
+    invitation, link = invitation_of(account.project, email, inviter=account)
+    Invitation.objects.filter(pk=invitation.pk).update(role=role.id)
+
+    invitee = Client()
+    started = invitee.post(link, {"username": email, "password1": PASSWORD, "password2": PASSWORD})
+    assert started.status_code == 200, started.content.decode()
+    operation = operation_finished(Operation.objects.get(target_type="invitation").pk)
+
+    assert operation.status == Operation.Status.FAILED
+    assert "Could not give the role" in operation.error_message
+    assert operation.result_id  # the user was made, then removed
+    assert list(cloud.identity.users(name=email)) == []
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    members = Client()
+    assert members.post("/auth/login/", account.credentials()).status_code == 302
+    assert 'data-state="failed"' in shown(members.get(MEMBERS_URL))
+    status = shown(invitee.get(f"/invitations/status/{operation.pk}/"))
+    assert "Nothing was left half-made" in status
