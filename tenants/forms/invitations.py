@@ -21,11 +21,20 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dashboard.cloud.errors import CloudError
+from dashboard.cloud.identity import trial_account_configured
 from dashboard.sessions import CloudSession
 from tenants.models import Language
 from tenants.selectors.invitations import invitation_pending, project_member_with_email
 
 INVITER_ROLE = "member"
+
+
+def not_configured_message() -> str:
+    """Why nobody can be invited while the try-out cloud's account is not configured."""
+    return gettext(
+        "Invitations cannot be accepted here yet: the dashboard's try-out account, which adds "
+        "invited people to projects, is not configured. Ask the cloud's operators to set it up."
+    )
 
 
 def may_invite(session: CloudSession) -> bool:
@@ -70,6 +79,12 @@ class InvitationForm(forms.Form):
         self.fields["language"].initial = (
             Language.CHINESE_SIMPLIFIED if language.startswith("zh") else Language.ENGLISH
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not trial_account_configured():
+            raise forms.ValidationError(not_configured_message(), code="not_configured")
+        return cleaned
 
     def clean_email(self) -> str:
         email = str(self.cleaned_data["email"]).strip()

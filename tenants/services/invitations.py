@@ -141,12 +141,16 @@ def _password_forget(invitation_id: str) -> None:
 
 
 def invitation_accept_start(
-    *, invitation: Invitation, username: str = "", user_id: str = "", password: str = ""
+    *,
+    actor: TrialActor,
+    invitation: Invitation,
+    username: str = "",
+    user_id: str = "",
+    password: str = "",
 ) -> Operation:
-    """Start the operation that makes the invitee a member: a new user `username` with
-    `password`, or the existing user `user_id`. Raises CloudError when the try-out cloud's
-    account cannot sign in, OperationRefused while another accept of it runs."""
-    actor = trial_actor()
+    """Start the operation, acted by the try-out cloud's account (`trial_actor()`), that makes
+    the invitee a member: a new user `username` with `password`, or the existing user `user_id`.
+    Raises OperationRefused while another accept of the invitation runs."""
     if password:
         password_keep(invitation_id=str(invitation.id), password=password)
     return operation_start(
@@ -267,10 +271,15 @@ def invitation_accept(
             # openstacksdk's assign_project_role_to_user answers False for Keystone's refusal
             # and drops its reason; the request itself raises it, to be classified.
             identity.put(f"/projects/{project.id}/users/{user.id}/roles/{role.id}", raise_exc=True)
-    except CloudPermanentError:
-        if created or operation.result_id:
-            _user_undo(conn=conn, user=user)
-        _password_forget(invitation_id)
+    except CloudError as exc:
+        # For good: Keystone refused, or the operation's last attempt (no retry follows).
+        final = isinstance(exc, CloudPermanentError) or (
+            operation.attempts > settings.OPERATION_MAX_RETRIES
+        )
+        if final:
+            if created or operation.result_id:
+                _user_undo(conn=conn, user=user)
+            _password_forget(invitation_id)
         raise
     _password_forget(invitation_id)
     Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(

@@ -191,6 +191,20 @@ def test_refusals_bad_email_member_pending_and_roles_not_held(
 
 
 @pytest.mark.django_db
+@pytest.mark.shared_account
+def test_nobody_is_invited_while_the_try_out_account_is_not_configured(
+    signed_in: Client, settings: Any
+) -> None:
+    settings.TRIAL_ACCOUNT_USERNAME = ""
+    page = shown(signed_in.get(INVITE_URL))
+    assert "try-out account" in page
+    sent = signed_in.post(INVITE_URL, {"email": new_email(), "role": "member", "language": "en"})
+    assert sent.status_code == 400
+    assert "is not configured" in shown(sent)
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_reader_may_not_invite_or_revoke(
     make_account: Callable[..., KeystoneAccount], account: KeystoneAccount
 ) -> None:

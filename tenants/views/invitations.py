@@ -5,7 +5,8 @@ Accepting, when Keystone already has a user named after the invited email: the s
 is taken. The role is never given to that user on the strength of the link alone (a user name
 is no proof that the mail's reader owns the account); the page asks them to sign in with it and
 open the link again, and then gives the role to the user who signed in. Someone else may choose
-another user name for a new account instead.
+another user name for a new account instead. Whoever holds the link (it was mailed to the
+invited address) may also accept with the account they are signed in with, named on the button.
 """
 
 from smtplib import SMTPException
@@ -25,10 +26,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from dashboard.cloud.errors import CloudError
+from dashboard.cloud.identity import trial_account_configured
 from dashboard.operations.models import Operation
 from dashboard.operations.services import OperationRefused
 from dashboard.sessions import CloudSession, request_session
-from tenants.forms.invitations import InvitationAcceptForm, InvitationForm, may_invite
+from tenants.forms.invitations import (
+    InvitationAcceptForm,
+    InvitationForm,
+    may_invite,
+    not_configured_message,
+)
 from tenants.models import Invitation, OneTimeLink
 from tenants.selectors.invitations import (
     invitation_get,
@@ -37,7 +44,11 @@ from tenants.selectors.invitations import (
     project_domain_id,
     project_member_list,
 )
-from tenants.services.invitations import invitation_accept_start, invitation_create
+from tenants.services.invitations import (
+    invitation_accept_start,
+    invitation_create,
+    trial_actor,
+)
 from tenants.services.invitations import invitation_revoke as revoke
 from tenants.services.links import link_use
 
@@ -112,7 +123,11 @@ class InvitationCreateView(ProjectPageMixin, View):
     400 with the form's errors (nothing is kept when the mail cannot be sent)."""
 
     def render_form(self, form: InvitationForm, status: int = 200) -> HttpResponse:
-        context = {"form": form, "title": _("Invite a colleague")}
+        context = {
+            "form": form,
+            "title": _("Invite a colleague"),
+            "not_configured": "" if trial_account_configured() else not_configured_message(),
+        }
         return render(self.request, "tenants/invitation_form.html", context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -252,12 +267,20 @@ def _start(
 ) -> Operation | str | None:
     """The accepting operation, started as the link is used; None when another request used the
     link first; the reason when it cannot start (nothing used)."""
+    if not trial_account_configured():
+        return not_configured_message()
     try:
+        # The account's token first: no transaction is held open across a cloud call.
+        actor = trial_actor()
         with transaction.atomic():
             if not link_use(link=link):
                 return None
             operation = invitation_accept_start(
-                invitation=invitation, username=username, user_id=user_id, password=password
+                actor=actor,
+                invitation=invitation,
+                username=username,
+                user_id=user_id,
+                password=password,
             )
     except (CloudError, OperationRefused) as exc:
         return str(exc)
