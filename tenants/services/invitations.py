@@ -109,16 +109,11 @@ def invitation_create(
 
 
 def invitation_revoke(*, invitation: Invitation) -> bool:
-    """Revoke a waiting invitation: its links stop working. False when it was already accepted
-    or revoked (nothing changes)."""
-    with transaction.atomic():
-        revoked = Invitation.objects.filter(
-            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
-        if revoked:
-            OneTimeLink.objects.filter(invitation=invitation, used_at__isnull=True).update(
-                expires_at=timezone.now()
-            )
+    """Revoke a waiting invitation: its link stops working (the accept page says it was
+    revoked). False when it was already accepted or revoked (nothing changes)."""
+    revoked = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
     return bool(revoked)
 
 
@@ -239,6 +234,16 @@ def invitation_accept(
     invitation = Invitation.objects.get(pk=invitation_id)
     identity = identity_proxy(conn)
     label = {"project": invitation.project_name, "role": invitation.role}
+    if invitation.revoked_at is not None:  # revoked while the page was open
+        raise CloudPermanentError(
+            Message(
+                gettext_noop(
+                    "Could not add you to project “%(project)s”: the invitation was revoked. "
+                    "Ask for a new one."
+                ),
+                label,
+            )
+        )
     reading = Message(gettext_noop("read the project “%(project)s”"), label)
     with translated(doing=reading, service=KEYSTONE):
         project = identity.get_project(invitation.project_id)

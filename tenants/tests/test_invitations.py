@@ -247,6 +247,8 @@ def test_another_projects_invitation_is_not_listed_nor_revocable_and_a_revoked_l
     opened = Client().get(my_link)
     assert opened.status_code == 400
     assert "This link cannot be used" in shown(opened)
+    assert "This invitation was revoked" in shown(opened)
+    assert Client().post(my_link, {"as": "signed_in"}).status_code == 400
 
 
 @pytest.mark.django_db
