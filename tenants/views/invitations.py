@@ -211,15 +211,23 @@ def invitation_accept(request: HttpRequest, link: OneTimeLink) -> HttpResponse:
         domain_id = project_domain_id(project_id=invitation.project_id)
         return keystone_user_named(name=name, domain_id=domain_id) is not None
 
-    form: InvitationAcceptForm | None = None
     error = ""
+    try:
+        existing = keystone_user_named(
+            name=invitation.email, domain_id=project_domain_id(project_id=invitation.project_id)
+        )
+    except CloudError as exc:
+        existing, error = None, str(exc)
+    form: InvitationAcceptForm | None = None
     if request.method == "POST":
         if session is not None and request.POST.get("as") == "signed_in":
             accepted = _start(request, link, invitation, user_id=session.user_id)
         else:
             form = InvitationAcceptForm(request.POST, taken=taken, email=invitation.email)
             if not form.is_valid():
-                return _accept_page(request, invitation, form, session, status=400)
+                return _accept_page(
+                    request, invitation, form, session, existing=existing, status=400
+                )
             data = form.cleaned_data
             accepted = _start(
                 request, link, invitation, username=data["username"], password=data["password1"]
@@ -236,12 +244,6 @@ def invitation_accept(request: HttpRequest, link: OneTimeLink) -> HttpResponse:
                 ),
             )
         error = accepted
-    try:
-        existing = keystone_user_named(
-            name=invitation.email, domain_id=project_domain_id(project_id=invitation.project_id)
-        )
-    except CloudError as exc:
-        existing, error = None, error or str(exc)
     if form is None:
         initial = {"username": "" if existing is not None else invitation.email}
         form = InvitationAcceptForm(initial=initial, taken=taken, email=invitation.email)
