@@ -318,6 +318,20 @@ QUOTA_REQUEST_SIZES: dict[str, dict[str, int]] = {
     }
     for size in ("small", "medium", "large")
 }
+# Invitations into a project (issue 16): the roles a project member may give a colleague
+# (Keystone role names; an inviter gives only roles they hold themselves) and how many days the
+# mailed link stays usable.
+INVITATION_ROLES: list[str] = env.list("INVITATION_ROLES", default=["member", "reader"])
+INVITATION_LIFETIME_DAYS = env.int("INVITATION_LIFETIME_DAYS", default=7)
+
+# The passwords people choose here for their Keystone users (accepting an invitation, setting a
+# password after sign-up) pass Django's validators; Keystone's own rules, if set, apply after.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 # Email: SMTP through Django's backend (`EMAIL_URL`, e.g. smtp+tls://user:pass@mail.example:587;
 # `bin/run` starts a local sink on 127.0.0.1:1025, tests a real SMTP server on loopback).

@@ -14,6 +14,7 @@ fails when a route is neither visited here nor skipped with a reason: a new page
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -35,8 +36,9 @@ from instances.reconcile import (
 )
 from instances.tests.keys import delete_user_keypairs, new_public_key
 from networks.reconcile import reconcile_all, reconcile_networks, reconcile_subnets
-from tenants.models import ExtensionRequest, QuotaRequest
+from tenants.models import ExtensionRequest, Invitation, OneTimeLink, QuotaRequest
 from tenants.reconcile import reconcile_projects, reconcile_quota_defaults, reconcile_quotas
+from tenants.services.links import link_issue
 from tests.english import english_in, json_texts, visible_texts
 
 pytestmark = [pytest.mark.cloud, pytest.mark.django_db]
@@ -207,6 +209,7 @@ def _make_world(
     reconcile_quotas(conn=cloud, project_id=project)
     reconcile_quota_defaults(conn=cloud)
 
+    invitation, invitation_link = _invitation(account)
     world = World(
         tenant=_signed_in(account),
         admin=_signed_in(admin_account),
@@ -226,6 +229,8 @@ def _make_world(
         "security_group_rule": rule.id,
         "keypair": KeyPair.objects.get(user_id=account.user_id, name=keypair.name).pk,
         "server": server.id,
+        "invitation": str(invitation.pk),
+        "invitation_link": invitation_link,
     }
     # A succeeded operation (the router renamed to its own name) and a failed one (a rule equal
     # to one the group has in the cloud but not yet in the mirror: Neutron refuses it).
@@ -280,6 +285,7 @@ def _make_world(
         account.project.name,
         admin_account.username,
         admin_account.project.name,
+        invitation.email,
         "public",
         "default",
         image.name,
@@ -293,6 +299,22 @@ def _make_world(
         *(r.description for r in net.security_group_rules(project_id=project) if r.description),
     }
     return world
+
+
+def _invitation(account: KeystoneAccount) -> tuple[Invitation, str]:
+    """An invitation into the tenant's project and its link's secret (no mail is sent)."""
+    invitation = Invitation.objects.create(
+        project_id=account.project.id,
+        project_name=account.project.name,
+        email=f"invited-{secrets.token_hex(4)}@example.org",
+        role="member",
+        invited_by_user_id=account.user_id,
+        invited_by_name=account.username,
+    )
+    url = link_issue(
+        purpose=OneTimeLink.Purpose.INVITATION, invitation=invitation, lifetime=timedelta(days=1)
+    )
+    return invitation, url.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _tenant_sdk(account: KeystoneAccount) -> Any:
@@ -410,6 +432,8 @@ INVALID = {
     # Rejecting without saying why.
     "tenants:admin_request_quota": {"decision": "reject"},
     "tenants:admin_request_extension": {"decision": "reject"},
+    # Invitations (issue 16): a bad email, a role not offered, a language not spoken.
+    "tenants:invitation_create": {"email": "x", "role": "admin", "language": "xx"},
     # The user's own settings (issue 15): values none of its fields takes.
     "tenants:settings": {
         "language": "xx",
@@ -451,6 +475,8 @@ WORLD_KINDS = {
     "failed_operation",
     "quota_request",
     "extension_request",
+    "invitation",
+    "invitation_link",
 }
 
 
@@ -479,6 +505,24 @@ def _takes_argument(pattern: Any) -> bool:
     return bool(pattern.regex.groupindex) or "<" in str(pattern)
 
 
+# Invitations (issue 16): the revoke button, the invitee's status box (only for the browser that
+# accepted: 404 for any other) and the accept page behind the invitation's link.
+INVITATION_VISITS = [
+    Visit("tenants:invitation_revoke", "post", arg="invitation", variant="from its button"),
+    Visit("tenants:invitation_revoke", "post", arg="-", variant="404"),
+    Visit("tenants:invitation_status", who="anonymous", arg="-", variant="404", status=404),
+    Visit("tenants:link", who="anonymous", arg="invitation_link", variant="invitation"),
+    Visit(
+        "tenants:link",
+        "post",
+        "anonymous",
+        "invitation_link",
+        {"username": " ", "password1": "abc", "password2": "abd"},
+        variant="invitation, invalid",
+    ),
+]
+
+
 def _visits() -> list[Visit]:
     """What is read for every route of the URL conf (the skipped aside)."""
     visits = [
@@ -494,8 +538,9 @@ def _visits() -> list[Visit]:
         Visit("tenants:admin_quotas", who="tenant", variant="403", status=403),
         Visit("networks:network_detail", arg="-", variant="404", status=404),
     ]
+    visits += INVITATION_VISITS
     for route, _pattern in named_routes():
-        if route in SKIPPED:
+        if route in SKIPPED or route in {visit.route for visit in INVITATION_VISITS}:
             continue
         api = "-" in route or route.startswith(("quota-usage", "api_"))
         kind = _kind(route)

@@ -45,8 +45,9 @@ NAVIGATION = (
     NavSection(
         _("Project"),
         (
-            NavItem(_("API Access"), "tenants:api_access"),
+            NavItem(_("Members"), "tenants:members"),
             NavItem(_("Requests"), "tenants:requests"),
+            NavItem(_("API Access"), "tenants:api_access"),
         ),
     ),
     NavSection(

@@ -1,6 +1,14 @@
 """Every tenants route, listed per area in `tenants.urls.<area>`."""
 
-from tenants.urls import links, projects, quotas, requests, sign_in, user_settings
+from tenants.urls import (
+    invitations,
+    links,
+    projects,
+    quotas,
+    requests,
+    sign_in,
+    user_settings,
+)
 
 app_name = "tenants"
 
@@ -11,4 +19,5 @@ urlpatterns = [
     *user_settings.urlpatterns,
     *links.urlpatterns,
     *requests.urlpatterns,
+    *invitations.urlpatterns,
 ]
