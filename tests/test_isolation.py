@@ -31,6 +31,7 @@ from networks.factories import (
     SubnetPoolFactory,
 )
 from tenants.factories import QuotaFactory
+from tenants.models import ExtensionRequest, Invitation, QuotaRequest
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
@@ -164,13 +165,23 @@ OBJECT_ROUTES = {
     "server-interface-detach": ("server", "pk", "post"),
     "server-floating-ip-associate": ("server", "pk", "post"),
     "server-floating-ip-disassociate": ("server", "pk", "post"),
+    "tenants:invitation_revoke": ("invitation", "pk", "post"),
+    # Only the browser that started accepting an invitation may follow it.
+    "tenants:invitation_status": ("operation", "operation_id", "get"),
 }
-# Administrators' routes take any project's id; everyone else is refused them (403).
-# route name -> (its URL argument, the HTTP methods to try)
+# Administrators' routes take any project's id or one of its requests; everyone else is refused
+# them (403). route name -> (kind of object in the URL or "" for the project's id, its URL
+# argument, the HTTP methods to try)
 ADMIN_ROUTES = {
-    "tenants:admin_quota_edit": ("project_id", ("get", "post")),
-    "admin-quota-detail": ("project_id", ("get", "put", "patch")),
+    "tenants:admin_quota_edit": ("", "project_id", ("get", "post")),
+    "admin-quota-detail": ("", "project_id", ("get", "put", "patch")),
+    "tenants:admin_request_quota": ("quota_request", "pk", ("get", "post")),
+    "tenants:admin_request_extension": ("extension_request", "pk", ("get", "post")),
 }
+# Routes that take no object of any project: the scripts' catalog names a language and a
+# version; a mailed link's secret is itself what lets its holder in (its tests: expired,
+# reused and revoked links in tenants/tests/test_invitations.py).
+NO_OBJECT_ROUTES = {"tenants:switch_project", "javascript_catalog", "tenants:link"}
 # Bulk actions take the selected ids in the POST body (`pk`): route name -> kind of object.
 BULK_ROUTES = {
     "networks:network_bulk_delete": "network",
@@ -233,6 +244,12 @@ def foreign_objects() -> dict[str, Any]:
     floating_ip = FloatingIPFactory(
         project_id=OTHER_PROJECT, floating_ip_address="203.0.113.199", floating_network=None
     )
+    request_fields = {
+        "project_name": "their-network-project",
+        "requested_by_user_id": "someone",
+        "requested_by_name": "someone",
+        "reason": "their-network needs more",
+    }
     return {
         "port": port,
         "port_forwarding": PortForwardingFactory(
@@ -253,6 +270,20 @@ def foreign_objects() -> dict[str, Any]:
         # Key pairs belong to users: another user's, whatever the project.
         "keypair": KeyPairFactory(user_id="someone", name="their-network-key"),
         "quota": QuotaFactory(project_id=OTHER_PROJECT),
+        "invitation": Invitation.objects.create(
+            project_id=OTHER_PROJECT,
+            project_name="their-network-project",
+            email="their-network@example.org",
+            role="member",
+            invited_by_user_id="someone",
+            invited_by_name="someone",
+        ),
+        "quota_request": QuotaRequest.objects.create(
+            project_id=OTHER_PROJECT, values={"compute:cores": 8}, **request_fields
+        ),
+        "extension_request": ExtensionRequest.objects.create(
+            project_id=OTHER_PROJECT, days=7, **request_fields
+        ),
         "operation": Operation.objects.create(
             action="networks.network_create",
             description="Create network “their-network”",
@@ -270,8 +301,7 @@ def test_every_route_with_an_object_id_is_covered_here() -> None:
     }
 
     covered = {name.removesuffix("-delete") for name in OBJECT_ROUTES} | set(ADMIN_ROUTES)
-    # The scripts' catalog names a language and a version, no object of any project.
-    assert with_ids - {"tenants:switch_project", "javascript_catalog"} <= covered, (
+    assert with_ids - NO_OBJECT_ROUTES <= covered, (
         "Add the new routes to OBJECT_ROUTES so their isolation is tested."
     )
 
@@ -325,8 +355,9 @@ def test_bulk_actions_skip_another_projects_objects(
 def test_admin_routes_refuse_everyone_else(
     signed_in: Client, foreign_objects: dict[str, Any], route: str
 ) -> None:
-    argument, methods = ADMIN_ROUTES[route]
-    url = reverse(route, kwargs={argument: OTHER_PROJECT})
+    kind, argument, methods = ADMIN_ROUTES[route]
+    value = foreign_objects[kind].pk if kind else OTHER_PROJECT
+    url = reverse(route, kwargs={argument: value})
 
     for method in methods:
         response = getattr(signed_in, method)(url, headers={"HX-Request": "true"})

@@ -93,14 +93,21 @@ def smtp_server() -> Iterator[tuple[_Keeper, int]]:
         controller.stop()
 
 
+def smtp_mailers(port: int) -> dict[str, Any]:
+    """`settings.MAILERS` sending through plain SMTP on loopback `port`."""
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+
+
 @pytest.fixture
 def mailbox(smtp_server: tuple[_Keeper, int], settings: Any) -> Iterator[Mailbox]:
     """The dashboard sends through the loopback SMTP server for this test; the mails it got."""
     keeper, port = smtp_server
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.MAILERS = smtp_mailers(port)
     box = Mailbox(keeper)
     box.clear()
     yield box

@@ -102,7 +102,7 @@ def test_import_of_another_key_under_a_taken_name_is_a_clear_conflict(
     )
     assert (
         f"无法导入密钥对“laptop”：您已有名为“laptop”的密钥对，但公钥不同（指纹 "
-        f"{public_key_fingerprint(first)}）。请换一个名称，或先删除那个密钥对。 (Nova 409"
+        f"{public_key_fingerprint(first)}）。请换一个名称，或先删除那个密钥对。（Nova 409"
     ) in activity(signed_in, "zh-hans")
     assert [k.fingerprint for k in cloud.compute.keypairs(user_id=account.user_id)] == [
         public_key_fingerprint(first)

@@ -207,7 +207,7 @@ def test_delete_while_a_port_is_in_use_names_it(
         )
         assert (
             "无法删除网络“blue”：compute:nova “web-nic”（10.64.0.5）仍在使用它。请删除这些端口，"
-            "或将它们从所属的实例和路由器上断开，然后重试。 (Neutron 409, req-"
+            "或将它们从所属的实例和路由器上断开，然后重试。（Neutron 409, req-"
         ) in activity(signed_in, "zh-hans")
 
         # Now the mirror knows the port: the next attempt is refused before any cloud call.

@@ -10,8 +10,7 @@ it encrypted in Redis under the invitation (`password_keep`), and the operation 
 there and forgets it when it ends.
 """
 
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import structlog
@@ -21,7 +20,7 @@ from django.utils import timezone
 
 from dashboard.cloud.connection import Connection
 from dashboard.cloud.errors import CloudError, CloudNotFound, CloudPermanentError, translated
-from dashboard.cloud.identity import KEYSTONE, identity_proxy, trial_account_token
+from dashboard.cloud.identity import KEYSTONE, identity_proxy
 from dashboard.i18n import Message, gettext_noop
 from dashboard.mail import mail_send
 from dashboard.operations.models import Operation
@@ -31,35 +30,13 @@ from dashboard.redis_client import redis_client
 from dashboard.token_encryption import token_decrypt, token_encrypt
 from tenants.models import Invitation, OneTimeLink, User
 from tenants.services.links import link_issue
+from tenants.services.trial_account import TrialActor
 
 log = structlog.get_logger(__name__)
 
 PASSWORD_KEY = "tenants:invitation-password:"
 # How long a password waits for its operation: past the operations' stuck limit, nothing runs.
 PASSWORD_TTL = timedelta(hours=2)
-
-
-@dataclass
-class TrialActor:
-    """The try-out cloud's account as an operation's actor (its token is project-scoped)."""
-
-    user_id: str
-    user_name: str
-    project_id: str
-    token: str = field(repr=False)
-    expires_at: datetime
-
-
-def trial_actor() -> TrialActor:
-    """A fresh token of the try-out cloud's account, as an Actor. Raises CloudError."""
-    token = trial_account_token()
-    return TrialActor(
-        user_id=token.user_id,
-        user_name=token.user_name,
-        project_id=token.project_id or "",
-        token=token.token,
-        expires_at=token.expires_at,
-    )
 
 
 def invitation_create(

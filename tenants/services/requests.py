@@ -25,7 +25,7 @@ from django_stubs_ext import StrOrPromise
 
 from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudError, CloudTransientError, translated
-from dashboard.cloud.identity import identity_proxy, trial_account_configured, trial_account_token
+from dashboard.cloud.identity import identity_proxy, trial_account_configured
 from dashboard.i18n import Message, gettext_noop
 from dashboard.mail import absolute_url, mail_send
 from dashboard.operations.models import Operation
@@ -44,6 +44,7 @@ from tenants.selectors.requests import (
     request_operation,
 )
 from tenants.services.quotas import project_quotas_update
+from tenants.services.trial_account import trial_actor
 
 log = structlog.get_logger(__name__)
 
@@ -62,29 +63,6 @@ class Asker:
     user_name: str
     project_id: str
     project_name: str
-
-
-@dataclass
-class TrialAccount:
-    """The try-out cloud's account as the actor of an operation (`Actor`)."""
-
-    user_id: str
-    user_name: str
-    project_id: str
-    token: str
-    expires_at: datetime
-
-
-def trial_actor() -> TrialAccount:
-    """A fresh token of the try-out cloud's account; raises CloudError."""
-    token = trial_account_token()
-    return TrialAccount(
-        user_id=token.user_id,
-        user_name=token.user_name,
-        project_id=token.project_id or "",
-        token=token.token,
-        expires_at=token.expires_at,
-    )
 
 
 # ---- mails -------------------------------------------------------------------------------------

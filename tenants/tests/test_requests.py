@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
-from dashboard.testing.mail import Mailbox
+from dashboard.testing.mail import Mailbox, smtp_mailers
 from dashboard.testing.waiting import operation_finished
 from tenants.models import ExpiryWarning, ExtensionRequest, Quota, QuotaRequest, Trial
 from tenants.reconcile import reconcile_projects, reconcile_quotas
@@ -338,9 +338,7 @@ def test_a_mail_server_that_fails_is_reported_not_a_500(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", closed
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.MAILERS = smtp_mailers(closed)
 
     asked = signed_in.post(
         "/requests/quota/",

@@ -47,10 +47,10 @@ from tenants.selectors.invitations import (
 from tenants.services.invitations import (
     invitation_accept_start,
     invitation_create,
-    trial_actor,
 )
 from tenants.services.invitations import invitation_revoke as revoke
 from tenants.services.links import link_use
+from tenants.services.trial_account import trial_actor
 
 # The accepting operations this browser may watch (their ids), in its session.
 WATCHED = "invitation_operations"
