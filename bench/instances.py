@@ -3,7 +3,7 @@
 Fills a fresh SQLite mirror with one project's 500 servers, each with 2 ports and a floating IP,
 plus 200 images and 100 flavors (and as many servers again in another project), then times,
 through Django's test client (the dashboard's own server time): the instances list's first page,
-a filtered page (status and IP address), and the launch form. Signs in for real as `demo` on the
+a filtered page (status and IP address), a page of 300 rows, and the launch form. Signs in for real as `demo` on the
 local cloud (`python3 -m devcloud up`); the pages make no cloud call.
 
     .venv/bin/python bench/instances.py [--requests 50]
@@ -136,6 +136,7 @@ def main() -> None:
         ("instances, first page", "/compute/instances/"),
         ("instances, filtered", "/compute/instances/?status=ACTIVE&ip=10.0.1"),
         ("instances, sorted page 10", "/compute/instances/?sort=-name&page=10"),
+        ("instances, 300 rows", "/compute/instances/?per_page=300"),
         ("launch form", "/compute/instances/launch/"),
     ):
         time_get(client, label, url, requests=args.requests, width=30)

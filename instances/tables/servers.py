@@ -7,7 +7,7 @@ from functools import cache, cached_property
 from typing import Any
 
 import django_tables2 as tables
-from django.template.loader import render_to_string
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -20,6 +20,7 @@ from instances.lifecycle import STATUS_LABELS, TASK_LABELS, status_label, task_w
 from instances.models import Server
 from instances.reconcile import server_is_transitional
 from instances.selectors.servers import server_floating_ips
+from instances.templatetags.server_actions import server_actions_html
 
 ROW_RELOAD_DELAY = "2s"
 # Nova's power states (`OS-EXT-STS:power_state`).
@@ -174,9 +175,12 @@ class ServerTable(ProjectTable):
     def render_created_at(self, value: datetime) -> SafeString | str:
         return when(value, "SHORT_DATETIME_FORMAT")
 
-    def render_actions(self, record: Server) -> str:
-        context = {"server": record, "may": self.permitted(record)}
-        return render_to_string("instances/includes/server_actions.html", context, self.request)
+    def render_actions(self, record: Server) -> SafeString:
+        return server_actions_html(record, self.permitted(record), self.csrf_token)
+
+    @cached_property
+    def csrf_token(self) -> str:
+        return get_token(self.request) if self.request is not None else ""
 
     class Meta(ProjectTable.Meta):
         model = Server

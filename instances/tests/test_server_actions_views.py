@@ -6,7 +6,6 @@ from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
-from django.template.loader import render_to_string
 from django.test import Client
 
 from dashboard.operations.models import Operation
@@ -18,6 +17,7 @@ from dashboard.web.permissions import permitted_actions
 from instances.factories import FlavorFactory, ServerFactory
 from instances.forms import server_actions  # noqa: F401  (declares the servers' actions)
 from instances.models import Server
+from instances.templatetags.server_actions import server_actions_html
 from networks.factories import (
     FloatingIPFactory,
     NetworkFactory,
@@ -36,9 +36,7 @@ def partial(server: Server, roles: tuple[str, ...] = ("member", "reader")) -> st
     """The server's action menu for a session of its project with these roles."""
     session = SimpleNamespace(user_id="user", project_id=server.project_id, roles=list(roles))
     may = permitted_actions(cast(CloudSession, session), Server, server)
-    return render_to_string(
-        "instances/includes/server_actions.html", {"server": server, "may": may}
-    )
+    return server_actions_html(server, may, csrf_token="token")
 
 
 def test_partial_offers_what_the_state_allows() -> None:
