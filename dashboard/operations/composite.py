@@ -32,7 +32,7 @@ class Step:
     undo: Callable[[Any], None] | None = None
 
 
-def _retried(error: Exception, operation: Operation) -> bool:
+def will_retry(error: Exception, operation: Operation) -> bool:
     """Whether the task tries the operation again after `error` (a transient fault before its
     last attempt): then what was made stays, for the next attempt to continue."""
     return isinstance(error, CloudTransientError) and (
@@ -74,7 +74,7 @@ def composite_run(*, operation: Operation, steps: Sequence[Step]) -> dict[str, A
         try:
             result = step.do(done)
         except Exception as exc:
-            if not _retried(exc, operation):
+            if not will_retry(exc, operation):
                 log.warning("composite.undoing", operation=str(operation.pk), failed=step.name)
                 composite_undo(operation=operation, steps=steps)
             raise
