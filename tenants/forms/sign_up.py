@@ -23,7 +23,7 @@ from tenants.selectors.sign_up import keystone_user_with_email, open_application
 HONEYPOT = "website"
 
 
-class SignUpForm(forms.ModelForm[Application]):
+class SignUpForm(forms.ModelForm):  # type: ignore[type-arg]
     """Who applies and what for; `open_application` is set when the email has an open one."""
 
     website = forms.CharField(required=False, label=_("Leave this empty"))
@@ -82,7 +82,7 @@ class SignUpForm(forms.ModelForm[Application]):
         return email
 
 
-class SignUpPolicyForm(forms.ModelForm[SignUpPolicy]):
+class SignUpPolicyForm(forms.ModelForm):  # type: ignore[type-arg]
     """The automatic approval rules: email domains and the daily cap."""
 
     class Meta:
