@@ -140,7 +140,8 @@ def test_sign_up_verify_approve_choose_a_password_and_find_the_network_ready(
     assert "trial" in project.tags
     assert any(tag.startswith(TRIAL_ENDS_TAG) for tag in project.tags)
     [user] = list(cloud.identity.users(name=email))
-    assert user.id == application.user_id and user.email == email
+    assert user.id == application.user_id
+    assert user.email == email
     roles = {
         assignment.role["name"]
         for assignment in cloud.identity.role_assignments(
@@ -152,7 +153,8 @@ def test_sign_up_verify_approve_choose_a_password_and_find_the_network_ready(
     [network] = list(cloud.network.networks(project_id=project.id))
     [subnet] = list(cloud.network.subnets(project_id=project.id))
     [router] = list(cloud.network.routers(project_id=project.id))
-    assert subnet.cidr == settings.TRIAL_SUBNET_CIDR and subnet.network_id == network.id
+    assert subnet.cidr == settings.TRIAL_SUBNET_CIDR
+    assert subnet.network_id == network.id
     assert router.external_gateway_info["network_id"]
     interfaces = [
         port
@@ -161,7 +163,8 @@ def test_sign_up_verify_approve_choose_a_password_and_find_the_network_ready(
     ]
     assert [port.fixed_ips[0]["subnet_id"] for port in interfaces] == [subnet.id]
     trial = Trial.objects.get(project_id=project.id)
-    assert trial.owner_email == email and trial.ends_at is not None
+    assert trial.owner_email == email
+    assert trial.ends_at is not None
     assert set(operation.steps) >= {"project", "user", "network", "router", "interface"}
 
     password_link = link_path(mailbox.wait_for(email, count=2))
@@ -182,7 +185,8 @@ def test_sign_up_verify_approve_choose_a_password_and_find_the_network_ready(
     )
     assert signed.status_code == 302, shown(signed)
     keystone = KeystoneSession.load(applicant.session)
-    assert keystone is not None and keystone.project_id == project.id
+    assert keystone is not None
+    assert keystone.project_id == project.id
     assert "starter-network" in shown(applicant.get("/network/networks/"))
     assert "Set up the trial project" in shown(applicant.get("/activity/"))
 
@@ -282,19 +286,20 @@ def test_rejecting_in_bulk_needs_a_reason_and_mails_it_in_the_applicants_languag
     assert "The trial cloud is full." in Mailbox.body(mailbox.wait_for(english))
     assert "管理员" in Mailbox.body(mailbox.wait_for(chinese))
     filtered = shown(admin_client.get(f"{QUEUE_URL}?status=pending"))
-    assert english not in filtered and "No applications." in filtered
+    assert english not in filtered
+    assert "No applications." in filtered
     again = admin_client.post(f"{QUEUE_URL}{selected[0]}/", {"decision": "approve"})
     assert "no longer waiting" in shown(again)
 
 
 @pytest.mark.django_db
 def test_the_policy_form_refuses_what_is_no_domain(admin_client: Client) -> None:
-    bad = admin_client.post("/admin/sign-up-policy/", {"auto_approve_domains": "not a/domain"})
+    bad = admin_client.post("/admin/applications/policy/", {"auto_approve_domains": "not a/domain"})
     assert bad.status_code == 400
     assert "is not an email domain" in shown(bad)
 
     saved = admin_client.post(
-        "/admin/sign-up-policy/", {"auto_approve_domains": "@Example.org", "daily_cap": 5}
+        "/admin/applications/policy/", {"auto_approve_domains": "@Example.org", "daily_cap": 5}
     )
     assert saved.status_code == 302
     policy = SignUpPolicy.current()
@@ -316,7 +321,8 @@ def test_bad_input_gets_clear_messages_and_nothing_is_kept(
 
     bot = applicant.post(SIGN_UP_URL, form_data(new_email(), website="http://spam.example"))
     assert "Check your mail" in shown(bot)
-    assert not Application.objects.exists() and mailbox.messages == []
+    assert not Application.objects.exists()
+    assert mailbox.messages == []
 
     taken = new_email()
     cloud.identity.update_user(account.user_id, email=taken)

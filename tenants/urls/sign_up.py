@@ -14,5 +14,9 @@ urlpatterns = [
         views.ApplicationView.as_view(),
         name="admin_application",
     ),
-    path("admin/sign-up-policy/", views.SignUpPolicyView.as_view(), name="sign_up_policy"),
+    path(
+        "admin/applications/policy/",
+        views.SignUpPolicyView.as_view(),
+        name="admin_sign_up_policy",
+    ),
 ]
