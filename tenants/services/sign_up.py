@@ -167,6 +167,18 @@ def application_verify(*, application: Application) -> Operation | None:
     return None
 
 
+def sign_up_policy_update(*, domains: str, daily_cap: int, updated_by: str) -> SignUpPolicy:
+    """Save the automatic approval rules (the one `SignUpPolicy` row)."""
+    policy = SignUpPolicy.current()
+    policy.auto_approve_domains, policy.daily_cap, policy.updated_by = (
+        domains,
+        daily_cap,
+        updated_by,
+    )
+    policy.save()
+    return policy
+
+
 # ---- deciding ----------------------------------------------------------------------------------
 
 

@@ -309,8 +309,10 @@ class SignUpPolicyView(AdminRequiredMixin, View):
         form = SignUpPolicyForm(request.POST, instance=SignUpPolicy.current())
         if not form.is_valid():
             return self.page(form, status=400)
-        policy = form.save(commit=False)
-        policy.updated_by = request_keystone(request).user_name
-        policy.save()
+        services.sign_up_policy_update(
+            domains=form.cleaned_data["auto_approve_domains"],
+            daily_cap=form.cleaned_data["daily_cap"],
+            updated_by=request_keystone(request).user_name,
+        )
         messages.success(request, _("The sign-up policy is saved."))
         return redirect(reverse("tenants:admin_applications"))
