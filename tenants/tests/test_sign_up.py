@@ -372,3 +372,24 @@ def test_sign_ups_are_throttled_per_address_and_the_page_says_when_to_try_again(
     assert "Try again in" in shown(refused)
     assert Application.objects.count() == 2
     assert other.post(SIGN_UP_URL, form_data("x")).status_code == 400  # its own count
+
+
+@pytest.mark.django_db
+def test_no_password_is_set_while_the_try_out_account_is_not_configured(settings: Any) -> None:
+    settings.TRIAL_ACCOUNT_USERNAME = ""
+    email = new_email()
+    application = verified_application(email, username=email)
+    url = link_issue(
+        purpose=OneTimeLink.Purpose.SET_PASSWORD,
+        application=application,
+        user_id="a-user-id",
+        lifetime=timedelta(days=1),
+    )
+    path = urlsplit(url).path
+
+    refused = visitor().post(path, {"password1": PASSWORD, "password2": PASSWORD})
+
+    assert refused.status_code == 400
+    assert "try-out account" in shown(refused)
+    assert not Operation.objects.exists()
+    assert OneTimeLink.objects.get(purpose="set_password").used_at is None

@@ -161,6 +161,12 @@ def set_password(request: HttpRequest, link: OneTimeLink) -> HttpResponse:
         return render(request, "tenants/sign_up_password.html", context)
     if not form.is_valid():
         return render(request, "tenants/sign_up_password.html", context, status=400)
+    if not trial_account_configured():
+        context["error"] = _(
+            "Passwords cannot be set here yet: the dashboard's try-out account, which sets them, "
+            "is not configured. Ask the cloud's operators to set it up, then open the link again."
+        )
+        return render(request, "tenants/sign_up_password.html", context, status=400)
     try:
         # The account's token first: no transaction is held open across a cloud call.
         actor = trial_actor()
