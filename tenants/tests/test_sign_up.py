@@ -221,31 +221,40 @@ def test_a_failing_step_leaves_nothing_in_the_cloud_and_an_admin_approves_again(
     mailbox: Mailbox,
     settings: Any,
     admin_client: Client,
+    make_account: Callable[..., KeystoneAccount],
     cloud: Any,
     cleanup: Cleanup,
 ) -> None:
-    """The router step fails for real: the external network named does not exist."""
+    """Two applications approved in bulk; the router step fails for real (the external network
+    named does not exist). The second's email became a user's name after it applied."""
     settings.TRIAL_EXTERNAL_NETWORK = "no-such-external-network"
-    email = new_email()
+    email, taken = new_email(), new_email()
     cleanup(delete_trial(cloud, email))
-    application = verified_application(email)
+    cleanup(delete_trial(cloud, taken))
+    cloud.identity.update_user(make_account().user_id, name=taken)
+    application, second = verified_application(email), verified_application(taken)
     url = f"{QUEUE_URL}{application.pk}/"
 
-    admin_client.post(url, {"decision": "approve"})
-    application.refresh_from_db()
-    operation = operation_finished(application.operation_id, timeout=120)
-
-    assert operation.status == Operation.Status.FAILED
-    assert "no-such-external-network" in operation.error_message
-    application.refresh_from_db()
-    assert application.status == Application.Status.FAILED
-    assert application.reason == operation.error_message
-    assert list(cloud.identity.projects(name=email)) == []
+    bulk = admin_client.post(
+        QUEUE_URL, {"pk": [application.pk, second.pk], "decision": "approve", "reason": ""}
+    )
+    assert bulk.status_code == 302
+    for row in (application, second):
+        row.refresh_from_db()
+        operation = operation_finished(row.operation_id, timeout=120)
+        assert operation.status == Operation.Status.FAILED
+        assert "no-such-external-network" in operation.error_message
+        row.refresh_from_db()
+        assert row.status == Application.Status.FAILED
+        assert row.reason == operation.error_message
+        assert list(cloud.identity.projects(name=row.email)) == []
+        tag = operation_tag(operation)
+        assert list(cloud.network.networks(description=tag)) == []
+        assert list(cloud.network.networks(tags=tag)) == []
+        assert operation.steps == {}
     assert list(cloud.identity.users(name=email)) == []
-    tag = operation_tag(operation)
-    assert list(cloud.network.networks(description=tag)) == []
-    assert list(cloud.network.networks(tags=tag)) == []
-    assert operation.steps == {}
+    assert second.username != taken
+    assert list(cloud.identity.users(name=second.username)) == []
     page = shown(admin_client.get(url))
     assert "no-such-external-network" in page
     assert "Approve again" in page
