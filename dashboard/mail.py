@@ -5,6 +5,7 @@ rendered with the recipient's language active; links in it are absolute (`absolu
 """
 
 from collections.abc import Mapping
+from smtplib import SMTPException
 from typing import Any
 
 import structlog
@@ -32,3 +33,16 @@ def mail_send(
         body = render_to_string(f"{template}.txt", values)
     EmailMessage(subject=subject, body=body, to=[to]).send()
     log.info("mail.sent", template=template)
+
+
+def mail_try(
+    *, to: str, language: str, template: str, context: Mapping[str, Any] | None = None
+) -> bool:
+    """`mail_send`, for a mail that is no part of the change it tells of: False (logged) when
+    the mail server fails."""
+    try:
+        mail_send(to=to, language=language, template=template, context=context)
+    except (SMTPException, OSError) as exc:
+        log.warning("mail.failed", template=template, error=str(exc))
+        return False
+    return True

@@ -295,6 +295,18 @@ TRIAL_QUOTAS: dict[str, int] = {
     ).items()
 }
 
+# Each trial project starts with a ready-to-use network (`networks.starter`): a network, a subnet
+# of TRIAL_SUBNET_CIDR with these DNS servers, and a router whose gateway is on
+# TRIAL_EXTERNAL_NETWORK (a name or id; empty: the cloud's one external network).
+TRIAL_SUBNET_CIDR = env.str("TRIAL_SUBNET_CIDR", default="10.0.0.0/24")
+TRIAL_DNS_NAMESERVERS: list[str] = env.list("TRIAL_DNS_NAMESERVERS", default=[])
+TRIAL_EXTERNAL_NETWORK = env.str("TRIAL_EXTERNAL_NETWORK", default="")
+# The public sign-up page (/signup/): its verification link works SIGNUP_VERIFY_HOURS, the
+# set-password link mailed after approval SIGNUP_PASSWORD_LINK_DAYS; each client address may send
+# the form THROTTLE_SIGN_UP times (REST_FRAMEWORK's rate syntax).
+SIGNUP_VERIFY_HOURS = env.int("SIGNUP_VERIFY_HOURS", default=24)
+SIGNUP_PASSWORD_LINK_DAYS = env.int("SIGNUP_PASSWORD_LINK_DAYS", default=7)
+
 # Tenants' requests: more quota, a longer trial (the admin queue at /admin/requests/). ADMIN_EMAILS
 # are told when a request arrives (empty: nobody is mailed; the queue still shows it). A quota
 # request may ask for at most QUOTA_REQUEST_MAX_VALUE of any resource, an extension for at most
@@ -525,6 +537,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "keypair_generate": env.str("THROTTLE_KEYPAIR_GENERATE", default="20/hour"),
         "server_live": env.str("THROTTLE_SERVER_LIVE", default="60/minute"),
+        "sign_up": env.str("THROTTLE_SIGN_UP", default="5/hour"),
     },
     "EXCEPTION_HANDLER": "dashboard.web.api.exception_handler",
     # JSON bodies must be objects; forms posted as a page posts them work too.

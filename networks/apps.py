@@ -6,7 +6,8 @@ class NetworksConfig(AppConfig):
     verbose_name = "Networking (L2 and L3)"
 
     def ready(self) -> None:
-        """Tell tenants, which imports nothing of this app, how its rows count towards quotas."""
+        """Tell tenants, which imports nothing of this app, how its rows count towards quotas
+        and that a new trial project starts with a ready-to-use network."""
         from networks.models import (
             FloatingIP,
             Network,
@@ -16,6 +17,8 @@ class NetworksConfig(AppConfig):
             SecurityGroupRule,
             Subnet,
         )
+        from networks.starter import starter_network_steps
+        from tenants.starters import starter_register
         from tenants.usage import ALLOCATED_FLOATING_IPS, MirrorCount, count_from_mirror
 
         # As Neutron counts them: every row the project owns.
@@ -31,3 +34,4 @@ class NetworksConfig(AppConfig):
                 ALLOCATED_FLOATING_IPS: MirrorCount(FloatingIP),
             }
         )
+        starter_register(starter_network_steps)

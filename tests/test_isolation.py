@@ -31,7 +31,7 @@ from networks.factories import (
     SubnetPoolFactory,
 )
 from tenants.factories import QuotaFactory
-from tenants.models import ExtensionRequest, Invitation, QuotaRequest
+from tenants.models import Application, ExtensionRequest, Invitation, QuotaRequest
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud, pytest.mark.shared_account]
 
@@ -177,6 +177,7 @@ ADMIN_ROUTES = {
     "admin-quota-detail": ("", "project_id", ("get", "put", "patch")),
     "tenants:admin_request_quota": ("quota_request", "pk", ("get", "post")),
     "tenants:admin_request_extension": ("extension_request", "pk", ("get", "post")),
+    "tenants:admin_application": ("application", "pk", ("get", "post")),
 }
 # Routes that take no object of any project: the scripts' catalog names a language and a
 # version; a mailed link's secret is itself what lets its holder in (its tests: expired,
@@ -283,6 +284,11 @@ def foreign_objects() -> dict[str, Any]:
         ),
         "extension_request": ExtensionRequest.objects.create(
             project_id=OTHER_PROJECT, days=7, **request_fields
+        ),
+        "application": Application.objects.create(
+            name="their-network applicant",
+            email="their-network-applicant@example.org",
+            status=Application.Status.PENDING,
         ),
         "operation": Operation.objects.create(
             action="networks.network_create",

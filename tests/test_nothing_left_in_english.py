@@ -21,6 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from dashboard.operations.models import Operation
 from dashboard.operations.tasks import run_operation_task
@@ -36,7 +37,13 @@ from instances.reconcile import (
 )
 from instances.tests.keys import delete_user_keypairs, new_public_key
 from networks.reconcile import reconcile_all, reconcile_networks, reconcile_subnets
-from tenants.models import ExtensionRequest, Invitation, OneTimeLink, QuotaRequest
+from tenants.models import (
+    Application,
+    ExtensionRequest,
+    Invitation,
+    OneTimeLink,
+    QuotaRequest,
+)
 from tenants.reconcile import reconcile_projects, reconcile_quota_defaults, reconcile_quotas
 from tenants.services.links import link_issue
 from tests.english import english_in, json_texts, visible_texts
@@ -210,6 +217,7 @@ def _make_world(
     reconcile_quota_defaults(conn=cloud)
 
     invitation, invitation_link = _invitation(account)
+    application, verify_link, password_link = _application()
     world = World(
         tenant=_signed_in(account),
         admin=_signed_in(admin_account),
@@ -231,6 +239,9 @@ def _make_world(
         "server": server.id,
         "invitation": str(invitation.pk),
         "invitation_link": invitation_link,
+        "application": str(application.pk),
+        "verify_link": verify_link,
+        "password_link": password_link,
     }
     # A succeeded operation (the router renamed to its own name) and a failed one (a rule equal
     # to one the group has in the cloud but not yet in the mirror: Neutron refuses it).
@@ -286,6 +297,8 @@ def _make_world(
         admin_account.username,
         admin_account.project.name,
         invitation.email,
+        application.email,
+        application.username,
         "public",
         "default",
         image.name,
@@ -315,6 +328,34 @@ def _invitation(account: KeystoneAccount) -> tuple[Invitation, str]:
         purpose=OneTimeLink.Purpose.INVITATION, invitation=invitation, lifetime=timedelta(days=1)
     )
     return invitation, url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _application() -> tuple[Application, str, str]:
+    """A verified sign-up waiting for an administrator, and its two links' secrets (verify the
+    email, choose a password; no mail is sent)."""
+    email = f"applicant-{secrets.token_hex(4)}@example.org"
+    application = Application.objects.create(
+        name="张三",
+        email=email,
+        organisation="测试大学",
+        purpose="试用云主机",
+        language="zh-hans",
+        username=email,
+        status=Application.Status.PENDING,
+        verified_at=timezone.now(),
+    )
+    secrets_of = [
+        link_issue(
+            purpose=purpose, application=application, lifetime=timedelta(days=1), user_id=user_id
+        )
+        .rstrip("/")
+        .rsplit("/", 1)[-1]
+        for purpose, user_id in (
+            (OneTimeLink.Purpose.VERIFY_EMAIL, ""),
+            (OneTimeLink.Purpose.SET_PASSWORD, "a-user-id"),
+        )
+    ]
+    return application, secrets_of[0], secrets_of[1]
 
 
 def _tenant_sdk(account: KeystoneAccount) -> Any:
@@ -477,6 +518,9 @@ WORLD_KINDS = {
     "extension_request",
     "invitation",
     "invitation_link",
+    "application",
+    "verify_link",
+    "password_link",
 }
 
 
@@ -523,6 +567,52 @@ INVITATION_VISITS = [
 ]
 
 
+# Sign-up (issue 16): the public page and its errors, the administrators' queue, one
+# application and the policy, and the pages behind the verification and set-password links.
+SIGN_UP_VISITS = [
+    Visit("tenants:sign_up", who="anonymous"),
+    Visit(
+        "tenants:sign_up",
+        "post",
+        "anonymous",
+        data={"email": "x", "language": "xx"},
+        variant="invalid",
+    ),
+    Visit("tenants:sign_up_resend", "post", "anonymous", data={"email": "nobody@example.org"}),
+    Visit("tenants:admin_applications", who="admin"),
+    Visit("tenants:admin_applications", who="tenant", variant="403", status=403),
+    Visit("tenants:admin_applications", "post", "admin", data={"decision": "x"}, variant="invalid"),
+    Visit("tenants:admin_application", who="admin", arg="application"),
+    Visit("tenants:admin_application", who="admin", arg="-", variant="404", status=404),
+    Visit(
+        "tenants:admin_application",
+        "post",
+        "admin",
+        "application",
+        {"decision": "reject"},
+        variant="invalid",
+    ),
+    Visit("tenants:admin_sign_up_policy", who="admin"),
+    Visit(
+        "tenants:admin_sign_up_policy",
+        "post",
+        "admin",
+        data={"auto_approve_domains": "x", "daily_cap": "-1"},
+        variant="invalid",
+    ),
+    Visit("tenants:link", who="anonymous", arg="verify_link", variant="verify the email"),
+    Visit("tenants:link", who="anonymous", arg="password_link", variant="choose a password"),
+    Visit(
+        "tenants:link",
+        "post",
+        "anonymous",
+        "password_link",
+        {"password1": "abc", "password2": "abd"},
+        variant="choose a password, invalid",
+    ),
+]
+
+
 def _visits() -> list[Visit]:
     """What is read for every route of the URL conf (the skipped aside)."""
     visits = [
@@ -538,9 +628,11 @@ def _visits() -> list[Visit]:
         Visit("tenants:admin_quotas", who="tenant", variant="403", status=403),
         Visit("networks:network_detail", arg="-", variant="404", status=404),
     ]
-    visits += INVITATION_VISITS
+    visits += INVITATION_VISITS + SIGN_UP_VISITS
     for route, _pattern in named_routes():
-        if route in SKIPPED or route in {visit.route for visit in INVITATION_VISITS}:
+        if route in SKIPPED or route in {
+            visit.route for visit in INVITATION_VISITS + SIGN_UP_VISITS
+        }:
             continue
         api = "-" in route or route.startswith(("quota-usage", "api_"))
         kind = _kind(route)

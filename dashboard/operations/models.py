@@ -54,6 +54,9 @@ class Operation(models.Model):
     failure_json = models.JSONField(null=True, blank=True)
     request_id = models.CharField(max_length=128, blank=True)
     result_id = models.CharField(max_length=320, blank=True)
+    # A composite operation's finished steps and what each made (`composite.composite_run`), so
+    # a retry continues where the last attempt stopped.
+    steps = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -146,6 +146,20 @@ def account(
 
 
 @pytest.fixture
+def admin(make_account: Callable[..., KeystoneAccount]) -> KeystoneAccount:
+    """A holder of Keystone's admin role on a new project."""
+    return make_account(roles=("admin",))
+
+
+@pytest.fixture
+def admin_client(admin: KeystoneAccount) -> Client:
+    """A browser signed in as `admin`."""
+    client = Client()
+    assert client.post("/auth/login/", admin.credentials()).status_code == 302
+    return client
+
+
+@pytest.fixture
 def cleanup() -> Iterator[Callable[[Callable[[], Any]], None]]:
     """Register undo steps; they run last-in, first-out after the test, whatever happened."""
     steps: list[Callable[[], Any]] = []

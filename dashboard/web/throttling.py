@@ -43,6 +43,14 @@ class UserActionThrottle(UserRateThrottle):
         ) % {"doing": self.doing, "rate": self.rate, "seconds": wait}
 
 
+class ClientActionThrottle(UserActionThrottle):
+    """At most the `scope`'s rate of requests per client address, signed in or not: for the
+    public pages (DRF's `get_ident`: the address behind the trusted proxies)."""
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return str(self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)})
+
+
 class KeyPairGenerateThrottle(UserActionThrottle):
     """Generating a key pair (RSA 4096 costs the web process about a second of CPU)."""
 

@@ -10,12 +10,10 @@ reader, who may only read, may not bring others in. An inviter offers only the r
 settings.INVITATION_ROLES that they hold themselves, so nobody gives more than they have.
 """
 
-from types import SimpleNamespace
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from dashboard.cloud.errors import CloudError
 from dashboard.cloud.identity import trial_account_configured
 from dashboard.sessions import CloudSession
+from tenants.forms.passwords import NewPasswordForm
 from tenants.models import Language
 from tenants.selectors.invitations import invitation_pending, project_member_with_email
 
@@ -111,32 +110,22 @@ class InvitationForm(forms.Form):
         return email
 
 
-class InvitationAcceptForm(forms.Form):
+class InvitationAcceptForm(NewPasswordForm):
     """A new account for the invitee: its user name (the email unless taken) and a password,
     twice, checked with Django's password validators."""
+
+    field_order = ["username", "password1", "password2"]
 
     username = forms.CharField(
         label=_("User name"),
         max_length=255,
         help_text=_("You sign in with this name. Your email address unless it is taken."),
     )
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html,
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
 
     def __init__(self, *args: Any, taken: Any = None, email: str = "", **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, email=email, **kwargs)
         # `taken(name) -> bool`: whether Keystone already has a user of this name.
         self.taken = taken
-        self.email = email
 
     def clean_username(self) -> str:
         name = str(self.cleaned_data["username"]).strip()
@@ -156,23 +145,3 @@ class InvitationAcceptForm(forms.Form):
                 code="taken",
             )
         return name
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error(
-                "password2",
-                forms.ValidationError(
-                    gettext("The two passwords differ. Type the same password twice."),
-                    code="password_mismatch",
-                ),
-            )
-        elif first:
-            try:
-                # The similarity validator compares the password with the name and email.
-                person = SimpleNamespace(username=cleaned.get("username", ""), email=self.email)
-                password_validation.validate_password(first, user=person)  # type: ignore[arg-type]
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned

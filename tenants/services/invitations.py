@@ -6,8 +6,8 @@ Accepting is one operation, `invitation_accept`, run with the try-out cloud's ow
 (`dashboard.cloud.identity.trial_account_token`) and recorded in the invited project: it creates
 the Keystone user (or takes the existing user who signed in and accepted) and assigns the role.
 The new user's password never reaches the database, the task or the logs: the web process keeps
-it encrypted in Redis under the invitation (`password_keep`), and the operation takes it from
-there and forgets it when it ends.
+it encrypted in Redis under the invitation (`keystone_users.password_keep`), and the operation
+takes it from there and forgets it when it ends.
 """
 
 from datetime import timedelta
@@ -26,17 +26,18 @@ from dashboard.mail import mail_send
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest, operation_service
 from dashboard.operations.services import operation_record_result, operation_start
-from dashboard.redis_client import redis_client
-from dashboard.token_encryption import token_decrypt, token_encrypt
 from tenants.models import Invitation, OneTimeLink, User
+from tenants.services.keystone_users import (
+    password_forget,
+    password_keep,
+    password_take,
+    project_role_assign,
+    user_undo,
+)
 from tenants.services.links import link_issue
 from tenants.services.trial_account import TrialActor
 
 log = structlog.get_logger(__name__)
-
-PASSWORD_KEY = "tenants:invitation-password:"
-# How long a password waits for its operation: past the operations' stuck limit, nothing runs.
-PASSWORD_TTL = timedelta(hours=2)
 
 
 def invitation_create(
@@ -94,24 +95,6 @@ def invitation_revoke(*, invitation: Invitation) -> bool:
     return bool(revoked)
 
 
-def password_keep(*, invitation_id: str, password: str) -> None:
-    """Keep the chosen password, encrypted, for the accepting operation (PASSWORD_TTL)."""
-    redis_client().set(
-        f"{PASSWORD_KEY}{invitation_id}",
-        token_encrypt(password),
-        ex=int(PASSWORD_TTL.total_seconds()),
-    )
-
-
-def _password_take(invitation_id: str) -> str | None:
-    value = redis_client().get(f"{PASSWORD_KEY}{invitation_id}")
-    return token_decrypt(str(value)) if value is not None else None
-
-
-def _password_forget(invitation_id: str) -> None:
-    redis_client().delete(f"{PASSWORD_KEY}{invitation_id}")
-
-
 def invitation_accept_start(
     *,
     actor: TrialActor,
@@ -124,7 +107,7 @@ def invitation_accept_start(
     the invitee a member: a new user `username` with `password`, or the existing user `user_id`.
     Raises OperationRefused while another accept of the invitation runs."""
     if password:
-        password_keep(invitation_id=str(invitation.id), password=password)
+        password_keep(key=_password_key(str(invitation.id)), password=password)
     return operation_start(
         actor=actor,
         request=OperationRequest(
@@ -144,6 +127,10 @@ def invitation_accept_start(
         ),
         project_id=invitation.project_id,
     )
+
+
+def _password_key(invitation_id: str) -> str:
+    return f"invitation:{invitation_id}"
 
 
 def _marker(operation: Operation) -> str:
@@ -176,7 +163,7 @@ def _user_create_once(
                     {"name": username},
                 )
             )
-        password = _password_take(str(invitation.id))
+        password = password_take(key=_password_key(str(invitation.id)))
         if password is None:
             raise CloudPermanentError(
                 Message(
@@ -250,9 +237,9 @@ def invitation_accept(
     doing = Message(gettext_noop("give the role “%(role)s” on project “%(project)s”"), label)
     try:
         with translated(doing=doing, service=KEYSTONE):
-            # openstacksdk's assign_project_role_to_user answers False for Keystone's refusal
-            # and drops its reason; the request itself raises it, to be classified.
-            identity.put(f"/projects/{project.id}/users/{user.id}/roles/{role.id}", raise_exc=True)
+            project_role_assign(
+                conn=conn, project_id=str(project.id), user_id=str(user.id), role_id=str(role.id)
+            )
     except CloudError as exc:
         # For good: Keystone refused, or the operation's last attempt (no retry follows).
         final = isinstance(exc, CloudPermanentError) or (
@@ -260,24 +247,14 @@ def invitation_accept(
         )
         if final:
             if created or operation.result_id:
-                _user_undo(conn=conn, user=user)
-            _password_forget(invitation_id)
+                user_undo(conn=conn, user=user)
+            password_forget(key=_password_key(invitation_id))
         raise
-    _password_forget(invitation_id)
+    password_forget(key=_password_key(invitation_id))
     Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         accepted_at=timezone.now()
     )
     _inviter_tell(conn=conn, invitation=invitation, member_name=str(user.name))
-
-
-def _user_undo(*, conn: Connection, user: Any) -> None:
-    """Delete the user this operation made (the role could not be given): nothing half-made."""
-    doing = Message(gettext_noop("delete the user “%(name)s” again"), {"name": user.name})
-    try:
-        with translated(doing=doing, service=KEYSTONE):
-            identity_proxy(conn).delete_user(user, ignore_missing=True)
-    except CloudError:
-        log.exception("invitation.undo_failed", user=str(user.id))
 
 
 def _inviter_tell(*, conn: Connection, invitation: Invitation, member_name: str) -> None:

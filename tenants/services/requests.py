@@ -12,7 +12,6 @@ caller (False), never an error of the request itself.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from smtplib import SMTPException
 from typing import Any
 
 import structlog
@@ -27,7 +26,7 @@ from dashboard.cloud.connection import Connection, service_connection
 from dashboard.cloud.errors import CloudError, CloudTransientError, translated
 from dashboard.cloud.identity import identity_proxy, trial_account_configured
 from dashboard.i18n import Message, gettext_noop
-from dashboard.mail import absolute_url, mail_send
+from dashboard.mail import absolute_url, mail_try
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest, operation_service
 from dashboard.operations.services import Actor, OperationRefused, operation_start
@@ -68,16 +67,6 @@ class Asker:
 # ---- mails -------------------------------------------------------------------------------------
 
 
-def _mail(*, to: str, language: str, template: str, context: dict[str, Any]) -> bool:
-    """Send one mail now; False (logged) when the mail server fails."""
-    try:
-        mail_send(to=to, language=language, template=template, context=context)
-    except (SMTPException, OSError) as exc:
-        log.warning("mail.failed", template=template, error=str(exc))
-        return False
-    return True
-
-
 def _kind(request: Request) -> str:
     return "quota" if isinstance(request, QuotaRequest) else "extension"
 
@@ -105,7 +94,7 @@ def _mail_admins_of_arrival(request: Request) -> bool:
     url = absolute_url(reverse(f"tenants:admin_request_{kind}", kwargs={"pk": request.pk}))
     sent = True
     for address in admins:
-        sent &= _mail(
+        sent &= mail_try(
             to=address,
             language=settings.LANGUAGE_CODE,
             template="mail/request_arrived",
@@ -119,7 +108,7 @@ def _mail_tenant_of_decision(request: Request) -> bool:
     rejected; True when sent or there is nobody to tell."""
     if not request.email:
         return True
-    return _mail(
+    return mail_try(
         to=request.email,
         language=request.language,
         template=f"mail/request_{request.status}",

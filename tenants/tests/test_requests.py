@@ -29,18 +29,6 @@ ADMIN_EMAIL = "admins@example.test"
 
 
 @pytest.fixture
-def admin(make_account: Callable[..., KeystoneAccount]) -> KeystoneAccount:
-    return make_account(roles=("admin",))
-
-
-@pytest.fixture
-def admin_client(admin: KeystoneAccount) -> Client:
-    client = Client()
-    assert client.post("/auth/login/", admin.credentials()).status_code == 302
-    return client
-
-
-@pytest.fixture
 def target(
     cloud: Any, account: KeystoneAccount, cleanup: Callable[[Callable[[], Any]], None]
 ) -> Any:
