@@ -6,7 +6,9 @@ class NetworksConfig(AppConfig):
     verbose_name = "Networking (L2 and L3)"
 
     def ready(self) -> None:
-        """Tell tenants, which imports nothing of this app, how its rows count towards quotas."""
+        """Tell tenants, which imports nothing of this app, how its rows count towards quotas and
+        what the trials' clean-up removes (tenants.lifetimes)."""
+        from networks.lifetimes import register as register_lifetimes
         from networks.models import (
             FloatingIP,
             Network,
@@ -31,3 +33,4 @@ class NetworksConfig(AppConfig):
                 ALLOCATED_FLOATING_IPS: MirrorCount(FloatingIP),
             }
         )
+        register_lifetimes()

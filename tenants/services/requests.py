@@ -68,7 +68,7 @@ class Asker:
 # ---- mails -------------------------------------------------------------------------------------
 
 
-def _mail(*, to: str, language: str, template: str, context: dict[str, Any]) -> bool:
+def mail_quietly(*, to: str, language: str, template: str, context: dict[str, Any]) -> bool:
     """Send one mail now; False (logged) when the mail server fails."""
     try:
         mail_send(to=to, language=language, template=template, context=context)
@@ -105,7 +105,7 @@ def _mail_admins_of_arrival(request: Request) -> bool:
     url = absolute_url(reverse(f"tenants:admin_request_{kind}", kwargs={"pk": request.pk}))
     sent = True
     for address in admins:
-        sent &= _mail(
+        sent &= mail_quietly(
             to=address,
             language=settings.LANGUAGE_CODE,
             template="mail/request_arrived",
@@ -119,7 +119,7 @@ def _mail_tenant_of_decision(request: Request) -> bool:
     rejected; True when sent or there is nobody to tell."""
     if not request.email:
         return True
-    return _mail(
+    return mail_quietly(
         to=request.email,
         language=request.language,
         template=f"mail/request_{request.status}",
