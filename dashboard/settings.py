@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dashboard.web.context_processors.navigation",
+                "tenants.context_processors.trial",
             ],
         },
     },

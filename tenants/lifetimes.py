@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 
 from dashboard.cloud.connection import Connection
@@ -241,6 +242,12 @@ class PageRemovals:
 
     def removal_at(self, resource_type: str, resource_id: Any) -> datetime | None:
         return self.by_object.get((resource_type, str(resource_id)))
+
+    @property
+    def trial_over(self) -> bool:
+        """The trial's end has passed (its clean-up is under way)."""
+        ends_at = self.trial.ends_at if self.trial else None
+        return ends_at is not None and ends_at <= timezone.now()
 
 
 NO_REMOVALS = PageRemovals(trial=None, by_object={})

@@ -7,6 +7,7 @@ from tenants.urls import (
     quotas,
     requests,
     sign_in,
+    trials,
     user_settings,
 )
 
@@ -20,4 +21,5 @@ urlpatterns = [
     *links.urlpatterns,
     *requests.urlpatterns,
     *invitations.urlpatterns,
+    *trials.urlpatterns,
 ]
