@@ -120,9 +120,9 @@ def test_pages_of_a_trial_show_its_end_and_each_objects_removal(
     idle = FloatingIPFactory(project_id=project_id, port=None, updated_at=timezone.now())
 
     overview = signed_in.get("/").content.decode()
-    servers = signed_in.get("/instances/").content.decode()
-    detail = signed_in.get(f"/instances/{server.pk}/").content.decode()
-    addresses = signed_in.get("/floating-ips/").content.decode()
+    servers = signed_in.get("/compute/instances/").content.decode()
+    detail = signed_in.get(f"/compute/instances/{server.pk}/").content.decode()
+    addresses = signed_in.get("/network/floating-ips/").content.decode()
 
     assert 'id="trial-banner"' in overview
     assert "This trial ends in 3\xa0days" in overview
@@ -143,12 +143,12 @@ def test_the_badges_are_read_once_a_page_whatever_the_rows(
     project_id = account.project.id
     trial_of(project_id, ends_in=timedelta(days=3))
     ServerFactory(project_id=project_id, created_at=timezone.now())
-    signed_in.get("/instances/")
+    signed_in.get("/compute/instances/")
     with CaptureQueriesContext(connection) as one_row:
-        signed_in.get("/instances/")
+        signed_in.get("/compute/instances/")
     ServerFactory.create_batch(4, project_id=project_id, created_at=timezone.now())
     with CaptureQueriesContext(connection) as five_rows:
-        page = signed_in.get("/instances/").content.decode()
+        page = signed_in.get("/compute/instances/").content.decode()
 
     assert page.count("data-removal-at=") == 5
     assert len(five_rows.captured_queries) == len(one_row.captured_queries)
