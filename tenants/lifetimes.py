@@ -95,10 +95,11 @@ KINDS: dict[str, LifetimeKind] = {}
 
 
 def register_lifetime_kind(kind: LifetimeKind) -> None:
-    """Let the clean-up know `kind`. Raises ValueError for a resource type already declared
-    otherwise."""
-    if KINDS.setdefault(kind.resource_type, kind) != kind:
+    """Let the clean-up know `kind` (again when an app starts twice). Raises ValueError for a
+    resource type another app's purge already removes."""
+    if KINDS.setdefault(kind.resource_type, kind).purge is not kind.purge:
         raise ValueError(f"{kind.resource_type} is already declared otherwise.")
+    KINDS[kind.resource_type] = kind
 
 
 def kinds_in_order() -> list[LifetimeKind]:
