@@ -28,6 +28,7 @@ from tenants.models import Application, Project, Trial
 from tenants.reconcile import reconcile_projects
 from tenants.services.requests import TRIAL_ENDS_FORMAT, TRIAL_ENDS_TAG
 from tenants.services.trials import trials_clean_up
+from tenants.tasks import trial_cleanup_task
 
 pytestmark = [pytest.mark.cloud]
 
@@ -198,10 +199,12 @@ def test_an_ended_trial_loses_everything_and_is_disabled_and_no_other_project_is
     listed = set(re.findall(r'data-removal="([^"]+)"', dry_run))
     assert f'id="trial-{other_account.project.id}"' not in dry_run
 
-    run = trials_clean_up()
+    trial_cleanup_task()
 
-    assert [operation.action for operation in run.operations] == ["tenants.trial_end"]
-    operation = operation_finished(run.operations[0].pk, timeout=150)
+    started = Operation.objects.filter(action="tenants.trial_end", target_id=project_id)
+    assert started.count() == 1
+    assert not Operation.objects.exclude(target_id=project_id).exists()
+    operation = operation_finished(started.get().pk, timeout=150)
     assert operation.status == Operation.Status.SUCCEEDED, operation.error_message
     assert operation.project_id == project_id
     assert operation.user_id != trial_account.user_id
