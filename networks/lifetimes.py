@@ -36,9 +36,10 @@ from networks.services.security_groups import security_group_delete
 from networks.services.subnets import subnet_delete
 from tenants.lifetimes import LifetimeKind, Removal, Resource, as_step, register_lifetime_kind
 
-# Ports the trial's end leaves to what owns them: a router's (removed with it), DHCP's and
-# floating IPs' (Neutron's own, removed with their network or address), an instance's (Nova
-# deletes those it made with the server; a port made first and attached stays, and goes here).
+# Ports the dry run leaves to what owns them, as the trial's end removes them with it: a
+# router's, DHCP's and floating IPs' (Neutron's own), an instance's (Nova deletes those it made
+# with the server). A port made first and then attached to an instance outlives it: the trial's
+# end deletes it with the other ports left, the dry run counts it under its instance.
 LEFT_TO_OWNERS = ("network:", "compute:")
 
 
