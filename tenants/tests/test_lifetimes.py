@@ -14,11 +14,17 @@ from django.utils import timezone
 
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.mail import Mailbox
-from instances.factories import ServerFactory
-from networks.factories import FloatingIPFactory, PortFactory
+from instances.factories import KeyPairFactory, ServerFactory
+from networks.factories import (
+    FloatingIPFactory,
+    PortFactory,
+    RouterFactory,
+    SecurityGroupFactory,
+    SubnetFactory,
+)
 from tenants.factories import ProjectFactory
-from tenants.lifetimes import PROJECT, removals
-from tenants.models import ExpiryWarning, Project, Trial
+from tenants.lifetimes import PROJECT, cleanup_plan, removals
+from tenants.models import Application, ExpiryWarning, Project, Trial
 from tenants.services.trials import trials_clean_up
 
 OWNER = "owner@example.test"
@@ -77,6 +83,53 @@ def test_only_trials_tagged_in_keystone_and_not_ended_have_removals(lifetimes: N
 
     assert removals(untagged.project_id) == []
     assert removals(ended.project_id) == []
+
+
+@pytest.mark.django_db
+def test_an_ended_trials_plan_is_everything_of_it_in_the_order_it_goes(lifetimes: None) -> None:
+    trial = trial_of("d" * 32, ends_in=timedelta(minutes=-1))
+    project_id, user_id = trial.project_id, "k" * 32
+    Application.objects.create(
+        name="Owner",
+        email=OWNER,
+        status=Application.Status.APPROVED,
+        project_id=project_id,
+        user_id=user_id,
+    )
+    subnet = SubnetFactory(project_id=project_id)
+    router = RouterFactory(project_id=project_id)
+    own_port = PortFactory(project_id=project_id, network=subnet.network, device_owner="")
+    PortFactory(project_id=project_id, network=subnet.network, device_owner="compute:nova")
+    PortFactory(
+        project_id=project_id,
+        network=subnet.network,
+        device_owner="network:router_interface",
+        device_id=router.pk,
+    )
+    address = FloatingIPFactory(project_id=project_id, port=None)
+    group = SecurityGroupFactory(project_id=project_id)
+    server = ServerFactory(project_id=project_id, created_at=timezone.now())
+    keypair = KeyPairFactory(user_id=user_id)
+    KeyPairFactory()
+    later = trial_of("l" * 32, ends_in=timedelta(days=1))
+    ServerFactory(project_id=later.project_id, created_at=timezone.now())
+
+    plans = {plan.trial.project_id: plan for plan in cleanup_plan(timezone.now())}
+
+    assert plans[project_id].ends
+    assert [(r.resource_type, r.resource.id) for r in plans[project_id].removals] == [
+        ("floating_ip", address.pk),
+        ("server", server.pk),
+        ("router", router.pk),
+        ("port", own_port.pk),
+        ("subnet", subnet.pk),
+        ("network", subnet.network.pk),
+        ("security_group", group.pk),
+        ("keypair", keypair.pk),
+    ]
+    assert not plans[later.project_id].ends
+    assert plans[later.project_id].removals == []
+    assert [r.resource_type for r in plans[later.project_id].coming] == ["server", PROJECT]
 
 
 @pytest.mark.django_db
