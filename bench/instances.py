@@ -3,8 +3,8 @@
 Fills a fresh SQLite mirror with one project's 500 servers, each with 2 ports and a floating IP,
 plus 200 images and 100 flavors (and as many servers again in another project), then times,
 through Django's test client (the dashboard's own server time): the instances list's first page,
-a filtered page (status and IP address), a page of 300 rows, and the launch form. Signs in for real as `demo` on the
-local cloud (`python3 -m devcloud up`); the pages make no cloud call.
+a filtered page (status and IP address), a page of 300 rows, and the launch form. Signs in for
+real as `demo` on the local cloud (`python3 -m devcloud up`); the pages make no cloud call.
 
     .venv/bin/python bench/instances.py [--requests 50]
 """

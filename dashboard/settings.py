@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dashboard.web.context_processors.navigation",
+                "tenants.context_processors.trial",
             ],
         },
     },
@@ -306,6 +307,18 @@ TRIAL_EXTERNAL_NETWORK = env.str("TRIAL_EXTERNAL_NETWORK", default="")
 # the form THROTTLE_SIGN_UP times (REST_FRAMEWORK's rate syntax).
 SIGNUP_VERIFY_HOURS = env.int("SIGNUP_VERIFY_HOURS", default=24)
 SIGNUP_PASSWORD_LINK_DAYS = env.int("SIGNUP_PASSWORD_LINK_DAYS", default=7)
+# Lifetimes inside a trial project, all off at 0: a server is deleted TRIAL_SERVER_LIFETIME_HOURS
+# after Nova created it, a floating IP attached to nothing is released TRIAL_FLOATING_IP_IDLE_HOURS
+# after Neutron last changed it (its allocation or detachment: `updated_at`), and the trial's
+# people are mailed TRIAL_WARN_BEFORE_HOURS before each removal (once per removal). Beat's
+# clean-up (tenants.tasks.trial_cleanup_task) runs every TRIAL_CLEANUP_SECONDS: it removes what
+# has expired, and everything of a trial that has ended, as operations of the try-out account
+# (TRIAL_ACCOUNT_*); it touches only projects with a `Trial` row that Keystone tags `trial`. The
+# admin's dry run: /admin/trials/cleanup/.
+TRIAL_SERVER_LIFETIME_HOURS = env.int("TRIAL_SERVER_LIFETIME_HOURS", default=0)
+TRIAL_FLOATING_IP_IDLE_HOURS = env.int("TRIAL_FLOATING_IP_IDLE_HOURS", default=0)
+TRIAL_WARN_BEFORE_HOURS = env.int("TRIAL_WARN_BEFORE_HOURS", default=0)
+TRIAL_CLEANUP_SECONDS = env.int("TRIAL_CLEANUP_SECONDS", default=0)
 
 # Tenants' requests: more quota, a longer trial (the admin queue at /admin/requests/). ADMIN_EMAILS
 # are told when a request arrives (empty: nobody is mailed; the queue still shows it). A quota
@@ -528,6 +541,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 3600},
     },
 }
+if TRIAL_CLEANUP_SECONDS > 0:
+    CELERY_BEAT_SCHEDULE["trial-cleanup"] = {
+        "task": "tenants.tasks.trial_cleanup_task",
+        "schedule": float(TRIAL_CLEANUP_SECONDS),
+        "options": {"expires": TRIAL_CLEANUP_SECONDS},
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -8,9 +8,11 @@ class InstancesConfig(AppConfig):
 
     def ready(self) -> None:
         """Fill in the hooks of the apps below, which import nothing of this one: how servers
-        count towards quotas (tenants), and the instances ports attach to (networks)."""
+        count towards quotas (tenants), the instances ports attach to (networks), and what the
+        trials' clean-up removes (tenants.lifetimes)."""
         from django.db.models import Count, Q, Sum
 
+        from instances.lifetimes import register as register_lifetimes
         from instances.models import Server
         from instances.selectors.devices import ServerReads
         from networks.devices import register_instance_reads
@@ -26,3 +28,4 @@ class InstancesConfig(AppConfig):
             }
         )
         register_instance_reads(ServerReads())
+        register_lifetimes()

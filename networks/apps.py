@@ -6,8 +6,10 @@ class NetworksConfig(AppConfig):
     verbose_name = "Networking (L2 and L3)"
 
     def ready(self) -> None:
-        """Tell tenants, which imports nothing of this app, how its rows count towards quotas
-        and that a new trial project starts with a ready-to-use network."""
+        """Tell tenants, which imports nothing of this app, how its rows count towards quotas,
+        that a new trial project starts with a ready-to-use network, and what the trials'
+        clean-up removes (tenants.lifetimes)."""
+        from networks.lifetimes import register as register_lifetimes
         from networks.models import (
             FloatingIP,
             Network,
@@ -35,3 +37,4 @@ class NetworksConfig(AppConfig):
             }
         )
         starter_register(starter_network_steps)
+        register_lifetimes()

@@ -1,16 +1,23 @@
-"""Periodic work of the tenants app: expired sessions, and mirroring projects and quotas."""
+"""Periodic work of the tenants app: expired sessions, mirroring projects and quotas, and the
+try-out cloud's clean-up of expired trials."""
 
 from collections.abc import Mapping
+from contextlib import suppress
 from importlib import import_module
 
 import redis
+import structlog
 from celery import shared_task
 from django.conf import settings
+from redis.exceptions import LockError
 
 from dashboard.cloud.connection import service_connection
-from dashboard.mirror.sweep import run_sweep
+from dashboard.cloud.errors import CloudError
+from dashboard.mirror.sweep import run_sweep, sweep_lock
 from dashboard.mirror.sync import SyncResult
 from tenants.reconcile import reconcile_projects, reconcile_quota_defaults, reconcile_quotas
+
+log = structlog.get_logger(__name__)
 
 # Seconds a sweep may hold its lock: shorter than beat's five-minute interval for it.
 SWEEP_LOCK_TTL = 270
@@ -68,3 +75,24 @@ def quota_refresh_soon(*, project_id: str) -> bool:
         return False
     reconcile_quotas_task.delay(project_id)
     return True
+
+
+@shared_task
+def trial_cleanup_task() -> None:
+    """Beat's clean-up of trials (every TRIAL_CLEANUP_SECONDS): warn, remove what has expired,
+    end the trials whose end has passed (`trials_clean_up`). One run at a time (a Redis lock
+    that expires before the next run); a run the cloud fails is beat's to repeat."""
+    ttl = max(int(settings.TRIAL_CLEANUP_SECONDS) - 5, 25)
+    lock = sweep_lock(group="trial-cleanup", project_id=None, ttl=ttl)
+    if not lock.acquire(blocking=False):
+        return
+    # Imported here: the services import this module (quota refreshes).
+    from tenants.services.trials import trials_clean_up
+
+    try:
+        trials_clean_up()
+    except CloudError as exc:
+        log.warning("trial_cleanup.failed", error=str(exc))
+    finally:
+        with suppress(LockError):
+            lock.release()

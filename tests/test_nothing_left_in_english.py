@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -42,7 +42,9 @@ from tenants.models import (
     ExtensionRequest,
     Invitation,
     OneTimeLink,
+    Project,
     QuotaRequest,
+    Trial,
 )
 from tenants.reconcile import reconcile_projects, reconcile_quota_defaults, reconcile_quotas
 from tenants.services.links import link_issue
@@ -97,7 +99,10 @@ def _newest_operation() -> str:
 def world(django_db_setup: None, django_db_blocker: Any, cloud: Any) -> Iterator[World]:
     """The module's objects, in the cloud and in the (committed) mirror; all gone at the end."""
     undo: list[tuple[str, Callable[[], Any]]] = []
-    with django_db_blocker.unblock(), _accounts(cloud) as make:
+    # The tenant's project is a trial with lifetimes: every page shows its banner, instances and
+    # floating IPs their badges, the admin's dry run what comes.
+    lifetimes = override_settings(TRIAL_SERVER_LIFETIME_HOURS=24, TRIAL_FLOATING_IP_IDLE_HOURS=12)
+    with django_db_blocker.unblock(), _accounts(cloud) as make, lifetimes:
         account = make()
         admin_account = make(roles=("admin", "member"))
         project = account.project.id
@@ -289,6 +294,12 @@ def _make_world(
         ).pk
     )
     world.ids["extension_request"] = str(ExtensionRequest.objects.create(**asked, days=10).pk)
+    Project.objects.filter(pk=project).update(tags=["trial"])
+    Trial.objects.create(
+        project_id=project,
+        project_name=account.project.name,
+        ends_at=timezone.now() + timedelta(days=3),
+    )
     assert world.ids.keys() == WORLD_KINDS
 
     world.allowed |= {

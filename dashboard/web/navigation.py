@@ -56,6 +56,7 @@ NAVIGATION = (
             NavItem(_("Quotas"), "tenants:admin_quotas", admin_only=True),
             NavItem(_("Requests"), "tenants:admin_requests", admin_only=True),
             NavItem(_("Applications"), "tenants:admin_applications", admin_only=True),
+            NavItem(_("Trial clean-up"), "tenants:admin_trial_cleanup", admin_only=True),
         ),
         admin_only=True,
     ),

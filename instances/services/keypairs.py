@@ -87,10 +87,13 @@ def _same_key(existing: Any, public_key: str) -> bool:
 
 
 @operation_service
-def keypair_delete(*, conn: Connection, operation: Operation, name: str) -> None:
-    """Delete the operation's user's key pair `name` (already gone counts as done); remove it
-    from the mirror."""
+def keypair_delete(*, conn: Connection, operation: Operation, name: str, user_id: str = "") -> None:
+    """Delete the key pair `name` of the operation's user, or of `user_id` (an admin removing
+    another user's: the trials' clean-up); already gone counts as done. Remove it from the
+    mirror."""
     doing = Message(gettext_noop("delete key pair “%(name)s”"), {"name": name})
     with translated(doing=doing, service=NOVA):
-        conn.compute.delete_keypair(name, ignore_missing=True)
-    reconcile_keypairs(conn=service_connection(), user_id=operation.user_id, names=[name])
+        conn.compute.delete_keypair(name, ignore_missing=True, user_id=user_id or None)
+    reconcile_keypairs(
+        conn=service_connection(), user_id=user_id or operation.user_id, names=[name]
+    )

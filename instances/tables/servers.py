@@ -21,6 +21,8 @@ from instances.models import Server
 from instances.reconcile import server_is_transitional
 from instances.selectors.servers import server_floating_ips
 from instances.templatetags.server_actions import server_actions_html
+from tenants.lifetimes import NO_REMOVALS, PageRemovals, page_removals
+from tenants.templatetags.lifetimes import removal_badge
 
 ROW_RELOAD_DELAY = "2s"
 # Nova's power states (`OS-EXT-STS:power_state`).
@@ -160,6 +162,15 @@ class ServerTable(ProjectTable):
         """The floating IPs of the servers on this page, in one query."""
         server_ids = [row.record.pk for row in self.paginated_rows]
         return server_floating_ips(project_id=self.project_id, server_ids=server_ids)
+
+    @cached_property
+    def removals(self) -> PageRemovals:
+        """When the try-out cloud's clean-up deletes the project's servers, read once a page."""
+        return page_removals(self.request) if self.request is not None else NO_REMOVALS
+
+    def render_status(self, record: Server) -> SafeString:
+        badge = removal_badge(self.removals.removal_at("server", record.pk))
+        return format_html("{}{}", render_status(record), badge)
 
     def render_addresses(self, record: Server) -> SafeString:
         return render_addresses(record, self.floating_ips.get(record.pk, {}))

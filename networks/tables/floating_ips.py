@@ -1,15 +1,20 @@
 """The floating IPs table, and the port forwardings table of a floating IP's page."""
 
+from functools import cached_property
 from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
 from networks.forms.floating_ips import forwarding_count, release_refusal
 from networks.models import FloatingIP, PortForwarding
+from tenants.lifetimes import NO_REMOVALS, PageRemovals, page_removals
+from tenants.templatetags.lifetimes import removal_badge
 
 
 def release_refused(record: FloatingIP) -> str:
@@ -69,6 +74,16 @@ class FloatingIPTable(ProjectTable):
 
     def render_fixed_ip_address(self, record: FloatingIP) -> str:
         return mapped_to(record) or gettext("Not associated")
+
+    @cached_property
+    def removals(self) -> PageRemovals:
+        """When the try-out cloud's clean-up releases the project's idle floating IPs, read
+        once a page."""
+        return page_removals(self.request) if self.request is not None else NO_REMOVALS
+
+    def render_status(self, value: str, record: FloatingIP) -> SafeString:
+        badge = removal_badge(self.removals.removal_at("floating_ip", record.pk))
+        return format_html("{}{}", self.base_columns["status"].render(value), badge)
 
     class Meta(ProjectTable.Meta):
         model = FloatingIP

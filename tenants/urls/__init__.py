@@ -8,6 +8,7 @@ from tenants.urls import (
     requests,
     sign_in,
     sign_up,
+    trials,
     user_settings,
 )
 
@@ -22,4 +23,5 @@ urlpatterns = [
     *requests.urlpatterns,
     *invitations.urlpatterns,
     *sign_up.urlpatterns,
+    *trials.urlpatterns,
 ]

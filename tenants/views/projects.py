@@ -25,6 +25,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         # Requests decided lately (a notice), and whether the trial has an end to move.
         "decided_requests": recently_decided(project_id=project_id),
         "may_extend": trial is not None and trial.ends_at is not None,
+        "trial": trial,
     }
     return render(request, "tenants/overview.html", context)
 
