@@ -1,6 +1,6 @@
 """The project's network topology as a compact graph, laid out, from the mirror.
 
-Nodes: networks (compound nodes holding their subnets), subnets, routers, instances, and ports
+Nodes: networks (boxes behind their subnets), subnets, routers, instances, and ports
 that are neither an instance's nor a router's. Edges: a router's gateway to its external
 network, a router interface or an instance's port to each subnet it has addresses on (labelled
 with its fixed IPs on that subnet only, each with its floating IP if one is mapped to it).
@@ -58,14 +58,14 @@ class _Node:
     label: str
     status: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
-    parent: "_Node | None" = None  # a subnet's network
+    network: "_Node | None" = None  # a subnet's
     column: "_Column | None" = None  # where the layout puts it: its network's column
     index: int = 0
     x: int = 0
     y: int = 0
 
     def row(self) -> list[Any]:
-        extra = {**self.extra, "parent": self.parent.index} if self.parent else self.extra
+        extra = {**self.extra, "network": self.network.index} if self.network else self.extra
         row = [self.kind, self.id, self.label, self.status, self.x, self.y]
         return [*row, extra] if extra else row
 
@@ -139,10 +139,13 @@ def _layout(
     middle of the columns it joins, stacked upwards where another router already is)."""
     left = 0
     for column in columns:
-        column.network.x, column.network.y = left, 0
+        column.network.x = left
         for position, subnet in enumerate(column.subnets):
-            subnet.x, subnet.y = left, position * SUBNET_HEIGHT
-        top = len(column.subnets) * SUBNET_HEIGHT + CELL_HEIGHT
+            subnet.x, subnet.y = left, (position + 1) * SUBNET_HEIGHT
+        # The network's box: behind its subnets, its label above them.
+        column.network.y = (len(column.subnets) + 1) * SUBNET_HEIGHT // 2
+        column.network.extra["height"] = max(SUBNET_HEIGHT, len(column.subnets) * SUBNET_HEIGHT + 8)
+        top = (len(column.subnets) + 1) * SUBNET_HEIGHT + CELL_HEIGHT
         width = max(CELL_WIDTH, _grid(left, top, column.attached))
         column.centre = left + (width - CELL_WIDTH) / 2
         left += width + COLUMN_GAP
@@ -198,7 +201,7 @@ def topology_graph(*, project_id: str) -> dict[str, Any]:
     ):
         column = columns[network_id]
         label = " ".join((name or _("subnet"), cidr))
-        subnet = _Node("subnet", subnet_id, label, extra={"cidr": cidr}, parent=column.network)
+        subnet = _Node("subnet", subnet_id, label, extra={"cidr": cidr}, network=column.network)
         subnet.column = column
         column.subnets.append(subnet)
         subnets[subnet_id] = subnet

@@ -30,14 +30,14 @@ pytestmark = pytest.mark.django_db
 
 def expanded(graph: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """The compact graph's nodes and edges as dicts by element id, as topology.js reads them:
-    ends and parents by element id, URLs filled in."""
+    ends and subnets' networks by element id, URLs filled in."""
     nodes = [dict(zip(NODE_COLUMNS, row, strict=False)) for row in graph["nodes"]]
     ids = [f"{node['kind']}:{node['id']}" for node in nodes]
     for node in nodes:
         extra = node.pop("extra", {})
         node.update(extra)
-        if "parent" in extra:
-            node["parent"] = ids[extra["parent"]]
+        if "network" in extra:
+            node["network"] = ids[extra["network"]]
         node["url"] = graph["urls"].get(node["kind"], "").replace(URL_ID, node["id"])
     edges = [dict(zip(EDGE_COLUMNS, row, strict=True)) for row in graph["edges"]]
     for edge in edges:
@@ -126,7 +126,7 @@ def test_graph_of_two_routers_and_three_networks(
     assert {i for i, n in nodes.items() if n["kind"] == "network"} == network_ids | {
         f"network:{world['public'].id}"
     }
-    assert {nodes[f"subnet:{s.id}"]["parent"] for s in world["subnets"].values()} == network_ids
+    assert {nodes[f"subnet:{s.id}"]["network"] for s in world["subnets"].values()} == network_ids
     assert {i for i, n in nodes.items() if n["kind"] == "router"} == {
         f"router:{r1.id}",
         f"router:{r2.id}",
@@ -168,7 +168,7 @@ def test_page_and_json_render_the_session_projects_graph_only(
     listed = signed_in.get("/network/topology/", headers={"HX-Request": "true"}).content.decode()
 
     assert 'id="topology"' in page
-    assert "topology:drawn from:body" in page  # the list view loads once the picture is drawn
+    assert 'hx-trigger="revealed once"' in page  # the list view loads when scrolled to
     assert [row[2] for row in data["nodes"]] == ["mine"]
     assert data["edges"] == []
     assert listed.lstrip().startswith('<section id="topology-list"')
@@ -251,12 +251,13 @@ def test_the_layout_puts_subnets_in_their_network_routers_above_and_no_two_nodes
     assert len(set(drawn)) == len(drawn)
     network_a = nodes[f"network:{world['networks']['a'].id}"]
     assert nodes[f"subnet:{subnet.id}"]["x"] == network_a["x"]
-    assert nodes[f"subnet:{subnet.id}"]["y"] < SUBNET_HEIGHT
+    assert abs(nodes[f"subnet:{subnet.id}"]["y"] - network_a["y"]) < network_a["height"] / 2
     under_a = [
         n for n in nodes.values() if n["kind"] == "port" and n["label"].startswith("10.0.0.")
     ]
     assert len(under_a) == 20
-    assert all(n["y"] > SUBNET_HEIGHT and n["x"] >= network_a["x"] for n in under_a)
+    box_bottom = network_a["y"] + network_a["height"] / 2
+    assert all(n["y"] > box_bottom + SUBNET_HEIGHT and n["x"] >= network_a["x"] for n in under_a)
     assert all(n["y"] < 0 for n in nodes.values() if n["kind"] == "router")
     public = nodes[f"network:{world['public'].id}"]
     assert public["x"] < network_a["x"]  # external networks first

@@ -26,7 +26,7 @@ class TopologyView(ProjectMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         if not self.request.htmx:  # type: ignore[attr-defined]
-            # The picture fetches the graph itself; the list view loads once it is drawn.
+            # The picture fetches the graph itself; the list view loads once scrolled to.
             return super().get_context_data(title=_("Topology"), **kwargs)
         graph = topology_graph(project_id=self.project_id)
         urls = graph["urls"]
@@ -39,7 +39,7 @@ class TopologyView(ProjectMixin, TemplateView):
             node["url"] = template.replace(URL_ID, node["id"]) if template else ""
         for node in nodes:
             if node["kind"] == "subnet":
-                nodes[node["extra"]["parent"]]["subnets"].append(node)
+                nodes[node["extra"]["network"]]["subnets"].append(node)
         for row in graph["edges"]:
             edge = dict(zip(EDGE_COLUMNS, row, strict=True))
             edge["target_label"] = nodes[edge["target"]]["label"]

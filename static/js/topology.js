@@ -55,13 +55,14 @@
           "text-margin-y": -4,
           "font-weight": "bold",
           "text-max-width": "240px",
-          padding: 12,
+          width: 140,
+          height: "data(height)",
         },
       },
       { selector: "node[?external]", style: { "background-color": "#fff3cd", "border-color": "#997404" } },
       {
         selector: 'node[kind = "subnet"]',
-        style: { shape: "rectangle", width: 120, height: 22, "background-color": "#cfe2ff", "border-color": "#0d6efd", "text-valign": "center", "text-margin-y": 0, "font-size": 10, "text-max-width": "114px" },
+        style: { shape: "rectangle", width: 120, height: 22, "background-color": "#cfe2ff", "border-color": "#0d6efd", "text-valign": "center", "text-margin-y": 0, "font-size": 10, "text-max-width": "114px", "z-index": 1 },
       },
       { selector: 'node[kind = "router"]', style: { shape: "diamond", width: 34, height: 34, "background-color": "#198754", "border-color": "#146c43" } },
       { selector: 'node[kind = "server"]', style: { shape: "round-rectangle", width: 30, height: 30, "background-color": "#6f42c1", "border-color": "#59359a" } },
@@ -71,7 +72,7 @@
       { selector: 'node[status = "BUILD"]', style: { "border-color": "#0dcaf0", "border-style": "dotted" } },
       {
         selector: "edge",
-        style: { width: 2, "line-color": "#adb5bd", "curve-style": "bezier", label: "data(label)", "font-size": 9, "min-zoomed-font-size": EDGE_LABEL_MIN_PX, "text-wrap": "ellipsis", "text-max-width": "160px", "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 },
+        style: { width: 2, "line-color": "#adb5bd", "curve-style": "haystack", "haystack-radius": 0, label: "data(label)", "font-size": 9, "min-zoomed-font-size": EDGE_LABEL_MIN_PX, "text-wrap": "ellipsis", "text-max-width": "160px", "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 },
       },
       { selector: 'edge[kind = "gateway"]', style: { "line-style": "dashed", "line-color": "#997404" } },
       { selector: 'edge[status = "DOWN"]', style: { "line-color": "#ced4da" } },
@@ -92,10 +93,10 @@
     const nodes = graph.nodes.map(([kind, id, label, status, x, y, extra = {}]) => {
       const template = graph.urls[kind];
       const data = { id: `${kind}:${id}`, kind, label, status, home: { x, y }, url: template ? template.replace(URL_ID, id) : "" };
-      if (extra.parent !== undefined) {
-        data.parent = `network:${graph.nodes[extra.parent][1]}`;
+      if (extra.network !== undefined) {
+        data.network = `network:${graph.nodes[extra.network][1]}`;
       }
-      for (const key of ["cidr", "floating_ips", "external", "own"]) {
+      for (const key of ["cidr", "floating_ips", "external", "own", "height"]) {
         if (extra[key] !== undefined) {
           data[key] = extra[key];
         }
@@ -135,56 +136,64 @@
     }
   }
 
-  function drawFirst(elements) {
-    for (const element of elements) {
-      const position = placed[element.data.id];
-      if (position && element.group === "nodes") {
-        element.position = { ...position };
+  const nextPaint = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+
+  // The first picture: the nodes, painted, then the lines. Styling an element is most of
+  // cytoscape.js's time, so every node shows in about half the time the whole graph takes.
+  async function drawFirst(elements) {
+    const nodes = elements.filter((element) => element.group === "nodes");
+    for (const node of nodes) {
+      if (placed[node.data.id]) {
+        node.position = { ...placed[node.data.id] };
       }
     }
-    cy.add(elements);
+    cy.add(nodes);
     cy.fit(undefined, 30);
+    await nextPaint();
+    performance.mark("topology:nodes-drawn");
+    cy.add(elements.filter((element) => element.group === "edges"));
   }
 
   function update(elements) {
     const wanted = new Set(elements.map((element) => element.data.id));
     const taken = new Set();
+    const shifted = new Map(); // by new network: how far from its home it went
     cy.batch(() => {
       cy.elements().forEach((element) => {
         if (!wanted.has(element.id())) {
           element.remove();
         }
       });
-      cy.nodes().forEach((node) => {
-        if (!node.isParent()) {
-          taken.add(cellOf(node.position()));
-        }
-      });
+      cy.nodes('[kind != "network"]').forEach((node) => taken.add(cellOf(node.position())));
       for (const element of elements) {
         const existing = cy.getElementById(element.data.id);
         if (existing.nonempty()) {
-          if ((existing.data("parent") || null) !== (element.data.parent || null)) {
-            existing.move({ parent: element.data.parent || null });
-          }
           if (!sameData(existing, element.data)) {
             existing.data(element.data);
           }
           continue;
         }
         if (element.group === "nodes") {
-          const position = placed[element.data.id] || freeSpot(element.position, taken);
+          const { kind, network, home } = element.data;
+          // A new subnet of a new network goes where its network went.
+          const shift = kind === "subnet" && shifted.get(network);
+          const position = placed[element.data.id] || (shift ? { x: home.x + shift.x, y: home.y + shift.y } : freeSpot(home, taken));
           element.position = { ...position };
-          taken.add(cellOf(position));
+          if (kind === "network") {
+            shifted.set(element.data.id, { x: position.x - home.x, y: position.y - home.y });
+          } else {
+            taken.add(cellOf(position));
+          }
         }
         cy.add(element);
       }
     });
   }
 
-  function apply(graph) {
+  async function apply(graph) {
     const elements = elementsOf(graph);
     if (cy.elements().empty()) {
-      drawFirst(elements);
+      await drawFirst(elements);
     } else {
       update(elements);
     }
@@ -192,12 +201,15 @@
     container.dataset.version = String(version);
     container.dataset.nodes = String(cy.nodes().length);
     highlight();
-    if (version === 1) {
-      document.body.dispatchEvent(new CustomEvent("topology:drawn"));
-    }
   }
 
-  async function refresh() {
+  // One graph download and drawing at a time, in the order the changes came.
+  let loading = Promise.resolve();
+  function refresh() {
+    loading = loading.then(load);
+  }
+
+  async function load() {
     if (document.hidden) {
       return;
     }
@@ -208,7 +220,7 @@
         const text = await response.text();
         if (text !== shown) {
           shown = text;
-          apply(JSON.parse(text));
+          await apply(JSON.parse(text));
         }
       }
     } catch (error) {
@@ -216,10 +228,26 @@
     }
   }
 
-  // Remembers the dragged node (a network: its subnets) where the user let go of it.
+  // A network's box and the subnets drawn on it move together.
+  function withSubnets(node) {
+    return node.data("kind") === "network" ? node.union(cy.nodes().filter((other) => other.data("network") === node.id())) : node;
+  }
+
+  let dragFrom = null;
+  cy.on("grab", 'node[kind = "network"]', (event) => {
+    dragFrom = { ...event.target.position() };
+  });
+  cy.on("drag", 'node[kind = "network"]', (event) => {
+    const to = event.target.position();
+    if (dragFrom) {
+      withSubnets(event.target).not(event.target).shift({ x: to.x - dragFrom.x, y: to.y - dragFrom.y });
+    }
+    dragFrom = { ...to };
+  });
+
+  // Remembers the dragged node (a network: with its subnets) where the user let go of it.
   function rememberPlaced(event) {
-    const dragged = event.target.isParent() ? event.target.descendants() : event.target;
-    dragged.forEach((node) => {
+    withSubnets(event.target).forEach((node) => {
       placed[node.id()] = { ...node.position() };
     });
     window.localStorage.setItem(storageKey, JSON.stringify(placed));
@@ -236,7 +264,7 @@
       const data = node.data();
       return [data.label, data.cidr, ...(data.floating_ips || [])].some((text) => String(text || "").toLowerCase().includes(query));
     });
-    cy.elements().not(matches.union(matches.ancestors())).addClass("faded");
+    cy.elements().not(matches).addClass("faded");
     matches.addClass("match");
   }
 
@@ -331,7 +359,7 @@
       delete placed[key];
     }
     window.localStorage.removeItem(storageKey);
-    cy.batch(() => cy.nodes().forEach((node) => node.isParent() || node.position({ ...node.data("home") })));
+    cy.batch(() => cy.nodes().forEach((node) => node.position({ ...node.data("home") })));
     cy.fit(undefined, 30);
   });
   // Redrawn when an operation ends or the mirror changes (static/js/live.js polls its version),
