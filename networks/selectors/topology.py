@@ -11,9 +11,10 @@ URLs are templates in one `urls` map. Every element keeps a stable id (`kind:id`
 `kind:key` for an edge), so a client can add, remove and update elements in place.
 
 Positions come from a one-pass layout, O(n): networks side by side as columns (external ones
-first), each network's subnets stacked at the top of its column and the instances and free
-ports on it in a grid below them; routers in a band above, each over the middle of the
-networks it joins; what is on no drawn network in a last column.
+first), wrapped into rows so that the picture is about as wide as a screen is to its height;
+each network's subnets stacked at the top of its column and the instances and free ports on it
+in a grid below them; routers in a band above, each over the middle of the networks its
+interfaces are on; what is on no drawn network in a last column.
 """
 
 import math
@@ -47,8 +48,11 @@ DETAIL_PAGES = {
 CELL_WIDTH, CELL_HEIGHT = 120, 70  # an instance or port, with room for its label
 SUBNET_HEIGHT = 30
 COLUMN_GAP = 80
-ROUTER_BAND = -110  # routers sit above the networks' tops (y = 0), stacked upwards
+ROUTER_BAND = -110  # routers sit above their networks' tops, stacked upwards
 ROUTER_STEP = 60
+ROW_GAP = 250  # between rows of networks: room for the lower row's routers
+ASPECT = 16 / 9  # of the whole picture, about a screen's
+MIN_ROW_WIDTH = 1600
 
 
 @dataclass(eq=False)
@@ -78,6 +82,7 @@ class _Column:
     subnets: list[_Node] = field(default_factory=list)
     attached: list[_Node] = field(default_factory=list)
     centre: float = 0.0
+    top: int = 0
 
 
 @dataclass
@@ -123,39 +128,76 @@ def _addresses(
     return ", ".join(parts)
 
 
-def _grid(left: int, top: int, nodes: list[_Node]) -> int:
-    """Place `nodes` in a near-square grid from (left, top); returns the grid's width."""
-    columns = max(1, math.ceil(math.sqrt(len(nodes))))
+def _grid_shape(count: int) -> tuple[int, int]:
+    """(columns, rows) of a near-square grid of `count` cells, at least one column."""
+    columns = max(1, math.ceil(math.sqrt(count)))
+    return columns, math.ceil(count / columns)
+
+
+def _grid(left: int, top: int, nodes: list[_Node]) -> None:
+    """Place `nodes` in a near-square grid from (left, top)."""
+    columns, _rows = _grid_shape(len(nodes))
     for position, node in enumerate(nodes):
         node.x = left + (position % columns) * CELL_WIDTH
         node.y = top + (position // columns) * CELL_HEIGHT
-    return columns * CELL_WIDTH
+
+
+@dataclass
+class _Flow:
+    """Blocks placed left to right, in rows of about `width` (a new row below the tallest block
+    of the last one, with room for the new row's routers)."""
+
+    width: float
+    left: int = 0
+    top: int = 0
+    row_height: int = 0
+
+    def place(self, width: int, height: int) -> tuple[int, int]:
+        if self.left and self.left + width > self.width:
+            self.left, self.top = 0, self.top + self.row_height + ROW_GAP
+            self.row_height = 0
+        at = (self.left, self.top)
+        self.left += width + COLUMN_GAP
+        self.row_height = max(self.row_height, height)
+        return at
 
 
 def _layout(
     columns: Iterable[_Column], loose: list[_Node], routers: list[tuple[_Node, list[_Column]]]
 ) -> None:
-    """Positions for every node: one pass over the columns, one over the routers (each over the
-    middle of the columns it joins, stacked upwards where another router already is)."""
-    left = 0
+    """Positions for every node: the columns in rows about as wide as a screen is to its height,
+    then the routers (each over the middle of the columns it joins, in the band above the
+    highest of them, stacked upwards where another router already is). O(n)."""
+    blocks = []
     for column in columns:
-        column.network.x = left
+        head = (len(column.subnets) + 1) * SUBNET_HEIGHT + CELL_HEIGHT
+        grid_columns, grid_rows = _grid_shape(len(column.attached))
+        blocks.append((column, head, grid_columns * CELL_WIDTH, head + grid_rows * CELL_HEIGHT))
+    loose_columns, loose_rows = _grid_shape(len(loose))
+    loose_size = (loose_columns * CELL_WIDTH, loose_rows * CELL_HEIGHT)
+    sizes = [(width, height) for _, _, width, height in blocks] + [loose_size]
+    area = sum((width + COLUMN_GAP) * (height + ROW_GAP) for width, height in sizes)
+    flow = _Flow(max(MIN_ROW_WIDTH, math.sqrt(area * ASPECT)))
+    for column, head, width, height in blocks:
+        left, column.top = flow.place(width, height)
         for position, subnet in enumerate(column.subnets):
-            subnet.x, subnet.y = left, (position + 1) * SUBNET_HEIGHT
+            subnet.x, subnet.y = left, column.top + (position + 1) * SUBNET_HEIGHT
         # The network's box: behind its subnets, its label above them.
-        column.network.y = (len(column.subnets) + 1) * SUBNET_HEIGHT // 2
-        column.network.extra["height"] = max(SUBNET_HEIGHT, len(column.subnets) * SUBNET_HEIGHT + 8)
-        top = (len(column.subnets) + 1) * SUBNET_HEIGHT + CELL_HEIGHT
-        width = max(CELL_WIDTH, _grid(left, top, column.attached))
+        network = column.network
+        network.x = left
+        network.y = column.top + (len(column.subnets) + 1) * SUBNET_HEIGHT // 2
+        network.extra["height"] = max(SUBNET_HEIGHT, len(column.subnets) * SUBNET_HEIGHT + 8)
+        _grid(left, column.top + head, column.attached)
         column.centre = left + (width - CELL_WIDTH) / 2
-        left += width + COLUMN_GAP
-    _grid(left, CELL_HEIGHT, loose)
-    stacked: dict[int, int] = {}
+    if loose:
+        _grid(*flow.place(*loose_size), loose)
+    stacked: dict[tuple[int, int], int] = {}
     for router, joined in routers:
-        centre = sum(c.centre for c in joined) / len(joined) if joined else left
-        slot = round(centre / CELL_WIDTH)
-        router.x = slot * CELL_WIDTH
-        router.y = ROUTER_BAND - stacked.get(slot, 0) * ROUTER_STEP
+        centre = sum(c.centre for c in joined) / len(joined) if joined else flow.left
+        top = min(c.top for c in joined) if joined else flow.top
+        slot = (top, round(centre / CELL_WIDTH))
+        router.x = slot[1] * CELL_WIDTH
+        router.y = top + ROUTER_BAND - stacked.get(slot, 0) * ROUTER_STEP
         stacked[slot] = stacked.get(slot, 0) + 1
 
 
@@ -208,7 +250,10 @@ def topology_graph(*, project_id: str) -> dict[str, Any]:
 
     edges: list[_Edge] = []
     router_nodes: dict[str, _Node] = {}
+    # The columns each router joins: its interfaces' networks, else its gateway's (every router
+    # of a project shares one external network, which would pull them all to its column).
     joins: dict[str, list[_Column]] = {}
+    gateways: dict[str, list[_Column]] = {}
     for router_id, name, status, external_id, gateway in router_rows:
         router = router_nodes[router_id] = _Node("router", router_id, name or router_id, status)
         joins[router_id] = []
@@ -226,7 +271,7 @@ def topology_graph(*, project_id: str) -> dict[str, Any]:
                     ", ".join(gateway_ips),
                 )
             )
-            joins[router_id].append(columns[external_id])
+            gateways[router_id] = [columns[external_id]]
     servers = {
         server.id: _Node("server", server.id, server.label, server.status)
         for server in instance_reads().instances(project_id=project_id)
@@ -261,7 +306,11 @@ def topology_graph(*, project_id: str) -> dict[str, Any]:
     for server in servers.values():
         if "floating_ips" in server.extra:
             server.extra["floating_ips"].sort()
-    _layout(columns.values(), loose, [(router_nodes[r], joins[r]) for r in router_nodes])
+    _layout(
+        columns.values(),
+        loose,
+        [(node, joins[r] or gateways.get(r, [])) for r, node in router_nodes.items()],
+    )
     nodes = [
         *(column.network for column in columns.values()),
         *subnets.values(),
