@@ -40,8 +40,7 @@ class TopologyView(ProjectMixin, TemplateView):
         for node in nodes:
             template = urls.get(node["kind"])
             node["url"] = template.replace(URL_ID, node["id"]) if template else ""
-        for node in nodes:
-            if node["kind"] == "subnet":
+            if node["kind"] == "subnet":  # its network comes before it
                 nodes[node["extra"]["network"]]["subnets"].append(node)
         for row in graph["edges"]:
             edge = dict(zip(EDGE_COLUMNS, row, strict=True))
