@@ -1,37 +1,57 @@
 """Topology at scale: the graph endpoint's server time, and Chromium's time to draw the picture.
 
-Fills a fresh SQLite mirror with one project of 1,000 ports: 100 networks (one subnet each), 50
+Fills a fresh SQLite mirror with one project of about `--nodes` nodes (default 1,151) in the
+proportions of the first run: per 1,151 nodes, 100 networks (one subnet each) and `public`, 50
 routers (gateway on `public`, an interface on each of two networks), 700 instances with one NIC
-each (every other one with a floating IP), 200 free ports; then times `graph.json` through
-Django's test client, and loads the page in Debian's Chromium (Playwright) against a live server:
-first contentful paint, and the time until every node is drawn. Signs in as `demo` on the local
-cloud (`python3 -m devcloud up`).
+each (every other one with a floating IP), 200 free ports. Then:
+- `graph.json` through Django's test client: server time p50/p95 and SQL queries, in process, of
+  a graph built (its cached copy dropped first), of one kept for its mirror version, and the
+  revalidation (304) of an unchanged graph;
+- the same under gunicorn (one sync worker, DEBUG off, the bench's database) over loopback HTTP;
+- the page in Debian's Chromium (Playwright) from that gunicorn: first contentful paint, the time
+  from navigation until every node is painted (topology.js's `topology:nodes-drawn` mark), and
+  until the lines are too (the graph applied, then two animation frames).
+Signs in as `demo` on the local cloud (`python3 -m devcloud up`).
 
-    .venv/bin/python bench/topology.py [--requests 30] [--loads 5]
+    .venv/bin/python bench/topology.py [--nodes 5000] [--requests 30] [--loads 5]
 """
 
 import argparse
+import os
+import socket
 import statistics
+import subprocess
 import time
+import urllib.error
+import urllib.request
 import uuid
+from pathlib import Path
 from typing import Any
 
-from common import percentile, seeded_password, signed_in_client, start_django
+from common import ROOT, percentile, seeded_password, signed_in_client, start_django
 
+# Per 1,151 nodes (with `public` and the subnets).
 NETWORKS, ROUTERS, SERVERS, FREE_PORTS = 100, 50, 700, 200
+BASE_NODES = 1 + 2 * NETWORKS + ROUTERS + SERVERS + FREE_PORTS
 
 
-def fill_mirror(project_id: str) -> int:
-    """The project's rows; returns how many ports it has."""
+def fill_mirror(project_id: str, scale: float) -> int:
+    """The project's rows, `scale` times the base proportions; returns how many ports it has."""
     from django.utils import timezone
 
     from instances.models import Server
     from networks.models import FloatingIP, Network, Port, Router, Subnet
 
+    networks_count = round(NETWORKS * scale)
+    routers_count = round(ROUTERS * scale)
+    servers_count = round(SERVERS * scale)
+    free_ports_count = round(FREE_PORTS * scale)
     now = timezone.now()
     common: dict[str, Any] = {"project_id": project_id, "synced_at": now}
     public = Network(id=str(uuid.uuid4()), name="public", router_external=True, **common)
-    networks = [Network(id=str(uuid.uuid4()), name=f"net-{n}", **common) for n in range(NETWORKS)]
+    networks = [
+        Network(id=str(uuid.uuid4()), name=f"net-{n}", **common) for n in range(networks_count)
+    ]
     subnets = [
         Subnet(
             id=str(uuid.uuid4()),
@@ -50,11 +70,11 @@ def fill_mirror(project_id: str) -> int:
             external_gateway_info={"network_id": public.id, "external_fixed_ips": []},
             **common,
         )
-        for r in range(ROUTERS)
+        for r in range(routers_count)
     ]
     servers = [
         Server(id=str(uuid.uuid4()), name=f"vm-{s}", status="ACTIVE", **common)
-        for s in range(SERVERS)
+        for s in range(servers_count)
     ]
     ports, floating_ips = [], []
 
@@ -75,7 +95,7 @@ def fill_mirror(project_id: str) -> int:
         for subnet in subnets[2 * r : 2 * r + 2]:
             port(subnet, 1, "network:router_interface", router.id)
     for s, server in enumerate(servers):
-        nic = port(subnets[s % NETWORKS], 10 + s // NETWORKS, "compute:nova", server.id)
+        nic = port(subnets[s % networks_count], 10 + s // networks_count, "compute:nova", server.id)
         if s % 2 == 0:
             floating_ips.append(
                 FloatingIP(
@@ -87,8 +107,8 @@ def fill_mirror(project_id: str) -> int:
                     **common,
                 )
             )
-    for f in range(FREE_PORTS):
-        port(subnets[f % NETWORKS], 200 + f // NETWORKS, "", "")
+    for f in range(free_ports_count):
+        port(subnets[f % networks_count], 200 + f // networks_count, "", "")
     Network.objects.bulk_create([public, *networks])
     Subnet.objects.bulk_create(subnets)
     Router.objects.bulk_create(routers)
@@ -98,70 +118,175 @@ def fill_mirror(project_id: str) -> int:
     return len(ports)
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_gunicorn() -> tuple[subprocess.Popen[bytes], str]:
+    """gunicorn with one sync worker on the bench's database (the environment start_django set),
+    DEBUG off; returns the process and its base URL once it answers."""
+    port = free_port()
+    environment = {**os.environ, "DJANGO_DEBUG": "false"}
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "dashboard.wsgi:application",
+            "--workers",
+            "1",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=environment,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/auth/login/", timeout=5)
+            return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def timed_get(url: str, cookies: str, etag: str = "") -> tuple[float, int, str]:
+    """(milliseconds, status, ETag) of a GET over loopback HTTP."""
+    headers = {"Cookie": cookies, "Accept": "application/json"}
+    if etag:
+        headers["If-None-Match"] = etag
+    request = urllib.request.Request(url, headers=headers)
+    begun = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+            status, tag = response.status, response.headers.get("ETag", "")
+    except urllib.error.HTTPError as error:  # 304
+        status, tag = error.code, error.headers.get("ETag", "")
+    return (time.perf_counter() - begun) * 1000, status, tag
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def summary(times: list[float]) -> str:
+    return f"p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 0.95):.1f} ms"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nodes", type=int, default=BASE_NODES)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--loads", type=int, default=5)
     args = parser.parse_args()
 
     start_django("topology", DJANGO_ALLOW_ASYNC_UNSAFE="true")
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.core.cache import cache
     from django.db import connection
-    from django.test.testcases import LiveServerThread
     from django.test.utils import CaptureQueriesContext
     from playwright.sync_api import sync_playwright
 
     from dashboard.testing.browser import CHROMIUM, CHROMIUM_ARGS
 
+    print(f"load average before: {load_average()}")
     client = signed_in_client("demo")
     password = seeded_password("demo")
-    ports = fill_mirror(client.session["keystone"]["project_id"])
+    ports = fill_mirror(client.session["keystone"]["project_id"], args.nodes / BASE_NODES)
 
-    times, queries, size = [], 0, 0
+    url = "/network/topology/graph.json"
+    builds, build_queries = [], 0
+    for _ in range(args.requests):
+        # Each mirror version's graph is built once, then kept under its ETag: drop it to time the
+        # build itself.
+        cache.delete(f"networks:topology:{client.get(url)['ETag'].strip(chr(34))}")
+        with CaptureQueriesContext(connection) as captured:
+            begun = time.perf_counter()
+            client.get(url)
+            builds.append((time.perf_counter() - begun) * 1000)
+        build_queries = len(captured)
+    times, revalidations, queries, size = [], [], 0, 0
     for _ in range(args.requests):
         with CaptureQueriesContext(connection) as captured:
             begun = time.perf_counter()
-            response = client.get("/network/topology/graph.json")
+            response = client.get(url)
             times.append((time.perf_counter() - begun) * 1000)
         queries, size = len(captured), len(response.content)
-    nodes = sum(1 for e in response.json()["elements"] if e["group"] == "nodes")
-    print(f"project: {ports} ports, {nodes} nodes, graph.json {size / 1024:.0f} KiB")
+        begun = time.perf_counter()
+        unchanged = client.get(url, headers={"If-None-Match": response["ETag"]})
+        revalidations.append((time.perf_counter() - begun) * 1000)
+        assert unchanged.status_code == 304
+    graph = response.json()
     print(
-        f"graph.json server time: p50 {statistics.median(times):.1f} ms, "
-        f"p95 {percentile(times, 0.95):.1f} ms, {queries} queries"
+        f"project: {ports} ports, {len(graph['nodes'])} nodes, {len(graph['edges'])} edges, "
+        f"graph.json {size / 1024:.0f} KiB"
     )
+    print(f"graph.json built, in process: {summary(builds)}, {build_queries} queries (all)")
+    print(f"graph.json kept for its version, in process: {summary(times)}, {queries} queries")
+    print(f"graph.json unchanged (304): {summary(revalidations)}")
 
-    server = LiveServerThread("127.0.0.1", StaticFilesHandler, connections_override={}, port=0)
-    server.daemon = True
-    server.start()
-    server.is_ready.wait()
-    base = f"http://127.0.0.1:{server.port}"
-    paints, drawn = [], []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(f"{base}/auth/login/")
-        page.get_by_label("User name").fill("demo")
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"{base}/")
-        for _ in range(args.loads):
-            begun = time.perf_counter()
-            page.goto(f"{base}/network/topology/")
-            page.wait_for_selector('#topology[data-version="1"]', timeout=120_000)
-            drawn.append((time.perf_counter() - begun) * 1000)
-            paints.append(
-                page.evaluate(
-                    "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1"
+    gunicorn, base = start_gunicorn()
+    try:
+        cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+        served, served_304 = [], []
+        for _ in range(args.requests):
+            elapsed, status, etag = timed_get(base + url, cookies)
+            served.append(elapsed)
+            elapsed, status, _etag = timed_get(base + url, cookies, etag)
+            served_304.append(elapsed)
+            assert status == 304, status
+        print(
+            f"graph.json from gunicorn (1 sync worker, DEBUG off): {summary(served)}; "
+            f"304 {summary(served_304)}"
+        )
+
+        paints, nodes_drawn, drawn = [], [], []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(f"{base}/auth/login/")
+            page.get_by_label("User name").fill("demo")
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(f"{base}/")
+            for _ in range(args.loads):
+                page.goto(f"{base}/network/topology/", wait_until="commit")
+                page.wait_for_selector('#topology[data-version="1"]', timeout=120_000)
+                drawn.append(
+                    page.evaluate(
+                        "new Promise(done => requestAnimationFrame(() =>"
+                        " requestAnimationFrame(() => done(performance.now()))))"
+                    )
                 )
-            )
-        browser.close()
-    server.terminate()
+                nodes_drawn.append(
+                    page.evaluate(
+                        "performance.getEntriesByName('topology:nodes-drawn')[0]?.startTime ?? -1"
+                    )
+                )
+                paints.append(
+                    page.evaluate(
+                        "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1"
+                    )
+                )
+                shown = page.get_attribute("#topology", "data-nodes")
+                assert shown == str(len(graph["nodes"])), shown
+            browser.close()
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait()
     print(
-        f"Chromium first contentful paint: p50 {statistics.median(paints):.0f} ms; "
-        f"every node drawn: p50 {statistics.median(drawn):.0f} ms, max {max(drawn):.0f} ms "
-        f"({args.loads} loads)"
+        f"Chromium first contentful paint: p50 {statistics.median(paints):.0f} ms, "
+        f"max {max(paints):.0f} ms; every node drawn: p50 {statistics.median(nodes_drawn):.0f} ms, "
+        f"max {max(nodes_drawn):.0f} ms; every node and line: p50 {statistics.median(drawn):.0f} "
+        f"ms, max {max(drawn):.0f} ms ({args.loads} loads)"
     )
+    print(f"load average after: {load_average()}")
 
 
 if __name__ == "__main__":

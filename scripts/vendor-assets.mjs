@@ -11,9 +11,6 @@ const files = [
   ["bootstrap/LICENSE", "bootstrap/LICENSE"],
   ["cytoscape/dist/cytoscape.min.js", "cytoscape/cytoscape.min.js"],
   ["cytoscape/LICENSE", "cytoscape/LICENSE"],
-  ["cytoscape-dagre/dist/cytoscape-dagre.min.js", "cytoscape-dagre/cytoscape-dagre.min.js"],
-  ["cytoscape-dagre/dist/cytoscape-dagre.min.js.map", "cytoscape-dagre/cytoscape-dagre.min.js.map"],
-  ["cytoscape-dagre/LICENSE", "cytoscape-dagre/LICENSE"],
 ];
 
 for (const [from, to] of files) {

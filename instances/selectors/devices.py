@@ -24,7 +24,8 @@ class ServerReads:
 
     def instances(self, *, project_id: str) -> list[Instance]:
         """The project's servers, by name."""
+        rows = Server.objects.filter(project_id=project_id).order_by("name")
         return [
-            Instance(id=server.id, label=server.name_or_id, status=server.status)
-            for server in Server.objects.filter(project_id=project_id).order_by("name")
+            Instance(id=server_id, label=name or server_id, status=status)
+            for server_id, name, status in rows.values_list("id", "name", "status")
         ]

@@ -173,7 +173,7 @@ def test_a_chinese_network_name_in_the_topology_json(
 ) -> None:
     response = signed_in.get("/network/topology/graph.json", **CHINESE)
 
-    labels = [element["data"]["label"] for element in json.loads(response.content)["elements"]]
+    labels = [node[2] for node in json.loads(response.content)["nodes"]]
     assert CHINESE_NAME in labels
 
 

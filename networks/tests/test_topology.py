@@ -1,10 +1,12 @@
-"""The topology graph: from the mirror, the project's objects only, in cytoscape.js's format."""
+"""The topology graph: from the mirror, the project's objects only, compact and laid out."""
 
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from dashboard.mirror.live import mirror_changed
+from dashboard.mirror.scopes import project_scope
 from dashboard.testing.fixtures import KeystoneAccount
 from instances.factories import ServerFactory
 from networks.factories import (
@@ -15,9 +17,32 @@ from networks.factories import (
     RouterInterfaceFactory,
     SubnetFactory,
 )
-from networks.selectors.topology import topology_graph
+from networks.selectors.topology import (
+    EDGE_COLUMNS,
+    NODE_COLUMNS,
+    SUBNET_HEIGHT,
+    URL_ID,
+    topology_graph,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+def expanded(graph: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """The compact graph's nodes and edges as dicts by element id, as topology.js reads them:
+    ends and subnets' networks by element id, URLs filled in."""
+    nodes = [dict(zip(NODE_COLUMNS, row, strict=False)) for row in graph["nodes"]]
+    ids = [f"{node['kind']}:{node['id']}" for node in nodes]
+    for node in nodes:
+        extra = node.pop("extra", {})
+        node.update(extra)
+        if "network" in extra:
+            node["network"] = ids[extra["network"]]
+        node["url"] = graph["urls"].get(node["kind"], "").replace(URL_ID, node["id"])
+    edges = [dict(zip(EDGE_COLUMNS, row, strict=True)) for row in graph["edges"]]
+    for edge in edges:
+        edge["source"], edge["target"] = ids[edge["source"]], ids[edge["target"]]
+    return dict(zip(ids, nodes, strict=True)), {f"{e['kind']}:{e['key']}": e for e in edges}
 
 
 def _port_on(subnet: Any, address: str, **fields: Any) -> Any:
@@ -94,16 +119,14 @@ def test_graph_of_two_routers_and_three_networks(
     world = two_routers_three_networks
     r1, r2 = world["routers"]
 
-    with django_assert_max_num_queries(8):
-        elements = topology_graph(project_id="p")
+    with django_assert_max_num_queries(6):
+        nodes, edges = expanded(topology_graph(project_id="p"))
 
-    nodes = {e["data"]["id"]: e["data"] for e in elements if e["group"] == "nodes"}
-    edges = {e["data"]["id"]: e["data"] for e in elements if e["group"] == "edges"}
     network_ids = {f"network:{n.id}" for n in world["networks"].values()}
     assert {i for i, n in nodes.items() if n["kind"] == "network"} == network_ids | {
         f"network:{world['public'].id}"
     }
-    assert {nodes[f"subnet:{s.id}"]["parent"] for s in world["subnets"].values()} == network_ids
+    assert {nodes[f"subnet:{s.id}"]["network"] for s in world["subnets"].values()} == network_ids
     assert {i for i, n in nodes.items() if n["kind"] == "router"} == {
         f"router:{r1.id}",
         f"router:{r2.id}",
@@ -111,13 +134,14 @@ def test_graph_of_two_routers_and_three_networks(
     assert nodes[f"server:{world['server'].id}"]["floating_ips"] == ["203.0.113.20"]
     assert nodes[f"port:{world['free'].id}"]["label"] == "spare"
     assert edges[f"gateway:{r1.id}"] == {
-        "id": f"gateway:{r1.id}",
         "kind": "gateway",
+        "key": r1.id,
         "source": f"router:{r1.id}",
         "target": f"network:{world['public'].id}",
         "label": "203.0.113.5",
-        "snat": True,
+        "status": "",
     }
+    assert nodes[f"router:{r1.id}"]["url"] == f"/network/routers/{r1.id}/"
     interface_edges = {
         (e["source"], e["target"]) for e in edges.values() if e["kind"] == "interface"
     }
@@ -144,8 +168,9 @@ def test_page_and_json_render_the_session_projects_graph_only(
     listed = signed_in.get("/network/topology/", headers={"HX-Request": "true"}).content.decode()
 
     assert 'id="topology"' in page
-    assert 'hx-trigger="load"' in page  # the list view loads right after the page
-    assert [e["data"]["label"] for e in data["elements"]] == ["mine"]
+    assert 'hx-trigger="revealed once"' in page  # the list view loads when scrolled to
+    assert [row[2] for row in data["nodes"]] == ["mine"]
+    assert data["edges"] == []
     assert listed.lstrip().startswith('<section id="topology-list"')
     assert f'<a href="/network/networks/{mine.id}/">mine</a>' in listed
     assert "theirs" not in listed
@@ -188,14 +213,14 @@ def dual_stack_server(project_id: str, *, v6_name: str = "v6") -> dict[str, Any]
 def test_each_subnet_edge_carries_only_the_ports_addresses_on_that_subnet() -> None:
     world = dual_stack_server("p")
 
-    edges = [e["data"] for e in topology_graph(project_id="p") if e["group"] == "edges"]
+    edges = list(expanded(topology_graph(project_id="p"))[1].values())
 
     assert {edge["target"]: edge["label"] for edge in edges} == {
         f"subnet:{world['v6'].id}": "2001:db8::10, 2001:db8::11",
         f"subnet:{world['v4'].id}": "10.0.0.10 ↔ 203.0.113.20",
     }
     assert {edge["source"] for edge in edges} == {f"server:{world['server'].id}"}
-    assert len({edge["id"] for edge in edges}) == 2
+    assert len({edge["key"] for edge in edges}) == 2
 
 
 @pytest.mark.cloud
@@ -208,3 +233,69 @@ def test_the_list_view_groups_addresses_by_subnet_as_the_picture_does(
 
     assert "<li>v4 10.0.0.0/24: 10.0.0.10 ↔ 203.0.113.20</li>" in listed
     assert "<li>v6 2001:db8::/64: 2001:db8::10, 2001:db8::11</li>" in listed
+
+
+def test_the_layout_puts_subnets_in_their_network_routers_above_and_no_two_nodes_together(
+    two_routers_three_networks: dict[str, Any],
+) -> None:
+    world = two_routers_three_networks
+    for number in range(30):
+        ServerFactory(project_id="p", name=f"more-{number}")
+    subnet = world["subnets"]["a"]
+    for number in range(20):
+        _port_on(subnet, f"10.0.0.{100 + number}", device_owner="", device_id="")
+
+    nodes, _edges = expanded(topology_graph(project_id="p"))
+
+    drawn = [(n["x"], n["y"]) for n in nodes.values() if n["kind"] != "network"]
+    assert len(set(drawn)) == len(drawn)
+    network_a = nodes[f"network:{world['networks']['a'].id}"]
+    assert nodes[f"subnet:{subnet.id}"]["x"] == network_a["x"]
+    assert abs(nodes[f"subnet:{subnet.id}"]["y"] - network_a["y"]) < network_a["height"] / 2
+    under_a = [
+        n for n in nodes.values() if n["kind"] == "port" and n["label"].startswith("10.0.0.")
+    ]
+    assert len(under_a) == 20
+    box_bottom = network_a["y"] + network_a["height"] / 2
+    assert all(n["y"] > box_bottom + SUBNET_HEIGHT and n["x"] >= network_a["x"] for n in under_a)
+    assert all(n["y"] < 0 for n in nodes.values() if n["kind"] == "router")
+    public = nodes[f"network:{world['public'].id}"]
+    assert public["x"] < network_a["x"]  # external networks first
+
+
+def test_the_number_of_queries_does_not_grow_with_the_graph(
+    two_routers_three_networks: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(6):
+        topology_graph(project_id="p")
+    network = NetworkFactory(project_id="p", name="d")
+    subnet = SubnetFactory(project_id="p", network=network, cidr="10.0.9.0/24")
+    for number in range(40):
+        server = ServerFactory(project_id="p", name=f"vm-{number}")
+        _port_on(subnet, f"10.0.9.{10 + number}", device_owner="compute:nova", device_id=server.id)
+
+    with django_assert_num_queries(6):
+        topology_graph(project_id="p")
+
+
+@pytest.mark.cloud
+def test_graph_json_answers_304_until_the_mirror_changes(
+    signed_in: Client,
+    account: KeystoneAccount,
+    no_cloud_calls: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    NetworkFactory(project_id=account.project.id, name="first")
+    url = "/network/topology/graph.json"
+
+    first = signed_in.get(url)
+    again = signed_in.get(url, headers={"If-None-Match": first["ETag"]})
+    with django_capture_on_commit_callbacks(execute=True):
+        mirror_changed(scopes={project_scope(account.project.id)})
+    changed = signed_in.get(url, headers={"If-None-Match": first["ETag"]})
+
+    assert first.status_code == 200
+    assert "no-cache" in first["Cache-Control"]
+    assert again.status_code == 304
+    assert changed.status_code == 200
+    assert changed["ETag"] != first["ETag"]

@@ -1,9 +1,11 @@
-// The project's topology, drawn with cytoscape.js (layered dagre layout) and kept live without
-// flicker: it fetches the graph JSON again whenever the mirror changes, and adds, removes and
-// updates only the elements that changed.
-// Positions are laid out once; nodes the user drags stay where they were put (remembered per
-// project in localStorage), and new nodes are placed beside their neighbours, so nothing jumps.
-// Labels stay readable at a thousand nodes: node labels appear once zoomed in enough to be read,
+// The project's topology, drawn with cytoscape.js and kept live without flicker: it fetches the
+// graph JSON again whenever the mirror changes (the browser revalidates it by its ETag), and adds,
+// removes and updates only the elements that changed.
+// The server lays the graph out (networks as columns, routers above them; see
+// networks/selectors/topology.py). Nodes the user drags stay where they were put (remembered per
+// project in localStorage) and no update moves a node already drawn: a new node goes where the
+// server put it, or to the nearest free spot around it.
+// Labels stay readable at thousands of nodes: node labels appear once zoomed in enough to be read,
 // edge labels (addresses) only when zoomed in further, or on the element hovered or selected and
 // its lines; long labels end in "…", and the full text is the tooltip and the details panel.
 (function () {
@@ -13,10 +15,11 @@
   if (!container || !window.cytoscape) {
     return;
   }
-  const storageKey = `topology-positions:${container.dataset.project}`;
-  const saved = JSON.parse(window.localStorage.getItem(storageKey) || "{}");
+  const storageKey = `topology-placed:${container.dataset.project}`;
+  // Where the user put the nodes they dragged, by element id.
+  const placed = JSON.parse(window.localStorage.getItem(storageKey) || "{}");
+  const URL_ID = "00000000-0000-0000-0000-000000000000"; // the id in the graph's URL templates
   const details = document.getElementById("topology-details");
-  const KIND_ORDER = { network: 0, subnet: 1, router: 2, server: 3, port: 4 };
   // Edge labels (9 px) are drawn once they would be this large on screen: from zoom 1.45.
   const EDGE_LABEL_MIN_PX = 13;
 
@@ -52,13 +55,14 @@
           "text-margin-y": -4,
           "font-weight": "bold",
           "text-max-width": "240px",
-          padding: 12,
+          width: 140,
+          height: "data(height)",
         },
       },
       { selector: "node[?external]", style: { "background-color": "#fff3cd", "border-color": "#997404" } },
       {
         selector: 'node[kind = "subnet"]',
-        style: { shape: "rectangle", width: 120, height: 22, "background-color": "#cfe2ff", "border-color": "#0d6efd", "text-valign": "center", "text-margin-y": 0, "font-size": 10, "text-max-width": "114px" },
+        style: { shape: "rectangle", width: 120, height: 22, "background-color": "#cfe2ff", "border-color": "#0d6efd", "text-valign": "center", "text-margin-y": 0, "font-size": 10, "text-max-width": "114px", "z-index": 1 },
       },
       { selector: 'node[kind = "router"]', style: { shape: "diamond", width: 34, height: 34, "background-color": "#198754", "border-color": "#146c43" } },
       { selector: 'node[kind = "server"]', style: { shape: "round-rectangle", width: 30, height: 30, "background-color": "#6f42c1", "border-color": "#59359a" } },
@@ -68,7 +72,7 @@
       { selector: 'node[status = "BUILD"]', style: { "border-color": "#0dcaf0", "border-style": "dotted" } },
       {
         selector: "edge",
-        style: { width: 2, "line-color": "#adb5bd", "curve-style": "bezier", label: "data(label)", "font-size": 9, "min-zoomed-font-size": EDGE_LABEL_MIN_PX, "text-wrap": "ellipsis", "text-max-width": "160px", "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 },
+        style: { width: 2, "line-color": "#adb5bd", "curve-style": "haystack", "haystack-radius": 0, label: "data(label)", "font-size": 9, "min-zoomed-font-size": EDGE_LABEL_MIN_PX, "text-wrap": "ellipsis", "text-max-width": "160px", "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 },
       },
       { selector: 'edge[kind = "gateway"]', style: { "line-style": "dashed", "line-color": "#997404" } },
       { selector: 'edge[status = "DOWN"]', style: { "line-color": "#ced4da" } },
@@ -81,21 +85,29 @@
     ],
   });
   window.dashboardTopology = cy; // for the browser tests
-  let laidOut = false;
   let version = 0;
+  let shown = "";
 
-  // Dagre's layered layout; on large graphs its cheaper ranker keeps the first draw quick.
-  function layoutOptions(extra) {
-    const large = cy.nodes().length > 300;
-    return { name: "dagre", rankDir: "LR", nodeSep: 30, rankSep: 90, animate: false, ranker: large ? "longest-path" : "network-simplex", ...extra };
-  }
-
-  // Nodes before edges, parents before children, so every element finds what it refers to.
-  function order(a, b) {
-    if (a.group !== b.group) {
-      return a.group === "nodes" ? -1 : 1;
-    }
-    return (KIND_ORDER[a.data.kind] ?? 9) - (KIND_ORDER[b.data.kind] ?? 9);
+  // The graph's compact rows (networks/selectors/topology.py) as cytoscape.js elements.
+  function elementsOf(graph) {
+    const nodes = graph.nodes.map(([kind, id, label, status, x, y, extra = {}]) => {
+      const template = graph.urls[kind];
+      const data = { id: `${kind}:${id}`, kind, label, status, home: { x, y }, url: template ? template.replace(URL_ID, id) : "" };
+      if (extra.network !== undefined) {
+        data.network = `network:${graph.nodes[extra.network][1]}`;
+      }
+      for (const key of ["cidr", "floating_ips", "external", "own", "height"]) {
+        if (extra[key] !== undefined) {
+          data[key] = extra[key];
+        }
+      }
+      return { group: "nodes", data, position: { x, y } };
+    });
+    const edges = graph.edges.map(([kind, key, source, target, label, status]) => ({
+      group: "edges",
+      data: { id: `${kind}:${key}`, kind, source: nodes[source].data.id, target: nodes[target].data.id, label, status },
+    }));
+    return [...nodes, ...edges];
   }
 
   function sameData(element, data) {
@@ -103,101 +115,142 @@
     return Object.keys(data).every((key) => JSON.stringify(current[key]) === JSON.stringify(data[key]));
   }
 
-  // Beside the nodes it is connected to, or under everything when it has no placed neighbour.
-  function placeNear(node, index) {
-    const neighbours = node.neighborhood("node").filter((other) => !other.same(node) && other.data("placed"));
-    const box = cy.nodes().filter((other) => other.data("placed")).boundingBox();
-    let x = Number.isFinite(box.x1) ? box.x1 + 60 * (index % 10) : 0;
-    let y = Number.isFinite(box.y2) ? box.y2 + 60 + 60 * Math.floor(index / 10) : 0;
-    if (neighbours.nonempty()) {
-      const centre = neighbours.reduce((sum, other) => ({ x: sum.x + other.position("x"), y: sum.y + other.position("y") }), { x: 0, y: 0 });
-      x = centre.x / neighbours.length + 70;
-      y = centre.y / neighbours.length + 50 + 20 * (index % 3);
-    }
-    node.position({ x, y });
+  // Grid cells (of the size of an instance) that drawn nodes take, to find free spots in O(1).
+  const CELL = 60;
+  function cellOf(position) {
+    return `${Math.round(position.x / CELL)},${Math.round(position.y / CELL)}`;
   }
 
-  function apply(elements) {
+  // The free cell nearest to `wanted`, searched ring by ring around it.
+  function freeSpot(wanted, taken) {
+    const cx = Math.round(wanted.x / CELL);
+    const cy0 = Math.round(wanted.y / CELL);
+    for (let ring = 0; ; ring += 1) {
+      for (let dx = -ring; dx <= ring; dx += 1) {
+        for (let dy = -ring; dy <= ring; dy += 1) {
+          if (Math.max(Math.abs(dx), Math.abs(dy)) === ring && !taken.has(`${cx + dx},${cy0 + dy}`)) {
+            return ring === 0 ? wanted : { x: (cx + dx) * CELL, y: (cy0 + dy) * CELL };
+          }
+        }
+      }
+    }
+  }
+
+  const nextPaint = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+
+  // The first picture: the nodes, painted, then the lines. Styling an element is most of
+  // cytoscape.js's time, so every node shows in about half the time the whole graph takes.
+  async function drawFirst(elements) {
+    const nodes = elements.filter((element) => element.group === "nodes");
+    for (const node of nodes) {
+      if (placed[node.data.id]) {
+        node.position = { ...placed[node.data.id] };
+      }
+    }
+    cy.add(nodes);
+    cy.fit(undefined, 30);
+    await nextPaint();
+    performance.mark("topology:nodes-drawn");
+    cy.add(elements.filter((element) => element.group === "edges"));
+  }
+
+  function update(elements) {
     const wanted = new Set(elements.map((element) => element.data.id));
-    const added = [];
+    const taken = new Set();
+    const shifted = new Map(); // by new network: how far from its home it went
     cy.batch(() => {
       cy.elements().forEach((element) => {
         if (!wanted.has(element.id())) {
           element.remove();
         }
       });
-      for (const element of [...elements].sort(order)) {
+      cy.nodes('[kind != "network"]').forEach((node) => taken.add(cellOf(node.position())));
+      for (const element of elements) {
         const existing = cy.getElementById(element.data.id);
         if (existing.nonempty()) {
-          if ((existing.data("parent") || null) !== (element.data.parent || null)) {
-            existing.move({ parent: element.data.parent || null });
-          }
           if (!sameData(existing, element.data)) {
             existing.data(element.data);
           }
           continue;
         }
-        const { source, target, parent } = element.data;
-        if (element.group === "edges" && (cy.getElementById(source).empty() || cy.getElementById(target).empty())) {
-          continue;
+        if (element.group === "nodes") {
+          const { kind, network, home } = element.data;
+          // A new subnet of a new network goes where its network went.
+          const shift = kind === "subnet" && shifted.get(network);
+          const position = placed[element.data.id] || (shift ? { x: home.x + shift.x, y: home.y + shift.y } : freeSpot(home, taken));
+          element.position = { ...position };
+          if (kind === "network") {
+            shifted.set(element.data.id, { x: position.x - home.x, y: position.y - home.y });
+          } else {
+            taken.add(cellOf(position));
+          }
         }
-        if (parent && cy.getElementById(parent).empty()) {
-          delete element.data.parent;
-        }
-        added.push(cy.add(element));
+        cy.add(element);
       }
     });
-    const newNodes = cy.collection(added).nodes().filter((node) => !node.isParent());
-    if (!laidOut) {
-      if (cy.nodes().nonempty()) {
-        cy.layout(layoutOptions({ fit: false })).run();
-        cy.nodes().forEach((node) => {
-          const position = saved[node.id()];
-          if (position && !node.isParent()) {
-            node.position(position);
-          }
-        });
-        cy.fit(undefined, 30);
-        laidOut = true;
-      }
+  }
+
+  async function apply(graph) {
+    const elements = elementsOf(graph);
+    if (cy.elements().empty()) {
+      await drawFirst(elements);
     } else {
-      newNodes.forEach((node, index) => {
-        const position = saved[node.id()];
-        if (position) {
-          node.position(position);
-        } else {
-          placeNear(node, index);
-        }
-      });
+      update(elements);
     }
-    cy.nodes().forEach((node) => node.data("placed", true));
     version += 1;
     container.dataset.version = String(version);
     container.dataset.nodes = String(cy.nodes().length);
     highlight();
   }
 
-  async function refresh() {
+  // One graph download and drawing at a time, in the order the changes came.
+  let loading = Promise.resolve();
+  function refresh() {
+    loading = loading.then(load);
+  }
+
+  async function load() {
     if (document.hidden) {
       return;
     }
     try {
       const response = await fetch(container.dataset.graphUrl, { headers: { Accept: "application/json" }, credentials: "same-origin" });
       if (response.ok) {
-        apply((await response.json()).elements);
+        // A 304 (nothing changed) reaches here as the cached 200: same text, nothing to do.
+        const text = await response.text();
+        if (text !== shown) {
+          shown = text;
+          await apply(JSON.parse(text));
+        }
       }
     } catch (error) {
       // The next change tries again; the list view below still shows the last render.
     }
   }
 
-  function savePositions() {
-    cy.nodes().forEach((node) => {
-      if (!node.isParent()) {
-        saved[node.id()] = { ...node.position() };
-      }
+  // A network's box and the subnets drawn on it move together.
+  function withSubnets(node) {
+    return node.data("kind") === "network" ? node.union(cy.nodes().filter((other) => other.data("network") === node.id())) : node;
+  }
+
+  let dragFrom = null;
+  cy.on("grab", 'node[kind = "network"]', (event) => {
+    dragFrom = { ...event.target.position() };
+  });
+  cy.on("drag", 'node[kind = "network"]', (event) => {
+    const to = event.target.position();
+    if (dragFrom) {
+      withSubnets(event.target).not(event.target).shift({ x: to.x - dragFrom.x, y: to.y - dragFrom.y });
+    }
+    dragFrom = { ...to };
+  });
+
+  // Remembers the dragged node (a network: with its subnets) where the user let go of it.
+  function rememberPlaced(event) {
+    withSubnets(event.target).forEach((node) => {
+      placed[node.id()] = { ...node.position() };
     });
-    window.localStorage.setItem(storageKey, JSON.stringify(saved));
+    window.localStorage.setItem(storageKey, JSON.stringify(placed));
   }
 
   const search = document.getElementById("topology-search");
@@ -211,7 +264,7 @@
       const data = node.data();
       return [data.label, data.cidr, ...(data.floating_ips || [])].some((text) => String(text || "").toLowerCase().includes(query));
     });
-    cy.elements().not(matches.union(matches.ancestors())).addClass("faded");
+    cy.elements().not(matches).addClass("faded");
     matches.addClass("match");
   }
 
@@ -291,7 +344,7 @@
   });
   cy.on("select", "node", (event) => event.target.connectedEdges().addClass("focus"));
   cy.on("unselect", "node", (event) => event.target.connectedEdges().removeClass("focus"));
-  cy.on("dragfree", "node", savePositions);
+  cy.on("dragfree", "node", rememberPlaced);
   search?.addEventListener("input", () => {
     highlight();
     const matches = cy.nodes(".match");
@@ -300,12 +353,14 @@
     }
   });
   document.getElementById("topology-fit")?.addEventListener("click", () => cy.fit(undefined, 30));
+  // Forgets what the user placed and puts every node where the server's layout has it.
   document.getElementById("topology-relayout")?.addEventListener("click", () => {
-    for (const key of Object.keys(saved)) {
-      delete saved[key];
+    for (const key of Object.keys(placed)) {
+      delete placed[key];
     }
     window.localStorage.removeItem(storageKey);
-    cy.layout(layoutOptions({})).run();
+    cy.batch(() => cy.nodes().forEach((node) => node.position({ ...node.data("home") })));
+    cy.fit(undefined, 30);
   });
   // Redrawn when an operation ends or the mirror changes (static/js/live.js polls its version),
   // so an idle picture costs no graph downloads.

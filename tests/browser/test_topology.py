@@ -37,6 +37,7 @@ def test_an_element_added_with_the_cli_appears_without_reload_or_moving_others(
 
     canvas = page.locator("#topology")
     expect(canvas).to_have_attribute("data-nodes", "2")
+    page.get_by_role("link", name="Skip to the list view").click()  # the list loads when seen
     expect(page.locator("#topology-list")).to_contain_text("first-subnet 10.40.0.0/24")
     page.evaluate("window.stillTheSamePage = true")
     before = page.evaluate(POSITIONS)
@@ -91,3 +92,52 @@ def test_labels_show_when_zoomed_in_or_pointed_at_and_are_never_cut_without_the_
     assert edge_label_drawn(0.5) == [True, True]
     page.evaluate(f"window.dashboardTopology.$id('subnet:{v6.id}').emit('mouseover')")
     expect(page.locator("#topology")).to_have_attribute("title", f"{long_name} 2001:db8::/64")
+
+
+def test_a_node_the_user_placed_stays_there_when_a_live_update_adds_a_node(
+    page: Page,
+    live_server: Any,
+    account: KeystoneAccount,
+    tenant_connection: Any,
+    cloud: Any,
+    cleanup: Any,
+) -> None:
+    first = tenant_connection.network.create_network(name="placed-net")
+    cleanup(lambda: cloud.network.delete_network(first.id, ignore_missing=True))
+    subnet = tenant_connection.network.create_subnet(
+        network_id=first.id, ip_version=4, cidr="10.41.0.0/24", name="placed-subnet"
+    )
+    reconcile_networks(conn=cloud, ids=[first.id])
+    reconcile_subnets(conn=cloud, ids=[subnet.id])
+    sign_in(page, live_server.url, account)
+    page.goto(f"{live_server.url}/network/topology/")
+    canvas = page.locator("#topology")
+    expect(canvas).to_have_attribute("data-nodes", "2")
+
+    # Drag the subnet 150 px right and 100 px down, as a user does with the mouse.
+    node = f"subnet:{subnet.id}"
+    box = canvas.bounding_box()
+    assert box is not None
+    start = page.evaluate(f"window.dashboardTopology.$id('{node}').renderedPosition()")
+    x, y = box["x"] + start["x"], box["y"] + start["y"]
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 75, y + 50, steps=5)
+    page.mouse.move(x + 150, y + 100, steps=5)
+    page.mouse.up()
+    placed = page.evaluate(f"window.dashboardTopology.$id('{node}').position()")
+    stored = page.evaluate(
+        f"JSON.parse(localStorage.getItem('topology-placed:{account.project.id}'))"
+    )
+    assert stored == {node: placed}
+    assert placed != page.evaluate(f"window.dashboardTopology.$id('{node}').data('home')")
+
+    second = tenant_connection.network.create_network(name="later-net")
+    cleanup(lambda: cloud.network.delete_network(second.id, ignore_missing=True))
+    reconcile_networks(conn=cloud, ids=[second.id])
+
+    expect(canvas).to_have_attribute("data-nodes", "3", timeout=15_000)
+    assert page.evaluate(f"window.dashboardTopology.$id('{node}').position()") == placed
+    page.reload()
+    expect(canvas).to_have_attribute("data-nodes", "3")
+    assert page.evaluate(f"window.dashboardTopology.$id('{node}').position()") == placed
