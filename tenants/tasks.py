@@ -3,13 +3,13 @@
 from collections.abc import Mapping
 from importlib import import_module
 
-import redis
 from celery import shared_task
 from django.conf import settings
 
 from dashboard.cloud.connection import service_connection
 from dashboard.mirror.sweep import run_sweep
 from dashboard.mirror.sync import SyncResult
+from dashboard.redis_client import redis_client
 from tenants.reconcile import reconcile_projects, reconcile_quota_defaults, reconcile_quotas
 
 # Seconds a sweep may hold its lock: shorter than beat's five-minute interval for it.
@@ -63,8 +63,7 @@ def reconcile_quotas_task(project_id: str | None = None, rolling: bool = False) 
 def quota_refresh_soon(*, project_id: str) -> bool:
     """Queue a reconcile of the project's quotas, at most once per QUOTA_REFRESH_INTERVAL
     (pages that show usage call this while someone watches them); True when queued."""
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    if not client.set(f"quota-refresh:{project_id}", 1, nx=True, ex=QUOTA_REFRESH_INTERVAL):
+    if not redis_client().set(f"quota-refresh:{project_id}", 1, nx=True, ex=QUOTA_REFRESH_INTERVAL):
         return False
     reconcile_quotas_task.delay(project_id)
     return True
