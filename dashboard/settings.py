@@ -471,6 +471,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # rerun to run out its time limit and retries, or beat would fail an operation that is about to
 # succeed. 30 minutes by default; a value that leaves no such time is refused.
 OPERATION_STUCK_AFTER = env.int("OPERATION_STUCK_AFTER", default=1800)
+# A running operation's claim holds this long: a second copy of its task's message (a broker's
+# redelivery) runs it only after the hard time limit has surely ended the first run.
+OPERATION_CLAIM_LEASE = OPERATION_TIME_LIMIT + 30
 _redelivered_by = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + OPERATION_TIME_LIMIT
 if _redelivered_by >= OPERATION_STUCK_AFTER:
     raise ImproperlyConfigured(
