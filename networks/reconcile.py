@@ -339,8 +339,9 @@ def reconcile_subnet_pools(
 def reconcile_ports(
     *, conn: Any, project_id: str | None = None, ids: list[str] | None = None
 ) -> SyncResult:
-    """Mirror ports: a full sweep (all projects or one), or just `ids`; idempotent."""
-    return _reconcile(
+    """Mirror ports: a full sweep (all projects or one), or just `ids` with the security groups
+    they name that the mirror lacks; idempotent."""
+    result = _reconcile(
         model=Port,
         plural="ports",
         noun="port",
@@ -350,6 +351,30 @@ def reconcile_ports(
         project_id=project_id,
         ids=ids,
     )
+    if ids:
+        _reconcile_unknown_security_groups(conn=conn, port_ids=ids)
+    return result
+
+
+def _reconcile_unknown_security_groups(*, conn: Any, port_ids: list[str]) -> None:
+    """Sweep the security groups and rules of each project whose ports (of `port_ids`) name a
+    group the mirror does not hold. Neutron makes a project's default group and its rules by
+    itself, with the project's first port, and sends no notification of them (measured with
+    bench/multi.py), so the port is the first news of them; once mirrored, no port asks again."""
+    named: dict[str, set[str]] = {}
+    for project_id, group_ids in Port.objects.filter(pk__in=port_ids).values_list(
+        "project_id", "security_group_ids"
+    ):
+        named.setdefault(project_id, set()).update(group_ids or [])
+    known = set(
+        SecurityGroup.objects.filter(
+            pk__in=set().union(*named.values()) if named else set()
+        ).values_list("pk", flat=True)
+    )
+    for project_id, group_ids in sorted(named.items()):
+        if group_ids - known:
+            reconcile_security_groups(conn=conn, project_id=project_id)
+            reconcile_security_group_rules(conn=conn, project_id=project_id)
 
 
 def reconcile_routers(

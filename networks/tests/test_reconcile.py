@@ -476,3 +476,22 @@ def test_task_sweeps_the_project_unless_a_sweep_already_holds_its_lock(
     reconcile_networking_task.apply(kwargs={"project_id": tenant.project_id}).get()
     assert Network.objects.filter(pk=topology.network.id).exists()
     assert Port.objects.filter(pk=topology.port.id).exists()
+
+
+def test_a_port_brings_in_the_default_security_group_neutron_made_without_a_notification(
+    cloud: Any, tenant: Tenant, topology: Topology, undo: Undo
+) -> None:
+    net = tenant.conn.network
+    port = net.create_port(network_id=topology.network.id, name="rc-default-group")
+    undo(lambda: net.delete_port(port, ignore_missing=True))
+    (default_group_id,) = port.security_group_ids
+    rules = {rule.id for rule in cloud.network.security_group_rules(project_id=tenant.project_id)}
+
+    reconcile_ports(conn=cloud, ids=[port.id])
+
+    group = SecurityGroup.objects.get(pk=default_group_id)
+    assert (group.name, group.project_id) == ("default", tenant.project_id)
+    assert SecurityGroup.objects.filter(pk=topology.security_group.id).exists()
+    mirrored = SecurityGroupRule.objects.filter(project_id=tenant.project_id)
+    assert set(mirrored.values_list("pk", flat=True)) == rules
+    assert mirrored.filter(security_group_id=default_group_id).exists()
