@@ -54,6 +54,7 @@ class Processes:
         self.directory = directory
         self.started: dict[str, subprocess.Popen[bytes]] = {}
         self.peak_rss: Counter[str] = Counter()
+        self.peak_uss: Counter[str] = Counter()
         self._sampling = threading.Event()
 
     def start(self, name: str, argv: list[str], **environment: str) -> None:
@@ -102,18 +103,21 @@ class Processes:
                     received[name, task_id] += 1
         return received
 
-    def _rss(self, process: subprocess.Popen[bytes]) -> dict[str, int]:
-        """Resident bytes of a process and of each of its children (gunicorn's and Celery's
-        pool processes), by role."""
+    def _memory(self, process: subprocess.Popen[bytes]) -> dict[str, tuple[int, int]]:
+        """Resident and unique bytes (what the process alone holds: pool children share their
+        parent's pages until they write them) of a process and of each of its children
+        (gunicorn's and Celery's pool processes), by role."""
         try:
             main = psutil.Process(process.pid)
-            children = main.children(recursive=True)
-            sizes = {"main": main.memory_info().rss}
-            for index, child in enumerate(children):
-                sizes[f"child{index}"] = child.memory_info().rss
+            members = {"main": main}
+            for index, child in enumerate(main.children(recursive=True)):
+                members[f"child{index}"] = child
+            return {
+                role: (info.rss, info.uss)
+                for role, info in ((role, p.memory_full_info()) for role, p in members.items())
+            }
         except psutil.NoSuchProcess:
             return {}
-        return sizes
 
     def sample_memory(self) -> None:
         """Keep the peak resident size of every process (each pool child apart) until stopped."""
@@ -121,9 +125,10 @@ class Processes:
         def sample() -> None:
             while not self._sampling.wait(0.5):
                 for name, process in self.started.items():
-                    for role, rss in self._rss(process).items():
+                    for role, (rss, uss) in self._memory(process).items():
                         key = f"{name}:{role}"
                         self.peak_rss[key] = max(self.peak_rss[key], rss)
+                        self.peak_uss[key] = max(self.peak_uss[key], uss)
 
         threading.Thread(target=sample, daemon=True).start()
 
@@ -281,6 +286,29 @@ TEAR_DOWN: list[Step] = [
 ]
 
 
+def remove_projects(*, cloud: Any, projects: list[Any]) -> None:
+    """Remove the projects, their users (named alike) and everything they hold in Neutron."""
+    network = cloud.network
+    for project in projects:
+        for ip in network.ips(project_id=project.id):
+            network.delete_ip(ip)
+        for router in network.routers(project_id=project.id):
+            ports = network.ports(device_id=router.id, device_owner="network:router_interface")
+            for port in ports:
+                for fixed in port.fixed_ips:
+                    network.remove_interface_from_router(router, subnet_id=fixed["subnet_id"])
+            network.delete_router(router)
+        for port in network.ports(project_id=project.id):
+            network.delete_port(port)
+        for each in network.networks(project_id=project.id):
+            network.delete_network(each)
+        for group in network.security_groups(project_id=project.id):
+            network.delete_security_group(group)
+        for user in cloud.identity.users(name=project.name):
+            cloud.identity.delete_user(user)
+        cloud.identity.delete_project(project)
+
+
 def mirror_differences(*, cloud: Any, project_ids: list[str]) -> tuple[int, list[str]]:
     """Every mirror row of the projects against the cloud's listing of them, field by field:
     (rows compared, differences)."""
@@ -335,7 +363,19 @@ def main() -> None:
     parser.add_argument("--chains", type=int, default=4, help="chains per project, side by side")
     parser.add_argument("--settle", type=float, default=20.0)
     parser.add_argument("--duplicate-every", type=int, default=2)
+    parser.add_argument(
+        "--clean", action="store_true", help="only remove what an interrupted run left"
+    )
     args = parser.parse_args()
+    if args.clean:
+        start_django("multi")
+        from dashboard.cloud.connection import service_connection
+
+        cloud = service_connection()
+        left = [p for p in cloud.identity.projects() if p.name.startswith("bench-multi-")]
+        remove_projects(cloud=cloud, projects=left)
+        print(f"removed {len(left)} projects")
+        return
 
     import psycopg
 
@@ -343,6 +383,19 @@ def main() -> None:
     database = f"bench_multi_{tag}"
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {database}")
+    try:
+        run(args, tag=tag, database=database)
+    finally:
+        if "django" in sys.modules:
+            from django.db import connections
+
+            connections.close_all()
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
+def run(args: argparse.Namespace, *, tag: str, database: str) -> None:
+    """The run itself, on its new database: it removes from the cloud what it made there."""
     load_before = Path("/proc/loadavg").read_text().split()[:3]
     start_django("multi", database_url=f"{POSTGRES}/{database}")
     import redis
@@ -493,9 +546,9 @@ def main() -> None:
         print(f"mirror rows compared with the cloud: {compared}; differences: {len(differences)}")
         for line in differences:
             print(f"  {line}")
-        print("peak resident memory (MiB):")
+        print("peak memory (MiB), resident / unique to the process:")
         for key, rss in sorted(processes.peak_rss.items()):
-            print(f"  {key:<20} {rss / 2**20:7.1f}")
+            print(f"  {key:<20} {rss / 2**20:7.1f} / {processes.peak_uss[key] / 2**20:7.1f}")
     finally:
         processes.stop()
         print(f"logs: {directory}")
@@ -505,30 +558,7 @@ def main() -> None:
         with Connection(settings.OPENSTACK_NOTIFICATIONS_URL) as broker:
             for queue in queues:
                 broker.default_channel.queue_delete(queue)
-        for project, user, _ in accounts:
-            for ip in cloud.network.ips(project_id=project.id):
-                cloud.network.delete_ip(ip)
-            for router in cloud.network.routers(project_id=project.id):
-                interfaces = cloud.network.ports(
-                    device_id=router.id, device_owner="network:router_interface"
-                )
-                for port in interfaces:
-                    for fixed in port.fixed_ips:
-                        cloud.network.remove_interface_from_router(
-                            router, subnet_id=fixed["subnet_id"]
-                        )
-                cloud.network.delete_router(router)
-            for port in cloud.network.ports(project_id=project.id):
-                cloud.network.delete_port(port)
-            for network in cloud.network.networks(project_id=project.id):
-                cloud.network.delete_network(network)
-            for group in cloud.network.security_groups(project_id=project.id):
-                cloud.network.delete_security_group(group)
-            cloud.identity.delete_user(user)
-            cloud.identity.delete_project(project)
-        connections.close_all()
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        remove_projects(cloud=cloud, projects=[project for project, _, _ in accounts])
 
 
 if __name__ == "__main__":
