@@ -37,6 +37,7 @@ from networks.reconcile import (
     reconcile_networks,
     reconcile_ports,
     reconcile_rbac_policies,
+    reconcile_routers,
 )
 from networks.tasks import GROUP, reconcile_networking_task
 
@@ -478,20 +479,25 @@ def test_task_sweeps_the_project_unless_a_sweep_already_holds_its_lock(
     assert Port.objects.filter(pk=topology.port.id).exists()
 
 
-def test_a_port_brings_in_the_default_security_group_neutron_made_without_a_notification(
-    cloud: Any, tenant: Tenant, topology: Topology, undo: Undo
+@pytest.mark.parametrize("kind", ["network", "router", "port"])
+def test_the_first_object_brings_in_the_default_security_group_made_without_a_notification(
+    cloud: Any, tenant: Tenant, topology: Topology, kind: str
 ) -> None:
-    net = tenant.conn.network
-    port = net.create_port(network_id=topology.network.id, name="rc-default-group")
-    undo(lambda: net.delete_port(port, ignore_missing=True))
-    (default_group_id,) = port.security_group_ids
+    """Neutron made the project's default group and its rules with its first network, router or
+    port, and sent no notification of them: reconciling such an object by id brings them in."""
+    reconcile = {
+        "network": reconcile_networks,
+        "router": reconcile_routers,
+        "port": reconcile_ports,
+    }
+    (default_group,) = cloud.network.security_groups(project_id=tenant.project_id, name="default")
     rules = {rule.id for rule in cloud.network.security_group_rules(project_id=tenant.project_id)}
 
-    reconcile_ports(conn=cloud, ids=[port.id])
+    reconcile[kind](conn=cloud, ids=[getattr(topology, kind).id])
 
-    group = SecurityGroup.objects.get(pk=default_group_id)
+    group = SecurityGroup.objects.get(pk=default_group.id)
     assert (group.name, group.project_id) == ("default", tenant.project_id)
     assert SecurityGroup.objects.filter(pk=topology.security_group.id).exists()
     mirrored = SecurityGroupRule.objects.filter(project_id=tenant.project_id)
     assert set(mirrored.values_list("pk", flat=True)) == rules
-    assert mirrored.filter(security_group_id=default_group_id).exists()
+    assert mirrored.filter(security_group_id=default_group.id).exists()
