@@ -528,7 +528,7 @@ def run(args: argparse.Namespace, *, tag: str, database: str) -> None:
         )
         print(
             f"task messages the workers received: {sum(delivered.values())} "
-            f"(by worker: {dict(Counter(worker for worker, _ in delivered))})"
+            f"(operations each worker saw: {dict(Counter(worker for worker, _ in delivered))})"
         )
         for refusal in mix.refused:
             print(f"  refused: {refusal[:300]}")
