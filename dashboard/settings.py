@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from python_ipware import IpWare
 
 from dashboard.logging import logging_config
+from dashboard.redis_client import RedisConfig, cache_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -427,18 +428,29 @@ OPENSTACK_NOTIFICATIONS_URL = env.str("OPENSTACK_NOTIFICATIONS_URL", default="")
 OPENSTACK_NOTIFICATIONS_QUEUE = env.str("OPENSTACK_NOTIFICATIONS_QUEUE", default="dashboard-mirror")
 OPENSTACK_NOTIFICATIONS_TOPIC = env.str("OPENSTACK_NOTIFICATIONS_TOPIC", default="notifications")
 
+# Redis keeps the users' tokens for their operations, the locks and Celery's broker; the cache
+# (the throttles' counts, shared by every web process) is a database apart (a cache may be
+# flushed; the broker's queues and the tokens must not be). The URL may carry a password
+# (redis://:password@host:6379/0). Behind Sentinel, REDIS_SENTINELS (host:port,host:port) and
+# REDIS_SENTINEL_MASTER say where the master is, and REDIS_URL gives only its password and
+# database; dashboard/redis_client.py turns these into every client.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
-# The cache holds the throttles' counts, shared by every web process: Redis, in a database apart
-# from REDIS_URL's (a cache may be flushed; the broker's queues and the tokens must not be).
+REDIS_SENTINELS = env.str("REDIS_SENTINELS", default="")
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="")
+REDIS_SENTINEL_PASSWORD = env.str("REDIS_SENTINEL_PASSWORD", default="")
+_redis = RedisConfig.parse(
+    url=REDIS_URL,
+    sentinels=REDIS_SENTINELS,
+    master=REDIS_SENTINEL_MASTER,
+    sentinel_password=REDIS_SENTINEL_PASSWORD,
+)
+# Default: REDIS_URL's Redis (and password), database 1.
 CACHES = {
-    "default": env.cache_url(
-        "CACHE_URL",
-        default="redis://127.0.0.1:6379/1",
-        backend="django.core.cache.backends.redis.RedisCache",
+    "default": cache_settings(
+        config=_redis, location=env.str("CACHE_URL", default=_redis.with_db(1).url)
     )
 }
-CACHES["default"].setdefault("OPTIONS", {}).update(socket_connect_timeout=2, socket_timeout=2)
-CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_URL = _redis.broker_url()
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -475,7 +487,8 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(
         max(CELERY_TASK_TIME_LIMIT, OPERATION_TIME_LIMIT) + OPERATION_RETRY_BACKOFF_MAX + 60
-    )
+    ),
+    **_redis.broker_transport_options(),
 }
 # Beat fails operations still unfinished this many seconds after they were started: no worker
 # picked them up, or the one running them died and the rerun failed to finish too. It must
@@ -483,6 +496,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # rerun to run out its time limit and retries, or beat would fail an operation that is about to
 # succeed. 30 minutes by default; a value that leaves no such time is refused.
 OPERATION_STUCK_AFTER = env.int("OPERATION_STUCK_AFTER", default=1800)
+# A running operation's claim holds this long: a second copy of its task's message (a broker's
+# redelivery) runs it only after the hard time limit has surely ended the first run.
+OPERATION_CLAIM_LEASE = OPERATION_TIME_LIMIT + 30
 _redelivered_by = CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] + OPERATION_TIME_LIMIT
 if _redelivered_by >= OPERATION_STUCK_AFTER:
     raise ImproperlyConfigured(

@@ -9,15 +9,14 @@ never a blocking wait.
 
 from collections.abc import Mapping
 
-import redis
 import structlog
 from celery import shared_task
-from django.conf import settings
 
 from dashboard.cloud.connection import service_connection
 from dashboard.cloud.errors import CloudTransientError
 from dashboard.mirror.sweep import run_sweep
 from dashboard.mirror.sync import SyncResult
+from dashboard.redis_client import redis_client
 from instances.models import Server
 from instances.reconcile import (
     ServerSyncResult,
@@ -45,10 +44,6 @@ FOLLOWUP_MAX_DELAY = 60.0
 FOLLOWUP_MAX_ATTEMPTS = 20
 
 
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
-
-
 def _follow_up(results: Mapping[str, SyncResult] | None) -> None:
     """Schedule follow-ups for the transitional servers a server pass observed."""
     servers = (results or {}).get(SERVERS)
@@ -71,7 +66,7 @@ def server_followup_schedule(*, ids: list[str] | tuple[str, ...], attempt: int =
     if not ids or attempt >= FOLLOWUP_MAX_ATTEMPTS:
         return []
     delay = _followup_delay(attempt)
-    client = _redis()
+    client = redis_client(decode=False)
     due = [
         server_id
         for server_id in ids
@@ -87,7 +82,7 @@ def server_followup_schedule(*, ids: list[str] | tuple[str, ...], attempt: int =
 @shared_task
 def reconcile_servers_followup_task(ids: list[str], attempt: int = 0) -> None:
     """Reconcile these servers by id; schedule the next follow-up for those still transitional."""
-    _redis().delete(*(_followup_key(server_id) for server_id in ids))
+    redis_client(decode=False).delete(*(_followup_key(server_id) for server_id in ids))
     try:
         result = reconcile_servers(conn=service_connection(), ids=ids)
     except CloudTransientError as exc:
@@ -170,7 +165,7 @@ KEYPAIR_SWEEP_CURSOR = "mirror:keypairs:last-user"
 
 def keypair_users_due(*, at_most: int) -> list[str]:
     """The next `at_most` users (Keystone ids) in turn after the last one swept, wrapping."""
-    last = _redis().get(KEYPAIR_SWEEP_CURSOR) or b""
+    last = redis_client(decode=False).get(KEYPAIR_SWEEP_CURSOR) or b""
     last = last.decode() if isinstance(last, bytes) else last
     users = User.objects.order_by("keystone_id").values_list("keystone_id", flat=True)
     due = list(users.filter(keystone_id__gt=last)[:at_most])
@@ -192,7 +187,7 @@ def reconcile_keypairs_task() -> None:
             SyncResult(),
         )
         if user_ids:
-            _redis().set(KEYPAIR_SWEEP_CURSOR, user_ids[-1])
+            redis_client(decode=False).set(KEYPAIR_SWEEP_CURSOR, user_ids[-1])
         return {"keypairs": result}
 
     run_sweep(group="keypairs", lock_ttl=SWEEP_LOCK_TTL, sweep=sweep)

@@ -5,7 +5,6 @@ from collections.abc import Mapping
 from contextlib import suppress
 from importlib import import_module
 
-import redis
 import structlog
 from celery import shared_task
 from django.conf import settings
@@ -15,6 +14,7 @@ from dashboard.cloud.connection import service_connection
 from dashboard.cloud.errors import CloudError
 from dashboard.mirror.sweep import run_sweep, sweep_lock
 from dashboard.mirror.sync import SyncResult
+from dashboard.redis_client import redis_client
 from tenants.reconcile import reconcile_projects, reconcile_quota_defaults, reconcile_quotas
 
 log = structlog.get_logger(__name__)
@@ -70,8 +70,7 @@ def reconcile_quotas_task(project_id: str | None = None, rolling: bool = False) 
 def quota_refresh_soon(*, project_id: str) -> bool:
     """Queue a reconcile of the project's quotas, at most once per QUOTA_REFRESH_INTERVAL
     (pages that show usage call this while someone watches them); True when queued."""
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    if not client.set(f"quota-refresh:{project_id}", 1, nx=True, ex=QUOTA_REFRESH_INTERVAL):
+    if not redis_client().set(f"quota-refresh:{project_id}", 1, nx=True, ex=QUOTA_REFRESH_INTERVAL):
         return False
     reconcile_quotas_task.delay(project_id)
     return True

@@ -2,16 +2,19 @@
 
 No Docker engine runs where the suite runs, so these tests read the files and check what a broken
 deployment would get wrong: services and their order of start, one image, health checks, a single
-beat and a single notification listener, settings only from .env, and commands that name modules
-and management commands which exist. The web service's settings (as compose gives them from
-.env.example) pass `manage.py check --deploy`, and its gunicorn, run here with the image's
-configuration, trusts forwarded headers from the configured proxy only.
+beat and a single notification listener, web and worker scalable behind one front proxy, Redis and
+PostgreSQL with passwords and limits from .env, settings only from .env, and commands that name
+modules and management commands which exist. Redis's command and health check run here against
+Debian's redis-server, as the container would run them. The web service's settings (as compose
+gives them from .env.example) pass `manage.py check --deploy`, and its gunicorn, run here with the
+image's configuration, trusts forwarded headers from the configured proxy only.
 """
 
 import importlib
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+import redis
 import yaml
 from celery import Celery
 from django.core.management import get_commands
@@ -72,7 +76,7 @@ def command(services: dict[str, Any], name: str, dockerfile: str) -> list[str]:
 def test_stack_has_the_dashboard_services_and_its_own_database_and_broker(
     services: dict[str, Any],
 ) -> None:
-    assert set(services) == {*APP_SERVICES, "redis", "postgres"}
+    assert set(services) == {*APP_SERVICES, "front", "redis", "postgres"}
     assert services["redis"]["image"].startswith("redis:7")
     assert services["postgres"]["image"].startswith("postgres:16")
     assert any(
@@ -180,7 +184,9 @@ def test_long_running_services_have_health_checks(services: dict[str, Any]) -> N
     assert resolve("/healthz").url_name == "healthz"
     # $$ is compose's escape: the container's shell expands $HOSTNAME, the worker's node name.
     assert "celery -A dashboard inspect ping -d celery@$$HOSTNAME" in worker
-    assert services["redis"]["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    assert "redis-cli ping" in " ".join(services["redis"]["healthcheck"]["test"])
+    assert services["front"]["healthcheck"]["test"][-1] == "http://127.0.0.1:8080/front-health"
+    assert "location = /front-health" in (ROOT / "docker" / "nginx.conf").read_text()
     assert "pg_isready" in " ".join(services["postgres"]["healthcheck"]["test"])
 
 
@@ -425,14 +431,107 @@ def test_https_protections_are_on_by_default_outside_debug(
     }
 
 
-def test_web_port_is_published_on_the_hosts_loopback_unless_told(
+def test_front_port_is_published_on_the_hosts_loopback_unless_told(
     services: dict[str, Any],
 ) -> None:
-    (published,) = services["web"]["ports"]
+    (published,) = services["front"]["ports"]
 
-    assert _interpolate(published, {}) == "127.0.0.1:8000:8000"
-    assert _interpolate(published, {"WEB_BIND": "0.0.0.0"}) == "0.0.0.0:8000:8000"
-    assert [name for name, service in services.items() if service.get("ports")] == ["web"]
+    assert _interpolate(published, {}) == "127.0.0.1:8000:8080"
+    assert _interpolate(published, {"WEB_BIND": "0.0.0.0"}) == "0.0.0.0:8000:8080"
+    assert [name for name, service in services.items() if service.get("ports")] == ["front"]
+
+
+# ---- scaling out: several web and worker containers ---------------------------------------------
+
+
+@pytest.mark.parametrize("service", ["web", "worker"])
+def test_web_and_worker_scale_with_the_scale_option(services: dict[str, Any], service: str) -> None:
+    """`docker compose up --scale web=3 --scale worker=4` needs replicas that differ: no fixed
+    container name, no host port, no fixed replica count."""
+    spec = services[service]
+
+    assert "container_name" not in spec
+    assert "ports" not in spec
+    assert "replicas" not in spec.get("deploy", {})
+    assert not any("container_name" in other for other in services.values())
+
+
+def test_front_spreads_requests_over_every_web_replica(services: dict[str, Any]) -> None:
+    front = services["front"]
+    (mount,) = front["volumes"]
+    source, target, mode = mount.split(":")
+    nginx = (ROOT / source).read_text()
+
+    assert front["image"].startswith("nginx:")
+    assert target == "/etc/nginx/conf.d/default.conf"
+    assert mode == "ro"
+    assert front["depends_on"] == {"web": {"condition": "service_healthy"}}
+    # Docker's DNS answers the service's name with every replica; a variable makes nginx ask
+    # again as replicas come and go, where a plain `proxy_pass http://web:8000` would resolve once.
+    assert re.search(r"resolver 127\.0\.0\.11 valid=\d+s", nginx)
+    assert "set $web http://web:8000;" in nginx
+    assert "proxy_pass $web;" in nginx
+    assert "listen 8080;" in nginx
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
+
+
+def test_postgres_connection_limit_comes_from_the_env_file(services: dict[str, Any]) -> None:
+    argv = services["postgres"]["command"]
+
+    assert argv[:2] == ["postgres", "-c"]
+    assert _interpolate(argv[2], {}) == "max_connections=200"
+    assert _interpolate(argv[2], {"POSTGRES_MAX_CONNECTIONS": "500"}) == "max_connections=500"
+    assert _dotenv()["POSTGRES_MAX_CONNECTIONS"] == "200"
+
+
+def test_redis_requires_the_password_every_dashboard_service_uses(
+    services: dict[str, Any], tmp_path: Path
+) -> None:
+    """Redis started by the service's own command (Debian's redis-server on a free port): it
+    refuses a client without the password, answers the dashboard's REDIS_URL and CACHE_URL as
+    compose fills them from .env, and its health check passes."""
+    redis_server = shutil.which("redis-server")
+    if redis_server is None:
+        pytest.skip("redis-server is not installed")
+    environment = _web_environment(services)
+    password = environment["REDIS_PASSWORD"]
+    port = _free_port()
+    shell, flag, script = services["redis"]["command"]
+    script = script.replace("$$", "$").replace("redis-server", f"{redis_server} --port {port}")
+    assert _interpolate(services["redis"]["environment"]["REDIS_PASSWORD"], _dotenv())
+    server = subprocess.Popen(
+        [shell, flag, script + " --save ''"],
+        cwd=tmp_path,
+        env={"PATH": os.environ["PATH"], "REDIS_PASSWORD": password},
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        plain = redis.Redis(port=port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                plain.ping()
+            except redis.AuthenticationError:
+                break  # up, and asks for the password
+            except redis.ConnectionError:
+                assert time.monotonic() < deadline, "redis-server did not start"
+                time.sleep(0.05)
+        for name in ("REDIS_URL", "CACHE_URL"):
+            url = environment[name].replace("@redis:6379", f"@127.0.0.1:{port}")
+            assert redis.Redis.from_url(url).ping(), name
+        kind, check = services["redis"]["healthcheck"]["test"]
+        check = check.replace("$$", "$").replace("redis-cli", f"redis-cli -p {port}")
+        healthy = subprocess.run(
+            ["sh", "-c", check],
+            env={"PATH": os.environ["PATH"], "REDIS_PASSWORD": password},
+            check=False,
+            timeout=10,
+        )
+        assert kind == "CMD-SHELL"
+        assert healthy.returncode == 0
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def _free_port() -> int:

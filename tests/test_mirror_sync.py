@@ -2,9 +2,10 @@
 older observation overwrite a row a targeted pass refreshed meanwhile."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dashboard.mirror.sync import sync_rows
@@ -47,3 +48,50 @@ def test_a_partial_listing_never_deletes() -> None:
 
     assert Network.objects.filter(pk="n-2").exists()
     assert result.deleted == 0
+
+
+def test_an_older_revision_of_the_object_does_not_overwrite_the_row() -> None:
+    """Two listeners fetched the object at revisions 5 and 6; the one with 6 wrote first."""
+    Network.objects.create(id="n-1", name="newer", revision_number=6, synced_at=timezone.now())
+
+    late = sync_rows(
+        model=Network,
+        observed={"n-1": {"name": "older", "revision_number": 5}},
+        complete=False,
+    )
+    newer = sync_rows(
+        model=Network,
+        observed={"n-1": {"name": "newest", "revision_number": 7}},
+        complete=False,
+    )
+
+    assert (late.updated, late.unchanged) == (0, 0)
+    assert newer.updated == 1
+    assert Network.objects.get(pk="n-1").name == "newest"
+
+
+def test_a_row_another_writer_inserted_meanwhile_is_found_and_updated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another writer (a second listener) committed the row after this write read the table and
+    before it inserted: the moment is chosen by hiding the row from the first read. The insert
+    fails on the row's id, the write starts over, finds the row and updates it."""
+    Network.objects.create(id="n-1", name="theirs", revision_number=1, synced_at=timezone.now())
+    read = QuerySet.in_bulk
+    reads = []
+
+    def read_before_the_other_writer_committed(self: QuerySet[Any], *args: Any) -> Any:
+        reads.append(args)
+        return {} if len(reads) == 1 else read(self, *args)
+
+    monkeypatch.setattr(QuerySet, "in_bulk", read_before_the_other_writer_committed)
+
+    result = sync_rows(
+        model=Network,
+        observed={"n-1": {"name": "ours", "revision_number": 2}},
+        complete=False,
+    )
+
+    assert len(reads) == 2
+    assert (result.created, result.updated) == (0, 1)
+    assert Network.objects.get(pk="n-1").name == "ours"

@@ -9,9 +9,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import redis
 import structlog
-from django.conf import settings
 from django.utils import timezone
 from redis.exceptions import LockError
 from redis.lock import Lock
@@ -20,14 +18,14 @@ from dashboard.cloud.errors import CloudError
 from dashboard.i18n import Message
 from dashboard.mirror.models import SyncState
 from dashboard.mirror.sync import SyncResult
+from dashboard.redis_client import redis_client
 
 log = structlog.get_logger(__name__)
 
 
 def sweep_lock(*, group: str, project_id: str | None, ttl: int = 25) -> Lock:
     """The Redis lock one sweep of `group` for `project_id` (None: all projects) holds."""
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    return Lock(client, f"reconcile:{group}:{project_id or '*'}", timeout=ttl)
+    return Lock(redis_client(decode=False), f"reconcile:{group}:{project_id or '*'}", timeout=ttl)
 
 
 def run_sweep(

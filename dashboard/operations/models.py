@@ -58,6 +58,10 @@ class Operation(models.Model):
     # a retry continues where the last attempt stopped.
     steps = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The latest claim: when, and by the task's how-manieth delivery after retries (a retry may
+    # claim the running operation again, a second copy of the same delivery may not).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_retries = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

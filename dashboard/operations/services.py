@@ -8,7 +8,7 @@ import structlog
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -126,13 +126,27 @@ def _shown(operation: Operation) -> None:
     mirror_changed(scopes={project_scope(operation.project_id)})
 
 
-def operation_claim(*, operation_id: str, task_id: str) -> Operation | None:
-    """Mark the operation running for this task; None when finished or not this task's."""
-    claimed = Operation.objects.filter(
-        pk=operation_id, task_id=task_id, status__in=Operation.UNFINISHED
-    ).update(
+def operation_claim(*, operation_id: str, task_id: str, retries: int = 0) -> Operation | None:
+    """Mark the operation running for this task's delivery (`retries`: the task's retries so
+    far); None when finished, not this task's, or running under another claim.
+
+    A broker may hand one message out twice at once (Redis puts a worker's unacknowledged
+    messages back when its connection drops, while its pool still runs them): only the first
+    copy claims a pending operation. A running one is claimed again by the task's next retry,
+    or once its claim is older than settings.OPERATION_CLAIM_LEASE, past which the hard time
+    limit has ended the run that held it (a killed worker's message, redelivered).
+    """
+    now = timezone.now()
+    claimable = Q(status=Status.PENDING) | Q(
+        Q(claimed_retries__lt=retries)
+        | Q(claimed_at__lt=now - timedelta(seconds=settings.OPERATION_CLAIM_LEASE)),
         status=Status.RUNNING,
-        started_at=Coalesce(F("started_at"), timezone.now()),
+    )
+    claimed = Operation.objects.filter(claimable, pk=operation_id, task_id=task_id).update(
+        status=Status.RUNNING,
+        started_at=Coalesce(F("started_at"), now),
+        claimed_at=now,
+        claimed_retries=retries,
         attempts=F("attempts") + 1,
     )
     if not claimed:

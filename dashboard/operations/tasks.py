@@ -95,7 +95,9 @@ class OperationTask(DjangoTask[Any, Any]):
 )
 def run_operation_task(self: Task[Any, Any], operation_id: str) -> None:
     """Run the operation once to the end; harmless when delivered twice."""
-    operation = operation_claim(operation_id=operation_id, task_id=str(self.request.id))
+    operation = operation_claim(
+        operation_id=operation_id, task_id=str(self.request.id), retries=self.request.retries
+    )
     if operation is None:
         return
     structlog.contextvars.bind_contextvars(operation=operation_id, action=operation.action)

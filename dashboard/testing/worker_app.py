@@ -36,6 +36,8 @@ QUEUE = os.environ["TEST_WORKER_QUEUE"]
 VISIBILITY_TIMEOUT = float(os.environ.get("TEST_WORKER_VISIBILITY_TIMEOUT", "5"))
 
 settings.OPERATION_RETRY_BACKOFF_MAX = min(settings.OPERATION_RETRY_BACKOFF_MAX, 1.0)
+# A killed worker's claim is taken over when its message comes back, VISIBILITY_TIMEOUT later.
+settings.OPERATION_CLAIM_LEASE = VISIBILITY_TIMEOUT / 2
 app.conf.broker_transport_options = {
     "visibility_timeout": VISIBILITY_TIMEOUT,
     "unacked_key": f"{QUEUE}:unacked",

@@ -8,7 +8,6 @@ from functools import cache as once
 from pathlib import Path
 from typing import Any
 
-import redis
 import structlog
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -35,6 +34,7 @@ from django.views.i18n import JavaScriptCatalog
 from django_stubs_ext import StrOrPromise
 
 from dashboard.celery import app as celery_app
+from dashboard.redis_client import redis_client
 
 log = structlog.get_logger(__name__)
 
@@ -77,10 +77,7 @@ def _database() -> None:
 
 
 def _redis() -> None:
-    with redis.Redis.from_url(
-        settings.REDIS_URL, socket_connect_timeout=HEALTH_TIMEOUT, socket_timeout=HEALTH_TIMEOUT
-    ) as client:
-        client.ping()
+    redis_client(timeout=HEALTH_TIMEOUT).ping()
 
 
 def _broker() -> None:

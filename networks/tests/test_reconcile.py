@@ -37,6 +37,7 @@ from networks.reconcile import (
     reconcile_networks,
     reconcile_ports,
     reconcile_rbac_policies,
+    reconcile_routers,
 )
 from networks.tasks import GROUP, reconcile_networking_task
 
@@ -476,3 +477,27 @@ def test_task_sweeps_the_project_unless_a_sweep_already_holds_its_lock(
     reconcile_networking_task.apply(kwargs={"project_id": tenant.project_id}).get()
     assert Network.objects.filter(pk=topology.network.id).exists()
     assert Port.objects.filter(pk=topology.port.id).exists()
+
+
+@pytest.mark.parametrize("kind", ["network", "router", "port"])
+def test_the_first_object_brings_in_the_default_security_group_made_without_a_notification(
+    cloud: Any, tenant: Tenant, topology: Topology, kind: str
+) -> None:
+    """Neutron made the project's default group and its rules with its first network, router or
+    port, and sent no notification of them: reconciling such an object by id brings them in."""
+    reconcile = {
+        "network": reconcile_networks,
+        "router": reconcile_routers,
+        "port": reconcile_ports,
+    }
+    (default_group,) = cloud.network.security_groups(project_id=tenant.project_id, name="default")
+    rules = {rule.id for rule in cloud.network.security_group_rules(project_id=tenant.project_id)}
+
+    reconcile[kind](conn=cloud, ids=[getattr(topology, kind).id])
+
+    group = SecurityGroup.objects.get(pk=default_group.id)
+    assert (group.name, group.project_id) == ("default", tenant.project_id)
+    assert SecurityGroup.objects.filter(pk=topology.security_group.id).exists()
+    mirrored = SecurityGroupRule.objects.filter(project_id=tenant.project_id)
+    assert set(mirrored.values_list("pk", flat=True)) == rules
+    assert mirrored.filter(security_group_id=default_group.id).exists()

@@ -151,6 +151,30 @@ def test_claim_runs_an_operation_once_and_only_for_its_own_task() -> None:
 
 
 @pytest.mark.django_db
+def test_a_second_copy_of_a_delivery_does_not_claim_a_running_operation(settings: Any) -> None:
+    """As a broker hands one message out twice (bench/multi.py found both copies running at
+    once): the copy gets nothing while the first claim holds; the task's retry does, and so
+    does any copy once the claim is older than the lease (its run has surely ended)."""
+    operation = start()
+    task_id = str(operation.task_id)
+
+    first = operation_claim(operation_id=str(operation.pk), task_id=task_id)
+    copy = operation_claim(operation_id=str(operation.pk), task_id=task_id)
+    retry = operation_claim(operation_id=str(operation.pk), task_id=task_id, retries=1)
+    copy_of_retry = operation_claim(operation_id=str(operation.pk), task_id=task_id, retries=1)
+    Operation.objects.filter(pk=operation.pk).update(
+        claimed_at=datetime.now(UTC) - timedelta(seconds=settings.OPERATION_CLAIM_LEASE + 1)
+    )
+    after_the_lease = operation_claim(operation_id=str(operation.pk), task_id=task_id, retries=1)
+
+    assert first is not None
+    assert (copy, copy_of_retry) == (None, None)
+    assert retry is not None
+    assert after_the_lease is not None
+    assert after_the_lease.attempts == 3
+
+
+@pytest.mark.django_db
 def test_user_data_reaches_the_action_but_is_never_shown_and_is_dropped_once_finished(
     signed_in: Client,
 ) -> None:

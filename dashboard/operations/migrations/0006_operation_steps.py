@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("operations", "0004_operation_acting_project"),
+        ("operations", "0005_operation_claim"),
     ]
 
     operations = [
