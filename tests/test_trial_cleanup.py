@@ -158,14 +158,6 @@ def cloud_objects(cloud: Any, project_id: str, user_id: str) -> set[str]:
     return found
 
 
-@pytest.fixture
-def admin_client(make_account: Callable[..., KeystoneAccount]) -> Client:
-    admin = make_account(roles=("admin",))
-    client = Client()
-    assert client.post("/auth/login/", admin.credentials()).status_code == 302
-    return client
-
-
 def test_an_ended_trial_loses_everything_and_is_disabled_and_no_other_project_is_touched(
     celery_worker: Any,
     mailbox: Mailbox,

@@ -6,7 +6,7 @@
 // with its own URL, so filters, sort and page stay. Around such a reload it keeps the user's
 // state: checked rows and the focused control (kept through a new sort or filter too) and
 // scroll positions come back, and a part holding a form the user is typing in waits until that
-// form is submitted, reset or left as it was. A detail whose object is gone answers its reload
+// form is submitted, reset or left as it was, and one with a menu open until the menu closes. A detail whose object is gone answers its reload
 // with a banner (X-Object-Gone), which is put above the part, now disabled. A page of a project the
 // session has switched away from (in another tab) reloads.
 (function () {
@@ -97,6 +97,8 @@
   }
   document.addEventListener("submit", settle);
   document.addEventListener("reset", settle);
+  // Bootstrap's event when a menu closes (an item chosen, Escape, a click elsewhere).
+  document.addEventListener("hidden.bs.dropdown", () => window.setTimeout(resume, 0));
   document.addEventListener("focusout", (event) => {
     const form = event.target.form;
     if (form && Array.from(form.elements).every(asLoaded)) {
@@ -118,7 +120,8 @@
     const active = document.activeElement;
     return (
       (active !== null && part.contains(active) && active.matches(TYPING)) ||
-      part.querySelector("form[data-live-dirty]") !== null
+      part.querySelector("form[data-live-dirty]") !== null ||
+      part.querySelector(".dropdown-menu.show") !== null
     );
   }
 
@@ -148,9 +151,18 @@
     }
   });
 
+  // A live part's reload of its own accord: on a change, or its timed reload while the cloud is
+  // still working on its object (`load delay:2s`, which htmx runs with no triggering event).
+  function isOwnReload(detail) {
+    const timed =
+      !detail.requestConfig.triggeringEvent &&
+      detail.elt.matches("[hx-trigger*='mirror:changed']");
+    return isRefresh(detail) || timed;
+  }
+
   body.addEventListener("htmx:beforeRequest", (event) => {
     const part = event.detail.elt;
-    if (!isRefresh(event.detail)) {
+    if (!isOwnReload(event.detail)) {
       return;
     }
     if (part.dataset.liveGone !== undefined) {

@@ -57,18 +57,6 @@ def neutron_usage(cloud: Any, project_id: str) -> dict[tuple[str, str], tuple[in
 
 
 @pytest.fixture
-def admin(make_account: Callable[..., KeystoneAccount]) -> KeystoneAccount:
-    return make_account(roles=("admin",))
-
-
-@pytest.fixture
-def admin_client(admin: KeystoneAccount) -> Client:
-    client = Client()
-    assert client.post("/auth/login/", admin.credentials()).status_code == 302
-    return client
-
-
-@pytest.fixture
 def target(
     cloud: Any, account: KeystoneAccount, cleanup: Callable[[Callable[[], Any]], None]
 ) -> Any:

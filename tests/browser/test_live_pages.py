@@ -135,6 +135,31 @@ def test_a_live_part_holding_a_form_being_filled_in_waits_until_the_form_is_left
     expect(page.locator(f"#network-{network.id}")).to_be_visible(timeout=BOUND_MS)
 
 
+def test_a_live_part_with_a_menu_open_waits_until_the_menu_closes(
+    page: Page, open_page: Open, make_network: MakeNetwork
+) -> None:
+    """A reload would take the menu away under the pointer (the instances' action menus sit in
+    live parts). The test puts a Bootstrap menu in the table, as a row's actions are."""
+    open_page(reverse("networks:network_list"))
+    page.locator("#object-table").evaluate(
+        "part => part.insertAdjacentHTML('beforeend', '<div class=\"dropdown\">"
+        '<button type=\"button\" data-bs-toggle=\"dropdown\">Menu</button>'
+        '<ul class=\"dropdown-menu\"><li><a class=\"dropdown-item\" href=\"#\">Item</a></li>'
+        "</ul></div>')"
+    )
+    page.get_by_role("button", name="Menu").click()
+    item = page.get_by_role("link", name="Item")
+    expect(item).to_be_visible()
+
+    network = make_network("while-menu-open")
+
+    expect(page.locator("#object-table")).to_have_attribute("data-live-stale", "", timeout=BOUND_MS)
+    expect(item).to_be_visible()
+    expect(page.locator(f"#network-{network.id}")).to_have_count(0)
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#network-{network.id}")).to_be_visible(timeout=BOUND_MS)
+
+
 def test_another_users_operation_shows_on_an_open_activity_page(
     page: Page, open_page: Open, account: KeystoneAccount
 ) -> None:
