@@ -143,8 +143,8 @@ def test_a_live_part_with_a_menu_open_waits_until_the_menu_closes(
     open_page(reverse("networks:network_list"))
     page.locator("#object-table").evaluate(
         "part => part.insertAdjacentHTML('beforeend', '<div class=\"dropdown\">"
-        '<button type=\"button\" data-bs-toggle=\"dropdown\">Menu</button>'
-        '<ul class=\"dropdown-menu\"><li><a class=\"dropdown-item\" href=\"#\">Item</a></li>'
+        '<button type="button" data-bs-toggle="dropdown">Menu</button>'
+        '<ul class="dropdown-menu"><li><a class="dropdown-item" href="#">Item</a></li>'
         "</ul></div>')"
     )
     page.get_by_role("button", name="Menu").click()
