@@ -18,3 +18,18 @@ def test_no_template_comment_spans_lines() -> None:
     ]
 
     assert spread == []
+
+
+def test_no_template_has_an_inline_style() -> None:
+    """The Content-Security-Policy allows styles from files only (`style-src 'self'`): a `style`
+    attribute is refused by the browser, and the page looks wrong (use a class in
+    static/css/dashboard.css)."""
+    inline = [
+        f"{path}:{number}"
+        for directory in cast(list[str], settings.TEMPLATES[0]["DIRS"])
+        for path in sorted(Path(directory).rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if " style=" in line
+    ]
+
+    assert inline == []
