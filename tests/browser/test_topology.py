@@ -17,6 +17,19 @@ POSITIONS = (
 )
 
 
+def mirrored_network(tenant_connection: Any, cloud: Any, cleanup: Any, name: str, cidr: str) -> Any:
+    """A network with one IPv4 subnet made with the SDK in the account's project, in the mirror
+    (the topology's two first nodes); the subnet."""
+    network = tenant_connection.network.create_network(name=name)
+    cleanup(lambda: cloud.network.delete_network(network.id, ignore_missing=True))
+    subnet = tenant_connection.network.create_subnet(
+        network_id=network.id, ip_version=4, cidr=cidr, name=name.replace("-net", "-subnet")
+    )
+    reconcile_networks(conn=cloud, ids=[network.id])
+    reconcile_subnets(conn=cloud, ids=[subnet.id])
+    return subnet
+
+
 def test_an_element_added_with_the_cli_appears_without_reload_or_moving_others(
     page: Page,
     live_server: Any,
@@ -25,13 +38,7 @@ def test_an_element_added_with_the_cli_appears_without_reload_or_moving_others(
     cloud: Any,
     cleanup: Any,
 ) -> None:
-    first = tenant_connection.network.create_network(name="first-net")
-    cleanup(lambda: cloud.network.delete_network(first.id, ignore_missing=True))
-    subnet = tenant_connection.network.create_subnet(
-        network_id=first.id, ip_version=4, cidr="10.40.0.0/24", name="first-subnet"
-    )
-    reconcile_networks(conn=cloud, ids=[first.id])
-    reconcile_subnets(conn=cloud, ids=[subnet.id])
+    subnet = mirrored_network(tenant_connection, cloud, cleanup, "first-net", "10.40.0.0/24")
     sign_in(page, live_server.url, account)
     page.get_by_role("link", name="Topology").click()
 
@@ -102,13 +109,7 @@ def test_a_node_the_user_placed_stays_there_when_a_live_update_adds_a_node(
     cloud: Any,
     cleanup: Any,
 ) -> None:
-    first = tenant_connection.network.create_network(name="placed-net")
-    cleanup(lambda: cloud.network.delete_network(first.id, ignore_missing=True))
-    subnet = tenant_connection.network.create_subnet(
-        network_id=first.id, ip_version=4, cidr="10.41.0.0/24", name="placed-subnet"
-    )
-    reconcile_networks(conn=cloud, ids=[first.id])
-    reconcile_subnets(conn=cloud, ids=[subnet.id])
+    subnet = mirrored_network(tenant_connection, cloud, cleanup, "placed-net", "10.41.0.0/24")
     sign_in(page, live_server.url, account)
     page.goto(f"{live_server.url}/network/topology/")
     canvas = page.locator("#topology")
