@@ -512,6 +512,9 @@ if _redelivered_by >= OPERATION_STUCK_AFTER:
 # nothing changes, the same at any size); without, they are how the mirror follows the cloud.
 NETWORKING_SWEEP_SECONDS = 120.0 if OPENSTACK_NOTIFICATIONS_URL else 30.0
 SERVERS_INCREMENTAL_SECONDS = 30.0 if OPENSTACK_NOTIFICATIONS_URL else 10.0
+# A server Nova is still working on is read again after this many seconds, then 1.5 times later
+# each time (instances.tasks); the tests' fake hypervisor is done sooner than a real one.
+SERVER_FOLLOWUP_FIRST_SECONDS = env.float("SERVER_FOLLOWUP_FIRST_SECONDS", default=2.0)
 CELERY_BEAT_SCHEDULE = {
     # The safety net behind notifications and targeted reconciles: a sweep of Neutron by revision
     # numbers (it has no usable changed-since filter), under a Redis lock that expires before the

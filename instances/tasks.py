@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 import structlog
 from celery import shared_task
+from django.conf import settings
 
 from dashboard.cloud.connection import service_connection
 from dashboard.cloud.errors import CloudTransientError
@@ -37,9 +38,9 @@ SERVERS = "servers"
 # Lock TTLs, in seconds: each a little under the interval of the beat entry that takes it.
 INCREMENTAL_LOCK_TTL = 9
 SWEEP_LOCK_TTL = 270
-# Follow-ups of a transitional server: after 2 s, then 1.5 times longer each time up to a minute,
-# 20 in all (about 13 minutes); past that the periodic passes keep watching it.
-FOLLOWUP_FIRST_DELAY = 2.0
+# Follow-ups of a transitional server: after SERVER_FOLLOWUP_FIRST_SECONDS (2 s), then 1.5 times
+# longer each time up to a minute, 20 in all (about 13 minutes); past that the periodic passes
+# keep watching it.
 FOLLOWUP_MAX_DELAY = 60.0
 FOLLOWUP_MAX_ATTEMPTS = 20
 
@@ -56,7 +57,7 @@ def _followup_key(server_id: str) -> str:
 
 
 def _followup_delay(attempt: int) -> float:
-    return float(min(FOLLOWUP_FIRST_DELAY * 1.5**attempt, FOLLOWUP_MAX_DELAY))
+    return float(min(settings.SERVER_FOLLOWUP_FIRST_SECONDS * 1.5**attempt, FOLLOWUP_MAX_DELAY))
 
 
 def server_followup_schedule(*, ids: list[str] | tuple[str, ...], attempt: int = 0) -> list[str]:
