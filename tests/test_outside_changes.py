@@ -15,7 +15,7 @@ import pytest
 
 from dashboard.mirror.listener import NotificationListener
 from dashboard.testing.fixtures import NAME_PREFIX, KeystoneAccount
-from dashboard.testing.waiting import wait_until
+from dashboard.testing.waiting import server_deleted, wait_until
 from instances.models import Image, ImageMember, KeyPair, Server
 from instances.reconcile import keypair_id
 from instances.tests.keys import delete_user_keypairs, new_public_key
@@ -272,7 +272,7 @@ def test_the_mirror_follows_a_server_changed_outside_the_dashboard(
         image_id=conn.image.find_image(IMAGE, ignore_missing=False).id,
         networks=[{"uuid": subnet.network_id}],
     )
-    cleanup(lambda: _delete_server(conn, server))
+    cleanup(lambda: server_deleted(conn, server))
     eventually(
         lambda: Server.objects.filter(
             pk=server.id, project_id=account.project.id, status="ACTIVE"
@@ -289,11 +289,6 @@ def test_the_mirror_follows_a_server_changed_outside_the_dashboard(
     conn.compute.delete_server(server)
     eventually(lambda: not Server.objects.filter(pk=server.id).exists(), "server row removal")
     eventually(lambda: not Port.objects.filter(device_id=server.id).exists(), "server port removal")
-
-
-def _delete_server(conn: Any, server: Any) -> None:
-    conn.compute.delete_server(server, ignore_missing=True)
-    conn.compute.wait_for_delete(server, interval=0.5, wait=60)
 
 
 def test_the_mirror_follows_a_security_group_rule_changed_outside_the_dashboard(

@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from dashboard.operations.models import Operation
@@ -47,4 +48,18 @@ def operation_finished(
         what=f"operation {operation_id} finishing",
         alive=alive,
         details=details,
+    )
+
+
+def server_deleted(conn: Any, server: Any, *, wait: float = 60) -> None:
+    """Delete the server (if it is still there) and wait until Nova has, and then until Neutron
+    has deleted its ports: Nova removes them a moment after the server is gone, and a subnet or
+    network deleted before that is refused (409, "ports have an IP allocation")."""
+    conn.compute.delete_server(server, ignore_missing=True)
+    conn.compute.wait_for_delete(server, interval=0.5, wait=int(wait))
+    wait_until(
+        lambda: not list(conn.network.ports(device_id=server.id)) or None,
+        timeout=wait / 2,
+        interval=0.5,
+        what=f"the ports of server {server.id} deleted",
     )

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from dashboard.mirror.sweep import sweep_lock
 from dashboard.mirror.sync import SyncResult
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.waiting import server_deleted
 from instances.factories import KeyPairFactory, ServerFactory
 from instances.models import (
     Flavor,
@@ -67,15 +68,10 @@ def boot(tenant_connection: Any, cleanup: Callable[[Callable[[], Any]], None]) -
             image_id=tenant_connection.image.find_image(IMAGE, ignore_missing=False).id,
             networks=[{"uuid": network.id}],
         )
-        cleanup(lambda: delete_server(tenant_connection, server))
+        cleanup(lambda: server_deleted(tenant_connection, server))
         return server
 
     return boot_one
-
-
-def delete_server(conn: Any, server: Any) -> None:
-    conn.compute.delete_server(server, ignore_missing=True)
-    conn.compute.wait_for_delete(server, interval=0.5, wait=60)
 
 
 def other_project() -> str:
@@ -136,7 +132,7 @@ def test_deleted_server_leaves_the_mirror_by_incremental_and_by_targeted_reconci
     # A row Nova does not know, in the same project: a partial listing must not delete it.
     stranger = ServerFactory(project_id=project_id)
 
-    delete_server(tenant_connection, server)
+    server_deleted(tenant_connection, server)
     incremental = reconcile_servers_incremental(conn=cloud, project_id=project_id)
     assert incremental.deleted == 1
     assert not Server.objects.filter(pk=server.id).exists()
@@ -219,10 +215,11 @@ def test_sweep_task_skips_while_another_run_holds_the_lock(
 
 
 def test_follow_ups_are_scheduled_once_per_server_with_a_countdown(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     """Records what would be sent instead of sending it: no worker runs in this test, and a
     message left in the test broker would run in a later test's worker."""
+    settings.SERVER_FOLLOWUP_FIRST_SECONDS = 2.0  # the default (the suite's is shorter)
     sent: list[dict[str, Any]] = []
     monkeypatch.setattr(
         reconcile_servers_followup_task, "apply_async", lambda **options: sent.append(options)
