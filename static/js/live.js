@@ -6,9 +6,10 @@
 // with its own URL, so filters, sort and page stay. Around such a reload it keeps the user's
 // state: checked rows and the focused control (kept through a new sort or filter too) and
 // scroll positions come back, and a part holding a form the user is typing in waits until that
-// form is submitted, reset or left as it was, and one with a menu open until the menu closes. A detail whose object is gone answers its reload
-// with a banner (X-Object-Gone), which is put above the part, now disabled. A page of a project the
-// session has switched away from (in another tab) reloads.
+// form is submitted, reset or left as it was, and one with a menu open until the menu closes. A
+// detail whose object is gone answers its reload with a banner (X-Object-Gone), which is put above
+// the part, now disabled. A page of a project the session has switched away from (in another tab)
+// reloads.
 (function () {
   "use strict";
 
