@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from dashboard.testing.waiting import servers_deleted
+
 pytestmark = [pytest.mark.cloud]
 
 EXTERNAL_NETWORK = "public"
@@ -63,11 +65,7 @@ def test_tenant_builds_l3_boots_a_server_and_gets_a_console(
         networks=[{"uuid": network.id}],
     )
 
-    def delete_server() -> None:
-        compute.delete_server(server, ignore_missing=True)
-        compute.wait_for_delete(server, wait=60)
-
-    cleanup(delete_server)
+    cleanup(lambda: servers_deleted(tenant, server))
     server = compute.wait_for_server(server, status="ACTIVE", wait=120)
     assert server.status == "ACTIVE"
 

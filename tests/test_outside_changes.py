@@ -15,7 +15,7 @@ import pytest
 
 from dashboard.mirror.listener import NotificationListener
 from dashboard.testing.fixtures import NAME_PREFIX, KeystoneAccount
-from dashboard.testing.waiting import server_deleted, wait_until
+from dashboard.testing.waiting import servers_deleted, wait_until
 from instances.models import Image, ImageMember, KeyPair, Server
 from instances.reconcile import keypair_id
 from instances.tests.keys import delete_user_keypairs, new_public_key
@@ -272,7 +272,7 @@ def test_the_mirror_follows_a_server_changed_outside_the_dashboard(
         image_id=conn.image.find_image(IMAGE, ignore_missing=False).id,
         networks=[{"uuid": subnet.network_id}],
     )
-    cleanup(lambda: server_deleted(conn, server))
+    cleanup(lambda: servers_deleted(conn, server))
     eventually(
         lambda: Server.objects.filter(
             pk=server.id, project_id=account.project.id, status="ACTIVE"

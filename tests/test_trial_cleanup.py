@@ -20,7 +20,7 @@ from dashboard.cloud.connection import user_connection
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.mail import Mailbox
-from dashboard.testing.waiting import operation_finished, server_deleted, wait_until
+from dashboard.testing.waiting import operation_finished, servers_deleted, wait_until
 from instances.reconcile import reconcile_keypairs, reconcile_servers
 from instances.tests.keys import new_public_key
 from networks.reconcile import reconcile_all
@@ -60,8 +60,7 @@ def boot(conn: Any, *, name: str, network_id: str) -> Any:
 def remove_everything(cloud: Any, project_id: str, user_id: str) -> None:
     """Undo a test's objects in the project as the admin, whatever is left (ignores what is
     gone)."""
-    for server in cloud.compute.servers(all_projects=True, project_id=project_id):
-        server_deleted(cloud, server)
+    servers_deleted(cloud, *cloud.compute.servers(all_projects=True, project_id=project_id))
     for address in cloud.network.ips(project_id=project_id):
         cloud.network.delete_ip(address, ignore_missing=True)
     for router in cloud.network.routers(project_id=project_id):

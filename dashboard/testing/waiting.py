@@ -51,15 +51,22 @@ def operation_finished(
     )
 
 
-def server_deleted(conn: Any, server: Any, *, wait: float = 60) -> None:
-    """Delete the server (if it is still there) and wait until Nova has, and then until Neutron
-    has deleted its ports: Nova removes them a moment after the server is gone, and a subnet or
+def servers_deleted(conn: Any, *servers: Any, wait: float = 60) -> None:
+    """Delete the servers (those still there), wait until Nova has, and then until Neutron has
+    deleted their ports: Nova removes them a moment after a server is gone, and a subnet or
     network deleted before that is refused (409, "ports have an IP allocation")."""
-    conn.compute.delete_server(server, ignore_missing=True)
-    conn.compute.wait_for_delete(server, interval=0.5, wait=int(wait))
-    wait_until(
-        lambda: not list(conn.network.ports(device_id=server.id)) or None,
-        timeout=wait / 2,
-        interval=0.5,
-        what=f"the ports of server {server.id} deleted",
-    )
+    for server in servers:
+        conn.compute.delete_server(server, ignore_missing=True)
+    for server in servers:
+        conn.compute.wait_for_delete(server, interval=0.5, wait=int(wait))
+    for server_id in (server.id for server in servers):
+
+        def ports_gone(server_id: str = server_id) -> bool | None:
+            return not list(conn.network.ports(device_id=server_id)) or None
+
+        wait_until(
+            ports_gone,
+            timeout=wait / 2,
+            interval=0.5,
+            what=f"the ports of server {server_id} deleted",
+        )

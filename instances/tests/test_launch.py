@@ -12,7 +12,7 @@ from django.test import Client
 from dashboard.cloud.errors import CloudPermanentError
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
-from dashboard.testing.waiting import operation_finished, wait_until
+from dashboard.testing.waiting import operation_finished, servers_deleted, wait_until
 from instances.console import console_link_create
 from instances.models import KeyPair, Server
 from instances.reconcile import reconcile_flavors, reconcile_images
@@ -26,14 +26,6 @@ pytestmark = [pytest.mark.cloud, pytest.mark.shared_account]
 Cleanup = Callable[[Callable[[], Any]], None]
 HTMX = {"HX-Request": "true"}
 IMAGE, FLAVOR = "cirros-fake", "m1.nano"
-
-
-def delete_servers(cloud: Any, project_id: str) -> None:
-    servers = list(cloud.compute.servers(all_projects=True, project_id=project_id))
-    for server in servers:
-        cloud.compute.delete_server(server, ignore_missing=True)
-    for server in servers:
-        cloud.compute.wait_for_delete(server, interval=0.5, wait=60)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +42,7 @@ def launch_network(cloud: Any, module_account: KeystoneAccount) -> Iterator[Any]
         name="launch-subnet",
     )
     yield network
-    delete_servers(cloud, project_id)
+    servers_deleted(cloud, *cloud.compute.servers(all_projects=True, project_id=project_id))
     cloud.network.delete_network(network, ignore_missing=True)
 
 

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 from dashboard.mirror.sweep import sweep_lock
 from dashboard.mirror.sync import SyncResult
 from dashboard.testing.fixtures import KeystoneAccount
-from dashboard.testing.waiting import server_deleted
+from dashboard.testing.waiting import servers_deleted
 from instances.factories import KeyPairFactory, ServerFactory
 from instances.models import (
     Flavor,
@@ -68,7 +68,7 @@ def boot(tenant_connection: Any, cleanup: Callable[[Callable[[], Any]], None]) -
             image_id=tenant_connection.image.find_image(IMAGE, ignore_missing=False).id,
             networks=[{"uuid": network.id}],
         )
-        cleanup(lambda: server_deleted(tenant_connection, server))
+        cleanup(lambda: servers_deleted(tenant_connection, server))
         return server
 
     return boot_one
@@ -132,7 +132,7 @@ def test_deleted_server_leaves_the_mirror_by_incremental_and_by_targeted_reconci
     # A row Nova does not know, in the same project: a partial listing must not delete it.
     stranger = ServerFactory(project_id=project_id)
 
-    server_deleted(tenant_connection, server)
+    servers_deleted(tenant_connection, server)
     incremental = reconcile_servers_incremental(conn=cloud, project_id=project_id)
     assert incremental.deleted == 1
     assert not Server.objects.filter(pk=server.id).exists()

@@ -14,7 +14,7 @@ from django.test import Client
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.pages import activity
-from dashboard.testing.waiting import operation_finished, server_deleted, wait_until
+from dashboard.testing.waiting import operation_finished, servers_deleted, wait_until
 from instances.models import Image, Server
 from instances.reconcile import reconcile_flavors, reconcile_images, reconcile_servers
 from networks.reconcile import reconcile_all, reconcile_networks, reconcile_subnets
@@ -86,7 +86,7 @@ def boot(tenant_connection: Any, tenant_network: Any, cloud: Any, cleanup: Clean
             networks=[{"uuid": tenant_network.network_id}],
         )
 
-        cleanup(lambda: server_deleted(tenant_connection, server))
+        cleanup(lambda: servers_deleted(tenant_connection, server))
         tenant_connection.compute.wait_for_server(server, wait=60)
         reconcile_servers(conn=cloud, ids=[server.id])
         return server

@@ -20,6 +20,7 @@ from django.conf import settings
 from playwright.sync_api import Page, expect
 
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.waiting import servers_deleted
 from instances.models import Server
 from instances.reconcile import reconcile_flavors, reconcile_images
 from instances.tests.keys import delete_user_keypairs
@@ -58,9 +59,11 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
 
 def delete_what_the_story_made(cloud: Any, project_id: str) -> None:
     """Everything a story made in its project, whatever step it stopped at."""
-    for server in cloud.compute.servers(all_projects=True, project_id=project_id):
-        cloud.compute.delete_server(server)
-        cloud.compute.wait_for_delete(server, wait=SETTLES // 1000)
+    servers_deleted(
+        cloud,
+        *cloud.compute.servers(all_projects=True, project_id=project_id),
+        wait=SETTLES / 1000,
+    )
     for ip in cloud.network.ips(project_id=project_id):
         cloud.network.delete_ip(ip)
     for router in cloud.network.routers(project_id=project_id):

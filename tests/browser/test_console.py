@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from dashboard.testing.browser import sign_in
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.waiting import servers_deleted
 from instances.reconcile import reconcile_servers
 
 pytestmark = [pytest.mark.browser, pytest.mark.cloud, pytest.mark.django_db(transaction=True)]
@@ -46,11 +47,7 @@ def running_server(tenant_connection: Any, cloud: Any, cleanup: Cleanup) -> Any:
         networks=[{"uuid": net.id}],
     )
 
-    def delete_server() -> None:
-        compute.delete_server(server, ignore_missing=True)
-        compute.wait_for_delete(server, interval=0.5, wait=90)
-
-    cleanup(delete_server)
+    cleanup(lambda: servers_deleted(cloud, server, wait=90))
     server = compute.wait_for_server(server, status="ACTIVE", interval=0.5, wait=120)
     reconcile_servers(conn=cloud, ids=[server.id])
     return server
