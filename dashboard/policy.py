@@ -7,7 +7,7 @@ refuse them when they are posted anyway; the cloud still decides.
 """
 
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,23 +34,51 @@ def policy_allows(
     (Nova's key pairs) is the session user's.
     An unknown service or a rule without a default in `dashboard.policies` is a programming
     error and raises.
+
+    Decisions are remembered per process (a list asks the same few dozen questions on every
+    page) until the service's override file changes.
     """
-    credentials = {
-        "user_id": keystone.user_id,
-        "project_id": keystone.project_id,
-        "roles": list(keystone.roles),
-    }
+    policy_dir = str(settings.OPENSTACK_POLICY_DIR)
+    try:
+        version = (Path(policy_dir) / f"{service}.yaml").stat().st_mtime_ns
+    except FileNotFoundError:
+        version = 0
+    return _decision(
+        service,
+        rule,
+        user_id=keystone.user_id,
+        project_id=keystone.project_id,
+        roles=tuple(sorted(keystone.roles)),
+        target=tuple(sorted((target or {}).items())),
+        policy_dir=policy_dir,
+        version=version,
+    )
+
+
+@lru_cache(maxsize=8192)
+def _decision(
+    service: str,
+    rule: str,
+    *,
+    user_id: str,
+    project_id: str,
+    roles: tuple[str, ...],
+    target: tuple[tuple[str, Any], ...],
+    policy_dir: str,
+    version: int,
+) -> bool:
+    """oslo.policy's answer; `version` (the override file's mtime) is only part of the key."""
+    credentials = {"user_id": user_id, "project_id": project_id, "roles": list(roles)}
     full_target = {
-        "project_id": keystone.project_id,
-        "tenant_id": keystone.project_id,
-        "user_id": keystone.user_id,
-        "network:project_id": keystone.project_id,
-        "security_group:project_id": keystone.project_id,
-        "ext_parent:project_id": keystone.project_id,
-        **(target or {}),
+        "project_id": project_id,
+        "tenant_id": project_id,
+        "user_id": user_id,
+        "network:project_id": project_id,
+        "security_group:project_id": project_id,
+        "ext_parent:project_id": project_id,
+        **dict(target),
     }
-    enforcer = _enforcer(service, str(settings.OPENSTACK_POLICY_DIR))
-    return bool(enforcer.authorize(rule, full_target, credentials))
+    return bool(_enforcer(service, policy_dir).authorize(rule, full_target, credentials))
 
 
 @cache

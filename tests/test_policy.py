@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import pytest
 from django import forms
-from oslo_policy.policy import PolicyNotRegistered
+from oslo_policy.policy import Enforcer, PolicyNotRegistered
 
 from dashboard.policy import policy_allows
 from dashboard.web.forms import ProjectForm
@@ -114,3 +114,25 @@ def test_posting_a_refused_field_is_an_error_on_that_field() -> None:
     assert allowed.is_valid()
     assert allowed.cleaned_data["shared"] is True
     assert left_out.is_valid()
+
+
+def test_a_decision_is_asked_once_until_the_override_file_changes(
+    settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.OPENSTACK_POLICY_DIR = tmp_path
+    asked = []
+    authorize = Enforcer.authorize
+
+    def counted(self: Enforcer, rule: str, *args: Any, **kwargs: Any) -> Any:
+        asked.append(rule)
+        return authorize(self, rule, *args, **kwargs)
+
+    monkeypatch.setattr(Enforcer, "authorize", counted)
+    rule = "create_network:shared"
+
+    answers = [policy_allows(session(MEMBER), "neutron", rule) for _ in range(3)]
+    (tmp_path / "neutron.yaml").write_text(f'"{rule}": "role:member"\n')
+    answers += [policy_allows(session(MEMBER), "neutron", rule) for _ in range(3)]
+
+    assert answers == [False] * 3 + [True] * 3
+    assert asked == [rule, rule]
