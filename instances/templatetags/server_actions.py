@@ -101,6 +101,12 @@ def _button(action: str, style: str, words: dict[str, Any]) -> SafeString:
     )
 
 
+@lru_cache(maxsize=1024)
+def _offered_actions(state: ServerState, may: frozenset[str]) -> tuple[str, ...]:
+    """The actions a server in this state offers (a list asks for the same few states)."""
+    return tuple(action for action in RULES if _offered(state, action, may))
+
+
 @lru_cache(maxsize=256)
 def _menu(language: str | None, offered: tuple[str, ...], locked: bool) -> str:
     """The menu of servers offering these actions, with the placeholders for one server."""
@@ -144,8 +150,7 @@ def _menu(language: str | None, offered: tuple[str, ...], locked: bool) -> str:
 
 def server_actions_html(server: Server, may: Collection[str], csrf_token: str) -> SafeString:
     """The server's action buttons and menu as HTML (empty when the session may take none)."""
-    state = mirror_state(server)
-    offered = tuple(action for action in RULES if _offered(state, action, may))
+    offered = _offered_actions(mirror_state(server), frozenset(may))
     if not offered:
         return SafeString("")
     menu = _menu(get_language(), offered, server.locked)
