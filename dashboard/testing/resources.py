@@ -2,10 +2,10 @@
 
 A resource's test class subclasses `ResourceViewTests` and/or `ResourceAPITests` and declares
 its factory, URLs and data; the tests every resource must pass are written here once: the list
-renders from the mirror without a cloud call and within a query budget, htmx gets the table
-partial only, another project's rows never show and its objects are 404, a valid create starts
-exactly one Operation (its task sent on commit), an invalid one gives field errors and starts
-nothing.
+renders from the mirror without a cloud call and within a query budget, its rows are what
+django-tables2's own template renders, htmx gets the table partial only, another project's rows
+never show and its objects are 404, a valid create starts exactly one Operation (its task sent
+on commit), an invalid one gives field errors and starts nothing.
 """
 
 from collections.abc import Iterator
@@ -19,6 +19,7 @@ from keystoneauth1.session import Session
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
+from dashboard.testing.pages import table_rows
 from dashboard.web.generic import MAX_PAGE_SIZE
 
 HTMX = {"HX-Request": "true"}
@@ -89,6 +90,21 @@ class ResourceViewTests(ResourceTests):
         assert response.status_code == 200
         assert any(str(obj.pk) in page for obj in own)
         assert str(foreign.pk) not in page
+
+    def test_rows_are_what_django_tables2s_template_renders(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        """The rows the list renders in Python (`dashboard.web.table_rows`) are the ones
+        django-tables2's stock template renders for the same table."""
+        for _ in range(3):
+            self.make(project_id=account.project.id)
+
+        response = signed_in.get(reverse(self.list_url_name))
+
+        table, request = response.context["table"], response.wsgi_request
+        ours = table_rows(table, "web/table.html", request)
+        assert ours == table_rows(table, "django_tables2/bootstrap5.html", request)
+        assert ours.count("<tr ") == 3
 
     def test_htmx_gets_only_the_table(self, signed_in: Client, account: KeystoneAccount) -> None:
         self.make(project_id=account.project.id)

@@ -4,8 +4,12 @@ from typing import Any
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django_tables2 import Table
 
 from dashboard.operations.models import Operation
+from dashboard.web.table_rows import rows_html
 from dashboard.web.tables import status_label
 from dashboard.web.text import isolated, isolated_text
 
@@ -32,6 +36,48 @@ def quota_request_link(form: Any, error: str) -> str:
     `ProjectForm.quota_refusal_links`), or ""."""
     links: dict[str, str] = getattr(form, "quota_refusal_links", {})
     return links.get(str(error), "")
+
+
+@register.simple_tag(takes_context=True)
+def table_rows(context: template.Context, table: Table) -> SafeString:
+    """The rows of the table's page (`dashboard.web.table_rows`)."""
+    return rows_html(table, context)
+
+
+@register.simple_tag
+def select_options(optgroups: list[tuple[Any, list[dict[str, Any]], int]]) -> SafeString:
+    """A select widget's options (`widget.optgroups`) as Django's option template writes them,
+    formatted in Python: lists of hundreds of images or flavors render in a fraction of the
+    time of a template loop."""
+    parts: list[str] = []
+    for group_name, options, _index in optgroups:
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+        parts.extend(
+            format_html(
+                '\n  <option value="{}"{}>{}</option>',
+                str(option["value"]),
+                _widget_attrs(option["attrs"]),
+                option["label"],
+            )
+            for option in options
+        )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    return SafeString("".join(parts))
+
+
+def _widget_attrs(attrs: dict[str, Any]) -> SafeString:
+    """Attributes as django/forms/widgets/attrs.html writes them (True: the name alone)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
 
 
 register.filter("status_label", status_label)

@@ -1,0 +1,99 @@
+"""The rows rendered in Python (`dashboard.web.table_rows`) are django-tables2's own, also for
+what no list of the dashboard uses yet: choices, localized values, attributes computed per cell,
+link columns with fixed text, accessors that find nothing, dict rows and an empty table.
+(Every list page is compared the same way in `ResourceViewTests`.)"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+import django_tables2 as tables
+from django.test import RequestFactory
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from dashboard.testing.pages import table_rows
+from tenants.models import Quota
+
+STOCK = "django_tables2/bootstrap5.html"
+OURS = "web/table.html"
+
+
+class QuotaTable(tables.Table):
+    service = tables.Column()  # a choice: tables2 shows get_service_display()
+    resource = tables.Column(attrs={"td": {"data-resource": lambda record: record.resource}})
+    limit = tables.Column(localize=True)
+    in_use = tables.Column(localize=False, attrs={"td": {"class": "text-end"}})
+    missing = tables.Column(accessor="no__such__attribute", default="—")
+    link = tables.LinkColumn("tenants:admin_quotas", text="all quotas", empty_values=())
+    synced_at = tables.DateTimeColumn()
+    near = tables.Column(accessor="limit", verbose_name="Near the limit", empty_values=())
+    note = tables.Column(empty_values=())
+
+    def render_near(self, value: int, record: Quota) -> SafeString:
+        return format_html("<b>{}</b>", record.in_use >= value)
+
+    def render_note(self, **everything: Any) -> str:
+        return f"<{everything['record'].resource}> & {sorted(everything)}"
+
+    class Meta:
+        model = Quota
+        attrs = {"class": "table"}
+        row_attrs = {"data-id": lambda record: record.pk, "class": "quota"}
+
+
+class DictTable(tables.Table):
+    name = tables.Column()
+    size = tables.Column(localize=True, default="?")
+
+    class Meta:
+        empty_text = "Nothing <here>"
+        row_attrs = {"id": lambda record: f"row-{record['name']}"}
+
+
+def quotas() -> list[Quota]:
+    synced = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
+    return [
+        Quota(
+            id=f"p:{service}:{resource}",
+            project_id="p",
+            service=service,
+            resource=resource,
+            limit=limit,
+            in_use=in_use,
+            synced_at=synced,
+        )
+        for service, resource, limit, in_use in [
+            ("compute", "cores", 20000, 3),
+            ("network", "floatingip", -1, 1234567),
+            ("compute", "ram", 51200, 51200),
+        ]
+    ]
+
+
+def test_model_rows_with_every_kind_of_cell(settings: Any) -> None:
+    settings.USE_THOUSAND_SEPARATOR = True
+    request = RequestFactory().get("/")
+    table = QuotaTable(quotas(), request=request)
+
+    ours = table_rows(table, OURS, request)
+
+    assert ours == table_rows(table, STOCK, request)
+    assert ours.count("<tr ") == 3
+    assert "Compute" in ours
+    assert 'data-resource="floatingip"' in ours
+    assert "20,000" in ours
+    assert "1234567" in ours
+    assert "&lt;cores&gt; &amp; [" in ours
+
+
+def test_dict_rows_a_paginated_page_and_an_empty_table() -> None:
+    request = RequestFactory().get("/")
+    rows = [{"name": f"n{number}", "size": number * 1000 or None} for number in range(30)]
+    paged = DictTable(rows, request=request)
+    paged.paginate(page=2, per_page=10)
+    empty = DictTable([], request=request)
+
+    for table in (paged, empty):
+        assert table_rows(table, OURS, request) == table_rows(table, STOCK, request)
+    assert 'id="row-n10"' in table_rows(paged, OURS, request)
+    assert "Nothing &lt;here&gt;" in table_rows(empty, OURS, request)
