@@ -1,11 +1,11 @@
 """Template helpers shared by every page."""
 
+from html import escape
 from typing import Any
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeData, SafeString
 from django_tables2 import Table
 
 from dashboard.operations.models import Operation
@@ -52,14 +52,10 @@ def select_options(optgroups: list[tuple[Any, list[dict[str, Any]], int]]) -> Sa
     parts: list[str] = []
     for group_name, options, _index in optgroups:
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.append(f'\n  <optgroup label="{_escaped(group_name)}">')
         parts.extend(
-            format_html(
-                '\n  <option value="{}"{}>{}</option>',
-                str(option["value"]),
-                _widget_attrs(option["attrs"]),
-                option["label"],
-            )
+            f'\n  <option value="{_escaped(option["value"])}"{_widget_attrs(option["attrs"])}>'
+            f"{_escaped(option['label'])}</option>"
             for option in options
         )
         if group_name:
@@ -67,16 +63,17 @@ def select_options(optgroups: list[tuple[Any, list[dict[str, Any]], int]]) -> Sa
     return SafeString("".join(parts))
 
 
-def _widget_attrs(attrs: dict[str, Any]) -> SafeString:
+def _escaped(value: Any) -> str:
+    """`conditional_escape`, without its lazy-string check per call (options are many)."""
+    return value if isinstance(value, SafeData) else escape(str(value))
+
+
+def _widget_attrs(attrs: dict[str, Any]) -> str:
     """Attributes as django/forms/widgets/attrs.html writes them (True: the name alone)."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
 
 
