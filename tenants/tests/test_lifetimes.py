@@ -190,6 +190,21 @@ def test_pages_of_a_trial_show_its_end_and_each_objects_removal(
 
 @pytest.mark.cloud
 @pytest.mark.django_db
+def test_a_trial_with_no_end_and_no_lifetimes_shows_no_empty_banner(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    project_id = account.project.id
+    trial_of(project_id, ends_in=timedelta(days=1))
+    Trial.objects.filter(project_id=project_id).update(ends_at=None)
+
+    overview = signed_in.get("/").content.decode()
+
+    assert 'id="trial-banner"' not in overview
+    assert 'id="trial-ends"' in overview
+
+
+@pytest.mark.cloud
+@pytest.mark.django_db
 def test_the_badges_are_read_once_a_page_whatever_the_rows(
     lifetimes: None, signed_in: Client, account: KeystoneAccount
 ) -> None:
