@@ -2,10 +2,12 @@
 
 The API applies them as DRF throttles (429 with Retry-After); a page view asks
 `throttle_refusal`, which counts the request against the same counter and, over the limit, gives
-the message to show in place of the result. Counts live in the cache (Redis, shared by every web
-process), per Keystone user; the rates are settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]).
+the message to show in place of the result and the seconds to send as Retry-After. Counts live
+in the cache (Redis, shared by every web process), per Keystone user; the rates are settings
+(REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]).
 """
 
+from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
@@ -32,15 +34,25 @@ class UserActionThrottle(UserRateThrottle):
         ident = user.keystone_id if user.is_authenticated else self.get_ident(request)
         return str(self.cache_format % {"scope": self.scope, "ident": ident})
 
-    def refusal(self) -> str:
+    def refusal(self) -> "ThrottleRefusal":
         """What the user reads when over the limit: which limit, and when to try again."""
         wait = ceil(self.wait() or 1)
-        return ngettext(
+        message = ngettext(
             # Translators: %(doing)s: “generated key pairs”; %(rate)s as in the settings: 5/minute.
             "You have %(doing)s too often (at most %(rate)s). Try again in %(seconds)s second.",
             "You have %(doing)s too often (at most %(rate)s). Try again in %(seconds)s seconds.",
             wait,
         ) % {"doing": self.doing, "rate": self.rate, "seconds": wait}
+        return ThrottleRefusal(message=message, retry_after=wait)
+
+
+@dataclass(frozen=True)
+class ThrottleRefusal:
+    """A page's refusal: the message, and the seconds until a request is allowed again (the
+    Retry-After of a 429)."""
+
+    message: str
+    retry_after: int
 
 
 class ClientActionThrottle(UserActionThrottle):
@@ -66,7 +78,9 @@ class ServerLiveThrottle(UserActionThrottle):
     doing = gettext_lazy("asked Nova for consoles and logs")
 
 
-def throttle_refusal(request: HttpRequest, throttle_class: type[UserActionThrottle]) -> str | None:
+def throttle_refusal(
+    request: HttpRequest, throttle_class: type[UserActionThrottle]
+) -> ThrottleRefusal | None:
     """Count `request` against the throttle; None while under its limit, else the refusal."""
     throttle = throttle_class()
     # A DRF throttle reads only the request's `user` and `META`, which a Django request has too.

@@ -76,4 +76,5 @@ def test_live_reads_of_nova_are_limited_per_user_in_the_api_and_the_pages(
     assert refusal in refused_box
     assert "Could not open a console" not in refused_box
     assert refused_download.status_code == 429
+    assert int(refused_download["Retry-After"]) > 0
     assert refusal in refused_download.content.decode()

@@ -105,7 +105,7 @@ class KeyPairCreateView(OperationFormView):
         self.require_permitted(None)
         form = self.get_form(None, request.POST)
         if form.is_valid() and (refusal := throttle_refusal(request, KeyPairGenerateThrottle)):
-            form.add_error(None, refusal)
+            form.add_error(None, refusal.message)
         if not form.is_valid():
             return self.render_form(form, None)
         assert isinstance(form, KeyPairCreateForm)

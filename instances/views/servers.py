@@ -221,7 +221,7 @@ class LivePartialView(ServerObjectMixin, View):
         server = self.get_server()
         context: dict[str, Any] = {"server": server, "loaded": True}
         if refusal := throttle_refusal(request, ServerLiveThrottle):
-            context["error"] = refusal
+            context["error"] = refusal.message
         else:
             try:
                 conn = live_connection(self.session)
@@ -272,7 +272,9 @@ class ServerConsoleLogDownloadView(ServerObjectMixin, View):
     def get(self, request: HttpRequest, pk: UUID) -> HttpResponse:
         server = self.get_server()
         if refusal := throttle_refusal(request, ServerLiveThrottle):
-            return _live(HttpResponse(refusal, status=429, content_type="text/plain"))
+            response = HttpResponse(refusal.message, status=429, content_type="text/plain")
+            response["Retry-After"] = str(refusal.retry_after)
+            return _live(response)
         try:
             log = console_log_read(
                 conn=live_connection(self.session),

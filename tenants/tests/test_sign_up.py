@@ -378,6 +378,7 @@ def test_sign_ups_are_throttled_per_address_and_the_page_says_when_to_try_again(
 
     refused = applicant.post(SIGN_UP_URL, form_data(new_email()))
     assert refused.status_code == 429
+    assert 3500 < int(refused["Retry-After"]) <= 3600
     assert "Try again in" in shown(refused)
     assert Application.objects.count() == 2
     assert other.post(SIGN_UP_URL, form_data("x")).status_code == 400  # its own count

@@ -65,7 +65,7 @@ def select_options(optgroups: list[tuple[Any, list[dict[str, Any]], int]]) -> Sa
 
 def _escaped(value: Any) -> str:
     """`conditional_escape`, without its lazy-string check per call (options are many)."""
-    return value if isinstance(value, SafeData) else escape(str(value))
+    return str(value) if isinstance(value, SafeData) else escape(str(value))
 
 
 def _widget_attrs(attrs: dict[str, Any]) -> str:
