@@ -2,16 +2,21 @@
 
 Failures are classified by HTTP status code (and, for Neutron, its error `type`), never by
 matching English text. Connection failures have no status code, so they are told apart by the
-keystoneauth base class that raised them. Each message says what failed, why and what to do, and
+keystoneauth base class that raised them. A call to any service first has Keystone check its
+token: a failure at Keystone's address (down, or the token expired or revoked) is said to be
+Keystone's, not the service's. Each message says what failed, why and what to do, and
 ends with the OpenStack request id when the cloud gave one. Messages are `Message`s, rendered in
 the reader's language when read (an operation keeps its failure); what the cloud said, service
 names and request ids are parameters, never translated.
 """
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import translation
 from keystoneauth1 import exceptions as ksa_exceptions
 from openstack import exceptions as sdk_exceptions
@@ -250,6 +255,28 @@ def _http_details(exc: Exception) -> tuple[int | None, str | None, str | None, s
     return status, request_id, error_type, mask_tokens(str(detail).strip())
 
 
+KEYSTONE = "Keystone"
+
+
+def _failing_url(exc: Exception) -> str | None:
+    """The URL of the failed request: HTTP errors carry it; keystoneauth's connection failures
+    only name it in their message ("Unable to establish connection to <url>: ...")."""
+    url = getattr(exc, "url", None) or getattr(getattr(exc, "response", None), "url", None)
+    if url:
+        return str(url)
+    found = re.search(r"https?://\S+", str(exc))
+    return found.group(0).rstrip(":") if found else None
+
+
+def _at_keystone(url: str | None) -> bool:
+    """Whether `url` is at Keystone's address (the configured auth URL's scheme, host, port)."""
+    if not url:
+        return False
+    keystone = urlsplit(settings.OPENSTACK_AUTH_URL)
+    target = urlsplit(url)
+    return (target.scheme, target.netloc) == (keystone.scheme, keystone.netloc)
+
+
 def translate(
     exc: Exception,
     *,
@@ -260,6 +287,9 @@ def translate(
     """The CloudError for an SDK or keystoneauth exception raised while `doing` something;
     `advice` replaces the reason of a status code that means one thing at the call site (Nova
     answers a server create that exceeds the quota with 403, as it does a policy refusal)."""
+    url = _failing_url(exc)
+    if _at_keystone(url):
+        service = KEYSTONE
     if isinstance(exc, ksa_exceptions.ConnectTimeout):
         why = gettext_noop(
             "%(service)s did not answer in time. It may be overloaded; try again in a moment"
@@ -287,8 +317,12 @@ def translate(
                 request_id=request_id,
                 error_type=error_type,
             )
+        # Keystone's token check answers 404 for a token it no longer knows (expired or
+        # revoked): the user's sign-in failed, not the object they asked about.
+        token_gone = status == 404 and service == KEYSTONE and "/auth/tokens" in str(url)
         error_class, reason = _PERMANENT_BY_STATUS.get(
-            status or 400, (CloudPermanentError, gettext_noop("the cloud refused the request"))
+            401 if token_gone else status or 400,
+            (CloudPermanentError, gettext_noop("the cloud refused the request")),
         )
         because = (advice or {}).get(status or 400, reason)
         because = _ADVICE_BY_NEUTRON_TYPE.get(error_type or "", because)

@@ -6,6 +6,7 @@ own behaviour is covered by the tests that call it.
 
 import json
 import pickle
+from typing import Any
 
 import pytest
 import requests
@@ -17,8 +18,10 @@ from dashboard.cloud.errors import (
     CloudConflict,
     CloudError,
     CloudForbidden,
+    CloudNotFound,
     CloudTimeout,
     CloudTransientError,
+    CloudUnauthorized,
     CloudUnreachable,
     translate,
     translated,
@@ -81,6 +84,48 @@ def test_connection_failures_are_transient(
 ) -> None:
     with pytest.raises(expected, match=phrase), translated(doing="sign you in", service="Keystone"):
         raise exc
+
+
+KEYSTONE_TOKENS = "http://127.0.0.1:5000/v3/auth/tokens"
+
+
+def test_keystone_unreachable_while_calling_another_service_names_keystone(settings: Any) -> None:
+    """Every call first has Keystone check the token: Keystone down is not Neutron down."""
+    settings.OPENSTACK_AUTH_URL = "http://127.0.0.1:5000/v3"
+    exc = ksa_exceptions.ConnectFailure(
+        f"Unable to establish connection to {KEYSTONE_TOKENS}: Connection refused"
+    )
+    neutron_down = ksa_exceptions.ConnectFailure(
+        "Unable to establish connection to http://127.0.0.1:9696/v2.0/networks: refused"
+    )
+
+    error = translate(exc, doing="create network “web”", service="Neutron")
+
+    assert isinstance(error, CloudUnreachable)
+    assert str(error).startswith("Could not create network “web”: Keystone cannot be reached.")
+    assert "Neutron cannot be reached" in str(
+        translate(neutron_down, doing="create network “web”", service="Neutron")
+    )
+
+
+def test_a_token_keystone_no_longer_knows_says_sign_in_again(settings: Any) -> None:
+    """A revoked or expired token: Keystone's token check answers 404 (not the object's)."""
+    settings.OPENSTACK_AUTH_URL = "http://127.0.0.1:5000/v3"
+    gone = ksa_exceptions.NotFound(
+        "Could not find token", url=KEYSTONE_TOKENS, http_status=404, request_id="req-9"
+    )
+    network_gone = sdk_exceptions.NotFoundException(
+        response=neutron_response(404, "NetworkNotFound", "Network x could not be found.")
+    )
+
+    error = translate(gone, doing="create network “web”", service="Neutron")
+
+    assert isinstance(error, CloudUnauthorized)
+    assert "Sign in again" in str(error)
+    assert str(error).endswith("(Keystone 404, req-9)")
+    assert isinstance(
+        translate(network_gone, doing="delete network", service="Neutron"), CloudNotFound
+    )
 
 
 def test_quota_exhaustion_says_what_to_do() -> None:
