@@ -18,14 +18,16 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def start_django(name: str, *, database_url: str = "", **environment: str) -> None:
-    """Set Django up on `database_url`, by default a new SQLite database, migrated, and Redis
-    database 14."""
+def start_django(
+    name: str, *, database_url: str = "", redis_url: str = "", **environment: str
+) -> None:
+    """Set Django up on `database_url`, by default a new SQLite database, migrated, and on
+    `redis_url`, by default Redis database 14."""
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-{name}-"))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="dashboard.settings",
         DATABASE_URL=database_url or f"sqlite:///{workdir / 'db.sqlite3'}",
-        REDIS_URL="redis://127.0.0.1:6379/14",
+        REDIS_URL=redis_url or "redis://127.0.0.1:6379/14",
         DJANGO_LOG_LEVEL="WARNING",
         # The test client's host and the served one; setup_test_environment() is not used: its
         # template instrumentation (a context copy and a signal per template) would be timed too.

@@ -41,7 +41,7 @@ POSTGRES = "postgres://postgres@127.0.0.1:5432"
 WORKERS, LISTENERS = 2, 2
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -415,7 +415,7 @@ def run(args: argparse.Namespace, *, tag: str, database: str) -> None:
     directory = Path(tempfile.mkdtemp(prefix="bench-multi-"))
     processes = Processes(directory)
     queues = [f"dashboard-mirror-multi-{tag}-{n}" for n in range(1, LISTENERS + 1)]
-    port = _free_port()
+    port = free_port()
     try:
         for number in range(args.projects):
             password = secrets.token_urlsafe(16)
