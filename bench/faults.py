@@ -53,6 +53,7 @@ from multi import (
     Processes,
     free_port,
     mirror_differences,
+    new_accounts,
     remove_projects,
 )
 
@@ -277,7 +278,6 @@ def run_faults(
     from networks.reconcile import reconcile_networks
 
     cloud = service_connection()
-    member = cloud.identity.find_role("member", ignore_missing=False)
     external = next(iter(cloud.network.networks(is_router_external=True)))
     reconcile_networks(conn=cloud, ids=[external.id])
     processes = Processes(directory)
@@ -287,13 +287,7 @@ def run_faults(
         processes=processes, base=f"http://127.0.0.1:{port}", external=external.id, cloud=cloud
     )
     try:
-        for number in range(args.projects):
-            password = secrets.token_urlsafe(16)
-            name = f"bench-faults-{tag}-{number}"
-            project = cloud.identity.create_project(name=name, domain_id="default")
-            user = cloud.identity.create_user(name=name, password=password, domain_id="default")
-            cloud.identity.assign_project_role_to_user(project, user, member)
-            run.accounts.append((project, user, password))
+        run.accounts += new_accounts(cloud, prefix=f"bench-faults-{tag}", count=args.projects)
         python = sys.executable
         gunicorn = str(Path(python).parent / "gunicorn")
         processes.start(

@@ -286,6 +286,21 @@ TEAR_DOWN: list[Step] = [
 ]
 
 
+def new_accounts(cloud: Any, *, prefix: str, count: int) -> list[tuple[Any, Any, str]]:
+    """`count` projects, each with a user of the same name holding the member role in it:
+    (project, user, password); `remove_projects` removes both."""
+    member = cloud.identity.find_role("member", ignore_missing=False)
+    accounts = []
+    for number in range(count):
+        password = secrets.token_urlsafe(16)
+        name = f"{prefix}-{number}"
+        project = cloud.identity.create_project(name=name, domain_id="default")
+        user = cloud.identity.create_user(name=name, password=password, domain_id="default")
+        cloud.identity.assign_project_role_to_user(project, user, member)
+        accounts.append((project, user, password))
+    return accounts
+
+
 def remove_projects(*, cloud: Any, projects: list[Any]) -> None:
     """Remove the projects, their users (named alike) and everything they hold in Neutron."""
     network = cloud.network
@@ -407,7 +422,6 @@ def run(args: argparse.Namespace, *, tag: str, database: str) -> None:
 
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
     cloud = service_connection()
-    member = cloud.identity.find_role("member", ignore_missing=False)
     external = next(iter(cloud.network.networks(is_router_external=True)))
     # Beat's sweep would have mirrored it long before anyone asks for a gateway.
     reconcile_networks(conn=cloud, ids=[external.id])
@@ -417,13 +431,7 @@ def run(args: argparse.Namespace, *, tag: str, database: str) -> None:
     queues = [f"dashboard-mirror-multi-{tag}-{n}" for n in range(1, LISTENERS + 1)]
     port = free_port()
     try:
-        for number in range(args.projects):
-            password = secrets.token_urlsafe(16)
-            name = f"bench-multi-{tag}-{number}"
-            project = cloud.identity.create_project(name=name, domain_id="default")
-            user = cloud.identity.create_user(name=name, password=password, domain_id="default")
-            cloud.identity.assign_project_role_to_user(project, user, member)
-            accounts.append((project, user, password))
+        accounts += new_accounts(cloud, prefix=f"bench-multi-{tag}", count=args.projects)
         python = sys.executable
         processes.start(
             "web",
