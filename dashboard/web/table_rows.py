@@ -6,13 +6,14 @@ it takes. On a page of 300 instances that was most of the page's time. `rows_htm
 per column what tables2 works out per cell (the arguments of the column's render method and of
 the row attributes' callables, static `<td>` attributes) and writes the rows with no template
 loop; the output is the stock template's (`dashboard.web.tests.test_table_rows` and every
-list's `ResourceViewTests` compare the two). Columns whose values tables2 shows
-through `get_FOO_display` (model choices) or many-to-many managers take tables2's own path.
+list's `ResourceViewTests` compare the two). Columns whose values tables2 shows through
+`get_FOO_display` (model choices) or many-to-many managers take tables2's own path.
 """
 
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Model
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import localize, unlocalize
@@ -58,7 +59,11 @@ def _call(function: Callable[..., Any], arguments: _Arguments, offered: dict[str
 
 
 def _has_choices(table: Table, accessor: Accessor) -> bool:
-    field = accessor.get_field(table._meta.model) if table._meta.model is not None else None
+    """Whether the accessor ends at a model field with choices (tables2 shows its display)."""
+    model = table._meta.model or getattr(table.data, "model", None)
+    if model is None and len(table.data) and isinstance(table.data[0], Model):
+        model = type(table.data[0])  # a list of model instances
+    field = accessor.get_field(model) if model is not None else None
     return bool(getattr(field, "choices", None))
 
 

@@ -86,6 +86,23 @@ def test_model_rows_with_every_kind_of_cell(settings: Any) -> None:
     assert "&lt;cores&gt; &amp; [" in ours
 
 
+class ModellessTable(tables.Table):
+    """No Meta.model: tables2 still shows a choice's display for model instances."""
+
+    service = tables.Column()
+    resource = tables.Column()
+
+
+def test_a_table_without_a_model_over_model_instances() -> None:
+    request = RequestFactory().get("/")
+    table = ModellessTable(quotas(), request=request)
+
+    ours = table_rows(table, OURS, request)
+
+    assert ours == table_rows(table, STOCK, request)
+    assert "Network" in ours
+
+
 def test_dict_rows_a_paginated_page_and_an_empty_table() -> None:
     request = RequestFactory().get("/")
     rows = [{"name": f"n{number}", "size": number * 1000 or None} for number in range(30)]
