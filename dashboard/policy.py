@@ -28,7 +28,8 @@ def policy_allows(
 ) -> bool:
     """Whether `service`'s policy lets the session's user do `rule` (on its project's objects).
 
-    `target` adds attributes of the object acted on. By default the object, and the one it
+    `target` adds attributes of the object acted on (ids and names: its values are part of the
+    remembered decision's key). By default the object, and the one it
     belongs to (the network of a subnet or port, the group of a security group rule, the
     floating IP of a port forwarding), are of the session's project, and an object a user owns
     (Nova's key pairs) is the session user's.
