@@ -183,6 +183,14 @@
       showGone(part, event.detail.serverResponse);
       return;
     }
+    // A reload that left before a menu opened (or typing began) and answers after: the same
+    // wait as a reload asked for meanwhile.
+    if (event.detail.requestConfig && isOwnReload(event.detail) && busy(part)) {
+      event.detail.shouldSwap = false;
+      part.dataset.liveStale = "";
+      waiting.add(part);
+      return;
+    }
     // Rows stay selected, and the focused control focused, through any reload of their part (a
     // refresh, a new sort or filter); scroll positions through a refresh, which the user did not
     // ask for.
