@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from dashboard.testing.browser import sign_in
 from dashboard.testing.fixtures import KeystoneAccount
-from dashboard.testing.waiting import wait_until
+from dashboard.testing.waiting import servers_deleted, wait_until
 from instances.models import Server
 from instances.reconcile import reconcile_flavors, reconcile_images
 from instances.tests.keys import delete_user_keypairs
@@ -76,6 +76,13 @@ def test_launch_watch_active_floating_ip_console_shut_off_and_delete(
             tenant_connection.network.delete_ip(ip)
             for ip in tenant_connection.network.ips(project_id=account.project.id)
         ]
+    )
+    # A story stopped before its own delete leaves the server: gone, with its port, before the
+    # network's clean-up (cleanups run last first).
+    cleanup(
+        lambda: servers_deleted(
+            cloud, *cloud.compute.servers(all_projects=True, project_id=account.project.id)
+        )
     )
     sign_in(page, live_server.url, account)
 
