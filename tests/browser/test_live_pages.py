@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from dashboard.mirror.listener import NotificationListener
 from dashboard.operations.models import Operation
@@ -135,29 +135,39 @@ def test_a_live_part_holding_a_form_being_filled_in_waits_until_the_form_is_left
     expect(page.locator(f"#network-{network.id}")).to_be_visible(timeout=BOUND_MS)
 
 
-def test_a_live_part_with_a_menu_open_waits_until_the_menu_closes(
-    page: Page, open_page: Open, make_network: MakeNetwork
-) -> None:
-    """A reload would take the menu away under the pointer (the instances' action menus sit in
-    live parts). The test puts a Bootstrap menu in the table, as a row's actions are."""
-    open_page(reverse("networks:network_list"))
+def add_menu_to_table(page: Page) -> None:
+    """A Bootstrap menu in the live table, as a row's actions are."""
     page.locator("#object-table").evaluate(
         "part => part.insertAdjacentHTML('beforeend', '<div class=\"dropdown\">"
         '<button type="button" data-bs-toggle="dropdown">Menu</button>'
         '<ul class="dropdown-menu"><li><a class="dropdown-item" href="#">Item</a></li>'
         "</ul></div>')"
     )
+
+
+def the_table_waits_for_the_menu(page: Page, item: Locator, network_id: str) -> None:
+    """The table kept the open menu and left out the new network until the menu closed."""
+    expect(page.locator("#object-table")).to_have_attribute("data-live-stale", "", timeout=BOUND_MS)
+    expect(item).to_be_visible()
+    expect(page.locator(f"#network-{network_id}")).to_have_count(0)
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#network-{network_id}")).to_be_visible(timeout=BOUND_MS)
+
+
+def test_a_live_part_with_a_menu_open_waits_until_the_menu_closes(
+    page: Page, open_page: Open, make_network: MakeNetwork
+) -> None:
+    """A reload would take the menu away under the pointer (the instances' action menus sit in
+    live parts). The test puts a Bootstrap menu in the table, as a row's actions are."""
+    open_page(reverse("networks:network_list"))
+    add_menu_to_table(page)
     page.get_by_role("button", name="Menu").click()
     item = page.get_by_role("link", name="Item")
     expect(item).to_be_visible()
 
     network = make_network("while-menu-open")
 
-    expect(page.locator("#object-table")).to_have_attribute("data-live-stale", "", timeout=BOUND_MS)
-    expect(item).to_be_visible()
-    expect(page.locator(f"#network-{network.id}")).to_have_count(0)
-    page.keyboard.press("Escape")
-    expect(page.locator(f"#network-{network.id}")).to_be_visible(timeout=BOUND_MS)
+    the_table_waits_for_the_menu(page, item, network.id)
 
 
 def test_a_reload_on_its_way_when_a_menu_opens_waits_too(
@@ -166,12 +176,7 @@ def test_a_reload_on_its_way_when_a_menu_opens_waits_too(
     """The reload left before the menu opened and answers after it did (the instance story's
     race on CI): its answer waits until the menu closes, like a reload asked for meanwhile."""
     open_page(reverse("networks:network_list"))
-    page.locator("#object-table").evaluate(
-        "part => part.insertAdjacentHTML('beforeend', '<div class=\"dropdown\">"
-        '<button type="button" data-bs-toggle="dropdown">Menu</button>'
-        '<ul class="dropdown-menu"><li><a class="dropdown-item" href="#">Item</a></li>'
-        "</ul></div>')"
-    )
+    add_menu_to_table(page)
     held: list[Route] = []
     page.route(lambda url: "/network/networks/" in url, lambda route: held.append(route))
 
@@ -187,11 +192,7 @@ def test_a_reload_on_its_way_when_a_menu_opens_waits_too(
     held[0].continue_()
     page.unroute_all()
 
-    expect(page.locator("#object-table")).to_have_attribute("data-live-stale", "", timeout=BOUND_MS)
-    expect(item).to_be_visible()
-    expect(page.locator(f"#network-{network.id}")).to_have_count(0)
-    page.keyboard.press("Escape")
-    expect(page.locator(f"#network-{network.id}")).to_be_visible(timeout=BOUND_MS)
+    the_table_waits_for_the_menu(page, item, network.id)
 
 
 def test_another_users_operation_shows_on_an_open_activity_page(
