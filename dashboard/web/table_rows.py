@@ -28,7 +28,8 @@ from django_tables2.utils import Accessor, AttributeDict, computed_values, signa
 
 def rows_html(table: Table, context: Context) -> SafeString:
     """The `<tr>` rows of the table's current page, or its empty text in one row."""
-    cells = [_Cell(table, column) for column in table.columns]
+    model = _model(table)
+    cells = [_Cell(table, column, model) for column in table.columns]
     row_attrs = _RowAttrs(table)
     rows = [
         format_html(
@@ -58,11 +59,16 @@ def _call(function: Callable[..., Any], arguments: _Arguments, offered: dict[str
     return function(**{name: offered[name] for name in names})
 
 
-def _has_choices(table: Table, accessor: Accessor) -> bool:
-    """Whether the accessor ends at a model field with choices (tables2 shows its display)."""
-    model = table._meta.model or getattr(table.data, "model", None)
+def _model(table: Table) -> type[Model] | None:
+    """The model of the table's rows, if they are model instances."""
+    model: type[Model] | None = table._meta.model or getattr(table.data, "model", None)
     if model is None and len(table.data) and isinstance(table.data[0], Model):
         model = type(table.data[0])  # a list of model instances
+    return model
+
+
+def _has_choices(model: type[Model] | None, accessor: Accessor) -> bool:
+    """Whether the accessor ends at a model field with choices (tables2 shows its display)."""
     field = accessor.get_field(model) if model is not None else None
     return bool(getattr(field, "choices", None))
 
@@ -77,12 +83,12 @@ def _computed(attrs: Any) -> bool:
 class _Cell:
     """One column's cells: what tables2 decides per cell, decided once."""
 
-    def __init__(self, table: Table, bound_column: BoundColumn) -> None:
+    def __init__(self, table: Table, bound_column: BoundColumn, model: type[Model] | None) -> None:
         column = bound_column.column
         self.table = table
         self.bound_column = bound_column
         self.accessor = Accessor(bound_column.accessor)
-        self.own_path = isinstance(column, ManyToManyColumn) or _has_choices(table, self.accessor)
+        self.own_path = isinstance(column, ManyToManyColumn) or _has_choices(model, self.accessor)
         self.render: Callable[..., Any] = bound_column.render
         self.arguments: _Arguments = signature(self.render)
         self.link = bound_column.link
