@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy, ngettext
 from django_stubs_ext import StrOrPromise
 from rest_framework.settings import api_settings
@@ -53,6 +53,11 @@ class ThrottleRefusal:
 
     message: str
     retry_after: int
+
+    def with_retry_after(self, response: HttpResponse) -> HttpResponse:
+        """`response` (a 429) with the Retry-After header."""
+        response["Retry-After"] = str(self.retry_after)
+        return response
 
 
 class ClientActionThrottle(UserActionThrottle):

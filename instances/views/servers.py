@@ -272,9 +272,11 @@ class ServerConsoleLogDownloadView(ServerObjectMixin, View):
     def get(self, request: HttpRequest, pk: UUID) -> HttpResponse:
         server = self.get_server()
         if refusal := throttle_refusal(request, ServerLiveThrottle):
-            response = HttpResponse(refusal.message, status=429, content_type="text/plain")
-            response["Retry-After"] = str(refusal.retry_after)
-            return _live(response)
+            return _live(
+                refusal.with_retry_after(
+                    HttpResponse(refusal.message, status=429, content_type="text/plain")
+                )
+            )
         try:
             log = console_log_read(
                 conn=live_connection(self.session),

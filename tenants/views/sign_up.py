@@ -54,11 +54,9 @@ def _throttled(request: HttpRequest) -> HttpResponse | None:
     refusal = throttle_refusal(request, SignUpThrottle)
     if refusal is None:
         return None
-    response = render(
-        request, "tenants/sign_up_throttled.html", {"refusal": refusal.message}, status=429
+    return refusal.with_retry_after(
+        render(request, "tenants/sign_up_throttled.html", {"refusal": refusal.message}, status=429)
     )
-    response["Retry-After"] = str(refusal.retry_after)
-    return response
 
 
 def _check_your_mail(request: HttpRequest, email: str) -> HttpResponse:
