@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pytest
@@ -66,6 +67,13 @@ def cloud() -> Any:
     return conn
 
 
+@cache
+def _role(cloud: Any, name: str) -> Any:
+    """Keystone's role `name`, looked up once per test session: the local cloud's roles are
+    made by its seed and never change, and each lookup is two Keystone requests."""
+    return cloud.identity.find_role(name, ignore_missing=False)
+
+
 @contextmanager
 def _accounts(cloud: Any) -> Iterator[Callable[..., KeystoneAccount]]:
     """Make accounts with `make(projects=, roles=)`; all deleted when the block ends."""
@@ -86,8 +94,7 @@ def _accounts(cloud: Any) -> Iterator[Callable[..., KeystoneAccount]]:
             )
             created_projects.append(project)
             for role_name in roles:
-                role = cloud.identity.find_role(role_name, ignore_missing=False)
-                cloud.identity.assign_project_role_to_user(project, user, role)
+                cloud.identity.assign_project_role_to_user(project, user, _role(cloud, role_name))
             account.projects.append(project)
         return account
 
