@@ -10,6 +10,7 @@ list's `ResourceViewTests` compare the two). Columns whose values tables2 shows 
 `get_FOO_display` (model choices) or many-to-many managers take tables2's own path.
 """
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,13 +18,16 @@ from django.db.models import Model
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import localize, unlocalize
-from django.utils.html import format_html
+from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import SafeString
 from django_tables2 import Table
 from django_tables2.columns import BoundColumn, ManyToManyColumn
+from django_tables2.columns.base import LinkTransform
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.rows import BoundRow
-from django_tables2.utils import Accessor, AttributeDict, computed_values, signature
+from django_tables2.utils import Accessor, computed_values, signature
+
+from dashboard.web.html import attributes_html, escaped, format_html
 
 
 def rows_html(table: Table, context: Context) -> SafeString:
@@ -92,6 +96,7 @@ class _Cell:
         self.render: Callable[..., Any] = bound_column.render
         self.arguments: _Arguments = signature(self.render)
         self.link = bound_column.link
+        self.reversed_link = _ReversedLink.of(self.link)
         self.default = bound_column.default
         self.empty_values = column.empty_values
         self.text_link = isinstance(column, BaseLinkColumn) and column.text is not None
@@ -116,7 +121,12 @@ class _Cell:
             td_attrs = self.td_attrs
         if self.filter is not None:
             value = self.filter(value)
-        return f"<td {td_attrs}>{render_value_in_context(value, context)}</td>"
+        if isinstance(value, str):
+            # What render_value_in_context does to text (most cells), without its other checks.
+            text = escaped(value) if context.autoescape else value
+        else:
+            text = render_value_in_context(value, context)
+        return f"<td {td_attrs}>{text}</td>"
 
     def value(self, row: BoundRow) -> Any:
         """The cell as `BoundRow.get_cell` makes it."""
@@ -141,7 +151,68 @@ class _Cell:
             "table": self.table,
         }
         content = _call(self.render, self.arguments, offered)
+        if self.reversed_link is not None:
+            linked = self.reversed_link.html(content, row.record)
+            if linked is not None:
+                return linked
         return self.link(content, **offered) if self.link else content
+
+
+# What a URL argument may be for the link's URL to be filled in as text (ids, names of plain
+# characters); anything else takes tables2's own path through `reverse()`.
+_PLAIN_ARGUMENT = re.compile(r"[-\w.~]+", re.ASCII)
+# Stand-ins for a URL's arguments, in the shapes its pattern may ask for: a UUID (Nova's and
+# Neutron's ids), 32 hex digits (Keystone's), any text.
+_STAND_IN_SHAPES = ("{:08x}-0000-0000-0000-000000000000", "{:032x}", "tablerowsargument{}")
+
+
+class _ReversedLink:
+    """A column's `linkify=(viewname, {"pk": A("pk")})`: the URL reversed once, with stand-ins
+    for its arguments filled in per row, where tables2 reverses it for every row."""
+
+    def __init__(self, url: str, accessors: dict[str, Accessor], attrs: str) -> None:
+        self.url = url
+        self.accessors = accessors
+        self.attrs = attrs
+
+    @classmethod
+    def of(cls, link: Any) -> "_ReversedLink | None":
+        """For a link tables2 makes by reversing a view name with keyword arguments taken from
+        the row and fixed `<a>` attributes; None for any other link."""
+        if not isinstance(link, LinkTransform) or link.url is not None:
+            return None
+        arguments = link.reverse_args
+        viewname, kwargs = arguments.get("viewname"), arguments.get("kwargs")
+        if set(arguments) != {"viewname", "kwargs"} or not isinstance(viewname, str):
+            return None
+        if not kwargs or not all(isinstance(value, Accessor) for value in kwargs.values()):
+            return None
+        if _computed(link.attrs or {}):
+            return None
+        url = None
+        for shape in _STAND_IN_SHAPES:
+            stand_ins = {name: shape.format(index) for index, name in enumerate(kwargs)}
+            try:
+                url = reverse(viewname, kwargs=stand_ins)
+                break
+            except NoReverseMatch:
+                continue
+        if url is None:
+            return None
+        static = attributes_html(link.attrs or {})
+        accessors = {stand_ins[name]: Accessor(accessor) for name, accessor in kwargs.items()}
+        return cls(url, accessors, f"{static} " if static else "")
+
+    def html(self, content: Any, record: Any) -> SafeString | None:
+        """`<a href=...>content</a>` as tables2 writes it, or None where an argument is not
+        plain text (tables2 then reverses it)."""
+        url = self.url
+        for stand_in, accessor in self.accessors.items():
+            value = str(accessor.resolve(record))
+            if not _PLAIN_ARGUMENT.fullmatch(value):
+                return None
+            url = url.replace(stand_in, value)
+        return SafeString(f'<a {self.attrs}href="{escaped(url)}">{escaped(content)}</a>')
 
 
 class _RowAttrs:
@@ -166,4 +237,4 @@ class _RowAttrs:
             attrs[key] = value
         even_odd = row.get_even_odd_css_class()
         attrs["class"] = f"{attrs['class']} {even_odd}" if attrs.get("class") else even_odd
-        return str(AttributeDict(attrs).as_html())
+        return attributes_html(attrs)

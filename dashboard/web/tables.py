@@ -14,6 +14,7 @@ from django.utils.translation import get_language, gettext, override, pgettext_l
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
+from dashboard.web.html import attributes_html
 from dashboard.web.permissions import action_url_name, allowed_by_policy, permitted_actions
 from dashboard.web.text import isolated_text
 
@@ -60,17 +61,24 @@ class ProjectTable(tables.Table):
         self.project_id = project_id
         self.request = request
         self._by_policy: frozenset[str] | None = None
+        self._permitted: dict[tuple[type[Any], Any], frozenset[str]] = {}
 
     @property
     def session(self) -> Any:
         return getattr(self.request, "keystone", None)
 
     def permitted(self, record: Any) -> frozenset[str]:
-        """The actions the session may take on the row (the policy checked once per table)."""
+        """The actions the session may take on the row (the policy checked once per table, the
+        row once: its checkbox and its buttons both ask)."""
         model = type(record)
-        if self._by_policy is None:
-            self._by_policy = allowed_by_policy(self.session, model)
-        return permitted_actions(self.session, model, record, by_policy=self._by_policy)
+        key = (model, record.pk)
+        if key not in self._permitted:
+            if self._by_policy is None:
+                self._by_policy = allowed_by_policy(self.session, model)
+            self._permitted[key] = permitted_actions(
+                self.session, model, record, by_policy=self._by_policy
+            )
+        return self._permitted[key]
 
     class Meta:
         attrs = {"class": "table table-sm align-middle"}
@@ -212,6 +220,10 @@ class SelectColumn(tables.CheckBoxColumn):
         super().__init__(**kwargs)
 
     def render(self, value: Any, bound_column: Any, record: Any, table: ProjectTable) -> Any:
+        """`CheckBoxColumn.render` for attributes that are the same in every row (never checked,
+        nothing computed per row), formatted directly: a list asks for one per row."""
         if "delete" not in table.permitted(record):
             return ""
-        return super().render(value, bound_column, record)
+        attrs = {"type": "checkbox", "name": bound_column.name, "value": value}
+        attrs.update(self.attrs.get("td__input") or self.attrs.get("input") or {})
+        return SafeString(f"<input {attributes_html(attrs)} />")

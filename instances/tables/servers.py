@@ -9,11 +9,11 @@ from typing import Any
 import django_tables2 as tables
 from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from dashboard.web.html import format_html, join_html
 from dashboard.web.tables import STATUS_COLOURS, ProjectTable, SelectColumn
 from dashboard.web.templatetags.clock import when
 from instances.lifecycle import STATUS_LABELS, TASK_LABELS, status_label, task_words
@@ -107,17 +107,16 @@ def _with_floating_ips(address: str, floating_ips: list[str]) -> SafeString:
 
 def render_addresses(server: Server, floating_ips: dict[str, list[str]]) -> SafeString:
     """Fixed addresses per network, each followed by the floating IPs mapped to it."""
-    return format_html_join(
+    return join_html(
         "",
-        '<div><span class="text-body-secondary"><bdi>{}</bdi>:</span> {}</div>',
         (
-            (
+            format_html(
+                '<div><span class="text-body-secondary"><bdi>{}</bdi>:</span> {}</div>',
                 network,
-                format_html_join(
+                join_html(
                     ", ",
-                    "{}",
                     (
-                        (_with_floating_ips(entry["addr"], floating_ips.get(entry["addr"], [])),)
+                        _with_floating_ips(entry["addr"], floating_ips.get(entry["addr"], []))
                         for entry in entries
                         if entry.get("OS-EXT-IPS:type") != "floating"
                     ),
@@ -178,7 +177,7 @@ class ServerTable(ProjectTable):
     def render_image(self, record: Server) -> str:
         if record.image is not None:
             return record.image.name_or_id
-        return str(record.image_id or gettext("Booted from a volume"))
+        return record.image_id or gettext("Booted from a volume")
 
     def render_security_groups(self, value: list[str]) -> str:
         return ", ".join(value) or "—"

@@ -4,7 +4,6 @@ from functools import cached_property
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -46,7 +45,7 @@ class FloatingIPTable(ProjectTable):
     pk = SelectColumn()
     floating_ip_address = tables.Column(
         verbose_name=_("Address"),
-        linkify=lambda record: reverse("networks:floating_ip_detail", kwargs={"pk": record.pk}),
+        linkify=("networks:floating_ip_detail", {"pk": tables.A("pk")}),
     )
     floating_network = tables.Column(
         accessor="floating_network__name", verbose_name=_("External network"), default="—"

@@ -40,7 +40,7 @@ class PortTable(ProjectTable):
         accessor="name_or_id",
         verbose_name=_("Name"),
         order_by=("name", "id"),
-        linkify=lambda record: reverse("networks:port_detail", kwargs={"pk": record.pk}),
+        linkify=("networks:port_detail", {"pk": tables.A("pk")}),
     )
     network = tables.Column(accessor="network__name", verbose_name=_("Network"), default="—")
     fixed_ips = tables.Column(verbose_name=_("Fixed IPs"), orderable=False)

@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from dashboard.web.html import format_html
 
 register = template.Library()
 

@@ -1,14 +1,14 @@
 """Template helpers shared by every page."""
 
-from html import escape
 from typing import Any
 
 from django import template
 from django.urls import NoReverseMatch, reverse
-from django.utils.safestring import SafeData, SafeString
+from django.utils.safestring import SafeString
 from django_tables2 import Table
 
 from dashboard.operations.models import Operation
+from dashboard.web.html import escaped
 from dashboard.web.table_rows import rows_html
 from dashboard.web.tables import status_label
 from dashboard.web.text import isolated, isolated_text
@@ -52,10 +52,10 @@ def select_options(optgroups: list[tuple[Any, list[dict[str, Any]], int]]) -> Sa
     parts: list[str] = []
     for group_name, options, _index in optgroups:
         if group_name:
-            parts.append(f'\n  <optgroup label="{_escaped(group_name)}">')
+            parts.append(f'\n  <optgroup label="{escaped(group_name)}">')
         parts.extend(
-            f'\n  <option value="{_escaped(option["value"])}"{_widget_attrs(option["attrs"])}>'
-            f"{_escaped(option['label'])}</option>"
+            f'\n  <option value="{escaped(option["value"])}"{_widget_attrs(option["attrs"])}>'
+            f"{escaped(option['label'])}</option>"
             for option in options
         )
         if group_name:
@@ -63,15 +63,10 @@ def select_options(optgroups: list[tuple[Any, list[dict[str, Any]], int]]) -> Sa
     return SafeString("".join(parts))
 
 
-def _escaped(value: Any) -> str:
-    """`conditional_escape`, without its lazy-string check per call (options are many)."""
-    return str(value) if isinstance(value, SafeData) else escape(str(value))
-
-
 def _widget_attrs(attrs: dict[str, Any]) -> str:
     """Attributes as django/forms/widgets/attrs.html writes them (True: the name alone)."""
     return "".join(
-        f" {_escaped(name)}" if value is True else f' {_escaped(name)}="{_escaped(value)}"'
+        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
         for name, value in attrs.items()
         if value is not False
     )

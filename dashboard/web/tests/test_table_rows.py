@@ -114,3 +114,38 @@ def test_dict_rows_a_paginated_page_and_an_empty_table() -> None:
         assert table_rows(table, OURS, request) == table_rows(table, STOCK, request)
     assert 'id="row-n10"' in table_rows(paged, OURS, request)
     assert "Nothing &lt;here&gt;" in table_rows(empty, OURS, request)
+
+
+class LinkTable(tables.Table):
+    """Links tables2 makes by reversing a view name: to a `<uuid:pk>` and a `<str:pk>` URL, with
+    fixed and with computed `<a>` attributes."""
+
+    server = tables.Column(
+        accessor="name", linkify=("instances:server_detail", {"pk": tables.A("server_id")})
+    )
+    network = tables.Column(
+        accessor="name",
+        linkify=("networks:network_detail", {"pk": tables.A("network_id")}),
+        attrs={"a": {"class": "fw-bold", "title": "Network <details>"}},
+    )
+    computed = tables.Column(
+        accessor="name",
+        linkify=("networks:network_detail", {"pk": tables.A("network_id")}),
+        attrs={"a": {"data-name": lambda record: record["name"]}},
+    )
+
+
+def test_links_reversed_once_are_tables2s_own_also_for_arguments_that_need_quoting() -> None:
+    request = RequestFactory().get("/")
+    rows = [
+        {"name": "web <1>", "server_id": "6f1c1b4e-2d7a-4a57-9a53-0c6f6e3b9a10", "network_id": "n1"},
+        {"name": "db", "server_id": "0d6c0a35-83a4-4f0e-b0c5-5f4c3fb4d0d2", "network_id": "a b&c"},
+    ]
+    table = LinkTable(rows, request=request)
+
+    ours = table_rows(table, OURS, request)
+
+    assert ours == table_rows(table, STOCK, request)
+    assert 'href="/compute/instances/6f1c1b4e-2d7a-4a57-9a53-0c6f6e3b9a10/"' in ours
+    assert 'class="fw-bold" title="Network &lt;details&gt;" href="/network/networks/n1/"' in ours
+    assert "/network/networks/a%20b&amp;c/" in ours  # quoted by reverse(), as tables2 does
