@@ -11,7 +11,8 @@ list's `ResourceViewTests` compare the two). Columns whose values tables2 shows 
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any
 
 from django.db.models import Model
@@ -166,11 +167,51 @@ _PLAIN_ARGUMENT = re.compile(r"[-\w.~]+", re.ASCII)
 _STAND_IN_SHAPES = ("{:08x}-0000-0000-0000-000000000000", "{:032x}", "tablerowsargument{}")
 
 
+def row_url(viewname: str, **kwargs: Any) -> str:
+    """`reverse(viewname, kwargs=kwargs)` for a row's link or button: reversed once per view,
+    filled in per row (a list reverses a URL for every row and action)."""
+    pattern = _ReversedURL.of(viewname, tuple(kwargs))
+    url = pattern.filled(kwargs) if pattern is not None else None
+    return url if url is not None else reverse(viewname, kwargs=kwargs)
+
+
+class _ReversedURL:
+    """A view's URL reversed with stand-ins for its keyword arguments."""
+
+    def __init__(self, url: str, stand_ins: dict[str, str]) -> None:
+        self.url = url
+        self.stand_ins = stand_ins
+
+    @staticmethod
+    @cache
+    def of(viewname: str, names: tuple[str, ...]) -> "_ReversedURL | None":
+        """The view's URL with a stand-in for each of `names`; None if no shape of stand-in
+        fits its pattern."""
+        for shape in _STAND_IN_SHAPES:
+            stand_ins = {name: shape.format(index) for index, name in enumerate(names)}
+            try:
+                return _ReversedURL(reverse(viewname, kwargs=stand_ins), stand_ins)
+            except NoReverseMatch:
+                continue
+        return None
+
+    def filled(self, values: Mapping[str, Any]) -> str | None:
+        """The URL for these values, or None where a value is not plain text (it takes
+        `reverse()`, which quotes it)."""
+        url = self.url
+        for name, stand_in in self.stand_ins.items():
+            value = str(values[name])
+            if not _PLAIN_ARGUMENT.fullmatch(value):
+                return None
+            url = url.replace(stand_in, value)
+        return url
+
+
 class _ReversedLink:
     """A column's `linkify=(viewname, {"pk": A("pk")})`: the URL reversed once, with stand-ins
     for its arguments filled in per row, where tables2 reverses it for every row."""
 
-    def __init__(self, url: str, accessors: dict[str, Accessor], attrs: str) -> None:
+    def __init__(self, url: _ReversedURL, accessors: dict[str, Accessor], attrs: str) -> None:
         self.url = url
         self.accessors = accessors
         self.attrs = attrs
@@ -189,29 +230,21 @@ class _ReversedLink:
             return None
         if _computed(link.attrs or {}):
             return None
-        url = None
-        for shape in _STAND_IN_SHAPES:
-            stand_ins = {name: shape.format(index) for index, name in enumerate(kwargs)}
-            try:
-                url = reverse(viewname, kwargs=stand_ins)
-                break
-            except NoReverseMatch:
-                continue
+        url = _ReversedURL.of(viewname, tuple(kwargs))
         if url is None:
             return None
         static = attributes_html(link.attrs or {})
-        accessors = {stand_ins[name]: Accessor(accessor) for name, accessor in kwargs.items()}
+        accessors = {name: Accessor(accessor) for name, accessor in kwargs.items()}
         return cls(url, accessors, f"{static} " if static else "")
 
     def html(self, content: Any, record: Any) -> SafeString | None:
         """`<a href=...>content</a>` as tables2 writes it, or None where an argument is not
         plain text (tables2 then reverses it)."""
-        url = self.url
-        for stand_in, accessor in self.accessors.items():
-            value = str(accessor.resolve(record))
-            if not _PLAIN_ARGUMENT.fullmatch(value):
-                return None
-            url = url.replace(stand_in, value)
+        url = self.url.filled(
+            {name: accessor.resolve(record) for name, accessor in self.accessors.items()}
+        )
+        if url is None:
+            return None
         return SafeString(f'<a {self.attrs}href="{escaped(url)}">{escaped(content)}</a>')
 
 

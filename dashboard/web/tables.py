@@ -7,15 +7,14 @@ from typing import Any
 
 import django_tables2 as tables
 from django.middleware.csrf import get_token
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from dashboard.web.html import attributes_html
+from dashboard.web.html import attributes_html, format_html, join_html
 from dashboard.web.permissions import action_url_name, allowed_by_policy, permitted_actions
+from dashboard.web.table_rows import row_url
 from dashboard.web.text import isolated_text
 
 STATUS_COLOURS = {
@@ -165,7 +164,7 @@ class ActionsColumn(tables.Column):
             if action.action not in may:
                 continue
             label = texts.labels[action.action]
-            url = reverse(action_url_name(type(record), action.action), kwargs={"pk": record.pk})
+            url = row_url(action_url_name(type(record), action.action), pk=record.pk)
             aria_label = texts.named % {"action": label, "name": name}
             refusal = action.refusal(record) if action.refusal else ""
             if refusal:
@@ -207,7 +206,7 @@ class ActionsColumn(tables.Column):
                         label,
                     )
                 )
-        return format_html_join("\n", "{}", ((button,) for button in buttons))
+        return join_html("\n", buttons)
 
 
 class SelectColumn(tables.CheckBoxColumn):
