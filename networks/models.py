@@ -230,6 +230,8 @@ class FloatingIP(NeutronModel):
     dns_domain = models.CharField(max_length=255, blank=True)
     tags = models.JSONField(default=list, blank=True)
 
+    label_fields = ("floating_ip_address",)
+
     def __str__(self) -> str:
         return self.floating_ip_address or self.id
 

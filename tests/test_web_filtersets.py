@@ -6,11 +6,20 @@ from typing import Any
 
 import django_filters
 import pytest
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 import dashboard.urls  # noqa: F401  (imports every view, and so every filterset)
 from dashboard.testing.fixtures import KeystoneAccount
-from networks.factories import NetworkFactory, RouterFactory
+from dashboard.web.filtersets import ProjectChoiceFilter
+from instances.factories import FlavorFactory, ImageFactory
+from networks.factories import (
+    FloatingIPFactory,
+    NetworkFactory,
+    RouterFactory,
+    SecurityGroupFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +58,37 @@ def test_no_filter_reads_unknown_or_dashes(filterset_class: Any) -> None:
         if choices:
             assert choices[0][0] == "", f"{filterset_class.__name__}.{name}: no empty choice"
             assert str(choices[0][1]).startswith("Any"), f"{filterset_class.__name__}.{name}"
+
+
+def test_choices_of_related_objects_load_their_label_and_nothing_per_option() -> None:
+    """A choice of hundreds of images or flavors reads only each option's id and label, in
+    one query per choice (no related rows joined, none loaded per option)."""
+    for number in range(5):
+        NetworkFactory(project_id="p", router_external=True, name=f"public-{number}")
+        NetworkFactory(project_id="p", name=f"own-{number}")
+        ImageFactory(project_id="p", name=f"image-{number}")
+        FlavorFactory(name=f"flavor-{number}")
+        SecurityGroupFactory(project_id="p", name=f"group-{number}")
+        FloatingIPFactory(project_id="p", floating_ip_address=f"203.0.113.{number + 10}")
+    request = RequestFactory().get("/")
+    request.keystone = SimpleNamespace(project_id="p")  # type: ignore[attr-defined]
+    checked = 0
+    for filterset_class in project_filtersets():
+        filterset = filterset_class({}, request=request)
+        for name, filter_ in filterset.filters.items():
+            if not isinstance(filter_, ProjectChoiceFilter):
+                continue
+            field = filterset.form.fields[name]
+            with CaptureQueriesContext(connection) as queries:
+                labels = [str(label) for _value, label in field.choices][1:]
+            assert len(queries) == 1, (filterset_class.__name__, name, queries.captured_queries)
+            assert labels, (filterset_class.__name__, name)
+            only, deferred = field.queryset.query.deferred_loading
+            model = field.queryset.model
+            assert deferred is False, (filterset_class.__name__, name)
+            assert set(only) == {model._meta.pk.name, *model.label_fields}, (name, only)
+            checked += 1
+    assert checked >= 7
 
 
 @pytest.mark.cloud

@@ -1,7 +1,7 @@
 """The abstract base every mirror table shares."""
 
 from collections.abc import Sequence
-from typing import Self
+from typing import ClassVar, Self
 
 from django.db import models
 from django.utils import translation
@@ -22,6 +22,8 @@ class MirrorModel(models.Model):
     project_id = models.CharField(max_length=64, db_index=True, blank=True)
     name = models.CharField(max_length=255, blank=True)
     synced_at = models.DateTimeField()
+    # The fields `__str__` reads: a choice of these objects loads only them (and the id).
+    label_fields: ClassVar[tuple[str, ...]] = ("name",)
 
     class Meta:
         abstract = True

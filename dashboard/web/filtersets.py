@@ -24,7 +24,8 @@ class AnyBooleanWidget(BooleanWidget):
 class ProjectChoiceFilter(django_filters.ModelChoiceFilter):
     """A choice of related objects, scoped like everything else: `selector` (a function taking
     `project_id`) reads them for the session's project when the filter's form is built; there
-    are none without a request (while the API schema is made)."""
+    are none without a request (while the API schema is made). Options load only the fields
+    their label shows (`MirrorModel.label_fields`)."""
 
     def __init__(self, *, selector: Callable[..., QuerySet[Any]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -33,7 +34,13 @@ class ProjectChoiceFilter(django_filters.ModelChoiceFilter):
     def get_queryset(self, request: Any) -> QuerySet[Any]:
         if request is None:
             return self.selector(project_id="").none()
-        return self.selector(project_id=request_session(request).project_id)
+        choices = self.selector(project_id=request_session(request).project_id)
+        # An option is the object's id and its name: a list of hundreds of images or flavors
+        # need not load (and decode) each one's every field.
+        label_fields = getattr(choices.model, "label_fields", None)
+        if not label_fields:
+            return choices
+        return choices.select_related(None).prefetch_related(None).only("pk", *label_fields)
 
 
 class ProjectFilterSet(django_filters.FilterSet):
