@@ -126,6 +126,12 @@
     );
   }
 
+  // A part busy with the user reloads once it is free again (`resume`), not now.
+  function waitUntilFree(part) {
+    part.dataset.liveStale = "";
+    waiting.add(part);
+  }
+
   function resume() {
     for (const part of waiting) {
       if (!part.isConnected || !busy(part)) {
@@ -170,8 +176,7 @@
       event.preventDefault();
     } else if (busy(part)) {
       event.preventDefault();
-      part.dataset.liveStale = ""; // reloaded once the form is done with
-      waiting.add(part);
+      waitUntilFree(part);
     }
   });
 
@@ -187,8 +192,7 @@
     // wait as a reload asked for meanwhile.
     if (event.detail.requestConfig && isOwnReload(event.detail) && busy(part)) {
       event.detail.shouldSwap = false;
-      part.dataset.liveStale = "";
-      waiting.add(part);
+      waitUntilFree(part);
       return;
     }
     // Rows stay selected, and the focused control focused, through any reload of their part (a
