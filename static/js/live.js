@@ -159,11 +159,11 @@
   });
 
   // A live part's reload of its own accord: on a change, or its timed reload while the cloud is
-  // still working on its object (`load delay:2s`, which htmx runs with no triggering event).
+  // still working on its object (`load delay:2s`, which htmx runs with no triggering event: a
+  // detail page's body, a list's row).
   function isOwnReload(detail) {
     const timed =
-      !detail.requestConfig.triggeringEvent &&
-      detail.elt.matches("[hx-trigger*='mirror:changed']");
+      !detail.requestConfig.triggeringEvent && detail.elt.matches("[hx-trigger*='load delay']");
     return isRefresh(detail) || timed;
   }
 

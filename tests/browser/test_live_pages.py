@@ -17,6 +17,7 @@ from dashboard.operations.services import operation_claim
 from dashboard.testing.browser import sign_in
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.waiting import wait_until
+from instances.factories import ServerFactory
 from networks.models import Network
 
 pytestmark = [
@@ -193,6 +194,30 @@ def test_a_reload_on_its_way_when_a_menu_opens_waits_too(
     page.unroute_all()
 
     the_table_waits_for_the_menu(page, item, network.id)
+
+
+def test_a_building_servers_menu_stays_open_through_its_rows_timed_reloads(
+    page: Page, open_page: Open, account: KeystoneAccount
+) -> None:
+    """A row Nova is still working on reloads itself every 2 s (`load delay:2s`, no triggering
+    event): with its Actions menu open, the reload waits until the menu closes, as the table's
+    own reloads do. (In bin/run the menu of a row that its own reload had already replaced
+    still closed at that row's next reload, the request not held: not understood yet.)"""
+    server = ServerFactory(project_id=account.project.id, status="BUILD", vm_state="building")
+    open_page(reverse("instances:server_list"))
+    row = page.locator(f"#server-{server.id}")
+    expect(row).to_have_attribute("hx-trigger", "load delay:2s")
+    row.get_by_role("button", name="Actions").click()
+    menu = row.locator(".dropdown-menu")
+    expect(menu).to_be_visible()
+
+    expect(row).to_have_attribute("data-live-stale", "", timeout=BOUND_MS)
+    page.wait_for_timeout(2_500)  # another reload's time
+    expect(menu).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#server-{server.id}")).not_to_have_attribute(
+        "data-live-stale", "", timeout=BOUND_MS
+    )
 
 
 def test_another_users_operation_shows_on_an_open_activity_page(
