@@ -54,8 +54,18 @@ def operation_finished(
 def servers_deleted(conn: Any, *servers: Any, wait: float = 60) -> None:
     """Delete the servers (those still there), wait until Nova has, and then until Neutron has
     deleted their ports: Nova removes them a moment after a server is gone, and a subnet or
-    network deleted before that is refused (409, "ports have an IP allocation")."""
+    network deleted before that is refused (409, "ports have an IP allocation").
+
+    A server still building is first let finish: deleted before its compute host took it, Nova
+    deletes it at once and the compute host makes its port afterwards, so the port would appear
+    after the wait below had seen none."""
     for server in servers:
+
+        def built(server_id: str = server.id) -> bool | None:
+            found = conn.compute.find_server(server_id, ignore_missing=True)
+            return found is None or found.status != "BUILD" or None
+
+        wait_until(built, timeout=wait, interval=0.5, what=f"server {server.id} built")
         conn.compute.delete_server(server, ignore_missing=True)
     for server in servers:
         conn.compute.wait_for_delete(server, interval=0.5, wait=int(wait))
