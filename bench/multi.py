@@ -35,9 +35,8 @@ from typing import Any
 
 import psutil
 import requests
-from common import ROOT, percentile, start_django
+from common import ROOT, percentile, postgres_database, start_django
 
-POSTGRES = "postgres://postgres@127.0.0.1:5432"
 WORKERS, LISTENERS = 2, 2
 
 
@@ -392,27 +391,15 @@ def main() -> None:
         print(f"removed {len(left)} projects")
         return
 
-    import psycopg
-
     tag = secrets.token_hex(3)
-    database = f"bench_multi_{tag}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {database}")
-    try:
-        run(args, tag=tag, database=database)
-    finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    with postgres_database(f"bench_multi_{tag}") as database_url:
+        run(args, tag=tag, database_url=database_url)
 
 
-def run(args: argparse.Namespace, *, tag: str, database: str) -> None:
+def run(args: argparse.Namespace, *, tag: str, database_url: str) -> None:
     """The run itself, on its new database: it removes from the cloud what it made there."""
     load_before = Path("/proc/loadavg").read_text().split()[:3]
-    start_django("multi", database_url=f"{POSTGRES}/{database}")
+    start_django("multi", database_url=database_url)
     import redis
     from django.db import connections
 
