@@ -1,10 +1,35 @@
 """One filterset for the Activity page and the operations API."""
 
+from datetime import UTC, datetime
+from typing import Any
+
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 from dashboard.operations.models import Operation
+
+
+class UTCIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time, in UTC: Python takes offsets up to ±23:59 where PostgreSQL refuses
+    those past ±15:59, and a time near year 1 or 9999 may have no UTC equivalent."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed: datetime | None = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError(
+                _("Enter a time between the years 1 and 9999 in UTC."), code="invalid"
+            ) from None
+
+
+class UTCIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UTCIsoDateTimeField
 
 
 class OperationFilterSet(django_filters.FilterSet):
@@ -16,12 +41,8 @@ class OperationFilterSet(django_filters.FilterSet):
     user = django_filters.CharFilter(
         field_name="user_name", lookup_expr="icontains", label=_("User")
     )
-    since = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="gte", label=_("From")
-    )
-    until = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="lt", label=_("Until")
-    )
+    since = UTCIsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=_("From"))
+    until = UTCIsoDateTimeFilter(field_name="created_at", lookup_expr="lt", label=_("Until"))
 
     class Meta:
         model = Operation
