@@ -155,6 +155,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+# Persistent connections, checked before reuse: a new PostgreSQL connection per request cost
+# 5 to 15 ms a page (bench/scale_pages.py --postgres). A process still holds at most one per
+# thread (docs/scaling.md counts them); 0 closes each at the end of its request or task.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "tenants.User"
