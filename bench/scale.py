@@ -43,6 +43,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from resource import RUSAGE_SELF, getrusage
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -510,6 +511,8 @@ def main() -> None:
         scale = create(cloud, args)
         cold = full_sweep(cloud, "full sweep, empty mirror")
         print(f"mirror after the first sweep (the whole cloud): {mirror_counts()}")
+        peak = getrusage(RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak resident memory of this process, which ran the sweep: {peak:.0f} MiB")
         # The changes-since pass rereads servers changed within its margin of the watermark:
         # wait until the last boot is older than that, so the pass sees an idle cloud.
         quiet = scale.last_server_change + CHANGES_SINCE_MARGIN.total_seconds() + 5
