@@ -14,12 +14,14 @@ both: its pages show the same rows, and only the cloud around them grows tenfold
 At each size it times every list page (instances, networks, subnets, ports, routers, floating
 IPs, security groups, key pairs, Activity; the admin quota table as `admin`), the overview and
 the topology JSON, served by gunicorn with one sync worker and DEBUG off over loopback HTTP
-(p50/p95 of `--requests` GETs after five untimed ones, so including loopback HTTP), and counts each
-page's SQL queries through Django's test client. Then it prints the large/small ratio of p50.
+(p50/p95 of `--requests` GETs, so including loopback HTTP), and counts each page's SQL queries
+through Django's test client. The two sizes take turns over `--rounds` rounds (the growth
+written, timed, removed again), so a change in the machine's load meets both alike. Then it
+prints the large/small ratio of p50.
 Signs in for real as `demo` and `admin` on the local cloud (`python3 -m devcloud up`); the
 pages make no cloud call.
 
-    .venv/bin/python bench/scale_pages.py [--requests 50] [--projects 100] [--postgres]
+    .venv/bin/python bench/scale_pages.py [--requests 50] [--rounds 5] [--projects 100] [--postgres]
 """
 
 import argparse
@@ -258,13 +260,25 @@ def step_rows(project: Project, step: int, now: Any) -> dict[type, list[Any]]:
     return rows
 
 
-def write(batches: list[dict[type, list[Any]]]) -> None:
-    merged: dict[type, list[Any]] = {}
+type Rows = dict[type, list[Any]]
+
+
+def merged(batches: list[Rows]) -> Rows:
+    rows: Rows = {}
     for batch in batches:
-        for model, rows in batch.items():
-            merged.setdefault(model, []).extend(rows)
-    for model, rows in merged.items():
-        model._default_manager.bulk_create(rows, batch_size=1000)
+        for model, each in batch.items():
+            rows.setdefault(model, []).extend(each)
+    return rows
+
+
+def write(rows: Rows) -> None:
+    for model, each in rows.items():
+        model._default_manager.bulk_create(each, batch_size=1000)
+
+
+def remove(rows: Rows) -> None:
+    for model, each in rows.items():
+        model._default_manager.filter(pk__in=[row.pk for row in each]).delete()
 
 
 def time_page(base: str, path: str, cookies: str, requests: int) -> list[float]:
@@ -298,16 +312,32 @@ def cloud_size() -> str:
     return ", ".join(counts)
 
 
-def measure(
-    label: str, clients: dict[str, Any], base: str, requests: int
-) -> dict[str, tuple[float, float, int]]:
+class Sample:
+    """One cloud size's figures, gathered over the rounds."""
+
+    def __init__(self) -> None:
+        self.label = ""
+        self.times: dict[str, list[float]] = {name: [] for name, _, _ in PAGES}
+        self.queries: dict[str, int] = {}
+
+    def p50(self, page: str) -> float:
+        return statistics.median(self.times[page])
+
+    def report(self) -> None:
+        print(f"\n{self.label}")
+        print(f"{'page':<18} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+        for name, times in self.times.items():
+            p95 = percentile(times, 0.95)
+            print(f"{name:<18} {self.p50(name):8.1f} {p95:8.1f} {self.queries[name]:8d}")
+
+
+def gather(sample: Sample, clients: dict[str, Any], base: str, requests: int) -> None:
+    """Time every page `requests` times (after WARM_UP untimed) and count its queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
-    print(f"\n{label} (load average {load_average()})")
-    print(f"{'page':<18} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
-    figures = {}
+    sample.label = cloud_size()
     for name, url_name, who in PAGES:
         path = reverse(url_name)
         client = clients[who]
@@ -315,18 +345,16 @@ def measure(
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
         assert response.status_code == 200, f"{path} answered {response.status_code}"
+        sample.queries[name] = len(captured)
         cookies = "; ".join(f"{key}={morsel.value}" for key, morsel in client.cookies.items())
         time_page(base, path, cookies, WARM_UP)
-        times = time_page(base, path, cookies, requests)
-        figures[name] = (statistics.median(times), percentile(times, 0.95), len(captured))
-        p50, p95, queries = figures[name]
-        print(f"{name:<18} {p50:8.1f} {p95:8.1f} {queries:8d}")
-    return figures
+        sample.times[name] += time_page(base, path, cookies, requests)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=50, help="per page and size, in all")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--projects", type=int, default=100)
     parser.add_argument("--postgres", action="store_true")
     args = parser.parse_args()
@@ -350,27 +378,38 @@ def run(args: argparse.Namespace, *, database_url: str) -> None:
     projects += [
         Project(uuid.uuid4().hex, uuid.uuid4().hex, n, external_id) for n in range(1, args.projects)
     ]
-    started = time.perf_counter()
-    write([fixed_rows(project, now) for project in projects])
+    write(merged([fixed_rows(project, now) for project in projects]))
     # The signed-in project is the same size in both clouds: only the cloud around it grows.
-    write([step_rows(projects[0], step, now) for step in range(LARGE_STEPS)])
-    write([step_rows(project, 0, now) for project in projects[1:]])
-    print(f"small cloud written in {time.perf_counter() - started:.1f} s")
+    write(merged([step_rows(projects[0], step, now) for step in range(LARGE_STEPS)]))
+    write(merged([step_rows(project, 0, now) for project in projects[1:]]))
+    growth = merged(
+        [
+            step_rows(project, step, now)
+            for step in range(SMALL_STEPS, LARGE_STEPS)
+            for project in projects[1:]
+        ]
+    )
+    print(f"load average before: {load_average()}")
+    small, large = Sample(), Sample()
+    each = max(args.requests // args.rounds, 1)
     gunicorn, base = start_gunicorn()
     try:
-        small = measure(cloud_size(), clients, base, args.requests)
-        started = time.perf_counter()
-        for step in range(SMALL_STEPS, LARGE_STEPS):
-            write([step_rows(project, step, now) for project in projects[1:]])
-        print(f"\nlarge cloud written in {time.perf_counter() - started:.1f} s")
-        large = measure(cloud_size(), clients, base, args.requests)
+        # The sizes take turns, so a change in the machine's load meets both alike.
+        for _ in range(args.rounds):
+            gather(small, clients, base, each)
+            write(growth)
+            gather(large, clients, base, each)
+            remove(growth)
     finally:
         gunicorn.terminate()
         gunicorn.wait()
+    print(f"load average after: {load_average()}")
+    small.report()
+    large.report()
     print(f"\n{'page':<18} {'large/small p50':>16} {'queries':>10}")
-    for name in small:
-        ratio = large[name][0] / small[name][0]
-        print(f"{name:<18} {ratio:16.2f} {small[name][2]:>4} → {large[name][2]:<4}")
+    for name in small.times:
+        ratio = large.p50(name) / small.p50(name)
+        print(f"{name:<18} {ratio:16.2f} {small.queries[name]:>4} → {large.queries[name]:<4}")
 
 
 if __name__ == "__main__":
