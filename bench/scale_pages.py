@@ -5,7 +5,7 @@ Fills a fresh mirror (a new SQLite database, or with `--postgres` a new PostgreS
 one of them. Per project and per step: a server with one NIC and a floating IP on it, nine more
 ports, two Activity entries, a key pair of the project's user; every fifth step a router (its
 interface port and gateway) and a security group with two rules; once per project two networks
-with a subnet each, the default security group with four rules and the project's 17 quotas. Ten
+with a subnet each, the default security group with four rules and quotas.py's 18 quotas. Ten
 steps per project are the issue's cloud (1,000 servers, 10,000 ports, 1,000 floating IPs, 200
 routers); the small cloud has one step per project but the signed-in one, which has its ten in
 both: its pages show the same rows, and only the cloud around them grows tenfold (109 servers,
@@ -34,6 +34,7 @@ from typing import Any
 
 from common import percentile, postgres_database, signed_in_client, start_django
 from pages import external_network
+from quotas import COMPUTE, NETWORK
 from topology import load_average, start_gunicorn
 
 SMALL_STEPS, LARGE_STEPS = 1, 10
@@ -41,22 +42,6 @@ PORTS_PER_STEP = 10  # the server's NIC and nine more
 ROUTER_EVERY = 5  # steps
 OPERATIONS_PER_STEP = 2
 WARM_UP = 5  # requests per page before the timed ones
-QUOTAS = {
-    "compute": ("instances", "cores", "ram", "key_pairs", "server_groups", "metadata_items"),
-    "network": (
-        "network",
-        "subnet",
-        "port",
-        "router",
-        "floatingip",
-        "security_group",
-        "security_group_rule",
-        "subnetpool",
-        "rbac_policy",
-        "router_route",
-        "trunk",
-    ),
-}
 # (label, URL name, who asks)
 PAGES = [
     ("overview", "tenants:overview", "demo"),
@@ -129,11 +114,11 @@ def fixed_rows(project: Project, now: Any) -> dict[type, list[Any]]:
             project_id=project.id,
             service=service,
             resource=resource,
-            limit=100,
+            limit=limit,
             synced_at=now,
         )
-        for service, resources in QUOTAS.items()
-        for resource in resources
+        for service, limits in (("compute", COMPUTE), ("network", NETWORK))
+        for resource, limit in limits.items()
     ]
     return rows
 
