@@ -351,7 +351,7 @@ def test_times_of_any_offset_filter_in_utc_and_one_past_the_calendar_is_refused(
     found a 500 for `+21:46`); the filter asks in UTC."""
     operation = Operation.objects.create(
         action="networks.network_create",
-        description="Create network “n”",
+        description_json=Message("Create network “n”").as_json(),
         target_type="network",
         project_id=signed_in.session["keystone"]["project_id"],
         user_id="u",
