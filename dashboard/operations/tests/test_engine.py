@@ -367,3 +367,5 @@ def test_times_of_any_offset_filter_in_utc_and_one_past_the_calendar_is_refused(
     past = signed_in.get("/api/operations/", {"since": "9999-12-31T23:00:00-05:00"})
     assert past.status_code == 400
     assert "since" in past.json()
+    page = signed_in.get("/activity/", {"since": "9999-12-31T23:00:00-05:00"}).content.decode()
+    assert "From: Enter a time between the years 1 and 9999 in UTC." in page
