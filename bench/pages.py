@@ -31,6 +31,25 @@ PAGES = [
 ]
 
 
+def network_with_subnet(
+    n: int, cidr: str, gateway_ip: str, common: dict[str, Any]
+) -> tuple[Any, Any]:
+    """Network `net-n` and its one IPv4 subnet `subnet-n`, not yet written."""
+    from networks.models import Network, Subnet
+
+    network = Network(id=str(uuid.uuid4()), name=f"net-{n}", status="ACTIVE", **common)
+    subnet = Subnet(
+        id=str(uuid.uuid4()),
+        name=f"subnet-{n}",
+        network_id=network.id,
+        ip_version=4,
+        cidr=cidr,
+        gateway_ip=gateway_ip,
+        **common,
+    )
+    return network, subnet
+
+
 def fill_mirror(project_id: str, external_id: str, prefix: int) -> None:
     """One project's networking rows, written in bulk (`prefix` keeps addresses apart)."""
     from django.utils import timezone
@@ -41,17 +60,8 @@ def fill_mirror(project_id: str, external_id: str, prefix: int) -> None:
     common: dict[str, Any] = {"project_id": project_id, "synced_at": now, "revision_number": 1}
     networks, subnets, ports, routers, floating_ips = [], [], [], [], []
     for n in range(NETWORKS):
-        network = Network(id=str(uuid.uuid4()), name=f"net-{n}", status="ACTIVE", **common)
         cidr = f"10.{prefix + n // 256}.{n % 256}.0/24"
-        subnet = Subnet(
-            id=str(uuid.uuid4()),
-            name=f"subnet-{n}",
-            network_id=network.id,
-            ip_version=4,
-            cidr=cidr,
-            gateway_ip=cidr.replace(".0/24", ".1"),
-            **common,
-        )
+        network, subnet = network_with_subnet(n, cidr, cidr.replace(".0/24", ".1"), common)
         router = Router(
             id=str(uuid.uuid4()),
             name=f"router-{n}",

@@ -33,7 +33,7 @@ from datetime import timedelta
 from typing import Any
 
 from common import percentile, postgres_database, signed_in_client, start_django
-from pages import external_network
+from pages import external_network, network_with_subnet
 from quotas import COMPUTE, NETWORK
 from topology import load_average, start_gunicorn
 
@@ -90,17 +90,8 @@ def fixed_rows(project: Project, now: Any) -> dict[type, list[Any]]:
         ]
     }
     for n in range(2):
-        network = Network(id=str(uuid.uuid4()), name=f"net-{n}", status="ACTIVE", **common)
         prefix = f"10.{n * 100 + project.index % 100}"
-        subnet = Subnet(
-            id=str(uuid.uuid4()),
-            name=f"subnet-{n}",
-            network_id=network.id,
-            ip_version=4,
-            cidr=f"{prefix}.0.0/16",
-            gateway_ip=f"{prefix}.0.1",
-            **common,
-        )
+        network, subnet = network_with_subnet(n, f"{prefix}.0.0/16", f"{prefix}.0.1", common)
         project.networks.append(network.id)
         project.subnets.append((subnet.id, network.id, prefix))
         rows.setdefault(Network, []).append(network)
