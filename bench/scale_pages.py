@@ -26,8 +26,6 @@ pages make no cloud call.
 
 import argparse
 import statistics
-import time
-import urllib.request
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -35,13 +33,15 @@ from typing import Any
 from common import percentile, postgres_database, signed_in_client, start_django
 from pages import external_network, network_with_subnet
 from quotas import COMPUTE, NETWORK
-from topology import load_average, start_gunicorn
+from topology import load_average, start_gunicorn, timed_get
 
 SMALL_STEPS, LARGE_STEPS = 1, 10
 PORTS_PER_STEP = 10  # the server's NIC and nine more
 ROUTER_EVERY = 5  # steps
 OPERATIONS_PER_STEP = 2
 WARM_UP = 5  # requests per page before the timed ones
+ACCEPT = "text/html,application/json"  # the pages and the topology JSON alike
+type Rows = dict[type, list[Any]]  # rows to write, by model
 # (label, URL name, who asks)
 PAGES = [
     ("overview", "tenants:overview", "demo"),
@@ -67,19 +67,18 @@ class Project:
         self.user_id = user_id
         self.index = index
         self.external_id = external_id
-        self.networks: list[str] = []
         self.subnets: list[tuple[str, str, str]] = []  # (id, network id, /16 prefix)
 
 
-def fixed_rows(project: Project, now: Any) -> dict[type, list[Any]]:
+def fixed_rows(project: Project, now: Any) -> Rows:
     """What a project has once: its mirror row, two networks with a subnet each, the default
     security group and its rules, its quotas."""
-    from networks.models import Network, SecurityGroup, SecurityGroupRule, Subnet
+    from networks.models import Network, Subnet
     from tenants.models import Project as ProjectRow
     from tenants.models import Quota
 
     common: dict[str, Any] = {"project_id": project.id, "synced_at": now, "revision_number": 1}
-    rows: dict[type, list[Any]] = {
+    rows: Rows = {
         ProjectRow: [
             ProjectRow(
                 id=project.id,
@@ -92,13 +91,10 @@ def fixed_rows(project: Project, now: Any) -> dict[type, list[Any]]:
     for n in range(2):
         prefix = f"10.{n * 100 + project.index % 100}"
         network, subnet = network_with_subnet(n, f"{prefix}.0.0/16", f"{prefix}.0.1", common)
-        project.networks.append(network.id)
         project.subnets.append((subnet.id, network.id, prefix))
         rows.setdefault(Network, []).append(network)
         rows.setdefault(Subnet, []).append(subnet)
-    rows[SecurityGroup] = []
-    rows[SecurityGroupRule] = []
-    group_rows(project, "default", 4, common, rows)
+    group_rows("default", 4, common, rows)
     rows[Quota] = [
         Quota(
             id=f"{project.id}:{service}:{resource}",
@@ -114,14 +110,13 @@ def fixed_rows(project: Project, now: Any) -> dict[type, list[Any]]:
     return rows
 
 
-def group_rows(
-    project: Project, name: str, rules: int, common: dict[str, Any], rows: dict[type, list[Any]]
-) -> None:
+def group_rows(name: str, rules: int, common: dict[str, Any], rows: Rows) -> None:
+    """A security group with `rules` rules, added to `rows`."""
     from networks.models import SecurityGroup, SecurityGroupRule
 
     group = SecurityGroup(id=str(uuid.uuid4()), name=name, **common)
-    rows[SecurityGroup].append(group)
-    rows[SecurityGroupRule].extend(
+    rows.setdefault(SecurityGroup, []).append(group)
+    rows.setdefault(SecurityGroupRule, []).extend(
         SecurityGroupRule(
             id=str(uuid.uuid4()),
             security_group_id=group.id,
@@ -136,15 +131,15 @@ def group_rows(
     )
 
 
-def step_rows(project: Project, step: int, now: Any) -> dict[type, list[Any]]:
+def step_rows(project: Project, step: int, now: Any) -> Rows:
     """One step of a project: a server with its NIC and floating IP, nine more ports, Activity
     entries, a key pair; every ROUTER_EVERY steps a router and a security group."""
     from dashboard.operations.models import Operation
     from instances.models import KeyPair, Server
-    from networks.models import FloatingIP, Port, Router, SecurityGroup, SecurityGroupRule
+    from networks.models import FloatingIP, Port, Router
 
     common: dict[str, Any] = {"project_id": project.id, "synced_at": now, "revision_number": 1}
-    rows: dict[type, list[Any]] = {SecurityGroup: [], SecurityGroupRule: []}
+    rows: Rows = {}
     subnet_id, network_id, prefix = project.subnets[step % 2]
 
     def port(number: int, **fields: Any) -> Any:
@@ -211,7 +206,7 @@ def step_rows(project: Project, step: int, now: Any) -> dict[type, list[Any]]:
         )
         rows[Router] = [router]
         port(PORTS_PER_STEP - 1, device_owner="network:router_interface", device_id=router.id)
-        group_rows(project, f"group-{step}", 2, common, rows)
+        group_rows(f"group-{step}", 2, common, rows)
     rows[KeyPair] = [
         KeyPair(
             id=f"{project.user_id}:key-{step}",
@@ -236,9 +231,6 @@ def step_rows(project: Project, step: int, now: Any) -> dict[type, list[Any]]:
     return rows
 
 
-type Rows = dict[type, list[Any]]
-
-
 def merged(batches: list[Rows]) -> Rows:
     rows: Rows = {}
     for batch in batches:
@@ -258,15 +250,11 @@ def remove(rows: Rows) -> None:
 
 
 def time_page(base: str, path: str, cookies: str, requests: int) -> list[float]:
-    headers = {"Cookie": cookies, "Accept": "text/html,application/json"}
     times = []
     for _ in range(requests):
-        request = urllib.request.Request(f"{base}{path}", headers=headers)
-        begun = time.perf_counter()
-        with urllib.request.urlopen(request, timeout=60) as response:
-            response.read()
-            assert response.status == 200, f"{path} answered {response.status}"
-        times.append((time.perf_counter() - begun) * 1000)
+        elapsed, status, _etag = timed_get(f"{base}{path}", cookies, accept=ACCEPT)
+        assert status == 200, f"{path} answered {status}"
+        times.append(elapsed)
     return times
 
 

@@ -156,9 +156,11 @@ def start_gunicorn() -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("gunicorn did not start")
 
 
-def timed_get(url: str, cookies: str, etag: str = "") -> tuple[float, int, str]:
+def timed_get(
+    url: str, cookies: str, etag: str = "", accept: str = "application/json"
+) -> tuple[float, int, str]:
     """(milliseconds, status, ETag) of a GET over loopback HTTP."""
-    headers = {"Cookie": cookies, "Accept": "application/json"}
+    headers = {"Cookie": cookies, "Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
     request = urllib.request.Request(url, headers=headers)
