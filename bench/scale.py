@@ -423,22 +423,19 @@ def full_sweep(conn: Any, title: str) -> list[Figure]:
 
 
 def _quotas(conn: Any) -> dict[str, Any]:
-    """The quota sweep, again on a 400: Nova's answer for a project deleted since Keystone
-    listed it (tests on the shared cloud delete projects all the time), which the sweep itself
-    skips since 6136105; kept for older checkouts. Retries are counted in the calls."""
+    """The quota sweep as beat runs it (every project unread yet, then a few each time), again
+    on a 400: Nova's answer for a project deleted since Keystone listed it (tests on the shared
+    cloud delete projects all the time), which the sweep itself skips since 6136105; kept for
+    older checkouts. Retries are counted in the calls."""
     from dashboard.cloud.errors import CloudPermanentError
-    from tenants.reconcile import reconcile_quota_defaults, reconcile_quotas
+    from tenants.reconcile import reconcile_every_quota
     from tenants.tasks import COMPUTE_QUOTA_PROJECTS_PER_SWEEP
 
     for attempt in range(1, 6):
         try:
-            return {
-                # As beat runs it: every project unread yet, then a few each time.
-                "quotas": reconcile_quotas(
-                    conn=conn, compute_projects_at_most=COMPUTE_QUOTA_PROJECTS_PER_SWEEP
-                ),
-                "defaults": reconcile_quota_defaults(conn=conn),
-            }
+            return reconcile_every_quota(
+                conn=conn, compute_projects_at_most=COMPUTE_QUOTA_PROJECTS_PER_SWEEP
+            )
         except CloudPermanentError as exc:
             if exc.status_code != 400 or attempt == 5:
                 raise

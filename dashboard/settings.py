@@ -517,6 +517,9 @@ if _redelivered_by >= OPERATION_STUCK_AFTER:
 # nothing changes, the same at any size); without, they are how the mirror follows the cloud.
 NETWORKING_SWEEP_SECONDS = 120.0 if OPENSTACK_NOTIFICATIONS_URL else 30.0
 SERVERS_INCREMENTAL_SECONDS = 30.0 if OPENSTACK_NOTIFICATIONS_URL else 10.0
+# Seconds between beat's sweeps of every project's quotas: a limit changed outside the dashboard
+# shows within it (Neutron, and Keystone under unified limits, list every project's at once).
+QUOTA_SWEEP_SECONDS = 60.0
 # A server Nova is still working on is read again after this many seconds, then 1.5 times later
 # each time (instances.tasks); the tests' fake hypervisor is done sooner than a real one.
 SERVER_FOLLOWUP_FIRST_SECONDS = env.float("SERVER_FOLLOWUP_FIRST_SECONDS", default=2.0)
@@ -546,13 +549,14 @@ CELERY_BEAT_SCHEDULE = {
             ("projects", "tenants.tasks.reconcile_projects_task"),
         ]
     },
-    # Every project's network limits, and the compute quotas of a few projects each time
-    # (tenants.tasks.COMPUTE_QUOTA_PROJECTS_PER_SWEEP): Nova lists none across projects.
+    # Every project's network limits (and compute limits under unified limits) and the default
+    # quotas, and the compute quotas of a few projects each time from Nova, which lists none
+    # across projects (tenants.tasks.COMPUTE_QUOTA_PROJECTS_PER_SWEEP).
     "quotas-sweep": {
         "task": "tenants.tasks.reconcile_quotas_task",
-        "schedule": 300.0,
+        "schedule": QUOTA_SWEEP_SECONDS,
         "kwargs": {"rolling": True},
-        "options": {"expires": 300},
+        "options": {"expires": QUOTA_SWEEP_SECONDS},
     },
     "fail-stuck-operations": {
         "task": "dashboard.operations.tasks.fail_stuck_operations_task",

@@ -6,6 +6,7 @@ listings of their scope and alone delete rows; they never delete rows written af
 """
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -13,8 +14,15 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from dashboard.cloud.errors import CloudNotFound, CloudPermanentError, could_not, translated
+from dashboard.cloud.identity import catalog_service_id, identity_proxy
 from dashboard.i18n import Message, gettext_noop
-from dashboard.mirror.reconcile import Observed, in_project, reconcile_objects, sync_listing
+from dashboard.mirror.reconcile import (
+    Observed,
+    in_project,
+    reconcile_objects,
+    sync_listing,
+    sync_targeted,
+)
 from dashboard.mirror.sync import SyncResult
 from tenants.models import Project, Quota, QuotaDefault
 
@@ -132,10 +140,104 @@ def _compute_quotas(*, conn: Any, project_id: str) -> Observed:
     return compute_quota_fields_from_cloud(quota_set, project_id=project_id)
 
 
-def _network_quotas(*, conn: Any, project_ids: list[str]) -> Observed:
+# Nova's quota names of the Keystone unified-limits resources Nova reads
+# (https://docs.openstack.org/nova/latest/admin/unified-limits.html).
+NOVA_UNIFIED_LIMITS = {
+    "servers": "instances",
+    "class:VCPU": "cores",
+    "class:MEMORY_MB": "ram",
+    "server_key_pairs": "key_pairs",
+    "server_groups": "server_groups",
+    "server_group_members": "server_group_members",
+    "server_metadata_items": "metadata_items",
+}
+
+
+def compute_service_id(*, conn: Any) -> str:
+    """Keystone's id of the compute service, which owns Nova's unified limits, from the token's
+    catalog; raises CloudNotFound when it has none."""
+    service_id = catalog_service_id(conn, "compute")
+    if service_id is None:
+        raise CloudNotFound(
+            could_not(
+                gettext_noop("find the compute service in Keystone's catalog"),
+                gettext_noop(
+                    "unified limits belong to it, and the catalog has none. Ask the cloud's "
+                    "operators whether Nova is registered"
+                ),
+            )
+        )
+    return service_id
+
+
+def nova_registered_limits(*, conn: Any, service_id: str) -> dict[str, Any]:
+    """Keystone's registered limits of the compute service, by resource name."""
+    with translated(doing=gettext_noop("read Nova's registered limits"), service=KEYSTONE):
+        return {
+            limit.resource_name: limit
+            for limit in conn.identity.registered_limits(service_id=service_id)
+        }
+
+
+class LimitSources:
+    """The cloud's sources of quota limits that a sweep of every project and its default quotas
+    both read: each is read at most once per instance (one sweep)."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+
+    @cached_property
+    def network_defaults(self) -> Any:
+        """Neutron's default network quotas (it answers a project's defaults, which are the same
+        for every project)."""
+        with translated(doing=gettext_noop("read the default network quotas"), service=NEUTRON):
+            return self.conn.network.get_quota_default(self.conn.current_project_id)
+
+    @cached_property
+    def nova_service_id(self) -> str:
+        return compute_service_id(conn=self.conn)
+
+    @cached_property
+    def nova_registered(self) -> dict[str, int]:
+        """Keystone's registered (default) limit of each of Nova's unified-limits resources, by
+        Nova's quota name."""
+        registered = nova_registered_limits(conn=self.conn, service_id=self.nova_service_id)
+        return {
+            NOVA_UNIFIED_LIMITS[name]: int(limit.default_limit)
+            for name, limit in registered.items()
+            if name in NOVA_UNIFIED_LIMITS
+        }
+
+    def nova_limits(self, project_id: str | None = None) -> dict[tuple[str, str], int]:
+        """The project limits Keystone holds of Nova's resources, by (project, Nova's quota
+        name): of one project, or of every project in one listing. A resource a project has
+        none of has its registered limit."""
+        doing = (
+            Message(gettext_noop("list the compute limits of every project"))
+            if project_id is None
+            else Message(
+                gettext_noop("list the compute limits of project %(id)s"), {"id": project_id}
+            )
+        )
+        with translated(doing=doing, service=KEYSTONE):
+            limits = identity_proxy(self.conn).limits(
+                service_id=self.nova_service_id,
+                **({} if project_id is None else {"project_id": project_id}),
+            )
+            return {
+                (limit.project_id, NOVA_UNIFIED_LIMITS[limit.resource_name]): int(
+                    limit.resource_limit
+                )
+                for limit in limits
+                if limit.project_id and limit.resource_name in NOVA_UNIFIED_LIMITS
+            }
+
+
+def _network_quotas(*, sources: LimitSources, project_ids: list[str]) -> Observed:
     """The network limits of these projects: one's in one call; of more, Neutron lists the
     projects whose limits differ from the defaults all at once, and the rest have the defaults
     (two calls in all)."""
+    conn = sources.conn
     if len(project_ids) == 1:
         [only] = project_ids
         doing = Message(gettext_noop("read the network quotas of project %(id)s"), {"id": only})
@@ -145,14 +247,46 @@ def _network_quotas(*, conn: Any, project_ids: list[str]) -> Observed:
         doing=gettext_noop("list the network quotas of every project"), service=NEUTRON
     ):
         overrides = {quota.project_id: quota for quota in conn.network.quotas()}
-    # Neutron answers a project's defaults, which are the same for every project.
-    with translated(doing=gettext_noop("read the default network quotas"), service=NEUTRON):
-        defaults = conn.network.get_quota_default(conn.current_project_id)
     observed: Observed = {}
     for each in project_ids:
-        quota = overrides.get(each, defaults)
+        quota = overrides.get(each, sources.network_defaults)
         observed.update(network_quota_fields_from_cloud(quota, project_id=each))
     return observed
+
+
+def _unified_limit_rows(
+    *, sources: LimitSources, project_id: str | None, read: Observed, project_ids: list[str]
+) -> tuple[Observed, Observed]:
+    """Under unified limits, the compute limits Keystone sets applied: to `read` (the rows just
+    read from Nova, returned with Keystone's limits), and to the mirror's rows of the other
+    projects in `project_ids` whose limit Keystone now sets otherwise (returned second, in full,
+    usage as last read)."""
+    limits = sources.nova_limits(project_id)
+    registered = sources.nova_registered
+
+    def limit_of(project: str, resource: str) -> int | None:
+        return limits.get((project, resource), registered.get(resource))
+
+    applied: Observed = {}
+    for row_id, fields in read.items():
+        limit = limit_of(fields["project_id"], fields["resource"])
+        applied[row_id] = fields if limit is None else {**fields, "limit": limit}
+    read_projects = {fields["project_id"] for fields in read.values()}
+    changed: Observed = {}
+    for row in Quota.objects.filter(service=COMPUTE, project_id__in=project_ids).exclude(
+        project_id__in=read_projects
+    ):
+        limit = limit_of(row.project_id, row.resource)
+        if limit is not None and limit != row.limit:
+            changed[row.pk] = {
+                "project_id": row.project_id,
+                "service": COMPUTE,
+                "resource": row.resource,
+                "limit": limit,
+                "in_use": row.in_use,
+                "reserved": row.reserved,
+            }
+    return applied, changed
 
 
 def _project_exists(*, conn: Any, project_id: str) -> bool:
@@ -185,17 +319,21 @@ def reconcile_quotas(
     project_id: str | None = None,
     services: Iterable[str] = ALL_SERVICES,
     compute_projects_at_most: int | None = None,
+    sources: LimitSources | None = None,
 ) -> SyncResult:
     """Mirror the limits (and Nova's usage) of `services` quotas of one project, or of every
     project; the rows of projects Keystone no longer has are deleted.
 
-    Neutron lists every project's limits in one call. Nova has no such listing (its legacy
-    quota driver; unified limits would be Keystone's `/v3/limits`), so a sweep of every project
-    makes one call per project read: all of them, or with `compute_projects_at_most` the
-    projects the mirror has no compute quotas of and that many of the others, those read
-    longest ago. Idempotent; raises CloudError.
+    Neutron lists every project's limits in one call, and so does Keystone under unified limits
+    (settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS): a limit changed outside shows with the next
+    sweep. Nova's legacy quotas have no such listing, so a sweep makes one call per project read:
+    all of them, or with `compute_projects_at_most` the projects the mirror has no compute quotas
+    of and that many of the others, those read longest ago (under unified limits, those reads
+    bring Nova's usage; the limits of every project come from Keystone). `sources` shares reads
+    with a sweep of the default quotas. Idempotent; raises CloudError.
     """
     services = tuple(services)
+    sources = sources or LimitSources(conn)
     started = timezone.now()
     if project_id is not None:
         project_ids = [project_id]
@@ -203,67 +341,38 @@ def reconcile_quotas(
         with translated(doing=gettext_noop("list the projects"), service=KEYSTONE):
             project_ids = [project.id for project in conn.identity.projects()]
     observed: Observed = {}
+    changed_limits: Observed = {}
     scope = Q(pk__in=[])
     if NETWORK in services:
-        observed.update(_network_quotas(conn=conn, project_ids=project_ids))
+        observed.update(_network_quotas(sources=sources, project_ids=project_ids))
         scope |= Q(service=NETWORK)
     if COMPUTE in services:
         due = compute_quotas_due(project_ids=project_ids, at_most=compute_projects_at_most)
+        read: Observed = {}
         for each in due:
             try:
-                observed.update(_compute_quotas(conn=conn, project_id=each))
+                read.update(_compute_quotas(conn=conn, project_id=each))
             except CloudPermanentError:
                 # Deleted since it was listed (Nova answers 400): its rows go with this sweep.
                 # Anything else about a project that still exists is an error.
                 if project_id is not None or _project_exists(conn=conn, project_id=each):
                     raise
+        if settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS:
+            read, changed_limits = _unified_limit_rows(
+                sources=sources, project_id=project_id, read=read, project_ids=project_ids
+            )
+        observed.update(read)
         # The projects read, and those Keystone no longer has.
         scope |= Q(service=COMPUTE) & (Q(project_id__in=due) | ~Q(project_id__in=project_ids))
-    return sync_listing(
+    result = sync_listing(
         model=Quota, observed=observed, started=started, scope=scope & in_project(project_id)
     )
+    if changed_limits:
+        result += sync_targeted(model=Quota, observed=changed_limits)
+    return result
 
 
 # ---- default quotas ---------------------------------------------------------------------------
-
-# Nova's quota names of the Keystone unified-limits resources Nova reads
-# (https://docs.openstack.org/nova/latest/admin/unified-limits.html).
-NOVA_UNIFIED_LIMITS = {
-    "servers": "instances",
-    "class:VCPU": "cores",
-    "class:MEMORY_MB": "ram",
-    "server_key_pairs": "key_pairs",
-    "server_groups": "server_groups",
-    "server_group_members": "server_group_members",
-    "server_metadata_items": "metadata_items",
-}
-
-
-def compute_service_id(*, conn: Any) -> str:
-    """Keystone's id of the compute service, which owns Nova's unified limits; raises
-    CloudNotFound when the catalog has none."""
-    with translated(doing=gettext_noop("find the compute service in Keystone"), service=KEYSTONE):
-        services = list(conn.identity.services(type="compute"))
-    if not services:
-        raise CloudNotFound(
-            could_not(
-                gettext_noop("find the compute service in Keystone's catalog"),
-                gettext_noop(
-                    "unified limits belong to it, and the catalog has none. Ask the cloud's "
-                    "operators whether Nova is registered"
-                ),
-            )
-        )
-    return str(services[0].id)
-
-
-def nova_registered_limits(*, conn: Any, service_id: str) -> dict[str, Any]:
-    """Keystone's registered limits of the compute service, by resource name."""
-    with translated(doing=gettext_noop("read Nova's registered limits"), service=KEYSTONE):
-        return {
-            limit.resource_name: limit
-            for limit in conn.identity.registered_limits(service_id=service_id)
-        }
 
 
 def _default_row(*, service: str, resource: str, limit: int) -> tuple[str, dict[str, Any]]:
@@ -281,28 +390,36 @@ def _integer_fields(resource: Any) -> dict[str, int]:
     }
 
 
-def reconcile_quota_defaults(*, conn: Any) -> SyncResult:
+def reconcile_quota_defaults(*, conn: Any, sources: LimitSources | None = None) -> SyncResult:
     """Mirror the default limits: Nova's quota class `default` (with unified limits, Keystone's
-    registered limits of Nova instead) and Neutron's defaults. Complete; idempotent; raises
-    CloudError."""
+    registered limits of Nova instead) and Neutron's defaults; `sources` shares reads with a
+    sweep of every project's quotas. Complete; idempotent; raises CloudError."""
+    sources = sources or LimitSources(conn)
     started = timezone.now()
     observed: Observed = {}
     if settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS:
-        registered = nova_registered_limits(conn=conn, service_id=compute_service_id(conn=conn))
-        compute = {
-            NOVA_UNIFIED_LIMITS[name]: int(limit.default_limit)
-            for name, limit in registered.items()
-            if name in NOVA_UNIFIED_LIMITS
-        }
+        compute = sources.nova_registered
     else:
         with translated(doing=gettext_noop("read the default compute quotas"), service=NOVA):
             compute = _integer_fields(conn.compute.get_quota_class_set("default"))
-    # Neutron answers a project's defaults, which are the same for every project.
-    with translated(doing=gettext_noop("read the default network quotas"), service=NEUTRON):
-        network = _integer_fields(conn.network.get_quota_default(conn.current_project_id))
+    network = _integer_fields(sources.network_defaults)
     for service, limits in ((COMPUTE, compute), (NETWORK, network)):
         observed.update(
             _default_row(service=service, resource=resource, limit=limit)
             for resource, limit in limits.items()
         )
     return sync_listing(model=QuotaDefault, observed=observed, started=started)
+
+
+def reconcile_every_quota(
+    *, conn: Any, compute_projects_at_most: int | None = None
+) -> dict[str, SyncResult]:
+    """A sweep of every project's quotas (`reconcile_quotas`) and of the default quotas, which
+    share their reads of the cloud. Idempotent; raises CloudError."""
+    sources = LimitSources(conn)
+    return {
+        "quotas": reconcile_quotas(
+            conn=conn, compute_projects_at_most=compute_projects_at_most, sources=sources
+        ),
+        "quota_defaults": reconcile_quota_defaults(conn=conn, sources=sources),
+    }

@@ -15,19 +15,23 @@ from dashboard.cloud.errors import CloudError
 from dashboard.mirror.sweep import run_sweep, sweep_lock
 from dashboard.mirror.sync import SyncResult
 from dashboard.redis_client import redis_client
-from tenants.reconcile import reconcile_projects, reconcile_quota_defaults, reconcile_quotas
+from tenants.reconcile import reconcile_every_quota, reconcile_projects, reconcile_quotas
 
 log = structlog.get_logger(__name__)
 
 # Seconds a sweep may hold its lock: shorter than beat's five-minute interval for it.
 SWEEP_LOCK_TTL = 270
+# Beat's sweep of every project's quotas (settings.QUOTA_SWEEP_SECONDS) holds its lock a little
+# less than the time to the next.
+QUOTA_SWEEP_LOCK_TTL = int(settings.QUOTA_SWEEP_SECONDS) - 5
 # Seconds between two refreshes of one project's quotas asked for by a page watching them.
 QUOTA_REFRESH_INTERVAL = 10
-# Projects whose compute quotas beat's sweep reads each time besides those it has none of yet:
-# Nova lists no quotas across projects, so this bounds the sweep's calls whatever the number of
-# projects (every 5 minutes: 2 calls a minute; a limit changed outside Nova shows within
-# projects / 10 * 5 minutes, or as soon as a page watching the project asks).
-COMPUTE_QUOTA_PROJECTS_PER_SWEEP = 10
+# Projects whose compute quotas beat's sweep reads from Nova each time besides those it has none
+# of yet: Nova's legacy quotas have no listing across projects, so this bounds the sweep's calls
+# whatever the number of projects (2 calls a minute; a limit changed outside Nova shows within
+# projects / 2 minutes, or as soon as a page watching the project asks; under unified limits
+# these reads bring only Nova's usage).
+COMPUTE_QUOTA_PROJECTS_PER_SWEEP = 2
 
 
 @shared_task
@@ -48,23 +52,18 @@ def reconcile_projects_task() -> None:
 
 @shared_task
 def reconcile_quotas_task(project_id: str | None = None, rolling: bool = False) -> None:
-    """Compute and network quotas of one project or all (and then the default quotas too);
-    `rolling` (beat's) reads the compute quotas of at most COMPUTE_QUOTA_PROJECTS_PER_SWEEP
-    projects already mirrored. Skips when locked."""
+    """Compute and network quotas of one project or all (and then the default quotas too, from
+    the same reads); `rolling` (beat's) reads the compute quotas of at most
+    COMPUTE_QUOTA_PROJECTS_PER_SWEEP projects already mirrored from Nova. Skips when locked."""
 
     def sweep() -> Mapping[str, SyncResult]:
         conn = service_connection()
+        if project_id is not None:
+            return {"quotas": reconcile_quotas(conn=conn, project_id=project_id)}
         at_most = COMPUTE_QUOTA_PROJECTS_PER_SWEEP if rolling else None
-        results = {
-            "quotas": reconcile_quotas(
-                conn=conn, project_id=project_id, compute_projects_at_most=at_most
-            )
-        }
-        if project_id is None:
-            results["quota_defaults"] = reconcile_quota_defaults(conn=conn)
-        return results
+        return reconcile_every_quota(conn=conn, compute_projects_at_most=at_most)
 
-    run_sweep(group="quotas", project_id=project_id, lock_ttl=SWEEP_LOCK_TTL, sweep=sweep)
+    run_sweep(group="quotas", project_id=project_id, lock_ttl=QUOTA_SWEEP_LOCK_TTL, sweep=sweep)
 
 
 def quota_refresh_soon(*, project_id: str) -> bool:

@@ -11,6 +11,7 @@ from django.conf import settings
 from keystoneauth1 import exceptions as ksa_exceptions
 from keystoneauth1.access import AccessInfoV3
 from keystoneauth1.identity import v3
+from keystoneauth1.identity.base import BaseIdentityPlugin
 from openstack.connection import Connection
 from openstack.identity.v3._proxy import Proxy as IdentityProxy
 
@@ -207,6 +208,20 @@ def identity_proxy(conn: Connection) -> IdentityProxy:
     proxy = conn.identity
     assert isinstance(proxy, IdentityProxy), "connections authenticate with Keystone v3"
     return proxy
+
+
+def catalog_service_id(conn: Connection, service_type: str) -> str | None:
+    """Keystone's id of the service of `service_type` in the catalog of the connection's token
+    (read with the token: no call of its own), or None when the catalog has none."""
+    auth = conn.session.auth
+    if not isinstance(auth, BaseIdentityPlugin):  # no Keystone token, no catalog
+        return None
+    with translated(doing=gettext_noop("read the service catalog"), service=KEYSTONE):
+        access = auth.get_access(conn.session)
+    for service in access.service_catalog.catalog or []:
+        if service.get("type") == service_type and service.get("id"):
+            return str(service["id"])
+    return None
 
 
 def trial_account_configured() -> bool:

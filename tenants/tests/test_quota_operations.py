@@ -259,22 +259,12 @@ def test_with_unified_limits_the_edit_goes_to_keystone(
     admin_client: Client,
     target: Any,
     cloud: Any,
-    settings: Any,
+    nova_registered_limits: dict[str, int],
     cleanup: Callable[[Callable[[], Any]], None],
 ) -> None:
     """Nova on the local cloud keeps its own quotas; Keystone's limits API is real all the same,
     so this checks what the dashboard writes there (Nova would read it with unified limits)."""
-    settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS = True
     service_id = compute_service_id(conn=cloud)
-    registered = next(
-        iter(cloud.identity.registered_limits(service_id=service_id, resource_name="servers")),
-        None,
-    )
-    if registered is None:
-        registered = cloud.identity.create_registered_limit(
-            service_id=service_id, resource_name="servers", default_limit=10
-        )
-        cleanup(lambda: cloud.identity.delete_registered_limit(registered))
 
     def drop_project_limits() -> None:
         for limit in cloud.identity.limits(service_id=service_id, project_id=target.id):

@@ -4,6 +4,7 @@ Each test acts in a fresh Keystone project (the `account` fixture) and removes w
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,8 @@ from dashboard.testing.fixtures import KeystoneAccount
 from tenants.models import Project, Quota, QuotaDefault
 from tenants.reconcile import (
     compute_quotas_due,
+    compute_service_id,
+    reconcile_every_quota,
     reconcile_projects,
     reconcile_quota_defaults,
     reconcile_quotas,
@@ -199,3 +202,45 @@ def test_default_quotas_equal_the_clouds_and_a_second_sweep_changes_nothing(clou
     assert defaults[("network", "floatingip")] == neutron.floating_ips
     assert not QuotaDefault.objects.filter(pk=retired.pk).exists()
     assert reconcile_quota_defaults(conn=cloud).updated == 0
+
+
+def test_under_unified_limits_each_sweep_takes_every_projects_compute_limits_from_keystone(
+    cloud: Any,
+    account: KeystoneAccount,
+    nova_registered_limits: dict[str, int],
+    cleanup: Callable[[Callable[[], Any]], None],
+) -> None:
+    """A project limit set outside the dashboard shows with the next rolling sweep, though that
+    reads no project from Nova (all were read already), and the registered limits stand for the
+    projects that have none; the default quotas are the registered limits too."""
+    project_id = account.project.id
+    service_id = compute_service_id(conn=cloud)
+    reconcile_quotas(conn=cloud, services=["compute"])  # every project read from Nova once
+    registered_instances = nova_registered_limits["servers"]
+    assert quotas_of(project_id, "compute")["instances"][0] == registered_instances
+    assert quotas_of(project_id, "compute")["cores"][0] == nova_registered_limits["class:VCPU"]
+    _, in_use, reserved = quotas_of(project_id, "compute")["instances"]
+
+    limit = cloud.identity.create_limit(
+        service_id=service_id, project_id=project_id, resource_name="servers", resource_limit=3
+    )
+    cleanup(lambda: cloud.identity.delete_limit(limit))
+    # As beat sweeps, with no project's compute quotas read from Nova.
+    changed = reconcile_every_quota(conn=cloud, compute_projects_at_most=0)
+
+    assert changed["quotas"].updated == 1
+    assert quotas_of(project_id, "compute")["instances"] == (3, in_use, reserved)
+    others = Quota.objects.filter(service="compute", resource="instances").exclude(
+        project_id=project_id
+    )
+    assert others.exists()
+    listed = {
+        each.project_id: each.resource_limit
+        for each in cloud.identity.limits(service_id=service_id, resource_name="servers")
+    }
+    for row in others:
+        assert row.limit == listed.get(row.project_id, registered_instances), row.project_id
+    assert QuotaDefault.objects.get(pk="compute:instances").limit == registered_instances
+    assert (
+        QuotaDefault.objects.get(pk="compute:cores").limit == nova_registered_limits["class:VCPU"]
+    )

@@ -20,7 +20,7 @@ from tenants.selectors.quotas import all_projects_quota_list
 from tenants.tables.quotas import ProjectQuotaTable
 
 # The quotas sweep's group and beat interval, for the freshness note.
-QUOTA_FRESHNESS = ("quotas", timedelta(minutes=5))
+QUOTA_FRESHNESS = ("quotas", timedelta(seconds=settings.QUOTA_SWEEP_SECONDS))
 
 
 class AdminQuotaListView(AdminRequiredMixin, ObjectListView):
