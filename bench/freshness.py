@@ -1,7 +1,8 @@
 """Freshness: how long after a change made with the SDK the mirror row shows it.
 
     .venv/bin/python bench/freshness.py [--changes 100] [--servers 0] [--others 0]
-                                        [--images 0] [--no-listener]
+                                        [--images 0] [--forwardings 0] [--quotas 0]
+                                        [--no-listener]
 
 Makes networks and ports in the local cloud's `demo` project with the dashboard's admin
 connection, in cycles of six changes (create network, create port, rename port, rename network,
@@ -13,16 +14,26 @@ a key pair imported and deleted (as the dashboard's service user) and a security
 added and deleted in the demo project's default group; with --images N, N cycles of an image
 created, renamed, shared with the admin project and deleted (Glance's notifications, which a
 cloud started before devcloud enabled them sends only after `python3 -m devcloud up`
-restarted Glance). Nothing calls reconcile: a
-notification listener runs in this process on a queue of its own, or, with --no-listener, the
-one `bin/run` started must do the work. Prints p50/p95/max per kind of change and overall.
+restarted Glance); with --forwardings N, N port forwardings made, changed and deleted on a
+floating IP of the demo project (a network, router with its gateway on `public`, port and
+floating IP made for them and removed again); with --quotas N, N cycles of the demo project's
+network limit raised and restored in Neutron and its compute limit of servers set and removed
+in Keystone (the dashboard on Nova's unified limits; a registered limit of servers is made if
+Keystone has none, and removed again), each at a random moment of the quota sweep's period: no
+event tells of a quota, so beat's sweep brings them (run here in a thread as beat schedules it,
+every settings.QUOTA_SWEEP_SECONDS; with --no-listener, `bin/run`'s beat, started with
+OPENSTACK_COMPUTE_UNIFIED_LIMITS=1). Nothing else calls reconcile: a notification listener
+runs in this process on a queue of its own, or, with --no-listener, the one `bin/run` started
+must do the work. Prints p50/p95/max per kind of change and overall.
 """
 
 import argparse
 import os
+import random
 import secrets
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,24 +47,34 @@ import django
 django.setup()
 
 from common import start_listener  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from dashboard.cloud.connection import service_connection  # noqa: E402
 from instances.models import Image, ImageMember, KeyPair, Server  # noqa: E402
 from instances.reconcile import keypair_id  # noqa: E402
 from instances.tests.keys import new_public_key  # noqa: E402
-from networks.models import Network, Port, SecurityGroupRule  # noqa: E402
+from networks.models import (  # noqa: E402
+    FloatingIP,
+    Network,
+    Port,
+    PortForwarding,
+    SecurityGroupRule,
+)
+from tenants.models import Quota  # noqa: E402
+from tenants.reconcile import compute_service_id, quota_id  # noqa: E402
+from tenants.tasks import reconcile_quotas_task  # noqa: E402
 
 TIMEOUT = 30.0
 POLL = 0.005
 
 
-def _wait(check: Callable[[], bool]) -> float:
-    """Seconds until `check()` holds (polling the database), or an error after TIMEOUT."""
+def _wait(check: Callable[[], bool], timeout: float = TIMEOUT) -> float:
+    """Seconds until `check()` holds (polling the database), or an error after `timeout`."""
     started = time.monotonic()
     while not check():
-        if time.monotonic() - started > TIMEOUT:
-            raise SystemExit(f"the mirror did not follow within {TIMEOUT:.0f} s")
+        if time.monotonic() - started > timeout:
+            raise SystemExit(f"the mirror did not follow within {timeout:.0f} s")
         time.sleep(POLL)
     return time.monotonic() - started
 
@@ -123,6 +144,155 @@ def _image_cycle(conn: Any, record: Callable[[str, float], None]) -> None:
     record("image delete", _wait(lambda: not Image.objects.filter(pk=image.id).exists()))
 
 
+def _forwarding(
+    conn: Any, floating_ip_id: str, port: Any, record: Callable[[str, float], None]
+) -> None:
+    external = 20000 + secrets.randbelow(40000)
+    rule = conn.network.create_port_forwarding(
+        floatingip_id=floating_ip_id,
+        internal_port_id=port.id,
+        internal_ip_address=port.fixed_ips[0]["ip_address"],
+        internal_port=22,
+        external_port=external,
+        protocol="tcp",
+    )
+    rows = PortForwarding.objects.filter(pk=rule.id)
+    record("forwarding create", _wait(rows.exists))
+    conn.network.update_port_forwarding(rule, floating_ip_id, external_port=external + 1)
+    record(
+        "forwarding update",
+        _wait(lambda: rows.filter(external_port_number=external + 1).exists()),
+    )
+    conn.network.delete_port_forwarding(rule, floating_ip_id)
+    record("forwarding delete", _wait(lambda: not rows.exists()))
+
+
+def _forwardings(
+    conn: Any, project_id: str, count: int, record: Callable[[str, float], None]
+) -> None:
+    """`count` port forwardings made, changed and deleted in turn on one floating IP of the
+    project, which reaches a port through a router made for it; all removed afterwards."""
+    public = conn.network.find_network("public", ignore_missing=False)
+    network = conn.network.create_network(
+        name=f"bench-{secrets.token_hex(4)}", project_id=project_id
+    )
+    router = None
+    floating_ip = None
+    try:
+        subnet = conn.network.create_subnet(
+            network_id=network.id, ip_version=4, cidr="10.96.0.0/24", project_id=project_id
+        )
+        router = conn.network.create_router(
+            name=network.name,
+            project_id=project_id,
+            external_gateway_info={"network_id": public.id},
+        )
+        conn.network.add_interface_to_router(router, subnet_id=subnet.id)
+        port = conn.network.create_port(network_id=network.id, project_id=project_id)
+        floating_ip = conn.network.create_ip(floating_network_id=public.id, project_id=project_id)
+        # Shown before anyone forwards from it, as on the floating IPs page.
+        _wait(lambda: FloatingIP.objects.filter(pk=floating_ip.id).exists())
+        for _ in range(count):
+            _forwarding(conn, floating_ip.id, port, record)
+    finally:
+        if floating_ip is not None:
+            for rule in conn.network.port_forwardings(floating_ip):
+                conn.network.delete_port_forwarding(rule, floating_ip.id, ignore_missing=True)
+            conn.network.delete_ip(floating_ip, ignore_missing=True)
+        if router is not None:
+            for each in conn.network.ports(device_id=router.id):
+                if each.device_owner == "network:router_interface":
+                    conn.network.remove_interface_from_router(router, port_id=each.id)
+            conn.network.delete_router(router, ignore_missing=True)
+        for each in conn.network.ports(network_id=network.id):
+            conn.network.delete_port(each, ignore_missing=True)
+        conn.network.delete_network(network, ignore_missing=True)
+
+
+def _quota_sweeps(stop: threading.Event) -> None:
+    """Beat's sweep of every project's quotas, every QUOTA_SWEEP_SECONDS as beat runs it."""
+    while not stop.is_set():
+        began = time.monotonic()
+        reconcile_quotas_task(rolling=True)
+        stop.wait(max(0.0, settings.QUOTA_SWEEP_SECONDS - (time.monotonic() - began)))
+
+
+def _quota_limit(project_id: str, service: str, resource: str, limit: int) -> float:
+    """Seconds until the mirror holds `limit` of the project's quota, waiting a sweep's period
+    and then some."""
+    row = quota_id(project_id=project_id, service=service, resource=resource)
+    return _wait(
+        lambda: Quota.objects.filter(pk=row, limit=limit).exists(),
+        timeout=2 * settings.QUOTA_SWEEP_SECONDS + TIMEOUT,
+    )
+
+
+def _at_a_random_moment() -> None:
+    """Sleep for a random part of the quota sweep's period, so changes land anywhere in it."""
+    time.sleep(random.uniform(0, settings.QUOTA_SWEEP_SECONDS))
+
+
+def _quota_cycle(
+    conn: Any, project_id: str, registered: int, record: Callable[[str, float], None]
+) -> None:
+    """The project's network limit raised by one and restored (Neutron), and a compute limit of
+    servers set and removed (Keystone's unified limits)."""
+    overridden = any(quota.project_id == project_id for quota in conn.network.quotas())
+    networks = conn.network.get_quota(project_id).networks
+    _at_a_random_moment()
+    conn.network.update_quota(project_id, networks=networks + 1)
+    try:
+        record("network quota", _quota_limit(project_id, "network", "network", networks + 1))
+        _at_a_random_moment()
+    finally:
+        if overridden:
+            conn.network.update_quota(project_id, networks=networks)
+        else:
+            conn.network.delete_quota(project_id)
+    record("network quota", _quota_limit(project_id, "network", "network", networks))
+    _at_a_random_moment()
+    limit = conn.identity.create_limit(
+        service_id=compute_service_id(conn=conn),
+        project_id=project_id,
+        resource_name="servers",
+        resource_limit=registered + 1,
+    )
+    try:
+        record("compute limit", _quota_limit(project_id, "compute", "instances", registered + 1))
+        _at_a_random_moment()
+    finally:
+        conn.identity.delete_limit(limit)
+    record("compute limit", _quota_limit(project_id, "compute", "instances", registered))
+
+
+def _quota_cycles(
+    conn: Any, project_id: str, count: int, sweeps: bool, record: Callable[[str, float], None]
+) -> None:
+    """`count` quota cycles with the dashboard on unified limits and a registered limit of
+    servers (made and removed again when Keystone has none), beat's sweep in a thread unless
+    `sweeps` is False."""
+    settings.OPENSTACK_COMPUTE_UNIFIED_LIMITS = True
+    service_id = compute_service_id(conn=conn)
+    found = list(conn.identity.registered_limits(service_id=service_id, resource_name="servers"))
+    made = None
+    if not found:
+        made = conn.identity.create_registered_limit(
+            service_id=service_id, resource_name="servers", default_limit=10
+        )
+    registered = int((found[0] if found else made).default_limit)
+    stop = threading.Event()
+    if sweeps:
+        threading.Thread(target=_quota_sweeps, args=(stop,), daemon=True).start()
+    try:
+        _quota_limit(project_id, "compute", "instances", registered)  # the first sweep's done
+        for _ in range(count):
+            _quota_cycle(conn, project_id, registered, record)
+    finally:
+        stop.set()
+        if made is not None:
+            conn.identity.delete_registered_limit(made)
+
+
 def _until_cloud(check: Callable[[], bool]) -> None:
     """Poll the cloud until `check()` holds (a server's status), at most a minute."""
     deadline = time.monotonic() + 60
@@ -181,6 +351,8 @@ def main() -> None:
     parser.add_argument("--servers", type=int, default=0, help="servers to boot (default 0)")
     parser.add_argument("--others", type=int, default=0, help="key pair and rule cycles")
     parser.add_argument("--images", type=int, default=0, help="image cycles (Glance's events)")
+    parser.add_argument("--forwardings", type=int, default=0, help="port forwarding cycles")
+    parser.add_argument("--quotas", type=int, default=0, help="quota cycles (beat's sweep)")
     parser.add_argument(
         "--no-listener", action="store_true", help="rely on a listener running elsewhere"
     )
@@ -207,6 +379,10 @@ def main() -> None:
             _other_cycle(conn, project_id, record)
         for _ in range(args.images):
             _image_cycle(conn, record)
+        if args.forwardings:
+            _forwardings(conn, project_id, args.forwardings, record)
+        if args.quotas:
+            _quota_cycles(conn, project_id, args.quotas, not args.no_listener, record)
     finally:
         if listener is not None:
             listener.stop()
