@@ -387,7 +387,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Whether Nova takes its compute quotas from Keystone's unified limits (nova.conf `[quota]
 # driver = nova.quota.UnifiedLimitsDriver`) instead of its own database. Nova's API does not say
 # which, so the operator tells the dashboard: the admin quota pages then edit Keystone's limits
-# and registered limits instead of Nova's quota sets and quota class.
+# and registered limits instead of Nova's quota sets and quota class, and the quota sweep reads
+# every project's compute limits from Keystone at once (tenants.reconcile.reconcile_quotas).
 OPENSTACK_COMPUTE_UNIFIED_LIMITS = env.bool("OPENSTACK_COMPUTE_UNIFIED_LIMITS", default=False)
 # Every cloud call has explicit timeouts, in seconds: to connect, and to read an answer.
 OPENSTACK_CONNECT_TIMEOUT = env.float("OPENSTACK_CONNECT_TIMEOUT", default=3.0)
@@ -513,7 +514,7 @@ if _redelivered_by >= OPERATION_STUCK_AFTER:
         "seconds (the broker's visibility timeout plus OPERATION_TIME_LIMIT)."
     )
 # Seconds between beat's passes that follow changes: with notifications flowing they are only
-# the safety net for lost events (bench/scale.py: about 12 cloud calls a minute in all when
+# the safety net for lost events (bench/scale.py: about 15 cloud calls a minute in all when
 # nothing changes, the same at any size); without, they are how the mirror follows the cloud.
 NETWORKING_SWEEP_SECONDS = 120.0 if OPENSTACK_NOTIFICATIONS_URL else 30.0
 SERVERS_INCREMENTAL_SECONDS = 30.0 if OPENSTACK_NOTIFICATIONS_URL else 10.0
