@@ -60,6 +60,8 @@ DELETE_TIMEOUT = 300.0
 # faster and would make everyone else's calls to Neutron wait.
 THREADS = 4
 PORT_THREADS = 2
+# Projects whose servers are requested at once: a wave is ACTIVE before the next is asked for.
+BOOT_WAVE = 5
 # Ports per bulk create request: one request for 90 took over 20 s on a busy 2-core machine.
 PORT_BATCH = 30
 BARE_PORT = f"{PREFIX}-port"
@@ -271,10 +273,10 @@ def _bench_servers(cloud: Any, project_id: str | None = None) -> list[Any]:
     return list(cloud.compute.servers(details=True, **query))
 
 
-def _boot(cloud: Any, scale: Scale, servers_each: int) -> int:
-    """Top each project up to `servers_each` servers, one multi-create request per project (as
-    the bench user, since Nova makes servers in the caller's project); returns how many servers
-    the bench needs in all. Nova builds them in the background."""
+def _boot(cloud: Any, scale: Scale, servers_each: int, indexes: range) -> int:
+    """Top the projects of `indexes` up to `servers_each` servers, one multi-create request per
+    project (as the bench user, since Nova makes servers in the caller's project); returns how
+    many servers those projects need in all. Nova builds them in the background."""
     from dashboard.cloud import identity
     from dashboard.cloud.connection import user_connection
 
@@ -302,8 +304,8 @@ def _boot(cloud: Any, scale: Scale, servers_each: int) -> int:
             max_count=missing,
         )
 
-    _in_parallel(boot, range(len(scale.projects)))
-    return servers_each * len(scale.projects)
+    _in_parallel(boot, indexes)
+    return servers_each * len(indexes)
 
 
 def _wait_active(cloud: Any, wanted: int) -> None:
@@ -323,8 +325,10 @@ def _wait_active(cloud: Any, wanted: int) -> None:
 
 
 def create(cloud: Any, args: argparse.Namespace) -> Scale:
-    """Projects and networks first; then Nova builds the servers while Neutron makes the bare
-    ports (two different bottlenecks, so they overlap)."""
+    """Projects and networks first; then the bare ports; then the servers, BOOT_WAVE projects'
+    at a time, each wave ACTIVE before the next. Both wait on Neutron (Nova's compute host makes
+    and binds each server's port), and a thousand builds at once, next to the bulk ports, left
+    most of them in `scheduling` for many minutes."""
     scale = Scale()
     servers_each = args.servers // args.projects
     ports_each = (args.ports - args.servers) // args.projects
@@ -342,15 +346,18 @@ def create(cloud: Any, args: argparse.Namespace) -> Scale:
         scale.projects.append(project)
         scale.networks[project.id] = network
     print(f"  projects and networks: {time.monotonic() - started:.0f} s", flush=True)
-    wanted = _boot(cloud, scale, servers_each)
-    print(f"  servers requested: {time.monotonic() - started:.0f} s", flush=True)
     _in_parallel(
         lambda project: _ensure_ports(cloud, project, scale.networks[project.id], ports_each),
         scale.projects,
         threads=PORT_THREADS,
     )
     print(f"  bare ports made: {time.monotonic() - started:.0f} s", flush=True)
-    _wait_active(cloud, wanted)
+    wanted = 0
+    for first in range(0, len(scale.projects), BOOT_WAVE):
+        wave = range(first, min(first + BOOT_WAVE, len(scale.projects)))
+        wanted += _boot(cloud, scale, servers_each, wave)
+        _wait_active(cloud, wanted)
+        print(f"  {wanted} servers ACTIVE: {time.monotonic() - started:.0f} s", flush=True)
     scale.last_server_change = time.monotonic()
     print(f"  all ACTIVE, ready after {time.monotonic() - started:.0f} s", flush=True)
     return scale

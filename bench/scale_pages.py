@@ -17,7 +17,8 @@ the topology JSON, served by gunicorn with one sync worker and DEBUG off over lo
 (p50/p95 of `--requests` GETs, so including loopback HTTP), and counts each page's SQL queries
 through Django's test client. The two sizes take turns over `--rounds` rounds (the growth
 written, timed, removed again), so a change in the machine's load meets both alike. Then it
-prints the large/small ratio of p50.
+prints the web process's peak resident memory (gunicorn's worker, after serving both sizes) and
+the large/small ratio of p50.
 Signs in for real as `demo` and `admin` on the local cloud (`python3 -m devcloud up`); the
 pages make no cloud call.
 
@@ -26,10 +27,13 @@ pages make no cloud call.
 
 import argparse
 import statistics
+import subprocess
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+import psutil
 from common import percentile, postgres_database, signed_in_client, start_django
 from pages import external_network, network_with_subnet
 from quotas import COMPUTE, NETWORK
@@ -315,6 +319,14 @@ def gather(sample: Sample, clients: dict[str, Any], base: str, requests: int) ->
         sample.times[name] += time_page(base, path, cookies, requests)
 
 
+def peak_resident_mib(gunicorn: subprocess.Popen[bytes]) -> float:
+    """The peak resident memory of gunicorn's worker (Linux's VmHWM), in MiB."""
+    [worker] = psutil.Process(gunicorn.pid).children()
+    status = Path(f"/proc/{worker.pid}/status").read_text()
+    [kib] = [line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")]
+    return int(kib) / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=50, help="per page and size, in all")
@@ -364,10 +376,12 @@ def run(args: argparse.Namespace, *, database_url: str) -> None:
             write(growth)
             gather(large, clients, base, each)
             remove(growth)
+        peak = peak_resident_mib(gunicorn)
     finally:
         gunicorn.terminate()
         gunicorn.wait()
     print(f"load average after: {load_average()}")
+    print(f"web process (gunicorn's one worker) peak resident memory: {peak:.0f} MiB")
     small.report()
     large.report()
     print(f"\n{'page':<18} {'large/small p50':>16} {'queries':>10}")
