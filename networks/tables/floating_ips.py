@@ -4,11 +4,11 @@ from functools import cached_property
 from typing import Any
 
 import django_tables2 as tables
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dashboard.web.html import format_html
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
 from networks.forms.floating_ips import forwarding_count, release_refusal
 from networks.models import FloatingIP, PortForwarding

@@ -4,10 +4,10 @@ from typing import Any
 
 import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dashboard.web.html import format_html, join_html
 from dashboard.web.tables import ActionsColumn, ProjectTable, RowAction, SelectColumn, StatusColumn
 from networks.models import Port
 from networks.selectors.ports import device_owner_label, port_delete_refusal
@@ -62,7 +62,7 @@ class PortTable(ProjectTable):
     )
 
     def render_fixed_ips(self, value: list[dict[str, str]]) -> str:
-        return format_html_join(", ", "{}", ((fixed["ip_address"],) for fixed in value))
+        return join_html(", ", (fixed["ip_address"] for fixed in value))
 
     def render_device_owner(self, value: str) -> str:
         return device_owner_label(value)

@@ -4,11 +4,11 @@ from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dashboard.web.html import format_html
 from tenants.resources import MAIN_RESOURCES, QuotaResource
 from tenants.selectors.quotas import QuotaUsage, quota_resource_usage, usage_level
 
