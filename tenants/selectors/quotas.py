@@ -17,7 +17,6 @@ from typing import Any, NamedTuple
 
 from django.db.models import (
     Aggregate,
-    Case,
     Exists,
     Expression,
     F,
@@ -25,13 +24,11 @@ from django.db.models import (
     Max,
     Model,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, NullIf
 
 from tenants.models import Project, Quota, QuotaDefault
 from tenants.resources import (
@@ -197,20 +194,22 @@ def quota_default_list(*, service: str) -> list[QuotaUsage]:
 
 
 def _percent(key: str) -> Expression:
-    limit, used = F(f"{key}_limit"), F(f"{key}_used")
-    return Case(
-        When(Q(**{f"{key}_limit__gt": 0}), then=used * 100 / limit),
-        When(Q(**{f"{key}_limit": 0}), then=Value(100)),
-        default=Value(0),
-        output_field=IntegerField(),
+    """SQL of `QuotaUsage.percent` of the row's `key`, or 0 where that is None: used * 100 /
+    limit, 100 at a limit of 0, and at most 0 for no limit (unlimited, or none mirrored). Each
+    figure's subquery appears once in it."""
+    limit = Coalesce(F(f"{key}_limit"), Value(-1))
+    used = Coalesce(F(f"{key}_used"), Value(0))
+    return Coalesce(
+        used * Value(100) / NullIf(limit, Value(0)), Value(100), output_field=IntegerField()
     )
 
 
 def all_projects_quota_list() -> "QuerySet[Any, Any]":
     """Every mirrored project with quotas, its limit and use of the main resources, one dict per
     project (for administrators): `project_id`, `project_name`, `<key>_limit`, `<key>_used` per
-    resource of `MAIN_RESOURCES` (counted as `quota_usage_list` counts), and `highest_use`, the
-    highest share of a limit in use (percent).
+    resource of `MAIN_RESOURCES` (counted as `quota_usage_list` counts). It filters and sorts by
+    the alias `highest_use`, the highest share of a limit in use (percent; a row's own is
+    `highest_use(row)`), which is in the SQL only when a filter or the order needs it.
 
     One row per project and no GROUP BY: each figure is a subquery evaluated once per project.
     """
@@ -229,8 +228,17 @@ def all_projects_quota_list() -> "QuerySet[Any, Any]":
         Project.objects.filter(Exists(Quota.objects.filter(project_id=OuterRef("project_id"))))
         .values("project_id")
         .annotate(project_name=F("name"), **figures)
-        .annotate(highest_use=Greatest(*(_percent(r.key) for r in MAIN_RESOURCES)))
+        .alias(highest_use=Greatest(Value(0), *(_percent(r.key) for r in MAIN_RESOURCES)))
         .order_by("project_name", "project_id")
+    )
+
+
+def highest_use(row: dict[str, Any]) -> int:
+    """The highest share of a limit in use (percent, 0 when nothing is limited) of a row of
+    `all_projects_quota_list`: what its `highest_use` alias sorts and filters by."""
+    return max(
+        (quota_resource_usage(row=row, resource=resource).percent or 0)
+        for resource in MAIN_RESOURCES
     )
 
 

@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy
 
 from dashboard.web.html import format_html
 from tenants.resources import MAIN_RESOURCES, QuotaResource
-from tenants.selectors.quotas import QuotaUsage, quota_resource_usage, usage_level
+from tenants.selectors.quotas import (
+    QuotaUsage,
+    highest_use,
+    quota_resource_usage,
+    usage_level,
+)
 
 
 def usage_cell(usage: QuotaUsage) -> SafeString:
@@ -58,7 +63,7 @@ class ProjectQuotaTable(tables.Table):
     """A row per project (dicts of `all_projects_quota_list`), its name linking to its edit."""
 
     project_name = tables.Column(verbose_name=gettext_lazy("Project"))
-    highest_use = tables.Column(verbose_name=gettext_lazy("Highest use"))
+    highest_use = tables.Column(verbose_name=gettext_lazy("Highest use"), empty_values=())
     edit = tables.Column(empty_values=(), orderable=False, verbose_name="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -69,7 +74,8 @@ class ProjectQuotaTable(tables.Table):
         url = reverse("tenants:admin_quota_edit", kwargs={"project_id": record["project_id"]})
         return format_html('<a href="{}">{}</a>', url, record["project_name"])
 
-    def render_highest_use(self, value: int) -> SafeString:
+    def render_highest_use(self, record: dict[str, Any]) -> SafeString:
+        value = highest_use(record)
         return format_html('<span class="badge text-bg-{}">{} %</span>', usage_level(value), value)
 
     def render_edit(self, record: dict[str, Any]) -> SafeString:

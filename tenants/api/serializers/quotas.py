@@ -5,7 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from tenants.resources import MAIN_RESOURCES
-from tenants.selectors.quotas import QuotaUsage, quota_resource_usage
+from tenants.selectors.quotas import QuotaUsage, highest_use, quota_resource_usage
 
 
 class QuotaUsageSerializer(serializers.Serializer[QuotaUsage]):
@@ -36,8 +36,12 @@ class ProjectQuotaRowSerializer(serializers.Serializer[dict[str, Any]]):
 
     project_id = serializers.CharField()
     project_name = serializers.CharField()
-    highest_use = serializers.IntegerField()
+    highest_use = serializers.SerializerMethodField()
     usage = serializers.SerializerMethodField()
+
+    def get_highest_use(self, row: dict[str, Any]) -> int:
+        """The highest share of a limit in use, in percent."""
+        return highest_use(row)
 
     def get_usage(self, row: dict[str, Any]) -> dict[str, dict[str, int | None]]:
         cells = (quota_resource_usage(row=row, resource=r) for r in MAIN_RESOURCES)
