@@ -278,14 +278,15 @@ def _unified_limit_rows(
     ):
         limit = limit_of(row.project_id, row.resource)
         if limit is not None and limit != row.limit:
-            changed[row.pk] = {
-                "project_id": row.project_id,
-                "service": COMPUTE,
-                "resource": row.resource,
-                "limit": limit,
-                "in_use": row.in_use,
-                "reserved": row.reserved,
-            }
+            row_id, fields = _quota_row(
+                project_id=row.project_id,
+                service=COMPUTE,
+                resource=row.resource,
+                limit=limit,
+                in_use=row.in_use,
+                reserved=row.reserved,
+            )
+            changed[row_id] = fields
     return applied, changed
 
 
