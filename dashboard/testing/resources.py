@@ -125,6 +125,22 @@ class ResourceViewTests(ResourceTests):
         assert str(wanted.pk) in body
         assert str(other.pk) not in body
 
+    def test_a_search_matching_nothing_says_so_not_that_the_list_is_empty(
+        self, signed_in: Client, account: KeystoneAccount
+    ) -> None:
+        self.make(project_id=account.project.id)
+        url = reverse(self.list_url_name)
+
+        matched_nothing = signed_in.get(url, {"q": "matches-no-row"}, headers=HTMX)
+        unfiltered = signed_in.get(url, headers=HTMX)
+
+        table = matched_nothing.context["table"]
+        body = matched_nothing.content.decode()
+        assert "Nothing matches these filters." in body
+        assert f'<a href="{url}">Clear the filters</a>' in body
+        assert str(table._meta.empty_text) not in body
+        assert "Nothing matches" not in unfiltered.content.decode()
+
     def test_detail_renders_and_another_projects_is_not_found(
         self, signed_in: Client, account: KeystoneAccount
     ) -> None:

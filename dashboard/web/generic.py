@@ -20,6 +20,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -152,7 +153,22 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
         # The table's sort and page links reload it in place (hx-boost in object_list.html); the
         # links in its rows open their own pages, never boosted into the table.
         table.attrs["tbody"] = AttributeDict({**table.attrs.get("tbody", {}), "hx-boost": "false"})
+        if self.filtering:
+            # Empty here means nothing matched, not that the project has none (the table's own
+            # empty text); the link reloads the whole page, the filter form with it.
+            table.empty_text = format_html(
+                '{} <a href="{}">{}</a>',
+                _("Nothing matches these filters."),
+                self.request.path,
+                _("Clear the filters"),
+            )
         return table
+
+    @property
+    def filtering(self) -> bool:
+        """Whether the request narrows the list by a search or a filter."""
+        form = self.filterset.form
+        return any(value for name in form.fields for value in form.data.getlist(name))
 
     @cached_property
     def allowed_by_policy(self) -> frozenset[str]:

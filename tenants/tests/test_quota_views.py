@@ -215,6 +215,17 @@ def test_admin_table_lists_every_project_filters_near_limit_and_sorts(
     assert fullest.index(">full<") < fullest.index(">busy<") < fullest.index(">calm<")
 
 
+def test_admin_table_filtered_to_nothing_says_nothing_matches(admin_client: Client) -> None:
+    """No project near a limit: the table says the filter matched none, not that no quotas are
+    mirrored."""
+    quotas_for(ProjectFactory(name="calm").id, compute_instances=(10, 0))
+
+    near = admin_client.get("/admin/quotas/?near_limit=true", headers=HTMX).content.decode()
+
+    assert "Nothing matches these filters." in near
+    assert "mirrored yet" not in near
+
+
 def test_admin_api_lists_filters_and_refuses_invalid_limits(admin_client: Client) -> None:
     busy, calm = ProjectFactory(name="busy"), ProjectFactory(name="calm")
     quotas_for(busy.id, compute_instances=(10, 0))
