@@ -167,8 +167,8 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
     @property
     def filtering(self) -> bool:
         """Whether the request narrows the list by a search or a filter."""
-        form = self.filterset.form
-        return any(value for name in form.fields for value in form.data.getlist(name))
+        query = self.request.GET
+        return any(value for name in self.filterset.form.fields for value in query.getlist(name))
 
     @cached_property
     def allowed_by_policy(self) -> frozenset[str]:
