@@ -13,6 +13,7 @@ Nova and Neutron.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, NamedTuple
 
 from django.db.models import (
@@ -213,6 +214,13 @@ def all_projects_quota_list() -> "QuerySet[Any, Any]":
 
     One row per project and no GROUP BY: each figure is a subquery evaluated once per project.
     """
+    return _all_projects_quotas().all()
+
+
+@cache
+def _all_projects_quotas() -> "QuerySet[Any, Any]":
+    """`all_projects_quota_list`'s queryset, built once per process and never evaluated itself:
+    its 14 subqueries took Django longer to build (3 ms) than the database to run."""
     figures: dict[str, Any] = {}
     for resource in MAIN_RESOURCES:
         row = Quota.objects.filter(

@@ -1,14 +1,16 @@
 """The administrators' table of every project's usage against its limits."""
 
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboard.web.html import format_html
+from dashboard.web.table_rows import row_url
 from tenants.resources import MAIN_RESOURCES, QuotaResource
 from tenants.selectors.quotas import (
     QuotaUsage,
@@ -18,18 +20,33 @@ from tenants.selectors.quotas import (
 )
 
 
-def usage_cell(usage: QuotaUsage) -> SafeString:
+@dataclass(frozen=True)
+class UsageWords:
+    """A usage cell's words in the request's language, translated once per column and page."""
+
+    not_synced: str
+    unlimited: str
+    in_use: str  # the bar's label, "%(label)s: %(percent)s %% of the limit in use"
+    label: str  # the resource's
+
+    @classmethod
+    def of(cls, resource: QuotaResource) -> "UsageWords":
+        return cls(
+            not_synced=_("not synced"),
+            unlimited=_("unlimited"),
+            in_use=_("%(label)s: %(percent)s %% of the limit in use"),
+            label=str(resource.label),
+        )
+
+
+def usage_cell(usage: QuotaUsage, words: UsageWords) -> SafeString:
     """ "used / limit" over a thin bar coloured by how full the quota is."""
     if usage.limit is None:
-        return format_html('<span class="text-body-secondary">{}</span>', _("not synced"))
+        return format_html('<span class="text-body-secondary">{}</span>', words.not_synced)
     if usage.unlimited:
         return format_html(
-            '{} / <span class="text-body-secondary">{}</span>', usage.in_use, _("unlimited")
+            '{} / <span class="text-body-secondary">{}</span>', usage.in_use, words.unlimited
         )
-    in_use_label = _("%(label)s: %(percent)s %% of the limit in use") % {
-        "label": usage.resource.label,
-        "percent": usage.percent,
-    }
     return format_html(
         '<span class="text-nowrap">{} / {}</span>'
         '<div class="progress usage-bar-thin" role="progressbar" aria-label="{}" '
@@ -38,7 +55,7 @@ def usage_cell(usage: QuotaUsage) -> SafeString:
         '<rect class="usage-fill-{}" width="{}%" height="100%"/></svg></div>',
         usage.in_use,
         usage.limit,
-        in_use_label,
+        words.in_use % {"label": words.label, "percent": usage.percent},
         usage.bar_percent,
         usage.level,
         usage.bar_percent,
@@ -55,8 +72,13 @@ class UsageColumn(tables.Column):
         super().__init__(**kwargs)
         self.resource = resource
 
+    @cached_property
+    def words(self) -> UsageWords:
+        # The table makes its columns per request, so per page and language.
+        return UsageWords.of(self.resource)
+
     def render(self, record: dict[str, Any]) -> SafeString:
-        return usage_cell(quota_resource_usage(row=record, resource=self.resource))
+        return usage_cell(quota_resource_usage(row=record, resource=self.resource), self.words)
 
 
 class ProjectQuotaTable(tables.Table):
@@ -71,7 +93,7 @@ class ProjectQuotaTable(tables.Table):
         super().__init__(*args, extra_columns=extra, **kwargs)
 
     def render_project_name(self, record: dict[str, Any]) -> SafeString:
-        url = reverse("tenants:admin_quota_edit", kwargs={"project_id": record["project_id"]})
+        url = row_url("tenants:admin_quota_edit", project_id=record["project_id"])
         return format_html('<a href="{}">{}</a>', url, record["project_name"])
 
     def render_highest_use(self, record: dict[str, Any]) -> SafeString:
@@ -79,14 +101,18 @@ class ProjectQuotaTable(tables.Table):
         return format_html('<span class="badge text-bg-{}">{} %</span>', usage_level(value), value)
 
     def render_edit(self, record: dict[str, Any]) -> SafeString:
-        url = reverse("tenants:admin_quota_edit", kwargs={"project_id": record["project_id"]})
-        label = _("Edit the quotas of %(name)s") % {"name": record["project_name"]}
+        url = row_url("tenants:admin_quota_edit", project_id=record["project_id"])
         return format_html(
             '<a class="btn btn-sm btn-outline-primary" href="{}" aria-label="{}">{}</a>',
             url,
-            label,
-            _("Edit"),
+            self._edit_words[0] % {"name": record["project_name"]},
+            self._edit_words[1],
         )
+
+    @cached_property
+    def _edit_words(self) -> tuple[str, str]:
+        """The edit button's label and text, translated once per page."""
+        return _("Edit the quotas of %(name)s"), _("Edit")
 
     class Meta:
         attrs = {"class": "table table-sm align-middle"}
