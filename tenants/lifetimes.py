@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from django.db.models import JSONField, OuterRef, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
@@ -128,15 +129,11 @@ def active_trials(*, project_ids: Iterable[str] | None = None) -> list[Trial]:
     trials = Trial.objects.filter(ended_at=None)
     if project_ids is not None:
         trials = trials.filter(project_id__in=list(project_ids))
-    # JSON containment is not portable (SQLite): the few trial projects' tags are read.
-    tagged = {
-        pk
-        for pk, tags in Project.objects.filter(pk__in=trials.values("project_id")).values_list(
-            "pk", "tags"
-        )
-        if TRIAL_TAG in (tags or [])
-    }
-    return [trial for trial in trials if trial.project_id in tagged]
+    # JSON containment is not portable (SQLite): the few trial projects' tags are read, in the
+    # same query (every page asks for its project's trial).
+    project_tags = Project.objects.filter(pk=OuterRef("project_id")).values("tags")[:1]
+    trials = trials.annotate(project_tags=Subquery(project_tags, output_field=JSONField()))
+    return [trial for trial in trials if TRIAL_TAG in (trial.project_tags or [])]
 
 
 def trial_user_ids(*, project_id: str) -> list[str]:

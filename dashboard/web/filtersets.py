@@ -1,12 +1,14 @@
 """The base of every list filter: one filterset serves a page and its API endpoint."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 from django_filters.widgets import BooleanWidget
 
 from dashboard.sessions import request_session
@@ -21,11 +23,32 @@ class AnyBooleanWidget(BooleanWidget):
         self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
+class _OptionsInOneQuery(ModelChoiceIterator):  # type: ignore[type-arg]  # not generic at run time
+    """A choice filter's options read with one plain query. Django reads them through
+    `QuerySet.iterator()`, which on PostgreSQL is a server-side cursor (three round trips and a
+    transaction) for a list of a few dozen options; that was a tenth of the ports page."""
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        field: Any = self.field  # django-filter's, with its "null" choice
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        if field.null_label is not None:
+            yield (field.null_value, field.null_label)
+        for obj in self.queryset:  # the form's own copy: read once however often it is listed
+            yield self.choice(obj)
+
+
+class _ProjectChoiceField(ModelChoiceField):
+    iterator = _OptionsInOneQuery  # type: ignore[assignment]  # the stubs allow only their own
+
+
 class ProjectChoiceFilter(django_filters.ModelChoiceFilter):
     """A choice of related objects, scoped like everything else: `selector` (a function taking
     `project_id`) reads them for the session's project when the filter's form is built; there
     are none without a request (while the API schema is made). Options load only the fields
     their label shows (`MirrorModel.label_fields`)."""
+
+    field_class = _ProjectChoiceField
 
     def __init__(self, *, selector: Callable[..., QuerySet[Any]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
