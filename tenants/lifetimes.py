@@ -19,9 +19,10 @@ import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Protocol
 
-from django.db.models import JSONField, OuterRef, Subquery
+from django.db.models import JSONField, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from django_stubs_ext import StrOrPromise
@@ -126,14 +127,21 @@ def as_step(
 
 def active_trials(*, project_ids: Iterable[str] | None = None) -> list[Trial]:
     """Trials not ended whose Keystone project is tagged `trial` (in the mirror)."""
-    trials = Trial.objects.filter(ended_at=None)
+    trials = _unended_trials().all()
     if project_ids is not None:
         trials = trials.filter(project_id__in=list(project_ids))
-    # JSON containment is not portable (SQLite): the few trial projects' tags are read, in the
-    # same query (every page asks for its project's trial).
+    return [trial for trial in trials if TRIAL_TAG in (getattr(trial, "project_tags", None) or [])]
+
+
+@cache
+def _unended_trials() -> QuerySet[Trial]:
+    """Trials not ended, each with its project's tags (`project_tags`): built once per process
+    and never evaluated itself, as every page asks for its project's trial."""
+    # JSON containment is not portable (SQLite): the few trial projects' tags are read.
     project_tags = Project.objects.filter(pk=OuterRef("project_id")).values("tags")[:1]
-    trials = trials.annotate(project_tags=Subquery(project_tags, output_field=JSONField()))
-    return [trial for trial in trials if TRIAL_TAG in (trial.project_tags or [])]
+    return Trial.objects.filter(ended_at=None).annotate(
+        project_tags=Subquery(project_tags, output_field=JSONField())
+    )
 
 
 def trial_user_ids(*, project_id: str) -> list[str]:
