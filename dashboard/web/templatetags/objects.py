@@ -54,7 +54,7 @@ def select_options(optgroups: list[tuple[Any, list[dict[str, Any]], int]]) -> Sa
         if group_name:
             parts.append(f'\n  <optgroup label="{escaped(group_name)}">')
         parts.extend(
-            f'\n  <option value="{escaped(option["value"])}"{_widget_attrs(option["attrs"])}>'
+            f'\n  <option value="{escaped(option["value"])}"{widget_attrs(option["attrs"])}>'
             f"{escaped(option['label'])}</option>"
             for option in options
         )
@@ -63,12 +63,16 @@ def select_options(optgroups: list[tuple[Any, list[dict[str, Any]], int]]) -> Sa
     return SafeString("".join(parts))
 
 
-def _widget_attrs(attrs: dict[str, Any]) -> str:
-    """Attributes as django/forms/widgets/attrs.html writes them (True: the name alone)."""
-    return "".join(
-        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
-        for name, value in attrs.items()
-        if value is not False
+@register.simple_tag
+def widget_attrs(attrs: dict[str, Any]) -> SafeString:
+    """A widget's attributes as Django's django/forms/widgets/attrs.html writes them (True: the
+    name alone), which every form field includes: formatted in Python, not a template loop."""
+    return SafeString(
+        "".join(
+            f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
+            for name, value in attrs.items()
+            if value is not False
+        )
     )
 
 
