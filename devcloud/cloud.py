@@ -119,6 +119,7 @@ def _apply_config(layout: Layout, progress: Progress) -> list[str]:
         services = [s for s in all_services(layout, installed.venv) if s.name in names]
         _stop_changed(layout, progress, names)
         _warm_start(layout, progress, MariaDB(layout, credentials["database"]), services)
+        runtime.warm_policies(credentials)
     write_user_files(layout, credentials, notifications=notifications)
     return names
 
@@ -143,6 +144,8 @@ def _finish(
     layout: Layout, progress: Progress, credentials: dict[str, str], *, notifications: bool
 ) -> None:
     write_user_files(layout, credentials, notifications=notifications)
+    with progress.step("ask Neutron and Nova once, so that they load their policies"):
+        runtime.warm_policies(credentials)
     progress.say(f"devcloud is up. Dashboard env file: {layout.dashboard_env}")
     progress.say("keystone: http://127.0.0.1:5000/v3 (users admin, demo, other, dashboard, trials)")
 

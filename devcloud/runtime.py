@@ -1,6 +1,8 @@
 """Start, stop and wait for the OpenStack processes."""
 
+import json
 import time
+import urllib.request
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -104,6 +106,45 @@ def wait_answering(layout: Layout, progress: Progress, services: list[Service]) 
         if waiting and time.monotonic() > deadline:
             raise _failure(layout, sorted(waiting), f"did not answer within {API_TIMEOUT:.0f} s")
         time.sleep(0.25)
+
+
+def warm_policies(credentials: dict[str, str]) -> None:
+    """Ask Neutron and Nova one authorised question each, before anyone else can.
+
+    Each builds its policy enforcer on the first request that needs one, and Neutron publishes
+    it before registering its rules (`neutron.policy.init`): requests arriving together at a
+    freshly started Neutron were judged by an enforcer with no rules, and refused
+    ("rule:update_quota is disallowed by policy", bench/scale.py's first parallel calls).
+    """
+    body = {
+        "auth": {
+            "identity": {
+                "methods": ["password"],
+                "password": {
+                    "user": {
+                        "name": "admin",
+                        "domain": {"id": "default"},
+                        "password": credentials["admin"],
+                    }
+                },
+            },
+            "scope": {"project": {"name": "admin", "domain": {"id": "default"}}},
+        }
+    }
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORTS['keystone']}/v3/auth/tokens",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=API_TIMEOUT) as response:
+        token = response.headers["X-Subject-Token"]
+    for url in (
+        f"http://127.0.0.1:{PORTS['neutron-api']}/v2.0/networks?limit=1",
+        f"http://127.0.0.1:{PORTS['nova-api']}/v2.1/servers?limit=1",
+    ):
+        asked = urllib.request.Request(url, headers={"X-Auth-Token": token})
+        with urllib.request.urlopen(asked, timeout=API_TIMEOUT) as response:
+            response.read()
 
 
 def database_now(db: MariaDB) -> str:
