@@ -6,9 +6,8 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 from django_filters.widgets import BooleanWidget
 
 from dashboard.sessions import request_session
@@ -23,23 +22,24 @@ class AnyBooleanWidget(BooleanWidget):
         self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
-class _OptionsInOneQuery(ModelChoiceIterator):  # type: ignore[type-arg]  # not generic at run time
-    """A choice filter's options read with one plain query. Django reads them through
+class _RowsInOneQuery(forms.models.ModelChoiceIterator):  # type: ignore[type-arg]
+    """Django's options of a model choice, read with one plain query. Django reads them through
     `QuerySet.iterator()`, which on PostgreSQL is a server-side cursor (three round trips and a
     transaction) for a list of a few dozen options; that was a tenth of the ports page."""
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
-        field: Any = self.field  # django-filter's, with its "null" choice
-        if field.empty_label is not None:
-            yield ("", field.empty_label)
-        if field.null_label is not None:
-            yield (field.null_value, field.null_label)
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
         for obj in self.queryset:  # the form's own copy: read once however often it is listed
             yield self.choice(obj)
 
 
+class _OptionsInOneQuery(ModelChoiceIterator, _RowsInOneQuery):  # type: ignore[type-arg]
+    """django-filter's options (its "null" choice after the empty one) over those rows."""
+
+
 class _ProjectChoiceField(ModelChoiceField):
-    iterator = _OptionsInOneQuery  # type: ignore[assignment]  # the stubs allow only their own
+    iterator = _OptionsInOneQuery
 
 
 class ProjectChoiceFilter(django_filters.ModelChoiceFilter):
