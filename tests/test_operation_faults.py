@@ -97,7 +97,7 @@ def test_a_worker_killed_mid_operation_ends_it_once_without_a_twin(
     # 2: the killed attempt and the rerun; more only when the shared cloud had a blip meanwhile
     assert operation.attempts >= 2, logs
     assert len(worker_processes.events("operation.finished", operation=operation_id)) == 1, logs
-    assert worker_processes.messages_left() == 0  # acknowledged: nothing left to redeliver
+    worker_processes.wait_until_acknowledged()  # nothing left to redeliver
     now = [network.id for network in networks_named(cloud, account, "survivor")]
     assert now == made, f"the rerun made a twin network: {now}"
     if operation.status == Status.SUCCEEDED:
@@ -203,7 +203,7 @@ def test_an_operation_past_its_soft_time_limit_fails_saying_why(
         "again if the change is not there."
     )
     assert operation.attempts == 1
-    assert worker_processes.messages_left() == 0
+    worker_processes.wait_until_acknowledged()
     assert networks_named(cloud, account, "slow") == []
     worker.check_alive()  # the worker carries on with the next operation
 

@@ -211,6 +211,16 @@ class WorkerProcesses:
         )
         return waiting + int(client.hlen(f"{self.queue}:unacked"))
 
+    def wait_until_acknowledged(self, timeout: float = 10) -> None:
+        """Wait until no message of the queue is waiting or unacknowledged. A task acknowledges
+        its message after it returns, a moment after its operation is recorded as finished."""
+        wait_until(
+            lambda: True if self.messages_left() == 0 else None,
+            timeout=timeout,
+            what="every message of the queue acknowledged",
+            details=self.logs,
+        )
+
     def logs(self) -> str:
         """Every worker's log tail and the queue's keys in Redis, for a failure's message."""
         client = redis.Redis.from_url(self.redis_url, decode_responses=True)
