@@ -206,7 +206,8 @@ def reconcile_servers_present(*, conn: Any, project_id: str | None = None) -> Se
     """The periodic sweep of servers (of one project or all), without their details: Nova's
     plain listing (ids and names) against the mirror. Rows of servers it lacks are deleted
     (not rows written since it began), servers the mirror lacks are read by id, or all with one
-    detailed listing when there are many; changes to the others are the changes-since pass's.
+    detailed listing when there are many (all of them, into an empty mirror); changes to the
+    others are the changes-since pass's.
     An empty listing deletes no row before reading it by id (a 404 deletes it). Idempotent;
     raises CloudError when Nova cannot be read."""
     started = timezone.now()
@@ -214,9 +215,11 @@ def reconcile_servers_present(*, conn: Any, project_id: str | None = None) -> Se
     if project_id is not None:
         query["project_id"] = project_id
     scope = in_project(project_id)
+    mirrored = set(Server.objects.filter(scope).values_list("pk", flat=True))
+    if not mirrored:
+        return reconcile_servers(conn=conn, project_id=project_id)
     with translated(doing=gettext_noop("list the servers' ids"), service=NOVA):
         listed = {server.id for server in conn.compute.servers(details=False, **query)}
-    mirrored = set(Server.objects.filter(scope).values_list("pk", flat=True))
     if not listed:
         return _reconcile_servers_by_id(conn=conn, ids=sorted(mirrored))
     missing = sorted(listed - mirrored)

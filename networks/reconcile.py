@@ -12,7 +12,9 @@ but its filter validation (the `filter-validation` extension, on by default) ans
 sort keys. So the full sweep of a resource with revision numbers lists ids and revisions only
 and fetches the objects whose revision moved (`dashboard.mirror.reconcile.reconcile_revisions`):
 the level-driven fallback, which costs one call per resource when nothing changed; targeted
-passes and notifications keep the mirror fresh.
+passes and notifications keep the mirror fresh. Sweeps read Neutron's JSON through
+`dashboard.cloud.listing.neutron_lister` (the SDK's attributes without building its resources, a
+millisecond an object); targeted passes read SDK resources.
 
 Mappers are pure and normalise what Neutron returns in no set order (tags, fixed IPs, routes,
 pools), so an unchanged object maps to equal values and `sync_rows` writes nothing for it. Every
@@ -30,7 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dashboard.cloud.errors import CloudNotFound, translated
-from dashboard.cloud.listing import neutron_listing
+from dashboard.cloud.listing import neutron_lister, neutron_listing
 from dashboard.i18n import Message, gettext_noop
 from dashboard.mirror.models import SyncState
 from dashboard.mirror.reconcile import (
@@ -288,7 +290,7 @@ def reconcile_networks(
         model=Network,
         plural="networks",
         noun="network",
-        list_objects=conn.network.networks,
+        list_objects=neutron_lister(conn, "networks"),
         get_object=conn.network.get_network,
         fields_from_cloud=network_fields_from_cloud,
         project_id=project_id,
@@ -308,7 +310,7 @@ def reconcile_subnets(
         model=Subnet,
         plural="subnets",
         noun="subnet",
-        list_objects=conn.network.subnets,
+        list_objects=neutron_lister(conn, "subnets"),
         get_object=conn.network.get_subnet,
         fields_from_cloud=subnet_fields_from_cloud,
         project_id=project_id,
@@ -325,13 +327,11 @@ def reconcile_subnet_pools(
         model=SubnetPool,
         plural="subnet pools",
         noun="subnet pool",
-        list_objects=conn.network.subnet_pools,
+        list_objects=neutron_lister(conn, "subnetpools"),
         get_object=conn.network.get_subnet_pool,
         fields_from_cloud=subnet_pool_fields_from_cloud,
         project_id=project_id,
         ids=ids,
-        # openstacksdk's subnet pool listing has no `id` filter (it would filter client-side).
-        id_filter=False,
     )
     if ids:
         reconcile_rbac_policies(conn=conn, object_ids=ids)
@@ -348,7 +348,7 @@ def reconcile_ports(
         model=Port,
         plural="ports",
         noun="port",
-        list_objects=conn.network.ports,
+        list_objects=neutron_lister(conn, "ports"),
         get_object=conn.network.get_port,
         fields_from_cloud=port_fields_from_cloud,
         project_id=project_id,
@@ -387,7 +387,7 @@ def reconcile_routers(
         model=Router,
         plural="routers",
         noun="router",
-        list_objects=conn.network.routers,
+        list_objects=neutron_lister(conn, "routers"),
         get_object=conn.network.get_router,
         fields_from_cloud=router_fields_from_cloud,
         project_id=project_id,
@@ -406,7 +406,7 @@ def reconcile_floating_ips(
         model=FloatingIP,
         plural="floating IPs",
         noun="floating IP",
-        list_objects=conn.network.ips,
+        list_objects=neutron_lister(conn, "floatingips"),
         get_object=conn.network.get_ip,
         fields_from_cloud=floating_ip_fields_from_cloud,
         project_id=project_id,
@@ -422,7 +422,7 @@ def reconcile_security_groups(
         model=SecurityGroup,
         plural="security groups",
         noun="security group",
-        list_objects=conn.network.security_groups,
+        list_objects=neutron_lister(conn, "security_groups"),
         get_object=conn.network.get_security_group,
         fields_from_cloud=security_group_fields_from_cloud,
         project_id=project_id,
@@ -438,7 +438,7 @@ def reconcile_security_group_rules(
         model=SecurityGroupRule,
         plural="security group rules",
         noun="security group rule",
-        list_objects=conn.network.security_group_rules,
+        list_objects=neutron_lister(conn, "security_group_rules"),
         get_object=conn.network.get_security_group_rule,
         fields_from_cloud=security_group_rule_fields_from_cloud,
         project_id=project_id,

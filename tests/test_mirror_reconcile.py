@@ -101,8 +101,8 @@ def test_results_of_two_writes_add_up() -> None:
 
 
 class RevisionCloud:
-    """Neutron's two listings as `reconcile_revisions` asks them: ids and revision numbers
-    (`fields=`), and whole objects by `id=` filter; every query is recorded."""
+    """Neutron's listings as `reconcile_revisions` asks them: ids and revision numbers
+    (`fields=`), whole objects by `id=` filter or all at once; every query is recorded."""
 
     def __init__(
         self, objects: list[SimpleNamespace], *, failing: bool = False, empty: bool = False
@@ -120,6 +120,8 @@ class RevisionCloud:
             return [self.objects[pk] for pk in query["id"] if pk in self.objects]
         if self.empty:
             return []
+        if "fields" not in query:
+            return list(self.objects.values())
         return [
             SimpleNamespace(id=obj.id, revision_number=obj.revision)
             for obj in self.objects.values()
@@ -204,12 +206,23 @@ def test_a_revision_sweep_with_nothing_changed_makes_one_call_and_writes_nothing
 
 
 def test_a_revision_sweep_asks_for_changed_objects_in_batches_the_api_accepts() -> None:
+    _mirrored("n-000", revision=0)
     cloud = RevisionCloud([_cloud_network(f"n-{index:03d}") for index in range(ID_BATCH + 1)])
 
     result = _sweep_by_revision(cloud)
 
     assert [len(query["id"]) for query in cloud.asked[1:]] == [ID_BATCH, 1]
-    assert result.created == ID_BATCH + 1
+    assert (result.created, result.updated) == (ID_BATCH, 1)
+
+
+def test_a_revision_sweep_into_an_empty_mirror_lists_the_whole_objects_once() -> None:
+    """Every object is new: a listing of their ids and revisions would only say so."""
+    cloud = RevisionCloud([_cloud_network("a"), _cloud_network("b", revision=2)])
+
+    result = _sweep_by_revision(cloud, project_id="p1", page_size=100)
+
+    assert cloud.asked == [{"limit": 100, "project_id": "p1"}]
+    assert result == SyncResult(created=2)
 
 
 def test_a_failed_revision_listing_writes_and_deletes_nothing() -> None:
@@ -233,15 +246,3 @@ def test_an_empty_revision_listing_deletes_only_rows_the_cloud_calls_gone_by_id(
     assert set(Network.objects.values_list("pk", flat=True)) == {"still-there"}
     assert Network.objects.get(pk="still-there").revision_number == 2
     assert result == SyncResult(updated=1, deleted=1)
-
-
-def test_without_an_id_filter_a_revision_sweep_reads_the_changed_objects_one_by_one() -> None:
-    """openstacksdk's subnet pool listing has no `id` filter (it would filter client-side)."""
-    _mirrored("unchanged", revision=1)
-    _mirrored("changed", revision=1)
-    cloud = RevisionCloud([_cloud_network("unchanged"), _cloud_network("changed", revision=2)])
-
-    result = _sweep_by_revision(cloud, id_filter=False)
-
-    assert cloud.asked[1:] == [{"get": "changed"}]
-    assert result == SyncResult(updated=1, unchanged=1)

@@ -13,7 +13,8 @@ fields with the resource's pure mapper, and writes the mirror in one of two ways
 `reconcile_objects` is either, for a resource whose API lists and shows objects the plain way.
 `reconcile_revisions` is the cheap complete pass for objects with revision numbers (Neutron's):
 it lists only ids and revisions, fetches the objects whose revision differs from their row's, and
-deletes the rows the listing lacks, as a listing does.
+deletes the rows the listing lacks, as a listing does; into an empty scope it lists the whole
+objects at once.
 Cloud failures raise CloudError (`dashboard.cloud.errors.translated`); what was written before
 stays written, and running the pass again is harmless.
 """
@@ -21,6 +22,7 @@ stays written, and running the pass again is harmless.
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from itertools import batched
 from typing import Any
 
@@ -159,7 +161,6 @@ def reconcile_revisions(
     service: str,
     project_id: str | None = None,
     page_size: int | None = None,
-    id_filter: bool = True,
 ) -> SyncResult:
     """A complete pass of `model` (every project, or `project_id`'s) that reads only what changed:
     a listing of ids and revision numbers (`fields=`), then the objects whose revision differs
@@ -167,10 +168,24 @@ def reconcile_revisions(
     rows written since it began. An empty listing deletes no row before reading it by id (a 404
     deletes it), since a wrong policy or database looks just like that; a failed listing
     raises CloudError before anything is written. Changes that leave the revision as it was
-    (Neutron computes a network's `availability_zones` from its agents) are not seen. Without
-    `id_filter` (the listing cannot filter by id) the changed objects are read one by one.
+    (Neutron computes a network's `availability_zones` from its agents) are not seen. With no
+    row in the scope yet, every object is new: one paged listing of whole objects reads them.
     Idempotent."""
     started = timezone.now()
+    scope = in_project(project_id)
+    mirrored = dict(model._default_manager.filter(scope).values_list("pk", REVISION))
+    whole_listing = partial(
+        reconcile_listing,
+        model=model,
+        list_objects=list_objects,
+        fields_from_cloud=fields_from_cloud,
+        doing=doing,
+        service=service,
+        project_id=project_id,
+        page_size=page_size,
+    )
+    if not mirrored:
+        return whole_listing()
     query: dict[str, Any] = {"fields": ["id", REVISION]}
     if REVISION_PAGE_SIZE is not None:
         query["limit"] = REVISION_PAGE_SIZE
@@ -178,8 +193,6 @@ def reconcile_revisions(
         query["project_id"] = project_id
     with translated(doing=doing, service=service):
         revisions = {obj.id: obj.revision_number for obj in list_objects(**query)}
-    scope = in_project(project_id)
-    mirrored = dict(model._default_manager.filter(scope).values_list("pk", REVISION))
     if not revisions:
         log.info("reconcile.empty_listing", model=model.__name__, project_id=project_id)
         return reconcile_ids(
@@ -192,22 +205,11 @@ def reconcile_revisions(
         )
     changed = [object_id for object_id, rev in revisions.items() if mirrored.get(object_id) != rev]
     if len(changed) > FETCH_BY_ID_AT_MOST:
-        return reconcile_listing(
-            model=model,
-            list_objects=list_objects,
-            fields_from_cloud=fields_from_cloud,
-            doing=doing,
-            service=service,
-            project_id=project_id,
-            page_size=page_size,
-        )
+        return whole_listing()
     found: dict[str, Any] = {}
-    if id_filter:
-        for batch in batched(changed, ID_BATCH):
-            with translated(doing=doing, service=service):
-                found.update((obj.id, obj) for obj in list_objects(id=list(batch)))
-    else:
-        found, _ = fetch_each(ids=changed, fetch=get_object, noun=noun, service=service)
+    for batch in batched(changed, ID_BATCH):
+        with translated(doing=doing, service=service):
+            found.update((obj.id, obj) for obj in list_objects(id=list(batch)))
     # An object deleted between the two listings is missing from `found`: the next pass
     # deletes its row, its delete event sooner.
     observed = {object_id: fields_from_cloud(obj) for object_id, obj in found.items()}
@@ -237,10 +239,9 @@ def reconcile_objects(
     ids: Iterable[str] | None = None,
     page_size: int | None = None,
     revisions: bool = False,
-    id_filter: bool = True,
 ) -> SyncResult:
     """A full sweep of `model` (every project, or `project_id`'s; by revision numbers when
-    `revisions`, as `reconcile_revisions` with `id_filter`), or a targeted pass over `ids`
+    `revisions`, as `reconcile_revisions`), or a targeted pass over `ids`
     (`noun` and `plural` name the objects in error messages); idempotent."""
     if ids is not None:
         return reconcile_ids(
@@ -270,7 +271,6 @@ def reconcile_objects(
             service=service,
             project_id=project_id,
             page_size=page_size,
-            id_filter=id_filter,
         )
     return reconcile_listing(
         model=model,

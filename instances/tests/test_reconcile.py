@@ -6,6 +6,7 @@ Rows of other projects are made with factories: they stand for objects the sweep
 
 import uuid
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -182,6 +183,27 @@ def test_the_periodic_sweep_lists_ids_reads_only_missing_servers_and_deletes_van
     again = reconcile_servers_present(conn=cloud, project_id=project_id)
     assert (again.created, again.updated, again.deleted, again.unchanged) == (0, 0, 0, 1)
     assert Server.objects.get(pk=server.id).name == "the changes-since pass's business"
+
+
+def test_the_periodic_sweep_into_an_empty_mirror_reads_every_server_in_one_listing(
+    cloud: Any, account: KeystoneAccount, boot: Callable[[], Any]
+) -> None:
+    """Every server is new: a listing of their ids would only say so."""
+    project_id = account.project.id
+    server = boot()
+    listings: list[dict[str, Any]] = []
+
+    def servers(**query: Any) -> Any:
+        listings.append(query)
+        return cloud.compute.servers(**query)
+
+    recording = SimpleNamespace(compute=SimpleNamespace(servers=servers))
+
+    result = reconcile_servers_present(conn=recording, project_id=project_id)
+
+    assert [query.get("details", True) for query in listings] == [True]
+    assert result.created == 1
+    assert Server.objects.get(pk=server.id).name == "mirror-server"
 
 
 def test_project_scoped_sweep_deletes_only_within_its_project(

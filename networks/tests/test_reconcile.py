@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from dashboard.cloud import identity
 from dashboard.cloud.connection import user_connection
+from dashboard.cloud.listing import neutron_lister, neutron_pages
 from dashboard.mirror.sweep import sweep_lock
 from dashboard.testing.fixtures import NAME_PREFIX
 from networks.factories import NetworkFactory, PortFactory, RBACPolicyFactory
@@ -33,11 +34,19 @@ from networks.models import (
     Subnet,
 )
 from networks.reconcile import (
+    floating_ip_fields_from_cloud,
+    network_fields_from_cloud,
+    port_fields_from_cloud,
     reconcile_all,
     reconcile_networks,
     reconcile_ports,
     reconcile_rbac_policies,
     reconcile_routers,
+    router_fields_from_cloud,
+    security_group_fields_from_cloud,
+    security_group_rule_fields_from_cloud,
+    subnet_fields_from_cloud,
+    subnet_pool_fields_from_cloud,
 )
 from networks.tasks import GROUP, reconcile_networking_task
 
@@ -317,15 +326,13 @@ def test_a_revision_sweep_fetches_only_the_object_changed_outside(
     tenant.conn.network.update_port(topology.port.id, description="changed outside")
     fetched: list[list[str]] = []
 
-    def ports(**query: Any) -> Any:
-        if "id" in query:
-            fetched.append(list(query["id"]))
-        return cloud.network.ports(**query)
+    def get(path: str, **options: Any) -> Any:
+        if path == "/ports" and "id" in options["params"]:
+            fetched.append(list(options["params"]["id"]))
+        return cloud.network.get(path, **options)
 
-    # The service connection, its port listing recorded.
-    recording = SimpleNamespace(
-        network=SimpleNamespace(ports=ports, get_port=cloud.network.get_port)
-    )
+    # The service connection, its listings recorded.
+    recording = SimpleNamespace(network=SimpleNamespace(get=get, get_port=cloud.network.get_port))
 
     result = reconcile_ports(conn=recording, project_id=tenant.project_id)
 
@@ -333,6 +340,69 @@ def test_a_revision_sweep_fetches_only_the_object_changed_outside(
     assert (result.updated, result.created, result.deleted) == (1, 0, 0)
     assert result.unchanged == Port.objects.filter(project_id=tenant.project_id).count() - 1
     assert Port.objects.get(pk=topology.port.id).description == "changed outside"
+
+
+# Each listing the sweep reads as JSON, with the SDK's listing of the same objects and the mapper.
+LISTED = [
+    ("networks", "networks", network_fields_from_cloud),
+    ("subnets", "subnets", subnet_fields_from_cloud),
+    ("subnetpools", "subnet_pools", subnet_pool_fields_from_cloud),
+    ("ports", "ports", port_fields_from_cloud),
+    ("routers", "routers", router_fields_from_cloud),
+    ("floatingips", "ips", floating_ip_fields_from_cloud),
+    ("security_groups", "security_groups", security_group_fields_from_cloud),
+    ("security_group_rules", "security_group_rules", security_group_rule_fields_from_cloud),
+]
+
+
+@pytest.mark.parametrize(("collection", "sdk_listing", "fields_from_cloud"), LISTED)
+def test_objects_read_from_a_listing_map_as_the_sdk_resources_do(
+    cloud: Any,
+    tenant: Tenant,
+    topology: Topology,
+    collection: str,
+    sdk_listing: str,
+    fields_from_cloud: Callable[[Any], dict[str, Any]],
+) -> None:
+    """Sweeps map Neutron's JSON read through the SDK's attributes (`neutron_lister`), targeted
+    passes SDK resources: both give the same fields for every object of the project (its
+    router with a gateway and routes, its port with two addresses, ...) and the shared pools."""
+    query = {} if collection == "subnetpools" else {"project_id": tenant.project_id}
+
+    listed = {obj.id: fields_from_cloud(obj) for obj in neutron_lister(cloud, collection)(**query)}
+
+    built = {obj.id: fields_from_cloud(obj) for obj in getattr(cloud.network, sdk_listing)(**query)}
+    assert listed == built
+    assert listed or collection == "subnetpools"
+
+
+def test_a_listing_reads_every_page_and_stops_at_a_short_one(
+    cloud: Any, tenant: Tenant, topology: Topology
+) -> None:
+    """A full page links to a next one even when nothing follows: a shorter page is the last."""
+    query = {"project_id": tenant.project_id}
+    rules = {rule.id for rule in cloud.network.security_group_rules(**query)}
+    assert len(rules) >= 3
+    asked: list[dict[str, Any]] = []
+
+    def get(path: str, **options: Any) -> Any:
+        asked.append(options["params"])
+        return cloud.network.get(path, **options)
+
+    recording = SimpleNamespace(network=SimpleNamespace(get=get))
+    pages = list(
+        neutron_pages(
+            conn=recording,
+            path="/security-group-rules",
+            key="security_group_rules",
+            params={**query, "limit": len(rules) - 1},
+        )
+    )
+
+    assert [len(page) for page in pages] == [len(rules) - 1, 1]
+    assert {rule["id"] for page in pages for rule in page} == rules
+    assert len(asked) == 2
+    assert "marker" in asked[1]
 
 
 def test_targeted_reconcile_follows_a_change_and_a_deletion(
