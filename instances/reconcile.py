@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from dashboard.cloud.errors import CloudNotFound, translated
+from dashboard.cloud.listing import server_lister
 from dashboard.i18n import Message, gettext_noop
 from dashboard.mirror.reconcile import (
     Observed,
@@ -157,7 +158,7 @@ def _list_servers(*, conn: Any, project_id: str | None, **query: Any) -> list[An
     else:
         doing = Message(gettext_noop("list the servers of all projects"))
     with translated(doing=doing, service=NOVA):
-        return list(conn.compute.servers(details=True, all_projects=True, **query))
+        return list(server_lister(conn)(all_projects=True, **query))
 
 
 def reconcile_servers(

@@ -13,6 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ed25519
 
+from dashboard.cloud.listing import server_lister
 from dashboard.mirror.sweep import sweep_lock
 from dashboard.mirror.sync import SyncResult
 from dashboard.testing.fixtures import KeystoneAccount
@@ -34,6 +35,7 @@ from instances.reconcile import (
     reconcile_servers,
     reconcile_servers_incremental,
     reconcile_servers_present,
+    server_fields_from_cloud,
     server_is_transitional,
 )
 from instances.selectors.servers import launch_image_list
@@ -185,25 +187,56 @@ def test_the_periodic_sweep_lists_ids_reads_only_missing_servers_and_deletes_van
     assert Server.objects.get(pk=server.id).name == "the changes-since pass's business"
 
 
+class RecordingCompute:
+    """The service connection's compute proxy, the paths it is asked to read recorded."""
+
+    def __init__(self, compute: Any) -> None:
+        self.compute = compute
+        self.paths: list[str] = []
+
+    def get(self, path: str, **options: Any) -> Any:
+        self.paths.append(path)
+        return self.compute.get(path, **options)
+
+    def servers(self, **query: Any) -> Any:
+        self.paths.append("/servers/detail" if query.get("details", True) else "/servers")
+        return self.compute.servers(**query)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compute, name)
+
+
 def test_the_periodic_sweep_into_an_empty_mirror_reads_every_server_in_one_listing(
     cloud: Any, account: KeystoneAccount, boot: Callable[[], Any]
 ) -> None:
     """Every server is new: a listing of their ids would only say so."""
     project_id = account.project.id
     server = boot()
-    listings: list[dict[str, Any]] = []
+    recording = RecordingCompute(cloud.compute)
 
-    def servers(**query: Any) -> Any:
-        listings.append(query)
-        return cloud.compute.servers(**query)
+    result = reconcile_servers_present(
+        conn=SimpleNamespace(compute=recording), project_id=project_id
+    )
 
-    recording = SimpleNamespace(compute=SimpleNamespace(servers=servers))
-
-    result = reconcile_servers_present(conn=recording, project_id=project_id)
-
-    assert [query.get("details", True) for query in listings] == [True]
+    assert recording.paths == ["/servers/detail"]
     assert result.created == 1
     assert Server.objects.get(pk=server.id).name == "mirror-server"
+
+
+def test_servers_read_from_a_listing_map_as_the_sdk_resources_do(
+    cloud: Any, account: KeystoneAccount, boot: Callable[[], Any]
+) -> None:
+    """Sweeps map Nova's JSON read through the SDK's attributes (`server_lister`), targeted
+    passes SDK resources: both give the same fields (its flavor, image, addresses, ...)."""
+    server = cloud.compute.wait_for_server(boot(), wait=120)  # not changing between the two
+    query = {"all_projects": True, "project_id": account.project.id}
+
+    listed = {s.id: server_fields_from_cloud(s) for s in server_lister(cloud)(**query)}
+
+    built = {s.id: server_fields_from_cloud(s) for s in cloud.compute.servers(**query)}
+    assert listed == built
+    assert listed[server.id]["flavor"]["vcpus"] > 0
+    assert listed[server.id]["image_id"]
 
 
 def test_project_scoped_sweep_deletes_only_within_its_project(

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from dashboard.cloud import identity
 from dashboard.cloud.connection import user_connection
-from dashboard.cloud.listing import neutron_lister, neutron_pages
+from dashboard.cloud.listing import json_pages, neutron_lister
 from dashboard.mirror.sweep import sweep_lock
 from dashboard.testing.fixtures import NAME_PREFIX
 from networks.factories import NetworkFactory, PortFactory, RBACPolicyFactory
@@ -389,10 +389,9 @@ def test_a_listing_reads_every_page_and_stops_at_a_short_one(
         asked.append(options["params"])
         return cloud.network.get(path, **options)
 
-    recording = SimpleNamespace(network=SimpleNamespace(get=get))
     pages = list(
-        neutron_pages(
-            conn=recording,
+        json_pages(
+            proxy=SimpleNamespace(get=get),
             path="/security-group-rules",
             key="security_group_rules",
             params={**query, "limit": len(rules) - 1},
