@@ -20,11 +20,8 @@ worker and listener processes.
 """
 
 import argparse
-import json
 import os
 import secrets
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -33,113 +30,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import psutil
 import requests
-from common import ROOT, percentile, postgres_database, start_django
+from common import Processes, free_port, percentile, postgres_database, start_django
 
 WORKERS, LISTENERS = 2, 2
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Processes:
-    """The dashboard's processes this run starts, their logs and their peak resident memory."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.started: dict[str, subprocess.Popen[bytes]] = {}
-        self.peak_rss: Counter[str] = Counter()
-        self.peak_uss: Counter[str] = Counter()
-        self._sampling = threading.Event()
-
-    def start(self, name: str, argv: list[str], **environment: str) -> None:
-        with (self.directory / f"{name}.log").open("wb") as log:
-            self.started[name] = subprocess.Popen(
-                argv,
-                cwd=ROOT,
-                env={**os.environ, "DJANGO_LOG_LEVEL": "INFO", **environment},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def log(self, name: str) -> str:
-        return (self.directory / f"{name}.log").read_text(errors="replace")
-
-    def wait_for(self, name: str, text: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.log(name):
-            if self.started[name].poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"{name} did not start:\n{self.log(name)[-3000:]}")
-            time.sleep(0.2)
-
-    def events(self, event: str) -> list[dict[str, Any]]:
-        """Structured log events named `event`, from every process's log."""
-        found = []
-        for name in self.started:
-            for line in self.log(name).splitlines():
-                if f'"{event}"' not in line:
-                    continue
-                try:
-                    record = json.loads(line[line.index("{") :])
-                except ValueError:
-                    continue
-                if record.get("event") == event:
-                    found.append(record)
-        return found
-
-    def deliveries(self) -> Counter[tuple[str, str]]:
-        """Messages of the operation task each worker received, by (worker, task id)."""
-        received: Counter[tuple[str, str]] = Counter()
-        for name in self.started:
-            for line in self.log(name).splitlines():
-                if "run_operation_task[" in line and "] received" in line:
-                    task_id = line.split("run_operation_task[", 1)[1].split("]", 1)[0]
-                    received[name, task_id] += 1
-        return received
-
-    def _memory(self, process: subprocess.Popen[bytes]) -> dict[str, tuple[int, int]]:
-        """Resident and unique bytes (what the process alone holds: pool children share their
-        parent's pages until they write them) of a process and of each of its children
-        (gunicorn's and Celery's pool processes), by role."""
-        try:
-            main = psutil.Process(process.pid)
-            members = {"main": main}
-            for index, child in enumerate(main.children(recursive=True)):
-                members[f"child{index}"] = child
-            return {
-                role: (info.rss, info.uss)
-                for role, info in ((role, p.memory_full_info()) for role, p in members.items())
-            }
-        except psutil.NoSuchProcess:
-            return {}
-
-    def sample_memory(self) -> None:
-        """Keep the peak resident size of every process (each pool child apart) until stopped."""
-
-        def sample() -> None:
-            while not self._sampling.wait(0.5):
-                for name, process in self.started.items():
-                    for role, (rss, uss) in self._memory(process).items():
-                        key = f"{name}:{role}"
-                        self.peak_rss[key] = max(self.peak_rss[key], rss)
-                        self.peak_uss[key] = max(self.peak_uss[key], uss)
-
-        threading.Thread(target=sample, daemon=True).start()
-
-    def stop(self) -> None:
-        self._sampling.set()
-        for process in self.started.values():
-            process.terminate()
-        for process in self.started.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 class Api:

@@ -1,12 +1,16 @@
 """Scale: what reconcile costs (wall time, cloud API calls) with 2,000 ports and 200 servers.
 
-    .venv/bin/python bench/scale.py [--projects 20] [--ports 2000] [--servers 200] [--keep]
+    .venv/bin/python bench/scale.py [--projects 20] [--ports 2000] [--servers 200]
+                                    [--routers 40] [--floating-ips 200] [--keep]
     .venv/bin/python bench/scale.py --clean     # delete what an earlier --keep run left
 
 Creates, in the local cloud, `--projects` projects (`bench-scale-NN`) with one network each,
 `--servers` fake servers (m1.nano, cirros-fake; booted per project in one request with
 `min_count`, as a member user `bench-scale`) and bare ports (in bulk, without addresses) so
-that ports, the servers' own included, number `--ports`. Then, with a mirror that starts empty
+that ports, the servers' own included, number `--ports`; and `--routers` routers, each with a
+gateway (the first of each project also with an interface on its subnet), and `--floating-ips`
+unassociated floating IPs, their addresses from a subnet of the bench's own on the external
+network (their ports come on top of `--ports`). Then, with a mirror that starts empty
 (a temporary SQLite database; Redis database 14), it measures beat's passes, each called
 directly:
 
@@ -51,6 +55,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_FILE = ROOT / "var" / "bench-scale-password"
 PREFIX = "bench-scale"
 CIDR = "10.210.0.0/21"
+# The routers' gateways and the floating IPs take their addresses from a subnet of the bench's own
+# on the external network (RFC 2544's benchmarking range), not from the seeded one, whose 241
+# addresses the demo and the tests need.
+EXTERNAL_NETWORK = "public"
+EXTERNAL_CIDR = "198.18.0.0/20"
 FLAVOR = "m1.nano"
 IMAGE = "cirros-fake"
 BOOT_TIMEOUT = 900.0
@@ -183,6 +192,7 @@ class Scale:
     password: str = ""
     projects: list[Any] = field(default_factory=list)
     networks: dict[str, Any] = field(default_factory=dict)
+    subnets: dict[str, Any] = field(default_factory=dict)
     last_server_change: float = 0.0
 
 
@@ -248,7 +258,49 @@ def _ensure_project(
         cloud.network.create_subnet(
             network_id=network.id, project_id=project.id, ip_version=4, cidr=CIDR, name=PREFIX
         )
-    return project, network
+    subnet = next(iter(cloud.network.subnets(network_id=network.id, name=PREFIX)))
+    return project, network, subnet
+
+
+def _external_subnet(cloud: Any) -> Any:
+    """The bench's subnet on the external network (made, or found from a --keep run)."""
+    external = cloud.network.find_network(EXTERNAL_NETWORK, ignore_missing=False)
+    subnet = cloud.network.find_subnet(PREFIX, network_id=external.id)
+    if subnet is None:
+        subnet = cloud.network.create_subnet(
+            network_id=external.id, ip_version=4, cidr=EXTERNAL_CIDR, name=PREFIX, enable_dhcp=False
+        )
+    return subnet
+
+
+def _ensure_routing(
+    cloud: Any, project: Any, subnet: Any, external: Any, routers: int, floating_ips: int
+) -> None:
+    """`routers` routers of the bench in the project (topped up), each with a gateway on the
+    bench's external subnet, the first with an interface on the project's subnet; and
+    `floating_ips` floating IPs from that external subnet, unassociated."""
+    have = list(cloud.network.routers(project_id=project.id, name=PREFIX))
+    for _ in range(len(have), routers):
+        have.append(
+            cloud.network.create_router(
+                name=PREFIX,
+                project_id=project.id,
+                external_gateway_info={
+                    "network_id": external.network_id,
+                    "external_fixed_ips": [{"subnet_id": external.id}],
+                },
+            )
+        )
+    if have and not any(cloud.network.ports(device_id=have[0].id, network_id=subnet.network_id)):
+        cloud.network.add_interface_to_router(have[0], subnet_id=subnet.id)
+    made = sum(1 for _ in cloud.network.ips(project_id=project.id, description=PREFIX))
+    for _ in range(made, floating_ips):
+        cloud.network.create_ip(
+            floating_network_id=external.network_id,
+            subnet_id=external.id,
+            project_id=project.id,
+            description=PREFIX,
+        )
 
 
 def _ensure_ports(cloud: Any, project: Any, network: Any, count: int) -> None:
@@ -264,6 +316,25 @@ def _ensure_ports(cloud: Any, project: Any, network: Any, count: int) -> None:
     }
     for batch in range(have, count, PORT_BATCH):
         list(cloud.network.create_ports([attributes] * min(PORT_BATCH, count - batch)))
+
+
+def ensure_routing(cloud: Any, scale: Scale, args: argparse.Namespace) -> None:
+    """Every project's share of `--routers` and `--floating-ips`."""
+    if not (args.routers or args.floating_ips):
+        return
+    external = _external_subnet(cloud)
+    _in_parallel(
+        lambda project: _ensure_routing(
+            cloud,
+            project,
+            scale.subnets[project.id],
+            external,
+            args.routers // args.projects,
+            args.floating_ips // args.projects,
+        ),
+        scale.projects,
+        threads=PORT_THREADS,
+    )
 
 
 def _bench_servers(cloud: Any, project_id: str | None = None) -> list[Any]:
@@ -342,9 +413,10 @@ def create(cloud: Any, args: argparse.Namespace) -> Scale:
                 range(args.projects),
             )
         )
-    for project, network in made:
+    for project, network, subnet in made:
         scale.projects.append(project)
         scale.networks[project.id] = network
+        scale.subnets[project.id] = subnet
     print(f"  projects and networks: {time.monotonic() - started:.0f} s", flush=True)
     _in_parallel(
         lambda project: _ensure_ports(cloud, project, scale.networks[project.id], ports_each),
@@ -352,6 +424,8 @@ def create(cloud: Any, args: argparse.Namespace) -> Scale:
         threads=PORT_THREADS,
     )
     print(f"  bare ports made: {time.monotonic() - started:.0f} s", flush=True)
+    ensure_routing(cloud, scale, args)
+    print(f"  routers and floating IPs made: {time.monotonic() - started:.0f} s", flush=True)
     wanted = 0
     for first in range(0, len(scale.projects), BOOT_WAVE):
         wave = range(first, min(first + BOOT_WAVE, len(scale.projects)))
@@ -389,6 +463,14 @@ def clean(cloud: Any) -> None:
         if (project.name or "").startswith(f"{PREFIX}-")
     ]
     for project in projects:
+        for ip in cloud.network.ips(project_id=project.id, description=PREFIX):
+            _patiently(cloud.network.delete_ip, ip, ignore_missing=True)
+        for router in cloud.network.routers(project_id=project.id, name=PREFIX):
+            for port in cloud.network.ports(
+                device_id=router.id, device_owner="network:router_interface"
+            ):
+                _patiently(cloud.network.remove_interface_from_router, router, port_id=port.id)
+            _patiently(cloud.network.delete_router, router, ignore_missing=True)
         for network in cloud.network.networks(project_id=project.id, name=PREFIX):
             for port in cloud.network.ports(network_id=network.id):
                 _patiently(cloud.network.delete_port, port, ignore_missing=True)
@@ -398,6 +480,10 @@ def clean(cloud: Any) -> None:
         cloud.compute.revert_quota_set(project.id)
         cloud.network.delete_quota(project.id, ignore_missing=True)
         cloud.identity.delete_project(project, ignore_missing=True)
+    external = cloud.network.find_network(EXTERNAL_NETWORK)
+    subnet = external and cloud.network.find_subnet(PREFIX, network_id=external.id)
+    if subnet is not None:
+        _patiently(cloud.network.delete_subnet, subnet, ignore_missing=True)
     user = cloud.identity.find_user(PREFIX, domain_id="default")
     if user is not None:
         cloud.identity.delete_user(user, ignore_missing=True)
@@ -476,6 +562,8 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=20)
     parser.add_argument("--ports", type=int, default=2000, help="servers' ports included")
     parser.add_argument("--servers", type=int, default=200)
+    parser.add_argument("--routers", type=int, default=40, help="each with a gateway")
+    parser.add_argument("--floating-ips", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep what was made for next time")
     parser.add_argument("--clean", action="store_true", help="only delete what --keep left")
     args = parser.parse_args()

@@ -4,6 +4,7 @@ import os
 from typing import Any
 
 from celery import Celery
+from celery.result import AsyncResult
 from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings")
@@ -14,9 +15,12 @@ app.autodiscover_tasks()
 
 
 @beat_init.connect
-def run_schedule_once_at_start(sender: Any, **kwargs: Any) -> None:
+def run_schedule_once_at_start(sender: Any, **kwargs: Any) -> list[AsyncResult]:
     """Send every scheduled task once as beat starts: an interval task first runs one interval
     later, so a new mirror (or one left behind while beat was down) would wait minutes for its
-    images, flavors and quotas. Every scheduled task is idempotent and locked per group."""
-    for entry in sender.app.conf.beat_schedule.values():
+    images, flavors and quotas. Every scheduled task is idempotent and locked per group. Returns
+    the tasks sent (bench/cold_start.py waits for them)."""
+    return [
         sender.app.send_task(entry["task"], **entry.get("options", {}))
+        for entry in sender.app.conf.beat_schedule.values()
+    ]

@@ -13,10 +13,13 @@ def test_beat_sends_every_scheduled_task_once_as_it_starts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sent: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(app, "send_task", lambda name, **options: sent.append((name, options)))
+    monkeypatch.setattr(
+        app, "send_task", lambda name, **options: sent.append((name, options)) or f"sent {name}"
+    )
 
-    run_schedule_once_at_start(sender=SimpleNamespace(app=app))
+    results = run_schedule_once_at_start(sender=SimpleNamespace(app=app))
 
     scheduled = [str(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()]
     assert sorted(name for name, _ in sent) == sorted(scheduled)
+    assert results == [f"sent {name}" for name in scheduled]  # what it sent, for bench/cold_start
     assert ("instances.tasks.reconcile_images_task", {"expires": 300}) in sent
