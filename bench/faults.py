@@ -45,17 +45,8 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from common import start_django
-from multi import (
-    POSTGRES,
-    Api,
-    Mix,
-    Processes,
-    free_port,
-    mirror_differences,
-    new_accounts,
-    remove_projects,
-)
+from common import Processes, free_port, postgres_database, start_django
+from multi import Api, Mix, mirror_differences, new_accounts, remove_projects
 
 
 class PrivateRedis:
@@ -243,32 +234,27 @@ def main() -> None:
     parser.add_argument("--stuck-after", type=float, default=120.0)
     args = parser.parse_args()
 
-    import psycopg
-
     tag = secrets.token_hex(3)
-    database = f"bench_faults_{tag}"
-    with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {database}")
     directory = Path(tempfile.mkdtemp(prefix="bench-faults-"))
     redis = PrivateRedis(directory)
     redis.start()
     try:
-        run_faults(args, tag=tag, database=database, directory=directory, redis=redis)
+        with postgres_database(f"bench_faults_{tag}") as database_url:
+            run_faults(args, tag=tag, database_url=database_url, directory=directory, redis=redis)
     finally:
-        if "django" in sys.modules:
-            from django.db import connections
-
-            connections.close_all()
-        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
         redis.stop()
 
 
 def run_faults(
-    args: argparse.Namespace, *, tag: str, database: str, directory: Path, redis: PrivateRedis
+    args: argparse.Namespace,
+    *,
+    tag: str,
+    database_url: str,
+    directory: Path,
+    redis: PrivateRedis,
 ) -> None:
     load_before = Path("/proc/loadavg").read_text().split()[:3]
-    start_django("faults", database_url=f"{POSTGRES}/{database}", redis_url=redis.url)
+    start_django("faults", database_url=database_url, redis_url=redis.url)
     from django.db import close_old_connections
     from kombu import Connection
 

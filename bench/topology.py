@@ -18,7 +18,6 @@ Signs in as `demo` on the local cloud (`python3 -m devcloud up`).
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import time
@@ -28,7 +27,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, percentile, seeded_password, signed_in_client, start_django
+from common import ROOT, free_port, percentile, seeded_password, signed_in_client, start_django
 
 # Per 1,151 nodes (with `public` and the subnets).
 NETWORKS, ROUTERS, SERVERS, FREE_PORTS = 100, 50, 700, 200
@@ -116,12 +115,6 @@ def fill_mirror(project_id: str, scale: float) -> int:
     Port.objects.bulk_create(ports, batch_size=500)
     FloatingIP.objects.bulk_create(floating_ips, batch_size=500)
     return len(ports)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_gunicorn() -> tuple[subprocess.Popen[bytes], str]:
