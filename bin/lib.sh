@@ -404,18 +404,31 @@ devcloud() {
 }
 
 # cloud_state: "up" when every service is healthy, "partial" when some process devcloud started
-# runs (someone's cloud mid-start, or with a service down), "down" when none does.
+# runs (someone's cloud mid-start, or with a service down), "down" when none does. When the
+# status cannot be read (a loaded machine can make the probe fail), a live process of the cloud's
+# pid files still makes it "partial": a cloud taken for down is stopped at the end of the run.
 cloud_state() {
-    devcloud status --json 2>/dev/null | "$DEVCLOUD_PYTHON" -c '
+    local state pidfile
+    state=$(devcloud status --json 2>/dev/null | "$DEVCLOUD_PYTHON" -c '
 import json, sys
 try:
     status = json.load(sys.stdin)
 except ValueError:
-    print("down")
+    print("unknown")
 else:
     running = any(service.get("pid") for service in status.get("services", []))
     print("up" if status.get("healthy") else "partial" if running else "down")
-' || echo down
+') || state=unknown
+    if [ "$state" = unknown ]; then
+        state=down
+        for pidfile in "${DEVCLOUD_HOME:-$ROOT/.devcloud}"/run/*.pid; do
+            if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null; then
+                state=partial
+                break
+            fi
+        done
+    fi
+    echo "$state"
 }
 
 cloud_up() {
