@@ -15,7 +15,7 @@ app.autodiscover_tasks()
 
 
 @beat_init.connect
-def run_schedule_once_at_start(sender: Any, **kwargs: Any) -> list[AsyncResult]:
+def run_schedule_once_at_start(sender: Any, **kwargs: Any) -> list[AsyncResult[Any]]:
     """Send every scheduled task once as beat starts: an interval task first runs one interval
     later, so a new mirror (or one left behind while beat was down) would wait minutes for its
     images, flavors and quotas. Every scheduled task is idempotent and locked per group. Returns
