@@ -29,6 +29,8 @@ from django_stubs_ext import StrOrPromise
 
 from dashboard.cloud.connection import Connection
 from dashboard.i18n import Message
+from dashboard.mirror.live import VersionedCache, mirror_changed
+from dashboard.mirror.scopes import project_scope
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest
 from tenants.models import Application, Project, Trial
@@ -259,6 +261,16 @@ class PageRemovals:
 NO_REMOVALS = PageRemovals(trial=None, by_object={})
 
 
+# A page's project's active trials (none, for most projects), at the session's mirror version:
+# a trial's row moves its project's version (`trial_changed`), its tags do as a mirrored row.
+PROJECT_TRIALS = VersionedCache[list[Trial]](size=1024)
+
+
+def trial_changed(*, project_id: str) -> None:
+    """Say that the project's trial row was written: its pages read it again."""
+    mirror_changed(scopes={project_scope(project_id)})
+
+
 def page_removals(request: HttpRequest) -> PageRemovals:
     """The session's project's removals, computed once per request (the banner, the rows'
     and detail pages' badges)."""
@@ -268,7 +280,12 @@ def page_removals(request: HttpRequest) -> PageRemovals:
     keystone = getattr(request, "keystone", None)
     page = NO_REMOVALS
     if keystone is not None:
-        trials = active_trials(project_ids=[keystone.project_id])
+        project_id = keystone.project_id
+        trials = PROJECT_TRIALS.get(
+            project_id,
+            getattr(request, "mirror_version", ""),
+            lambda: active_trials(project_ids=[project_id]),
+        )
         if trials:
             page = PageRemovals(
                 trial=trials[0],

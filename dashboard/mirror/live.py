@@ -8,11 +8,18 @@ its session's scopes (its project, its user, and the rows every project sees) an
 live parts only when the version moved, or when the freshness notes it shows ("Synced 2 minutes
 ago") would read differently (`freshness_version`). Versions are opaque digests: they tell a
 page that something it may show changed, never what, nor how often other scopes change.
+
+A version also names the mirror's rows as they were when it was read: what a process reads from
+them for a page may be kept under it (`VersionedCache`) and never goes stale. An epoch, made
+anew whenever Redis lost its keys, is part of every version, so counters starting again from
+nothing never repeat an earlier version.
 """
 
 import hashlib
-from collections.abc import Collection, Iterable
-from typing import Protocol
+import secrets
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Hashable, Iterable
+from typing import Any, ClassVar, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -47,7 +54,12 @@ def mirror_version(*, project_id: str, user_id: str, all_projects: bool = False)
     scopes = [project_scope(project_id), user_scope(user_id), SHARED]
     if all_projects:
         scopes.append(ALL_PROJECTS)
-    counters = redis_client().mget([f"{KEY_PREFIX}{scope}" for scope in scopes])
+    client = redis_client()
+    epoch = f"{KEY_PREFIX}epoch"
+    counters = client.mget([epoch, *(f"{KEY_PREFIX}{scope}" for scope in scopes)])
+    if counters[0] is None:  # a new Redis, or one that lost its keys
+        client.set(epoch, secrets.token_hex(8), nx=True)
+        counters[0] = client.get(epoch)
     return _digest((project_id, user_id, counters))
 
 
@@ -81,6 +93,33 @@ def freshness_version(*, groups: Collection[str]) -> str:
             for group, last, error in states.values_list("group", "last_success_at", "error")
         ]
     )
+
+
+class VersionedCache[V]:
+    """Values read from the mirror for a page, kept in this process by (key, mirror version):
+    the same version means the same rows, so an entry needs no invalidation; the oldest go past
+    `size`. Without a version ("": Redis unknown, or not a page) every call reads."""
+
+    every: ClassVar[list["VersionedCache[Any]"]] = []
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._values: OrderedDict[tuple[Hashable, str], V] = OrderedDict()
+        VersionedCache.every.append(self)
+
+    def get(self, key: Hashable, version: str, read: Callable[[], V]) -> V:
+        if not version:
+            return read()
+        entry = (key, version)
+        if entry in self._values:
+            return self._values[entry]
+        value = self._values[entry] = read()
+        while len(self._values) > self.size:
+            self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        self._values.clear()
 
 
 def _digest(seen: object) -> str:

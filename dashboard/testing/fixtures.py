@@ -22,6 +22,7 @@ from openstack.exceptions import ConflictException
 from dashboard.cloud import identity
 from dashboard.cloud.connection import service_connection, user_connection
 from dashboard.mirror.listener import NotificationListener
+from dashboard.mirror.live import VersionedCache
 from dashboard.testing.waiting import wait_until
 
 NAME_PREFIX = "test-"
@@ -34,6 +35,15 @@ def default_language_after_the_test() -> Iterator[None]:
     thread; the tests after it read texts in the default language, whatever ran before."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def mirror_reads_forgotten_after_the_test() -> Iterator[None]:
+    """What pages kept per mirror version (`VersionedCache`) goes with the test: its rows are
+    rolled back, and written in a transaction that never commits, without the counters moving."""
+    yield
+    for kept in VersionedCache.every:
+        kept.clear()
 
 
 @dataclass

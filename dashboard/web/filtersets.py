@@ -1,6 +1,6 @@
 """The base of every list filter: one filterset serves a page and its API endpoint."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import django_filters
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 from django_filters.widgets import BooleanWidget
 
+from dashboard.mirror.live import VersionedCache
 from dashboard.sessions import request_session
 from dashboard.web.forms import bootstrap_class
 
@@ -22,6 +23,19 @@ class AnyBooleanWidget(BooleanWidget):
         self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
 
 
+# The options' rows, by selector and project, at the session's mirror version.
+OPTIONS = VersionedCache[list[Any]](size=256)
+
+
+def _option_rows(field: Any) -> Iterable[Any]:
+    """The field's rows: read once per mirror version (a query and its model instances cost as
+    much as a tenth of a list page), or from the form's own copy of its queryset."""
+    if field.rows_key is None:
+        return field.queryset  # type: ignore[no-any-return]
+    key, version = field.rows_key
+    return OPTIONS.get(key, version, lambda: list(field.queryset))
+
+
 class _RowsInOneQuery(forms.models.ModelChoiceIterator):  # type: ignore[type-arg]
     """Django's options of a model choice, read with one plain query. Django reads them through
     `QuerySet.iterator()`, which on PostgreSQL is a server-side cursor (three round trips and a
@@ -30,7 +44,7 @@ class _RowsInOneQuery(forms.models.ModelChoiceIterator):  # type: ignore[type-ar
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:  # the form's own copy: read once however often it is listed
+        for obj in _option_rows(self.field):
             yield self.choice(obj)
 
 
@@ -40,6 +54,8 @@ class _OptionsInOneQuery(ModelChoiceIterator, _RowsInOneQuery):  # type: ignore[
 
 class _ProjectChoiceField(ModelChoiceField):
     iterator = _OptionsInOneQuery
+    # (selector and project, mirror version): set by ProjectChoiceFilter on a full page.
+    rows_key: tuple[tuple[str, ...], str] | None = None
 
 
 class ProjectChoiceFilter(django_filters.ModelChoiceFilter):
@@ -53,6 +69,17 @@ class ProjectChoiceFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *, selector: Callable[..., QuerySet[Any]], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.selector = selector
+
+    @property
+    def field(self) -> Any:
+        field: Any = super().field
+        request = self.get_request()
+        version = getattr(request, "mirror_version", "")
+        if version:  # the options are the selector's rows for the session's project
+            project_id = request_session(request).project_id
+            selector = (self.selector.__module__, self.selector.__qualname__)
+            field.rows_key = ((*selector, project_id), version)
+        return field
 
     def get_queryset(self, request: Any) -> QuerySet[Any]:
         if request is None:

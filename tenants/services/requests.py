@@ -32,6 +32,7 @@ from dashboard.operations.registry import OperationRequest, operation_service
 from dashboard.operations.services import Actor, OperationRefused, operation_start
 from dashboard.web.forms import form_errors_text
 from tenants.forms.quotas import ProjectQuotasForm
+from tenants.lifetimes import trial_changed
 from tenants.models import ExpiryWarning, ExtensionRequest, QuotaRequest, Request, Trial
 from tenants.reconcile import KEYSTONE, reconcile_projects
 from tenants.resources import BY_KEY
@@ -420,6 +421,7 @@ def _trial_end_move(*, conn: Connection, project_id: str, ends_at: str, label: s
             identity.update_project(project, tags=moved)
     end = datetime.strptime(ends_at, TRIAL_ENDS_FORMAT).replace(tzinfo=UTC)
     Trial.objects.filter(project_id=project_id).update(ends_at=end)
+    trial_changed(project_id=project_id)
     # The new end is warned of again.
     ExpiryWarning.objects.filter(project_id=project_id, resource_type="project").delete()
     reconcile_projects(conn=service_connection(), ids=[project_id])

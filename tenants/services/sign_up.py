@@ -35,6 +35,7 @@ from dashboard.operations.composite import Step, composite_run, will_retry
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest, operation_service
 from dashboard.operations.services import Actor, OperationRefused, operation_start
+from tenants.lifetimes import trial_changed
 from tenants.models import Application, OneTimeLink, SignUpPolicy, Trial
 from tenants.reconcile import reconcile_projects
 from tenants.selectors.invitations import keystone_user_named
@@ -445,6 +446,7 @@ def application_set_up(
             ),
         },
     )
+    trial_changed(project_id=project_id)
     reconcile_projects(conn=service_connection(), ids=[project_id])
     url = link_issue(
         purpose=OneTimeLink.Purpose.SET_PASSWORD,

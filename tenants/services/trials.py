@@ -36,6 +36,7 @@ from tenants.lifetimes import (
     cleanup_plan,
     kinds_in_order,
     removals,
+    trial_changed,
     trial_user_ids,
 )
 from tenants.models import ExpiryWarning, Trial
@@ -67,6 +68,7 @@ def trial_end(*, conn: Connection, operation: Operation, project_id: str) -> Non
         pass  # deleted meanwhile: nothing left to disable
     reconcile_projects(conn=service_connection(), ids=[project_id])
     if Trial.objects.filter(project_id=project_id, ended_at=None).update(ended_at=timezone.now()):
+        trial_changed(project_id=project_id)
         trial = Trial.objects.get(project_id=project_id)
         if trial.owner_email:
             mail_try(
