@@ -16,9 +16,11 @@ from dashboard.mirror.models import SyncState
 from dashboard.mirror.sync import delete_rows, sync_rows
 from dashboard.operations.models import Operation
 from dashboard.operations.services import operation_claim, operation_succeed
+from dashboard.redis_client import redis_client
 from dashboard.testing.fixtures import KeystoneAccount
 from instances.models import KeyPair
 from networks.models import Network, Port, RBACPolicy, Subnet
+from tenants.lifetimes import trial_changed
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +70,53 @@ def test_a_write_moves_its_projects_version_and_an_unchanged_sync_does_not(
     assert before != created
     assert unchanged == created
     assert version(project) != unchanged
+
+
+def test_counters_starting_again_never_repeat_a_version(
+    version: Version, committing: Callable[[], Any]
+) -> None:
+    """A Redis that lost its keys (restarted without persistence) counts again from nothing: its
+    new epoch keeps the versions new, so what a process kept under an old one is not current."""
+    project = uuid.uuid4().hex
+    with committing():
+        sync_rows(model=Network, observed=_network(project), complete=False)
+    before = version(project)
+    client = redis_client()
+    client.delete(*client.scan_iter(f"{live.KEY_PREFIX}*"))
+    with committing():
+        sync_rows(model=Network, observed=_network(project, name="again"), complete=False)
+
+    assert version(project) != before
+
+
+def test_a_trials_row_written_moves_its_projects_version(
+    version: Version, committing: Callable[[], Any]
+) -> None:
+    """Pages keep their project's trials per version (`tenants.lifetimes.PROJECT_TRIALS`)."""
+    project, other = uuid.uuid4().hex, uuid.uuid4().hex
+    before, others = version(project), version(other)
+    with committing():
+        trial_changed(project_id=project)
+
+    assert version(project) != before
+    assert version(other) == others
+
+
+def test_what_a_process_keeps_per_version_is_read_once_per_version() -> None:
+    reads: list[str] = []
+    kept = live.VersionedCache[str](size=2)
+
+    def read(value: str) -> Callable[[], str]:
+        return lambda: reads.append(value) or value
+
+    assert kept.get("options", "v1", read("first")) == "first"
+    assert kept.get("options", "v1", read("unread")) == "first"
+    assert kept.get("options", "v2", read("second")) == "second"
+    assert kept.get("options", "", read("no version")) == "no version"
+    assert kept.get("options", "", read("no version again")) == "no version again"
+    kept.get("trials", "v1", read("trials"))  # a third entry: the oldest goes
+    assert kept.get("options", "v1", read("read again")) == "read again"
+    assert reads == ["first", "second", "no version", "no version again", "trials", "read again"]
 
 
 def test_a_projects_own_rows_never_move_another_projects_version(

@@ -20,6 +20,7 @@ from networks.factories import (
     RouterFactory,
     SecurityGroupFactory,
 )
+from networks.filtersets.ports import PortFilterSet
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,28 @@ def test_yes_no_filters_still_filter_on_the_page_and_the_api(
     assert "plain-router" in unfiltered
     assert "snat-router" in unfiltered
     assert '<option value="" selected>Any</option>' in unfiltered
+
+
+def test_each_choices_rows_are_read_once_per_mirror_version() -> None:
+    """A page knows its session's mirror version: its options are read at the first page of a
+    version and kept for the pages after it, and read again once the version moved."""
+    NetworkFactory(project_id="p", name="blue")
+    request = RequestFactory().get("/")
+    request.keystone = SimpleNamespace(project_id="p")  # type: ignore[attr-defined]
+
+    def labels(version: str) -> list[str]:
+        request.mirror_version = version  # type: ignore[attr-defined]
+        field = PortFilterSet({}, request=request).form.fields["network"]
+        return [str(label) for _value, label in field.choices][1:]
+
+    with CaptureQueriesContext(connection) as first:
+        assert labels("v1") == ["blue"]
+    NetworkFactory(project_id="p", name="green")  # a write moves the version (not here)
+    with CaptureQueriesContext(connection) as same_version:
+        assert labels("v1") == ["blue"]
+    with CaptureQueriesContext(connection) as next_version:
+        assert sorted(labels("v2")) == ["blue", "green"]
+    with CaptureQueriesContext(connection) as unversioned:
+        assert sorted(labels("")) == ["blue", "green"]
+
+    assert (len(first), len(same_version), len(next_version), len(unversioned)) == (1, 0, 1, 1)
