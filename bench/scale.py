@@ -291,7 +291,10 @@ def _ensure_routing(
                 },
             )
         )
-    if have and not any(cloud.network.ports(device_id=have[0].id, network_id=subnet.network_id)):
+    attached = cloud.network.ports(
+        network_id=subnet.network_id, device_owner="network:router_interface"
+    )
+    if have and not any(attached):
         cloud.network.add_interface_to_router(have[0], subnet_id=subnet.id)
     made = sum(1 for _ in cloud.network.ips(project_id=project.id, description=PREFIX))
     for _ in range(made, floating_ips):
