@@ -18,14 +18,13 @@ time a new deployment waits for its mirror.
 import argparse
 import re
 import secrets
-import sys
 import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from common import Processes, postgres_database, start_django
+from common import Processes, celery_worker, postgres_database, start_django
 
 TIMEOUT = 600.0
 # Celery's log line for a task that ended: "Task <name>[<id>] succeeded in 1.23s: None", or
@@ -54,25 +53,7 @@ def run(args: argparse.Namespace, *, database_url: str) -> None:
     load = Path("/proc/loadavg").read_text().split()[:3]
     print(f"load average before: {' '.join(load)}")
     processes = Processes(Path(tempfile.mkdtemp(prefix="bench-cold-")))
-    processes.start(
-        "worker",
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "dashboard",
-            "worker",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            str(args.concurrency),
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel",
-            "INFO",
-        ],
-    )
+    processes.start("worker", celery_worker("--concurrency", str(args.concurrency)))
     try:
         processes.wait_for("worker", " ready.")
         processes.sample_memory()

@@ -149,6 +149,15 @@ def time_get(
     )
 
 
+def celery_worker(*options: str, pool: str = "prefork", log_level: str = "INFO") -> list[str]:
+    """The command line of a Celery worker of the dashboard's app (no gossip or mingle: the
+    bench's workers need not know each other), with `options` (concurrency, hostname)."""
+    return [
+        *(sys.executable, "-m", "celery", "-A", "dashboard", "worker", "--pool", pool),
+        *("--loglevel", log_level, "--without-gossip", "--without-mingle", *options),
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

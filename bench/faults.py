@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from common import Processes, free_port, postgres_database, start_django
+from common import Processes, celery_worker, free_port, postgres_database, start_django
 from multi import Api, Mix, mirror_differences, new_accounts, remove_projects
 
 
@@ -281,12 +281,7 @@ def run_faults(
             [gunicorn, "dashboard.wsgi:application", "--bind", f"127.0.0.1:{port}"],
         )
         processes.start(
-            "worker",
-            [
-                *(python, "-m", "celery", "-A", "dashboard", "worker", "--pool", "prefork"),
-                *("--concurrency", "2", "--hostname", f"faults-{tag}@%h", "--loglevel", "INFO"),
-                *("--without-gossip", "--without-mingle"),
-            ],
+            "worker", celery_worker("--concurrency", "2", "--hostname", f"faults-{tag}@%h")
         )
         processes.start(
             "listener",

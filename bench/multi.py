@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from common import Processes, free_port, percentile, postgres_database, start_django
+from common import Processes, celery_worker, free_port, percentile, postgres_database, start_django
 
 WORKERS, LISTENERS = 2, 2
 
@@ -330,24 +330,7 @@ def run(args: argparse.Namespace, *, tag: str, database_url: str) -> None:
         for number in range(1, WORKERS + 1):
             processes.start(
                 f"worker{number}",
-                [
-                    python,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "dashboard",
-                    "worker",
-                    "--pool",
-                    "prefork",
-                    "--concurrency",
-                    "2",
-                    "--hostname",
-                    f"multi{number}-{tag}@%h",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--loglevel",
-                    "INFO",
-                ],
+                celery_worker("--concurrency", "2", "--hostname", f"multi{number}-{tag}@%h"),
             )
         for number, queue in enumerate(queues, start=1):
             processes.start(

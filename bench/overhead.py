@@ -13,11 +13,10 @@ import os
 import secrets
 import statistics
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 
-from common import ROOT, percentile, start_django
+from common import ROOT, celery_worker, percentile, start_django
 
 
 def main() -> None:
@@ -44,21 +43,7 @@ def main() -> None:
     )
     cloud.network.update_quota(project.id, networks=-1)
     worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "dashboard",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "WARNING",
-            "--without-heartbeat",
-            "--without-mingle",
-            "--without-gossip",
-        ],
+        celery_worker("--without-heartbeat", pool="solo", log_level="WARNING"),
         cwd=ROOT,
         env=os.environ.copy(),
     )
