@@ -18,9 +18,12 @@ app.autodiscover_tasks()
 def run_schedule_once_at_start(sender: Any, **kwargs: Any) -> list[AsyncResult[Any]]:
     """Send every scheduled task once as beat starts: an interval task first runs one interval
     later, so a new mirror (or one left behind while beat was down) would wait minutes for its
-    images, flavors and quotas. Every scheduled task is idempotent and locked per group. Returns
-    the tasks sent (bench/cold_start.py waits for them)."""
+    images, flavors and quotas. Each is sent as beat schedules it (its arguments, its expiry);
+    every scheduled task is idempotent and locked per group. Returns the tasks sent
+    (bench/cold_start.py waits for them)."""
     return [
-        sender.app.send_task(entry["task"], **entry.get("options", {}))
+        sender.app.send_task(
+            entry["task"], kwargs=entry.get("kwargs", {}), **entry.get("options", {})
+        )
         for entry in sender.app.conf.beat_schedule.values()
     ]

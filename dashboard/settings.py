@@ -544,13 +544,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": NETWORKING_SWEEP_SECONDS,
         "options": {"expires": NETWORKING_SWEEP_SECONDS},
     },
-    # Nova lists what changed since a watermark, so servers are polled often and cheaply; full
-    # sweeps (which alone may delete rows) run every few minutes.
-    "servers-incremental": {
-        "task": "instances.tasks.reconcile_servers_incremental_task",
-        "schedule": SERVERS_INCREMENTAL_SECONDS,
-        "options": {"expires": SERVERS_INCREMENTAL_SECONDS},
-    },
     **{
         f"{name}-sweep": {"task": task, "schedule": 300.0, "options": {"expires": 300}}
         for name, task in [
@@ -560,6 +553,15 @@ CELERY_BEAT_SCHEDULE = {
             ("keypairs", "instances.tasks.reconcile_keypairs_task"),
             ("projects", "tenants.tasks.reconcile_projects_task"),
         ]
+    },
+    # Nova lists what changed since a watermark, so servers are polled often and cheaply; full
+    # sweeps (which alone may delete rows) run every few minutes. After them in this order: as
+    # beat starts (dashboard/celery.py), the sweep reads an empty mirror whole and sets the
+    # watermark, and the incremental pass then reads what changed since, not everything again.
+    "servers-incremental": {
+        "task": "instances.tasks.reconcile_servers_incremental_task",
+        "schedule": SERVERS_INCREMENTAL_SECONDS,
+        "options": {"expires": SERVERS_INCREMENTAL_SECONDS},
     },
     # Every project's network limits (and compute limits under unified limits) and the default
     # quotas, and the compute quotas of a few projects each time from Nova, which lists none

@@ -22,4 +22,9 @@ def test_beat_sends_every_scheduled_task_once_as_it_starts(
     scheduled = [str(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()]
     assert sorted(name for name, _ in sent) == sorted(scheduled)
     assert results == [f"sent {name}" for name in scheduled]  # what it sent, for bench/cold_start
-    assert ("instances.tasks.reconcile_images_task", {"expires": 300}) in sent
+    assert ("instances.tasks.reconcile_images_task", {"kwargs": {}, "expires": 300}) in sent
+    # As beat sends it: a few projects' compute quotas, not every project's each time.
+    assert (
+        "tenants.tasks.reconcile_quotas_task",
+        {"kwargs": {"rolling": True}, "expires": settings.QUOTA_SWEEP_SECONDS},
+    ) in sent
