@@ -22,7 +22,7 @@ def test_tenant_builds_l3_boots_a_server_and_gets_a_console(
     tenant = tenant_connection
     net = tenant.network
     public = net.find_network(EXTERNAL_NETWORK, ignore_missing=False)
-    public_subnet = next(net.subnets(network_id=public.id))
+    public_subnet = net.find_subnet("public-subnet", network_id=public.id, ignore_missing=False)
 
     network = net.create_network(name="smoke-net")
     cleanup(lambda: net.delete_network(network, ignore_missing=True))

@@ -44,7 +44,10 @@ def test_network_router_gateway_interface_route_floating_ip_and_back(
     cloud: Any,
 ) -> None:
     public = cloud.network.find_network("public", ignore_missing=False)
-    public_subnet = next(iter(cloud.network.subnets(network_id=public.id)))
+    # The seeded subnet by name: a bench may have added one of its own to the network.
+    public_subnet = cloud.network.find_subnet(
+        "public-subnet", network_id=public.id, ignore_missing=False
+    )
     reconcile_networks(conn=cloud, ids=[public.id])
     reconcile_subnets(conn=cloud, ids=[public_subnet.id])
     project = account.project.id
