@@ -7,6 +7,7 @@ makes, so what the machine happens to have installed does not change the outcome
 import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,35 @@ def test_port_open_tells_a_listening_port_from_a_closed_one(tools: Path) -> None
 
     assert answered.returncode == 0
     assert refused.returncode != 0
+
+
+@pytest.mark.parametrize(
+    ("status", "pid_alive", "state"),
+    [
+        ('{"healthy": true, "services": [{"pid": 1}]}', False, "up"),
+        ('{"healthy": false, "services": [{"pid": 1}, {"pid": null}]}', False, "partial"),
+        ('{"healthy": false, "services": [{"pid": null}]}', False, "down"),
+        # No status (a loaded machine can make the probe fail): the pid files decide.
+        ("Traceback (most recent call last): ...", True, "partial"),
+        ("Traceback (most recent call last): ...", False, "down"),
+    ],
+)
+def test_cloud_state_takes_a_cloud_whose_status_cannot_be_read_for_running_if_its_processes_live(
+    tmp_path: Path, tools: Path, status: str, pid_alive: bool, state: str
+) -> None:
+    """bin/test stops at the end only a cloud that was down: one taken for down by mistake
+    would be stopped under whoever else uses it."""
+    run = tmp_path / "devcloud" / "run"
+    run.mkdir(parents=True)
+    with subprocess.Popen(["sleep", "30"]) as alive:
+        (run / "keystone.pid").write_text(str(alive.pid if pid_alive else 2**22 + 1))
+        (tmp_path / "status.json").write_text(status)
+        script = f'devcloud() {{ cat "{tmp_path / "status.json"}"; }}; cloud_state'
+        result = lib(
+            script,
+            path=[tools],
+            env={"DEVCLOUD_PYTHON": sys.executable, "DEVCLOUD_HOME": str(tmp_path / "devcloud")},
+        )
+        alive.kill()
+
+    assert result.stdout.strip() == state, result.stderr
