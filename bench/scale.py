@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py [--projects 20] [--ports 2000] [--servers 200]
                                     [--routers 40] [--floating-ips 200] [--keep]
+    .venv/bin/python bench/scale.py --as-is     # measure what an earlier --keep run left
     .venv/bin/python bench/scale.py --clean     # delete what an earlier --keep run left
 
 Creates, in the local cloud, `--projects` projects (`bench-scale-NN`) with one network each,
@@ -569,6 +570,9 @@ def main() -> None:
     parser.add_argument("--floating-ips", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep what was made for next time")
     parser.add_argument("--clean", action="store_true", help="only delete what --keep left")
+    parser.add_argument(
+        "--as-is", action="store_true", help="measure the cloud as it is: make nothing, keep it"
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-scale-"))
@@ -596,14 +600,16 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     _count_requests()
     print(
-        f"scale: {args.projects} projects, {args.ports} ports ({args.servers} of them the "
+        "scale: the cloud as it is"
+        if args.as_is
+        else f"scale: {args.projects} projects, {args.ports} ports ({args.servers} of them the "
         f"servers'), {args.servers} servers"
     )
     # A SIGTERM (a supervisor's stop) cleans up like Ctrl-C instead of leaving everything.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     began = time.monotonic()
     try:
-        scale = create(cloud, args)
+        scale = Scale(last_server_change=time.monotonic()) if args.as_is else create(cloud, args)
         cold = full_sweep(cloud, "full sweep, empty mirror")
         print(f"mirror after the first sweep (the whole cloud): {mirror_counts()}")
         peak = getrusage(RUSAGE_SELF).ru_maxrss / 1024
@@ -619,7 +625,7 @@ def main() -> None:
         print("interrupted")
         raise
     finally:
-        if not args.keep:
+        if not (args.keep or args.as_is):
             clean(cloud)
         print(f"  whole run: {time.monotonic() - began:.0f} s", flush=True)
     print("summary")
