@@ -13,11 +13,14 @@ def test_beat_sends_every_scheduled_task_once_as_it_starts(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     sent: list[tuple[str, dict[str, Any]]] = []
-    monkeypatch.setattr(
-        app, "send_task", lambda name, **options: sent.append((name, options)) or f"sent {name}"
-    )
 
-    results = run_schedule_once_at_start(sender=SimpleNamespace(app=app))
+    def send_task(name: str, **options: Any) -> str:
+        sent.append((name, options))
+        return f"sent {name}"
+
+    monkeypatch.setattr(app, "send_task", send_task)
+
+    results: list[object] = list(run_schedule_once_at_start(sender=SimpleNamespace(app=app)))
 
     scheduled = [str(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()]
     assert sorted(name for name, _ in sent) == sorted(scheduled)
