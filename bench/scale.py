@@ -240,9 +240,9 @@ def _ensure_user(cloud: Any, scale: Scale) -> None:
 
 def _ensure_project(
     cloud: Any, scale: Scale, member: Any, index: int, servers_each: int
-) -> tuple[Any, Any]:
+) -> tuple[Any, Any, Any]:
     """Project `index` with the bench user as member, quotas with room, and a network with a
-    subnet (made, or found from a --keep run)."""
+    subnet (made, or found from a --keep run): the three of them."""
     name = f"{PREFIX}-{index:02d}"
     project = cloud.identity.find_project(name, domain_id="default")
     if project is None:
@@ -256,10 +256,11 @@ def _ensure_project(
     network = next(iter(cloud.network.networks(project_id=project.id, name=PREFIX)), None)
     if network is None:
         network = cloud.network.create_network(name=PREFIX, project_id=project.id)
-        cloud.network.create_subnet(
+        subnet = cloud.network.create_subnet(
             network_id=network.id, project_id=project.id, ip_version=4, cidr=CIDR, name=PREFIX
         )
-    subnet = next(iter(cloud.network.subnets(network_id=network.id, name=PREFIX)))
+    else:
+        subnet = next(iter(cloud.network.subnets(network_id=network.id, name=PREFIX)))
     return project, network, subnet
 
 
