@@ -117,11 +117,20 @@ def fill_mirror(project_id: str, scale: float) -> int:
     return len(ports)
 
 
-def start_gunicorn() -> tuple[subprocess.Popen[bytes], str]:
+def start_gunicorn(code: Path = ROOT) -> tuple[subprocess.Popen[bytes], str]:
     """gunicorn with one sync worker on the bench's database (the environment start_django set),
-    DEBUG off; returns the process and its base URL once it answers."""
+    DEBUG off, serving the dashboard's code in `code` (another checkout of it: this one's local
+    cloud and secret key); returns the process and its base URL once it answers."""
     port = free_port()
     environment = {**os.environ, "DJANGO_DEBUG": "false"}
+    if code != ROOT:
+        from django.conf import settings  # the sessions signed here are read there
+
+        environment |= {
+            "PYTHONPATH": str(code),
+            "DEVCLOUD_HOME": os.environ.get("DEVCLOUD_HOME", str(ROOT / ".devcloud")),
+            "DJANGO_SECRET_KEY": str(settings.SECRET_KEY),
+        }
     process = subprocess.Popen(
         [
             str(ROOT / ".venv/bin/gunicorn"),
@@ -135,7 +144,7 @@ def start_gunicorn() -> tuple[subprocess.Popen[bytes], str]:
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=code,
         env=environment,
     )
     base = f"http://127.0.0.1:{port}"
