@@ -7,7 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -276,6 +278,46 @@ def test_the_freshness_version_follows_the_notes_of_the_groups_asked_for_only() 
     assert live.freshness_version(groups={"quotas"}) == quotas
 
 
+def test_a_sweeps_state_written_moves_the_sync_states_version_only(
+    committing: Callable[[], Any],
+) -> None:
+    project, user = uuid.uuid4().hex, uuid.uuid4().hex
+    before = live.versions(project_id=project, user_id=user)
+
+    with committing():
+        SyncState.objects.create(group="networking", last_success_at=timezone.now())
+    written = live.versions(project_id=project, user_id=user)
+    with committing():
+        SyncState.objects.filter(group="networking").delete()
+
+    assert written.mirror == before.mirror
+    assert written.sync_states != before.sync_states
+    assert live.versions(project_id=project, user_id=user).sync_states != written.sync_states
+
+
+def test_the_sync_states_are_read_once_per_version(
+    committing: Callable[[], Any], django_assert_num_queries: Any
+) -> None:
+    def states() -> dict[str, SyncState]:
+        version = live.versions(project_id="p", user_id="u").sync_states
+        return live.sync_states(version)
+
+    with committing():
+        SyncState.objects.create(group="networking", error="Neutron is unreachable.")
+    with django_assert_num_queries(1):
+        assert states()["networking"].error == "Neutron is unreachable."
+        assert states()["networking"].error == "Neutron is unreachable."
+    with committing():
+        SyncState.objects.filter(group="networking").update(error="")  # no signal, no new version
+    with django_assert_num_queries(0):
+        assert states()["networking"].error == "Neutron is unreachable."
+    with committing():
+        SyncState.objects.create(group="servers", last_success_at=timezone.now())
+    with django_assert_num_queries(1):
+        assert set(states()) == {"networking", "servers"}
+        assert states()["networking"].error == ""
+
+
 @pytest.mark.cloud
 @pytest.mark.shared_account
 class TestVersionEndpoint:
@@ -303,13 +345,18 @@ class TestVersionEndpoint:
         assert changed.json()["version"] != first["version"]
         assert changed.json()["freshness"] == first["freshness"]
 
-    def test_the_freshness_notes_shown_changing_answer_200(self, signed_in: Client) -> None:
+    def test_the_freshness_notes_shown_changing_answer_200(
+        self, signed_in: Client, committing: Callable[[], Any]
+    ) -> None:
         first = signed_in.get(self.url, {"groups": "networking"}).json()
         known = {"v": first["version"], "f": first["freshness"], "groups": "networking"}
 
-        SyncState.objects.create(group="networking", error="Neutron is unreachable.")
+        with committing():
+            SyncState.objects.create(group="networking", error="Neutron is unreachable.")
 
-        assert signed_in.get(self.url, known).json()["freshness"] != first["freshness"]
+        changed = signed_in.get(self.url, known).json()
+        assert changed["freshness"] != first["freshness"]
+        assert changed["version"] == first["version"]  # the live parts need no reload
 
     def test_too_many_groups_are_a_400(self, signed_in: Client) -> None:
         groups = ",".join(f"group-{n}" for n in range(20))
@@ -318,6 +365,15 @@ class TestVersionEndpoint:
 
         assert response.status_code == 400
         assert "at most" in response.json()["error"]
+
+    def test_a_list_page_reads_the_sync_states_once_per_version(self, signed_in: Client) -> None:
+        signed_in.get(reverse("networks:network_list"))
+
+        with CaptureQueriesContext(connection) as again:
+            page = signed_in.get(reverse("networks:network_list"))
+
+        assert 'data-freshness-group="networking"' in page.content.decode()
+        assert not [query for query in again.captured_queries if "mirror_syncstate" in query["sql"]]
 
     def test_pages_carry_the_version_they_were_read_at(
         self, signed_in: Client, account: KeystoneAccount

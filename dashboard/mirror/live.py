@@ -12,13 +12,16 @@ page that something it may show changed, never what, nor how often other scopes 
 A version also names the mirror's rows as they were when it was read: what a process reads from
 them for a page may be kept under it (`VersionedCache`) and never goes stale. An epoch, made
 anew whenever Redis lost its keys, is part of every version, so counters starting again from
-nothing never repeat an earlier version.
+nothing never repeat an earlier version. The sync states (what the freshness notes say) have a
+counter and a version of their own, read in the same round trip: a sweep moves them every
+minute or so, and with them the pages' mirror version would reload their live parts as often.
 """
 
 import hashlib
 import secrets
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from django.db import transaction
@@ -30,6 +33,8 @@ from dashboard.mirror.scopes import ALL_PROJECTS, SHARED, project_scope, user_sc
 from dashboard.redis_client import redis_client
 
 KEY_PREFIX = "dashboard:mirror-changes:"
+# The sync states' counter, beside the scopes' (`dashboard.mirror.scopes` names no scope so).
+SYNC_STATES = "sync-states"
 
 
 def _bump(scopes: Iterable[str]) -> None:
@@ -47,20 +52,39 @@ def mirror_changed(*, scopes: set[str]) -> None:
         transaction.on_commit(lambda: _bump(scopes), robust=True)
 
 
-def mirror_version(*, project_id: str, user_id: str, all_projects: bool = False) -> str:
-    """The version of what a session of `user_id` in `project_id` may see of the mirror (of
-    every project for an administrator's session, `all_projects`): it changes when any row of
-    its scopes does. One Redis round trip, no SQL."""
+@dataclass(frozen=True)
+class Versions:
+    """What a session may see of the mirror (`mirror`), and what the sync states say
+    (`sync_states`): what a process reads for a page is kept under these."""
+
+    mirror: str
+    sync_states: str
+
+
+def versions(*, project_id: str, user_id: str, all_projects: bool = False) -> Versions:
+    """The versions of what a session of `user_id` in `project_id` may see of the mirror (of
+    every project for an administrator's session, `all_projects`), which changes when any row
+    of its scopes does, and of the sync states. One Redis round trip, no SQL."""
     scopes = [project_scope(project_id), user_scope(user_id), SHARED]
     if all_projects:
         scopes.append(ALL_PROJECTS)
     client = redis_client()
-    epoch = f"{KEY_PREFIX}epoch"
-    counters = client.mget([epoch, *(f"{KEY_PREFIX}{scope}" for scope in scopes)])
-    if counters[0] is None:  # a new Redis, or one that lost its keys
-        client.set(epoch, secrets.token_hex(8), nx=True)
-        counters[0] = client.get(epoch)
-    return _digest((project_id, user_id, counters))
+    epoch_key = f"{KEY_PREFIX}epoch"
+    epoch, sync_counter, *counters = client.mget(
+        [epoch_key, f"{KEY_PREFIX}{SYNC_STATES}", *(f"{KEY_PREFIX}{scope}" for scope in scopes)]
+    )
+    if epoch is None:  # a new Redis, or one that lost its keys
+        client.set(epoch_key, secrets.token_hex(8), nx=True)
+        epoch = client.get(epoch_key)
+    return Versions(
+        mirror=_digest((project_id, user_id, [epoch, *counters])),
+        sync_states=_digest((epoch, sync_counter)),
+    )
+
+
+def mirror_version(*, project_id: str, user_id: str, all_projects: bool = False) -> str:
+    """`versions(...).mirror`."""
+    return versions(project_id=project_id, user_id=user_id, all_projects=all_projects).mirror
 
 
 class Session(Protocol):
@@ -73,24 +97,35 @@ class Session(Protocol):
     def is_admin(self) -> bool: ...
 
 
-def session_mirror_version(session: Session) -> str:
-    """`mirror_version` for a signed-in session; administrators follow every project."""
-    return mirror_version(
+def session_versions(session: Session) -> Versions:
+    """`versions` for a signed-in session; administrators follow every project."""
+    return versions(
         project_id=session.project_id, user_id=session.user_id, all_projects=session.is_admin
     )
 
 
-def freshness_version(*, groups: Collection[str]) -> str:
+def session_mirror_version(session: Session) -> str:
+    """`session_versions(session).mirror`."""
+    return session_versions(session).mirror
+
+
+def freshness_version(*, groups: Collection[str], version: str = "") -> str:
     """The version of what the freshness notes of these sync groups say ("Synced 3 minutes ago",
-    a lag or an error): it changes at most once a minute while the syncs run."""
+    a lag or an error): it changes at most once a minute while the syncs run. `version` is the
+    sync states' (`Versions.sync_states`)."""
     if not groups:
         return _digest(())
     now = timezone.now()
-    states = SyncState.objects.filter(group__in=groups).order_by("group")
+    states = sync_states(version)
     return _digest(
         [
-            (group, timesince(last, now) if last else "never", error)
-            for group, last, error in states.values_list("group", "last_success_at", "error")
+            (
+                group,
+                timesince(state.last_success_at, now) if state.last_success_at else "never",
+                state.error,
+            )
+            for group in sorted(groups)
+            if (state := states.get(group)) is not None
         ]
     )
 
@@ -124,3 +159,20 @@ class VersionedCache[V]:
 
 def _digest(seen: object) -> str:
     return hashlib.blake2b(repr(seen).encode(), digest_size=8).hexdigest()
+
+
+_SYNC_STATES: VersionedCache[dict[str, SyncState]] = VersionedCache(size=4)
+
+
+def sync_states(version: str = "") -> dict[str, SyncState]:
+    """Every sweep's `SyncState` by group, kept in this process under the sync states' version
+    (`Versions.sync_states`; "": read them). Read only: they are shared by every request."""
+    return _SYNC_STATES.get(
+        "all", version, lambda: {state.group: state for state in SyncState.objects.all()}
+    )
+
+
+def sync_states_changed(**_signal: Any) -> None:
+    """Move the sync states' version once the write commits (`SyncState`'s post_save and
+    post_delete), so pages read them again."""
+    transaction.on_commit(lambda: redis_client().incr(f"{KEY_PREFIX}{SYNC_STATES}"), robust=True)

@@ -6,11 +6,12 @@ from contextlib import suppress
 from django.http import HttpRequest, HttpResponse
 from redis.exceptions import RedisError
 
-from dashboard.mirror.live import session_mirror_version
+from dashboard.mirror.live import session_versions
 
 
 class MirrorVersionMiddleware:
-    """Sets `request.mirror_version` ("" when unknown) on full-page GETs of a signed-in session.
+    """Sets `request.mirror_version` and `request.sync_states_version` ("" when unknown) on
+    full-page GETs of a signed-in session.
 
     Read before the view runs, so a change committed while the page renders makes the page's
     first poll see a newer version and reload its live parts. Pages carry it in
@@ -21,11 +22,13 @@ class MirrorVersionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.mirror_version = ""  # type: ignore[attr-defined]
+        request.mirror_version = request.sync_states_version = ""  # type: ignore[attr-defined]
         keystone = getattr(request, "keystone", None)
         page = request.method == "GET" and not request.htmx  # type: ignore[attr-defined]
         if keystone is not None and page and request.accepts("text/html"):
             # Without Redis the page still renders; its first poll then reloads the live parts.
             with suppress(RedisError):
-                request.mirror_version = session_mirror_version(keystone)  # type: ignore[attr-defined]
+                versions = session_versions(keystone)
+                request.mirror_version = versions.mirror  # type: ignore[attr-defined]
+                request.sync_states_version = versions.sync_states  # type: ignore[attr-defined]
         return self.get_response(request)

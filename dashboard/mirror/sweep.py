@@ -16,6 +16,7 @@ from redis.lock import Lock
 
 from dashboard.cloud.errors import CloudError
 from dashboard.i18n import Message
+from dashboard.mirror.live import sync_states
 from dashboard.mirror.models import SyncState
 from dashboard.mirror.sync import SyncResult
 from dashboard.redis_client import redis_client
@@ -84,9 +85,10 @@ class Freshness:
     is_behind: bool
 
 
-def sync_freshness(*, group: str, interval: timedelta) -> Freshness:
-    """Freshness of a group's mirror: behind after three missed intervals or a failed sweep."""
-    state = SyncState.objects.filter(group=group).first()
+def sync_freshness(*, group: str, interval: timedelta, version: str = "") -> Freshness:
+    """Freshness of a group's mirror: behind after three missed intervals or a failed sweep.
+    `version` is the sync states' (`request.sync_states_version`)."""
+    state = sync_states(version).get(group)
     if state is None:
         return Freshness(group=group, last_success_at=None, error="", is_behind=True)
     late = state.last_success_at is None or (timezone.now() - state.last_success_at > 3 * interval)

@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from redis.exceptions import RedisError
 
-from dashboard.mirror.live import freshness_version, session_mirror_version
+from dashboard.mirror.live import freshness_version, session_versions
 
 MAX_GROUPS = 8
 
@@ -29,7 +29,7 @@ def version(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     try:
-        current = session_mirror_version(keystone)
+        current = session_versions(keystone)
     except RedisError:
         return JsonResponse(
             {
@@ -39,9 +39,9 @@ def version(request: HttpRequest) -> HttpResponse:
             },
             status=503,
         )
-    freshness = freshness_version(groups=groups)
-    if request.GET.get("v") == current and request.GET.get("f") == freshness:
+    freshness = freshness_version(groups=groups, version=current.sync_states)
+    if request.GET.get("v") == current.mirror and request.GET.get("f") == freshness:
         return HttpResponse(status=204)
     return JsonResponse(
-        {"version": current, "freshness": freshness, "project": keystone.project_id}
+        {"version": current.mirror, "freshness": freshness, "project": keystone.project_id}
     )

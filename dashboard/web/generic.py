@@ -193,7 +193,11 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
             create_label=self.create_label,
             bulk_delete_url=reverse(self.bulk_delete_url_name) if bulk_delete else "",
             changed_event=self.changed_event or app_changed_event(self.table_class._meta.model),
-            freshness=sync_freshness(group=group, interval=interval),
+            freshness=sync_freshness(
+                group=group,
+                interval=interval,
+                version=getattr(self.request, "sync_states_version", ""),
+            ),
             **kwargs,
         )
 

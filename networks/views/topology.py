@@ -50,7 +50,11 @@ class TopologyView(ProjectMixin, TemplateView):
             title=_("Topology"),
             networks=[node for node in nodes if node["kind"] == "network"],
             attached=[node for node in nodes if node["kind"] in ("router", "server", "port")],
-            freshness=sync_freshness(group=GROUP, interval=SWEEP_INTERVAL),
+            freshness=sync_freshness(
+                group=GROUP,
+                interval=SWEEP_INTERVAL,
+                version=getattr(self.request, "sync_states_version", ""),
+            ),
             **kwargs,
         )
 
