@@ -5,7 +5,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
@@ -15,6 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect, retarget, trigger_clien
 from dashboard.operations.filtersets import OperationFilterSet
 from dashboard.operations.models import Operation
 from dashboard.operations.selectors import operation_get, operation_list
+from dashboard.web.pagination import BoundedPaginator
 
 PAGE_SIZE = 50
 
@@ -101,7 +101,7 @@ def operation_status(request: HttpRequest, operation_id: UUID) -> HttpResponse:
 def activity(request: HttpRequest) -> HttpResponse:
     project_id = visible_project(request)
     filterset = OperationFilterSet(request.GET, queryset=operation_list(project_id=project_id))
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filterset": filterset, "page": page, "all_projects": project_id is None}
     template = "operations/activity.html#table" if request.htmx else "operations/activity.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -20,7 +20,7 @@ from keystoneauth1.session import Session
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.pages import table_rows
-from dashboard.web.generic import MAX_PAGE_SIZE
+from dashboard.web.pagination import MAX_PAGE_SIZE
 
 HTMX = {"HX-Request": "true"}
 # What htmx sends when the form on its own page (#object-form) is submitted.

@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,6 +38,7 @@ from dashboard.operations.services import OperationRefused, operation_start
 from dashboard.operations.views import answer_started, render_operation, show_refusal
 from dashboard.sessions import CloudSession, request_session, session_request
 from dashboard.web.forms import ProjectForm, form_errors_text
+from dashboard.web.pagination import BoundedPaginator
 from dashboard.web.permissions import (
     action_forms,
     action_url_name,
@@ -50,15 +50,6 @@ from dashboard.web.text import isolated_text
 PAGE_SIZE = 25
 # The id of a form on its own page (web/object_form.html and the pages like it).
 FORM_ID = "object-form"
-MAX_PAGE_SIZE = 500
-
-
-class BoundedPaginator(Paginator):  # type: ignore[type-arg]
-    """Pages of 1 to MAX_PAGE_SIZE rows, whatever `?per_page=` asks (django-tables2 passes it
-    through: -1 or 0 failed, a huge one loaded the whole table)."""
-
-    def __init__(self, object_list: Any, per_page: int | str, **kwargs: Any) -> None:
-        super().__init__(object_list, min(max(int(per_page), 1), MAX_PAGE_SIZE), **kwargs)
 
 
 def session_project_id(request: HttpRequest) -> str:
