@@ -7,8 +7,9 @@ Fills a new PostgreSQL mirror as `scale_pages.py` does at its large size (1,000 
 ports, 1,000 floating IPs, 200 routers across 100 projects, signed in as `demo` and `admin` on
 the local cloud), checks `--base` out into a temporary git worktree, and serves each code with
 its own gunicorn (one sync worker, DEBUG off). Each round asks every page `--requests` times of
-each, the order of the two alternating; it prints p50/p95 ms of both and the new/base ratio of
-p50. The base's schema must match this checkout's (both run on the mirror migrated here).
+each, the order of the two alternating; it prints p50/p95 ms of both (gunicorn's own time for
+each request, from its access log) and the new/base ratio of p50. The base's schema must match
+this checkout's (both run on the mirror migrated here).
 """
 
 import argparse
@@ -31,7 +32,7 @@ from scale_pages import (
     step_rows,
     write,
 )
-from topology import load_average, start_gunicorn, timed_get
+from topology import AccessLog, load_average, start_gunicorn, timed_get
 
 
 def main() -> None:
@@ -66,7 +67,14 @@ def run(args: argparse.Namespace, *, database_url: str, base: Path) -> None:
     write(merged([fixed_rows(project, now) for project in projects]))
     write(merged([step_rows(p, step, now) for p in projects for step in range(LARGE_STEPS)]))
     codes = {"base": base, "new": ROOT}
-    servers = {name: start_gunicorn(code) for name, code in codes.items()}
+    logs_dir = Path(tempfile.mkdtemp(prefix="bench-compare-pages-"))
+    servers = {
+        name: start_gunicorn(code, access_log=logs_dir / f"{name}.log")
+        for name, code in codes.items()
+    }
+    logs = {name: AccessLog(logs_dir / f"{name}.log") for name in codes}
+    for log in logs.values():
+        log.skip()  # gunicorn's start-up probe
     times: dict[tuple[str, str], list[float]] = {
         (page, name): [] for page, _, _ in PAGES for name in codes
     }
@@ -81,10 +89,11 @@ def run(args: argparse.Namespace, *, database_url: str, base: Path) -> None:
                 for name in order:
                     address = servers[name][1] + url
                     for number in range(WARM_UP + args.requests):
-                        elapsed, status, _etag = timed_get(address, cookies, accept=ACCEPT)
+                        _elapsed, status, _etag = timed_get(address, cookies, accept=ACCEPT)
                         assert status == 200, f"{name} {url} answered {status}"
+                        served = logs[name].next_ms()
                         if number >= WARM_UP:
-                            times[page, name].append(elapsed)
+                            times[page, name].append(served)
     finally:
         for process, _base in servers.values():
             process.terminate()

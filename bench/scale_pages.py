@@ -14,7 +14,8 @@ both: its pages show the same rows, and only the cloud around them grows tenfold
 At each size it times every list page (instances, networks, subnets, ports, routers, floating
 IPs, security groups, key pairs, Activity; the admin quota table as `admin`), the overview and
 the topology JSON, served by gunicorn with one sync worker and DEBUG off over loopback HTTP
-(p50/p95 of `--requests` GETs, so including loopback HTTP), and counts each page's SQL queries
+(p50/p95 of `--requests` GETs: gunicorn's own time for each, from its access log, and the
+median round trip over loopback beside it), and counts each page's SQL queries
 through Django's test client. The two sizes take turns over `--rounds` rounds (the growth
 written, timed, removed again), so a change in the machine's load meets both alike. Then it
 prints the web process's peak resident memory (gunicorn's worker, after serving both sizes) and
@@ -28,6 +29,7 @@ pages make no cloud call.
 import argparse
 import statistics
 import subprocess
+import tempfile
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -37,7 +39,7 @@ import psutil
 from common import percentile, postgres_database, signed_in_client, start_django
 from pages import external_network, network_with_subnet
 from quotas import COMPUTE, NETWORK
-from topology import load_average, start_gunicorn, timed_get
+from topology import AccessLog, load_average, start_gunicorn, timed_get
 
 SMALL_STEPS, LARGE_STEPS = 1, 10
 PORTS_PER_STEP = 10  # the server's NIC and nine more
@@ -253,13 +255,17 @@ def remove(rows: Rows) -> None:
         model._default_manager.filter(pk__in=[row.pk for row in each]).delete()
 
 
-def time_page(base: str, path: str, cookies: str, requests: int) -> list[float]:
-    times = []
+def time_page(
+    base: str, path: str, cookies: str, requests: int, log: AccessLog
+) -> tuple[list[float], list[float]]:
+    """The page's server times (gunicorn's) and round trips over loopback, `requests` each."""
+    served, round_trips = [], []
     for _ in range(requests):
         elapsed, status, _etag = timed_get(f"{base}{path}", cookies, accept=ACCEPT)
         assert status == 200, f"{path} answered {status}"
-        times.append(elapsed)
-    return times
+        round_trips.append(elapsed)
+        served.append(log.next_ms())
+    return served, round_trips
 
 
 def cloud_size() -> str:
@@ -286,6 +292,7 @@ class Sample:
     def __init__(self) -> None:
         self.label = ""
         self.times: dict[str, list[float]] = {name: [] for name, _, _ in PAGES}
+        self.round_trips: dict[str, list[float]] = {name: [] for name, _, _ in PAGES}
         self.queries: dict[str, int] = {}
 
     def p50(self, page: str) -> float:
@@ -293,13 +300,19 @@ class Sample:
 
     def report(self) -> None:
         print(f"\n{self.label}")
-        print(f"{'page':<18} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}")
+        print(f"{'page':<18} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'loopback p50':>13}")
         for name, times in self.times.items():
             p95 = percentile(times, 0.95)
-            print(f"{name:<18} {self.p50(name):8.1f} {p95:8.1f} {self.queries[name]:8d}")
+            loopback = statistics.median(self.round_trips[name])
+            print(
+                f"{name:<18} {self.p50(name):8.1f} {p95:8.1f} {self.queries[name]:8d} "
+                f"{loopback:13.1f}"
+            )
 
 
-def gather(sample: Sample, clients: dict[str, Any], base: str, requests: int) -> None:
+def gather(
+    sample: Sample, clients: dict[str, Any], base: str, requests: int, log: AccessLog
+) -> None:
     """Time every page `requests` times (after WARM_UP untimed) and count its queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -315,8 +328,10 @@ def gather(sample: Sample, clients: dict[str, Any], base: str, requests: int) ->
         assert response.status_code == 200, f"{path} answered {response.status_code}"
         sample.queries[name] = len(captured)
         cookies = "; ".join(f"{key}={morsel.value}" for key, morsel in client.cookies.items())
-        time_page(base, path, cookies, WARM_UP)
-        sample.times[name] += time_page(base, path, cookies, requests)
+        time_page(base, path, cookies, WARM_UP, log)
+        served, round_trips = time_page(base, path, cookies, requests, log)
+        sample.times[name] += served
+        sample.round_trips[name] += round_trips
 
 
 def peak_resident_mib(gunicorn: subprocess.Popen[bytes]) -> float:
@@ -368,13 +383,16 @@ def run(args: argparse.Namespace, *, database_url: str) -> None:
     print(f"load average before: {load_average()}")
     small, large = Sample(), Sample()
     each = max(args.requests // args.rounds, 1)
-    gunicorn, base = start_gunicorn()
+    access_log = Path(tempfile.mkdtemp(prefix="bench-scale-pages-")) / "access.log"
+    gunicorn, base = start_gunicorn(access_log=access_log)
+    log = AccessLog(access_log)
+    log.skip()  # gunicorn's start-up probe
     try:
         # The sizes take turns, so a change in the machine's load meets both alike.
         for _ in range(args.rounds):
-            gather(small, clients, base, each)
+            gather(small, clients, base, each, log)
             write(growth)
-            gather(large, clients, base, each)
+            gather(large, clients, base, each, log)
             remove(growth)
         peak = peak_resident_mib(gunicorn)
     finally:

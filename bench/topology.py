@@ -117,11 +117,42 @@ def fill_mirror(project_id: str, scale: float) -> int:
     return len(ports)
 
 
-def start_gunicorn(code: Path = ROOT) -> tuple[subprocess.Popen[bytes], str]:
+class AccessLog:
+    """gunicorn's own time for each request it served, from its access log (`%(D)s`:
+    microseconds from reading the request to the response sent): the server time, without the
+    client's HTTP work and the connection's set-up that a time taken over loopback includes."""
+
+    FORMAT = "%(D)s"
+
+    def __init__(self, path: Path) -> None:
+        path.touch()
+        self._file = path.open("rb")
+
+    def skip(self) -> None:
+        """Forget what was served so far (warm-up requests)."""
+        self._file.read()
+
+    def next_ms(self) -> float:
+        """The time of the next request served, once gunicorn has written it (after the
+        response, so it may come a moment after the client read the whole response)."""
+        for _ in range(2000):
+            line = self._file.readline()
+            if line.endswith(b"\n"):
+                return int(line) / 1000
+            self._file.seek(self._file.tell() - len(line))
+            time.sleep(0.001)
+        raise SystemExit("gunicorn wrote no access log line within 2 s")
+
+
+def start_gunicorn(
+    code: Path = ROOT, access_log: Path | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     """gunicorn with one sync worker on the bench's database (the environment start_django set),
     DEBUG off, serving the dashboard's code in `code` (another checkout of it: this one's local
-    cloud and secret key); returns the process and its base URL once it answers."""
+    cloud and secret key), each request's time in `access_log` (read it with `AccessLog`);
+    returns the process and its base URL once it answers."""
     port = free_port()
+    logging = ["--access-logfile", str(access_log), "--access-logformat", AccessLog.FORMAT]
     environment = {**os.environ, "DJANGO_DEBUG": "false"}
     if code != ROOT:
         from django.conf import settings  # the sessions signed here are read there
@@ -143,6 +174,7 @@ def start_gunicorn(code: Path = ROOT) -> tuple[subprocess.Popen[bytes], str]:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *(logging if access_log is not None else []),
         ],
         cwd=code,
         env=environment,
