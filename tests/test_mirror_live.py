@@ -42,7 +42,7 @@ def _own_counters(monkeypatch: pytest.MonkeyPatch) -> None:
 def version() -> Version:
     """The version a session of a user (always the same one) in `project_id` sees."""
     user_id = uuid.uuid4().hex
-    return lambda project_id: live.mirror_version(project_id=project_id, user_id=user_id)
+    return lambda project_id: live.versions(project_id=project_id, user_id=user_id).mirror
 
 
 @pytest.fixture
@@ -144,10 +144,10 @@ def test_an_administrators_version_follows_every_project(committing: Callable[[]
     admin_project, other = uuid.uuid4().hex, uuid.uuid4().hex
 
     def admin_version() -> str:
-        return live.mirror_version(project_id=admin_project, user_id="admin", all_projects=True)
+        return live.versions(project_id=admin_project, user_id="admin", all_projects=True).mirror
 
     def member_version() -> str:
-        return live.mirror_version(project_id=admin_project, user_id="member")
+        return live.versions(project_id=admin_project, user_id="member").mirror
 
     admin_before, member_before = admin_version(), member_version()
     with committing():

@@ -3,7 +3,7 @@
 Every write of the mirror (`sync_rows`, `delete_rows`) bumps, once its transaction commits, a
 counter in Redis for each scope that sees the rows it changed (`MirrorModel.change_scopes`); a
 sync that changes nothing bumps nothing. Each step of an operation bumps its project's counter
-too, for the Activity page (`dashboard.operations.services`). A page polls `mirror_version` for
+too, for the Activity page (`dashboard.operations.services`). A page polls `versions` for
 its session's scopes (its project, its user, and the rows every project sees) and reloads its
 live parts only when the version moved, or when the freshness notes it shows ("Synced 2 minutes
 ago") would read differently (`freshness_version`). Versions are opaque digests: they tell a
@@ -80,11 +80,6 @@ def versions(*, project_id: str, user_id: str, all_projects: bool = False) -> Ve
         mirror=_digest((project_id, user_id, [epoch, *counters])),
         sync_states=_digest((epoch, sync_counter)),
     )
-
-
-def mirror_version(*, project_id: str, user_id: str, all_projects: bool = False) -> str:
-    """`versions(...).mirror`."""
-    return versions(project_id=project_id, user_id=user_id, all_projects=all_projects).mirror
 
 
 class Session(Protocol):
