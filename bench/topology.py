@@ -129,7 +129,7 @@ class AccessLog:
         self._file = path.open("rb")
 
     def skip(self) -> None:
-        """Forget what was served so far (warm-up requests)."""
+        """Pass over what was served so far (gunicorn's start-up probe)."""
         self._file.read()
 
     def next_ms(self) -> float:
@@ -152,7 +152,11 @@ def start_gunicorn(
     cloud and secret key), each request's time in `access_log` (read it with `AccessLog`);
     returns the process and its base URL once it answers."""
     port = free_port()
-    logging = ["--access-logfile", str(access_log), "--access-logformat", AccessLog.FORMAT]
+    times = (
+        ["--access-logfile", str(access_log), "--access-logformat", AccessLog.FORMAT]
+        if access_log is not None
+        else []
+    )
     environment = {**os.environ, "DJANGO_DEBUG": "false"}
     if code != ROOT:
         from django.conf import settings  # the sessions signed here are read there
@@ -174,7 +178,7 @@ def start_gunicorn(
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            *(logging if access_log is not None else []),
+            *times,
         ],
         cwd=code,
         env=environment,
