@@ -37,8 +37,20 @@ def test_a_plain_url_is_the_broker_and_its_database_1_the_cache() -> None:
     assert config.broker_transport_options() == {}
     assert config.with_db(1).url == f"redis://:{QUOTED_PASSWORD}@redis.example:6380/1"
     assert cache_settings(config=config, location="redis://x/1")["BACKEND"] == (
-        "django.core.cache.backends.redis.RedisCache"
+        "dashboard.redis_client.RedisCache"
     )
+
+
+def test_the_cache_makes_one_redis_client_per_pool_and_still_answers() -> None:
+    """Django's client makes a Redis client per command; ours keeps one (see _CacheClient)."""
+    from django.core.cache import cache
+
+    cache.set("test-redis-client", "kept", 5)
+    first = cache._cache.get_client()  # type: ignore[attr-defined]
+
+    assert cache.get("test-redis-client") == "kept"
+    assert cache._cache.get_client() is first  # type: ignore[attr-defined]
+    assert cache._cache.get_client(write=True) is first  # type: ignore[attr-defined]
 
 
 def test_sentinels_switch_the_broker_and_the_cache_to_sentinel() -> None:
