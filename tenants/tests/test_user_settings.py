@@ -5,7 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.formats import date_format
 
@@ -93,6 +95,25 @@ def test_settings_are_saved_and_apply_to_every_page(
     listing = signed_in.get("/network/networks/")
     assert listing.context["table"].paginator.per_page == 10
     assert signed_in.get("/network/networks/?per_page=50").context["table"].paginator.per_page == 50
+
+
+def test_the_users_row_is_read_once_and_a_change_applies_to_every_session_at_once(
+    signed_in: Client, account: KeystoneAccount
+) -> None:
+    """Pages take the signed-in user's row from the cache (`KeystoneBackend.get_user`); saving
+    the row in another session clears it, and the next page of this one shows the change."""
+    signed_in.get("/")
+    with CaptureQueriesContext(connection) as read:
+        assert signed_in.get("/").status_code == 200
+    other_session = Client()
+    assert other_session.post("/auth/login/", account.credentials()).status_code == 302
+
+    assert other_session.post(SETTINGS_URL, CHINESE).status_code == 302
+
+    assert not [query for query in read if "tenants_user" in query["sql"]]
+    overview = signed_in.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert overview["Content-Language"] == "zh-hans"
+    assert 'data-bs-theme="dark"' in overview.content.decode()
 
 
 def test_settings_are_kept_across_sign_out_and_sign_in(
