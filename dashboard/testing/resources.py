@@ -19,7 +19,7 @@ from keystoneauth1.session import Session
 
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
-from dashboard.testing.pages import table_rows
+from dashboard.testing.pages import table_head, table_rows
 from dashboard.web.pagination import MAX_PAGE_SIZE
 
 HTMX = {"HX-Request": "true"}
@@ -105,6 +105,9 @@ class ResourceViewTests(ResourceTests):
         ours = table_rows(table, "web/table.html", request)
         assert ours == table_rows(table, "django_tables2/bootstrap5.html", request)
         assert ours.count("<tr ") == 3
+        head = table_head(table, "web/table.html", request)
+        assert head == table_head(table, "django_tables2/bootstrap5.html", request)
+        assert head.count("<th ") == len(table.columns)
 
     def test_htmx_gets_only_the_table(self, signed_in: Client, account: KeystoneAccount) -> None:
         self.make(project_id=account.project.id)

@@ -1,4 +1,4 @@
-"""A table's rows, rendered in Python as django-tables2's own template renders them.
+"""A table's rows and header, rendered in Python as django-tables2's own template renders them.
 
 django-tables2 renders each cell through its template loop (`{% for column, cell in row.items %}`)
 and, per cell, inspects the signature of the column's `render` method to know which arguments
@@ -8,6 +8,10 @@ the row attributes' callables, static `<td>` attributes) and writes the rows wit
 loop; the output is the stock template's (`dashboard.web.tests.test_table_rows` and every
 list's `ResourceViewTests` compare the two). Columns whose values tables2 shows through
 `get_FOO_display` (model choices) or many-to-many managers take tables2's own path.
+
+`head_html` writes the header's cells, each column's sort link with the request's query
+string, as the stock template's loop does (its `as_html` and `querystring_replace` per column
+were a twentieth of a list page).
 """
 
 import re
@@ -20,6 +24,7 @@ from django.template import Context
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import localize, unlocalize
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django_tables2 import Table
 from django_tables2.columns import BoundColumn, ManyToManyColumn
@@ -49,6 +54,22 @@ def rows_html(table: Table, context: Context) -> SafeString:
             '<tr><td colspan="{}">{}</td></tr>', len(table.columns), table.empty_text
         )
     return SafeString("\n".join(rows))
+
+
+def head_html(table: Table, context: Context) -> SafeString:
+    """The header's `<th>` cells: a sortable column's header links to the request's query string
+    with the column's next order (`querystring_replace`)."""
+    query = dict(context["request"].GET)
+    order_by_field = table.prefixed_order_by_field
+    cells = []
+    for column in table.columns:
+        header = escaped(column.header)
+        if column.orderable:
+            sorted_by = {**query, order_by_field: column.order_by_alias.next}
+            link = escaped("?" + urlencode(sorted_by, doseq=True))
+            header = f'<a href="{link}">{header}</a>'
+        cells.append(f'<th {attributes_html(column.attrs["th"])} scope="col">{header}</th>')
+    return SafeString("\n".join(cells))
 
 
 type _Arguments = tuple[tuple[str, ...], str | None]

@@ -9,7 +9,7 @@ from django_tables2 import Table
 
 from dashboard.operations.models import Operation
 from dashboard.web.html import escaped
-from dashboard.web.table_rows import rows_html
+from dashboard.web.table_rows import head_html, rows_html
 from dashboard.web.tables import status_label
 from dashboard.web.text import isolated, isolated_text
 
@@ -42,6 +42,12 @@ def quota_request_link(form: Any, error: str) -> str:
 def table_rows(context: template.Context, table: Table) -> SafeString:
     """The rows of the table's page (`dashboard.web.table_rows`)."""
     return rows_html(table, context)
+
+
+@register.simple_tag(takes_context=True)
+def table_head(context: template.Context, table: Table) -> SafeString:
+    """The header cells of the table (`dashboard.web.table_rows`)."""
+    return head_html(table, context)
 
 
 @register.simple_tag

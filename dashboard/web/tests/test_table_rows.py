@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from dashboard.testing.pages import table_rows
+from dashboard.testing.pages import table_head, table_rows
 from tenants.models import Quota
 
 STOCK = "django_tables2/bootstrap5.html"
@@ -150,3 +150,30 @@ def test_links_reversed_once_are_tables2s_own_also_for_arguments_that_need_quoti
     assert f'href="/compute/instances/{web}/"' in ours
     assert 'class="fw-bold" title="Network &lt;details&gt;" href="/network/networks/n1/"' in ours
     assert "/network/networks/a%20b&amp;c/" in ours  # quoted by reverse(), as tables2 does
+
+
+class HeadTable(tables.Table):
+    """Header cells of every kind: a checkbox, sortable and fixed columns, computed and fixed
+    `<th>` attributes, a header that needs escaping."""
+
+    pk = tables.CheckBoxColumn(accessor="pk", attrs={"th__input": {"aria-label": "Select all"}})
+    resource = tables.Column(verbose_name="Resource <name>", attrs={"th": {"class": "wide"}})
+    limit = tables.Column(
+        orderable=False, attrs={"th": {"data-kind": lambda table: type(table).__name__}}
+    )
+    in_use = tables.Column(verbose_name="In use")
+
+    class Meta:
+        model = Quota
+
+
+def test_the_header_is_tables2s_own_with_the_query_string_and_order() -> None:
+    request = RequestFactory().get("/", {"q": "a b&c", "service": ["compute", "network"]})
+    table = HeadTable(quotas(), request=request, order_by="-in_use")
+
+    ours = table_head(table, OURS, request)
+
+    assert ours == table_head(table, STOCK, request)
+    assert "Resource &lt;name&gt;" in ours
+    assert 'data-kind="HeadTable"' in ours
+    assert "q=a+b%26c&amp;service=compute&amp;service=network&amp;sort=in_use" in ours
