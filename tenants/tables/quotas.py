@@ -1,16 +1,17 @@
 """The administrators' table of every project's usage against its limits."""
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 import django_tables2 as tables
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dashboard.web.html import format_html
 from dashboard.web.table_rows import row_url
+from dashboard.web.tables import SharedColumnsMixin
 from tenants.resources import MAIN_RESOURCES, QuotaResource
 from tenants.selectors.quotas import (
     QuotaUsage,
@@ -22,7 +23,7 @@ from tenants.selectors.quotas import (
 
 @dataclass(frozen=True)
 class UsageWords:
-    """A usage cell's words in the request's language, translated once per column and page."""
+    """A usage cell's words in a language, translated once per resource and language."""
 
     not_synced: str
     unlimited: str
@@ -30,13 +31,15 @@ class UsageWords:
     label: str  # the resource's
 
     @classmethod
-    def of(cls, resource: QuotaResource) -> "UsageWords":
-        return cls(
-            not_synced=_("not synced"),
-            unlimited=_("unlimited"),
-            in_use=_("%(label)s: %(percent)s %% of the limit in use"),
-            label=str(resource.label),
-        )
+    @cache
+    def of(cls, resource: QuotaResource, language: str) -> "UsageWords":
+        with override(language):
+            return cls(
+                not_synced=_("not synced"),
+                unlimited=_("unlimited"),
+                in_use=_("%(label)s: %(percent)s %% of the limit in use"),
+                label=str(resource.label),
+            )
 
 
 def usage_cell(usage: QuotaUsage, words: UsageWords) -> SafeString:
@@ -72,16 +75,16 @@ class UsageColumn(tables.Column):
         super().__init__(**kwargs)
         self.resource = resource
 
-    @cached_property
-    def words(self) -> UsageWords:
-        # The table makes its columns per request, so per page and language.
-        return UsageWords.of(self.resource)
-
     def render(self, record: dict[str, Any]) -> SafeString:
-        return usage_cell(quota_resource_usage(row=record, resource=self.resource), self.words)
+        words = UsageWords.of(self.resource, get_language())
+        return usage_cell(quota_resource_usage(row=record, resource=self.resource), words)
 
 
-class ProjectQuotaTable(tables.Table):
+# The usage columns, made once: tables share their columns (`SharedColumns`).
+USAGE_COLUMNS = tuple((resource.key, UsageColumn(resource)) for resource in MAIN_RESOURCES)
+
+
+class ProjectQuotaTable(SharedColumnsMixin, tables.Table):
     """A row per project (dicts of `all_projects_quota_list`), its name linking to its edit."""
 
     project_name = tables.Column(verbose_name=gettext_lazy("Project"))
@@ -89,8 +92,7 @@ class ProjectQuotaTable(tables.Table):
     edit = tables.Column(empty_values=(), orderable=False, verbose_name="")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        extra = [(r.key, UsageColumn(r)) for r in MAIN_RESOURCES]
-        super().__init__(*args, extra_columns=extra, **kwargs)
+        super().__init__(*args, extra_columns=USAGE_COLUMNS, **kwargs)
 
     def render_project_name(self, record: dict[str, Any]) -> SafeString:
         url = row_url("tenants:admin_quota_edit", project_id=record["project_id"])
