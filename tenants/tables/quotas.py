@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
-from dashboard.web.html import format_html
+from dashboard.web.html import escaped, format_html
 from dashboard.web.table_rows import row_url
 from dashboard.web.tables import SharedColumnsMixin
 from tenants.resources import MAIN_RESOURCES, QuotaResource
@@ -23,7 +23,8 @@ from tenants.selectors.quotas import (
 
 @dataclass(frozen=True)
 class UsageWords:
-    """A usage cell's words in a language, translated once per resource and language."""
+    """A usage cell's words in a language, escaped for HTML once per resource and language (the
+    quota table has 14 cells a row)."""
 
     not_synced: str
     unlimited: str
@@ -35,33 +36,32 @@ class UsageWords:
     def of(cls, resource: QuotaResource, language: str) -> "UsageWords":
         with override(language):
             return cls(
-                not_synced=_("not synced"),
-                unlimited=_("unlimited"),
-                in_use=_("%(label)s: %(percent)s %% of the limit in use"),
-                label=str(resource.label),
+                not_synced=escaped(_("not synced")),
+                unlimited=escaped(_("unlimited")),
+                # Escaped before it is filled in: its placeholders are plain text, its values
+                # the escaped label and a number.
+                in_use=escaped(_("%(label)s: %(percent)s %% of the limit in use")),
+                label=escaped(resource.label),
             )
 
 
 def usage_cell(usage: QuotaUsage, words: UsageWords) -> SafeString:
-    """ "used / limit" over a thin bar coloured by how full the quota is."""
+    """ "used / limit" over a thin bar coloured by how full the quota is. Written as an f-string:
+    its values are numbers, a level's name and `words`, escaped already."""
     if usage.limit is None:
-        return format_html('<span class="text-body-secondary">{}</span>', words.not_synced)
+        return SafeString(f'<span class="text-body-secondary">{words.not_synced}</span>')
     if usage.unlimited:
-        return format_html(
-            '{} / <span class="text-body-secondary">{}</span>', usage.in_use, words.unlimited
+        return SafeString(
+            f'{usage.in_use} / <span class="text-body-secondary">{words.unlimited}</span>'
         )
-    return format_html(
-        '<span class="text-nowrap">{} / {}</span>'
-        '<div class="progress usage-bar-thin" role="progressbar" aria-label="{}" '
-        'aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100">'
+    label = words.in_use % {"label": words.label, "percent": usage.percent}
+    bar = usage.bar_percent
+    return SafeString(
+        f'<span class="text-nowrap">{usage.in_use} / {usage.limit}</span>'
+        f'<div class="progress usage-bar-thin" role="progressbar" aria-label="{label}" '
+        f'aria-valuenow="{bar}" aria-valuemin="0" aria-valuemax="100">'
         '<svg class="usage-fill" aria-hidden="true">'
-        '<rect class="usage-fill-{}" width="{}%" height="100%"/></svg></div>',
-        usage.in_use,
-        usage.limit,
-        words.in_use % {"label": words.label, "percent": usage.percent},
-        usage.bar_percent,
-        usage.level,
-        usage.bar_percent,
+        f'<rect class="usage-fill-{usage.level}" width="{bar}%" height="100%"/></svg></div>'
     )
 
 
