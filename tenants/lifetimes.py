@@ -30,6 +30,7 @@ from django_stubs_ext import StrOrPromise
 from dashboard.cloud.connection import Connection
 from dashboard.i18n import Message
 from dashboard.mirror.live import VersionedCache, mirror_changed
+from dashboard.mirror.middleware import request_versions
 from dashboard.mirror.scopes import project_scope
 from dashboard.operations.models import Operation
 from dashboard.operations.registry import OperationRequest
@@ -283,7 +284,7 @@ def page_removals(request: HttpRequest) -> PageRemovals:
         project_id = keystone.project_id
         trials = PROJECT_TRIALS.get(
             project_id,
-            getattr(request, "mirror_version", ""),
+            request_versions(request).mirror,
             lambda: active_trials(project_ids=[project_id]),
         )
         if trials:

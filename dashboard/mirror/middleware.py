@@ -6,7 +6,16 @@ from contextlib import suppress
 from django.http import HttpRequest, HttpResponse
 from redis.exceptions import RedisError
 
-from dashboard.mirror.live import session_versions
+from dashboard.mirror.live import Versions, session_versions
+
+
+def request_versions(request: object) -> Versions:
+    """The versions `MirrorVersionMiddleware` read for the request; "" each where it read none
+    (not a full page, not signed in, Redis unknown), or for no request at all."""
+    return Versions(
+        mirror=getattr(request, "mirror_version", ""),
+        sync_states=getattr(request, "sync_states_version", ""),
+    )
 
 
 class MirrorVersionMiddleware:

@@ -12,6 +12,7 @@ from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 from django_filters.widgets import BooleanWidget
 
 from dashboard.mirror.live import VersionedCache
+from dashboard.mirror.middleware import request_versions
 from dashboard.sessions import request_session
 from dashboard.web.forms import bootstrap_class
 
@@ -75,7 +76,7 @@ class ProjectChoiceFilter(django_filters.ModelChoiceFilter):
     def field(self) -> Any:
         field: Any = super().field
         request = self.get_request()
-        version = getattr(request, "mirror_version", "")
+        version = request_versions(request).mirror
         if version:  # the options are the selector's rows for the session's project
             project_id = request_session(request).project_id
             selector = (self.selector.__module__, self.selector.__qualname__)

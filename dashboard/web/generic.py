@@ -31,6 +31,7 @@ from django_stubs_ext import StrOrPromise
 from django_tables2 import SingleTableMixin
 from django_tables2.utils import AttributeDict
 
+from dashboard.mirror.middleware import request_versions
 from dashboard.mirror.sweep import sync_freshness
 from dashboard.operations.models import Operation
 from dashboard.operations.selectors import operation_deleted
@@ -187,7 +188,7 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
             freshness=sync_freshness(
                 group=group,
                 interval=interval,
-                version=getattr(self.request, "sync_states_version", ""),
+                version=request_versions(self.request).sync_states,
             ),
             **kwargs,
         )

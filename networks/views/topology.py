@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from redis.exceptions import RedisError
 
 from dashboard.mirror.live import session_mirror_version
+from dashboard.mirror.middleware import request_versions
 from dashboard.mirror.sweep import sync_freshness
 from dashboard.sessions import request_session
 from dashboard.web.generic import ProjectMixin, session_project_id
@@ -53,7 +54,7 @@ class TopologyView(ProjectMixin, TemplateView):
             freshness=sync_freshness(
                 group=GROUP,
                 interval=SWEEP_INTERVAL,
-                version=getattr(self.request, "sync_states_version", ""),
+                version=request_versions(self.request).sync_states,
             ),
             **kwargs,
         )
