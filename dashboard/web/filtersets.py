@@ -15,6 +15,7 @@ from dashboard.mirror.live import VersionedCache
 from dashboard.mirror.middleware import request_versions
 from dashboard.sessions import request_session
 from dashboard.web.forms import bootstrap_class
+from dashboard.web.querysets import SIZE, built_once
 
 
 class AnyBooleanWidget(BooleanWidget):
@@ -89,13 +90,12 @@ class ProjectChoiceFilter(django_filters.ModelChoiceFilter):
         return _choices(self.selector, request_session(request).project_id).all()
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=SIZE)
 def _choices(selector: Callable[..., QuerySet[Any]], project_id: str) -> QuerySet[Any]:
-    """The options' queryset of a selector for a project, built once per process (building a
-    selector's filters cost about 0.5 ms a page) and never evaluated itself: each request
-    takes a copy. An option is the object's id and its name: a list of hundreds of images or
-    flavors need not load (and decode) each one's every field."""
-    choices = selector(project_id=project_id)
+    """The options' queryset of a selector for a project (`built_once`, never evaluated itself).
+    An option is the object's id and its name: a list of hundreds of images or flavors need not
+    load (and decode) each one's every field."""
+    choices = built_once(selector, project_id).all()
     label_fields = getattr(choices.model, "label_fields", None)
     if not label_fields:
         return choices

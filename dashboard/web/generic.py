@@ -46,6 +46,7 @@ from dashboard.web.permissions import (
     allowed_by_policy,
     permitted_actions,
 )
+from dashboard.web.querysets import built_once
 from dashboard.web.text import isolated_text
 
 PAGE_SIZE = 25
@@ -102,7 +103,8 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
     """A paged, sortable, filterable table of the project's objects, from the mirror.
 
     htmx requests (sorting, paging, filtering, and the reload after an operation ends) get only
-    the `#table` partial. Subclasses set `selector` (a staticmethod taking `project_id`),
+    the `#table` partial. Subclasses set `selector` (a staticmethod taking `project_id`, its
+    queryset depending on nothing else: it is built once per project, `built_once`),
     `filterset_class`, `table_class`, `template_name`, `title`, and optionally `create_url_name`
     (with `create_action`, the action of its form) and `bulk_delete_url_name`.
     """
@@ -121,7 +123,7 @@ class ObjectListView(ProjectMixin, SingleTableMixin, FilterView):  # type: ignor
     strict = False
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.selector(project_id=self.project_id)
+        return built_once(self.selector, self.project_id).all()
 
     def get_template_names(self) -> list[str]:
         names: list[str] = super().get_template_names()
