@@ -2,12 +2,15 @@
 disabled user or a removed role ends access within `KEYSTONE_REVALIDATE_INTERVAL`.
 
 Keystone is asked at most once per interval per token (the answer is cached by the token's hash,
-never the token), so most pages cost no Keystone call. Keystone recomputes a token's roles when
-it validates it: a removed role shows as fewer roles, and no role left as an invalid token.
+never the token), so most pages cost no Keystone call; a process that read or wrote the answer
+keeps it until the interval ends, so they cost no Redis round trip either. Keystone recomputes a
+token's roles when it validates it: a removed role shows as fewer roles, and no role left as an
+invalid token.
 """
 
 import hashlib
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -82,12 +85,38 @@ def _cache_key(token: str) -> str:
     return CACHE_PREFIX + hashlib.sha256(token.encode()).hexdigest()
 
 
+class _SeenChecks:
+    """The checks this process read or wrote, by cache key: until a check's `next_at` the cache
+    can only say the same (Keystone is not asked before it), so the page needs no Redis round
+    trip. The oldest go past `size`."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._checks: OrderedDict[str, dict[str, float]] = OrderedDict()
+
+    def due(self, key: str, now: float) -> bool:
+        """Whether the token may need asking about: no check seen, or its interval is over."""
+        check = self._checks.get(key)
+        return check is None or now >= check["next_at"]
+
+    def saw(self, key: str, check: dict[str, float] | None) -> None:
+        self._checks.pop(key, None)
+        if check is not None:
+            self._checks[key] = check
+            while len(self._checks) > self.size:
+                self._checks.popitem(last=False)
+
+
+_seen = _SeenChecks(size=10_000)
+
+
 def _remember(token: str, *, confirmed_at: float, now: float) -> None:
     """Record when Keystone last confirmed the token; ask again after one interval."""
     interval = settings.KEYSTONE_REVALIDATE_INTERVAL.total_seconds()
     grace = settings.KEYSTONE_REVALIDATE_GRACE.total_seconds()
     check = {"confirmed_at": confirmed_at, "next_at": now + interval}
     cache.set(_cache_key(token), check, timeout=int(grace + interval) + 1)
+    _seen.saw(_cache_key(token), check)
 
 
 def token_confirmed(*, token: str) -> None:
@@ -117,7 +146,11 @@ def session_revalidate(*, keystone: KeystoneSession) -> Revalidation:
     if keystone.has_ended():
         return Revalidation(sign_out=SignOut.EXPIRED)
     now = time.time()
-    check = cache.get(_cache_key(keystone.token))
+    key = _cache_key(keystone.token)
+    if not _seen.due(key, now):
+        return Revalidation()
+    check = cache.get(key)
+    _seen.saw(key, check)
     if check is not None and now < check["next_at"]:
         return Revalidation()
     try:
@@ -130,7 +163,8 @@ def session_revalidate(*, keystone: KeystoneSession) -> Revalidation:
         _remember(keystone.token, confirmed_at=confirmed_at, now=now)
         return Revalidation()
     if current is None:
-        cache.delete(_cache_key(keystone.token))
+        cache.delete(key)
+        _seen.saw(key, None)
         return Revalidation(sign_out=_why_refused(keystone))
     _remember(keystone.token, confirmed_at=now, now=now)
     return Revalidation(roles=list(current.roles))

@@ -14,6 +14,7 @@ from django.test import Client
 
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.pages import shown
+from tenants import revalidation
 from tenants.session import KeystoneSession
 
 pytestmark = [pytest.mark.django_db, pytest.mark.cloud]
@@ -127,6 +128,26 @@ def test_pages_within_the_window_cost_no_keystone_call(signed_in: Client) -> Non
     """The sign-in itself confirmed the token, so the next minute's pages ask Keystone nothing."""
     assert signed_in.get(PAGE).status_code == 200
     assert signed_in.get(API).status_code == 200
+
+
+def test_within_the_window_a_process_reads_the_check_from_redis_no_more(
+    signed_in: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process wrote the check at sign-in: until its interval ends, the cache can say
+    nothing else, so pages do not read it."""
+    read: list[str] = []
+    real_get = revalidation.cache.get
+
+    def counted_get(key: str, *args: Any) -> Any:
+        read.append(key)
+        return real_get(key, *args)
+
+    monkeypatch.setattr(revalidation.cache, "get", counted_get)
+
+    assert signed_in.get(PAGE).status_code == 200
+    assert signed_in.get(PAGE).status_code == 200
+
+    assert not [key for key in read if key.startswith(revalidation.CACHE_PREFIX)]
 
 
 @pytest.mark.usefixtures("check_every_request")
