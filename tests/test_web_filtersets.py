@@ -11,6 +11,8 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 import dashboard.urls  # noqa: F401  (imports every view, and so every filterset)
+from dashboard.mirror.live import mirror_changed
+from dashboard.mirror.scopes import project_scope
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.web.filtersets import ProjectChoiceFilter
 from instances.factories import FlavorFactory, ImageFactory
@@ -135,3 +137,26 @@ def test_each_choices_rows_are_read_once_per_mirror_version() -> None:
         assert sorted(labels("")) == ["blue", "green"]
 
     assert (len(first), len(same_version), len(next_version), len(unversioned)) == (1, 0, 1, 1)
+
+
+@pytest.mark.cloud
+def test_a_pages_filter_form_is_kept_per_mirror_version(
+    signed_in: Client, account: KeystoneAccount, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The filter form is rendered once per query, language and mirror version (the per-process
+    `fragments` cache, web/object_list.html), and anew once the version moved."""
+    project_id = account.project.id
+    NetworkFactory(project_id=project_id, name="blue-net")
+
+    first = signed_in.get("/network/ports/").content.decode()
+    NetworkFactory(project_id=project_id, name="green-net")  # the version has not moved yet
+    same_version = signed_in.get("/network/ports/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        mirror_changed(scopes={project_scope(project_id)})
+    next_version = signed_in.get("/network/ports/").content.decode()
+    other_query = signed_in.get("/network/ports/", {"q": "x"}).content.decode()
+
+    assert "blue-net</option>" in first
+    assert "green-net</option>" not in same_version
+    assert "green-net</option>" in next_version
+    assert 'value="x"' in other_query

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 from django.utils import translation
 from openstack.exceptions import ConflictException
@@ -39,11 +40,13 @@ def default_language_after_the_test() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def mirror_reads_forgotten_after_the_test() -> Iterator[None]:
-    """What pages kept per mirror version (`VersionedCache`) goes with the test: its rows are
-    rolled back, and written in a transaction that never commits, without the counters moving."""
+    """What pages kept per mirror version (`VersionedCache`, and the filter forms in the
+    `fragments` cache) goes with the test: its rows are rolled back, and written in a
+    transaction that never commits, without the counters moving."""
     yield
     for kept in VersionedCache.every:
         kept.clear()
+    caches["fragments"].clear()
 
 
 @dataclass
