@@ -17,6 +17,7 @@ were a twentieth of a list page).
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
+from types import MethodType
 from typing import Any
 
 from django.db.models import Model
@@ -73,6 +74,25 @@ def head_html(table: Table, context: Context) -> SafeString:
 
 
 type _Arguments = tuple[tuple[str, ...], str | None]
+
+
+def resolve(accessor: Accessor, record: Any) -> Any:
+    """`accessor.resolve(record)` for a model instance: tables2 tries each step of the path as a
+    key first, and a model instance refuses with an exception, a microsecond or more a cell.
+    Here a step on a model instance is an attribute; anything else takes tables2's own path."""
+    current = record
+    for bit in accessor.bits:
+        if not isinstance(current, Model):
+            return accessor.resolve(record)
+        current = getattr(current, bit)
+        if callable(current):
+            if getattr(current, "alters_data", False) or not isinstance(current, MethodType):
+                return accessor.resolve(record)  # tables2 refuses it, or a callable of its own
+            if not getattr(current, "do_not_call_in_templates", False):
+                current = current(*accessor.callable_args, **accessor.callable_kwargs)
+        if current is None:
+            break
+    return current
 
 
 def _signature(function: Callable[..., Any]) -> _Arguments:
@@ -169,7 +189,7 @@ class _Cell:
     def value(self, row: BoundRow) -> Any:
         """The cell as `BoundRow.get_cell` makes it."""
         try:
-            value = self.accessor.resolve(row.record)
+            value = resolve(self.accessor, row.record)
         except Exception:
             # A link column with fixed text links even where its accessor finds nothing.
             if self.text_link:
@@ -278,7 +298,7 @@ class _ReversedLink:
         """`<a href=...>content</a>` as tables2 writes it, or None where an argument is not
         plain text (tables2 then reverses it)."""
         url = self.url.filled(
-            {name: accessor.resolve(record) for name, accessor in self.accessors.items()}
+            {name: resolve(accessor, record) for name, accessor in self.accessors.items()}
         )
         if url is None:
             return None

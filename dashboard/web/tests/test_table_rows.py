@@ -7,11 +7,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import django_tables2 as tables
+import pytest
 from django.test import RequestFactory
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django_tables2.utils import Accessor
 
 from dashboard.testing.pages import table_head, table_rows
+from dashboard.web.table_rows import resolve
 from tenants.models import Quota
 
 STOCK = "django_tables2/bootstrap5.html"
@@ -177,3 +180,16 @@ def test_the_header_is_tables2s_own_with_the_query_string_and_order() -> None:
     assert "Resource &lt;name&gt;" in ours
     assert 'data-kind="HeadTable"' in ours
     assert "q=a+b%26c&amp;service=compute&amp;service=network&amp;sort=in_use" in ours
+
+
+def test_resolve_finds_what_tables2s_accessor_finds() -> None:
+    record = quotas()[0]
+
+    for path in ("resource", "get_service_display", "resource__upper", "pk", "synced_at__year"):
+        assert resolve(Accessor(path), record) == Accessor(path).resolve(record), path
+    assert resolve(Accessor("name"), {"name": "a dict"}) == "a dict"
+    for refused in ("delete", "no__such__attribute"):  # delete alters data: never called
+        with pytest.raises((ValueError, AttributeError)):
+            Accessor(refused).resolve(record)
+        with pytest.raises((ValueError, AttributeError)):
+            resolve(Accessor(refused), record)
