@@ -1,7 +1,7 @@
 """The administrators' table of every project's usage against its limits."""
 
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
 import django_tables2 as tables
@@ -32,7 +32,6 @@ class UsageWords:
     label: str  # the resource's
 
     @classmethod
-    @cache
     def of(cls, resource: QuotaResource, language: str) -> "UsageWords":
         with override(language):
             return cls(
@@ -74,9 +73,14 @@ class UsageColumn(tables.Column):
         kwargs.setdefault("empty_values", ())
         super().__init__(**kwargs)
         self.resource = resource
+        # The words by language (a resource's hash reads its lazy label: not a key per cell).
+        self.words: dict[str, UsageWords] = {}
 
     def render(self, record: dict[str, Any]) -> SafeString:
-        words = UsageWords.of(self.resource, get_language())
+        language = get_language()
+        words = self.words.get(language)
+        if words is None:
+            words = self.words[language] = UsageWords.of(self.resource, language)
         return usage_cell(quota_resource_usage(row=record, resource=self.resource), words)
 
 
