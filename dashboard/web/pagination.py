@@ -1,10 +1,16 @@
 """The lists' paginator."""
 
+from collections.abc import Hashable
 from typing import Any
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django_tables2.rows import BoundRows
+
+from dashboard.mirror.live import VersionedCache
 
 MAX_PAGE_SIZE = 500
+# Pages kept under a mirror version (`kept_under`): their records, and the count when known.
+KEPT_PAGES = VersionedCache[tuple[list[Any], int | None]](size=256)
 
 
 class BoundedPaginator(Paginator):  # type: ignore[type-arg]
@@ -14,22 +20,56 @@ class BoundedPaginator(Paginator):  # type: ignore[type-arg]
     A page's rows are read first, one more than a page holds: when no more come back, the page
     is the last and the rows before it and its own are all there are, so the list is counted
     only when another page follows (most of a project's lists fit on one page: one query, not
-    two)."""
+    two).
 
-    def __init__(self, object_list: Any, per_page: int | str, **kwargs: Any) -> None:
+    `kept_under` (a key naming the list and its query, and a mirror version) keeps a page's
+    records and the list's count under that version (`KEPT_PAGES`): the same version means the
+    same rows, so the next request for the page reads no SQL. For lists whose records are read
+    only (dicts of values), never model instances a page could change."""
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int | str,
+        *,
+        kept_under: tuple[Hashable, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(object_list, min(max(int(per_page), 1), MAX_PAGE_SIZE), **kwargs)
+        self.kept_under = kept_under
 
     def page(self, number: Any) -> Page:  # type: ignore[type-arg]
         wanted = _page_number(number)
         if wanted is None or self.orphans or "count" in self.__dict__:
             return super().page(number)  # Django's own checks say what is wrong with it
         bottom = (wanted - 1) * self.per_page
+        if self.kept_under is None:
+            records, count = self._read(bottom)
+        else:
+            key, version = self.kept_under
+            records, count = KEPT_PAGES.get(
+                (key, self.per_page, wanted), version, lambda: self._read(bottom)
+            )
+        if count is None and len(records) <= self.per_page:
+            return super().page(number)  # past the end: Django's EmptyPage
+        if count is not None:
+            self.count = count
+        return Page(self._rows(records[: self.per_page]), self.validate_number(wanted), self)
+
+    def _read(self, bottom: int) -> tuple[list[Any], int | None]:
+        """The records from `bottom`, one more than a page holds, and the list's count when
+        they tell it (or, for a kept page, always: it is kept with them); None past the end."""
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        records = [row.record for row in rows] if isinstance(self.object_list, BoundRows) else rows
         if len(rows) <= self.per_page:
-            if not rows and bottom:
-                return super().page(number)  # past the end: Django's EmptyPage
-            self.count = bottom + len(rows)
-        return Page(rows[: self.per_page], self.validate_number(wanted), self)
+            return records, (bottom + len(rows) if rows or not bottom else None)
+        return records, (self.count if self.kept_under is not None else None)
+
+    def _rows(self, records: list[Any]) -> list[Any]:
+        """The page's rows: a table's rows bound to this request's table, else the records."""
+        if isinstance(self.object_list, BoundRows):
+            return list(BoundRows(data=records, table=self.object_list.table))
+        return records
 
     def get_page(self, number: Any) -> Page:  # type: ignore[type-arg]
         """Django's `get_page` (the first page for a number that is none, the last past the

@@ -7,8 +7,12 @@ from typing import Any
 
 import pytest
 from django import forms
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from dashboard.mirror.live import mirror_changed
+from dashboard.mirror.scopes import project_scope
 from dashboard.operations.models import Operation
 from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.resources import FROM_THE_FORM, HTMX
@@ -213,6 +217,28 @@ def test_admin_table_lists_every_project_filters_near_limit_and_sorts(
     assert "busy" in named
     assert "calm" not in named
     assert fullest.index(">full<") < fullest.index(">busy<") < fullest.index(">calm<")
+
+
+def test_admin_table_pages_are_read_once_per_mirror_version(
+    admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A full page of the table is kept under the administrator's mirror version (every
+    project's): loaded again unchanged, it reads no quota; once the mirror changed, it does."""
+    busy = ProjectFactory(name="busy")
+    quotas_for(busy.id, compute_instances=(10, 0))
+    ServerFactory(project_id=busy.id)
+    admin_client.get("/admin/quotas/")
+
+    with CaptureQueriesContext(connection) as again:
+        kept = admin_client.get("/admin/quotas/").content.decode()
+    ServerFactory(project_id=busy.id)
+    with django_capture_on_commit_callbacks(execute=True):
+        mirror_changed(scopes={project_scope(busy.id)})
+    moved = admin_client.get("/admin/quotas/").content.decode()
+
+    assert not [query for query in again if "tenants_quota" in query["sql"]]
+    assert "1 / 10" in kept
+    assert "2 / 10" in moved
 
 
 def test_admin_table_filtered_to_nothing_says_nothing_matches(admin_client: Client) -> None:

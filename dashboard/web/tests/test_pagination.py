@@ -57,3 +57,39 @@ def test_the_list_is_counted_only_when_the_rows_read_cannot_tell(
     expected = Paginator(states, 25).get_page(number)
     assert names == [state.group for state in expected.object_list]
     assert page.paginator.count == rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("rows", "number"), [(3, 1), (30, 1), (30, 2)])
+def test_a_page_kept_under_a_version_is_read_once_per_version(
+    rows: int, number: int, django_assert_num_queries: Any
+) -> None:
+    """`kept_under`: the page's records and the list's count are kept under the mirror version;
+    the same version reads no SQL, another reads them again."""
+    SyncState.objects.bulk_create(SyncState(group=f"group-{n:02d}") for n in range(rows))
+    states = SyncState.objects.order_by("group").values_list("group", flat=True)
+    expected = list(Paginator(states, 25).get_page(number).object_list)
+
+    def read(version: str) -> tuple[list[Any], int]:
+        page = BoundedPaginator(states, 25, kept_under=("states", version)).get_page(number)
+        return list(page.object_list), page.paginator.count
+
+    first = read("v1")
+    with django_assert_num_queries(0):
+        again = read("v1")
+    SyncState.objects.create(group="group-00a")  # moves the version (not here)
+    with django_assert_num_queries(0):
+        assert read("v1") == first
+    after = read("v2")
+
+    assert first == again == (expected, rows)
+    assert after[1] == rows + 1
+
+
+@pytest.mark.django_db
+def test_a_kept_page_past_the_end_is_still_djangos_error() -> None:
+    SyncState.objects.bulk_create(SyncState(group=f"group-{n:02d}") for n in range(3))
+    paginator = BoundedPaginator(SyncState.objects.order_by("group"), 25, kept_under=("s", "v"))
+
+    assert _page(paginator, "page", 2) == "EmptyPage"
+    assert _page(paginator, "page", 2) == "EmptyPage"
