@@ -23,12 +23,14 @@ from common import ROOT, percentile, postgres_database, signed_in_client, start_
 from scale_pages import (
     ACCEPT,
     LARGE_STEPS,
+    MIRROR_MOVING,
     PAGES,
     WARM_UP,
     Project,
     external_network,
     fixed_rows,
     merged,
+    mirror_moved,
     step_rows,
     write,
 )
@@ -89,6 +91,8 @@ def run(args: argparse.Namespace, *, database_url: str, base: Path) -> None:
                 for name in order:
                     address = servers[name][1] + url
                     for number in range(WARM_UP + args.requests):
+                        if page in MIRROR_MOVING:
+                            mirror_moved()
                         _elapsed, status, _etag = timed_get(address, cookies, accept=ACCEPT)
                         assert status == 200, f"{name} {url} answered {status}"
                         served = logs[name].next_ms()
