@@ -11,16 +11,16 @@ routers); the small cloud has one step per project but the signed-in one, which 
 both: its pages show the same rows, and only the cloud around them grows tenfold (109 servers,
 1,090 ports, 109 floating IPs, 101 routers in the small one).
 
-At each size it times every list page (instances, networks, subnets, ports, routers, floating
-IPs, security groups, key pairs, Activity; the admin quota table as `admin`, also with every
-project's mirror version moved before each request, so that the page it keeps under the version
-is read anew: "admin quotas, moving"), the overview and the topology JSON, served by gunicorn with one sync worker and DEBUG off over loopback HTTP
-(p50/p95 of `--requests` GETs: gunicorn's own time for each, from its access log, and the
-median round trip over loopback beside it), and counts each page's SQL queries
-through Django's test client. The two sizes take turns over `--rounds` rounds (the growth
-written, timed, removed again), so a change in the machine's load meets both alike. Then it
-prints the web process's peak resident memory (gunicorn's worker, after serving both sizes) and
-the large/small ratio of p50.
+At each size it times every list page (instances, networks, subnets, ports, routers, floating IPs,
+security groups, key pairs, Activity; the admin quota table as `admin`, also with every project's
+mirror version moved before each request, so that the page it keeps under the version is read anew:
+"admin quotas, moving"), the overview and the topology JSON, served by gunicorn with one sync worker
+and DEBUG off over loopback HTTP (p50/p95 of `--requests` GETs: gunicorn's own time for each, from
+its access log, and the median round trip over loopback beside it), and counts each page's SQL
+queries through Django's test client. The two sizes take turns over `--rounds` rounds (the growth
+written, timed, removed again), so a change in the machine's load meets both alike. Then it prints
+the web process's peak resident memory (gunicorn's worker, after serving both sizes) and the
+large/small ratio of p50.
 Signs in for real as `demo` and `admin` on the local cloud (`python3 -m devcloud up`); the
 pages make no cloud call.
 
