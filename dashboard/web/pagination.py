@@ -44,29 +44,37 @@ class BoundedPaginator(Paginator):  # type: ignore[type-arg]
             return super().page(number)  # Django's own checks say what is wrong with it
         bottom = (wanted - 1) * self.per_page
         if self.kept_under is None:
-            records, count = self._read(bottom)
+            rows, count = self._read(bottom)
         else:
             key, version = self.kept_under
             records, count = KEPT_PAGES.get(
-                (key, self.per_page, wanted), version, lambda: self._read(bottom)
+                (key, self.per_page, wanted), version, lambda: self._read_records(bottom)
             )
-        if count is None and len(records) <= self.per_page:
+            rows = self._bound(records)
+        if count is None and len(rows) <= self.per_page:
             return super().page(number)  # past the end: Django's EmptyPage
         if count is not None:
             self.count = count
-        return Page(self._rows(records[: self.per_page]), self.validate_number(wanted), self)
+        return Page(rows[: self.per_page], self.validate_number(wanted), self)
 
     def _read(self, bottom: int) -> tuple[list[Any], int | None]:
-        """The records from `bottom`, one more than a page holds, and the list's count when
-        they tell it (or, for a kept page, always: it is kept with them); None past the end."""
+        """The rows from `bottom`, one more than a page holds, and the list's count when they
+        tell it (or, for a kept page, always: it is kept with them); None past the end."""
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
-        records = [row.record for row in rows] if isinstance(self.object_list, BoundRows) else rows
         if len(rows) <= self.per_page:
-            return records, (bottom + len(rows) if rows or not bottom else None)
-        return records, (self.count if self.kept_under is not None else None)
+            return rows, (bottom + len(rows) if rows or not bottom else None)
+        return rows, (self.count if self.kept_under is not None else None)
 
-    def _rows(self, records: list[Any]) -> list[Any]:
-        """The page's rows: a table's rows bound to this request's table, else the records."""
+    def _read_records(self, bottom: int) -> tuple[list[Any], int | None]:
+        """`_read`, a table's rows as their records: what a kept page keeps, bound to no
+        request's table."""
+        rows, count = self._read(bottom)
+        if isinstance(self.object_list, BoundRows):
+            return [row.record for row in rows], count
+        return rows, count
+
+    def _bound(self, records: list[Any]) -> list[Any]:
+        """A kept page's rows: a table's records bound to this request's table."""
         if isinstance(self.object_list, BoundRows):
             return list(BoundRows(data=records, table=self.object_list.table))
         return records
