@@ -7,7 +7,8 @@
 
 Creates, in the local cloud, `--projects` projects (`bench-scale-NN`) with one network each,
 `--servers` fake servers (m1.nano, cirros-fake; booted per project in one request with
-`min_count`, as a member user `bench-scale`) and bare ports (in bulk, without addresses) so
+`min_count`, as a member user `bench-scale`; one nova-compute host per 500 servers, started with
+`python3 -m devcloud compute-hosts`) and bare ports (in bulk, without addresses) so
 that ports, the servers' own included, number `--ports`; and `--routers` routers, each with a
 gateway (the first of each project also with an interface on its subnet), and `--floating-ips`
 unassociated floating IPs, their addresses from a subnet of the bench's own on the external
@@ -40,6 +41,7 @@ import os
 import re
 import secrets
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -72,6 +74,9 @@ THREADS = 4
 PORT_THREADS = 2
 # Projects whose servers are requested at once: a wave is ACTIVE before the next is asked for.
 BOOT_WAVE = 5
+# Servers per nova-compute host: one host's fake driver takes longer with each server it holds
+# (80 s a wave at 100 servers, 271 s at 500), so the bench runs one host per SERVERS_PER_HOST.
+SERVERS_PER_HOST = 500
 # Ports per bulk create request: one request for 90 took over 20 s on a busy 2-core machine.
 PORT_BATCH = 30
 BARE_PORT = f"{PREFIX}-port"
@@ -431,6 +436,7 @@ def create(cloud: Any, args: argparse.Namespace) -> Scale:
     print(f"  bare ports made: {time.monotonic() - started:.0f} s", flush=True)
     ensure_routing(cloud, scale, args)
     print(f"  routers and floating IPs made: {time.monotonic() - started:.0f} s", flush=True)
+    _at_least_compute_hosts(-(-args.servers // SERVERS_PER_HOST))
     wanted = 0
     for first in range(0, len(scale.projects), BOOT_WAVE):
         wave = range(first, min(first + BOOT_WAVE, len(scale.projects)))
@@ -442,10 +448,26 @@ def create(cloud: Any, args: argparse.Namespace) -> Scale:
     return scale
 
 
+def _at_least_compute_hosts(count: int) -> None:
+    """Have the local cloud run at least `count` nova-compute hosts."""
+    from devcloud.paths import state_layout
+    from devcloud.services import compute_host_count
+
+    if compute_host_count(state_layout()) < count:
+        _compute_hosts(count)
+
+
+def _compute_hosts(count: int, *, check: bool = True) -> bool:
+    """`python3 -m devcloud compute-hosts COUNT`; whether it did (it refuses to stop a host that
+    servers are on)."""
+    argv = [sys.executable, "-m", "devcloud", "compute-hosts", str(count)]
+    return subprocess.run(argv, cwd=ROOT, check=check).returncode == 0
+
+
 def clean(cloud: Any) -> None:
     """Delete everything named bench-scale: servers, bare ports (while Nova deletes the
     servers), networks once the servers are gone, security groups, quotas, projects, the user.
-    Safe to run again."""
+    Safe to run again. Back to one compute host after."""
     started = time.monotonic()
     _in_parallel(
         lambda server: _patiently(cloud.compute.delete_server, server, ignore_missing=True),
@@ -493,6 +515,8 @@ def clean(cloud: Any) -> None:
     if user is not None:
         cloud.identity.delete_user(user, ignore_missing=True)
     PASSWORD_FILE.unlink(missing_ok=True)
+    if not _compute_hosts(1, check=False):
+        print("  the compute hosts beyond the first still run (see above)")
     print(f"  cleaned up in {time.monotonic() - started:.0f} s", flush=True)
 
 

@@ -4,7 +4,7 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from devcloud import cloud, health, tools
+from devcloud import cloud, compute_hosts, health, tools
 from devcloud.console import DevcloudError, Progress
 from devcloud.paths import state_layout
 
@@ -19,6 +19,10 @@ def _parser() -> argparse.ArgumentParser:
     up = commands.add_parser("up", help="bootstrap or start the cloud (idempotent)")
     up.add_argument("--fresh", action="store_true", help="restore the seeded snapshot first")
     commands.add_parser("down", help="stop everything devcloud started")
+    hosts = commands.add_parser(
+        "compute-hosts", help="run N nova-compute hosts (1 unless set; kept until a reset)"
+    )
+    hosts.add_argument("count", type=int, help=f"1 to {compute_hosts.MAX_COMPUTE_HOSTS}")
     status = commands.add_parser("status", help="show each service; exit 0 only if all healthy")
     status.add_argument("--json", action="store_true", help="print JSON")
     commands.add_parser("reset", help="restore the seeded state and start")
@@ -40,6 +44,7 @@ def _run(args: argparse.Namespace) -> int:
         "up": lambda: cloud.up(layout, progress, fresh=args.fresh),
         "reset": lambda: cloud.reset(layout, progress),
         "down": lambda: cloud.down(layout, progress),
+        "compute-hosts": lambda: compute_hosts.set_compute_hosts(layout, progress, args.count),
     }
     if args.command in locked_commands:
         with cloud.locked(layout):

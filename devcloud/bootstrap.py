@@ -14,7 +14,7 @@ from devcloud.config import make_data_dirs
 from devcloud.console import DevcloudError, Progress, log_tail_detail
 from devcloud.mariadb import MariaDB
 from devcloud.paths import REPO_ROOT, Layout
-from devcloud.services import NOVA_WORKERS, Service, base_env
+from devcloud.services import NOVA_WORKERS, Service, base_env, reporting_service
 
 COMPUTE_NODE_TIMEOUT = 120.0
 # The version of what `seed_identity` seeds, kept in the data directory once seeded: bump it when
@@ -121,26 +121,33 @@ def run_seed(layout: Layout, venv: Path, phase: str) -> None:
     run_logged(argv, log=layout.log("seed"), what=f"seeding ({phase})", env=env)
 
 
-def wait_compute_node(layout: Layout, db: MariaDB) -> None:
-    """Wait for nova-compute to create its compute_nodes row (needed before discover_hosts)."""
+def wait_compute_nodes(layout: Layout, db: MariaDB, names: list[str]) -> None:
+    """Wait for these nova-compute services (nova-compute, nova-compute-2, ...) to create their
+    compute_nodes rows (needed before discover_hosts)."""
     deadline = time.monotonic() + COMPUTE_NODE_TIMEOUT
-    while not db.query("SELECT id FROM nova_cell1.compute_nodes WHERE deleted = 0"):
-        if runtime.service_pid(layout, "nova-compute") is None:
-            raise DevcloudError(
-                "nova-compute exited before registering its compute node.",
-                detail=log_tail_detail("nova-compute", layout.log("nova-compute")),
-            )
-        if time.monotonic() > deadline:
-            raise DevcloudError(
-                f"nova-compute did not register its compute node within "
-                f"{COMPUTE_NODE_TIMEOUT:.0f} s.",
-                detail=log_tail_detail("nova-compute", layout.log("nova-compute")),
-            )
+    waiting = set(names)
+    while True:
+        rows = db.query("SELECT host FROM nova_cell1.compute_nodes WHERE deleted = 0")
+        waiting -= {reporting_service("nova-compute", host) for (host,) in rows}
+        if not waiting:
+            return
+        for name in sorted(waiting):
+            if runtime.service_pid(layout, name) is None:
+                raise DevcloudError(
+                    f"{name} exited before registering its compute node.",
+                    detail=log_tail_detail(name, layout.log(name)),
+                )
+            if time.monotonic() > deadline:
+                raise DevcloudError(
+                    f"{name} did not register its compute node within "
+                    f"{COMPUTE_NODE_TIMEOUT:.0f} s.",
+                    detail=log_tail_detail(name, layout.log(name)),
+                )
         time.sleep(0.5)
 
 
 def discover_hosts(layout: Layout, venv: Path) -> None:
-    """Map the compute host into cell1; boots fail with NoValidHost until this runs."""
+    """Map the compute hosts into cell1; boots fail with NoValidHost until this runs."""
     nova_conf = layout.etc / "nova" / "nova.conf"
     argv = [str(venv / "bin" / "nova-manage"), "--config-file", str(nova_conf)]
     run_logged(
@@ -184,7 +191,7 @@ def bootstrap(
         runtime.start(layout, others)
         runtime.wait_answering(layout, progress, others)
     with progress.step("wait for the compute node and discover it"):
-        wait_compute_node(layout, db)
+        wait_compute_nodes(layout, db, ["nova-compute"])
         discover_hosts(layout, venv)
     with progress.step("seed flavors, image and external network"):
         run_seed(layout, venv, "resources")

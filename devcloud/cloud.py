@@ -21,7 +21,12 @@ from devcloud.rabbitmq import (
     notifications_vhost_ready,
     stop_rabbitmq_if_ours,
 )
-from devcloud.services import DRIVER_USERS, SERVICE_NAMES, Service, all_services
+from devcloud.services import (
+    DRIVER_USERS,
+    Service,
+    all_services,
+    service_names,
+)
 
 
 @contextmanager
@@ -88,15 +93,20 @@ def _write_configs(
     layout: Layout, installed: Installed, credentials: dict[str, str], *, notifications: bool
 ) -> list[str]:
     """Write the configs from the templates; return the services that must restart to take
-    the change: those whose config directory (etc/nova/ for every nova-*) holds a file that
-    changed, and, when the virtualenv was rebuilt, those that load the drivers."""
+    the change: those whose config directory (etc/nova/ for every nova-*, and a compute host's
+    own beyond the first) holds a file that changed, and, when the virtualenv was rebuilt, those
+    that load the drivers."""
     before = _config_files(layout)
     write_service_configs(layout, installed.venv, credentials, notifications=notifications)
     after = _config_files(layout)
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
     directories = {path.relative_to(layout.etc).parts[0] for path in changed}
     drivers = DRIVER_USERS if installed.rebuilt else ()
-    return [name for name in SERVICE_NAMES if name.split("-")[0] in directories or name in drivers]
+    return [
+        name
+        for name in service_names(layout)
+        if name.split("-")[0] in directories or name in directories or name.startswith(drivers)
+    ]
 
 
 def _stop_changed(layout: Layout, progress: Progress, names: list[str]) -> None:
@@ -181,9 +191,9 @@ def up(layout: Layout, progress: Progress, *, fresh: bool = False) -> None:
         print(f"devcloud is {state}. Env file: {layout.dashboard_env}")
         return
     prepared = _prepare(layout, progress)
-    services = all_services(layout, prepared.venv)
     if not snapshot.exists(layout):
         progress.say("first run: bootstrapping the cloud (about a minute)")
+        services = all_services(layout, prepared.venv)
         bootstrap(layout, progress, prepared.venv, prepared.db, services, prepared.credentials)
     else:
         if fresh or not prepared.db.has_databases():
@@ -192,6 +202,8 @@ def up(layout: Layout, progress: Progress, *, fresh: bool = False) -> None:
             # Services still running from before (a partly started cloud) take a template
             # change too, as on a healthy cloud.
             _stop_changed(layout, progress, prepared.changed)
+        # After a restore: the snapshot's data directory says how many compute hosts run.
+        services = all_services(layout, prepared.venv)
         _warm_start(layout, progress, prepared.db, services)
         if not _seed_current(layout):
             _seed_again(layout, progress, prepared.venv)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from devcloud.paths import NOVNC, Layout
 from devcloud.rabbitmq import notifications_transport_url, notifications_url
+from devcloud.services import compute_host, extra_compute_config, extra_compute_names
 from devcloud.templating import fill, render
 
 TRANSPORT_URL = "rabbit://guest:guest@127.0.0.1:5672/"
@@ -52,8 +53,9 @@ def _sync_web_files(layout: Layout) -> None:
 
 
 def make_data_dirs(layout: Layout) -> None:
-    """Create the data directories (key repositories readable by the owner only)."""
-    for name in DATA_DIRS:
+    """Create the data directories (key repositories readable by the owner only), the compute
+    hosts' beyond the first included."""
+    for name in (*DATA_DIRS, *(f"{host}/instances" for host in extra_compute_names(layout))):
         (layout.data / name).mkdir(parents=True, exist_ok=True)
     for name in ("keystone-fernet", "keystone-receipts", "keystone-credential"):
         (layout.data / name).chmod(0o700)
@@ -100,6 +102,14 @@ def write_service_configs(
         neutron_nova=_service_auth("neutron", "nova", password),
     )
     render("nova-api.conf", etc / "nova" / "nova-api.conf", **common)
+    for name in extra_compute_names(layout):
+        render(
+            "nova-compute-host.conf",
+            extra_compute_config(layout, name),
+            data=layout.data,
+            name=name,
+            host=compute_host(name),
+        )
     _copy_paste_ini(venv, "nova/api-paste.ini", etc / "nova" / "api-paste.ini")
     render(
         "neutron.conf",

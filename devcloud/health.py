@@ -10,7 +10,7 @@ from devcloud.mariadb import MariaDB
 from devcloud.paths import Layout
 from devcloud.ports import command_line, listening_pid, port_open
 from devcloud.processes import PidFile
-from devcloud.services import PORTS, SERVICE_NAMES, http_answers
+from devcloud.services import PORTS, http_answers, reporting_service, service_names
 
 # nova marks a service down when it has not reported for service_down_time (default 60 s).
 REPORT_MAX_AGE = 60
@@ -28,16 +28,17 @@ class Health:
 
 
 def _nova_report_ages(layout: Layout) -> dict[str, int]:
-    """Seconds since each nova worker last reported, read from the private MariaDB."""
+    """Seconds since each nova worker (each compute host's its own) last reported, read from
+    the private MariaDB."""
     try:
         password = json.loads(layout.credentials.read_text())["database"]
         rows = MariaDB(layout, password).query(
-            "SELECT `binary`, TIMESTAMPDIFF(SECOND, updated_at, UTC_TIMESTAMP()) "
+            "SELECT `binary`, host, TIMESTAMPDIFF(SECOND, updated_at, UTC_TIMESTAMP()) "
             "FROM nova_cell1.services WHERE deleted = 0 AND updated_at IS NOT NULL"
         )
     except (OSError, KeyError, ValueError, DevcloudError):
         return {}
-    return {row[0]: int(row[1]) for row in rows}
+    return {reporting_service(binary, host): int(age) for binary, host, age in rows}
 
 
 def _service_health(layout: Layout, name: str, report_ages: dict[str, int]) -> Health:
@@ -86,7 +87,7 @@ def collect(layout: Layout) -> list[Health]:
     return [
         _rabbitmq_health(layout),
         _mariadb_health(layout),
-        *(_service_health(layout, name, ages) for name in SERVICE_NAMES),
+        *(_service_health(layout, name, ages) for name in service_names(layout)),
     ]
 
 

@@ -12,7 +12,15 @@ from devcloud.mariadb import MariaDB
 from devcloud.paths import Layout
 from devcloud.ports import foreign_listeners_message, listening_pid, port_open, session_id
 from devcloud.processes import PidFile, start_detached, stop_group
-from devcloud.services import NOVA_WORKERS, PORTS, SERVICE_NAMES, Service, http_answers
+from devcloud.services import (
+    NOVA_WORKERS,
+    PORTS,
+    SERVICE_NAMES,
+    Service,
+    http_answers,
+    reporting_service,
+    service_names,
+)
 
 API_TIMEOUT = 180.0
 REPORT_TIMEOUT = 120.0
@@ -67,16 +75,19 @@ def stop_all(layout: Layout, *, graceful: bool = True) -> list[str]:
 
     Not graceful (SIGKILL at once) is for a reset, which throws the state away anyway.
     """
-    return stop_services(layout, SERVICE_NAMES, graceful=graceful)
+    # A compute host beyond the count (`compute-hosts` lowered it) still runs until stopped.
+    extra_hosts = (path.stem for path in layout.run.glob("nova-compute-*.pid"))
+    return stop_services(layout, [*service_names(layout), *extra_hosts], graceful=graceful)
 
 
 def stop_services(layout: Layout, names: Iterable[str], *, graceful: bool = True) -> list[str]:
     """Stop these devcloud services (those running), in parallel; return the names stopped."""
     timeout = STOP_TIMEOUT if graceful else 0.0
     wanted = set(names)
-    running = [
-        (name, service_pid(layout, name)) for name in reversed(SERVICE_NAMES) if name in wanted
-    ]
+    # In reverse order of starting: the compute hosts beyond the first come first.
+    order = {name: index for index, name in enumerate(SERVICE_NAMES)}
+    in_order = sorted(wanted, key=lambda name: order.get(name, len(order)), reverse=True)
+    running = [(name, service_pid(layout, name)) for name in in_order]
     running_pids = [(name, pid) for name, pid in running if pid is not None]
     if running_pids:
         with ThreadPoolExecutor(max_workers=len(running_pids)) as pool:
@@ -153,17 +164,20 @@ def database_now(db: MariaDB) -> str:
 
 
 def _reported_since(db: MariaDB, since: str) -> set[str]:
+    """The devcloud services that reported to Nova's database since `since`."""
     rows = db.query(
-        f"SELECT `binary` FROM nova_cell1.services WHERE deleted = 0 AND updated_at >= '{since}'"
+        "SELECT `binary`, host FROM nova_cell1.services "
+        f"WHERE deleted = 0 AND updated_at >= '{since}'"
     )
-    return {row[0] for row in rows}
+    return {reporting_service(binary, host) for binary, host in rows}
 
 
 def wait_nova_reports(
     layout: Layout, progress: Progress, db: MariaDB, since: str, names: set[str]
 ) -> None:
-    """Wait until these nova workers have each reported (compute via conductor) since `since`."""
-    waiting = names & set(NOVA_WORKERS)
+    """Wait until these nova workers have each reported (compute via conductor) since `since`;
+    every compute host counts."""
+    waiting = {name for name in names if name.startswith(NOVA_WORKERS)}
     deadline = time.monotonic() + REPORT_TIMEOUT
     while waiting:
         dead = sorted(name for name in waiting if service_pid(layout, name) is None)

@@ -71,14 +71,55 @@ def base_env(layout: Layout, venv: Path) -> dict[str, str]:
     }
 
 
-def _nova_console(venv: Path, layout: Layout, binary: str) -> list[str]:
+def _nova_console(venv: Path, layout: Layout, binary: str, name: str = "") -> list[str]:
     nova_conf = layout.etc / "nova" / "nova.conf"
-    log = layout.log(binary)
+    log = layout.log(name or binary)
     return [str(venv / "bin" / binary), "--config-file", str(nova_conf), "--log-file", str(log)]
 
 
+def compute_host_count(layout: Layout) -> int:
+    """How many nova-compute hosts the cloud runs (`python3 -m devcloud compute-hosts N`; 1
+    unless set). Kept in the data directory, so a reset returns to the snapshot's one host."""
+    try:
+        return int((layout.data / COMPUTE_HOSTS_FILE).read_text())
+    except (OSError, ValueError):
+        return 1
+
+
+def extra_compute_names(layout: Layout) -> list[str]:
+    """The services of the compute hosts beyond the first: nova-compute-2, nova-compute-3, ..."""
+    return [f"nova-compute-{number}" for number in range(2, compute_host_count(layout) + 1)]
+
+
+def service_names(layout: Layout) -> tuple[str, ...]:
+    """Every service this cloud runs, keystone first: SERVICE_NAMES and the extra compute hosts."""
+    return (*SERVICE_NAMES, *extra_compute_names(layout))
+
+
+def compute_host(name: str) -> str:
+    """nova.conf's `host` of a compute service: devcloud-compute, devcloud-compute-2, ..."""
+    return BASE_HOST + name.removeprefix("nova-compute")
+
+
+def reporting_service(binary: str, host: str) -> str:
+    """The devcloud service of a row of Nova's services table: its binary, and for a compute
+    host beyond the first the host's number too (nova-compute-2 on devcloud-compute-2)."""
+    return binary + host.removeprefix(BASE_HOST)
+
+
+def extra_compute_config(layout: Layout, name: str) -> Path:
+    """The config file a compute host beyond the first reads after nova.conf: its own host name
+    and state directory (the fake driver's node id lives there), under its own etc/ directory."""
+    return layout.etc / name / "nova-compute.conf"
+
+
+def _extra_compute(layout: Layout, venv: Path, name: str, env: dict[str, str]) -> Service:
+    argv = _nova_console(venv, layout, "nova-compute", name)
+    return Service(name, [*argv, "--config-file", str(extra_compute_config(layout, name))], env)
+
+
 def all_services(layout: Layout, venv: Path) -> list[Service]:
-    """Every service, keystone first."""
+    """Every service, keystone first, the compute hosts beyond the first last."""
     etc = layout.etc
     env = base_env(layout, venv)
     return [
@@ -132,6 +173,7 @@ def all_services(layout: Layout, venv: Path) -> list[Service]:
             env,
             PORTS["nova-novncproxy"],
         ),
+        *(_extra_compute(layout, venv, name, env) for name in extra_compute_names(layout)),
     ]
 
 
@@ -147,6 +189,9 @@ SERVICE_NAMES = (
     "nova-novncproxy",
 )
 NOVA_WORKERS = ("nova-conductor", "nova-scheduler", "nova-compute")
+# nova.conf's `host` (of every Nova service) and the file holding the number of compute hosts.
+BASE_HOST = "devcloud-compute"
+COMPUTE_HOSTS_FILE = "compute-hosts"
 # The services that load a package installed from this checkout (the ML2 and compute drivers).
 DRIVER_USERS = ("neutron-api", "nova-compute")
 

@@ -9,7 +9,7 @@ from devcloud import health
 from devcloud.console import DevcloudError, Progress, tail
 from devcloud.install import find_python311, install, venv_is_current
 from devcloud.paths import REPO_ROOT, Layout, venv_dir
-from devcloud.services import SERVICE_NAMES, base_env
+from devcloud.services import base_env, service_names
 
 
 def install_only(layout: Layout, progress: Progress) -> None:
@@ -35,7 +35,7 @@ def show_logs(layout: Layout, service: str | None, lines: int) -> int:
             raise DevcloudError(f"No log named {service!r}; known logs: {', '.join(known)}.")
         print(tail(log, lines))
         return 0
-    for name in ("mariadb", *SERVICE_NAMES):
+    for name in ("mariadb", *service_names(layout)):
         print(f"==> {layout.log(name)} <==")
         print(tail(layout.log(name), lines), end="\n\n")
     return 0
