@@ -284,7 +284,7 @@ def page_removals(request: HttpRequest) -> PageRemovals:
         project_id = keystone.project_id
         trials = PROJECT_TRIALS.get(
             project_id,
-            request_versions(request).mirror,
+            request_versions(request).project,
             lambda: active_trials(project_ids=[project_id]),
         )
         if trials:

@@ -1,6 +1,7 @@
 """Live pages: the change counters mirror writes bump, the version endpoint pages poll, and a
 detail page whose object left the mirror."""
 
+import re
 import secrets
 import uuid
 from collections.abc import Callable
@@ -140,7 +141,9 @@ def test_a_projects_own_rows_never_move_another_projects_version(
     assert version(theirs) != before
 
 
-def test_an_administrators_version_follows_every_project(committing: Callable[[], Any]) -> None:
+def test_an_administrators_version_follows_every_project_and_their_projects_its_own(
+    committing: Callable[[], Any],
+) -> None:
     admin_project, other = uuid.uuid4().hex, uuid.uuid4().hex
 
     def admin_version() -> str:
@@ -149,12 +152,17 @@ def test_an_administrators_version_follows_every_project(committing: Callable[[]
     def member_version() -> str:
         return live.versions(project_id=admin_project, user_id="member").mirror
 
+    def admin_project_version() -> str:
+        return live.versions(project_id=admin_project, user_id="admin", all_projects=True).project
+
     admin_before, member_before = admin_version(), member_version()
+    admin_project_before = admin_project_version()
     with committing():
         sync_rows(model=Network, observed=_network(other), complete=False)
 
     assert admin_version() != admin_before
     assert member_version() == member_before
+    assert admin_project_version() == admin_project_before
 
 
 def test_shared_networks_and_their_subnets_move_every_projects_version(
@@ -384,6 +392,57 @@ class TestVersionEndpoint:
 
         assert f'data-mirror-version="{current}"' in page
         assert f'data-mirror-project="{account.project.id}"' in page
+
+
+def _page_version(page: str) -> str:
+    found = re.search(r'data-mirror-version="([^"]*)"', page)
+    assert found, "the page carries no mirror version"
+    return found[1]
+
+
+@pytest.mark.cloud
+class TestAnAdministratorsPages:
+    """An administrator's pages that list every project follow every project's changes; their
+    other pages follow their project's alone, as a member's do, and are not reloaded each time
+    any project of the cloud changes."""
+
+    url = "/mirror/version/"
+
+    def test_the_quota_table_follows_every_project_and_a_project_page_only_the_project(
+        self, admin_client: Client, committing: Callable[[], Any]
+    ) -> None:
+        table = admin_client.get(reverse("tenants:admin_quotas")).content.decode()
+        networks = admin_client.get(reverse("networks:network_list")).content.decode()
+        every = admin_client.get(self.url, {"all": "1"}).json()
+        own = admin_client.get(self.url).json()
+
+        assert 'data-mirror-all="1"' in table
+        assert "data-mirror-all" not in networks
+        assert _page_version(table) == every["version"]
+        assert _page_version(networks) == own["version"] != every["version"]
+
+        with committing():
+            sync_rows(model=Network, observed=_network(uuid.uuid4().hex), complete=False)
+
+        unmoved = admin_client.get(self.url, {"v": own["version"], "f": own["freshness"]})
+        moved = admin_client.get(
+            self.url, {"v": every["version"], "f": every["freshness"], "all": "1"}
+        )
+        assert unmoved.status_code == 204
+        assert moved.status_code == 200
+        assert moved.json()["version"] != every["version"]
+
+    @pytest.mark.shared_account
+    def test_a_member_asking_for_every_project_follows_their_own(
+        self, signed_in: Client, committing: Callable[[], Any]
+    ) -> None:
+        first = signed_in.get(self.url, {"all": "1"}).json()
+
+        with committing():
+            sync_rows(model=Network, observed=_network(uuid.uuid4().hex), complete=False)
+
+        known = {"v": first["version"], "f": first["freshness"], "all": "1"}
+        assert signed_in.get(self.url, known).status_code == 204
 
 
 @pytest.mark.cloud

@@ -54,17 +54,21 @@ def mirror_changed(*, scopes: set[str]) -> None:
 
 @dataclass(frozen=True)
 class Versions:
-    """What a session may see of the mirror (`mirror`), and what the sync states say
-    (`sync_states`): what a process reads for a page is kept under these."""
+    """What a page may show of the mirror (`mirror`), what the session's own project may see of
+    it (`project`), and what the sync states say (`sync_states`): what a process reads for a
+    page is kept under these. `mirror` is `project` but on an administrator's page that lists
+    every project, where it moves with any project's change."""
 
     mirror: str
     sync_states: str
+    project: str
 
 
 def versions(*, project_id: str, user_id: str, all_projects: bool = False) -> Versions:
-    """The versions of what a session of `user_id` in `project_id` may see of the mirror (of
-    every project for an administrator's session, `all_projects`), which changes when any row
-    of its scopes does, and of the sync states. One Redis round trip, no SQL."""
+    """The versions of what a session of `user_id` in `project_id` may see of the mirror (also
+    of every project's rows as `mirror`, for an administrator's page that lists them:
+    `all_projects`), which changes when any row of its scopes does, and of the sync states. One
+    Redis round trip, no SQL."""
     scopes = [project_scope(project_id), user_scope(user_id), SHARED]
     if all_projects:
         scopes.append(ALL_PROJECTS)
@@ -76,9 +80,11 @@ def versions(*, project_id: str, user_id: str, all_projects: bool = False) -> Ve
     if epoch is None:  # a new Redis, or one that lost its keys
         client.set(epoch_key, secrets.token_hex(8), nx=True)
         epoch = client.get(epoch_key)
+    project = _digest((project_id, user_id, [epoch, *counters[:3]]))
     return Versions(
-        mirror=_digest((project_id, user_id, [epoch, *counters])),
+        mirror=_digest((project_id, user_id, [epoch, *counters])) if all_projects else project,
         sync_states=_digest((epoch, sync_counter)),
+        project=project,
     )
 
 
@@ -92,15 +98,19 @@ class Session(Protocol):
     def is_admin(self) -> bool: ...
 
 
-def session_versions(session: Session) -> Versions:
-    """`versions` for a signed-in session; administrators follow every project."""
+def session_versions(session: Session, *, all_projects: bool = False) -> Versions:
+    """`versions` for a signed-in session; `all_projects` (a page that lists every project)
+    counts for administrators only. Any other page of an administrator follows the session's
+    project alone, as a member's does: other projects' changes do not reload it."""
     return versions(
-        project_id=session.project_id, user_id=session.user_id, all_projects=session.is_admin
+        project_id=session.project_id,
+        user_id=session.user_id,
+        all_projects=all_projects and session.is_admin,
     )
 
 
 def session_mirror_version(session: Session) -> str:
-    """`session_versions(session).mirror`."""
+    """`session_versions(session).mirror` of a page of the session's project."""
     return session_versions(session).mirror
 
 

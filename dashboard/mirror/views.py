@@ -14,8 +14,9 @@ MAX_GROUPS = 8
 @never_cache
 @require_GET
 def version(request: HttpRequest) -> HttpResponse:
-    """The session's mirror version (`v`) and the freshness version (`f`) of the sync `groups`
-    the page shows (comma-separated), as `dashboard.mirror.live` computes them: 204 while both
+    """The session's mirror version (`v`; of every project with `all=1`, for an administrator's
+    page that lists them) and the freshness version (`f`) of the sync `groups` the page shows
+    (comma-separated), as `dashboard.mirror.live` computes them: 204 while both
     are still what the page sent, else `{"version", "freshness", "project"}` (the session's
     project: a page of another project, which the session switched away from in another tab,
     reloads). 401 without a signed-in session, 503 while Redis is unreachable."""
@@ -29,7 +30,7 @@ def version(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     try:
-        current = session_versions(keystone)
+        current = session_versions(keystone, all_projects=request.GET.get("all") == "1")
     except RedisError:
         return JsonResponse(
             {

@@ -43,7 +43,10 @@ HEALTH_TIMEOUT = 2  # seconds
 
 
 class AdminRequiredMixin(LoginRequiredMixin):
-    """Only users holding Keystone's admin role in the current project; others get 403."""
+    """Only users holding Keystone's admin role in the current project; others get 403. Its
+    pages list every project, so they follow every project's changes (`MirrorVersionMiddleware`)."""
+
+    follows_all_projects = True
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         keystone = getattr(request, "keystone", None)

@@ -1,4 +1,5 @@
-// Keeps an open page in step with the mirror. It polls the session's mirror version (a tiny
+// Keeps an open page in step with the mirror. It polls the session's mirror version (of every
+// project on an administrator's page that lists them, <body data-mirror-all>; a tiny
 // endpoint answering 204 while nothing changed) every POLL_MS while the tab is visible; when the
 // version moves, or the page's "Synced N minutes ago" notes would read differently, it fires
 // `mirror:changed` on <body>, and each live part (a list's table, a detail's body, the
@@ -49,6 +50,9 @@
       .join(",");
     try {
       const query = new URLSearchParams({ v: version, f: freshness, groups });
+      if (body.dataset.mirrorAll) {
+        query.set("all", "1"); // an administrator's page that lists every project
+      }
       const response = await fetch(`${url}?${query}`, {
         headers: { Accept: "application/json" },
         cache: "no-store",

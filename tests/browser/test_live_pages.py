@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Locator, Page, Route, expect
+from playwright.sync_api import Locator, Page, Response, Route, expect
 
 from dashboard.mirror.listener import NotificationListener
+from dashboard.mirror.live import mirror_changed
+from dashboard.mirror.scopes import project_scope
 from dashboard.operations.models import Operation
 from dashboard.operations.services import operation_claim
 from dashboard.testing.browser import sign_in
@@ -19,6 +21,7 @@ from dashboard.testing.fixtures import KeystoneAccount
 from dashboard.testing.waiting import wait_until
 from instances.factories import ServerFactory
 from networks.models import Network
+from tenants.factories import ProjectFactory, quotas_for
 
 pytestmark = [
     pytest.mark.browser,
@@ -241,3 +244,31 @@ def test_another_users_operation_shows_on_an_open_activity_page(
     row = page.locator("#activity-table tr", has_text="from-another-tab")
     expect(row).to_contain_text("Running", timeout=BOUND_MS)
     expect(row).to_contain_text("bob")
+
+
+def test_an_administrators_open_quota_table_follows_another_projects_change(
+    page: Page, live_server: Any, admin: KeystoneAccount
+) -> None:
+    """The table lists every project, so its page polls every project's version (`all=1`): a
+    server another project gained shows in its row without a reload."""
+    busy = ProjectFactory(name="busy")
+    quotas_for(busy.id, compute_instances=(10, 0))
+    ServerFactory(project_id=busy.id)
+    sign_in(page, live_server.url, admin)
+    table = f"{live_server.url}{reverse('tenants:admin_quotas')}"
+
+    def polled(response: Response) -> bool:
+        return "/mirror/version/" in response.url and response.frame.url == table
+
+    with page.expect_response(polled, timeout=BOUND_MS) as first_poll:
+        page.goto(table)
+    row = page.locator("tr", has_text="busy")
+    expect(row).to_contain_text("1 / 10")
+    # The page and its poll agree on the version: nothing moved, nothing to reload.
+    page_version = page.locator("body").get_attribute("data-mirror-version")
+    assert first_poll.value.json()["version"] == page_version
+
+    ServerFactory(project_id=busy.id)
+    mirror_changed(scopes={project_scope(busy.id)})  # as the reconcile's write does
+
+    expect(row).to_contain_text("2 / 10", timeout=BOUND_MS)
