@@ -8,6 +8,8 @@ state directory in etc/nova-compute-N/), started and stopped with the others; th
 the data directory, so `down` and `up` keep it and a reset returns to the snapshot's one host.
 """
 
+from pathlib import Path
+
 from devcloud import runtime, snapshot
 from devcloud.bootstrap import discover_hosts, wait_compute_nodes
 from devcloud.cloud import load_credentials, up
@@ -35,6 +37,7 @@ def set_compute_hosts(layout: Layout, progress: Progress, count: int) -> None:
         raise DevcloudError("There is no cloud yet; run `python3 -m devcloud up` first.")
     beyond = extra_compute_names(layout)[count - 1 :]
     _refuse_hosts_with_servers(layout, beyond)
+    venv = install(layout, progress).venv
     count_file = layout.data / COMPUTE_HOSTS_FILE
     if count == 1:
         count_file.unlink(missing_ok=True)
@@ -43,16 +46,15 @@ def set_compute_hosts(layout: Layout, progress: Progress, count: int) -> None:
     wanted = extra_compute_names(layout)
     if beyond:
         with progress.step(f"disable and stop {', '.join(beyond)}"):
-            _compute_service(layout, progress, "--disable", beyond)
+            _compute_service(layout, venv, "--disable", beyond)
             runtime.stop_services(layout, beyond)
     up(layout, progress)
     if wanted:
-        installed = install(layout, progress)
         db = MariaDB(layout, load_credentials(layout)["database"])
         with progress.step(f"map {', '.join(map(compute_host, wanted))} into cell1"):
             wait_compute_nodes(layout, db, wanted)
-            discover_hosts(layout, installed.venv)
-            _compute_service(layout, progress, "--enable", wanted)
+            discover_hosts(layout, venv)
+            _compute_service(layout, venv, "--enable", wanted)
     progress.say(f"{count} compute host{'s' if count > 1 else ''} running.")
 
 
@@ -75,9 +77,8 @@ def _refuse_hosts_with_servers(layout: Layout, names: list[str]) -> None:
         )
 
 
-def _compute_service(layout: Layout, progress: Progress, change: str, names: list[str]) -> None:
+def _compute_service(layout: Layout, venv: Path, change: str, names: list[str]) -> None:
     """`openstack compute service set` each host's nova-compute (`--enable` or `--disable`)."""
-    venv = install(layout, progress).venv
     env = base_env(layout, venv) | {"OS_CLIENT_CONFIG_FILE": str(layout.clouds_yaml)}
     for name in names:
         argv = [str(venv / "bin" / "openstack"), "--os-cloud", "devcloud-admin", "compute"]
