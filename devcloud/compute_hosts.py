@@ -35,8 +35,9 @@ def set_compute_hosts(layout: Layout, progress: Progress, count: int) -> None:
         raise DevcloudError(f"The number of compute hosts must be 1 to {MAX_COMPUTE_HOSTS}.")
     if not snapshot.exists(layout):
         raise DevcloudError("There is no cloud yet; run `python3 -m devcloud up` first.")
+    db = MariaDB(layout, load_credentials(layout)["database"])
     beyond = extra_compute_names(layout)[count - 1 :]
-    _refuse_hosts_with_servers(layout, beyond)
+    _refuse_hosts_with_servers(db, beyond)
     venv = install(layout, progress).venv
     count_file = layout.data / COMPUTE_HOSTS_FILE
     if count == 1:
@@ -50,7 +51,6 @@ def set_compute_hosts(layout: Layout, progress: Progress, count: int) -> None:
             runtime.stop_services(layout, beyond)
     up(layout, progress)
     if wanted:
-        db = MariaDB(layout, load_credentials(layout)["database"])
         with progress.step(f"map {', '.join(map(compute_host, wanted))} into cell1"):
             wait_compute_nodes(layout, db, wanted)
             discover_hosts(layout, venv)
@@ -58,13 +58,12 @@ def set_compute_hosts(layout: Layout, progress: Progress, count: int) -> None:
     progress.say(f"{count} compute host{'s' if count > 1 else ''} running.")
 
 
-def _refuse_hosts_with_servers(layout: Layout, names: list[str]) -> None:
+def _refuse_hosts_with_servers(db: MariaDB, names: list[str]) -> None:
     """Refuse to stop a host that servers are on: until it runs again, Nova could neither
     delete them nor act on them."""
     if not names:
         return
     hosts = ", ".join(f"'{compute_host(name)}'" for name in names)
-    db = MariaDB(layout, load_credentials(layout)["database"])
     rows = db.query(
         "SELECT host, COUNT(*) FROM nova_cell1.instances "
         f"WHERE deleted = 0 AND host IN ({hosts}) GROUP BY host"
